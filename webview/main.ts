@@ -1,0 +1,2 @@
+// Webview entry (skeleton): replaced by the trace view.
+document.body.dataset.ready = 'true';
