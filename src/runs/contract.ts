@@ -1,0 +1,70 @@
+/**
+ * The contract between a run (src/runs/solve.ts) and its front ends (CLI, extension).
+ * Front ends subscribe to RunEvents; the webview receives them batched (never one message per token).
+ */
+import type { BudgetDecision, BudgetPolicy, Episode, EpisodeProgress, SegmentMode, Trace } from '../core/trace';
+import type { SamplingOptions, ThinkSetting } from '../model/types';
+
+export interface ProbeSettings {
+  /** Maximum forced-answer samples per prefix (MRT used k = 8). */
+  samples: number;
+  /** Probe requests in flight at once (shared across the run). */
+  concurrency: number;
+  /** Stop sampling a prefix early when the estimate is already tight. */
+  adaptive: boolean;
+  /** With adaptive sampling: stop when the 95% interval half-width falls below this. */
+  ciHalfWidth: number;
+  /** Tokens allowed for one forced answer (short: we stop at the closing brace). */
+  answerTokens: number;
+  /** Text that forces the end of thinking, and the prefix that starts the answer. */
+  forcedStopText?: string;
+  answerPrefix?: string;
+  temperature?: number;
+}
+
+export interface SolveOptions {
+  problem: string;
+  model: string;
+  gold?: string | null;
+  id?: string;
+  /** Extra instruction appended to the problem (default asks for \boxed{}). */
+  instruction?: string;
+  think?: ThinkSetting;
+  budget?: BudgetPolicy;
+  /** Progress probes; omit or false for none. */
+  progress?: Partial<ProbeSettings> | false;
+  segment?: { mode?: SegmentMode; maxSteps?: number; groupSize?: number; markers?: string[] };
+  sampling?: SamplingOptions;
+  /** Abort the run if no chunk arrives for this long (ms). */
+  idleTimeoutMs?: number;
+}
+
+export type RunStatus = 'starting' | 'thinking' | 'answering' | 'voting' | 'probing' | 'done' | 'cancelled' | 'error';
+
+export type RunEvent =
+  | { type: 'started'; id: string; model: string; problem: string; gold: string | null; policy: BudgetPolicy; at: number }
+  | { type: 'status'; status: RunStatus; detail?: string }
+  | { type: 'episode-opened'; episode: Episode }
+  /** The open episode grew: full text so far (not a delta) and its token estimate. */
+  | { type: 'episode-grew'; index: number; text: string; end: number; tokens: number }
+  | { type: 'episode-closed'; episode: Episode }
+  | { type: 'answer-seen'; episodeIndex: number; answer: string; verdict: Episode['verdict'] }
+  | { type: 'response-grew'; text: string }
+  | { type: 'probe-result'; episodeIndex: number; progress: EpisodeProgress; prefixTokens: number }
+  | { type: 'budget-decision'; decision: BudgetDecision }
+  | { type: 'tokens'; thinkingTokens: number; responseTokens: number; elapsedMs: number }
+  | { type: 'done'; trace: Trace }
+  | { type: 'error'; message: string; kind: string; trace: Trace };
+
+export type RunListener = (event: RunEvent) => void;
+
+/** What front ends hold on to while a run is live. Implemented by SolveRun in src/runs/solve.ts. */
+export interface RunHandle {
+  readonly id: string;
+  on(listener: RunListener): () => void;
+  /** Resolves with the finished (or partial, on cancel/error) trace; never rejects. */
+  readonly finished: Promise<Trace>;
+  cancel(): void;
+  /** The trace as it stands now (valid format v1, partial while running). */
+  snapshot(): Trace;
+}
