@@ -1,0 +1,280 @@
+/**
+ * Typed messages between the extension host and the trace webview (both directions),
+ * the state the webview persists with vscode.setState, and a runtime validator for
+ * webview → host messages: the webview renders untrusted model text, so the host treats
+ * everything it receives from it as untrusted input.
+ *
+ * Host and webview import the types with `import type`; only the validator is runtime code.
+ */
+import type { BudgetPolicy, EpisodeLabel, Trace, Verdict } from '../core/trace';
+import type { RunEvent, RunStatus } from '../runs/contract';
+
+export const PROTOCOL_VERSION = 1 as const;
+
+/** Display preferences the host reads from settings. */
+export interface ViewSettings {
+  /** Render Markdown + KaTeX in episode text (off: plain text, fastest). */
+  renderMath: boolean;
+  /** Expand every episode card on load (default: collapsed). */
+  expandEpisodes: boolean;
+  /** Show the mu-vs-tokens chart. */
+  showChart: boolean;
+}
+
+export const DEFAULT_VIEW_SETTINGS: ViewSettings = { renderMath: true, expandEpisodes: false, showChart: true };
+
+/** Forced-answer probing the user asks for on re-run / annotate (subset of ProbeSettings). */
+export interface ProbeRequest {
+  samples: number;
+}
+
+/** Where the shown trace came from, so a restored panel can ask for it again. */
+export interface TraceOrigin {
+  /** Absolute path or URI string of the file the trace was read from. */
+  file?: string;
+  /** Index of the trace inside a JSONL file. */
+  index?: number;
+  /** Id of the live run that produced it. */
+  runId?: string;
+}
+
+/** One row of the trace picker for multi-trace files. */
+export interface TraceListItem {
+  index: number;
+  id: string;
+  /** First line of the problem, already shortened by the host. */
+  problem: string;
+  correct: boolean | null;
+  episodes: number;
+}
+
+// ---------------------------------------------------------------- host → webview
+
+export type HostToWebview =
+  /** Full state: sent after 'ready', after a reload, and when a new trace is selected. */
+  | {
+      type: 'load';
+      trace: Trace;
+      /** True while a run is streaming into this trace ('events' follow). */
+      live: boolean;
+      status?: RunStatus;
+      settings: ViewSettings;
+      /** Budget controls start from this policy (usually the trace's own). */
+      budget: BudgetPolicy;
+      probe?: ProbeRequest | false;
+      /** Models the user can pick for a re-run (host lists them; optional). */
+      models?: string[];
+      origin?: TraceOrigin;
+    }
+  /** Run events, batched by the host: at most one message per animation frame (~16 ms). */
+  | { type: 'events'; events: RunEvent[] }
+  /** The file holds several traces: show a picker; 'select-trace' answers with an index. */
+  | { type: 'trace-list'; file: string; items: TraceListItem[]; selected: number }
+  | { type: 'settings'; settings: ViewSettings }
+  | { type: 'models'; models: string[] }
+  /** Something failed on the host side (file unreadable, model unreachable, ...). */
+  | { type: 'error'; message: string }
+  /** Short confirmation shown in the status line ("Episode 3 copied"). */
+  | { type: 'notice'; message: string };
+
+// ---------------------------------------------------------------- webview → host
+
+export type ExportFormat = 'json' | 'jsonl';
+
+export type WebviewToHost =
+  /** The webview script is running and can receive 'load'. */
+  | { type: 'ready' }
+  /** Cancel the live run. */
+  | { type: 'stop' }
+  /** Run the same problem again with this budget (one click in the budget panel). */
+  | { type: 'rerun'; budget: BudgetPolicy; probe: ProbeRequest | false; model?: string }
+  /** Estimate progress (forced-answer probes) for the shown trace. */
+  | { type: 'annotate-progress'; probe: ProbeRequest }
+  | { type: 'export'; format: ExportFormat }
+  /** Copy an episode's text to the clipboard (webview clipboard access is unreliable). */
+  | { type: 'copy-episode'; index: number }
+  /** A link in model text was clicked: the host decides whether to open it (http/https only). */
+  | { type: 'open-link'; url: string }
+  | { type: 'select-trace'; index: number }
+  /** Report a webview-side failure to the host's output channel. */
+  | { type: 'log'; level: 'error' | 'warn' | 'info'; message: string };
+
+// ---------------------------------------------------------------- persisted webview state
+
+export interface ViewFilters {
+  /** Show only episodes carrying at least one of these labels (empty: all). */
+  labels: EpisodeLabel[];
+  /** Show only episodes with these verdicts (empty: all). */
+  verdicts: Verdict[];
+  /** Search query typed by the user. */
+  query: string;
+}
+
+/** What the webview stores with vscode.setState; also what a panel serializer receives. */
+export interface PersistedViewState {
+  version: typeof PROTOCOL_VERSION;
+  /** The trace itself when small enough (see MAX_PERSISTED_TRACE_CHARS); else ask via origin. */
+  trace?: Trace;
+  traceId?: string;
+  origin?: TraceOrigin;
+  live?: boolean;
+  expanded: number[];
+  filters: ViewFilters;
+  scrollTop: number;
+  budget?: BudgetPolicy;
+  probe?: ProbeRequest | false;
+  settings?: ViewSettings;
+}
+
+/** Traces with more thinking text than this are not persisted whole (state is JSON-serialised on every save). */
+export const MAX_PERSISTED_TRACE_CHARS = 2_000_000;
+
+// ---------------------------------------------------------------- validation (host side)
+
+export type Validated<T> = { ok: true; message: T } | { ok: false; error: string };
+
+const THINK_LEVELS = new Set(['low', 'medium', 'high']);
+const LOG_LEVELS = new Set(['error', 'warn', 'info']);
+const MAX_TEXT = 10_000;
+const MAX_URL = 4_096;
+const MAX_TOKENS = 10_000_000;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isIntIn(value: unknown, min: number, max: number): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+}
+
+class Invalid extends Error {}
+
+function fail(field: string, expected: string): never {
+  throw new Invalid(`${field}: expected ${expected}`);
+}
+
+function optionalInt(src: Record<string, unknown>, key: string, min: number, max: number, path: string): number | undefined {
+  const v = src[key];
+  if (v === undefined) return undefined;
+  if (!isIntIn(v, min, max)) fail(`${path}.${key}`, `an integer in [${min}, ${max}]`);
+  return v;
+}
+
+/** Rebuilds a BudgetPolicy from untrusted input, keeping only known fields. Throws Invalid. */
+function readBudget(value: unknown, path: string): BudgetPolicy {
+  if (!isRecord(value)) fail(path, 'an object');
+  const out: BudgetPolicy = {};
+  const max = optionalInt(value, 'maxThinkingTokens', 1, MAX_TOKENS, path);
+  if (max !== undefined) out.maxThinkingTokens = max;
+  const min = optionalInt(value, 'minThinkingTokens', 0, MAX_TOKENS, path);
+  if (min !== undefined) out.minThinkingTokens = min;
+  if (min !== undefined && max !== undefined && min > max) fail(`${path}.minThinkingTokens`, 'a value not above maxThinkingTokens');
+  const ext = optionalInt(value, 'extensions', 0, 100, path);
+  if (ext !== undefined) out.extensions = ext;
+  if (value.extensionText !== undefined) {
+    if (typeof value.extensionText !== 'string' || value.extensionText.length > 200) fail(`${path}.extensionText`, 'a string of at most 200 characters');
+    out.extensionText = value.extensionText;
+  }
+  const eps = optionalInt(value, 'maxEpisodes', 1, 100_000, path);
+  if (eps !== undefined) out.maxEpisodes = eps;
+  const early = value.earlyStop;
+  if (early !== undefined) {
+    if (typeof early === 'boolean') out.earlyStop = early;
+    else if (isRecord(early)) {
+      const window = optionalInt(early, 'window', 1, 1_000, `${path}.earlyStop`);
+      if (window === undefined) fail(`${path}.earlyStop.window`, 'an integer in [1, 1000]');
+      const plateau = early.plateau;
+      if (plateau !== undefined && !(typeof plateau === 'number' && Number.isFinite(plateau) && plateau >= 0 && plateau <= 1)) {
+        fail(`${path}.earlyStop.plateau`, 'a number in [0, 1]');
+      }
+      out.earlyStop = plateau === undefined ? { window } : { window, plateau: plateau as number };
+    } else fail(`${path}.earlyStop`, 'a boolean or { window, plateau? }');
+  }
+  const vote = value.vote;
+  if (vote !== undefined) {
+    if (!isRecord(vote)) fail(`${path}.vote`, 'an object { n, m, adaptive? }');
+    if (!isIntIn(vote.n, 1, 64)) fail(`${path}.vote.n`, 'an integer in [1, 64]');
+    if (!isIntIn(vote.m, 1, vote.n)) fail(`${path}.vote.m`, `an integer in [1, n=${vote.n}]`);
+    if (vote.adaptive !== undefined && typeof vote.adaptive !== 'boolean') fail(`${path}.vote.adaptive`, 'a boolean');
+    out.vote = vote.adaptive === undefined ? { n: vote.n, m: vote.m } : { n: vote.n, m: vote.m, adaptive: vote.adaptive };
+  }
+  const think = value.think;
+  if (think !== undefined) {
+    if (typeof think === 'boolean') out.think = think;
+    else if (typeof think === 'string' && THINK_LEVELS.has(think)) out.think = think as 'low' | 'medium' | 'high';
+    else fail(`${path}.think`, 'true, false, "low", "medium" or "high"');
+  }
+  return out;
+}
+
+function readProbe(value: unknown, path: string): ProbeRequest {
+  if (!isRecord(value)) fail(path, 'an object { samples }');
+  if (!isIntIn(value.samples, 1, 64)) fail(`${path}.samples`, 'an integer in [1, 64]');
+  return { samples: value.samples };
+}
+
+/**
+ * Checks a message received from the webview. Returns a clean copy holding only known
+ * fields, or a message naming the offending field. Never throws.
+ */
+export function parseWebviewMessage(value: unknown): Validated<WebviewToHost> {
+  try {
+    return { ok: true, message: readMessage(value) };
+  } catch (err) {
+    if (err instanceof Invalid) return { ok: false, error: `webview message ${err.message}` };
+    throw err;
+  }
+}
+
+function readMessage(value: unknown): WebviewToHost {
+  if (!isRecord(value)) fail('(root)', 'an object');
+  const type = value.type;
+  switch (type) {
+    case 'ready':
+    case 'stop':
+      return { type };
+    case 'rerun': {
+      const budget = readBudget(value.budget, 'rerun.budget');
+      const probe = value.probe === false || value.probe === undefined ? false : readProbe(value.probe, 'rerun.probe');
+      if (value.model !== undefined && (typeof value.model !== 'string' || value.model.length === 0 || value.model.length > 200)) {
+        fail('rerun.model', 'a non-empty string of at most 200 characters');
+      }
+      const msg: WebviewToHost = { type, budget, probe };
+      if (typeof value.model === 'string') msg.model = value.model;
+      return msg;
+    }
+    case 'annotate-progress':
+      return { type, probe: readProbe(value.probe, 'annotate-progress.probe') };
+    case 'export':
+      if (value.format !== 'json' && value.format !== 'jsonl') fail('export.format', '"json" or "jsonl"');
+      return { type, format: value.format };
+    case 'copy-episode':
+    case 'select-trace':
+      if (!isIntIn(value.index, 0, 10_000_000)) fail(`${type}.index`, 'a non-negative integer');
+      return { type, index: value.index };
+    case 'open-link': {
+      const url = value.url;
+      if (typeof url !== 'string' || url.length > MAX_URL) fail('open-link.url', `a string of at most ${MAX_URL} characters`);
+      if (!isSafeExternalUrl(url)) fail('open-link.url', 'an http(s) or mailto URL');
+      return { type, url };
+    }
+    case 'log': {
+      if (typeof value.level !== 'string' || !LOG_LEVELS.has(value.level)) fail('log.level', '"error", "warn" or "info"');
+      if (typeof value.message !== 'string') fail('log.message', 'a string');
+      return { type, level: value.level as 'error' | 'warn' | 'info', message: value.message.slice(0, MAX_TEXT) };
+    }
+    default:
+      fail('type', `a known message type (got ${JSON.stringify(typeof type === 'string' ? type.slice(0, 40) : typeof type)})`);
+  }
+}
+
+/** Links from model text may only leave the webview as http(s) or mailto URLs. */
+export function isSafeExternalUrl(url: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  return parsed.protocol === 'http:' || parsed.protocol === 'https:' || parsed.protocol === 'mailto:';
+}
