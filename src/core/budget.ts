@@ -1,0 +1,317 @@
+/**
+ * Test-time budget decisions (s1 budget forcing, "Wait" extensions, max episodes, Dynasor-style
+ * early stop, IBPO sequential voting, think levels). Pure: the run (src/runs/solve.ts) feeds it
+ * what it observes and carries out the actions it returns; every action comes with the
+ * BudgetDecision that goes into trace.budget.decisions.
+ */
+import type { BudgetDecision, BudgetPolicy } from './trace';
+import { muPlateaued } from './progress';
+
+export const DEFAULT_EXTENSION_TEXT = 'Wait';
+/** Extensions allowed when only minThinkingTokens is given (s1: gains flatten after about 6). */
+export const DEFAULT_EXTENSIONS_WITH_MIN = 4;
+export const DEFAULT_EARLY_STOP_WINDOW = 3;
+/** Dynasor-CoT's hedging words: a probe answer containing one is not a confident answer. */
+export const HEDGE_WORDS: readonly string[] = ['wait', 'hold', 'but', 'okay', 'no', 'hmm'];
+
+export type ThinkValue = boolean | 'low' | 'medium' | 'high';
+
+export interface ResolvedPolicy {
+  maxThinkingTokens?: number;
+  minThinkingTokens?: number;
+  extensions: number;
+  extensionText: string;
+  maxEpisodes?: number;
+  earlyStop: { window: number; plateau?: number } | null;
+  vote: { n: number; m: number; adaptive: boolean } | null;
+  think?: ThinkValue;
+}
+
+export class PolicyError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`budget.${field}: ${message}`);
+    this.name = 'PolicyError';
+  }
+}
+
+function positiveInt(field: string, v: unknown, allowZero = false): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < (allowZero ? 0 : 1)) {
+    throw new PolicyError(field, `expected ${allowZero ? 'a non-negative' : 'a positive'} integer, got ${JSON.stringify(v)}`);
+  }
+  return v;
+}
+
+/** Validates a policy and fills in defaults; throws PolicyError naming the bad field. */
+export function resolvePolicy(policy: BudgetPolicy = {}): ResolvedPolicy {
+  const maxThinkingTokens = positiveInt('maxThinkingTokens', policy.maxThinkingTokens);
+  const minThinkingTokens = positiveInt('minThinkingTokens', policy.minThinkingTokens);
+  if (maxThinkingTokens !== undefined && minThinkingTokens !== undefined && minThinkingTokens > maxThinkingTokens) {
+    throw new PolicyError('minThinkingTokens', `${minThinkingTokens} is above maxThinkingTokens ${maxThinkingTokens}`);
+  }
+  const extensions =
+    positiveInt('extensions', policy.extensions, true) ?? (minThinkingTokens !== undefined ? DEFAULT_EXTENSIONS_WITH_MIN : 0);
+  const extensionText = policy.extensionText ?? DEFAULT_EXTENSION_TEXT;
+  if (typeof extensionText !== 'string' || extensionText.trim() === '') {
+    throw new PolicyError('extensionText', 'must be non-empty text');
+  }
+  const maxEpisodes = positiveInt('maxEpisodes', policy.maxEpisodes);
+
+  let earlyStop: ResolvedPolicy['earlyStop'] = null;
+  if (policy.earlyStop === true) earlyStop = { window: DEFAULT_EARLY_STOP_WINDOW };
+  else if (policy.earlyStop && typeof policy.earlyStop === 'object') {
+    const window = positiveInt('earlyStop.window', policy.earlyStop.window) ?? DEFAULT_EARLY_STOP_WINDOW;
+    const plateau = positiveInt('earlyStop.plateau', policy.earlyStop.plateau);
+    earlyStop = plateau === undefined ? { window } : { window, plateau };
+  }
+
+  let vote: ResolvedPolicy['vote'] = null;
+  if (policy.vote) {
+    const n = positiveInt('vote.n', policy.vote.n) ?? 1;
+    const m = positiveInt('vote.m', policy.vote.m) ?? 1;
+    if (m > n) throw new PolicyError('vote.m', `${m} agreeing answers can never come from ${n} attempts`);
+    vote = { n, m, adaptive: policy.vote.adaptive === true };
+  }
+
+  const think = policy.think;
+  if (think !== undefined && typeof think !== 'boolean' && !['low', 'medium', 'high'].includes(think)) {
+    throw new PolicyError('think', `expected true, false, "low", "medium" or "high", got ${JSON.stringify(think)}`);
+  }
+  return { maxThinkingTokens, minThinkingTokens, extensions, extensionText, maxEpisodes, earlyStop, vote, think };
+}
+
+/** What a model can do with `think` (a subset of ModelInfo, so this stays pure). */
+export interface ThinkCapabilities {
+  name: string;
+  supportsThinking: boolean;
+  thinkLevels: readonly string[];
+}
+
+/**
+ * Checks a think setting against the model before anything streams. Returns the decision to
+ * record, or an error message a user can act on.
+ */
+export function checkThinkSetting(
+  think: ThinkValue,
+  model: ThinkCapabilities,
+): { ok: true; decision: BudgetDecision } | { ok: false; message: string } {
+  if (think !== false && !model.supportsThinking) {
+    return { ok: false, message: `Model "${model.name}" does not support thinking (think=${JSON.stringify(think)}); use a reasoning model or think=false.` };
+  }
+  if (typeof think === 'string' && !model.thinkLevels.includes(think)) {
+    const levels = model.thinkLevels.length ? `it accepts ${model.thinkLevels.join(', ')}` : 'it only accepts true/false';
+    return { ok: false, message: `Model "${model.name}" does not accept think level "${think}": ${levels}.` };
+  }
+  return {
+    ok: true,
+    decision: { kind: 'think-level', atTokens: 0, detail: `think=${String(think)}`, data: { think } },
+  };
+}
+
+export type BudgetAction =
+  | { kind: 'continue' }
+  /** Stop thinking now and force the answer (s1 budget forcing). */
+  | { kind: 'force-answer'; decision: BudgetDecision }
+  /** Suppress the end of thinking, append `text`, keep thinking. */
+  | { kind: 'extend'; decision: BudgetDecision; text: string };
+
+const CONTINUE: BudgetAction = { kind: 'continue' };
+
+/** One episode's forced-answer summary, as early stop sees it. */
+export interface ProbeSummary {
+  episodeIndex: number;
+  /** Normalised answer key of the episode's representative (modal) probe answer; null if none. */
+  key: string | null;
+  /** The completion text behind that answer (checked for hedging words). */
+  text: string;
+  mu?: number;
+}
+
+export function containsHedge(text: string, words: readonly string[] = HEDGE_WORDS): string | null {
+  const lower = text.toLowerCase();
+  for (const w of words) if (new RegExp(`(^|[^a-z])${w}([^a-z]|$)`).test(lower)) return w;
+  return null;
+}
+
+/**
+ * Dynasor-CoT's certainty test on the last `window` probed episodes: all have an answer, all
+ * agree, no hedging. `same` decides agreement (default: equal keys).
+ */
+export function answersStable(
+  recent: readonly ProbeSummary[],
+  window: number,
+  same: (a: string, b: string) => boolean = (a, b) => a === b,
+): boolean {
+  if (recent.length < window) return false;
+  const tail = recent.slice(-window);
+  const first = tail[0].key;
+  if (first === null) return false;
+  return tail.every((p) => p.key !== null && same(first, p.key) && containsHedge(p.text) === null);
+}
+
+/**
+ * Tracks one attempt's budget state. Each method is called when the run observes the matching
+ * event; after a force-answer the controller answers `continue` to everything (one stop only).
+ */
+export class BudgetController {
+  readonly decisions: BudgetDecision[] = [];
+  private extensionsUsed = 0;
+  private stopped = false;
+
+  constructor(
+    readonly policy: ResolvedPolicy,
+    private readonly same: (a: string, b: string) => boolean = (a, b) => a === b,
+  ) {}
+
+  get extensionsDone(): number {
+    return this.extensionsUsed;
+  }
+
+  get hasStopped(): boolean {
+    return this.stopped;
+  }
+
+  /** Records a decision taken outside the stream checks (think level, votes, cancel). */
+  record(decision: BudgetDecision): BudgetDecision {
+    this.decisions.push(decision);
+    return decision;
+  }
+
+  private force(decision: BudgetDecision): BudgetAction {
+    this.stopped = true;
+    return { kind: 'force-answer', decision: this.record(decision) };
+  }
+
+  /** After thinking grew: cap at maxThinkingTokens. */
+  afterThinking(thinkingTokens: number, episodeIndex?: number): BudgetAction {
+    const max = this.policy.maxThinkingTokens;
+    if (this.stopped || max === undefined || thinkingTokens < max) return CONTINUE;
+    return this.force({
+      kind: 'forced-stop',
+      atTokens: thinkingTokens,
+      atEpisode: episodeIndex,
+      detail: `thinking reached ${thinkingTokens} tokens (max ${max}): answer forced`,
+      data: { maxThinkingTokens: max },
+    });
+  }
+
+  /** After an episode closed: stop after maxEpisodes closed episodes. */
+  afterEpisodeClosed(closedEpisodes: number, thinkingTokens: number): BudgetAction {
+    const max = this.policy.maxEpisodes;
+    if (this.stopped || max === undefined || closedEpisodes < max) return CONTINUE;
+    return this.force({
+      kind: 'max-episodes',
+      atTokens: thinkingTokens,
+      atEpisode: closedEpisodes - 1,
+      detail: `${closedEpisodes} episodes closed (max ${max}): answer forced`,
+      data: { maxEpisodes: max },
+    });
+  }
+
+  /**
+   * The model ended its thinking. Extend (suppress the end, append text) while extensions remain
+   * and, when a minimum is set, thinking is still below it; never past the maximum.
+   */
+  onThinkingEnded(thinkingTokens: number, episodeIndex?: number): BudgetAction {
+    const { minThinkingTokens: min, maxThinkingTokens: max, extensions, extensionText } = this.policy;
+    if (this.stopped || this.extensionsUsed >= extensions) return CONTINUE;
+    if (min !== undefined && thinkingTokens >= min) return CONTINUE;
+    if (max !== undefined && thinkingTokens >= max) return CONTINUE;
+    this.extensionsUsed++;
+    const why = min !== undefined ? `thinking ended at ${thinkingTokens} tokens (min ${min})` : `thinking ended at ${thinkingTokens} tokens`;
+    const decision = this.record({
+      kind: 'extension',
+      atTokens: thinkingTokens,
+      atEpisode: episodeIndex,
+      detail: `${why}: end suppressed, appended "${extensionText}" (${this.extensionsUsed}/${extensions})`,
+      data: { appended: extensionText, extension: this.extensionsUsed, of: extensions, minThinkingTokens: min },
+    });
+    return { kind: 'extend', decision, text: extensionText };
+  }
+
+  /**
+   * After a probe result: early stop when the last `window` probed episodes' answers are stable
+   * (Dynasor) or mu has not moved for `plateau` episodes. `summaries` are in episode order.
+   */
+  afterProbe(summaries: readonly ProbeSummary[], thinkingTokens: number): BudgetAction {
+    const es = this.policy.earlyStop;
+    if (this.stopped || !es || summaries.length === 0) return CONTINUE;
+    const last = summaries[summaries.length - 1];
+    if (answersStable(summaries, es.window, this.same)) {
+      return this.force({
+        kind: 'early-stop',
+        atTokens: thinkingTokens,
+        atEpisode: last.episodeIndex,
+        detail: `forced answers agreed on "${last.key}" for ${es.window} episodes without hedging: answer forced`,
+        data: { reason: 'stable', window: es.window, answer: last.key, episodes: summaries.slice(-es.window).map((s) => s.episodeIndex) },
+      });
+    }
+    const mus = summaries.filter((s) => s.mu !== undefined).map((s) => s.mu as number);
+    if (es.plateau !== undefined && muPlateaued(mus, es.plateau)) {
+      return this.force({
+        kind: 'early-stop',
+        atTokens: thinkingTokens,
+        atEpisode: last.episodeIndex,
+        detail: `mu stayed at ${mus[mus.length - 1].toFixed(2)} for ${es.plateau} episodes: answer forced`,
+        data: { reason: 'plateau', plateau: es.plateau, mu: mus[mus.length - 1] },
+      });
+    }
+    return CONTINUE;
+  }
+}
+
+// ---- Sequential voting (IBPO SV/ASV, run from outside the model) ----
+
+export interface VoteGroup {
+  /** The first answer text seen for this group (later equivalent answers join it). */
+  answer: string;
+  count: number;
+  /** Attempt indices (0-based) that voted for it. */
+  attempts: number[];
+}
+
+export interface VoteTally {
+  groups: VoteGroup[];
+  /** Attempts that gave no answer. */
+  abstained: number[];
+  /** Largest group (ties: the one that reached its count first), or null if no answers. */
+  leader: VoteGroup | null;
+}
+
+export function tallyVotes(answers: readonly (string | null)[], same: (a: string, b: string) => boolean): VoteTally {
+  const groups: VoteGroup[] = [];
+  const abstained: number[] = [];
+  answers.forEach((a, i) => {
+    if (a === null || a.trim() === '') {
+      abstained.push(i);
+      return;
+    }
+    const g = groups.find((x) => same(x.answer, a));
+    if (g) {
+      g.count++;
+      g.attempts.push(i);
+    } else groups.push({ answer: a, count: 1, attempts: [i] });
+  });
+  let leader: VoteGroup | null = null;
+  for (const g of groups) {
+    if (!leader || g.count > leader.count || (g.count === leader.count && g.attempts[g.count - 1] < leader.attempts[leader.count - 1])) {
+      leader = g;
+    }
+  }
+  return { groups, abstained, leader };
+}
+
+export type VoteStatus = 'agreed' | 'exhausted' | 'continue';
+
+/** Stop at m agreeing answers, or after n attempts (the plurality answer then wins). */
+export function voteStatus(tally: VoteTally, attempts: number, vote: { n: number; m: number }): VoteStatus {
+  if (tally.leader && tally.leader.count >= vote.m) return 'agreed';
+  if (attempts >= vote.n) return 'exhausted';
+  // Even if every remaining attempt agreed with the leader, m would be out of reach.
+  const best = tally.leader?.count ?? 0;
+  if (best + (vote.n - attempts) < vote.m) return 'exhausted';
+  return 'continue';
+}
