@@ -1,0 +1,150 @@
+/**
+ * Validation of trace format v1: the JSON Schema (schema/trace.v1.schema.json, bundled so no
+ * file I/O is needed) plus the rules a schema cannot express (offsets, order, text slices).
+ * Field paths look like `episodes[3].verdict`; callers prefix file and line.
+ */
+import Ajv from 'ajv';
+import type { ErrorObject } from 'ajv';
+import traceSchema from '../../schema/trace.v1.schema.json';
+import type { Trace } from './trace';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export type TraceValidation = { ok: true; trace: Trace } | { ok: false; errors: FieldError[] };
+
+export { traceSchema };
+
+/** Compiled once per process; ajv compilation costs milliseconds, validation microseconds. */
+let compiled: ReturnType<Ajv['compile']> | null = null;
+function schemaValidator(): ReturnType<Ajv['compile']> {
+  if (!compiled) {
+    const ajv = new Ajv({ allErrors: true, strict: true, verbose: true });
+    compiled = ajv.compile(traceSchema);
+  }
+  return compiled;
+}
+
+/** Enough errors to fix a record; a garbage record would otherwise produce hundreds. */
+const MAX_ERRORS = 20;
+
+export function validateTrace(value: unknown): TraceValidation {
+  const validate = schemaValidator();
+  if (!validate(value)) {
+    return { ok: false, errors: describeSchemaErrors(validate.errors ?? []).slice(0, MAX_ERRORS) };
+  }
+  const trace = value as Trace;
+  const errors = semanticErrors(trace);
+  if (errors.length > 0) return { ok: false, errors: errors.slice(0, MAX_ERRORS) };
+  return { ok: true, trace };
+}
+
+/** `/episodes/3/verdict` -> `episodes[3].verdict`. */
+export function fieldPath(instancePath: string, child?: string): string {
+  const parts = instancePath.split('/').slice(1);
+  if (child !== undefined) parts.push(child);
+  let out = '';
+  for (const raw of parts) {
+    const part = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (/^\d+$/.test(part)) out += `[${part}]`;
+    else out += out === '' ? part : `.${part}`;
+  }
+  return out === '' ? '(record)' : out;
+}
+
+function describeSchemaErrors(errors: ErrorObject[]): FieldError[] {
+  // anyOf failures also report every branch's error at the same path: keep only the summary.
+  const anyOfPaths = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
+  const out: FieldError[] = [];
+  const seen = new Set<string>();
+  for (const e of errors) {
+    if (e.keyword !== 'anyOf' && anyOfPaths.has(e.instancePath)) continue;
+    const err = describeSchemaError(e);
+    const key = `${err.field}\u0000${err.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(err);
+    }
+  }
+  return out;
+}
+
+function describeSchemaError(e: ErrorObject): FieldError {
+  const params = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required':
+      return { field: fieldPath(e.instancePath, String(params.missingProperty)), message: 'is required' };
+    case 'additionalProperties':
+      return {
+        field: fieldPath(e.instancePath, String(params.additionalProperty)),
+        message: 'is not a field of trace format v1 (put extra data under source.extra)',
+      };
+    case 'enum':
+      return {
+        field: fieldPath(e.instancePath),
+        message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}, got ${preview(e.data)}`,
+      };
+    case 'const':
+      return { field: fieldPath(e.instancePath), message: `must be ${JSON.stringify(params.allowedValue)}, got ${preview(e.data)}` };
+    case 'type':
+      return { field: fieldPath(e.instancePath), message: `must be ${String(params.type).replace(',', ' or ')}, got ${typeName(e.data)}` };
+    case 'anyOf':
+      return { field: fieldPath(e.instancePath), message: `has an invalid value ${preview(e.data)}` };
+    default:
+      return { field: fieldPath(e.instancePath), message: `${e.message ?? 'is invalid'}${e.data !== undefined ? `, got ${preview(e.data)}` : ''}` };
+  }
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  return typeof v;
+}
+
+function preview(v: unknown): string {
+  let s: string;
+  try {
+    s = JSON.stringify(v) ?? String(v);
+  } catch {
+    s = String(v);
+  }
+  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
+}
+
+/** Rules beyond the schema: episodes are the thinking text, cut in order. */
+function semanticErrors(t: Trace): FieldError[] {
+  const errors: FieldError[] = [];
+  const n = t.thinking.length;
+  let prevEnd = 0;
+  t.episodes.forEach((ep, i) => {
+    const at = `episodes[${i}]`;
+    if (ep.index !== i) errors.push({ field: `${at}.index`, message: `must be ${i} (episodes are numbered 0, 1, 2, ... in order), got ${ep.index}` });
+    if (ep.end < ep.start) errors.push({ field: `${at}.end`, message: `must be >= start (${ep.start}), got ${ep.end}` });
+    if (ep.end > n) errors.push({ field: `${at}.end`, message: `must be <= thinking length (${n}), got ${ep.end}` });
+    if (ep.start < prevEnd) {
+      errors.push({ field: `${at}.start`, message: `must be >= the previous episode's end (${prevEnd}), got ${ep.start}` });
+    } else if (ep.start <= n && t.thinking.slice(prevEnd, ep.start).trim() !== '') {
+      errors.push({ field: `${at}.start`, message: `leaves non-blank thinking text uncovered between ${prevEnd} and ${ep.start}` });
+    }
+    if (ep.end >= ep.start && ep.end <= n && t.thinking.slice(ep.start, ep.end) !== ep.text) {
+      errors.push({ field: `${at}.text`, message: `must equal thinking.slice(${ep.start}, ${ep.end})` });
+    }
+    prevEnd = Math.max(prevEnd, ep.end);
+  });
+  if (t.episodes.length > 0 && prevEnd <= n && t.thinking.slice(prevEnd).trim() !== '') {
+    errors.push({ field: `episodes[${t.episodes.length - 1}].end`, message: `leaves non-blank thinking text after offset ${prevEnd} uncovered` });
+  }
+  if (t.episodes.length === 0 && t.thinking.trim() !== '') {
+    errors.push({ field: 'episodes', message: 'must not be empty when thinking has text' });
+  }
+  if (t.metrics.episodes !== t.episodes.length) {
+    errors.push({ field: 'metrics.episodes', message: `must equal the number of episodes (${t.episodes.length}), got ${t.metrics.episodes}` });
+  }
+  const first = t.metrics.firstCorrectEpisode;
+  if (first !== null && first >= t.episodes.length) {
+    errors.push({ field: 'metrics.firstCorrectEpisode', message: `must be < the number of episodes (${t.episodes.length}), got ${first}` });
+  }
+  return errors;
+}

@@ -1,0 +1,124 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { validateTrace, fieldPath } from '../../src/core/schema';
+import type { Episode, Trace } from '../../src/core/trace';
+
+/** A valid trace whose episodes cut `thinking` at the given offsets. */
+function traceWithCuts(thinking: string, cuts: number[]): Trace {
+  const bounds = [0, ...[...new Set(cuts)].filter((c) => c > 0 && c < thinking.length).sort((a, b) => a - b), thinking.length];
+  const episodes: Episode[] = [];
+  for (let i = 0; i + 1 < bounds.length; i++) {
+    const [start, end] = [bounds[i], bounds[i + 1]];
+    episodes.push({ index: i, start, end, text: thinking.slice(start, end), tokens: end - start, labels: [], verdict: 'none' });
+  }
+  if (thinking === '') episodes.length = 0;
+  return {
+    version: 1,
+    id: 't1',
+    problem: 'What is 1+1?',
+    gold: '2',
+    model: null,
+    source: { kind: 'test', extra: { anything: [1, { deep: true }] } },
+    thinking,
+    response: 'The answer is \\boxed{2}.',
+    episodes,
+    final: { answer: '2', correct: true },
+    metrics: { thinkingTokens: 3, responseTokens: 5, episodes: episodes.length, firstCorrectEpisode: null, tokensAfterFirstCorrect: null },
+  };
+}
+
+const sample = () => traceWithCuts('First, 1+1=2.\n\nWait, check: 1+1 is 2.\n\nSo 2.', [15, 38]);
+
+function errorsOf(value: unknown) {
+  const r = validateTrace(value);
+  assert.equal(r.ok, false, 'expected the trace to be rejected');
+  return r.ok ? [] : r.errors;
+}
+
+test('a well-formed trace validates and is returned as is', () => {
+  const t = sample();
+  const r = validateTrace(t);
+  assert.deepEqual(r, { ok: true, trace: t });
+});
+
+test('fieldPath turns JSON pointers into dotted paths with indexes', () => {
+  assert.equal(fieldPath('/episodes/3/verdict'), 'episodes[3].verdict');
+  assert.equal(fieldPath('/episodes/0', 'text'), 'episodes[0].text');
+  assert.equal(fieldPath(''), '(record)');
+});
+
+test('schema errors name the field and say what is wrong', () => {
+  const t = sample() as unknown as Record<string, any>;
+  t.episodes[1].verdict = 'maybe';
+  delete t.episodes[2].text;
+  t.version = 2;
+  t.extraField = 1;
+  t.metrics.firstCorrectEpisode = -1;
+  const errors = errorsOf(t);
+  const byField = new Map(errors.map((e) => [e.field, e.message]));
+  assert.match(byField.get('episodes[1].verdict') ?? '', /must be one of "correct", "incorrect", "none", got "maybe"/);
+  assert.equal(byField.get('episodes[2].text'), 'is required');
+  assert.match(byField.get('version') ?? '', /must be 1, got 2/);
+  assert.match(byField.get('extraField') ?? '', /not a field/);
+  assert.ok(byField.has('metrics.firstCorrectEpisode'));
+});
+
+test('non-objects are rejected without throwing', () => {
+  for (const v of [null, 42, 'text', [], [1, 2]]) assert.equal(errorsOf(v)[0].field, '(record)');
+});
+
+test('semantic checks: end before start, past thinking, wrong text, bad index, overlap, gaps', () => {
+  let t = sample();
+  t.episodes[2].end = t.episodes[2].start - 1;
+  assert.ok(errorsOf(t).some((e) => e.field === 'episodes[2].end' && /must be >= start/.test(e.message)));
+
+  t = sample();
+  t.episodes[2].end = t.thinking.length + 5;
+  assert.ok(errorsOf(t).some((e) => e.field === 'episodes[2].end' && /thinking length/.test(e.message)));
+
+  t = sample();
+  t.episodes[1].text = 'something else';
+  assert.ok(errorsOf(t).some((e) => e.field === 'episodes[1].text'));
+
+  t = sample();
+  t.episodes[1].index = 7;
+  assert.ok(errorsOf(t).some((e) => e.field === 'episodes[1].index'));
+
+  t = sample();
+  t.episodes[1].start -= 3;
+  t.episodes[1].text = t.thinking.slice(t.episodes[1].start, t.episodes[1].end);
+  assert.ok(errorsOf(t).some((e) => e.field === 'episodes[1].start' && /previous episode/.test(e.message)));
+
+  t = sample();
+  t.episodes[1].start += 3;
+  t.episodes[1].text = t.thinking.slice(t.episodes[1].start, t.episodes[1].end);
+  assert.ok(errorsOf(t).some((e) => e.field === 'episodes[1].start' && /uncovered/.test(e.message)));
+
+  t = sample();
+  t.metrics.episodes = 9;
+  assert.ok(errorsOf(t).some((e) => e.field === 'metrics.episodes'));
+});
+
+test('whitespace between episodes is allowed (segmenters may drop paragraph breaks)', () => {
+  const thinking = 'A.\n\nB.\n\n';
+  const t = traceWithCuts(thinking, []);
+  t.episodes = [
+    { index: 0, start: 0, end: 2, text: 'A.', tokens: 1, labels: [], verdict: 'none' },
+    { index: 1, start: 4, end: 6, text: 'B.', tokens: 1, labels: [], verdict: 'none' },
+  ];
+  t.metrics.episodes = 2;
+  assert.equal(validateTrace(t).ok, true);
+});
+
+test('property: any cut of any thinking text validates; shifting one offset does not', () => {
+  fc.assert(
+    fc.property(fc.string({ minLength: 2, maxLength: 200, unit: 'grapheme' }), fc.array(fc.nat(), { maxLength: 8 }), (thinking, cuts) => {
+      const t = traceWithCuts(thinking, cuts.map((c) => c % thinking.length));
+      assert.equal(validateTrace(t).ok, true);
+      const broken = structuredClone(t);
+      broken.episodes[0].end = thinking.length + 1;
+      assert.equal(validateTrace(broken).ok, false);
+    }),
+  );
+});
