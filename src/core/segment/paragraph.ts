@@ -1,0 +1,135 @@
+/**
+ * Streaming paragraph-and-marker segmentation (modes `mrt` and `auto`).
+ *
+ * Paragraphs are separated by "\n\n" (also "\n\r\n", which is how "\r\n\r\n" looks from its
+ * first "\n"), found left to right without overlap exactly like Python's `text.split('\n\n')`.
+ * A paragraph whose head matches a marker starts a new episode, unless the current episode
+ * would then hold fewer than `minParagraphs` paragraphs (MRT: prev_i in {i, i-1, i-2}) or
+ * fewer than `minChars` characters, or `maxSteps` boundaries were already made.
+ * Each paragraph separator belongs to the episode before it, so an episode starts exactly at
+ * its marker paragraph. Only a constant-size head of each paragraph is kept; the scan never
+ * revisits text, so the cost is linear in the input.
+ */
+import type { MarkerMatcher } from './markers';
+
+export interface Boundary {
+  /** Offset where the new episode starts (the marker paragraph's start). */
+  at: number;
+  /** Marker that opens the new episode (none for sentence boundaries). */
+  opener?: string;
+}
+
+export interface ParagraphRules {
+  matcher: MarkerMatcher;
+  minParagraphs: number;
+  minChars: number;
+  maxSteps: number;
+}
+
+export class ParagraphBoundaryScanner {
+  /** Absolute offset of `tail[0]`. */
+  private scanned = 0;
+  /** Unscanned characters kept because a separator might continue in the next chunk (<= 2). */
+  private tail = '';
+  private paragraphIndex = 0;
+  private paragraphStart = 0;
+  private head = '';
+  private headDecided = false;
+  private episodeFirstParagraph = 0;
+  private episodeStart = 0;
+  private boundaries = 0;
+  private found: Boundary[] = [];
+
+  constructor(private readonly rules: ParagraphRules) {}
+
+  /** Feed text; returns boundaries that became certain. */
+  push(chunk: string): Boundary[] {
+    this.found = [];
+    const w = this.tail + chunk;
+    const base = this.scanned;
+    let i = 0;
+    for (;;) {
+      const nl = w.indexOf('\n', i);
+      if (nl < 0) {
+        this.addContent(w, i, w.length);
+        i = w.length;
+        break;
+      }
+      if (nl + 1 >= w.length) {
+        this.addContent(w, i, nl);
+        i = nl;
+        break;
+      }
+      const next = w.charCodeAt(nl + 1);
+      let sepLength = 0;
+      if (next === 10 /* \n */) sepLength = 2;
+      else if (next === 13 /* \r */) {
+        if (nl + 2 >= w.length) {
+          this.addContent(w, i, nl);
+          i = nl;
+          break;
+        }
+        if (w.charCodeAt(nl + 2) === 10) sepLength = 3;
+      }
+      if (sepLength === 0) {
+        this.addContent(w, i, nl + 1);
+        i = nl + 1;
+        continue;
+      }
+      this.addContent(w, i, nl);
+      this.endParagraph();
+      this.startParagraph(base + nl + sepLength);
+      i = nl + sepLength;
+    }
+    this.tail = w.slice(i);
+    this.scanned = base + i;
+    return this.found;
+  }
+
+  /** End of text: the tail cannot hold a separator any more. */
+  finish(): Boundary[] {
+    this.found = [];
+    this.addContent(this.tail, 0, this.tail.length);
+    this.scanned += this.tail.length;
+    this.tail = '';
+    this.endParagraph();
+    return this.found;
+  }
+
+  /** Start offset and opener-less state of the episode still growing. */
+  get openStart(): number {
+    return this.episodeStart;
+  }
+
+  private addContent(w: string, from: number, to: number): void {
+    if (this.headDecided || to <= from) return;
+    const need = this.rules.matcher.headLength - this.head.length;
+    this.head += w.slice(from, Math.min(to, from + need));
+    if (this.head.length >= this.rules.matcher.headLength) this.decide();
+  }
+
+  private endParagraph(): void {
+    if (!this.headDecided) this.decide();
+  }
+
+  private startParagraph(at: number): void {
+    this.paragraphIndex++;
+    this.paragraphStart = at;
+    this.head = '';
+    this.headDecided = false;
+  }
+
+  private decide(): void {
+    this.headDecided = true;
+    const { matcher, minParagraphs, minChars, maxSteps } = this.rules;
+    if (this.boundaries >= maxSteps) return;
+    if (this.paragraphIndex - this.episodeFirstParagraph < minParagraphs) return;
+    if (this.paragraphStart - this.episodeStart < minChars) return;
+    const opener = matcher.match(this.head);
+    if (opener === undefined) return;
+    this.boundaries++;
+    this.episodeFirstParagraph = this.paragraphIndex;
+    this.episodeStart = this.paragraphStart;
+    this.found.push({ at: this.paragraphStart, opener });
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * Streaming sentence segmentation (mode `sentence`), after Thought Anchors'
+ * `split_solution_into_chunks` (interp-reasoning/thought-anchors utils.py):
+ * a piece ends after a character i where text[i:i+2] == "\n\n", text[i:i+4] == "\r\n\r\n",
+ * or text[i] is . ? ! followed by a space or "\n". Whitespace-only pieces vanish. Pieces
+ * (stripped) shorter than 10 characters are merged into the next one (lengths counted with
+ * the " " TA joins them with); a short last chunk is merged into the previous one.
+ * Differences from TA, on purpose: the text after the last boundary is always kept (TA's
+ * current code drops it), and chunks are reported as contiguous slices of the original text
+ * (whitespace between chunks belongs to the chunk before) instead of stripped copies.
+ * A boundary is certain once the next chunk has reached 10 characters, so it is reported then.
+ */
+import type { Boundary } from './paragraph';
+
+export const MIN_CHUNK_CHARS = 10;
+
+function isSpace(code: number, ch: string): boolean {
+  if (code === 32 || (code >= 9 && code <= 13)) return true;
+  return code > 127 && /\s/u.test(ch);
+}
+
+export class SentenceBoundaryScanner {
+  /** Absolute offset of `tail[0]`. */
+  private scanned = 0;
+  /** Unscanned characters that need lookahead (<= 3). */
+  private tail = '';
+  /** First and last non-space offsets of the piece being read; -1 when it has none yet. */
+  private pieceFirst = -1;
+  private pieceLast = -1;
+  /** Merged length of the finished pieces of the current chunk (TA joins pieces with " "). */
+  private chunkLength = 0;
+  private chunkStart = -1;
+  private chunkAnnounced = false;
+  private firstChunk = true;
+  private boundaries = 0;
+  private found: Boundary[] = [];
+
+  constructor(private readonly maxSteps: number) {}
+
+  push(chunk: string): Boundary[] {
+    this.found = [];
+    this.scan(this.tail + chunk, false);
+    return this.found;
+  }
+
+  finish(): Boundary[] {
+    this.found = [];
+    this.scan(this.tail, true);
+    if (this.pieceFirst >= 0) this.endPiece();
+    return this.found;
+  }
+
+  private scan(w: string, final: boolean): void {
+    const base = this.scanned;
+    const n = w.length;
+    let j = 0;
+    for (; j < n; j++) {
+      const code = w.charCodeAt(j);
+      let boundary = false;
+      if (code === 46 || code === 63 || code === 33 /* . ? ! */) {
+        if (j + 1 >= n) {
+          if (!final) break;
+        } else {
+          const next = w.charCodeAt(j + 1);
+          boundary = next === 32 || next === 10;
+        }
+      } else if (code === 10 /* \n */) {
+        if (j + 1 >= n) {
+          if (!final) break;
+        } else boundary = w.charCodeAt(j + 1) === 10;
+      } else if (code === 13 /* \r */) {
+        if (j + 3 >= n && !final) break;
+        boundary = j + 3 < n && w.charCodeAt(j + 1) === 10 && w.charCodeAt(j + 2) === 13 && w.charCodeAt(j + 3) === 10;
+      }
+      if (!isSpace(code, w[j])) {
+        const at = base + j;
+        if (this.pieceFirst < 0) {
+          this.pieceFirst = at;
+          if (this.chunkStart < 0) this.chunkStart = at;
+        }
+        this.pieceLast = at;
+        this.maybeAnnounce();
+      }
+      if (boundary && this.pieceFirst >= 0) this.endPiece();
+    }
+    this.tail = w.slice(j);
+    this.scanned = base + j;
+  }
+
+  /** Length the current chunk will at least have, counting the growing piece. */
+  private chunkLengthSoFar(): number {
+    if (this.pieceFirst < 0) return this.chunkLength;
+    const piece = this.pieceLast - this.pieceFirst + 1;
+    return this.chunkLength === 0 ? piece : this.chunkLength + 1 + piece;
+  }
+
+  /** Once the chunk reaches 10 characters it can no longer merge back: its start is a boundary. */
+  private maybeAnnounce(): void {
+    if (this.chunkAnnounced || this.chunkLengthSoFar() < MIN_CHUNK_CHARS) return;
+    this.chunkAnnounced = true;
+    if (this.firstChunk) return;
+    if (this.boundaries >= this.maxSteps) return;
+    this.boundaries++;
+    this.found.push({ at: this.chunkStart });
+  }
+
+  private endPiece(): void {
+    this.maybeAnnounce();
+    this.chunkLength = this.chunkLengthSoFar();
+    this.pieceFirst = -1;
+    this.pieceLast = -1;
+    if (this.chunkLength >= MIN_CHUNK_CHARS) {
+      this.firstChunk = false;
+      this.chunkLength = 0;
+      this.chunkStart = -1;
+      this.chunkAnnounced = false;
+    }
+  }
+}

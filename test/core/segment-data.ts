@@ -1,0 +1,78 @@
+/**
+ * Real reasoning traces from ../shared/data/traces (read in place, never copied), with their
+ * thinking extracted by splitThinking. Used by the segmentation, label and token tests and
+ * by bench/segment.bench.ts and scripts/label-agreement.ts.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { splitThinking } from '../../src/core/thinking';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const dataRoot = path.resolve(repoRoot, '../shared/data');
+export const tracesRoot = path.join(dataRoot, 'traces');
+
+export interface RealTrace {
+  /** Where it came from: file path (and record) relative to the data root. */
+  name: string;
+  source: 'thought-anchors.com' | 'thought-anchors-cots-math' | 'skythought';
+  raw: string;
+  thinking: string;
+  truncated: boolean;
+}
+
+/** True when the shared data is present; otherwise prints why tests are skipped. */
+export function haveData(): boolean {
+  if (existsSync(tracesRoot)) return true;
+  console.log(`notice: ${tracesRoot} is absent; tests on real traces are skipped`);
+  return false;
+}
+
+function dirs(p: string): string[] {
+  return readdirSync(p, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
+}
+
+/** Thought Anchors (thought-anchors.com) problem folders: model/correctness/problem. */
+export function thoughtAnchorsProblemDirs(): string[] {
+  const root = path.join(tracesRoot, 'thought-anchors.com');
+  const out: string[] = [];
+  for (const model of dirs(root))
+    for (const kind of dirs(path.join(root, model)))
+      for (const problem of dirs(path.join(root, model, kind))) out.push(path.join(root, model, kind, problem));
+  return out;
+}
+
+/** Every real trace; `withSolutionField` adds the TA `solution` texts as separate traces. */
+export function loadRealTraces(withSolutionField = true): RealTrace[] {
+  const out: RealTrace[] = [];
+  const add = (name: string, source: RealTrace['source'], raw: string) => {
+    const s = splitThinking(raw);
+    out.push({ name, source, raw, thinking: s.thinking, truncated: s.truncated });
+  };
+  for (const dir of thoughtAnchorsProblemDirs()) {
+    const base = JSON.parse(readFileSync(path.join(dir, 'base_solution.json'), 'utf8'));
+    const rel = path.relative(dataRoot, dir);
+    add(`${rel}/base_solution.json#full_cot`, 'thought-anchors.com', base.full_cot);
+    if (withSolutionField) add(`${rel}/base_solution.json#solution`, 'thought-anchors.com', base.solution);
+  }
+  const cots = path.join(tracesRoot, 'thought-anchors-cots-math');
+  for (const problem of dirs(cots)) {
+    const file = path.join(cots, problem, 'solutions.json');
+    if (!existsSync(file)) continue;
+    const solutions = JSON.parse(readFileSync(file, 'utf8')) as { solution: string }[];
+    solutions.forEach((s, i) => add(`${path.relative(dataRoot, file)}#${i}`, 'thought-anchors-cots-math', s.solution));
+  }
+  const sky = path.join(tracesRoot, 'skythought');
+  for (const f of readdirSync(sky).filter((n) => n.endsWith('.jsonl')).sort()) {
+    const lines = readFileSync(path.join(sky, f), 'utf8').split('\n');
+    lines.forEach((line, i) => {
+      if (line.trim() === '') return;
+      const rec = JSON.parse(line) as { code: string[] };
+      add(`traces/skythought/${f}:${i + 1}`, 'skythought', rec.code[0]);
+    });
+  }
+  return out;
+}
