@@ -1,0 +1,19 @@
+/**
+ * `reasoning-lens segment IN... [-o OUT]`: split traces into episodes and write them as
+ * trace-format JSONL (stdout by default). Same records as `annotate`: labels, answers and
+ * verdicts cost nothing extra offline and the format requires them.
+ */
+import type { Command } from 'commander';
+import { addPipelineOptions, type PipelineFlags } from '../util/options';
+import { runOffline } from './annotate';
+
+export function registerSegmentCommand(program: Command): void {
+  const cmd = program
+    .command('segment')
+    .description('split traces into episodes; writes trace-format JSONL')
+    .argument('<inputs...>', 'trace files or directories ("-" for stdin)')
+    .option('-o, --output <file>', 'output JSONL ("-" for stdout)', '-');
+  addPipelineOptions(cmd).action(async (inputs: string[], flags: PipelineFlags & { output: string }) => {
+    process.exitCode = await runOffline(inputs, flags, { output: flags.output, summaries: false });
+  });
+}

@@ -1,0 +1,53 @@
+/** Options shared by `segment` and `annotate`: segmentation and generic-JSONL field names. */
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import type { SegmentOptions } from '../../core/segment';
+import type { SegmentMode } from '../../core/trace';
+import type { FieldNames } from '../../formats/types';
+
+export interface PipelineFlags {
+  mode: SegmentMode;
+  maxSteps?: number;
+  groupSize?: number;
+  problemField?: string[];
+  goldField?: string[];
+  outputField?: string[];
+}
+
+function positiveInteger(name: string, min: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}.`);
+    return n;
+  };
+}
+
+function fieldList(value: string): string[] {
+  const names = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (names.length === 0) throw new InvalidArgumentError('give at least one field name.');
+  return names;
+}
+
+export function addPipelineOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--mode <mode>', 'segmentation mode').choices(['auto', 'mrt', 'sentence']).default('auto'))
+    .option('--max-steps <n>', 'at most N episode boundaries (MRT used 49); the rest is the last episode', positiveInteger('--max-steps', 0))
+    .option('--group-size <n>', 'merge consecutive episodes in groups of N (MRT plots used 3-10)', positiveInteger('--group-size', 1))
+    .option('--problem-field <names>', 'generic JSON/JSONL: problem field(s), comma-separated (default problem,question,prompt)', fieldList)
+    .option('--gold-field <names>', 'generic JSON/JSONL: gold answer field(s) (default gold,answer,gt,gt_answer)', fieldList)
+    .option('--output-field <names>', 'generic JSON/JSONL: model output field(s) (default output,response,completion,generation,solution)', fieldList);
+}
+
+export function segmentOptionsFrom(flags: PipelineFlags): SegmentOptions {
+  const opts: SegmentOptions = { mode: flags.mode };
+  if (flags.maxSteps !== undefined) opts.maxSteps = flags.maxSteps;
+  if (flags.groupSize !== undefined) opts.groupSize = flags.groupSize;
+  return opts;
+}
+
+export function fieldNamesFrom(flags: PipelineFlags): Partial<FieldNames> {
+  const names: Partial<FieldNames> = {};
+  if (flags.problemField) names.problem = flags.problemField;
+  if (flags.goldField) names.gold = flags.goldField;
+  if (flags.outputField) names.output = flags.outputField;
+  return names;
+}

@@ -1,0 +1,244 @@
+/**
+ * The trace pipeline: split thinking from the answer, segment thinking into episodes, label
+ * them, pull out intermediate answers, grade them, find the final answer, compute metrics.
+ * TraceAnnotator does it incrementally for live streams; annotateTrace for a whole trace;
+ * finalizeTrace closes a trace (final answer + metrics) for both. Pure.
+ */
+import { extractFinalAnswer, extractIntermediateAnswer } from './answers';
+import { labelEpisode } from './labels';
+import { computeMetrics } from './metrics';
+import { StreamingSegmenter, type Segment, type SegmentOptions } from './segment';
+import { splitThinking } from './thinking';
+import { estimateTokens } from './tokens';
+import { TRACE_FORMAT_VERSION, type Episode, type FinalAnswer, type Trace, type TraceSource } from './trace';
+import { episodeVerdict, gradeFinal, verificationCheck } from './verdicts';
+
+export interface TraceInput {
+  id?: string;
+  problem: string;
+  gold?: string | null;
+  model?: string | null;
+  source: TraceSource;
+  /** Full model output with its markup (<think>…</think>, Sky-T1, harmony); split here. */
+  raw?: string;
+  thinking?: string;
+  response?: string;
+  truncated?: boolean;
+}
+
+export interface AnnotateOptions {
+  segment?: SegmentOptions;
+}
+
+/** Incremental annotation of a thinking stream: closed episodes come out fully annotated. */
+export class TraceAnnotator {
+  private readonly segmenter: StreamingSegmenter;
+  private gold: string | null;
+  private closed: Episode[] = [];
+  private finished = false;
+
+  constructor(opts: { gold?: string | null; segment?: SegmentOptions } = {}) {
+    this.segmenter = new StreamingSegmenter(opts.segment);
+    this.gold = opts.gold ?? null;
+  }
+
+  /** Newly closed episodes, fully annotated (labels, tokens, answer, verdict, check). */
+  pushThinking(chunk: string): Episode[] {
+    return this.segmenter.push(chunk).map((s) => this.close(s, false));
+  }
+
+  /** End of thinking: closes the rest; the last episode is labelled as the last. */
+  finishThinking(): Episode[] {
+    if (this.finished) return [];
+    this.finished = true;
+    const segments = this.segmenter.finish();
+    return segments.map((s, i) => this.close(s, i === segments.length - 1));
+  }
+
+  /** The growing episode annotated so far (its labels and answer may still change), or null. */
+  openEpisode(): Episode | null {
+    const open = this.segmenter.open;
+    if (!open || this.finished) return null;
+    const segment: Segment = { index: open.index, start: open.start, end: open.start + open.text.length, text: open.text };
+    if (open.opener !== undefined) segment.opener = open.opener;
+    return annotateSegment(segment, { isLast: false, gold: this.gold, runningAnswer: runningAnswer(this.closed) });
+  }
+
+  get episodes(): Episode[] {
+    return this.closed;
+  }
+
+  get thinking(): string {
+    return this.segmenter.text;
+  }
+
+  /** Re-grades every closed episode against a new gold answer (checks do not depend on it). */
+  setGold(gold: string | null): void {
+    this.gold = gold;
+    this.closed = this.closed.map((ep) => ({ ...ep, verdict: episodeVerdict(ep.answer, gold) }));
+  }
+
+  private close(segment: Segment, isLast: boolean): Episode {
+    const episode = annotateSegment(segment, { isLast, gold: this.gold, runningAnswer: runningAnswer(this.closed) });
+    this.closed.push(episode);
+    return episode;
+  }
+}
+
+/** The last answer stated before now: what a verification episode confirms or changes. */
+function runningAnswer(episodes: readonly Episode[]): string | undefined {
+  for (let i = episodes.length - 1; i >= 0; i--) if (episodes[i].answer !== undefined) return episodes[i].answer;
+  return undefined;
+}
+
+function annotateSegment(segment: Segment, ctx: { isLast: boolean; gold: string | null; runningAnswer: string | undefined }): Episode {
+  const labels = labelEpisode(segment.text, { isLast: ctx.isLast });
+  const answer = extractIntermediateAnswer(segment.text) ?? undefined;
+  const episode: Episode = {
+    index: segment.index,
+    start: segment.start,
+    end: segment.end,
+    text: segment.text,
+    tokens: estimateTokens(segment.text),
+    labels,
+    verdict: episodeVerdict(answer, ctx.gold),
+  };
+  if (segment.opener !== undefined) episode.opener = segment.opener;
+  if (answer !== undefined) episode.answer = answer;
+  const check = verificationCheck(labels, answer, ctx.runningAnswer);
+  if (check !== undefined) episode.check = check;
+  return episode;
+}
+
+/**
+ * Stable id when the input has none: 14 hex digits of a 53-bit hash (cyrb53) of the problem
+ * and the thinking, so re-annotating the same trace gives the same id.
+ */
+export function traceId(problem: string, thinking: string): string {
+  const text = `${problem}\u0000${thinking}`;
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  const n = 4294967296 * (2097151 & h2) + (h1 >>> 0);
+  return n.toString(16).padStart(14, '0');
+}
+
+/** split (if raw) → segment → label → extract → grade → final answer → metrics. */
+export function annotateTrace(input: TraceInput, opts: AnnotateOptions = {}): Trace {
+  let thinking: string;
+  let response: string;
+  let truncated: boolean;
+  if (input.raw !== undefined) {
+    const split = splitThinking(input.raw);
+    ({ thinking, response, truncated } = split);
+  } else {
+    thinking = input.thinking ?? '';
+    response = input.response ?? '';
+    truncated = input.truncated ?? false;
+  }
+  const gold = input.gold ?? null;
+  const annotator = new TraceAnnotator({ gold, segment: opts.segment });
+  annotator.pushThinking(thinking);
+  annotator.finishThinking();
+  const seg = opts.segment ?? {};
+  const segmentation: NonNullable<TraceSource['segmentation']> = { mode: seg.mode ?? 'auto' };
+  if (seg.maxSteps !== undefined && Number.isFinite(seg.maxSteps)) segmentation.maxSteps = seg.maxSteps;
+  if (seg.groupSize !== undefined) segmentation.groupSize = seg.groupSize;
+  return finalizeTrace({
+    version: TRACE_FORMAT_VERSION,
+    id: input.id ?? traceId(input.problem, thinking),
+    problem: input.problem,
+    gold,
+    model: input.model ?? null,
+    source: { ...input.source, segmentation },
+    thinking,
+    response,
+    truncated,
+    episodes: annotator.episodes,
+  });
+}
+
+/**
+ * Completes a trace: the final answer (kept when given, else from the response, else from the
+ * end of the thinking), its grade against gold, and the metrics (live numbers carried over).
+ */
+export function finalizeTrace(base: Omit<Trace, 'final' | 'metrics'> & Partial<Pick<Trace, 'final' | 'metrics'>>): Trace {
+  const final = finalAnswer(base);
+  const budgets: number[] = [];
+  const cap = base.budget?.policy.maxThinkingTokens;
+  if (cap !== undefined && cap > 0) budgets.push(cap);
+  else if (base.metrics?.regret) budgets.push(...base.metrics.regret.map((r) => r.budget));
+  const metrics = computeMetrics({
+    thinking: base.thinking,
+    response: base.response,
+    episodes: base.episodes,
+    regretBudgets: budgets,
+    carry: base.metrics,
+  });
+  const { final: _f, metrics: _m, ...rest } = base;
+  return { ...rest, final, metrics };
+}
+
+function finalAnswer(base: Pick<Trace, 'thinking' | 'response' | 'episodes' | 'gold'> & { final?: FinalAnswer }): FinalAnswer {
+  let answer: string | null = base.final?.answer ?? null;
+  let from = '';
+  if (answer === null && base.response.trim() !== '') answer = extractFinalAnswer(base.response)?.answer ?? null;
+  if (answer === null && base.response.trim() === '') {
+    // No answer part (cut off, or stopped in thinking): the thinking's own last statement.
+    answer = extractFinalAnswer(base.thinking)?.answer ?? lastEpisodeAnswer(base.episodes);
+    if (answer !== null) from = 'taken from the thinking (no response); ';
+  }
+  const grade = gradeFinal(answer, base.gold);
+  const final: FinalAnswer = { answer, correct: grade.correct };
+  const reason = `${from}${grade.reason ?? ''}`.replace(/; $/, '');
+  if (reason !== '') final.reason = reason;
+  return final;
+}
+
+function lastEpisodeAnswer(episodes: readonly Episode[]): string | null {
+  for (let i = episodes.length - 1; i >= 0; i--) if (episodes[i].answer !== undefined) return episodes[i].answer as string;
+  return null;
+}
+
+/**
+ * Re-annotates a trace already in our format (new segmentation or gold), keeping what only a
+ * live run knows: budget decisions, error, timing, the progress of episodes whose offsets did
+ * not change, and (for live runs, which may have voted) the recorded final answer.
+ */
+export function reannotateTrace(trace: Trace, opts: AnnotateOptions = {}): Trace {
+  const fresh = annotateTrace(
+    {
+      id: trace.id,
+      problem: trace.problem,
+      gold: trace.gold ?? null,
+      model: trace.model ?? null,
+      source: trace.source,
+      thinking: trace.thinking,
+      response: trace.response,
+      truncated: trace.truncated,
+    },
+    opts,
+  );
+  const oldBySpan = new Map(trace.episodes.map((ep) => [`${ep.start}:${ep.end}`, ep]));
+  const episodes = fresh.episodes.map((ep) => {
+    const progress = oldBySpan.get(`${ep.start}:${ep.end}`)?.progress;
+    return progress ? { ...ep, progress } : ep;
+  });
+  const base: Parameters<typeof finalizeTrace>[0] = {
+    ...fresh,
+    episodes,
+    final: { answer: trace.final.answer, correct: null },
+    metrics: trace.metrics,
+  };
+  if (trace.budget) base.budget = trace.budget;
+  if (trace.error !== undefined) base.error = trace.error;
+  // Imported traces get their final answer re-extracted; a live run's answer may be a vote.
+  if (trace.final.answer === null || !trace.budget) delete base.final;
+  return finalizeTrace(base);
+}

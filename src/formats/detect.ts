@@ -1,0 +1,117 @@
+/**
+ * Which format a file is in. The container (one JSON value, JSONL, or plain text) is decided
+ * from the file name and its first bytes; the record format from the first record.
+ * Ours: a `.trace.json`/`.trace.jsonl` name or a `version` field.
+ */
+import { fromGeneric } from './generic';
+import { fromQwenMathEval, looksLikeQwenMathEval } from './qwen-math-eval';
+import { fromBaseSolution, fromSolutionsEntry, looksLikeBaseSolution, looksLikeSolutionsEntry } from './thought-anchors';
+import { fromOurTrace, looksLikeOurTrace } from './trace-format';
+import type { FieldNames, ImportedRecord, RecordFormat, RecordLocation, SiblingProblem } from './types';
+
+export type Container = 'json' | 'jsonl' | 'text';
+
+export function baseName(path: string): string {
+  const parts = path.split(/[\\/]/);
+  return parts[parts.length - 1] ?? path;
+}
+
+export function isOurTraceFileName(path: string): boolean {
+  return /\.trace\.jsonl?$/i.test(baseName(path));
+}
+
+/** NUL bytes (or many replacement characters) in the first bytes mean this is not text. */
+export function looksBinary(head: string): boolean {
+  if (head.includes('\u0000')) return true;
+  const sample = head.slice(0, 4096);
+  let bad = 0;
+  for (const ch of sample) if (ch === '\ufffd') bad++;
+  return sample.length > 0 && bad / sample.length > 0.1;
+}
+
+/**
+ * `head` is the start of the file (BOM removed). JSONL when named so, or when the first line
+ * is a whole JSON object; JSON when named .json or when it starts with `[` or a multi-line `{`.
+ */
+export function detectContainer(path: string, head: string): Container {
+  const name = baseName(path).toLowerCase();
+  if (/\.(jsonl|ndjson)$/.test(name)) return 'jsonl';
+  if (name.endsWith('.json')) return 'json';
+  if (/\.(txt|md|text|log)$/.test(name)) return 'text';
+  const trimmed = head.trimStart();
+  if (trimmed.startsWith('[')) return 'json';
+  if (!trimmed.startsWith('{')) return 'text';
+  const newline = trimmed.indexOf('\n');
+  if (newline < 0) return 'jsonl'; // one line (perhaps longer than the head): JSONL handles it
+  try {
+    JSON.parse(trimmed.slice(0, newline));
+    return 'jsonl';
+  } catch {
+    return 'json';
+  }
+}
+
+export function detectRecordFormat(value: unknown, path: string): RecordFormat {
+  if (isOurTraceFileName(path) || looksLikeOurTrace(value)) return 'trace';
+  const name = baseName(path).toLowerCase();
+  if (name === 'base_solution.json' || looksLikeBaseSolution(value)) return 'thought-anchors-base';
+  if (name === 'solutions.json' || looksLikeSolutionsEntry(value)) return 'thought-anchors-solutions';
+  if (looksLikeQwenMathEval(value)) return 'qwen-math-eval';
+  return 'generic';
+}
+
+export interface ConvertContext {
+  fields: FieldNames;
+  sibling: SiblingProblem | null;
+}
+
+export function convertRecord(format: RecordFormat, value: unknown, loc: RecordLocation, ctx: ConvertContext): ImportedRecord[] {
+  switch (format) {
+    case 'trace':
+      return fromOurTrace(value);
+    case 'thought-anchors-base':
+      return fromBaseSolution(value, loc, ctx.sibling);
+    case 'thought-anchors-solutions':
+      return fromSolutionsEntry(value, loc, ctx.sibling);
+    case 'qwen-math-eval':
+      return fromQwenMathEval(value, loc);
+    case 'generic':
+      return fromGeneric(value, loc, ctx.fields);
+  }
+}
+
+/**
+ * 1-based line on which each element of a top-level JSON array starts, so messages and
+ * source.line can point into pretty-printed files. `text` must be valid JSON.
+ */
+export function arrayElementLines(text: string): number[] {
+  const lines: number[] = [];
+  let line = 1;
+  let depth = 0;
+  let inString = false;
+  let expectElement = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      line++;
+      continue;
+    }
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+      continue;
+    }
+    if (c === 32 || c === 9 || c === 13) continue;
+    if (depth === 1 && expectElement && c !== 93) {
+      lines.push(line);
+      expectElement = false;
+    }
+    if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      depth++;
+      if (depth === 1 && c === 91) expectElement = true;
+    } else if (c === 93 || c === 125) depth--;
+    else if (c === 44 && depth === 1) expectElement = true;
+  }
+  return text.trimStart().startsWith('[') ? lines : [];
+}

@@ -1,0 +1,63 @@
+/**
+ * What format parsers produce and how they report bad records. Parsers are pure: they get
+ * already-read text or parsed JSON plus the file name; reading files is src/io's job.
+ */
+import type { FieldError } from '../core/schema';
+import type { TraceInput } from '../core/annotate';
+import type { Trace } from '../core/trace';
+
+/** Where a record came from: file path (or "-" for stdin), 1-based line, array index. */
+export interface RecordLocation {
+  path: string;
+  line?: number;
+  /** Position inside a top-level JSON array, when the file is one. */
+  index?: number;
+}
+
+/** One record ready for the pipeline; `trace` is set when the record already was in our format. */
+export interface ImportedRecord {
+  input: TraceInput;
+  trace?: Trace;
+}
+
+export type RecordFormat = 'trace' | 'qwen-math-eval' | 'thought-anchors-base' | 'thought-anchors-solutions' | 'generic';
+export type FileFormat = RecordFormat | 'text';
+
+/** Field names for the generic JSONL format, most preferred first. */
+export interface FieldNames {
+  problem: string[];
+  gold: string[];
+  output: string[];
+}
+
+export const DEFAULT_FIELD_NAMES: Readonly<FieldNames> = Object.freeze({
+  problem: ['problem', 'question', 'prompt'],
+  gold: ['gold', 'answer', 'gt', 'gt_answer'],
+  output: ['output', 'response', 'completion', 'generation', 'solution'],
+});
+
+/** Gold answer and problem text from a Thought Anchors `problem.json` beside the traces. */
+export interface SiblingProblem {
+  problem?: string;
+  gold?: string;
+  extra: Record<string, unknown>;
+}
+
+/** A record that cannot be used, with every field that is wrong. */
+export class RecordError extends Error {
+  readonly errors: FieldError[];
+  constructor(errors: FieldError[] | FieldError) {
+    const list = Array.isArray(errors) ? errors : [errors];
+    super(list.map((e) => `${e.field}: ${e.message}`).join('; '));
+    this.name = 'RecordError';
+    this.errors = list;
+  }
+}
+
+/** `traces.jsonl:17` or `solutions.json:3[2]`, the prefix of every message about a record. */
+export function formatLocation(loc: RecordLocation): string {
+  let s = loc.path === '-' ? '<stdin>' : loc.path;
+  if (loc.line !== undefined) s += `:${loc.line}`;
+  if (loc.index !== undefined) s += `[${loc.index}]`;
+  return s;
+}

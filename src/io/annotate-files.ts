@@ -1,0 +1,76 @@
+/**
+ * The offline pipeline over files: read every record of every input, annotate it (no model),
+ * check the result against the schema, stream it out. Bad records are reported through
+ * onError and counted; the others are still written.
+ */
+import { annotateTrace, reannotateTrace } from '../core/annotate';
+import { validateTrace, type FieldError } from '../core/schema';
+import type { SegmentOptions } from '../core/segment';
+import type { FieldNames, RecordLocation } from '../formats/types';
+import { readRecords } from './read-records';
+import type { JsonlWriter } from './write';
+
+export interface FileSummary {
+  path: string;
+  traces: number;
+  correct: number;
+  incorrect: number;
+  /** Traces without a gold answer (final.correct is null). */
+  ungraded: number;
+  episodes: number;
+  errors: number;
+}
+
+export interface AnnotateFilesOptions {
+  segment?: SegmentOptions;
+  fields?: Partial<FieldNames>;
+  onError(loc: RecordLocation, errors: FieldError[]): void;
+  onFile?(summary: FileSummary): void;
+}
+
+export async function annotateFiles(inputs: readonly string[], writer: JsonlWriter, opts: AnnotateFilesOptions): Promise<FileSummary[]> {
+  const summaries: FileSummary[] = [];
+  for (const path of inputs) {
+    const summary: FileSummary = { path, traces: 0, correct: 0, incorrect: 0, ungraded: 0, episodes: 0, errors: 0 };
+    for await (const result of readRecords(path, { fields: opts.fields })) {
+      if (!result.ok) {
+        summary.errors++;
+        opts.onError(result.loc, result.errors);
+        continue;
+      }
+      let trace;
+      try {
+        const { record } = result;
+        trace = record.trace ? reannotateTrace(record.trace, { segment: opts.segment }) : annotateTrace(record.input, { segment: opts.segment });
+      } catch (err) {
+        summary.errors++;
+        opts.onError(result.loc, [{ field: '(record)', message: `annotation failed: ${err instanceof Error ? err.message : String(err)}` }]);
+        continue;
+      }
+      // Our own output must be valid too: a bug here must not write a bad trace.
+      const check = validateTrace(trace);
+      if (!check.ok) {
+        summary.errors++;
+        opts.onError(result.loc, check.errors.map((e) => ({ field: e.field, message: `annotated trace is invalid (a bug, please report): ${e.message}` })));
+        continue;
+      }
+      await writer.write(trace);
+      summary.traces++;
+      summary.episodes += trace.episodes.length;
+      if (trace.final.correct === true) summary.correct++;
+      else if (trace.final.correct === false) summary.incorrect++;
+      else summary.ungraded++;
+    }
+    summaries.push(summary);
+    opts.onFile?.(summary);
+  }
+  return summaries;
+}
+
+export function formatSummary(s: FileSummary): string {
+  const name = s.path === '-' ? '<stdin>' : s.path;
+  const graded = s.correct + s.incorrect;
+  const grade = graded > 0 ? `${s.correct}/${graded} correct` : 'no gold';
+  const ungraded = graded > 0 && s.ungraded > 0 ? `, ${s.ungraded} without gold` : '';
+  return `${name}: ${s.traces} traces, ${grade}${ungraded}, ${s.episodes} episodes, ${s.errors} errors`;
+}

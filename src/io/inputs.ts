@@ -1,0 +1,47 @@
+/** Turns the input arguments into files: "-" stays stdin, a directory gives its trace files. */
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** File names taken from a directory; problem.json, chunk labels and metrics files are not traces. */
+export function isTraceFileName(name: string): boolean {
+  const n = name.toLowerCase();
+  if (n === 'base_solution.json' || n === 'solutions.json') return true;
+  if (/\.trace\.json$/.test(n)) return true;
+  return /\.(jsonl|ndjson|txt)$/.test(n);
+}
+
+export class MissingInputError extends Error {}
+
+export async function expandInputs(paths: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const p of paths) {
+    if (p === '-') {
+      out.push(p);
+      continue;
+    }
+    let info;
+    try {
+      info = await stat(p);
+    } catch {
+      throw new MissingInputError(`input not found: ${p}`);
+    }
+    if (info.isDirectory()) {
+      const found = await walk(p);
+      if (found.length === 0) throw new MissingInputError(`no trace files (*.jsonl, *.trace.json, *.txt, base_solution.json, solutions.json) under ${p}`);
+      out.push(...found);
+    } else out.push(p);
+  }
+  return out;
+}
+
+async function walk(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  entries.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
+  const out: string[] = [];
+  for (const e of entries) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await walk(p)));
+    else if (e.isFile() && isTraceFileName(e.name)) out.push(p);
+  }
+  return out;
+}
