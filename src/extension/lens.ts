@@ -1,0 +1,339 @@
+/**
+ * The extension's services: settings, the model backend, live runs, trace views and the
+ * status bar. Commands, the panel serializer and the custom editor all go through here.
+ * Heavy modules (the model client, the run engine) are imported on first use, not at activation.
+ */
+import * as vscode from 'vscode';
+import type { BudgetPolicy, Trace } from '../core/trace';
+import type { ModelBackend } from '../model/types';
+import type { ProbeSettings, SolveOptions } from '../runs/contract';
+import type { PersistedViewState, ProbeRequest } from '../shared/protocol';
+import { readSettings, type LensSettings } from './settings';
+import { LensStatusBar } from './statusBar';
+import { TraceStore } from './traceStore';
+import { LiveRun } from './liveRun';
+import { TraceView } from './traceView';
+import { TraceSession, type SessionSource } from './session';
+import { describePolicy } from './budgetPresets';
+import { parseTraceText } from './traceFiles';
+
+export const PANEL_VIEW_TYPE = 'reasoningLens.trace';
+export const EDITOR_VIEW_TYPE = 'reasoningLens.traceEditor';
+
+export interface SolveRequest {
+  problem: string;
+  gold?: string | null;
+  model?: string;
+  budget?: BudgetPolicy;
+  probe?: ProbeRequest | false;
+  /** Show the run in this session's panel instead of a new one. */
+  reuse?: TraceSession;
+}
+
+export class Lens implements vscode.Disposable {
+  readonly log: vscode.LogOutputChannel;
+  readonly statusBar: LensStatusBar;
+  readonly store: TraceStore;
+  readonly runs = new Map<string, LiveRun>();
+  readonly sessions = new Set<TraceSession>();
+  private lastActive: TraceSession | undefined;
+  private cachedSettings: LensSettings | undefined;
+  private backendCache: { key: string; backend: ModelBackend } | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(readonly context: vscode.ExtensionContext) {
+    this.log = vscode.window.createOutputChannel('Reasoning Lens', { log: true });
+    this.statusBar = new LensStatusBar();
+    this.store = new TraceStore(context.globalStorageUri, () => this.settings().traceFolder);
+    this.disposables.push(
+      this.log,
+      this.statusBar,
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!e.affectsConfiguration('reasoningLens')) return;
+        this.cachedSettings = undefined;
+        this.backendCache = undefined;
+        const s = this.settings(true);
+        this.statusBar.setModel(s.model);
+        if (e.affectsConfiguration('reasoningLens.view')) {
+          for (const session of this.sessions) if (session.view.isReady) session.view.post({ type: 'settings', settings: s.view });
+        }
+      }),
+    );
+    this.statusBar.setModel(this.settings().model);
+    void vscode.commands.executeCommand('setContext', 'reasoningLens.running', false);
+  }
+
+  // ------------------------------------------------------------ settings and backend
+
+  /** Current settings; invalid values fall back to defaults and are reported once per change. */
+  settings(report = false): LensSettings {
+    if (!this.cachedSettings || report) {
+      const config = vscode.workspace.getConfiguration('reasoningLens');
+      const { settings, problems } = readSettings((key) => config.get(key));
+      this.cachedSettings = settings;
+      if (problems.length) {
+        for (const p of problems) this.log.warn(p);
+        void vscode.window
+          .showWarningMessage(`Reasoning Lens settings: ${problems[0]}${problems.length > 1 ? ` (+${problems.length - 1} more in the log)` : ''}`, 'Open Settings')
+          .then((choice) => {
+            if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'reasoningLens');
+          });
+      }
+    }
+    return this.cachedSettings;
+  }
+
+  async backend(): Promise<ModelBackend> {
+    const s = this.settings();
+    const key = `${s.host}|${s.connectTimeoutMs}|${s.idleTimeoutMs}`;
+    if (this.backendCache?.key === key) return this.backendCache.backend;
+    const { OllamaBackend } = await import('../model/ollama');
+    const backend = new OllamaBackend({ host: s.host, timeoutMs: s.connectTimeoutMs, idleTimeoutMs: s.idleTimeoutMs });
+    this.backendCache = { key, backend };
+    return backend;
+  }
+
+  /** Probe settings for live runs from settings; false when samplesPerProbe is 0. */
+  defaultProbe(): ProbeRequest | false {
+    const n = this.settings().samplesPerProbe;
+    return n > 0 ? { samples: n } : false;
+  }
+
+  probeSettings(probe: ProbeRequest): Partial<ProbeSettings> {
+    const s = this.settings();
+    const out: Partial<ProbeSettings> = { samples: probe.samples, concurrency: s.probeConcurrency };
+    if (s.forcedStopText) out.forcedStopText = s.forcedStopText;
+    if (s.answerPrefix) out.answerPrefix = s.answerPrefix;
+    return out;
+  }
+
+  // ------------------------------------------------------------ runs
+
+  /** The session the user looked at last (for Stop / Re-run from the palette). */
+  activeSession(): TraceSession | undefined {
+    if (this.lastActive && !this.lastActive.view.isDisposed) return this.lastActive;
+    return [...this.sessions].pop();
+  }
+
+  liveRuns(): LiveRun[] {
+    return [...this.runs.values()].filter((r) => r.live);
+  }
+
+  /**
+   * Starts a solve and shows it. If another run is live, asks whether to stop it or run
+   * both. Returns undefined when the user backed out.
+   */
+  async solve(request: SolveRequest): Promise<LiveRun | undefined> {
+    const s = this.settings();
+    const model = request.model ?? s.model;
+    if (!model) throw new Error('No model selected. Run "Reasoning Lens: Select Model" first.');
+    const live = this.liveRuns();
+    if (live.length > 0) {
+      const running = live.map((r) => `${r.options.model} (${r.tokens} tokens)`).join(', ');
+      const choice = await vscode.window.showWarningMessage(
+        `A solve is already running: ${running}. Stop it first, or run both?`,
+        { modal: true, detail: 'Both runs share the Ollama server, so running in parallel makes each slower.' },
+        'Stop and Start',
+        'Run in Parallel',
+      );
+      if (!choice) return undefined;
+      if (choice === 'Stop and Start') {
+        for (const r of live) r.cancel();
+        await Promise.all(live.map((r) => r.settled));
+      }
+    }
+    const probe = request.probe ?? this.defaultProbe();
+    const options: SolveOptions = {
+      problem: request.problem,
+      model,
+      gold: request.gold ?? null,
+      budget: request.budget ?? s.defaultBudget,
+      progress: probe ? this.probeSettings(probe) : false,
+      segment: { mode: s.segmentationMode, ...(s.markers.length ? { markers: s.markers } : {}) },
+      idleTimeoutMs: s.idleTimeoutMs,
+    };
+    if (options.budget?.think !== undefined) options.think = options.budget.think;
+    const backend = await this.backend();
+    const { startSolve } = await import('../runs/solve');
+    const handle = startSolve(backend, options);
+    const run = new LiveRun(handle, options, probe, (trace) => this.saveTrace(trace));
+    this.runs.set(run.id, run);
+    this.log.info(`Run ${run.id}: ${model}, budget ${describePolicy(options.budget ?? {})}, probes ${probe ? probe.samples : 'off'}`);
+    this.trackRun(run);
+    const reuse = request.reuse && !request.reuse.view.isDisposed && !request.reuse.file && !request.reuse.live() ? request.reuse : undefined;
+    if (reuse) {
+      reuse.replace({ kind: 'run', run });
+      reuse.view.panel.title = panelTitle(run.trace());
+      reuse.view.panel.reveal(undefined, true);
+    } else this.openPanel({ kind: 'run', run }, panelTitle(run.trace()));
+    return run;
+  }
+
+  private trackRun(run: LiveRun): void {
+    const update = () => {
+      const live = this.liveRuns();
+      const newest = live[live.length - 1];
+      this.statusBar.setRun(newest ? { model: newest.options.model, tokens: newest.tokens, status: newest.status } : undefined, live.length);
+      void vscode.commands.executeCommand('setContext', 'reasoningLens.running', live.length > 0);
+    };
+    // The status bar needs no more than a few updates a second.
+    let last = 0;
+    const unsubscribe = run.subscribe((e) => {
+      const now = Date.now();
+      if (e.type === 'status' || now - last > 250) {
+        last = now;
+        update();
+      }
+    });
+    update();
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: `Reasoning Lens: solving with ${run.options.model}` },
+      async () => {
+        try {
+          const trace = await run.settled;
+          const stop = trace.budget?.stop ?? (trace.error ? 'error' : 'done');
+          this.log.info(`Run ${run.id} ended (${stop}); trace saved to ${run.savedTo}`);
+          if (trace.error) {
+            void vscode.window.showErrorMessage(`Reasoning Lens: the run ended with an error: ${trace.error}. The partial trace was saved.`, 'Show Log').then((c) => {
+              if (c) this.log.show();
+            });
+          }
+        } finally {
+          unsubscribe();
+          update();
+        }
+      },
+    );
+  }
+
+  private async saveTrace(trace: Trace): Promise<string> {
+    try {
+      const uri = await this.store.save(trace);
+      return uri.fsPath;
+    } catch (err) {
+      const msg = err instanceof Error ? err.message : String(err);
+      this.log.error(`Could not save trace ${trace.id}: ${msg}`);
+      // Never lose a trace: fall back to global storage.
+      try {
+        const folder = vscode.Uri.joinPath(this.context.globalStorageUri, 'traces');
+        await vscode.workspace.fs.createDirectory(folder);
+        const uri = vscode.Uri.joinPath(folder, `${Date.now()}-${trace.id.replace(/[^A-Za-z0-9._-]+/g, '_')}.trace.json`);
+        await vscode.workspace.fs.writeFile(uri, Buffer.from(JSON.stringify(trace) + '\n', 'utf8'));
+        return uri.fsPath;
+      } catch (err2) {
+        void vscode.window.showErrorMessage(`Reasoning Lens could not save the trace: ${msg}`);
+        this.log.error(`Fallback save failed too: ${String(err2)}`);
+        return '';
+      }
+    }
+  }
+
+  // ------------------------------------------------------------ views
+
+  /** A new trace panel (WebviewPanel) showing `source`. */
+  openPanel(source: SessionSource, title: string, existing?: vscode.WebviewPanel): TraceSession {
+    const panel =
+      existing ??
+      vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
+        enableScripts: true,
+        // Not retained: a hidden panel drops its page, and TraceView replays a snapshot on 'ready'.
+        retainContextWhenHidden: false,
+        enableFindWidget: true,
+      });
+    return this.attachSession(panel, source, title);
+  }
+
+  attachSession(panel: vscode.WebviewPanel, source: SessionSource, title: string): TraceSession {
+    let session: TraceSession | undefined;
+    const view = new TraceView(panel, {
+      extensionUri: this.context.extensionUri,
+      log: this.log,
+      title,
+      viewSettings: () => this.settings().view,
+      onMessage: (message) => session?.handle(message),
+    });
+    session = new TraceSession(view, this, source);
+    const s = session;
+    this.sessions.add(s);
+    this.lastActive = s;
+    panel.onDidChangeViewState((e) => {
+      if (e.webviewPanel.active) this.lastActive = s;
+    });
+    view.onDidDispose(() => {
+      this.sessions.delete(s);
+      if (this.lastActive === s) this.lastActive = undefined;
+    });
+    return s;
+  }
+
+  /** Restores a panel after a window reload from the state the webview persisted. */
+  async restorePanel(panel: vscode.WebviewPanel, state: PersistedViewState | undefined): Promise<void> {
+    const origin = state?.origin;
+    if (origin?.file) {
+      try {
+        const uri = origin.file.includes('://') ? vscode.Uri.parse(origin.file) : vscode.Uri.file(origin.file);
+        const loaded = await this.readTraces(uri);
+        if (loaded.traces.length) {
+          const selected = Math.min(origin.index ?? 0, loaded.traces.length - 1);
+          this.attachSession(panel, { kind: 'traces', traces: loaded.traces, selected, file: uri }, panel.title);
+          return;
+        }
+      } catch (err) {
+        this.log.warn(`Could not reopen ${origin.file}: ${String(err)}`);
+      }
+    }
+    if (state?.trace) {
+      const { validateTrace } = await import('../core/schema');
+      const checked = validateTrace(state.trace);
+      if (checked.ok) {
+        this.attachSession(panel, { kind: 'traces', traces: [checked.trace], selected: 0 }, panel.title);
+        return;
+      }
+      this.log.warn(`Restored panel state holds an invalid trace: ${checked.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`);
+    }
+    panel.dispose();
+  }
+
+  async readTraces(uri: vscode.Uri): Promise<ReturnType<typeof parseTraceText>> {
+    const bytes = await vscode.workspace.fs.readFile(uri);
+    const name = uri.path.split('/').pop() ?? uri.path;
+    return parseTraceText(Buffer.from(bytes).toString('utf8'), name);
+  }
+
+  // ------------------------------------------------------------ requests from views
+
+  async rerun(from: TraceSession, request: { budget: BudgetPolicy; probe: ProbeRequest | false; model?: string }): Promise<void> {
+    const trace = from.trace();
+    await this.solve({
+      problem: trace.problem,
+      gold: trace.gold ?? null,
+      model: request.model ?? trace.model ?? undefined,
+      budget: request.budget,
+      probe: request.probe,
+      reuse: from,
+    });
+  }
+
+  async annotateProgress(from: TraceSession, probe: ProbeRequest): Promise<void> {
+    const { annotateProgressCommand } = await import('./commands/annotateProgress');
+    await annotateProgressCommand(this, from, probe);
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+
+  /** On deactivate: stop live runs and wait (bounded) for their partial traces to be saved. */
+  async shutdown(): Promise<void> {
+    const live = this.liveRuns();
+    for (const r of live) r.cancel();
+    await Promise.race([Promise.all(live.map((r) => r.settled)), new Promise((r) => setTimeout(r, 3000))]);
+    this.dispose();
+  }
+}
+
+export function panelTitle(trace: Trace): string {
+  const first = trace.problem.split('\n')[0].trim();
+  const short = first.length > 30 ? first.slice(0, 29) + '…' : first;
+  return `Lens: ${short || trace.id}`;
+}

@@ -1,0 +1,95 @@
+/**
+ * Reads our trace files (`*.trace.json`: one trace; `*.trace.jsonl`: one per line) into
+ * validated traces. Bad records never abort the file: each yields a message naming the file,
+ * the line and the field, and the good records are still shown. No `vscode` import.
+ */
+import type { Trace } from '../core/trace';
+import { validateTrace } from '../core/schema';
+
+export interface LoadedTraces {
+  traces: Trace[];
+  /** 1-based line of each trace in the file (1 for a .json file). */
+  lines: number[];
+  /** "name.trace.jsonl:17: episodes[3].verdict: must be one of ..." */
+  problems: string[];
+}
+
+/** At most this many problem messages are kept; the last one says how many were left out. */
+const MAX_PROBLEMS = 50;
+
+export function isJsonlName(name: string): boolean {
+  return /\.jsonl$/i.test(name);
+}
+
+export function parseTraceText(text: string, fileName: string): LoadedTraces {
+  const out: LoadedTraces = { traces: [], lines: [], problems: [] };
+  let dropped = 0;
+  const problem = (msg: string) => {
+    if (out.problems.length < MAX_PROBLEMS) out.problems.push(msg);
+    else dropped++;
+  };
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (isJsonlName(fileName)) {
+    const lines = text.split('\n');
+    lines.forEach((raw, i) => {
+      const line = raw.trim();
+      if (line === '') return;
+      const where = `${fileName}:${i + 1}`;
+      let value: unknown;
+      try {
+        value = JSON.parse(line);
+      } catch (err) {
+        problem(`${where}: not valid JSON (${shortJsonError(err)})`);
+        return;
+      }
+      addValidated(value, where, i + 1);
+    });
+    if (out.traces.length === 0 && out.problems.length === 0) problem(`${fileName}: the file holds no traces (it is empty)`);
+  } else {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      problem(`${fileName}:${jsonErrorLine(text, err)}: not valid JSON (${shortJsonError(err)})`);
+      return out;
+    }
+    if (Array.isArray(value)) value.forEach((v, i) => addValidated(v, `${fileName}[${i}]`, 1));
+    else addValidated(value, `${fileName}:1`, 1);
+  }
+  if (dropped > 0) out.problems.push(`… and ${dropped} more problems in ${fileName}`);
+  return out;
+
+  function addValidated(value: unknown, where: string, line: number): void {
+    const result = validateTrace(value);
+    if (result.ok) {
+      out.traces.push(result.trace);
+      out.lines.push(line);
+    } else {
+      const first = result.errors.slice(0, 3).map((e) => `${e.field}: ${e.message}`);
+      const more = result.errors.length > 3 ? ` (+${result.errors.length - 3} more)` : '';
+      problem(`${where}: not a valid trace: ${first.join('; ')}${more}`);
+    }
+  }
+}
+
+function shortJsonError(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.length > 160 ? msg.slice(0, 160) + '…' : msg;
+}
+
+/** Line of a JSON.parse error, from the "position N" Node reports; 1 when unknown. */
+export function jsonErrorLine(text: string, err: unknown): number {
+  const m = /position (\d+)/.exec(err instanceof Error ? err.message : '');
+  if (!m) return 1;
+  const pos = Math.min(Number(m[1]), text.length);
+  let line = 1;
+  for (let i = 0; i < pos; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+/** First line of the problem, shortened, for pickers. */
+export function problemTitle(problem: string, max = 80): string {
+  const first = problem.split('\n').find((l) => l.trim() !== '') ?? '';
+  const t = first.trim();
+  return t.length > max ? t.slice(0, max - 1) + '…' : t || '(no problem text)';
+}
