@@ -254,7 +254,12 @@ export class OllamaBackend implements ModelBackend {
       if (!info.supportsThinking && !versionAtLeast(version, THINK_FALSE_ANY_MODEL_MIN_VERSION)) return undefined;
       return false;
     }
-    if (!info.supportsThinking) throw thinkUnsupportedError(this.host, model);
+    if (!info.supportsThinking) {
+      // Reasoning models packaged without the capability (older QwQ/R1 builds) think inline in
+      // <think> tags anyway; sending `think` would only earn a 400, so leave it out.
+      if (isReasoningFamily(info.family)) return undefined;
+      throw thinkUnsupportedError(this.host, model);
+    }
     if (!versionAtLeast(version, THINK_MIN_VERSION)) {
       throw serverTooOldError(this.host, version, THINK_MIN_VERSION, 'thinking (the `think` option)');
     }

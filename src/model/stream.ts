@@ -68,7 +68,7 @@ export function runStream<C>(spec: StreamSpec<C>): StreamHandle {
 
   void (async () => {
     const ctx: ErrorContext = { ...spec.ctx };
-    const splitter = spec.splitter();
+    let splitter: TextSplitter = { push: (text) => ({ thinking: '', content: text }), finish: () => ({ thinking: '', content: '' }) };
     const emit = (d: StreamDelta): void => {
       if (d.thinking !== '' || d.content !== '') queue.push(d);
     };
@@ -83,6 +83,7 @@ export function runStream<C>(spec: StreamSpec<C>): StreamHandle {
     };
     try {
       await spec.prepare();
+      splitter = spec.splitter(); // after prepare: the right splitter may depend on the model
       if (controller.signal.aborted) throw cancelledError(ctx);
       arm('connect', spec.timeouts.connectTimeoutMs);
       const client = new Ollama({ host: spec.host, headers: spec.headers, fetch: abortableFetch(controller.signal) });
