@@ -1,0 +1,238 @@
+/**
+ * Dataset report: pure computation over annotated traces (no I/O). Accuracy, tokens, regret,
+ * where the first correct episode falls and what was spent after it, label frequencies, the
+ * mean progress curve, and the accuracy a thinking-token cap would have given (from probes).
+ */
+import type { EpisodeLabel, Trace } from '../../core/trace';
+
+export interface Stat {
+  n: number;
+  mean: number | null;
+  median: number | null;
+  min: number | null;
+  max: number | null;
+}
+
+export interface CurvePoint {
+  /** Episode index, or the upper edge of a token bucket. */
+  x: number;
+  mean: number;
+  n: number;
+}
+
+export interface BudgetPoint {
+  budget: number;
+  /** Expected accuracy with thinking capped at `budget` tokens. */
+  accuracy: number | null;
+  /** Traces that count at this budget (graded, and probed or finished before the cap). */
+  n: number;
+  /** Of those, how many had finished thinking before the cap (their final correctness counts). */
+  finishedBefore: number;
+}
+
+export interface GroupSummary {
+  traces: number;
+  graded: number;
+  correct: number;
+  accuracy: number | null;
+  errors: number;
+  truncated: number;
+  stops: Record<string, number>;
+  thinkingTokens: Stat;
+  responseTokens: Stat;
+  episodes: Stat;
+  cumulativeRegret: Stat;
+  /** Mean normalised regret at each budget found in trace metrics. */
+  normalizedRegret: { budget: number; mean: number; n: number }[];
+  /** Share of graded traces with at least one correct intermediate answer. */
+  anyCorrectEpisode: number | null;
+  firstCorrectEpisode: Stat;
+  /** (first correct index + 1) / episodes: 0 early … 1 at the very end. */
+  firstCorrectRelative: Stat;
+  tokensAfterFirstCorrect: Stat;
+  /** tokensAfterFirstCorrect / thinkingTokens, over traces that had a correct episode. */
+  overthinkingShare: Stat;
+  labels: Record<string, { episodes: number; share: number }>;
+  verdicts: Record<string, number>;
+  probedTraces: number;
+  progressByEpisode: CurvePoint[];
+  progressByTokens: { bucket: number; points: CurvePoint[] };
+  accuracyByBudget: BudgetPoint[];
+}
+
+export interface DatasetReport {
+  generatedAt: string;
+  overall: GroupSummary;
+  /** Per model, when more than one model appears. */
+  models: Record<string, GroupSummary>;
+}
+
+export function stat(values: readonly number[]): Stat {
+  const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (v.length === 0) return { n: 0, mean: null, median: null, min: null, max: null };
+  const mid = v.length >> 1;
+  return {
+    n: v.length,
+    mean: v.reduce((a, b) => a + b, 0) / v.length,
+    median: v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2,
+    min: v[0],
+    max: v[v.length - 1],
+  };
+}
+
+const ALL_LABELS: EpisodeLabel[] = ['verification', 'backtracking', 'alternative', 'planning', 'computation', 'answer'];
+
+/** Cumulative thinking tokens at the end of each episode. */
+export function episodeEndTokens(trace: Trace): number[] {
+  let sum = 0;
+  return trace.episodes.map((e) => (sum += Math.max(0, e.tokens || 0)));
+}
+
+/** mu of the empty-thinking prefix, recovered from episode 0 (its delta is mu_0 - mu_empty). */
+function emptyPrefixMu(trace: Trace): number | null {
+  const p = trace.episodes[0]?.progress;
+  return p ? Math.min(1, Math.max(0, p.mu - p.delta)) : null;
+}
+
+/**
+ * What a thinking cap of `budget` tokens would have scored on this trace: the final correctness
+ * if thinking ended within the cap, else mu of the last probed prefix that fits (the empty
+ * prefix counts); null when ungraded or when nothing probed fits.
+ */
+export function cappedScore(trace: Trace, budget: number): { score: number; finished: boolean } | null {
+  if (trace.final.correct === null || trace.final.correct === undefined) return null;
+  const total = trace.metrics.thinkingTokens;
+  if (total <= budget && !trace.truncated) return { score: trace.final.correct ? 1 : 0, finished: true };
+  const ends = episodeEndTokens(trace);
+  let score: number | null = emptyPrefixMu(trace);
+  for (let j = 0; j < trace.episodes.length; j++) {
+    if (ends[j] > budget) break;
+    const mu = trace.episodes[j].progress?.mu;
+    if (mu !== undefined) score = mu;
+  }
+  return score === null ? null : { score, finished: false };
+}
+
+/** Budgets: powers of two from 256 up to the largest trace, capped at 2^17. */
+export function defaultBudgets(traces: readonly Trace[]): number[] {
+  const max = Math.max(0, ...traces.map((t) => t.metrics.thinkingTokens || 0));
+  const out: number[] = [];
+  for (let b = 256; b <= 131072; b *= 2) {
+    out.push(b);
+    if (b >= max) break;
+  }
+  return out;
+}
+
+/** Token bucket width giving about 20 buckets, rounded to a power of two (min 64). */
+export function defaultBucket(traces: readonly Trace[]): number {
+  const max = Math.max(1, ...traces.map((t) => t.metrics.thinkingTokens || 0));
+  return Math.max(64, 2 ** Math.ceil(Math.log2(max / 20)));
+}
+
+function meanCurve(rows: Map<number, number[]>): CurvePoint[] {
+  return [...rows.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([x, v]) => ({ x, mean: v.reduce((a, b) => a + b, 0) / v.length, n: v.length }));
+}
+
+export function summarize(traces: readonly Trace[], opts: { budgets?: number[]; bucket?: number } = {}): GroupSummary {
+  const budgets = opts.budgets ?? defaultBudgets(traces);
+  const bucket = opts.bucket ?? defaultBucket(traces);
+  const graded = traces.filter((t) => t.final.correct === true || t.final.correct === false);
+  const correct = graded.filter((t) => t.final.correct === true).length;
+  const stops: Record<string, number> = {};
+  const verdicts: Record<string, number> = {};
+  const labelCounts = new Map<string, number>(ALL_LABELS.map((l) => [l, 0]));
+  let episodeTotal = 0;
+  const regretByBudget = new Map<number, number[]>();
+  const byEpisode = new Map<number, number[]>();
+  const byTokens = new Map<number, number[]>();
+  let probedTraces = 0;
+
+  for (const t of traces) {
+    const stop = t.budget?.stop ?? (t.error ? 'error' : 'done');
+    stops[stop] = (stops[stop] ?? 0) + 1;
+    const ends = episodeEndTokens(t);
+    let probed = false;
+    t.episodes.forEach((e, j) => {
+      episodeTotal++;
+      verdicts[e.verdict] = (verdicts[e.verdict] ?? 0) + 1;
+      for (const l of new Set(e.labels)) labelCounts.set(l, (labelCounts.get(l) ?? 0) + 1);
+      if (e.progress) {
+        probed = true;
+        push(byEpisode, j, e.progress.mu);
+        push(byTokens, Math.ceil(Math.max(1, ends[j]) / bucket) * bucket, e.progress.mu);
+      }
+    });
+    if (probed) probedTraces++;
+    for (const r of t.metrics.regret ?? []) push(regretByBudget, r.budget, r.normalized);
+  }
+
+  const withCorrectEpisode = graded.filter((t) => t.metrics.firstCorrectEpisode !== null && t.metrics.firstCorrectEpisode !== undefined);
+  const fce = traces.filter((t) => typeof t.metrics.firstCorrectEpisode === 'number');
+
+  const accuracyByBudget: BudgetPoint[] = budgets.map((budget) => {
+    const scores = traces.map((t) => cappedScore(t, budget)).filter((s): s is { score: number; finished: boolean } => s !== null);
+    return {
+      budget,
+      accuracy: scores.length ? scores.reduce((a, s) => a + s.score, 0) / scores.length : null,
+      n: scores.length,
+      finishedBefore: scores.filter((s) => s.finished).length,
+    };
+  });
+
+  const labels: GroupSummary['labels'] = {};
+  for (const [l, c] of labelCounts) labels[l] = { episodes: c, share: episodeTotal ? c / episodeTotal : 0 };
+
+  return {
+    traces: traces.length,
+    graded: graded.length,
+    correct,
+    accuracy: graded.length ? correct / graded.length : null,
+    errors: traces.filter((t) => t.error).length,
+    truncated: traces.filter((t) => t.truncated).length,
+    stops,
+    thinkingTokens: stat(traces.map((t) => t.metrics.thinkingTokens)),
+    responseTokens: stat(traces.map((t) => t.metrics.responseTokens)),
+    episodes: stat(traces.map((t) => t.episodes.length)),
+    cumulativeRegret: stat(traces.map((t) => t.metrics.cumulativeRegret).filter((x): x is number => typeof x === 'number')),
+    normalizedRegret: [...regretByBudget.entries()].sort((a, b) => a[0] - b[0]).map(([budget, v]) => ({ budget, mean: v.reduce((a, b) => a + b, 0) / v.length, n: v.length })),
+    anyCorrectEpisode: graded.length ? withCorrectEpisode.length / graded.length : null,
+    firstCorrectEpisode: stat(fce.map((t) => t.metrics.firstCorrectEpisode as number)),
+    firstCorrectRelative: stat(fce.filter((t) => t.episodes.length > 0).map((t) => ((t.metrics.firstCorrectEpisode as number) + 1) / t.episodes.length)),
+    tokensAfterFirstCorrect: stat(traces.map((t) => t.metrics.tokensAfterFirstCorrect).filter((x): x is number => typeof x === 'number')),
+    overthinkingShare: stat(
+      traces
+        .filter((t) => typeof t.metrics.tokensAfterFirstCorrect === 'number' && t.metrics.thinkingTokens > 0)
+        .map((t) => (t.metrics.tokensAfterFirstCorrect as number) / t.metrics.thinkingTokens),
+    ),
+    labels,
+    verdicts,
+    probedTraces,
+    progressByEpisode: meanCurve(byEpisode),
+    progressByTokens: { bucket, points: meanCurve(byTokens) },
+    accuracyByBudget,
+  };
+}
+
+function push(m: Map<number, number[]>, k: number, v: number): void {
+  const a = m.get(k);
+  if (a) a.push(v);
+  else m.set(k, [v]);
+}
+
+export function computeReport(traces: readonly Trace[], opts: { budgets?: number[]; bucket?: number; now?: Date } = {}): DatasetReport {
+  // One budget grid and bucket width for every group so the model columns line up.
+  const shared = { budgets: opts.budgets ?? defaultBudgets(traces), bucket: opts.bucket ?? defaultBucket(traces) };
+  const byModel = new Map<string, Trace[]>();
+  for (const t of traces) {
+    const m = t.model ?? '(unknown model)';
+    const list = byModel.get(m);
+    if (list) list.push(t);
+    else byModel.set(m, [t]);
+  }
+  const models: Record<string, GroupSummary> = {};
+  if (byModel.size > 1) for (const [m, list] of [...byModel.entries()].sort()) models[m] = summarize(list, shared);
+  return { generatedAt: (opts.now ?? new Date()).toISOString(), overall: summarize(traces, shared), models };
+}
