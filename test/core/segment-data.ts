@@ -5,10 +5,10 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { splitThinking } from '../../src/core/thinking';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+// Files here compile as CommonJS (package.json has no "type"), so __dirname is the way to find home.
+export const repoRoot = path.resolve(__dirname, '../..');
 export const dataRoot = path.resolve(repoRoot, '../shared/data');
 export const tracesRoot = path.join(dataRoot, 'traces');
 
@@ -76,3 +76,48 @@ export function loadRealTraces(withSolutionField = true): RealTrace[] {
   }
   return out;
 }
+
+/** NDJSON or pretty-printed JSON objects from a recorded-stream markdown file, split per stream. */
+export function recordedStreams(file: string): Record<string, unknown>[][] {
+  const text = readFileSync(file, 'utf8');
+  const objects: Record<string, unknown>[] = [];
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  let start = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (escaped) escaped = false;
+      else if (c === '\\') escaped = true;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === '"' && depth > 0) inString = true;
+    else if (c === '{') {
+      if (depth === 0) start = i;
+      depth++;
+    } else if (c === '}' && depth > 0) {
+      depth--;
+      if (depth === 0) {
+        try {
+          const o = JSON.parse(text.slice(start, i + 1));
+          if (o && typeof o === 'object' && 'model' in o && 'done' in o) objects.push(o);
+        } catch {
+          // a brace pair in the prose around the demo, not a stream object
+        }
+      }
+    }
+  }
+  const streams: Record<string, unknown>[][] = [];
+  let cur: Record<string, unknown>[] = [];
+  for (const o of objects) {
+    cur.push(o);
+    if (o.done === true) {
+      streams.push(cur);
+      cur = [];
+    }
+  }
+  return streams;
+}
+

@@ -56,15 +56,27 @@ export interface MarkerMatcher {
   readonly headLength: number;
   /** The canonical marker that opens this paragraph head, or undefined. */
   match(head: string): string | undefined;
+  /**
+   * Early decision on a head shorter than headLength: `{ opener }` when no further text can
+   * change the answer, null when more text is needed. Lets a boundary be reported as soon as
+   * the marker is certain.
+   */
+  settle?(head: string): { opener: string | undefined } | null;
 }
 
 /** MRT's rule: `paragraph.startsWith(marker)`, case-sensitive. */
 export function exactMatcher(markers: readonly string[]): MarkerMatcher {
   const list = [...markers].sort((a, b) => b.length - a.length);
   const headLength = Math.max(1, ...list.map((m) => m.length));
+  const match = (head: string) => list.find((m) => head.startsWith(m));
   return {
     headLength,
-    match: (head) => list.find((m) => head.startsWith(m)),
+    match,
+    settle(head) {
+      // Undecided while a longer marker could still match the growing head.
+      if (list.some((m) => m.length > head.length && m.startsWith(head))) return null;
+      return { opener: match(head) };
+    },
   };
 }
 

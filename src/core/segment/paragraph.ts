@@ -105,11 +105,16 @@ export class ParagraphBoundaryScanner {
     if (this.headDecided || to <= from) return;
     const need = this.rules.matcher.headLength - this.head.length;
     this.head += w.slice(from, Math.min(to, from + need));
-    if (this.head.length >= this.rules.matcher.headLength) this.decide();
+    const { matcher } = this.rules;
+    if (this.head.length >= matcher.headLength) this.decide(matcher.match(this.head));
+    else if (matcher.settle) {
+      const settled = matcher.settle(this.head);
+      if (settled) this.decide(settled.opener);
+    }
   }
 
   private endParagraph(): void {
-    if (!this.headDecided) this.decide();
+    if (!this.headDecided) this.decide(this.rules.matcher.match(this.head));
   }
 
   private startParagraph(at: number): void {
@@ -119,13 +124,12 @@ export class ParagraphBoundaryScanner {
     this.headDecided = false;
   }
 
-  private decide(): void {
+  private decide(opener: string | undefined): void {
     this.headDecided = true;
-    const { matcher, minParagraphs, minChars, maxSteps } = this.rules;
+    const { minParagraphs, minChars, maxSteps } = this.rules;
     if (this.boundaries >= maxSteps) return;
     if (this.paragraphIndex - this.episodeFirstParagraph < minParagraphs) return;
     if (this.paragraphStart - this.episodeStart < minChars) return;
-    const opener = matcher.match(this.head);
     if (opener === undefined) return;
     this.boundaries++;
     this.episodeFirstParagraph = this.paragraphIndex;
