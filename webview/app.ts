@@ -1,0 +1,372 @@
+/**
+ * The trace view: wires host messages, the live trace model and the UI parts together.
+ * Independent of the VS Code API (a HostBridge is passed in) so the dev harness and tests
+ * can drive it.
+ */
+import type { BudgetPolicy, Trace } from '../src/core/trace';
+import type { RunEvent } from '../src/runs/contract';
+import {
+  DEFAULT_VIEW_SETTINGS,
+  MAX_PERSISTED_TRACE_CHARS,
+  PROTOCOL_VERSION,
+  type HostToWebview,
+  type PersistedViewState,
+  type ProbeRequest,
+  type TraceListItem,
+  type TraceOrigin,
+  type ViewFilters,
+  type ViewSettings,
+  type WebviewToHost,
+} from '../src/shared/protocol';
+import { policyFromForm } from './model/budget-form';
+import { emptyFilters, searchHits, type SearchHit } from './model/filter';
+import { applyEvents, stateFromTrace, type LiveState, type ViewChange } from './model/live-trace';
+import { compactEvents } from './model/event-queue';
+import { createMarkdownRenderer, createSanitizer, type Sanitizer } from './render/markdown';
+import { BudgetPanel } from './ui/budget-panel';
+import { MuChart } from './ui/chart';
+import { h } from './ui/dom';
+import { EpisodeList } from './ui/episode-list';
+import { Header } from './ui/header';
+import { SummaryPanel } from './ui/summary-panel';
+import { Toolbar } from './ui/toolbar';
+import { TracePicker } from './ui/trace-picker';
+import { handleKey } from './ui/keyboard';
+
+export interface HostBridge {
+  post(message: WebviewToHost): void;
+  getState(): PersistedViewState | undefined;
+  setState(state: PersistedViewState): void;
+}
+
+const CHART_INTERVAL_MS = 250;
+const SAVE_DELAY_MS = 400;
+
+export class App {
+  private readonly host: HostBridge;
+  private state: LiveState | null = null;
+  private settings: ViewSettings = DEFAULT_VIEW_SETTINGS;
+  private origin: TraceOrigin | undefined;
+  private probe: ProbeRequest | false | undefined;
+  private filters: ViewFilters = emptyFilters();
+  private hits: SearchHit[] | null = null;
+  private hitIndex = -1;
+  private queue: RunEvent[] = [];
+  private frameRequested = false;
+  private lastChartAt = 0;
+  private chartTimer: ReturnType<typeof setTimeout> | undefined;
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private pendingRestore: PersistedViewState | null;
+
+  private readonly sanitizer: Sanitizer;
+  private renderMarkdownHtml: (text: string) => string;
+  private readonly header: Header;
+  private readonly picker: TracePicker;
+  private readonly toolbar: Toolbar;
+  private readonly chart: MuChart;
+  private readonly summary: SummaryPanel;
+  private readonly episodes: EpisodeList;
+  private readonly budget: BudgetPanel;
+  private readonly response: HTMLElement;
+  private readonly responseBody: HTMLElement;
+  private readonly notice: HTMLElement;
+  private readonly empty: HTMLElement;
+
+  constructor(root: HTMLElement, host: HostBridge) {
+    this.host = host;
+    this.sanitizer = createSanitizer(window);
+    this.renderMarkdownHtml = createMarkdownRenderer({ math: true });
+    const markdown = (text: string) => this.renderMarkdown(text);
+    this.header = new Header(markdown, () => this.host.post({ type: 'stop' }));
+    this.picker = new TracePicker((index) => this.host.post({ type: 'select-trace', index }));
+    this.toolbar = new Toolbar({
+      filtersChanged: (filters) => this.setFilters(filters),
+      step: (delta) => this.step(delta),
+      expandAll: (expand) => this.episodes.expandAll(expand),
+      exportAs: (format) => this.host.post({ type: 'export', format }),
+    });
+    this.chart = new MuChart();
+    this.summary = new SummaryPanel((index) => this.jumpToEpisode(index));
+    this.episodes = new EpisodeList({
+      renderBody: (text) => (this.settings.renderMath ? this.renderMarkdown(text) : plainText(text)),
+      onCopy: (index) => this.host.post({ type: 'copy-episode', index }),
+      onToggle: () => this.scheduleSave(),
+    });
+    this.budget = new BudgetPanel({
+      rerun: (budget, probe, model) => this.host.post(model ? { type: 'rerun', budget, probe, model } : { type: 'rerun', budget, probe }),
+      annotate: (probe) => this.host.post({ type: 'annotate-progress', probe }),
+      changed: () => this.scheduleSave(),
+    });
+    this.responseBody = h('div', { class: 'rl-markdown rl-response-body' });
+    this.response = h('details', { class: 'rl-response', open: true }, h('summary', {}, 'Response (after thinking)'), this.responseBody);
+    this.notice = h('div', { class: 'rl-notice', role: 'status', 'aria-live': 'polite' });
+    this.empty = h('p', { class: 'rl-empty rl-dim' }, 'Waiting for a trace…');
+
+    const trace = h('main', { class: 'rl-trace', 'aria-label': 'Trace' },
+      this.picker.element, this.header.element, this.toolbar.element, this.chart.element, this.summary.element,
+      h('h2', { class: 'rl-section-title' }, 'Episodes'), this.empty, this.episodes.element, this.response);
+    root.replaceChildren(h('div', { class: 'rl-layout' }, trace, this.budget.element), this.notice);
+
+    this.wireDocument();
+    this.pendingRestore = host.getState()?.version === PROTOCOL_VERSION ? host.getState()! : null;
+    if (this.pendingRestore?.trace) {
+      // Show the last trace at once; the host's 'load' replaces it when it arrives.
+      this.load(this.pendingRestore.trace, false, this.pendingRestore.settings ?? DEFAULT_VIEW_SETTINGS, this.pendingRestore.budget ?? {}, this.pendingRestore.probe, this.pendingRestore.origin);
+    }
+    this.host.post({ type: 'ready' });
+  }
+
+  handle(message: HostToWebview): void {
+    switch (message.type) {
+      case 'load':
+        this.queue = [];
+        this.load(message.trace, message.live, message.settings, message.budget, message.probe, message.origin, message.status);
+        if (message.models) this.budget.setModels(message.models, message.trace.model);
+        return;
+      case 'events':
+        this.enqueue(message.events);
+        return;
+      case 'trace-list':
+        this.picker.show(message.file, message.items as TraceListItem[], message.selected);
+        return;
+      case 'settings':
+        this.applySettings(message.settings);
+        if (this.state) this.renderAll();
+        return;
+      case 'models':
+        this.budget.setModels(message.models, this.state?.trace.model);
+        return;
+      case 'error':
+        if (this.state) {
+          this.state.error = message.message;
+          this.header.update(this.state);
+        }
+        this.showNotice(message.message, true);
+        return;
+      case 'notice':
+        this.showNotice(message.message, false);
+        return;
+      default:
+        return;
+    }
+  }
+
+  // ------------------------------------------------------------------ loading and live updates
+
+  private load(trace: Trace, live: boolean, settings: ViewSettings, budget: BudgetPolicy, probe: ProbeRequest | false | undefined, origin?: TraceOrigin, status?: LiveState['status']): void {
+    this.applySettings(settings);
+    this.state = stateFromTrace(trace, live, status ?? null);
+    this.origin = origin;
+    this.probe = probe;
+    this.budget.setPolicy(budget, probe);
+    const restore = this.pendingRestore && (!this.pendingRestore.traceId || this.pendingRestore.traceId === trace.id) ? this.pendingRestore : null;
+    this.episodes.update([], undefined); // a new trace: rebuild cards from scratch
+    if (restore) {
+      this.filters = restore.filters ?? emptyFilters();
+      this.episodes.setExpanded(restore.expanded ?? []);
+    } else {
+      this.episodes.setExpanded(settings.expandEpisodes ? trace.episodes.map((e) => e.index) : []);
+    }
+    this.toolbar.setFilters(this.filters);
+    this.episodes.setFilters(this.filters);
+    this.renderAll();
+    if (restore) {
+      if (restore.budget) this.budget.setPolicy(restore.budget, restore.probe);
+      const top = restore.scrollTop ?? 0;
+      requestAnimationFrame(() => window.scrollTo({ top }));
+      this.pendingRestore = null;
+    }
+    this.scheduleSave();
+  }
+
+  private applySettings(settings: ViewSettings): void {
+    if (settings.renderMath !== this.settings.renderMath) this.renderMarkdownHtml = createMarkdownRenderer({ math: settings.renderMath });
+    this.settings = settings;
+    this.chart.element.classList.toggle('rl-hidden-by-setting', !settings.showChart);
+  }
+
+  private enqueue(events: readonly RunEvent[]): void {
+    compactEvents(this.queue, events);
+    if (this.frameRequested) return;
+    this.frameRequested = true;
+    requestAnimationFrame(() => this.flush());
+  }
+
+  /** Applies queued events once per frame and redraws only what they touched. */
+  private flush(): void {
+    this.frameRequested = false;
+    if (!this.state) this.state = stateFromTrace(emptyTraceForEvents(), true);
+    const events = this.queue;
+    this.queue = [];
+    if (events.length === 0) return;
+    const follow = this.state.live && nearBottom();
+    const change = applyEvents(this.state, events);
+    this.render(change);
+    if (follow && this.state.live) window.scrollTo({ top: document.documentElement.scrollHeight });
+  }
+
+  private renderAll(): void {
+    this.render({ replaced: true, header: true, response: true, chart: true, budget: true, episodes: new Set() });
+  }
+
+  private render(change: ViewChange): void {
+    const state = this.state!;
+    const trace = state.trace;
+    if (change.header) this.header.update(state);
+    if (change.replaced) this.episodes.update(trace.episodes);
+    else if (change.episodes.size > 0) this.episodes.update(trace.episodes, change.episodes);
+    if (change.replaced || change.episodes.size > 0) {
+      this.hits = null;
+      this.toolbar.setCounts(trace.episodes);
+      this.empty.hidden = trace.episodes.length > 0;
+      this.empty.textContent = state.live ? 'Waiting for the first episode…' : 'This trace has no thinking episodes.';
+    }
+    if (change.response || change.replaced) {
+      this.response.hidden = trace.response.trim() === '';
+      if (!this.response.hidden) this.responseBody.replaceChildren(this.renderMarkdown(trace.response));
+    }
+    if (change.replaced || change.header || change.budget) this.summary.update(trace, state.live);
+    if (change.chart) this.scheduleChart(change.replaced || !state.live);
+    if (change.replaced) this.scheduleSave();
+  }
+
+  private scheduleChart(now: boolean): void {
+    const wait = now ? 0 : Math.max(0, this.lastChartAt + CHART_INTERVAL_MS - performance.now());
+    clearTimeout(this.chartTimer);
+    this.chartTimer = setTimeout(() => {
+      this.lastChartAt = performance.now();
+      if (this.state && this.settings.showChart) this.chart.update(this.state.trace);
+    }, wait);
+  }
+
+  // ------------------------------------------------------------------ search and navigation
+
+  private setFilters(filters: ViewFilters): void {
+    this.filters = filters;
+    this.hits = null;
+    this.hitIndex = -1;
+    this.episodes.setFilters(filters);
+    this.updateMatchCount();
+    this.scheduleSave();
+  }
+
+  private updateMatchCount(): void {
+    if (!this.state) return;
+    this.hits ??= searchHits(this.state.trace.episodes, this.filters);
+    this.toolbar.setMatchCount(this.hitIndex, this.hits.length, this.filters.query);
+  }
+
+  private step(delta: 1 | -1): void {
+    if (!this.state || this.filters.query === '') return;
+    this.hits ??= searchHits(this.state.trace.episodes, this.filters);
+    if (this.hits.length === 0) return this.updateMatchCount();
+    this.hitIndex = (this.hitIndex + delta + this.hits.length) % this.hits.length;
+    const hit = this.hits[this.hitIndex];
+    this.episodes.revealMatch(hit.position, hit.occurrence);
+    this.updateMatchCount();
+  }
+
+  private jumpToEpisode(index: number): void {
+    const position = this.state?.trace.episodes.findIndex((e) => e.index === index) ?? -1;
+    if (position < 0) return;
+    this.episodes.toggle(position, true);
+    this.episodes.focus(position);
+  }
+
+  private wireDocument(): void {
+    document.addEventListener('keydown', (event) =>
+      handleKey(event, {
+        list: this.episodes,
+        focusSearch: () => this.toolbar.focusSearch(),
+        step: (delta) => this.step(delta),
+        copy: (index) => this.host.post({ type: 'copy-episode', index }),
+      }),
+    );
+    // Links in model text never navigate the webview: the host decides (http/https only).
+    const onLink = (event: MouseEvent) => {
+      const anchor = (event.target as Element | null)?.closest?.('a[href]') as HTMLAnchorElement | null;
+      if (!anchor) return;
+      event.preventDefault();
+      if (event.type === 'click' || event.button === 1) this.host.post({ type: 'open-link', url: anchor.href });
+    };
+    document.addEventListener('click', onLink, true);
+    document.addEventListener('auxclick', onLink, true);
+    window.addEventListener('scroll', () => this.scheduleSave(), { passive: true });
+    // VS Code swaps body classes on theme change; the chart draws on canvas and must re-read colours.
+    new MutationObserver(() => this.chart.retheme()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+    window.addEventListener('error', (event) => this.host.post({ type: 'log', level: 'error', message: `${event.message} (${event.filename}:${event.lineno})` }));
+    window.addEventListener('unhandledrejection', (event) => this.host.post({ type: 'log', level: 'error', message: String(event.reason) }));
+  }
+
+  // ------------------------------------------------------------------ rendering helpers
+
+  private renderMarkdown(text: string): DocumentFragment {
+    try {
+      return this.sanitizer.toFragment(this.renderMarkdownHtml(text));
+    } catch (err) {
+      this.host.post({ type: 'log', level: 'warn', message: `Markdown rendering failed: ${String(err)}` });
+      return plainText(text);
+    }
+  }
+
+  private noticeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  private showNotice(message: string, isError: boolean): void {
+    this.notice.textContent = message;
+    this.notice.classList.toggle('rl-notice-error', isError);
+    this.notice.classList.add('rl-notice-visible');
+    clearTimeout(this.noticeTimer);
+    this.noticeTimer = setTimeout(() => this.notice.classList.remove('rl-notice-visible'), isError ? 8000 : 2500);
+  }
+
+  // ------------------------------------------------------------------ persistence
+
+  private scheduleSave(): void {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => this.save(), this.state?.live ? SAVE_DELAY_MS * 3 : SAVE_DELAY_MS);
+  }
+
+  private save(): void {
+    const state = this.state;
+    const draft = this.budgetDraft();
+    const persisted: PersistedViewState = {
+      version: PROTOCOL_VERSION,
+      traceId: state?.trace.id,
+      origin: this.origin,
+      live: state?.live,
+      expanded: this.episodes.getExpanded(),
+      filters: this.filters,
+      scrollTop: Math.round(window.scrollY),
+      budget: draft?.policy,
+      probe: draft?.probe ?? this.probe,
+      settings: this.settings,
+    };
+    // Live traces are re-sent by the host after a reload; finished small ones are kept here.
+    if (state && !state.live && state.trace.thinking.length + state.trace.episodes.length * 64 < MAX_PERSISTED_TRACE_CHARS) persisted.trace = state.trace;
+    this.host.setState(persisted);
+  }
+
+  private budgetDraft(): { policy: BudgetPolicy; probe: ProbeRequest | false } | null {
+    const parsed = policyFromForm(this.budget.values());
+    return parsed.errors.length === 0 ? { policy: parsed.policy, probe: parsed.probe } : null;
+  }
+}
+
+function plainText(text: string): DocumentFragment {
+  const fragment = document.createDocumentFragment();
+  fragment.append(h('div', { class: 'rl-plain' }, text));
+  return fragment;
+}
+
+function nearBottom(): boolean {
+  const doc = document.documentElement;
+  return doc.scrollHeight - (window.scrollY + window.innerHeight) < 120;
+}
+
+function emptyTraceForEvents(): Trace {
+  return {
+    version: 1, id: '', problem: '', source: { kind: 'ollama' }, thinking: '', response: '', episodes: [],
+    final: { answer: null, correct: null },
+    metrics: { thinkingTokens: 0, responseTokens: 0, episodes: 0, firstCorrectEpisode: null, tokensAfterFirstCorrect: null },
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * Problem (rendered Markdown + math), model, run status (announced politely to screen
+ * readers), elapsed time, token counts and the Stop button.
+ */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import type { LiveState } from '../model/live-trace';
+import { formatDuration, formatTokens, summarize } from '../model/summary';
+import { h } from './dom';
+
+const STATUS_TEXT: Record<string, string> = {
+  starting: 'Starting…',
+  thinking: 'Thinking…',
+  answering: 'Answering…',
+  voting: 'Voting…',
+  probing: 'Probing progress…',
+  done: 'Done',
+  cancelled: 'Stopped',
+  error: 'Failed',
+};
+
+export class Header {
+  readonly element: HTMLElement;
+  private readonly problem: HTMLElement;
+  private readonly model: HTMLElement;
+  private readonly status: HTMLElement;
+  private readonly elapsed: HTMLElement;
+  private readonly tokens: HTMLElement;
+  private readonly stop: HTMLElement;
+  private readonly error: HTMLElement;
+  private renderedProblem: string | null = null;
+  private readonly renderMarkdown: (text: string) => DocumentFragment;
+
+  constructor(renderMarkdown: (text: string) => DocumentFragment, onStop: () => void) {
+    this.renderMarkdown = renderMarkdown;
+    this.problem = h('div', { class: 'rl-problem rl-markdown', 'aria-label': 'Problem' });
+    this.model = h('span', { class: 'rl-model', title: 'Model' });
+    this.status = h('span', { class: 'rl-status', role: 'status', 'aria-live': 'polite' });
+    this.elapsed = h('span', { class: 'rl-elapsed', title: 'Elapsed time' });
+    this.tokens = h('span', { class: 'rl-token-counts' });
+    this.stop = h('vscode-button', { icon: 'debug-stop', secondary: true, 'aria-label': 'Stop the run', title: 'Stop the run' }, 'Stop');
+    this.stop.addEventListener('click', onStop);
+    this.error = h('p', { class: 'rl-error', role: 'alert', hidden: true });
+    const problemToggle = h('button', { class: 'rl-link-button rl-problem-toggle', type: 'button', 'aria-expanded': 'false' }, 'Show all');
+    problemToggle.addEventListener('click', () => {
+      const open = this.problem.classList.toggle('rl-problem-open');
+      problemToggle.setAttribute('aria-expanded', String(open));
+      problemToggle.textContent = open ? 'Show less' : 'Show all';
+    });
+    this.element = h('header', { class: 'rl-header' },
+      this.problem, problemToggle,
+      h('div', { class: 'rl-header-meta' }, this.model, this.status, this.elapsed, this.tokens, this.stop),
+      this.error);
+  }
+
+  update(state: LiveState): void {
+    const trace = state.trace;
+    if (this.renderedProblem !== trace.problem) {
+      this.renderedProblem = trace.problem;
+      this.problem.replaceChildren(this.renderMarkdown(trace.problem || '(no problem text)'));
+    }
+    this.model.textContent = trace.model ?? 'unknown model';
+    const statusText = state.status ? (STATUS_TEXT[state.status] ?? state.status) : state.live ? 'Live' : stopText(trace.budget?.stop);
+    const detail = state.statusDetail ? ` (${state.statusDetail})` : '';
+    const next = `${statusText}${detail}`;
+    if (this.status.textContent !== next) this.status.textContent = next; // only real changes are announced
+    this.status.dataset.status = state.status ?? '';
+    this.elapsed.textContent = state.elapsedMs !== null ? formatDuration(state.elapsedMs) : '';
+    const s = summarize(trace);
+    this.tokens.textContent = `${formatTokens(s.thinkingTokens)} thinking · ${formatTokens(s.responseTokens)} answer tokens · ${s.episodes} episodes`;
+    this.stop.hidden = !state.live;
+    this.error.hidden = !state.error;
+    this.error.textContent = state.error ?? '';
+  }
+}
+
+function stopText(stop: string | undefined): string {
+  switch (stop) {
+    case 'length': return 'Cut off (length)';
+    case 'budget': return 'Stopped by budget';
+    case 'cancelled': return 'Stopped';
+    case 'error': return 'Failed';
+    default: return 'Finished';
+  }
+}

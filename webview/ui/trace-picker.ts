@@ -1,0 +1,41 @@
+/** Picker for files holding several traces (JSONL): choosing one posts 'select-trace'. */
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import type { TraceListItem } from '../../src/shared/protocol';
+import { h } from './dom';
+
+interface SelectControl extends HTMLElement {
+  value: string;
+}
+
+export class TracePicker {
+  readonly element: HTMLElement;
+  private readonly select: SelectControl;
+  private readonly label: HTMLElement;
+
+  constructor(onSelect: (index: number) => void) {
+    this.select = h('vscode-single-select', { id: 'rl-trace-picker', 'aria-label': 'Trace in this file' }) as SelectControl;
+    this.select.addEventListener('change', () => {
+      const index = Number(this.select.value);
+      if (Number.isInteger(index) && index >= 0) onSelect(index);
+    });
+    this.label = h('label', { for: 'rl-trace-picker' }, 'Trace');
+    this.element = h('div', { class: 'rl-picker', hidden: true }, this.label, this.select);
+  }
+
+  show(file: string, items: readonly TraceListItem[], selected: number): void {
+    this.element.hidden = items.length < 2;
+    this.label.textContent = `Trace (${items.length} in ${baseName(file)})`;
+    this.select.replaceChildren(
+      ...items.map((item) => {
+        const mark = item.correct === true ? '✓' : item.correct === false ? '✗' : '·';
+        return h('vscode-option', { value: String(item.index), description: item.id }, `${item.index + 1}. ${mark} ${item.problem} (${item.episodes} episodes)`);
+      }),
+    );
+    this.select.value = String(selected);
+  }
+}
+
+function baseName(path: string): string {
+  return path.split(/[\\/]/).pop() || path;
+}
