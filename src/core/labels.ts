@@ -1,0 +1,186 @@
+/**
+ * Episode labels from documented cue lists (docs/labels.md has the agreement measured against
+ * the LLM-made tags of Thought Anchors). A label is given when one of its cues occurs in the
+ * part of the episode where that behaviour shows: re-checking, backing off and switching
+ * approach announce themselves at the start of an episode ("Wait, ...", "Let me verify ..."),
+ * so those cues are looked for in the opening; computation and answers can be anywhere.
+ * String cues match case-insensitively as whole words; RegExp cues are used as they are.
+ * Pure and cheap: a few regex tests per episode.
+ */
+import type { EpisodeLabel } from './trace';
+
+export const LABEL_CUES: Record<EpisodeLabel, readonly (string | RegExp)[]> = {
+  verification: [
+    'let me check',
+    'let me verify',
+    'let me double-check',
+    'let me double check',
+    'let me confirm',
+    'let me make sure',
+    'double-check',
+    'to verify',
+    'to check',
+    'verify',
+    'verifying',
+    'sanity check',
+    'check again',
+    'checks out',
+    'plugging back',
+    'plug back',
+    'plugging in',
+    'substituting back',
+    'which matches',
+    'that matches',
+    'is consistent',
+    'seems correct',
+    'seems right',
+    'is correct',
+    "that's correct",
+    'seems consistent',
+    'seems logical',
+    'makes sense',
+    'confident',
+    'let me see if',
+    'let me just',
+    'that works',
+    /^\W*(yes|yep|right|correct)\b/i,
+  ],
+  backtracking: [
+    'wait',
+    'hold on',
+    'hmm',
+    'oops',
+    'mistake',
+    'i made an error',
+    'was wrong',
+    "that's not right",
+    "that's wrong",
+    'not correct',
+    'incorrect',
+    "doesn't make sense",
+    "that can't be",
+    'contradiction',
+    'reconsider',
+    're-examine',
+    'let me re-',
+    'no, ',
+    /^\W*no\b/i,
+    /^\W*actually\b/i,
+    /^\W*but\b/i,
+  ],
+  alternative: [
+    'alternatively',
+    'another approach',
+    'another way',
+    'different approach',
+    'different method',
+    'other approach',
+    'instead',
+    'or maybe',
+    'or perhaps',
+    'what if',
+    'on second thought',
+    'is there another',
+  ],
+  planning: [
+    /\b(?:let me|let's|let us) (?:try|think|start|first|figure|consider|approach|break|plan|recall|denote|set up|see how|see what|outline)\b/i,
+    'i need to',
+    'we need to',
+    'i should',
+    'i will',
+    "i'll",
+    'the plan',
+    'my approach',
+    'the approach',
+    'the strategy',
+    'the goal',
+    'first,',
+    'next,',
+    'then,',
+    'step by step',
+    'to find',
+    'to solve',
+    'to figure out',
+    'i think i',
+    'maybe i can',
+    'perhaps i can',
+    'we can use',
+    'i can use',
+  ],
+  computation: [
+    /\d\s*(?:[-+*/×÷^=]|\\times|\\cdot|\\div)\s*[-(\d\\]/,
+    /[a-z)\]}]\s*(?:=|\\times|\\cdot)\s*[-(\d\\a-z]/i,
+    /\\(?:frac|sqrt|binom|sum|prod|int)\b/,
+    'calculate',
+    'calculating',
+    'compute',
+    'computing',
+    'multiply',
+    'multiplying',
+    'divide',
+    'dividing',
+    'simplify',
+    'simplifying',
+    'subtract',
+    'subtracting',
+    'expand',
+    'expanding',
+    'factor',
+    'solve for',
+    'substitute',
+    'substituting',
+  ],
+  answer: [
+    /\\boxed\s*\{/,
+    'final answer',
+    'the answer is',
+    'the answer should be',
+    'the answer would be',
+    'so the answer',
+    'answer:',
+  ],
+};
+
+/** Labels whose cues only count in the opening of an episode. */
+const OPENING_ONLY: ReadonlySet<EpisodeLabel> = new Set(['verification', 'backtracking', 'alternative', 'planning']);
+/** How much of an episode counts as its opening (characters). */
+export const OPENING_CHARS = 160;
+
+const LABEL_ORDER: readonly EpisodeLabel[] = ['planning', 'computation', 'verification', 'backtracking', 'alternative', 'answer'];
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function cueRegExp(cue: string | RegExp): RegExp {
+  if (cue instanceof RegExp) return cue;
+  // Whole words: a cue that starts/ends with a letter must not be glued to another letter.
+  const lead = /^\w/.test(cue) ? '(?<![\\p{L}\\p{N}])' : '';
+  const trail = /\w$/.test(cue) ? '(?![\\p{L}\\p{N}])' : '';
+  return new RegExp(lead + escapeRegExp(cue).replace(/'/g, "['\u2019]") + trail, 'iu');
+}
+
+/** One combined test per label, built once. */
+const COMPILED: ReadonlyArray<[EpisodeLabel, RegExp[]]> = LABEL_ORDER.map((label) => [label, LABEL_CUES[label].map(cueRegExp)]);
+
+export interface LabelContext {
+  /** The last episode of the thinking (answers are usually stated there). */
+  isLast?: boolean;
+}
+
+/** Labels for one episode (or sentence chunk), in a fixed order; [] when no cue fires. */
+export function labelEpisode(text: string, context: LabelContext = {}): EpisodeLabel[] {
+  const body = text.trim();
+  if (body.length === 0) return [];
+  const opening = body.length > OPENING_CHARS ? body.slice(0, OPENING_CHARS) : body;
+  const labels: EpisodeLabel[] = [];
+  for (const [label, res] of COMPILED) {
+    const where = OPENING_ONLY.has(label) ? opening : body;
+    if (res.some((re) => re.test(where))) labels.push(label);
+  }
+  // The last episode states the answer in so many words more often than it boxes it.
+  if (context.isLast && !labels.includes('answer') && /\b(so|thus|therefore|hence)\b[^.]{0,80}\b(is|=)\b/i.test(body.slice(-400))) {
+    labels.push('answer');
+  }
+  return labels;
+}
