@@ -29,15 +29,19 @@ export function wrongAnswerFor(gold: string): string {
 export function scriptFor(p: ScriptedProblem): Script {
   const wrong = p.wrong ?? wrongAnswerFor(p.gold);
   const correctMarker = `Wait, I made an arithmetic slip. Redoing it gives ${p.gold}.`;
+  // Paragraphs are long enough (>= 3 per episode, > 200 chars) for every segmentation mode to cut at each "Wait".
   const paragraphs = [
     `Let me read the problem carefully: ${p.problem.slice(0, 80)}`,
-    'First I set up the quantities involved.',
+    'First I set up the quantities involved and write down what is given and what is asked, so that nothing gets lost later on.',
+    'Then I combine the quantities step by step, keeping track of every intermediate value along the way.',
     `A quick computation suggests the answer is ${wrong}.`,
     correctMarker,
-    'Let me recompute each step slowly to be sure.',
+    'Let me recompute each step slowly to be sure, going through the same quantities again in the same order as before.',
+    'Every intermediate value now matches what I expect from the setup of the problem.',
     `So the answer should be ${p.gold}.`,
-    'Wait, let me double-check by substituting back.',
-    'Substituting back, everything is consistent.',
+    'Wait, let me double-check by substituting back into the original conditions of the problem statement.',
+    'Substituting back, every condition of the problem holds, and nothing was left out of the computation.',
+    'The check agrees with the result from before, so I am confident in it.',
     `Yes, the answer is ${p.gold}.`,
   ];
   return {
