@@ -58,7 +58,11 @@ export function samplingStop(
   const n = keys.length;
   if (n >= rule.maxSamples) return 'max';
   if (!rule.adaptive || n === 0) return null;
-  if (n >= rule.unanimousAfter && keys.every((k) => k === keys[0])) return 'unanimous';
+  if (n >= rule.unanimousAfter) {
+    // Unanimous in what mu measures: all right or all wrong (when judged), else all the same answer.
+    const judgedUnanimous = successes !== null && (successes === 0 || successes === n);
+    if (judgedUnanimous || keys.every((k) => k === keys[0])) return 'unanimous';
+  }
   const hits = successes ?? modalCount(keys);
   if (wilsonInterval(hits, n).halfWidth < rule.ciHalfWidth) return 'interval';
   return null;

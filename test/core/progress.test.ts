@@ -56,6 +56,8 @@ test('fixed sampling never stops early; adaptive stops on unanimity only after e
   assert.equal(samplingStop(['7', '7'], 2, rule), null);
   assert.equal(samplingStop(['7', '7', '7'], 3, rule), 'unanimous');
   assert.equal(samplingStop(['7', '7', '8'], 2, rule), null);
+  assert.equal(samplingStop(['7', '8', '9'], 0, rule), 'unanimous', 'all judged wrong is unanimous for mu');
+  assert.equal(samplingStop(['7', '8', '9'], null, rule), null, 'unjudged different answers are not');
 });
 
 test('adaptive sampling stops when the interval is tight', () => {

@@ -1,0 +1,318 @@
+/**
+ * `reasoning-lens solve "<problem>" --model M ...`: a live run in the terminal. Episodes are
+ * printed as they close (late probe results as updates), with a spinner on stderr when it is a
+ * terminal; `--json` prints the finished trace instead. Ctrl-C cancels and still prints/saves
+ * the partial trace. Exit codes: 0 done, 1 run error, 2 usage error, 130 cancelled.
+ */
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { BudgetPolicy, Episode, EpisodeProgress, Trace } from '../../core/trace';
+import type { ThinkSetting } from '../../model/types';
+import { OllamaBackend } from '../../model/ollama';
+import type { RunEvent, SolveOptions } from '../../runs/contract';
+import { checkSolveOptions, startSolve } from '../../runs/solve';
+
+interface SolveCliOptions {
+  model: string;
+  host?: string;
+  gold?: string;
+  progress?: boolean;
+  samples?: number;
+  fixedSamples?: boolean;
+  concurrency?: number;
+  maxThinking?: number;
+  minThinking?: number;
+  extensions?: number;
+  extensionText?: string;
+  maxEpisodes?: number;
+  earlyStop?: boolean;
+  window?: number;
+  plateau?: number;
+  vote?: { n: number; m: number };
+  voteAdaptive?: boolean;
+  think?: ThinkSetting;
+  seed?: number;
+  temperature?: number;
+  segment?: 'mrt' | 'auto' | 'sentence';
+  json?: boolean;
+  timeout?: number;
+  output?: string;
+}
+
+function positiveInt(name: string): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (!/^\d+$/.test(v.trim()) || !Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer, got "${v}".`);
+    return n;
+  };
+}
+
+function nonNegativeInt(name: string): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (!/^\d+$/.test(v.trim())) throw new InvalidArgumentError(`${name} must be a whole number, got "${v}".`);
+    return n;
+  };
+}
+
+export function parseVote(v: string): { n: number; m: number } {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(v);
+  if (!m) throw new InvalidArgumentError(`--vote takes N/M (up to N attempts, stop when M agree), got "${v}".`);
+  const n = Number(m[1]);
+  const agree = Number(m[2]);
+  if (n < 1 || agree < 1 || agree > n) throw new InvalidArgumentError(`--vote ${v}: need 1 <= M <= N.`);
+  return { n, m: agree };
+}
+
+export function parseThink(v: string): ThinkSetting {
+  const s = v.trim().toLowerCase();
+  if (s === 'true' || s === 'on') return true;
+  if (s === 'false' || s === 'off') return false;
+  if (s === 'low' || s === 'medium' || s === 'high') return s;
+  throw new InvalidArgumentError(`--think takes true, false, low, medium or high, got "${v}".`);
+}
+
+function parseTemperature(v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`--temperature must be a number >= 0, got "${v}".`);
+  return n;
+}
+
+/** Turns CLI flags into SolveOptions (pure, so it can be tested without a server). */
+export function toSolveOptions(problem: string, o: SolveCliOptions): SolveOptions {
+  const budget: BudgetPolicy = {};
+  if (o.maxThinking !== undefined) budget.maxThinkingTokens = o.maxThinking;
+  if (o.minThinking !== undefined) budget.minThinkingTokens = o.minThinking;
+  if (o.extensions !== undefined) budget.extensions = o.extensions;
+  if (o.extensionText !== undefined) budget.extensionText = o.extensionText;
+  if (o.maxEpisodes !== undefined) budget.maxEpisodes = o.maxEpisodes;
+  if (o.earlyStop) budget.earlyStop = { window: o.window ?? 3, ...(o.plateau !== undefined ? { plateau: o.plateau } : {}) };
+  if (o.vote) budget.vote = { ...o.vote, adaptive: o.voteAdaptive === true };
+  if (o.think !== undefined) budget.think = o.think;
+  const wantsProgress = o.progress === true || o.samples !== undefined;
+  return {
+    problem,
+    model: o.model,
+    gold: o.gold ?? null,
+    ...(o.think !== undefined ? { think: o.think } : {}),
+    budget,
+    progress: wantsProgress
+      ? {
+          ...(o.samples !== undefined ? { samples: o.samples } : {}),
+          ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}),
+          adaptive: o.fixedSamples !== true,
+        }
+      : false,
+    ...(o.segment ? { segment: { mode: o.segment } } : {}),
+    sampling: {
+      ...(o.seed !== undefined ? { seed: o.seed } : {}),
+      ...(o.temperature !== undefined ? { temperature: o.temperature } : {}),
+    },
+    ...(o.timeout !== undefined ? { idleTimeoutMs: o.timeout } : {}),
+  };
+}
+
+// ---- terminal output ----
+
+const mark = (v: Episode['verdict']): string => (v === 'correct' ? '✓' : v === 'incorrect' ? '✗' : '');
+
+/** One short line per closed episode; model text is shown flattened and cut, never interpreted. */
+export function formatEpisode(e: Episode): string {
+  const parts = [`#${e.index}`.padEnd(4), (e.opener ? `"${oneLine(e.opener, 20)}"` : '—').padEnd(16), `${e.tokens} tok`.padStart(9)];
+  if (e.labels.length) parts.push(`[${e.labels.join(', ')}]`);
+  if (e.answer !== undefined) parts.push(`answer ${oneLine(e.answer, 40)} ${mark(e.verdict)}`.trimEnd() + (e.check ? ` (${e.check})` : ''));
+  if (e.progress) parts.push(formatMu(e.progress));
+  return parts.join('  ');
+}
+
+export function formatMu(p: EpisodeProgress): string {
+  const sign = p.delta >= 0 ? '+' : '';
+  const ci = p.ci !== undefined ? `±${p.ci.toFixed(2)}, ` : '';
+  return `mu ${p.mu.toFixed(2)} (${sign}${p.delta.toFixed(2)}, ${ci}n=${p.samples}${p.basis === 'self' ? ', vs own answer' : ''})`;
+}
+
+function oneLine(text: string, max: number): string {
+  // Strip control characters so model text cannot move the cursor or recolour the terminal.
+  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+export function formatSummary(t: Trace): string[] {
+  const lines: string[] = [];
+  const verdict = t.final.correct === true ? '✓ correct' : t.final.correct === false ? '✗ incorrect' : '(no gold answer)';
+  lines.push(`final answer: ${t.final.answer === null ? '(none)' : oneLine(t.final.answer, 80)}  ${verdict}`);
+  const m = t.metrics;
+  const timing = [
+    m.durationMs !== undefined ? `${(m.durationMs / 1000).toFixed(1)} s` : null,
+    m.tokensPerSecond !== undefined ? `${m.tokensPerSecond.toFixed(1)} tok/s` : null,
+  ].filter(Boolean);
+  lines.push(
+    `stop: ${t.budget?.stop ?? 'done'}  episodes: ${m.episodes}  thinking: ${m.thinkingTokens} tok  response: ${m.responseTokens} tok${timing.length ? `  ${timing.join(', ')}` : ''}`,
+  );
+  if (m.cumulativeRegret !== undefined) {
+    const at = (m.regret ?? []).map((r) => `${r.normalized.toFixed(3)} @${r.budget}`).join(', ');
+    lines.push(`cumulative regret: ${m.cumulativeRegret.toFixed(2)}${at ? `  normalized regret: ${at}` : ''}`);
+  }
+  for (const d of t.budget?.decisions ?? []) lines.push(`budget: ${d.kind}: ${oneLine(d.detail, 160)}`);
+  if (t.error) lines.push(`error: ${t.error}`);
+  return lines;
+}
+
+interface Spinner {
+  text: string;
+  start(): Spinner;
+  stop(): Spinner;
+  clear(): Spinner;
+  render(): Spinner;
+}
+
+async function makeSpinner(): Promise<Spinner | null> {
+  if (!process.stderr.isTTY) return null;
+  const { default: ora } = await import('ora');
+  return ora({ stream: process.stderr, text: 'starting…' }).start();
+}
+
+function saveTrace(file: string, trace: Trace): void {
+  // Write then rename, so an interrupted save never leaves half a trace behind.
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, JSON.stringify(trace, null, 2) + '\n');
+  renameSync(tmp, file);
+}
+
+function readProblem(arg: string): string {
+  return arg === '-' ? readFileSync(0, 'utf8') : arg;
+}
+
+export async function runSolve(problemArg: string, o: SolveCliOptions): Promise<number> {
+  const problem = readProblem(problemArg);
+  const opts = toSolveOptions(problem, o);
+  const problems = checkSolveOptions(opts);
+  if (problems.length) {
+    process.stderr.write(`reasoning-lens solve: ${problems.join('; ')}\n`);
+    return 2;
+  }
+  let backend: OllamaBackend;
+  try {
+    backend = new OllamaBackend({ host: o.host });
+  } catch (err) {
+    process.stderr.write(`reasoning-lens solve: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 2;
+  }
+
+  const spinner = o.json ? null : await makeSpinner();
+  const print = (line: string): void => {
+    spinner?.clear();
+    process.stdout.write(line + '\n');
+    spinner?.render();
+  };
+  const run = startSolve(backend, opts);
+  let interrupted = 0;
+  const onSigint = (): void => {
+    interrupted++;
+    if (interrupted > 1) process.exit(130); // second Ctrl-C: leave now
+    if (spinner) spinner.text = 'cancelling… (Ctrl-C again to quit at once)';
+    run.cancel();
+  };
+  process.on('SIGINT', onSigint);
+
+  let thinkingTokens = 0;
+  let status = 'starting';
+  const refresh = (): void => {
+    if (spinner) spinner.text = `${status} · ${thinkingTokens} thinking tokens`;
+  };
+  run.on((e: RunEvent) => {
+    switch (e.type) {
+      case 'status':
+        status = e.detail ? `${e.status}: ${oneLine(e.detail, 60)}` : e.status;
+        refresh();
+        break;
+      case 'tokens':
+        thinkingTokens = e.thinkingTokens;
+        refresh();
+        break;
+      case 'episode-closed':
+        if (!o.json) print(formatEpisode(e.episode));
+        break;
+      case 'probe-result':
+        if (!o.json) print(`     ↳ #${e.episodeIndex} ${formatMu(e.progress)}`);
+        break;
+      case 'budget-decision':
+        if (!o.json) print(`     ⚑ ${e.decision.kind}: ${oneLine(e.decision.detail, 120)}`);
+        break;
+      case 'started':
+        if (!o.json) print(`solving with ${e.model}${e.gold ? ` (gold: ${oneLine(e.gold, 40)})` : ''}`);
+        break;
+      default:
+        break;
+    }
+  });
+
+  const trace = await run.finished;
+  process.off('SIGINT', onSigint);
+  spinner?.stop();
+  if (o.output) {
+    try {
+      saveTrace(o.output, trace);
+    } catch (err) {
+      process.stderr.write(`reasoning-lens solve: could not save ${o.output}: ${err instanceof Error ? err.message : String(err)}\n`);
+      if (o.json) process.stdout.write(JSON.stringify(trace, null, 2) + '\n');
+      return 1;
+    }
+  }
+  if (o.json) process.stdout.write(JSON.stringify(trace, null, 2) + '\n');
+  else {
+    if (trace.response.trim()) print(`\n${oneLine(trace.response, 400)}\n`);
+    for (const l of formatSummary(trace)) if (!l.startsWith('error:')) print(l);
+  }
+  const stop = trace.budget?.stop;
+  if (stop === 'cancelled') {
+    process.stderr.write(`reasoning-lens solve: cancelled${o.output ? `; partial trace saved to ${o.output}` : ''}\n`);
+    return 130;
+  }
+  if (trace.error) {
+    process.stderr.write(`reasoning-lens solve: ${trace.error}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+export function registerSolveCommand(program: Command): Command {
+  const cmd = program
+    .command('solve')
+    .description('Solve a problem with a local reasoning model, showing its episodes live')
+    .argument('<problem>', 'problem text ("-" reads it from stdin)')
+    .requiredOption('-m, --model <name>', 'Ollama model (e.g. deepseek-r1:7b)')
+    .option('--host <url>', 'Ollama server (default: OLLAMA_HOST or http://127.0.0.1:11434)')
+    .option('--gold <answer>', 'ground-truth answer (verdicts; progress against gold)')
+    .option('--progress', 'estimate progress (MRT mu) with forced-answer probes after each episode')
+    .option('--samples <k>', 'max forced answers per prefix (implies --progress; default 8)', positiveInt('--samples'))
+    .option('--fixed-samples', 'always take k samples (no adaptive early stop of sampling)')
+    .option('--concurrency <n>', 'probe requests in flight at once (default 2)', positiveInt('--concurrency'))
+    .option('--max-thinking <tokens>', 'cap thinking; then force the answer (s1 budget forcing)', positiveInt('--max-thinking'))
+    .option('--min-thinking <tokens>', 'if thinking ends earlier, suppress the end and append "Wait"', positiveInt('--min-thinking'))
+    .option('--extensions <n>', 'at most this many "Wait" extensions', nonNegativeInt('--extensions'))
+    .option('--extension-text <text>', 'text appended to extend thinking (default "Wait")')
+    .option('--max-episodes <n>', 'force the answer after N closed episodes', positiveInt('--max-episodes'))
+    .option('--early-stop', 'stop when forced answers agree for a window of episodes (Dynasor-style)')
+    .option('--window <n>', 'early stop: episodes whose forced answers must agree (default 3)', positiveInt('--window'))
+    .option('--plateau <n>', 'early stop also when mu stays unchanged for N episodes (needs --progress)', positiveInt('--plateau'))
+    .option('--vote <N/M>', 'sequential voting: up to N attempts, stop when M agree', parseVote)
+    .option('--vote-adaptive', 'with --vote: one attempt if its forced answers are already unanimous')
+    .option('--think <level>', 'true, false, low, medium or high (gpt-oss levels)', parseThink)
+    .option('--seed <n>', 'sampling seed', nonNegativeInt('--seed'))
+    .option('--temperature <t>', 'sampling temperature', parseTemperature)
+    .addOption(new Option('--segment <mode>', 'episode segmentation').choices(['mrt', 'auto', 'sentence']))
+    .option('--json', 'print the finished trace as JSON instead of live output')
+    .option('--timeout <ms>', 'give up when the model sends nothing for this long', positiveInt('--timeout'))
+    .option('-o, --output <file>', 'save the trace (also the partial one on cancel/error)')
+    .action(async (problem: string, o: SolveCliOptions) => {
+      if ((o.window !== undefined || o.plateau !== undefined) && !o.earlyStop) cmd.error('--window and --plateau need --early-stop.', { exitCode: 2 });
+      if (o.voteAdaptive && !o.vote) cmd.error('--vote-adaptive needs --vote N/M.', { exitCode: 2 });
+      process.exitCode = await runSolve(problem, o);
+    });
+  // Usage mistakes (unknown flag, bad value, missing --model) exit 2; run failures exit 1.
+  cmd.exitOverride((err) => {
+    process.exit(err.exitCode === 0 ? 0 : 2);
+  });
+  return cmd;
+}

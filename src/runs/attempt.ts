@@ -1,0 +1,537 @@
+/**
+ * One complete attempt at a problem: stream the model's thinking and answer, segment and
+ * annotate it live, apply the budget (cap, "Wait" extensions, max episodes, early stop) and run
+ * progress probes in the background. A solve is one attempt, or several when voting.
+ * Everything received is kept: on cancel or error the attempt still returns what it has.
+ */
+import { TraceAnnotator } from '../core/annotate';
+import { BudgetController, type BudgetAction, type ProbeSummary, type ResolvedPolicy } from '../core/budget';
+import type { BudgetDecision, Episode, EpisodeProgress, StopReason } from '../core/trace';
+import { ModelError, type ModelBackend, type ModelFamily, type SamplingOptions, type StreamDelta, type StreamHandle, type StreamStats, type ThinkSetting } from '../model/types';
+import { defaultForcedAnswer, renderForcedAnswerPrompt, renderThinkingPrefix } from '../model/templates';
+import type { ProbeSettings, RunEvent, SolveOptions } from './contract';
+import { ConcurrencyLimiter, ForcedAnswerProber, ProgressBook, type PrefixEstimate, type ProbeCounters } from './probes';
+
+/** Tokens allowed for the answer after a forced end of thinking (it starts inside \boxed{). */
+export const FORCED_RESPONSE_TOKENS = 256;
+
+export interface AttemptConfig {
+  backend: ModelBackend;
+  model: string;
+  family: ModelFamily;
+  /** The user message (problem + instruction). */
+  prompt: string;
+  gold: string | null;
+  think?: ThinkSetting;
+  sampling: SamplingOptions;
+  policy: ResolvedPolicy;
+  /** Progress probes written into the episodes; null for none. */
+  progress: ProbeSettings | null;
+  /** Probes for early stop only (used when progress is off). */
+  earlyStopProbes: ProbeSettings | null;
+  segment?: SolveOptions['segment'];
+  limiter: ConcurrencyLimiter;
+  /** Run-level cancellation. */
+  signal: AbortSignal;
+  seed: number;
+  idleTimeoutMs?: number;
+  same: (reference: string, answer: string) => boolean;
+  keyOf: (answer: string) => string;
+  /** Events for front ends; silent attempts (extra votes) pass a no-op. */
+  emit: (e: RunEvent) => void;
+  /** Forced-answer template overrides (from ProbeSettings). */
+  forcedStopText?: string;
+  answerPrefix?: string;
+}
+
+export interface AttemptStats {
+  durationMs: number;
+  promptTokens?: number;
+  evalTokens: number;
+  evalDurationMs: number;
+  wallMs: number;
+}
+
+export interface AttemptResult {
+  thinking: string;
+  response: string;
+  episodes: Episode[];
+  truncated: boolean;
+  stop: StopReason;
+  decisions: BudgetDecision[];
+  error?: { message: string; kind: string };
+  stats: AttemptStats;
+  probes: ProbeCounters;
+  book: ProgressBook | null;
+  /** Whether a budget decision forced the end of thinking. */
+  forced: boolean;
+}
+
+type StreamOutcome =
+  | { kind: 'ended'; stats: StreamStats }
+  | { kind: 'thinking-ended' }
+  | { kind: 'budget'; action: Extract<BudgetAction, { kind: 'force-answer' }> }
+  | { kind: 'cancelled' }
+  | { kind: 'error'; error: ModelError };
+
+const sleepTick = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+export class Attempt {
+  private readonly annotator: TraceAnnotator;
+  private readonly budget: BudgetController;
+  private readonly closed: Episode[] = [];
+  private readonly progressByEpisode = new Map<number, EpisodeProgress>();
+  private response = '';
+  private phase: 'thinking' | 'answering' = 'thinking';
+  private openIndex = -1;
+  private handle: StreamHandle | null = null;
+  /** One iterator per handle: a stream is read across several consume() calls (thinking, then answer). */
+  private iterator: AsyncIterator<StreamDelta> | null = null;
+  /** Set by a background probe that decided to stop thinking; the stream loop acts on it. */
+  private pendingStop: Extract<BudgetAction, { kind: 'force-answer' }> | null = null;
+  private timedOut = false;
+  private readonly stats: AttemptStats = { durationMs: 0, evalTokens: 0, evalDurationMs: 0, wallMs: 0 };
+  private readonly book: ProgressBook | null;
+  private readonly stopBook: ProgressBook | null;
+  private readonly prober: ForcedAnswerProber | null;
+  private readonly stopProber: ForcedAnswerProber | null;
+  private readonly pendingProbes = new Set<Promise<void>>();
+  private readonly startedAt = Date.now();
+
+  constructor(private readonly c: AttemptConfig) {
+    this.annotator = new TraceAnnotator({ gold: c.gold ?? null, segment: c.segment });
+    this.budget = new BudgetController(c.policy, c.same);
+    const proberFor = (settings: ProbeSettings, seedOffset: number): ForcedAnswerProber =>
+      new ForcedAnswerProber(c.backend, {
+        model: c.model,
+        family: c.family,
+        prompt: c.prompt,
+        settings: { ...settings, forcedStopText: settings.forcedStopText ?? c.forcedStopText, answerPrefix: settings.answerPrefix ?? c.answerPrefix },
+        limiter: c.limiter,
+        signal: c.signal,
+        seedBase: c.seed * 7919 + seedOffset,
+        keyOf: c.keyOf,
+      });
+    this.book = c.progress ? new ProgressBook(c.gold, c.same) : null;
+    this.prober = c.progress ? proberFor(c.progress, 100_000) : null;
+    const needStopProbes = c.policy.earlyStop !== null && !c.progress && c.earlyStopProbes !== null;
+    this.stopBook = needStopProbes ? new ProgressBook(c.gold, c.same) : null;
+    this.stopProber = needStopProbes && c.earlyStopProbes ? proberFor(c.earlyStopProbes, 200_000) : null;
+  }
+
+  get decisions(): BudgetDecision[] {
+    return this.budget.decisions;
+  }
+
+  /** Records a decision taken by the run (think level, votes) in this attempt's list. */
+  record(decision: BudgetDecision): void {
+    this.budget.record(decision);
+    this.c.emit({ type: 'budget-decision', decision });
+  }
+
+  /** Aborts the live request (the run's signal also stops probes). */
+  abortStream(): void {
+    this.handle?.abort();
+  }
+
+  thinkingTokens(): number {
+    let tokens = 0;
+    for (const e of this.closed) tokens += e.tokens;
+    const open = this.annotator.openEpisode();
+    return tokens + (open ? open.tokens : 0);
+  }
+
+  async run(): Promise<AttemptResult> {
+    let stop: StopReason = 'done';
+    let error: AttemptResult['error'];
+    let truncated = false;
+    let forced = false;
+    if (this.prober) this.scheduleProbe(-1, '', 0);
+
+    const messages = [{ role: 'user' as const, content: this.c.prompt }];
+    let handle = this.c.backend.chat({ model: this.c.model, messages, think: this.c.think, options: this.c.sampling });
+    for (;;) {
+      const outcome = await this.consume(handle);
+      if (outcome.kind === 'ended') {
+        if (outcome.stats.doneReason === 'length') {
+          stop = 'length';
+          truncated = this.phase === 'thinking';
+        }
+        if (this.phase === 'thinking') this.endThinking();
+        break;
+      }
+      if (outcome.kind === 'thinking-ended') {
+        // The model closed its thinking: extend it, or let the answer stream on.
+        const action = this.budget.onThinkingEnded(this.thinkingTokens(), this.lastIndex());
+        if (action.kind !== 'extend') {
+          this.endThinking();
+          continue; // keep reading the same stream: the answer follows
+        }
+        this.c.emit({ type: 'budget-decision', decision: action.decision });
+        handle.abort();
+        this.discardResponse(action.decision);
+        this.pushThinking(separatorBefore(this.annotator.thinking) + action.text);
+        handle = this.continueThinking();
+        continue;
+      }
+      if (outcome.kind === 'budget') {
+        this.c.emit({ type: 'budget-decision', decision: outcome.action.decision });
+        forced = true;
+        stop = 'budget';
+        const answered = await this.forceAnswer(outcome.action.decision);
+        if (answered.kind === 'cancelled') stop = 'cancelled';
+        if (answered.kind === 'error') {
+          stop = 'error';
+          error = { message: answered.error.message, kind: answered.error.kind };
+        }
+        break;
+      }
+      if (outcome.kind === 'cancelled') {
+        stop = 'cancelled';
+        truncated = this.phase === 'thinking';
+        break;
+      }
+      stop = 'error';
+      truncated = this.phase === 'thinking';
+      error = { message: outcome.error.message, kind: outcome.error.kind };
+      break;
+    }
+    if (this.phase === 'thinking') this.endThinking();
+    if (stop === 'done' || stop === 'length' || stop === 'budget') {
+      this.c.emit({ type: 'status', status: 'probing' });
+      await this.drainProbes();
+    } else {
+      await Promise.allSettled([...this.pendingProbes]);
+    }
+    this.stats.wallMs = Date.now() - this.startedAt;
+    return {
+      thinking: this.annotator.thinking,
+      response: this.response,
+      episodes: this.episodes(),
+      truncated,
+      stop,
+      decisions: this.budget.decisions,
+      error,
+      stats: this.stats,
+      probes: mergeCounters(this.prober?.counters, this.stopProber?.counters),
+      book: this.book,
+      forced,
+    };
+  }
+
+  /** The attempt as it stands now (for snapshots): closed episodes plus the open one. */
+  partial(): AttemptResult {
+    const open = this.annotator.openEpisode();
+    return {
+      thinking: this.annotator.thinking,
+      response: this.response,
+      episodes: open ? [...this.episodes(), open] : this.episodes(),
+      truncated: this.phase === 'thinking',
+      stop: 'done',
+      decisions: [...this.budget.decisions],
+      stats: { ...this.stats, wallMs: Date.now() - this.startedAt },
+      probes: mergeCounters(this.prober?.counters, this.stopProber?.counters),
+      book: this.book,
+      forced: this.budget.hasStopped,
+    };
+  }
+
+  /** Closed episodes with the progress known so far. */
+  episodes(): Episode[] {
+    return this.closed.map((e) => {
+      const p = this.progressByEpisode.get(e.index);
+      return p ? { ...e, progress: p } : { ...e };
+    });
+  }
+
+  /** Re-judges every probed episode once the self-basis reference is final; emits the changes. */
+  settleReference(finalAnswer: string | null): void {
+    if (!this.book || this.book.basis === 'gold') return;
+    this.book.settleReference(finalAnswer);
+    this.refreshProgress(this.book.episodeIndices());
+  }
+
+  private lastIndex(): number | undefined {
+    const open = this.annotator.openEpisode();
+    if (open) return open.index;
+    return this.closed.length ? this.closed[this.closed.length - 1].index : undefined;
+  }
+
+  private continueThinking(): StreamHandle {
+    const prompt = renderThinkingPrefix(this.c.family, this.c.prompt, this.annotator.thinking);
+    return this.c.backend.generateRawStream({ model: this.c.model, prompt, options: { ...this.c.sampling, seed: this.nextSeed() } });
+  }
+
+  private seedCounter = 0;
+  private nextSeed(): number | undefined {
+    return this.c.sampling.seed === undefined ? undefined : this.c.sampling.seed + ++this.seedCounter;
+  }
+
+  /** Reads one stream until it ends, thinking ends, a budget stop fires, or it fails. */
+  private async consume(handle: StreamHandle): Promise<StreamOutcome> {
+    if (this.handle !== handle) {
+      this.handle = handle;
+      this.iterator = handle.deltas[Symbol.asyncIterator]();
+    }
+    const iterator = this.iterator as AsyncIterator<StreamDelta>;
+    let watchdog: ReturnType<typeof setTimeout> | undefined;
+    const arm = (): void => {
+      if (!this.c.idleTimeoutMs) return;
+      clearTimeout(watchdog);
+      watchdog = setTimeout(() => {
+        this.timedOut = true;
+        handle.abort();
+      }, this.c.idleTimeoutMs);
+    };
+    const onCancel = (): void => handle.abort();
+    this.c.signal.addEventListener('abort', onCancel);
+    try {
+      arm();
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) break;
+        const delta = next.value;
+        arm();
+        if (delta.thinking) {
+          if (this.phase === 'answering') {
+            // Thinking after the answer started (odd, but possible with inline tags): keep it in the response.
+            this.appendResponse(delta.thinking);
+          } else {
+            const action = this.pushThinking(delta.thinking);
+            if (action) {
+              handle.abort();
+              return { kind: 'budget', action };
+            }
+          }
+        }
+        if (delta.content) {
+          if (this.phase === 'thinking') {
+            this.heldContent = delta.content;
+            return { kind: 'thinking-ended' };
+          }
+          this.appendResponse(delta.content);
+        }
+        if (this.pendingStop && this.phase === 'thinking') {
+          const action = this.pendingStop;
+          handle.abort();
+          return { kind: 'budget', action };
+        }
+        if (this.c.signal.aborted) return { kind: 'cancelled' };
+      }
+      const stats = await handle.stats;
+      this.addStats(stats);
+      if (this.pendingStop && this.phase === 'thinking') return { kind: 'budget', action: this.pendingStop };
+      return { kind: 'ended', stats };
+    } catch (err) {
+      if (this.c.signal.aborted) return { kind: 'cancelled' };
+      if (this.pendingStop && this.phase === 'thinking') return { kind: 'budget', action: this.pendingStop };
+      if (this.timedOut) {
+        return { kind: 'error', error: new ModelError('timeout', `No output from the model for ${this.c.idleTimeoutMs} ms; the run was stopped (raise --timeout to wait longer).`) };
+      }
+      return { kind: 'error', error: asModelError(err) };
+    } finally {
+      clearTimeout(watchdog);
+      this.c.signal.removeEventListener('abort', onCancel);
+    }
+  }
+
+  /** Content that arrived in the chunk where thinking ended; it belongs to the answer unless we extend. */
+  private heldContent = '';
+
+  private discardResponse(decision: BudgetDecision): void {
+    // Never lose model output: the suppressed answer start is kept in the decision.
+    const dropped = this.heldContent;
+    this.heldContent = '';
+    if (dropped) decision.data = { ...decision.data, suppressedResponse: dropped };
+  }
+
+  private endThinking(): void {
+    if (this.phase === 'answering') return;
+    this.phase = 'answering';
+    for (const e of this.annotator.finishThinking()) this.onClosed(e);
+    this.openIndex = -1;
+    this.c.emit({ type: 'status', status: 'answering' });
+    if (this.heldContent) {
+      const held = this.heldContent;
+      this.heldContent = '';
+      this.appendResponse(held);
+    }
+  }
+
+  private appendResponse(text: string): void {
+    this.response += text;
+    this.c.emit({ type: 'response-grew', text: this.response });
+    this.emitTokens();
+  }
+
+  /** Feeds thinking text; returns a force-answer action when a budget limit is hit. */
+  private pushThinking(chunk: string): Extract<BudgetAction, { kind: 'force-answer' }> | null {
+    let stopAction: Extract<BudgetAction, { kind: 'force-answer' }> | null = null;
+    for (const e of this.annotator.pushThinking(chunk)) {
+      const a = this.onClosed(e);
+      if (a && !stopAction) stopAction = a;
+    }
+    const open = this.annotator.openEpisode();
+    if (open) {
+      if (open.index !== this.openIndex) {
+        this.openIndex = open.index;
+        this.c.emit({ type: 'episode-opened', episode: open });
+      } else {
+        this.c.emit({ type: 'episode-grew', index: open.index, text: open.text, end: open.end, tokens: open.tokens });
+      }
+    }
+    this.emitTokens();
+    if (stopAction) return stopAction;
+    const a = this.budget.afterThinking(this.thinkingTokens(), this.lastIndex());
+    return a.kind === 'force-answer' ? a : null;
+  }
+
+  private onClosed(e: Episode): Extract<BudgetAction, { kind: 'force-answer' }> | null {
+    this.closed.push(e);
+    this.c.emit({ type: 'episode-closed', episode: e });
+    if (e.answer !== undefined) {
+      this.c.emit({ type: 'answer-seen', episodeIndex: e.index, answer: e.answer, verdict: e.verdict });
+      if (this.book && this.book.setProvisionalReference(e.answer)) this.refreshProgress(this.book.episodeIndices());
+      this.stopBook?.setProvisionalReference(e.answer);
+    }
+    const prefix = this.annotator.thinking.slice(0, e.end);
+    const prefixTokens = this.thinkingTokensUpTo(e.index);
+    if (this.prober) this.scheduleProbe(e.index, prefix, prefixTokens);
+    if (this.stopProber && this.phase === 'thinking') this.scheduleStopProbe(e.index, prefix, prefixTokens);
+    const a = this.budget.afterEpisodeClosed(this.closed.length, this.thinkingTokens());
+    return a.kind === 'force-answer' ? a : null;
+  }
+
+  private thinkingTokensUpTo(index: number): number {
+    let t = 0;
+    for (const e of this.closed) if (e.index <= index) t += e.tokens;
+    return t;
+  }
+
+  private scheduleProbe(index: number, prefix: string, prefixTokens: number): void {
+    const book = this.book as ProgressBook;
+    const p = (this.prober as ForcedAnswerProber)
+      .estimate(index, prefix, prefixTokens, (a) => book.judge(a))
+      .then((est) => this.onEstimate(book, est, true))
+      .catch(() => {}); // aborted: the run is being cancelled
+    this.track(p);
+  }
+
+  private scheduleStopProbe(index: number, prefix: string, prefixTokens: number): void {
+    const book = this.stopBook as ProgressBook;
+    const p = (this.stopProber as ForcedAnswerProber)
+      .estimate(index, prefix, prefixTokens, (a) => book.judge(a))
+      .then((est) => this.onEstimate(book, est, false))
+      .catch(() => {});
+    this.track(p);
+  }
+
+  private track(p: Promise<void>): void {
+    this.pendingProbes.add(p);
+    void p.finally(() => this.pendingProbes.delete(p));
+  }
+
+  private onEstimate(book: ProgressBook, est: PrefixEstimate, writesProgress: boolean): void {
+    if (est.error) this.c.emit({ type: 'status', status: this.phase === 'thinking' ? 'thinking' : 'probing', detail: `probe failed after episode ${est.index}: ${est.error}` });
+    book.add(est);
+    if (writesProgress) this.refreshProgress([est.index, est.index + 1]);
+    this.checkEarlyStop(book);
+  }
+
+  /** Recomputes progress for the given episodes and emits every change. */
+  private refreshProgress(indices: number[]): void {
+    if (!this.book) return;
+    for (const i of indices) {
+      if (i < 0) continue;
+      const p = this.book.progressOf(i);
+      if (!p) continue;
+      const old = this.progressByEpisode.get(i);
+      if (old && old.mu === p.mu && old.delta === p.delta && old.samples === p.samples && old.basis === p.basis) continue;
+      this.progressByEpisode.set(i, p);
+      const est = this.book.estimateOf(i);
+      this.c.emit({ type: 'probe-result', episodeIndex: i, progress: p, prefixTokens: est?.prefixTokens ?? 0 });
+    }
+  }
+
+  private checkEarlyStop(book: ProgressBook): void {
+    if (!this.c.policy.earlyStop || this.phase !== 'thinking' || this.pendingStop || this.budget.hasStopped) return;
+    const summaries: ProbeSummary[] = [];
+    for (const i of book.episodeIndices()) {
+      const rep = book.representative(i);
+      if (!rep) continue;
+      const mu = book === this.book ? this.progressByEpisode.get(i)?.mu : undefined;
+      summaries.push({ episodeIndex: i, key: rep.key, text: rep.text, ...(mu !== undefined ? { mu } : {}) });
+    }
+    const action = this.budget.afterProbe(summaries, this.thinkingTokens());
+    if (action.kind === 'force-answer') {
+      this.pendingStop = action;
+      this.handle?.abort(); // the stream loop sees the abort and forces the answer
+    }
+  }
+
+  /** s1 budget forcing: end the thinking ourselves and stream a short forced answer. */
+  private async forceAnswer(decision: BudgetDecision): Promise<StreamOutcome> {
+    this.endThinking();
+    this.c.emit({ type: 'status', status: 'answering', detail: decision.detail });
+    const template = {
+      ...defaultForcedAnswer(this.c.family),
+      ...(this.c.forcedStopText !== undefined ? { forcedStopText: this.c.forcedStopText } : {}),
+      ...(this.c.answerPrefix !== undefined ? { answerPrefix: this.c.answerPrefix } : {}),
+    };
+    decision.data = { ...decision.data, forcedStopText: template.forcedStopText, answerPrefix: template.answerPrefix };
+    const prompt = renderForcedAnswerPrompt(this.c.family, this.c.prompt, this.annotator.thinking, template);
+    // The answer prefix is our text, but it is what the model answers inside; show it in the response.
+    this.response = '';
+    this.appendResponse(template.answerPrefix);
+    const handle = this.c.backend.generateRawStream({
+      model: this.c.model,
+      prompt,
+      options: { ...this.c.sampling, num_predict: FORCED_RESPONSE_TOKENS, seed: this.nextSeed() },
+    });
+    return this.consume(handle);
+  }
+
+  private addStats(s: StreamStats): void {
+    this.stats.durationMs += s.totalDurationMs ?? 0;
+    this.stats.evalTokens += s.evalCount ?? 0;
+    this.stats.evalDurationMs += s.evalDurationMs ?? 0;
+    if (this.stats.promptTokens === undefined && s.promptEvalCount !== undefined) this.stats.promptTokens = s.promptEvalCount;
+  }
+
+  private lastTokensEmit = -1;
+  private emitTokens(): void {
+    const thinkingTokens = this.thinkingTokens();
+    const responseTokens = Math.ceil(this.response.length / 4);
+    const key = thinkingTokens * 1e6 + responseTokens;
+    if (key === this.lastTokensEmit) return;
+    this.lastTokensEmit = key;
+    this.c.emit({ type: 'tokens', thinkingTokens, responseTokens, elapsedMs: Date.now() - this.startedAt });
+  }
+
+  private async drainProbes(): Promise<void> {
+    while (this.pendingProbes.size > 0) {
+      await Promise.allSettled([...this.pendingProbes]);
+      await sleepTick();
+    }
+  }
+}
+
+function mergeCounters(a?: ProbeCounters, b?: ProbeCounters): ProbeCounters {
+  return {
+    requests: (a?.requests ?? 0) + (b?.requests ?? 0),
+    evalTokens: (a?.evalTokens ?? 0) + (b?.evalTokens ?? 0),
+    failures: (a?.failures ?? 0) + (b?.failures ?? 0),
+  };
+}
+
+/** Paragraph break before appended text, so "Wait" starts a paragraph (and so an episode). */
+export function separatorBefore(thinking: string): string {
+  if (thinking === '' || thinking.endsWith('\n\n')) return '';
+  return thinking.endsWith('\n') ? '\n' : '\n\n';
+}
+
+export function asModelError(err: unknown): ModelError {
+  if (err instanceof ModelError) return err;
+  const msg = err instanceof Error ? err.message : String(err);
+  return new ModelError('unknown', msg || 'unknown error from the model server', { cause: err });
+}
