@@ -33,14 +33,16 @@ function trimOption(raw: string): string {
 /** Options A–E found in `problem`, in order; null when fewer than two are found. */
 export function parseChoices(problem: string): Record<string, string> | null {
   if (typeof problem !== 'string') return null;
-  const markers = [...problem.matchAll(/\(([A-E])\)/g)];
+  // Not preceded by a letter or digit: "dir(D)" in Asymptote code is no option marker.
+  const markers = [...problem.matchAll(/(?<![A-Za-z0-9])\(([A-E])\)/g)];
   const choices: Record<string, string> = {};
   for (let k = 0; k < markers.length; k++) {
     const m = markers[k];
     const start = (m.index ?? 0) + m[0].length;
     const end = k + 1 < markers.length ? (markers[k + 1].index ?? problem.length) : problem.length;
     const value = trimOption(problem.slice(start, end));
-    if (value !== '' && !(m[1] in choices)) choices[m[1]] = value;
+    // Later markers win: the option list closes the problem, figures and prose come first.
+    if (value !== '') choices[m[1]] = value;
   }
   return Object.keys(choices).length >= 2 ? choices : null;
 }

@@ -379,6 +379,24 @@ function compareShapes(g: AnswerShape, p: AnswerShape, deadline: Deadline, choic
   }
 }
 
+/** When exactly one side is a choice letter listed in the problem, put the listed value in its place. */
+function resolveChoice(
+  g: AnswerShape,
+  p: AnswerShape,
+  choices: Record<string, string> | null,
+): { gold: AnswerShape; pred: AnswerShape; letter: string; listed: string } | null {
+  if (!choices) return null;
+  const letterOf = (s: AnswerShape) => (s.kind === 'scalar' ? choiceLetter(compactElement(s.text)) : null);
+  const lg = letterOf(g);
+  const lp = letterOf(p);
+  if ((lg === null) === (lp === null)) return null;
+  const letter = (lg ?? lp) as string;
+  const listed = choices[letter];
+  if (listed === undefined) return null;
+  const shape = answerShape(normalizeAnswer(listed));
+  return lg ? { gold: shape, pred: p, letter, listed } : { gold: g, pred: shape, letter, listed };
+}
+
 /**
  * Is `pred` the same answer as `gold`? Never throws: garbage gives
  * `{ equivalent: false, reason }`. The reason is short ("numeric: 0.5",
@@ -399,7 +417,13 @@ export function checkEquivalence(gold: string, pred: string, opts: EquivalenceOp
     if (shapeKey(sg) === shapeKey(sp)) return verdict(true, 'exact match after normalisation');
     const timeoutMs = opts.timeoutMs ?? 2000;
     const choices = typeof opts.problem === 'string' ? parseChoices(opts.problem) : null;
-    return compareShapes(sg, sp, new Deadline(timeoutMs), choices);
+    const deadline = new Deadline(timeoutMs);
+    const resolved = resolveChoice(sg, sp, choices);
+    if (resolved) {
+      const inner = compareShapes(resolved.gold, resolved.pred, deadline, null);
+      return verdict(inner.equivalent, `choice ${resolved.letter} = ${short(resolved.listed)}: ${inner.reason}`);
+    }
+    return compareShapes(sg, sp, deadline, choices);
   } catch (e) {
     if (e instanceof TimedOut) return verdict(false, `timed out after ${opts.timeoutMs ?? 2000} ms`);
     return verdict(false, `cannot compare: ${e instanceof Error ? short(e.message) : 'error'}`);

@@ -12,7 +12,7 @@ export interface ExtractedAnswer {
   how: ExtractionRule;
 }
 
-const BOXED_COMMAND = /\\(?:boxed|fbox)(?![a-zA-Z])/g;
+const BOXED_COMMAND = /\\(?:boxed|fbox|framebox)(?![a-zA-Z])/g;
 
 /** Content of every complete `\boxed{...}` / `\fbox{...}` / `\boxed 5` in order of appearance. */
 function allBoxed(text: string): string[] {
@@ -47,6 +47,22 @@ export function lastBoxed(text: string): string | null {
   if (typeof text !== 'string') return null;
   const all = allBoxed(text);
   return all.length > 0 ? all[all.length - 1].trim() : null;
+}
+
+/**
+ * The last boxed answer; when the line holding it has several distinct boxed
+ * values ("The solutions are \boxed{81} and \boxed{256}") they are joined
+ * with ", " as one list answer.
+ */
+function boxedOnLastLine(body: string): string | null {
+  const last = lastBoxed(body);
+  if (last === null) return null;
+  const at = Math.max(body.lastIndexOf('\\boxed'), body.lastIndexOf('\\fbox'), body.lastIndexOf('\\framebox'));
+  const lineStart = body.lastIndexOf('\n', at) + 1;
+  const lineEndRaw = body.indexOf('\n', at);
+  const line = body.slice(lineStart, lineEndRaw < 0 ? body.length : lineEndRaw);
+  const values = [...new Set(allBoxed(line).map((v) => cleanAnswerText(v)).filter((v) => v !== ''))];
+  return values.length > 1 ? values.join(', ') : cleanAnswerText(last);
 }
 
 /** Text after the thinking: after the last `</think>` or `<|end_of_thought|>` if present. */
@@ -127,8 +143,8 @@ export function extractFinalAnswer(text: string): ExtractedAnswer | null {
   if (typeof text !== 'string' || text.trim() === '') return null;
   const body = responsePart(text);
 
-  const boxed = lastBoxed(body);
-  if (boxed !== null && boxed !== '') return { answer: cleanAnswerText(boxed), how: 'boxed' };
+  const boxed = boxedOnLastLine(body);
+  if (boxed !== null && boxed !== '') return { answer: boxed, how: 'boxed' };
 
   const finalIs = lastMatch(/final answer\s*(?:is|:)\s*/i, body);
   if (finalIs) {

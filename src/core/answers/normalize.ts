@@ -53,8 +53,9 @@ export function normalizeAnswer(raw: string): string {
   s = s.replace(/\\displaystyle/g, '');
   // Thousands separators written for print: 29,\!322 and 1{,}000.
   s = s.replace(/(\d),\\!\s*(?=\d)/g, '$1').replace(/(\d)\{,\}(?=\d)/g, '$1');
-  s = s.replace(/\\!/g, '');
-  s = s.replace(/\\[,;:> ]/g, ' ').replace(/\\q?quad(?![a-zA-Z])/g, ' ').replace(/~/g, ' ');
+  // (?<!\\) keeps the row break "\\" of matrices intact.
+  s = s.replace(/(?<!\\)\\!/g, '');
+  s = s.replace(/(?<!\\)\\[,;:> ]/g, ' ').replace(/\\q?quad(?![a-zA-Z])/g, ' ').replace(/~/g, ' ');
   s = s.replace(/\\[dt]frac(?![a-zA-Z])/g, '\\frac');
   s = s.replace(/\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|big|Big|bigg|Bigg)(?![a-zA-Z])\.?/g, '');
   s = s.replace(/\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ|°|\\degree(?![a-zA-Z])/g, '');
