@@ -34,9 +34,14 @@ export class HarmonyStreamSplitter {
     let i = 0;
     while (i < input.length) {
       const lt = input.indexOf('<|', i);
-      const textEnd = lt < 0 ? input.length : lt;
-      this.emit(out, input.slice(i, textEnd));
-      if (lt < 0) break;
+      if (lt < 0) {
+        // A lone "<" at the end may be the start of the next chunk's token.
+        const hold = !final && input.endsWith('<') ? 1 : 0;
+        this.emit(out, input.slice(i, input.length - hold));
+        this.pending = input.slice(input.length - hold);
+        break;
+      }
+      this.emit(out, input.slice(i, lt));
       const token = CONTROL_TOKENS.find((t) => input.startsWith(t, lt));
       if (token) {
         this.control(token);
@@ -56,7 +61,8 @@ export class HarmonyStreamSplitter {
 
   private control(token: string): void {
     if (token === '<|start|>' || token === '<|channel|>') {
-      if (token === '<|start|>') this.header = '';
+      // A space separates role and channel name: text pieces may split a name ("f" + "inal").
+      this.header = token === '<|start|>' ? '' : `${this.header} `;
       this.inHeader = true;
     } else if (token === '<|message|>') {
       // The header reads e.g. "assistant" + "final"; only the final channel is the answer.
@@ -71,7 +77,7 @@ export class HarmonyStreamSplitter {
   private emit(out: { thinking: string; content: string }, text: string): void {
     if (text === '') return;
     if (this.inHeader) {
-      this.header += ` ${text}`;
+      this.header += text;
       return;
     }
     out[this.target] += text;

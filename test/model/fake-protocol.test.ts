@@ -134,7 +134,7 @@ describe('fake Ollama: generate and chat streams', () => {
   test('chat chunks carry message.thinking, then message.content; final has no context', async () => {
     const chunks = await ndjson(await post('/api/chat', { model: 'deepseek-r1:7b', messages: [{ role: 'user', content: SUM_PROBLEM.match }] }));
     const firstContent = chunks.findIndex((c) => (c.message as { content: string }).content !== '');
-    const lastThinking = chunks.findLastIndex((c) => 'thinking' in (c.message as object));
+    const lastThinking = chunks.map((c) => 'thinking' in (c.message as object)).lastIndexOf(true);
     assert.ok(lastThinking < firstContent, 'thinking chunks come before content chunks');
     for (const c of chunks) assert.equal((c.message as { role: string }).role, 'assistant');
     const final = chunks[chunks.length - 1];
