@@ -134,11 +134,18 @@ export class Attempt {
     this.handle?.abort();
   }
 
+  /** Sum of closed episodes' tokens, kept as they close (the stream checks it every chunk). */
+  private closedTokens = 0;
+  /** The open episode as of the last text pushed; undefined = not computed since (it costs O(episode)). */
+  private openCache: Episode | null | undefined = undefined;
+
+  private currentOpen(): Episode | null {
+    if (this.openCache === undefined) this.openCache = this.annotator.openEpisode();
+    return this.openCache;
+  }
+
   thinkingTokens(): number {
-    let tokens = 0;
-    for (const e of this.closed) tokens += e.tokens;
-    const open = this.annotator.openEpisode();
-    return tokens + (open ? open.tokens : 0);
+    return this.closedTokens + (this.currentOpen()?.tokens ?? 0);
   }
 
   async run(): Promise<AttemptResult> {
@@ -221,7 +228,7 @@ export class Attempt {
 
   /** The attempt as it stands now (for snapshots): closed episodes plus the open one. */
   partial(): AttemptResult {
-    const open = this.annotator.openEpisode();
+    const open = this.currentOpen();
     return {
       thinking: this.annotator.thinking,
       response: this.response,
@@ -252,7 +259,7 @@ export class Attempt {
   }
 
   private lastIndex(): number | undefined {
-    const open = this.annotator.openEpisode();
+    const open = this.currentOpen();
     if (open) return open.index;
     return this.closed.length ? this.closed[this.closed.length - 1].index : undefined;
   }
@@ -348,7 +355,9 @@ export class Attempt {
   private endThinking(): void {
     if (this.phase === 'answering') return;
     this.phase = 'answering';
-    for (const e of this.annotator.finishThinking()) this.onClosed(e);
+    const closedNow = this.annotator.finishThinking();
+    this.openCache = null;
+    for (const e of closedNow) this.onClosed(e);
     this.openIndex = -1;
     this.c.emit({ type: 'status', status: 'answering' });
     if (this.heldContent) {
@@ -367,11 +376,13 @@ export class Attempt {
   /** Feeds thinking text; returns a force-answer action when a budget limit is hit. */
   private pushThinking(chunk: string): Extract<BudgetAction, { kind: 'force-answer' }> | null {
     let stopAction: Extract<BudgetAction, { kind: 'force-answer' }> | null = null;
-    for (const e of this.annotator.pushThinking(chunk)) {
+    const closedNow = this.annotator.pushThinking(chunk);
+    this.openCache = undefined;
+    for (const e of closedNow) {
       const a = this.onClosed(e);
       if (a && !stopAction) stopAction = a;
     }
-    const open = this.annotator.openEpisode();
+    const open = this.currentOpen();
     if (open) {
       if (open.index !== this.openIndex) {
         this.openIndex = open.index;
@@ -388,6 +399,7 @@ export class Attempt {
 
   private onClosed(e: Episode): Extract<BudgetAction, { kind: 'force-answer' }> | null {
     this.closed.push(e);
+    this.closedTokens += e.tokens;
     this.c.emit({ type: 'episode-closed', episode: e });
     if (e.answer !== undefined) {
       this.c.emit({ type: 'answer-seen', episodeIndex: e.index, answer: e.answer, verdict: e.verdict });

@@ -308,11 +308,12 @@ export function registerSolveCommand(program: Command): Command {
     .action(async (problem: string, o: SolveCliOptions) => {
       if ((o.window !== undefined || o.plateau !== undefined) && !o.earlyStop) cmd.error('--window and --plateau need --early-stop.', { exitCode: 2 });
       if (o.voteAdaptive && !o.vote) cmd.error('--vote-adaptive needs --vote N/M.', { exitCode: 2 });
-      process.exitCode = await runSolve(problem, o);
+      const code = await runSolve(problem, o);
+      // Exit now: idle keep-alive sockets to the server would otherwise hold the process open.
+      await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+      process.exit(code);
     });
-  // Usage mistakes (unknown flag, bad value, missing --model) exit 2; run failures exit 1.
-  cmd.exitOverride((err) => {
-    process.exit(err.exitCode === 0 ? 0 : 2);
-  });
+  // Usage mistakes (unknown flag, bad value, missing --model) exit 2 through the program's
+  // exitOverride (src/cli/main.ts); run failures exit 1.
   return cmd;
 }
