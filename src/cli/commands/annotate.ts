@@ -9,6 +9,7 @@ import { JsonlWriter } from '../../io/write';
 import { EXIT_BAD_RECORDS, EXIT_OK, UsageError } from '../util/exit';
 import { addPipelineOptions, fieldNamesFrom, segmentOptionsFrom, type PipelineFlags } from '../util/options';
 import { printRecordErrors } from '../util/report';
+import { addLiveAnnotateOptions, runDatasetCommand, wantsDatasetJob, type LiveFlags } from '../../runs/dataset/cli';
 
 export interface OfflineRunOptions {
   output: string;
@@ -47,7 +48,9 @@ export function registerAnnotateCommand(program: Command): void {
     .description('annotate traces (ours or raw model outputs) without a model: episodes, labels, answers, verdicts, metrics')
     .argument('<inputs...>', 'trace files or directories ("-" for stdin)')
     .requiredOption('-o, --output <file>', 'output trace-format JSONL ("-" for stdout)');
-  addPipelineOptions(cmd).action(async (inputs: string[], flags: PipelineFlags & { output: string }) => {
+  addLiveAnnotateOptions(addPipelineOptions(cmd)).action(async (inputs: string[], flags: PipelineFlags & LiveFlags & { output: string }) => {
+    // With a model, hosts, --resume, --samples…: a resumable dataset job (src/runs/dataset).
+    if (wantsDatasetJob(flags)) return void (process.exitCode = await runDatasetCommand(inputs, flags.output, flags));
     process.exitCode = await runOffline(inputs, flags, { output: flags.output, summaries: true });
   });
 }
