@@ -35,6 +35,8 @@ export class TraceAnnotator {
   private readonly segmenter: StreamingSegmenter;
   private gold: string | null;
   private closed: Episode[] = [];
+  /** Last answer stated in a closed episode (kept incrementally: traces have 10^5 episodes). */
+  private lastAnswer: string | undefined;
   private finished = false;
 
   constructor(opts: { gold?: string | null; segment?: SegmentOptions } = {}) {
@@ -61,7 +63,7 @@ export class TraceAnnotator {
     if (!open || this.finished) return null;
     const segment: Segment = { index: open.index, start: open.start, end: open.start + open.text.length, text: open.text };
     if (open.opener !== undefined) segment.opener = open.opener;
-    return annotateSegment(segment, { isLast: false, gold: this.gold, runningAnswer: runningAnswer(this.closed) });
+    return annotateSegment(segment, { isLast: false, gold: this.gold, runningAnswer: this.lastAnswer });
   }
 
   get episodes(): Episode[] {
@@ -79,16 +81,12 @@ export class TraceAnnotator {
   }
 
   private close(segment: Segment, isLast: boolean): Episode {
-    const episode = annotateSegment(segment, { isLast, gold: this.gold, runningAnswer: runningAnswer(this.closed) });
+    // The running answer is what a verification episode confirms or changes.
+    const episode = annotateSegment(segment, { isLast, gold: this.gold, runningAnswer: this.lastAnswer });
     this.closed.push(episode);
+    if (episode.answer !== undefined) this.lastAnswer = episode.answer;
     return episode;
   }
-}
-
-/** The last answer stated before now: what a verification episode confirms or changes. */
-function runningAnswer(episodes: readonly Episode[]): string | undefined {
-  for (let i = episodes.length - 1; i >= 0; i--) if (episodes[i].answer !== undefined) return episodes[i].answer;
-  return undefined;
 }
 
 function annotateSegment(segment: Segment, ctx: { isLast: boolean; gold: string | null; runningAnswer: string | undefined }): Episode {

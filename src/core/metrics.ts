@@ -74,6 +74,13 @@ export function firstCorrectEpisode(episodes: readonly Pick<Episode, 'verdict'>[
   return i < 0 ? null : i;
 }
 
+/** Thinking tokens in the episodes after episode `index` (episodes cover the thinking). */
+export function tokensAfter(episodes: readonly Pick<Episode, 'tokens'>[], index: number): number {
+  let sum = 0;
+  for (let i = index + 1; i < episodes.length; i++) sum += episodes[i].tokens;
+  return sum;
+}
+
 export interface MetricsInput {
   thinking: string;
   response: string;
@@ -93,7 +100,7 @@ export function computeMetrics(input: MetricsInput): TraceMetrics {
     responseTokens: estimateTokens(response),
     episodes: episodes.length,
     firstCorrectEpisode: first,
-    tokensAfterFirstCorrect: first === null ? null : estimateTokens(thinking.slice(episodes[first].end)),
+    tokensAfterFirstCorrect: first === null ? null : tokensAfter(episodes, first),
   };
   const carry = input.carry ?? {};
   for (const key of ['durationMs', 'promptTokens', 'evalTokens', 'tokensPerSecond'] as const) {

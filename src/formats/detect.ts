@@ -20,10 +20,15 @@ export function isOurTraceFileName(path: string): boolean {
   return /\.trace\.jsonl?$/i.test(baseName(path));
 }
 
-/** NUL bytes (or many replacement characters) in the first bytes mean this is not text. */
+/**
+ * NUL bytes (or mostly replacement characters) in the first line mean this is not a text
+ * file. Only the first line is judged, so one junk line later in a JSONL file stays that
+ * line's own error and the other records are still read.
+ */
 export function looksBinary(head: string): boolean {
-  if (head.includes('\u0000')) return true;
-  const sample = head.slice(0, 4096);
+  const newline = head.indexOf('\n');
+  const sample = head.slice(0, Math.min(4096, newline >= 0 ? newline : 4096));
+  if (sample.includes('\u0000')) return true;
   let bad = 0;
   for (const ch of sample) if (ch === '\ufffd') bad++;
   return sample.length > 0 && bad / sample.length > 0.1;

@@ -29,6 +29,7 @@ test('binary detection: NUL bytes or mostly replacement characters', () => {
   assert.equal(looksBinary('PK\u0003\u0004\u0000\u0000'), true);
   assert.equal(looksBinary('\ufffd\ufffd\ufffdab'), true);
   assert.equal(looksBinary(''), false);
+  assert.equal(looksBinary('{"a": 1}\n\u0000\u0001 junk line'), false, 'a later junk line is that line\'s error');
 });
 
 test('arrayElementLines finds where each element of a pretty-printed array starts', () => {
