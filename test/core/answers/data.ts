@@ -1,9 +1,9 @@
 /** Locating ../shared/data (read in place, never copied) for the answer tests. */
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+// The project compiles as CommonJS (no "type": "module"), so __dirname is the portable choice here.
+export const repoRoot = resolve(__dirname, '../../..');
 export const sharedData = resolve(repoRoot, '../shared/data');
 
 /** False when the data is present, else the skip reason (and a printed notice). */
