@@ -189,7 +189,9 @@ function finalAnswer(base: Pick<Trace, 'thinking' | 'response' | 'episodes' | 'g
   if (answer === null && base.response.trim() !== '') answer = extractFinalAnswer(base.response)?.answer ?? null;
   if (answer === null && base.response.trim() === '') {
     // No answer part (cut off, or stopped in thinking): the thinking's own last statement.
-    answer = extractFinalAnswer(base.thinking)?.answer ?? lastEpisodeAnswer(base.episodes);
+    // Only explicit statements count here: "the last number" of unfinished thinking is noise.
+    const stated = extractFinalAnswer(base.thinking);
+    answer = stated && stated.how !== 'last-number' ? stated.answer : lastEpisodeAnswer(base.episodes);
     if (answer !== null) from = 'taken from the thinking (no response); ';
   }
   const grade = gradeFinal(answer, base.gold);

@@ -69,11 +69,15 @@ test('annotateTrace: an answer changed on re-check gives verdicts and a "changed
   }
 });
 
-test('annotateTrace: a cut-off trace is truncated, has no response, final answer from the thinking', () => {
-  const t = valid(annotateTrace(input(2)));
-  assert.equal(t.truncated, true);
-  assert.equal(t.response, '');
-  assert.match(t.final.reason ?? '', /from the thinking/);
+test('annotateTrace: a cut-off trace is truncated; its final answer comes only from an explicit statement in the thinking', () => {
+  const cut = valid(annotateTrace(input(2)));
+  assert.equal(cut.truncated, true);
+  assert.equal(cut.response, '');
+  // The example ends mid-list of divisors: the last number there is not an answer.
+  assert.deepEqual([cut.final.answer, cut.final.correct], [null, false]);
+  const stated = valid(annotateTrace({ problem: 'p', gold: '45', source: { kind: 'test' }, raw: '<think>\nSo the final answer is 45.\n\nLet me list them: 1, 2, 3' }));
+  assert.deepEqual([stated.final.answer, stated.final.correct], ['45', true]);
+  assert.match(stated.final.reason ?? '', /from the thinking/);
 });
 
 test('annotateTrace: empty thinking gives no episodes and still a valid trace', () => {
