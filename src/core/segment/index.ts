@@ -140,6 +140,7 @@ export class StreamingSegmenter {
   }
 
   private closeAt(boundaries: Boundary[]): Segment[] {
+    if (boundaries.length === 0) return [];
     const out: Segment[] = [];
     for (const b of boundaries) out.push(...this.closeRaw(b.at, b.opener));
     return out;

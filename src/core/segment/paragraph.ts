@@ -19,6 +19,10 @@ export interface Boundary {
   opener?: string;
 }
 
+/** Shared empty result: most chunks end no episode, and allocating per chunk shows in profiles. */
+export const NONE: Boundary[] = [];
+Object.freeze(NONE);
+
 export interface ParagraphRules {
   matcher: MarkerMatcher;
   minParagraphs: number;
@@ -44,7 +48,7 @@ export class ParagraphBoundaryScanner {
 
   /** Feed text; returns boundaries that became certain. */
   push(chunk: string): Boundary[] {
-    this.found = [];
+    this.found = NONE;
     const w = this.tail + chunk;
     const base = this.scanned;
     let i = 0;
@@ -88,7 +92,7 @@ export class ParagraphBoundaryScanner {
 
   /** End of text: the tail cannot hold a separator any more. */
   finish(): Boundary[] {
-    this.found = [];
+    this.found = NONE;
     this.addContent(this.tail, 0, this.tail.length);
     this.scanned += this.tail.length;
     this.tail = '';
@@ -106,15 +110,15 @@ export class ParagraphBoundaryScanner {
     const need = this.rules.matcher.headLength - this.head.length;
     this.head += w.slice(from, Math.min(to, from + need));
     const { matcher } = this.rules;
-    if (this.head.length >= matcher.headLength) this.decide(matcher.match(this.head));
-    else if (matcher.settle) {
+    if (this.head.length >= matcher.headLength) this.decide();
+    else if (matcher.settle && this.couldSplit()) {
       const settled = matcher.settle(this.head);
-      if (settled) this.decide(settled.opener);
+      if (settled) this.decide(settled);
     }
   }
 
   private endParagraph(): void {
-    if (!this.headDecided) this.decide(this.rules.matcher.match(this.head));
+    if (!this.headDecided) this.decide();
   }
 
   private startParagraph(at: number): void {
@@ -124,16 +128,26 @@ export class ParagraphBoundaryScanner {
     this.headDecided = false;
   }
 
-  private decide(opener: string | undefined): void {
-    this.headDecided = true;
+  /** Whether a marker here would end the episode (size minimums and the boundary cap). */
+  private couldSplit(): boolean {
     const { minParagraphs, minChars, maxSteps } = this.rules;
-    if (this.boundaries >= maxSteps) return;
-    if (this.paragraphIndex - this.episodeFirstParagraph < minParagraphs) return;
-    if (this.paragraphStart - this.episodeStart < minChars) return;
+    return (
+      this.boundaries < maxSteps &&
+      this.paragraphIndex - this.episodeFirstParagraph >= minParagraphs &&
+      this.paragraphStart - this.episodeStart >= minChars
+    );
+  }
+
+  /** Final decision for the current paragraph; the marker is matched only when it could matter. */
+  private decide(settled?: { opener: string | undefined }): void {
+    this.headDecided = true;
+    if (!this.couldSplit()) return;
+    const opener = settled ? settled.opener : this.rules.matcher.match(this.head);
     if (opener === undefined) return;
     this.boundaries++;
     this.episodeFirstParagraph = this.paragraphIndex;
     this.episodeStart = this.paragraphStart;
+    if (this.found === NONE) this.found = [];
     this.found.push({ at: this.paragraphStart, opener });
   }
 }

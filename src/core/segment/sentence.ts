@@ -10,7 +10,7 @@
  * (whitespace between chunks belongs to the chunk before) instead of stripped copies.
  * A boundary is certain once the next chunk has reached 10 characters, so it is reported then.
  */
-import type { Boundary } from './paragraph';
+import { NONE, type Boundary } from './paragraph';
 
 export const MIN_CHUNK_CHARS = 10;
 
@@ -38,13 +38,13 @@ export class SentenceBoundaryScanner {
   constructor(private readonly maxSteps: number) {}
 
   push(chunk: string): Boundary[] {
-    this.found = [];
+    this.found = NONE;
     this.scan(this.tail + chunk, false);
     return this.found;
   }
 
   finish(): Boundary[] {
-    this.found = [];
+    this.found = NONE;
     this.scan(this.tail, true);
     if (this.pieceFirst >= 0) this.endPiece();
     return this.found;
@@ -101,6 +101,7 @@ export class SentenceBoundaryScanner {
     if (this.firstChunk) return;
     if (this.boundaries >= this.maxSteps) return;
     this.boundaries++;
+    if (this.found === NONE) this.found = [];
     this.found.push({ at: this.chunkStart });
   }
 
