@@ -12,18 +12,18 @@ let lens: Lens | undefined;
 
 /** Command ids contributed in package.json, each mapped to its handler module. */
 const COMMANDS: Record<string, (l: Lens, ...args: unknown[]) => Promise<unknown>> = {
-  'reasoningLens.solve': async (l, a) => (await import('./commands/solve')).solveCommand(l, a),
-  'reasoningLens.solveWithBudget': async (l, a) => (await import('./commands/solve')).solveWithBudgetCommand(l, a),
-  'reasoningLens.stop': async (l) => (await import('./commands/solve')).stopCommand(l),
-  'reasoningLens.rerun': async (l) => (await import('./commands/solve')).rerunCommand(l),
-  'reasoningLens.openTrace': async (l, a) => (await import('./commands/traces')).openTraceCommand(l, a),
-  'reasoningLens.openAsTrace': async (l, a) => (await import('./commands/traces')).openAsTraceCommand(l, a),
-  'reasoningLens.annotateProgress': async (l) => (await import('./commands/annotateProgress')).annotateProgressCommand(l),
-  'reasoningLens.selectModel': async (l) => (await import('./commands/models')).selectModelCommand(l),
-  'reasoningLens.pullModel': async (l, a) => (await import('./commands/models')).pullModelCommand(l, a),
-  'reasoningLens.checkConnection': async (l) => (await import('./commands/models')).checkConnectionCommand(l),
-  'reasoningLens.annotateDataset': async (l, a) => (await import('./commands/dataset')).annotateDatasetCommand(l, a),
-  'reasoningLens.statusMenu': async (l) => (await import('./commands/models')).statusMenuCommand(l),
+  'reasoningLens.solve': async (l, a) => (await import('./commands/solve.js')).solveCommand(l, a),
+  'reasoningLens.solveWithBudget': async (l, a) => (await import('./commands/solve.js')).solveWithBudgetCommand(l, a),
+  'reasoningLens.stop': async (l) => (await import('./commands/solve.js')).stopCommand(l),
+  'reasoningLens.rerun': async (l) => (await import('./commands/solve.js')).rerunCommand(l),
+  'reasoningLens.openTrace': async (l, a) => (await import('./commands/traces.js')).openTraceCommand(l, a),
+  'reasoningLens.openAsTrace': async (l, a) => (await import('./commands/traces.js')).openAsTraceCommand(l, a),
+  'reasoningLens.annotateProgress': async (l) => (await import('./commands/annotateProgress.js')).annotateProgressCommand(l),
+  'reasoningLens.selectModel': async (l) => (await import('./commands/models.js')).selectModelCommand(l),
+  'reasoningLens.pullModel': async (l, a) => (await import('./commands/models.js')).pullModelCommand(l, a),
+  'reasoningLens.checkConnection': async (l) => (await import('./commands/models.js')).checkConnectionCommand(l),
+  'reasoningLens.annotateDataset': async (l, a) => (await import('./commands/dataset.js')).annotateDatasetCommand(l, a),
+  'reasoningLens.statusMenu': async (l) => (await import('./commands/models.js')).statusMenuCommand(l),
   'reasoningLens.showLog': async (l) => l.log.show(),
 };
 
@@ -47,7 +47,7 @@ export function activate(context: vscode.ExtensionContext): LensApi {
           // A command never fails silently: say what went wrong, keep the details in the log.
           const message = err instanceof Error ? err.message : String(err);
           l.log.error(`${id} failed: ${err instanceof Error && err.stack ? err.stack : message}`);
-          const { reportModelError } = await import('./commands/models');
+          const { reportModelError } = await import('./commands/models.js');
           if (err instanceof Error && err.name === 'ModelError') await reportModelError(l, err, 'finish the command');
           else void vscode.window.showErrorMessage(`Reasoning Lens: ${message}`, 'Show Log').then((c) => c && l.log.show());
           return undefined;
@@ -63,7 +63,7 @@ export function activate(context: vscode.ExtensionContext): LensApi {
   );
   // Check the server in the background, after start-up work has settled.
   const timer = setTimeout(() => {
-    void import('./commands/models').then((m) => m.checkConnectionCommand(l, { quiet: true }));
+    void import('./commands/models.js').then((m) => m.checkConnectionCommand(l, { quiet: true }));
   }, 2000);
   context.subscriptions.push({ dispose: () => clearTimeout(timer) });
   const activationMs = performance.now() - started;

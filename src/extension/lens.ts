@@ -87,7 +87,7 @@ export class Lens implements vscode.Disposable {
     const s = this.settings();
     const key = `${s.host}|${s.connectTimeoutMs}|${s.idleTimeoutMs}`;
     if (this.backendCache?.key === key) return this.backendCache.backend;
-    const { OllamaBackend } = await import('../model/ollama');
+    const { OllamaBackend } = await import('../model/ollama.js');
     const backend = new OllamaBackend({ host: s.host, timeoutMs: s.connectTimeoutMs, idleTimeoutMs: s.idleTimeoutMs });
     this.backendCache = { key, backend };
     return backend;
@@ -154,7 +154,7 @@ export class Lens implements vscode.Disposable {
     };
     if (options.budget?.think !== undefined) options.think = options.budget.think;
     const backend = await this.backend();
-    const { startSolve } = await import('../runs/solve');
+    const { startSolve } = await import('../runs/solve.js');
     const handle = startSolve(backend, options);
     const run = new LiveRun(handle, options, probe, (trace) => this.saveTrace(trace));
     this.runs.set(run.id, run);
@@ -283,7 +283,7 @@ export class Lens implements vscode.Disposable {
       }
     }
     if (state?.trace) {
-      const { validateTrace } = await import('../core/schema');
+      const { validateTrace } = await import('../core/schema.js');
       const checked = validateTrace(state.trace);
       if (checked.ok) {
         this.attachSession(panel, { kind: 'traces', traces: [checked.trace], selected: 0 }, panel.title);
@@ -315,7 +315,7 @@ export class Lens implements vscode.Disposable {
   }
 
   async annotateProgress(from: TraceSession, probe: ProbeRequest): Promise<void> {
-    const { annotateProgressCommand } = await import('./commands/annotateProgress');
+    const { annotateProgressCommand } = await import('./commands/annotateProgress.js');
     await annotateProgressCommand(this, from, probe);
   }
 

@@ -138,7 +138,8 @@ export class TraceSession implements ViewContent {
         return;
       }
       case 'open-link':
-        return openLink(message.url, this.host.log);
+        await openLink(message.url, this.host.log);
+        return;
       case 'export':
         return this.exportTrace(message.format);
     }

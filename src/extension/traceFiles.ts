@@ -53,8 +53,10 @@ export function parseTraceText(text: string, fileName: string): LoadedTraces {
       problem(`${fileName}:${jsonErrorLine(text, err)}: not valid JSON (${shortJsonError(err)})`);
       return out;
     }
-    if (Array.isArray(value)) value.forEach((v, i) => addValidated(v, `${fileName}[${i}]`, 1));
-    else addValidated(value, `${fileName}:1`, 1);
+    if (Array.isArray(value)) {
+      if (value.length === 0) problem(`${fileName}:1: the file holds an empty array, no traces`);
+      value.forEach((v, i) => addValidated(v, `${fileName}[${i}]`, 1));
+    } else addValidated(value, `${fileName}:1`, 1);
   }
   if (dropped > 0) out.problems.push(`… and ${dropped} more problems in ${fileName}`);
   return out;
@@ -77,14 +79,117 @@ function shortJsonError(err: unknown): string {
   return msg.length > 160 ? msg.slice(0, 160) + '…' : msg;
 }
 
-/** Line of a JSON.parse error, from the "position N" Node reports; 1 when unknown. */
-export function jsonErrorLine(text: string, err: unknown): number {
+/**
+ * 1-based line of the first JSON syntax error. V8 reports "at position N" only for some
+ * errors ("Unexpected token 'o', ... is not valid JSON" has none), so the text is scanned.
+ */
+export function jsonErrorLine(text: string, err?: unknown): number {
   const m = /position (\d+)/.exec(err instanceof Error ? err.message : '');
-  if (!m) return 1;
-  const pos = Math.min(Number(m[1]), text.length);
+  const pos = m ? Math.min(Number(m[1]), text.length) : jsonErrorOffset(text);
   let line = 1;
   for (let i = 0; i < pos; i++) if (text.charCodeAt(i) === 10) line++;
   return line;
+}
+
+/** Offset of the first character where `text` stops being valid JSON (text.length if it is). */
+export function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
+  };
+  const fail = (): never => {
+    throw i;
+  };
+  const literal = (word: string) => {
+    if (text.startsWith(word, i)) i += word.length;
+    else fail();
+  };
+  const string = () => {
+    i++; // opening quote
+    while (i < text.length) {
+      const c = text[i];
+      if (c === '"') {
+        i++;
+        return;
+      }
+      if (c === '\\') {
+        const e = text[i + 1];
+        if (e === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
+            i++;
+            fail();
+          }
+          i += 6;
+        } else if (e !== undefined && '"\\/bfnrt'.includes(e)) i += 2;
+        else {
+          i++;
+          fail();
+        }
+      } else if (c < ' ') fail();
+      else i++;
+    }
+    fail();
+  };
+  const number = () => {
+    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+    if (!m) fail();
+    i += m![0].length;
+  };
+  const value = (depth: number): void => {
+    if (depth > 10_000) fail();
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') {
+        i++;
+        return;
+      }
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail();
+        string();
+        ws();
+        if (text[i] !== ':') fail();
+        i++;
+        value(depth + 1);
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === '}') {
+          i++;
+          return;
+        } else fail();
+      }
+    } else if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') {
+        i++;
+        return;
+      }
+      for (;;) {
+        value(depth + 1);
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === ']') {
+          i++;
+          return;
+        } else fail();
+      }
+    } else if (c === '"') string();
+    else if (c === 't') literal('true');
+    else if (c === 'f') literal('false');
+    else if (c === 'n') literal('null');
+    else number();
+  };
+  try {
+    value(0);
+    ws();
+    return i < text.length ? i : text.length;
+  } catch (at) {
+    return typeof at === 'number' ? at : 0;
+  }
 }
 
 /** First line of the problem, shortened, for pickers. */

@@ -47,9 +47,9 @@ export async function annotateProgressCommand(lens: Lens, from?: TraceSession, p
       async (_progress, token) => {
         token.onCancellationRequested(() => controller.abort());
         const [{ probeTraceProgress }, { DEFAULT_INSTRUCTION }, { resolveProbeSettings }] = await Promise.all([
-          import('../../runs/dataset/probe-trace'),
-          import('../../runs/solve'),
-          import('../../runs/probes'),
+          import('../../runs/dataset/probe-trace.js'),
+          import('../../runs/solve.js'),
+          import('../../runs/probes.js'),
         ]);
         const info = await backend.show(model);
         const settings = resolveProbeSettings(lens.probeSettings({ samples }));

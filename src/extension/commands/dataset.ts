@@ -31,11 +31,11 @@ export async function annotateDatasetCommand(lens: Lens, raw?: unknown): Promise
   const stem = base.replace(/\.(trace\.)?(jsonl|ndjson|json|csv|parquet|txt)$/i, '');
   const output = vscode.Uri.joinPath(input, '..', `${stem}.annotated.trace.jsonl`);
   const [{ readRecords }, { annotateTrace }, { formatLocation }, { JsonlAppender }, tabular] = await Promise.all([
-    import('../../io/read-records'),
-    import('../../core/annotate'),
-    import('../../formats/types'),
-    import('../../runs/dataset/output'),
-    import('../../formats/tabular/fields'),
+    import('../../io/read-records.js'),
+    import('../../core/annotate.js'),
+    import('../../formats/types.js'),
+    import('../../runs/dataset/output.js'),
+    import('../../formats/tabular/fields.js'),
   ]);
   const tableFormat = /\.(csv|parquet)$/i.exec(base)?.[1].toLowerCase() as 'csv' | 'parquet' | undefined;
 
@@ -64,7 +64,7 @@ export async function annotateDatasetCommand(lens: Lens, raw?: unknown): Promise
           progress.report({ message: `${written} traces${solved ? ` (${solved} solved live)` : ''}${problems.length ? `, ${problems.length} skipped` : ''}` });
         if (tableFormat) {
           // CSV and Parquet hold problems only (no model output): every row is solved live.
-          const { readTable } = await import('../../formats/tabular/read');
+          const { readTable } = await import('../../formats/tabular/read.js');
           const table = await readTable(input.fsPath, tableFormat);
           for (const issue of table.issues) problems.push(`${base} ${issue.where}: ${issue.field ? `${issue.field}: ` : ''}${issue.message}`);
           const mapping = tabular.detectFields(table.columns);
@@ -113,7 +113,7 @@ export async function annotateDatasetCommand(lens: Lens, raw?: unknown): Promise
 
 /** One live solve, without a panel; cancelled with the job. */
 async function solveOne(lens: Lens, problem: string, gold: string | null, model: string, token: vscode.CancellationToken): Promise<Trace | undefined> {
-  const [{ startSolve }] = await Promise.all([import('../../runs/solve')]);
+  const [{ startSolve }] = await Promise.all([import('../../runs/solve.js')]);
   const s = lens.settings();
   const probe = lens.defaultProbe();
   const handle = startSolve(await lens.backend(), {

@@ -67,9 +67,9 @@ export async function openAsTraceCommand(lens: Lens, raw?: unknown): Promise<voi
 
 async function convertFile(lens: Lens, uri: vscode.Uri, token: vscode.CancellationToken): Promise<{ traces: Trace[]; problems: string[] } | undefined> {
   const [{ readRecords }, { annotateTrace }, { formatLocation }] = await Promise.all([
-    import('../../io/read-records'),
-    import('../../core/annotate'),
-    import('../../formats/types'),
+    import('../../io/read-records.js'),
+    import('../../core/annotate.js'),
+    import('../../formats/types.js'),
   ]);
   const s = lens.settings();
   const segment = { mode: s.segmentationMode, ...(s.markers.length ? { markers: s.markers } : {}) };

@@ -1,0 +1,132 @@
+/**
+ * Live runs against the fake Ollama server started by test/e2e (URLs in the environment of
+ * the VS Code server process, which the extension host inherits):
+ * REASONING_LENS_TEST_OLLAMA (no delay) and REASONING_LENS_TEST_OLLAMA_SLOW (per-token delay).
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { existsSync, readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'mocha';
+import { validateTrace } from '../../src/core/schema';
+import type { Lens } from '../../src/extension/lens';
+import type { LiveRun } from '../../src/extension/liveRun';
+import { closeAllEditors, lensApi, setConfig, waitFor } from './helpers';
+import { metrics } from './index';
+
+const FAST = process.env.REASONING_LENS_TEST_OLLAMA;
+const SLOW = process.env.REASONING_LENS_TEST_OLLAMA_SLOW;
+const MODEL = 'deepseek-r1:7b';
+
+async function newRun(lens: Lens, start: () => Thenable<unknown>): Promise<LiveRun> {
+  const known = new Set(lens.runs.keys());
+  void start();
+  return waitFor('the run to start', () => [...lens.runs.values()].find((r) => !known.has(r.id)));
+}
+
+function savedTrace(run: LiveRun) {
+  assert.ok(run.savedTo, 'the trace was saved');
+  assert.ok(existsSync(run.savedTo), `${run.savedTo} exists`);
+  const checked = validateTrace(JSON.parse(readFileSync(run.savedTo, 'utf8')));
+  assert.ok(checked.ok, checked.ok ? '' : JSON.stringify(checked.errors));
+  return checked.trace;
+}
+
+export function registerSolveSuite(): void {
+  describe('solving against the fake Ollama server', function () {
+    let lens: Lens;
+    before(async function () {
+      if (!FAST || !SLOW) {
+        console.log('[extension tests] NOTICE: REASONING_LENS_TEST_OLLAMA(_SLOW) not set; live solve tests skipped');
+        return this.skip();
+      }
+      lens = (await lensApi()).lens;
+      await setConfig('host', FAST);
+      await setConfig('model', MODEL);
+      await setConfig('samplesPerProbe', 2);
+      // The scripted episodes are short paragraphs: MRT's rule splits them as written.
+      await setConfig('segmentationMode', 'mrt');
+    });
+    after(async () => {
+      for (const key of ['host', 'model', 'samplesPerProbe', 'segmentationMode']) await setConfig(key, undefined);
+      await closeAllEditors();
+    });
+
+    it('Check Ollama Connection reaches the server and updates the status bar', async () => {
+      const { checkConnectionCommand } = await import('../../src/extension/commands/models.js');
+      // The bundled command module works on the extension's own Lens instance.
+      assert.equal(await checkConnectionCommand(lens, { quiet: true }), true);
+      assert.match(lens.statusBar.text, /deepseek-r1:7b/);
+    });
+
+    it('Solve Problem streams into a panel, probes progress, and saves a valid trace', async () => {
+      const run = await newRun(lens, () => vscode.commands.executeCommand('reasoningLens.solve', { problem: 'What is 17 + 25?', gold: '42' }));
+      let rawEvents = 0;
+      run.subscribe(() => rawEvents++);
+      const trace = await run.settled;
+      assert.ok(validateTrace(trace).ok);
+      assert.equal(trace.final.answer, '42');
+      assert.equal(trace.final.correct, true);
+      assert.ok(trace.episodes.length >= 3, `episodes: ${trace.episodes.length}`);
+      assert.ok(trace.episodes.some((e) => e.progress && e.progress.samples > 0), 'live probes ran');
+      assert.deepEqual(savedTrace(run).id, trace.id);
+      const session = [...lens.sessions].find((s) => s.run === run);
+      assert.ok(session, 'the run has a panel');
+      metrics.solveRawEvents = rawEvents;
+      metrics.solveEventMessages = session.view.stats.eventMessages;
+      if (session.view.isReady && rawEvents > 20) {
+        assert.ok(session.view.stats.eventMessages < rawEvents, `batched: ${session.view.stats.eventMessages} messages for ${rawEvents} events`);
+      }
+    });
+
+    it('Stop cancels a slow run mid-stream and keeps the partial trace', async () => {
+      await setConfig('host', SLOW);
+      const run = await newRun(lens, () => vscode.commands.executeCommand('reasoningLens.solve', { problem: 'What is 17 + 25?', gold: '42', samples: 0 }));
+      await waitFor('some thinking', () => run.tokens > 5, 30_000);
+      await vscode.commands.executeCommand('reasoningLens.stop');
+      const trace = await run.settled;
+      assert.equal(trace.budget?.stop, 'cancelled');
+      assert.ok(trace.thinking.length > 0, 'partial thinking kept');
+      assert.equal(savedTrace(run).budget?.stop, 'cancelled');
+      assert.equal(lens.liveRuns().length, 0);
+    });
+
+    it('closing the panel does not stop the run, and its trace is still saved', async () => {
+      const run = await newRun(lens, () => vscode.commands.executeCommand('reasoningLens.solve', { problem: 'Simplify 2/4.', gold: '1/2', samples: 0 }));
+      const session = await waitFor('the panel', () => [...lens.sessions].find((s) => s.run === run));
+      session.view.panel.dispose();
+      assert.equal(run.live, true, 'still running after its panel closed');
+      const trace = await run.settled;
+      assert.notEqual(trace.budget?.stop, 'cancelled');
+      assert.equal(savedTrace(run).id, trace.id);
+      await setConfig('host', FAST);
+    });
+
+    it('Annotate Trace Progress probes every episode of a trace without progress', async () => {
+      const run = await newRun(lens, () => vscode.commands.executeCommand('reasoningLens.solve', { problem: 'What is 17 + 25?', gold: '42', samples: 0 }));
+      const trace = await run.settled;
+      assert.ok(trace.episodes.every((e) => !e.progress), 'no progress before');
+      const session = await waitFor('the session', () => [...lens.sessions].find((s) => s.run === run));
+      await lens.annotateProgress(session, { samples: 2 });
+      const annotated = session.trace();
+      assert.equal(annotated.id, trace.id);
+      assert.ok(annotated.episodes.every((e) => e.progress && e.progress.samples >= 1), 'every episode probed');
+      assert.ok(validateTrace(annotated).ok);
+    });
+
+    it('Pull Model pulls from the registry and the model is then listed', async () => {
+      const { pullModelCommand } = await import('../../src/extension/commands/models.js');
+      assert.equal(await pullModelCommand(lens, 'tiny-thinker:1b'), 'tiny-thinker:1b');
+      const names = (await (await lens.backend()).list()).map((m) => m.name);
+      assert.ok(names.includes('tiny-thinker:1b'), names.join(', '));
+    });
+
+    it('an unreachable server is reported in the status bar, not thrown', async () => {
+      await setConfig('host', 'http://127.0.0.1:9');
+      const { checkConnectionCommand } = await import('../../src/extension/commands/models.js');
+      assert.equal(await checkConnectionCommand(lens, { quiet: true }), false);
+      assert.match(lens.statusBar.text, /unreachable/);
+      await setConfig('host', FAST);
+      assert.equal(await checkConnectionCommand(lens, { quiet: true }), true);
+    });
+  });
+}

@@ -1,0 +1,53 @@
+import * as assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import { buildWebviewHtml, makeNonce } from '../../src/extension/webviewHtml';
+import { coalesce } from '../../src/extension/traceView';
+import { openLink } from '../../src/extension/session';
+import type { RunEvent } from '../../src/runs/contract';
+import { lensApi } from './helpers';
+
+const INPUT = { cspSource: 'https://x.vscode-cdn.net', scriptUri: 'https://x/main.js', styleUri: 'https://x/main.css', codiconUri: 'https://x/codicon.css', title: '<b>t</b>' };
+
+export function registerViewSuite(): void {
+  describe('trace view plumbing', () => {
+    it('renders a strict CSP with a fresh nonce each time', () => {
+      const a = makeNonce();
+      const b = makeNonce();
+      assert.notEqual(a, b);
+      assert.ok(Buffer.from(a, 'base64').length >= 16);
+      const html = buildWebviewHtml(INPUT, a);
+      const csp = /Content-Security-Policy" content="([^"]*)"/.exec(html)?.[1] ?? '';
+      assert.match(csp, /default-src 'none'/);
+      assert.match(csp, new RegExp(`script-src 'nonce-${a.replace(/[+/=]/g, (c) => '\\' + c)}'`));
+      assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+      assert.equal((html.match(/<script /g) ?? []).length, 1);
+      assert.match(html, new RegExp(`<script nonce="${a.replace(/[+/=]/g, (c) => '\\' + c)}"`));
+      assert.ok(html.includes('&lt;b&gt;t&lt;/b&gt;'), 'title is escaped');
+    });
+
+    it('coalesces a batch: last growth per episode, last token count, every closed episode', () => {
+      const grew = (index: number, text: string): RunEvent => ({ type: 'episode-grew', index, text, end: text.length, tokens: text.length });
+      const batch: RunEvent[] = [
+        grew(0, 'a'),
+        grew(0, 'ab'),
+        { type: 'tokens', thinkingTokens: 2, responseTokens: 0, elapsedMs: 1 },
+        grew(0, 'abc'),
+        { type: 'tokens', thinkingTokens: 3, responseTokens: 0, elapsedMs: 2 },
+        { type: 'status', status: 'thinking' },
+      ];
+      const out = coalesce(batch);
+      assert.deepEqual(
+        out.map((e) => e.type),
+        ['episode-grew', 'tokens', 'status'],
+      );
+      assert.equal((out[0] as { text: string }).text, 'abc');
+    });
+
+    it('opens only http(s) links from model text', async () => {
+      const { lens } = await lensApi();
+      for (const url of ['javascript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'file:///etc/passwd', 'command:workbench.action.quit', 'vscode://x', 'mailto:a@b.c']) {
+        assert.equal(await openLink(url, lens.log), false, url);
+      }
+    });
+  });
+}
