@@ -102,7 +102,7 @@ export class App {
     this.notice = h('div', { class: 'rl-notice', role: 'status', 'aria-live': 'polite' });
     this.empty = h('p', { class: 'rl-empty rl-dim' }, 'Waiting for a trace…');
 
-    const trace = h('main', { class: 'rl-trace', 'aria-label': 'Trace' },
+    const trace = h('section', { class: 'rl-trace', 'aria-label': 'Trace' },
       this.picker.element, this.header.element, this.toolbar.element, this.chart.element, this.summary.element,
       h('h2', { class: 'rl-section-title' }, 'Episodes'), this.empty, this.episodes.element, this.response);
     root.replaceChildren(h('div', { class: 'rl-layout' }, trace, this.budget.element), this.notice);

@@ -61,7 +61,9 @@ export function allowedDeclarations(style: string): [string, string][] {
     if (colon < 0) continue;
     const prop = part.slice(0, colon).trim().toLowerCase();
     const value = part.slice(colon + 1).trim();
-    if (!ALLOWED_STYLE.test(prop) || value === '' || /url\(|expression|[\\<>@]/i.test(value)) continue;
+    if (value === '' || /url\(|expression|[\\<>@]/i.test(value)) continue;
+    // KaTeX positions limits with position:relative; anything else (fixed, absolute) could overlay the UI.
+    if (prop === 'position' ? value !== 'relative' : !ALLOWED_STYLE.test(prop)) continue;
     out.push([prop, value]);
   }
   return out;
@@ -77,12 +79,11 @@ export function createSanitizer(win: Window & typeof globalThis): Sanitizer {
   purify.addHook('afterSanitizeAttributes', (node) => {
     const el = node as Element;
     if (typeof el.getAttribute !== 'function') return;
-    // Stash the style text: the attribute itself would be blocked by a strict CSP on insertion.
-    const style = el.getAttribute('style');
-    if (style !== null) {
-      el.removeAttribute('style');
-      const kept = allowedDeclarations(style);
+    const stashed = el.getAttribute(STASH);
+    if (stashed !== null) {
+      const kept = allowedDeclarations(stashed);
       if (kept.length > 0) el.setAttribute(STASH, kept.map(([p, v]) => `${p}:${v}`).join(';'));
+      else el.removeAttribute(STASH);
     }
     if (el.nodeName.toUpperCase() === 'A') {
       el.setAttribute('rel', 'noopener noreferrer');
@@ -93,11 +94,18 @@ export function createSanitizer(win: Window & typeof globalThis): Sanitizer {
   });
   return {
     toFragment(html) {
-      const fragment = purify.sanitize(html, {
+      // Rename style attributes before any parsing: Chrome checks CSP even while parsing into
+      // inert documents, so a strict style-src would log a violation per KaTeX span. Safe as a
+      // plain replace because markdown-it and KaTeX escape '"' in text (it is &quot; there).
+      const stashedHtml = html.replace(/ style="/g, ` ${STASH}="`);
+      const fragment = purify.sanitize(stashedHtml, {
         USE_PROFILES: { html: true, svg: true, mathMl: true },
         FORBID_TAGS,
         FORBID_ATTR,
         ALLOW_DATA_ATTR: false,
+        ADD_ATTR: [STASH],
+        // Otherwise DOMPurify vets the value as a URI and drops "height:1em" (scheme-like).
+        ADD_URI_SAFE_ATTR: [STASH],
         RETURN_DOM_FRAGMENT: true,
       }) as unknown as DocumentFragment;
       for (const el of Array.from(fragment.querySelectorAll<HTMLElement | SVGElement>(`[${STASH}]`))) {

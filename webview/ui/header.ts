@@ -28,6 +28,7 @@ export class Header {
   private readonly stop: HTMLElement;
   private readonly error: HTMLElement;
   private renderedProblem: string | null = null;
+  private readonly problemToggle: HTMLButtonElement;
   private readonly renderMarkdown: (text: string) => DocumentFragment;
 
   constructor(renderMarkdown: (text: string) => DocumentFragment, onStop: () => void) {
@@ -40,7 +41,7 @@ export class Header {
     this.stop = h('vscode-button', { icon: 'debug-stop', secondary: true, 'aria-label': 'Stop the run', title: 'Stop the run' }, 'Stop');
     this.stop.addEventListener('click', onStop);
     this.error = h('p', { class: 'rl-error', role: 'alert', hidden: true });
-    const problemToggle = h('button', { class: 'rl-link-button rl-problem-toggle', type: 'button', 'aria-expanded': 'false' }, 'Show all');
+    const problemToggle = (this.problemToggle = h('button', { class: 'rl-link-button rl-problem-toggle', type: 'button', 'aria-expanded': 'false' }, 'Show all'));
     problemToggle.addEventListener('click', () => {
       const open = this.problem.classList.toggle('rl-problem-open');
       problemToggle.setAttribute('aria-expanded', String(open));
@@ -57,6 +58,11 @@ export class Header {
     if (this.renderedProblem !== trace.problem) {
       this.renderedProblem = trace.problem;
       this.problem.replaceChildren(this.renderMarkdown(trace.problem || '(no problem text)'));
+      // Offer "Show all" only when the clamped problem actually overflows.
+      requestAnimationFrame(() => {
+        const open = this.problem.classList.contains('rl-problem-open');
+        this.problemToggle.hidden = !open && this.problem.scrollHeight <= this.problem.clientHeight + 2;
+      });
     }
     this.model.textContent = trace.model ?? 'unknown model';
     const statusText = state.status ? (STATUS_TEXT[state.status] ?? state.status) : state.live ? 'Live' : stopText(trace.budget?.stop);
