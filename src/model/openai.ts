@@ -27,6 +27,12 @@ export interface OpenAIBackendOptions {
   /** Bearer token; defaults to OPENAI_API_KEY when set (local servers usually need none). */
   apiKey?: string;
   fetch?: typeof fetch;
+  /** Timeout for short requests (models, version). Default 30 s. */
+  timeoutMs?: number;
+  /** Longest wait for the first streamed event or a non-streamed reply (model loading). Default 10 min. */
+  connectTimeoutMs?: number;
+  /** Longest silence between two streamed events. Default 2 min. */
+  idleTimeoutMs?: number;
 }
 
 /** Strip the `openai+` scheme prefix and a trailing /v1 so paths can be appended. */
@@ -75,17 +81,23 @@ export class OpenAIBackend implements ModelBackend {
   readonly host: string;
   private readonly apiKey?: string;
   private readonly fetchImpl: typeof fetch;
+  private readonly timeoutMs: number;
+  private readonly connectTimeoutMs: number;
+  private readonly idleTimeoutMs: number;
 
   constructor(opts: OpenAIBackendOptions) {
     this.host = normalizeOpenAIHost(opts.host);
     this.apiKey = opts.apiKey ?? process.env.OPENAI_API_KEY ?? undefined;
     this.fetchImpl = opts.fetch ?? fetch;
+    this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.connectTimeoutMs = opts.connectTimeoutMs ?? 600_000;
+    this.idleTimeoutMs = opts.idleTimeoutMs ?? 120_000;
   }
 
   async version(): Promise<string> {
     // vLLM and SGLang answer /version; others only prove themselves through /v1/models.
     try {
-      const res = await this.fetchImpl(`${this.host}/version`, { headers: this.headers() });
+      const res = await this.fetchImpl(`${this.host}/version`, { headers: this.headers(), signal: AbortSignal.timeout(this.timeoutMs) });
       if (res.ok) {
         const body = (await res.json()) as { version?: string };
         if (typeof body.version === 'string') return body.version;
@@ -146,7 +158,14 @@ export class OpenAIBackend implements ModelBackend {
 
   async generateRaw(req: RawGenerateRequest, signal?: AbortSignal): Promise<RawGenerateResult> {
     const body = { model: req.model, prompt: req.prompt, stream: false, ...samplingFields(req.options) };
-    const res = await this.post('/v1/completions', body, req.model, signal);
+    const deadline = AbortSignal.timeout(this.connectTimeoutMs);
+    let res: Response;
+    try {
+      res = await this.post('/v1/completions', body, req.model, signal ? AbortSignal.any([signal, deadline]) : deadline);
+    } catch (err) {
+      if (deadline.aborted && !signal?.aborted) throw this.timeoutError(this.connectTimeoutMs, 'waiting for a completion', req.model);
+      throw err;
+    }
     let parsed: { choices?: { text?: string; finish_reason?: string | null }[]; usage?: { completion_tokens?: number; prompt_tokens?: number } };
     try {
       parsed = (await res.json()) as typeof parsed;
@@ -183,8 +202,9 @@ export class OpenAIBackend implements ModelBackend {
   private async listRaw(): Promise<OpenAIModelEntry[]> {
     let res: Response;
     try {
-      res = await this.fetchImpl(`${this.host}/v1/models`, { headers: this.headers() });
+      res = await this.fetchImpl(`${this.host}/v1/models`, { headers: this.headers(), signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (err) {
+      if ((err as Error)?.name === 'TimeoutError') throw this.timeoutError(this.timeoutMs, 'listing models');
       throw this.connectionError(err);
     }
     if (!res.ok) throw await this.httpError(res);
@@ -208,6 +228,16 @@ export class OpenAIBackend implements ModelBackend {
 
   private stream(path: string, body: unknown, model: string, assumeThinking: boolean, kind: 'chat' | 'completion'): StreamHandle {
     const controller = new AbortController();
+    // Watchdog: a stuck server (no first event, or silence mid-stream) becomes a 'timeout' error.
+    let timedOut: number | null = null;
+    let watchdog: NodeJS.Timeout | undefined;
+    const arm = (ms: number) => {
+      clearTimeout(watchdog);
+      watchdog = setTimeout(() => {
+        timedOut = ms;
+        controller.abort();
+      }, ms);
+    };
     let resolveStats!: (s: StreamStats) => void;
     let rejectStats!: (e: unknown) => void;
     const stats = new Promise<StreamStats>((res, rej) => {
@@ -224,9 +254,11 @@ export class OpenAIBackend implements ModelBackend {
       let sawDone = false;
       let usage: StreamChunk['usage'] = null;
       try {
+        arm(self.connectTimeoutMs);
         const res = await self.post(path, body, model, controller.signal);
         if (!res.body) throw new ModelError('stream-error', `${self.host}${path} sent no response body`, { host: self.host, model });
         for await (const data of sseData(res.body as unknown as AsyncIterable<Uint8Array>)) {
+          arm(self.idleTimeoutMs);
           if (data === '[DONE]') {
             sawDone = true;
             break;
@@ -275,15 +307,28 @@ export class OpenAIBackend implements ModelBackend {
           ...(usage?.completion_tokens !== undefined ? { evalCount: usage.completion_tokens } : {}),
         });
       } catch (err) {
-        const mapped = err instanceof ModelError ? err : controller.signal.aborted ? new ModelError('cancelled', 'request cancelled', { host: self.host, model }) : self.connectionError(err, model);
+        const mapped =
+          timedOut !== null
+            ? self.timeoutError(timedOut, 'waiting for the stream', model)
+            : err instanceof ModelError
+              ? err
+              : controller.signal.aborted
+                ? new ModelError('cancelled', 'request cancelled', { host: self.host, model })
+                : self.connectionError(err, model);
         rejectStats(mapped);
         throw mapped;
       } finally {
+        clearTimeout(watchdog);
         controller.abort();
       }
     }
 
     return { deltas: deltas(), stats, abort: () => controller.abort() };
+  }
+
+  private timeoutError(ms: number, what: string, model?: string): ModelError {
+    const s = ms >= 1000 ? `${(ms / 1000).toFixed(ms % 1000 ? 1 : 0)} s` : `${ms} ms`;
+    return new ModelError('timeout', `${this.host} sent nothing for ${s} while ${what}; the server may be stuck or still loading the model`, { host: this.host, model });
   }
 
   private connectionError(err: unknown, model?: string): ModelError {

@@ -109,6 +109,27 @@ test('errors become actionable ModelErrors', async () => {
   await assert.rejects(new OpenAIBackend({ host: 'http://127.0.0.1:1' }).list(), (e: unknown) => e instanceof ModelError && e.kind === 'unreachable' && /Is it running/.test(e.message));
 });
 
+test('a stalled stream or a server that never answers becomes a timeout error', async () => {
+  const fake = await startFakeOpenAI({ models: [MODEL], problems: [problem] });
+  try {
+    const b = new OpenAIBackend({ host: fake.url, idleTimeoutMs: 150, connectTimeoutMs: 300 });
+    fake.setFault({ kind: 'stall', afterChunks: 2 });
+    await assert.rejects(drain(b.chat({ model: MODEL, messages: [{ role: 'user', content: problem.problem }] })), (e: unknown) => {
+      assert.ok(e instanceof ModelError && e.kind === 'timeout', String(e));
+      assert.match(e.message, /sent nothing for 150 ms while waiting for the stream/);
+      return true;
+    });
+    fake.setFault({ kind: 'hang' });
+    await assert.rejects(b.generateRaw({ model: MODEL, prompt: 'x' }), (e: unknown) => e instanceof ModelError && e.kind === 'timeout' && /300 ms/.test(e.message));
+    const caller = new AbortController();
+    const pending = b.generateRaw({ model: MODEL, prompt: 'x' }, caller.signal);
+    caller.abort();
+    await assert.rejects(pending, (e: unknown) => e instanceof ModelError && e.kind === 'cancelled', 'the caller\'s abort stays a cancel');
+  } finally {
+    await fake.close();
+  }
+});
+
 test('abort closes the connection', async () => {
   const fake = await startFakeOpenAI({ models: [MODEL], problems: [problem], chunkDelayMs: 5, chunkChars: 2 });
   try {

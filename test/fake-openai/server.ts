@@ -18,7 +18,11 @@ export type Fault =
   /** Close the connection in the middle of a stream (after `afterChunks` chunks). */
   | { kind: 'drop'; afterChunks: number }
   /** Send an error event inside the stream. */
-  | { kind: 'stream-error'; message: string };
+  | { kind: 'stream-error'; message: string }
+  /** Send `afterChunks` chunks, then keep the connection open without sending anything. */
+  | { kind: 'stall'; afterChunks: number }
+  /** Accept requests and never answer (no headers). */
+  | { kind: 'hang' };
 
 export interface FakeOpenAIOptions {
   models?: string[];
@@ -95,6 +99,7 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
         req.socket.destroy();
         return;
       }
+      if (fault.kind === 'stall' && sent >= fault.afterChunks) return; // the client's watchdog must notice
       if (fault.kind === 'stream-error' && sent >= 1) {
         res.write(`data: ${JSON.stringify({ error: { message: fault.message, type: 'internal_error', code: 500 } })}\n\n`);
         res.end();
@@ -188,6 +193,7 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
       }
     }
     requests.push({ method: req.method ?? '', path, body });
+    if (fault.kind === 'hang' && req.method === 'POST') return;
     if (fault.kind === 'http') return sendError(res, fault.status, fault.message ?? `fake failure ${fault.status}`, 'internal_error');
     if (req.method === 'GET' && path === '/version') {
       res.writeHead(200, { 'content-type': 'application/json' });
