@@ -74,3 +74,17 @@ export function formatSummary(s: FileSummary): string {
   const ungraded = graded > 0 && s.ungraded > 0 ? `, ${s.ungraded} without gold` : '';
   return `${name}: ${s.traces} traces, ${grade}${ungraded}, ${s.episodes} episodes, ${s.errors} errors`;
 }
+
+/** Sum of several files' summaries, for the closing "total" line. */
+export function totalSummary(summaries: readonly FileSummary[]): FileSummary {
+  const total: FileSummary = { path: `total (${summaries.length} files)`, traces: 0, correct: 0, incorrect: 0, ungraded: 0, episodes: 0, errors: 0 };
+  for (const s of summaries) {
+    total.traces += s.traces;
+    total.correct += s.correct;
+    total.incorrect += s.incorrect;
+    total.ungraded += s.ungraded;
+    total.episodes += s.episodes;
+    total.errors += s.errors;
+  }
+  return total;
+}

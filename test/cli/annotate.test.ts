@@ -34,8 +34,9 @@ test('the bundled examples annotate with no model: exit 0, valid traces, one sum
   assert.equal(traces.length, 5);
   assert.deepEqual(
     r.stderr.trim().split('\n').map((l) => l.replace(/:.*/, '')),
-    ['examples/traces.jsonl', 'examples/sky-t1.jsonl', 'examples/rectangle.txt'],
+    ['examples/traces.jsonl', 'examples/sky-t1.jsonl', 'examples/rectangle.txt', 'total (3 files)'],
   );
+  assert.match(r.stderr, /total \(3 files\): 5 traces, \d\/5 correct, \d+ episodes, 0 errors\n$/);
   assert.match(r.stderr, /examples\/traces\.jsonl: 3 traces, \d\/3 correct, \d+ episodes, 0 errors/);
   const byId = new Map(traces.map((t) => [t.id, t]));
   assert.equal(byId.get('example-coins')?.final.correct, true, 'an equivalent but differently written answer (\\dfrac{1}{2} vs 0.5) is correct');

@@ -3,7 +3,7 @@
  * label, extract and grade every record, write trace-format JSONL, one summary line per file.
  */
 import type { Command } from 'commander';
-import { annotateFiles, formatSummary, type FileSummary } from '../../io/annotate-files';
+import { annotateFiles, formatSummary, totalSummary, type FileSummary } from '../../io/annotate-files';
 import { expandInputs, MissingInputError } from '../../io/inputs';
 import { JsonlWriter } from '../../io/write';
 import { EXIT_BAD_RECORDS, EXIT_OK, UsageError } from '../util/exit';
@@ -39,6 +39,7 @@ export async function runOffline(inputs: string[], flags: PipelineFlags, run: Of
   } finally {
     await writer.close();
   }
+  if (run.summaries && summaries.length > 1) process.stderr.write(`${formatSummary(totalSummary(summaries))}\n`);
   return summaries.some((s) => s.errors > 0) ? EXIT_BAD_RECORDS : EXIT_OK;
 }
 
