@@ -4,6 +4,7 @@
  * `reasoning_content`, `reasoning`, or inline <think> tags), raw continuation and forced-answer
  * probes through /v1/completions, model listing through /v1/models.
  */
+import { detectFamily, isReasoningFamily, thinkLevelsFor } from './family';
 import { InlineThinkSplitter, sseData } from './openai-stream';
 import {
   ModelError,
@@ -48,14 +49,9 @@ export function normalizeOpenAIHost(value: string): string {
   return url;
 }
 
-/** Template family from the served model name (servers report no family field). */
+/** Template family from the served model name (these servers report no family or template). */
 export function familyFromModelName(name: string): ModelFamily {
-  const n = name.toLowerCase();
-  if (/gpt-oss/.test(n)) return 'gpt-oss';
-  if (/qwq/.test(n)) return 'qwq';
-  if (/deepseek-r1|r1-distill|deepscaler|sky-t1/.test(n)) return 'deepseek-r1';
-  if (/qwen3/.test(n)) return 'qwen3';
-  return 'generic';
+  return detectFamily({ name });
 }
 
 interface OpenAIModelEntry {
@@ -124,13 +120,13 @@ export class OpenAIBackend implements ModelBackend {
     const entry = models.find((m) => m.id === model);
     if (!entry) throw this.missingModel(model, models);
     const family = familyFromModelName(model);
-    const thinks = family !== 'generic';
+    const thinks = isReasoningFamily(family);
     return {
       name: model,
       family,
       capabilities: thinks ? ['completion', 'thinking'] : ['completion'],
       supportsThinking: thinks,
-      thinkLevels: family === 'gpt-oss' ? ['low', 'medium', 'high'] : [],
+      thinkLevels: thinkLevelsFor(family),
       ...(entry.max_model_len ? { contextLength: entry.max_model_len } : {}),
     };
   }
