@@ -5,6 +5,7 @@
  * Everything received is kept: on cancel or error the attempt still returns what it has.
  */
 import { TraceAnnotator } from '../core/annotate';
+import { estimateTokens } from '../core/tokens';
 import { BudgetController, type BudgetAction, type ProbeSummary, type ResolvedPolicy } from '../core/budget';
 import type { BudgetDecision, Episode, EpisodeProgress, StopReason } from '../core/trace';
 import { ModelError, type ModelBackend, type ModelFamily, type SamplingOptions, type StreamDelta, type StreamHandle, type StreamStats, type ThinkSetting } from '../model/types';
@@ -83,7 +84,12 @@ export class Attempt {
   private readonly progressByEpisode = new Map<number, EpisodeProgress>();
   private response = '';
   private phase: 'thinking' | 'answering' = 'thinking';
-  private openIndex = -1;
+  /**
+   * The growing episode, tracked cheaply: annotating it costs O(its length), so it is annotated
+   * once when it opens and afterwards only its token count is advanced chunk by chunk (the
+   * closed episode then gets its exact annotation from the annotator).
+   */
+  private open: { index: number; start: number; text: string; tokens: number } | null = null;
   private handle: StreamHandle | null = null;
   /** One iterator per handle: a stream is read across several consume() calls (thinking, then answer). */
   private iterator: AsyncIterator<StreamDelta> | null = null;
@@ -136,16 +142,8 @@ export class Attempt {
 
   /** Sum of closed episodes' tokens, kept as they close (the stream checks it every chunk). */
   private closedTokens = 0;
-  /** The open episode as of the last text pushed; undefined = not computed since (it costs O(episode)). */
-  private openCache: Episode | null | undefined = undefined;
-
-  private currentOpen(): Episode | null {
-    if (this.openCache === undefined) this.openCache = this.annotator.openEpisode();
-    return this.openCache;
-  }
-
   thinkingTokens(): number {
-    return this.closedTokens + (this.currentOpen()?.tokens ?? 0);
+    return this.closedTokens + (this.open?.tokens ?? 0);
   }
 
   async run(): Promise<AttemptResult> {
@@ -228,7 +226,7 @@ export class Attempt {
 
   /** The attempt as it stands now (for snapshots): closed episodes plus the open one. */
   partial(): AttemptResult {
-    const open = this.currentOpen();
+    const open = this.phase === 'thinking' ? this.annotator.openEpisode() : null;
     return {
       thinking: this.annotator.thinking,
       response: this.response,
@@ -259,8 +257,7 @@ export class Attempt {
   }
 
   private lastIndex(): number | undefined {
-    const open = this.currentOpen();
-    if (open) return open.index;
+    if (this.open) return this.open.index;
     return this.closed.length ? this.closed[this.closed.length - 1].index : undefined;
   }
 
@@ -356,9 +353,8 @@ export class Attempt {
     if (this.phase === 'answering') return;
     this.phase = 'answering';
     const closedNow = this.annotator.finishThinking();
-    this.openCache = null;
+    this.open = null;
     for (const e of closedNow) this.onClosed(e);
-    this.openIndex = -1;
     this.c.emit({ type: 'status', status: 'answering' });
     if (this.heldContent) {
       const held = this.heldContent;
@@ -367,8 +363,11 @@ export class Attempt {
     }
   }
 
+  private responseTokens = 0;
+
   private appendResponse(text: string): void {
     this.response += text;
+    this.responseTokens += estimateTokens(text);
     this.c.emit({ type: 'response-grew', text: this.response });
     this.emitTokens();
   }
@@ -377,19 +376,23 @@ export class Attempt {
   private pushThinking(chunk: string): Extract<BudgetAction, { kind: 'force-answer' }> | null {
     let stopAction: Extract<BudgetAction, { kind: 'force-answer' }> | null = null;
     const closedNow = this.annotator.pushThinking(chunk);
-    this.openCache = undefined;
+    if (closedNow.length) this.open = null;
     for (const e of closedNow) {
       const a = this.onClosed(e);
       if (a && !stopAction) stopAction = a;
     }
-    const open = this.currentOpen();
-    if (open) {
-      if (open.index !== this.openIndex) {
-        this.openIndex = open.index;
-        this.c.emit({ type: 'episode-opened', episode: open });
-      } else {
-        this.c.emit({ type: 'episode-grew', index: open.index, text: open.text, end: open.end, tokens: open.tokens });
+    if (this.open === null) {
+      const opened = this.annotator.openEpisode();
+      if (opened) {
+        this.open = { index: opened.index, start: opened.start, text: opened.text, tokens: opened.tokens };
+        this.c.emit({ type: 'episode-opened', episode: opened });
       }
+    } else {
+      // Kept here, not read back from the annotator: its full text is rebuilt on every read.
+      this.open.text += chunk;
+      this.open.tokens += estimateTokens(chunk);
+      const { index, start, text, tokens } = this.open;
+      this.c.emit({ type: 'episode-grew', index, text, end: start + text.length, tokens });
     }
     this.emitTokens();
     if (stopAction) return stopAction;
@@ -494,6 +497,7 @@ export class Attempt {
     const prompt = renderForcedAnswerPrompt(this.c.family, this.c.prompt, this.annotator.thinking, template);
     // The answer prefix is our text, but it is what the model answers inside; show it in the response.
     this.response = '';
+    this.responseTokens = 0;
     this.appendResponse(template.answerPrefix);
     const handle = this.c.backend.generateRawStream({
       model: this.c.model,
@@ -513,7 +517,7 @@ export class Attempt {
   private lastTokensEmit = -1;
   private emitTokens(): void {
     const thinkingTokens = this.thinkingTokens();
-    const responseTokens = Math.ceil(this.response.length / 4);
+    const responseTokens = this.responseTokens;
     const key = thinkingTokens * 1e6 + responseTokens;
     if (key === this.lastTokensEmit) return;
     this.lastTokensEmit = key;
