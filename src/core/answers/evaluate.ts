@@ -140,10 +140,6 @@ const FUNCTIONS: Record<string, (args: Complex[]) => Complex> = {
   Choose: (a) => c(binomial(real(a[0], 'binomial'), real(a[1], 'binomial'))),
   Degrees: (a) => mul(a[0], c(Math.PI / 180)),
   Complex: (a) => c(real(a[0], 'complex'), real(a[1], 'complex')),
-  Delimiter: (a) => {
-    if (a.length !== 1) throw new NotEvaluable('a sequence is not a number');
-    return a[0];
-  },
 };
 
 export interface EvalBudget {
@@ -175,6 +171,12 @@ export function evaluateMathJson(expr: MathJson, env: Record<string, Complex>, b
   if (Array.isArray(expr) && expr.length > 0) {
     const [head, ...rest] = expr;
     if (typeof head !== 'string') throw new NotEvaluable('unknown function');
+    // Non-canonical parses keep grouping: ["Delimiter", body, "'()'"], ["Sequence", x].
+    if (head === 'Delimiter' || head === 'Sequence') {
+      const body = rest.filter((a) => !(typeof a === 'string' && /^'.*'$/.test(a)));
+      if (body.length !== 1) throw new NotEvaluable('a sequence is not a number');
+      return evaluateMathJson(body[0], env, budget, depth + 1);
+    }
     const fn = FUNCTIONS[head];
     if (!fn) throw new NotEvaluable(`unknown function ${head}`);
     const args = rest.map((a) => evaluateMathJson(a, env, budget, depth + 1));
