@@ -69,6 +69,8 @@ test('failure scopes: host problems versus record problems', () => {
   assert.equal(classifyFailure('model-missing'), 'host-fatal');
   assert.equal(classifyFailure('bad-request'), 'record');
   assert.equal(classifyFailure('think-unsupported'), 'record');
+  assert.equal(classifyFailure('unknown', 'Ollama rejected the chat request (HTTP 500: llama runner crashed).'), 'host-transient');
+  assert.equal(classifyFailure('unknown', 'something odd'), 'record');
   assert.equal(errorKind(new ModelError('timeout', 't')), 'timeout');
   assert.equal(errorKind(Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } })), 'unreachable');
   assert.equal(errorKind(new Error('?')), 'unknown');

@@ -198,20 +198,25 @@ test('existing traces get progress probes through a model host', async () => {
   }
 });
 
-test('the same job through Ollama backends on two fake Ollama hosts', async () => {
+test('the same job through Ollama backends on two fake Ollama hosts, one of them failing with HTTP 500', async () => {
   const a = await startFakeOllama({ problems: SAMPLE_PROBLEMS });
   const b = await startFakeOllama({ problems: SAMPLE_PROBLEMS });
+  const broken = await startFakeOllama({ problems: SAMPLE_PROBLEMS, faults: { httpError: { status: 500, error: 'llama runner process has terminated' } } });
   const w = workdir();
   writeFileSync(w.input, SAMPLE_PROBLEMS.map((p, i) => JSON.stringify({ id: `s${i}`, problem: p.match, answer: p.correctAnswer })).join('\n') + '\n');
   try {
     const model = a.models[0].name;
-    const r = await runDatasetJob({ input: w.input, output: w.output, models: [model], hosts: [a.url, b.url], samples: 2 });
+    const r = await runDatasetJob({ input: w.input, output: w.output, models: [model], hosts: [broken.url, a.url, b.url], samples: 2, retry: FAST_RETRY });
     assert.equal(r.status, 'done', r.message);
     assert.equal(r.written, 2);
+    assert.equal(r.withErrors, 0, 'the 500s were retried elsewhere, not written as failed records');
+    assert.equal(r.hosts[0].completed, 0);
+    assert.ok(r.hosts[0].failures > 0, 'the broken host was tried');
     const { traces } = readTraceLines(w.output);
     assert.ok(traces.every((t) => t.final.correct === true && t.episodes.some((e) => e.progress)), JSON.stringify(traces.map((t) => [t.id, t.final, t.error])));
   } finally {
     await a.close();
     await b.close();
+    await broken.close();
   }
 });

@@ -42,8 +42,13 @@ const FATAL_HOST_ERRORS: ReadonlySet<ModelErrorKind> = new Set(['model-missing',
 
 export type FailureScope = 'host-transient' | 'host-fatal' | 'record';
 
-export function classifyFailure(kind: string): FailureScope {
+/**
+ * Whose fault a failure is. Server errors (HTTP 5xx) arrive from the Ollama backend as kind
+ * 'unknown' with the status in the message; they count against the host, not the record.
+ */
+export function classifyFailure(kind: string, message = ''): FailureScope {
   if (TRANSIENT_HOST_ERRORS.has(kind as ModelErrorKind)) return 'host-transient';
+  if (kind === 'unknown' && /\bHTTP 5\d\d\b/.test(message)) return 'host-transient';
   if (FATAL_HOST_ERRORS.has(kind as ModelErrorKind)) return 'host-fatal';
   return 'record';
 }

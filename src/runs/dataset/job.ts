@@ -323,7 +323,7 @@ async function runOnHosts(
         write(outcome.trace, host.url);
         return;
       }
-      const scope = classifyFailure(outcome.kind);
+      const scope = classifyFailure(outcome.kind, outcome.message);
       if (scope === 'record') {
         pool.releaseNeutral(host);
         if (outcome.trace) write(outcome.trace, host.url);
