@@ -8,7 +8,7 @@
 import { ComputeEngine } from '@cortex-js/compute-engine';
 
 /** Longer inputs are not parsed: no real answer is this long, and parse time grows with length. */
-export const MAX_PARSE_LENGTH = 400;
+export const MAX_PARSE_LENGTH = 250;
 /** Deeper bracket nesting is refused: real answers stay under 6 levels, parse time grows with depth. */
 export const MAX_NESTING = 16;
 const CACHE_LIMIT = 5000;

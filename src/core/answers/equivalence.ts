@@ -12,6 +12,7 @@ import { parseExactRational, rationalKey, rationalToNumber, rationalsEqual } fro
 import { inequalityToShape } from './intervals';
 import { answerShape, choiceLetter, compactElement, normalizeAnswer, type AnswerShape } from './normalize';
 import { parseChoices } from './choices';
+import { bracketsBalanced } from './latex';
 
 export interface EquivalenceOptions {
   /** Wall-clock budget for one comparison; past it the verdict is "not equivalent (timed out)". Default 2000. */
@@ -136,7 +137,10 @@ function forParser(item: string): string {
 }
 
 function parseElement(item: string): Parsed | null {
-  const json = parseLatex(forParser(item));
+  const text = forParser(item);
+  // Unbalanced brackets are never a scalar answer; refusing them early skips the parser's slow error path.
+  if (!bracketsBalanced(text)) return null;
+  const json = parseLatex(text);
   if (json === null || hasError(json)) return null;
   return { json, vars: freeVariables(json) };
 }
@@ -166,7 +170,9 @@ function compareExpressions(g: unknown, p: unknown, vars: Set<string>, deadline:
     const b = evaluateAt(p, {});
     if (a === null || b === null) return null;
     if (!isFiniteComplex(a) || !isFiniteComplex(b)) {
-      if (a.re === b.re && a.im === b.im) return verdict(true, 'numeric: same infinity');
+      // Only a written \infty counts as infinite; 10^{10^{10}} merely overflows doubles.
+      const writtenInfinity = JSON.stringify(g).includes('Infinity') && JSON.stringify(p).includes('Infinity');
+      if (writtenInfinity && a.re === b.re && a.im === b.im) return verdict(true, 'numeric: same infinity');
       return null;
     }
     if (proportional) {
@@ -204,7 +210,10 @@ function compareExpressions(g: unknown, p: unknown, vars: Set<string>, deadline:
       agreeing++;
       continue;
     }
-    if (!numbersClose(a, b)) return verdict(false, `different expressions (differ at ${names.join(',')} = sample)`);
+    if (!numbersClose(a, b)) {
+      const at = names.map((name) => `${name}=${Number(env[name].re.toFixed(4))}`).join(', ');
+      return verdict(false, `different expressions (differ at ${at})`);
+    }
     agreeing++;
   }
   if (agreeing < MIN_AGREEING_POINTS) return null;

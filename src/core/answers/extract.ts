@@ -94,7 +94,8 @@ export function cleanAnswerText(raw: string): string {
     s = s.replace(/^\$(.*)\$$/s, '$1').trim();
     s = s.replace(/^\\\((.*)\\\)$/s, '$1').trim();
     s = s.replace(/^\\\[(.*)\\\]$/s, '$1').trim();
-    s = s.replace(/[.,;:!]+$/, '').trim();
+    // "!" stays: 5! is a factorial, not an exclamation.
+    s = s.replace(/[.,;:]+$/, '').trim();
     if (s.startsWith('\\boxed') || s.startsWith('\\fbox')) {
       const inner = lastBoxed(s);
       if (inner !== null && allBoxed(s).length === 1) s = inner;
