@@ -9,7 +9,7 @@ import { startFakeOpenAI } from '../fake-openai/server';
 import { repoRoot } from './data';
 
 const MODEL = 'deepseek-r1:1.5b';
-const PROBLEMS = Array.from({ length: 12 }, (_, i) => ({ problem: `Compute ${i} times ${i + 3}.`, gold: String(i * (i + 3)) }));
+const PROBLEMS = Array.from({ length: 20 }, (_, i) => ({ problem: `Compute ${i} times ${i + 3}.`, gold: String(i * (i + 3)) }));
 
 function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'rl-crash-'));
