@@ -9,7 +9,7 @@ import { allowedDeclarations, createMarkdownRenderer, createSanitizer } from '..
 const repoRoot = resolve(__dirname, '../..');
 const dataRoot = resolve(repoRoot, '../shared/data');
 const win = new Window();
-const sanitizer = createSanitizer(win as unknown as Window & typeof globalThis);
+const sanitizer = createSanitizer(win as unknown as globalThis.Window & typeof globalThis);
 const render = createMarkdownRenderer({ math: true });
 
 function toDiv(markdown: string) {

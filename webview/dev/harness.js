@@ -12,6 +12,7 @@
 
   async function loadSample() {
     const name = params.get('sample') || 'real-0';
+    if (name === 'none') return; // the driver (benchmark, tests) sends messages itself
     const response = await fetch(`/dist/dev-samples/${name}.json`);
     const trace = await response.json();
     window.__trace = trace;

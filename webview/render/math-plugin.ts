@@ -5,8 +5,11 @@
  */
 import type MarkdownIt from 'markdown-it';
 
-type StateInline = MarkdownIt.StateInline;
-type StateBlock = MarkdownIt.StateBlock;
+// The CJS typings do not export the state classes by name; take them from the rule signatures.
+type InlineRule = Parameters<MarkdownIt['inline']['ruler']['before']>[2];
+type BlockRule = Parameters<MarkdownIt['block']['ruler']['before']>[2];
+type StateInline = Parameters<InlineRule>[0];
+type StateBlock = Parameters<BlockRule>[0];
 
 export type TexRenderer = (tex: string, displayMode: boolean) => string;
 

@@ -19,7 +19,7 @@ export interface EpisodeListOptions {
 }
 
 interface Card {
-  li: HTMLLIElement;
+  li: HTMLDivElement;
   toggle: HTMLButtonElement;
   meta: HTMLElement;
   preview: HTMLElement;
@@ -29,12 +29,16 @@ interface Card {
   /** Text the body was last rendered from (null: never rendered). */
   renderedText: string | null;
   near: boolean;
+  /** Distance from the viewport when last seen by the observer (px); queue order. */
+  distance: number;
   lastRenderMs: number;
   lastRenderAt: number;
   renderPending: boolean;
 }
 
 const PREVIEW_CHARS = 220;
+/** Cards per chunk: 1,000 episodes make 40 observed, content-visibility:auto elements instead of 1,000. */
+const CHUNK = 25;
 export const LABEL_TEXT: Record<EpisodeLabel, string> = {
   planning: 'planning',
   computation: 'computation',
@@ -95,7 +99,9 @@ function buildMeta(e: Episode): HTMLElement {
 }
 
 export class EpisodeList {
-  readonly element: HTMLOListElement;
+  readonly element: HTMLDivElement;
+  /** Groups of CHUNK cards: the unit of content-visibility and of intersection observing. */
+  private chunks: HTMLDivElement[] = [];
   private cards: Card[] = [];
   private expanded = new Set<number>();
   private filters: ViewFilters = { labels: [], verdicts: [], query: '' };
@@ -104,10 +110,13 @@ export class EpisodeList {
   /** The search hit stepped to with n/N, kept across re-highlights. */
   private currentMatch: { position: number; occurrence: number } | null = null;
   private readonly options: EpisodeListOptions;
+  /** Expanded cards near the viewport waiting for their Markdown/KaTeX render. */
+  private readonly renderQueue = new Set<Card>();
+  private pumpScheduled = false;
 
   constructor(options: EpisodeListOptions) {
     this.options = options;
-    this.element = h('ol', { class: 'rl-episodes', 'aria-label': 'Episodes' });
+    this.element = h('div', { class: 'rl-episodes', role: 'list', 'aria-label': 'Episodes' });
     this.observer =
       typeof IntersectionObserver === 'function'
         ? new IntersectionObserver((entries) => this.onIntersect(entries), { rootMargin: '800px 0px' })
@@ -128,17 +137,40 @@ export class EpisodeList {
       if (!card) {
         const created = this.createCard(episode, position);
         this.cards.push(created);
-        fragment.append(created.li);
+        this.chunkFor(position, fragment).append(created.li);
       } else if (card.episode !== episode || !changed || changed.has(episode.index)) {
         this.updateCard(card, episode);
       }
     }
     if (fragment.childNodes.length > 0) this.element.append(fragment);
-    while (this.cards.length > episodes.length) {
-      const card = this.cards.pop()!;
-      this.observer?.unobserve(card.li);
-      card.li.remove();
+    while (this.cards.length > episodes.length) this.cards.pop()!.li.remove();
+    const chunkCount = Math.ceil(this.cards.length / CHUNK);
+    while (this.chunks.length > chunkCount) {
+      const chunk = this.chunks.pop()!;
+      this.observer?.unobserve(chunk);
+      chunk.remove();
     }
+    for (const chunk of this.chunks) this.sizeChunk(chunk);
+  }
+
+  /** The chunk holding `position`, created (in `fragment`) when it does not exist yet. */
+  private chunkFor(position: number, fragment: DocumentFragment): HTMLDivElement {
+    const index = Math.floor(position / CHUNK);
+    let chunk = this.chunks[index];
+    if (!chunk) {
+      chunk = h('div', { class: 'rl-chunk', role: 'none', 'data-chunk': index });
+      this.chunks[index] = chunk;
+      fragment.append(chunk);
+      this.observer?.observe(chunk);
+    }
+    return chunk;
+  }
+
+  /** Placeholder height while a chunk is skipped; 'auto' keeps the last rendered size once known. */
+  private sizeChunk(chunk: HTMLDivElement): void {
+    const count = chunk.childElementCount;
+    const size = `auto ${count * 66}px`;
+    if (chunk.style.getPropertyValue('contain-intrinsic-size') !== size) chunk.style.setProperty('contain-intrinsic-size', size);
   }
 
   setFilters(filters: ViewFilters): void {
@@ -159,7 +191,7 @@ export class EpisodeList {
 
   expandAll(expand: boolean): void {
     this.expanded = expand ? new Set(this.cards.filter((c) => !c.li.hidden).map((c) => c.episode.index)) : new Set();
-    for (const card of this.cards) this.applyExpanded(card);
+    for (const card of this.cards) this.applyExpanded(card, true);
     this.options.onToggle();
   }
 
@@ -197,7 +229,7 @@ export class EpisodeList {
 
   /** Position of the card holding keyboard focus (or the last one focused), -1 if none. */
   currentPosition(): number {
-    const active = document.activeElement?.closest?.('li.rl-card') as HTMLLIElement | null;
+    const active = document.activeElement?.closest?.('.rl-card') as HTMLDivElement | null;
     if (active) {
       const position = Number(active.dataset.position);
       if (Number.isInteger(position)) this.focusedPosition = position;
@@ -249,11 +281,10 @@ export class EpisodeList {
     const head = h('div', { class: 'rl-card-head' }, toggle, meta, copy);
     const preview = h('div', { class: 'rl-preview' }, previewText(episode.text));
     const body = h('div', { class: 'rl-card-body rl-markdown', id: bodyId, hidden: true });
-    const li = h('li', { class: `rl-card rl-verdict-bg-${episode.verdict}`, tabindex: '-1', 'data-position': position, 'aria-label': `Episode ${episode.index}` }, head, preview, body);
+    const li = h('div', { class: `rl-card rl-verdict-bg-${episode.verdict}`, role: 'listitem', tabindex: '-1', 'data-position': position, 'aria-label': `Episode ${episode.index}` }, head, preview, body);
     li.hidden = !passesFilters(episode, this.filters);
-    const card: Card = { li, toggle, meta, preview, body, episode, headSignature: headSignature(episode), renderedText: null, near: false, lastRenderMs: 0, lastRenderAt: 0, renderPending: false };
+    const card: Card = { li, toggle, meta, preview, body, episode, headSignature: headSignature(episode), renderedText: null, near: false, distance: 0, lastRenderMs: 0, lastRenderAt: 0, renderPending: false };
     this.applyExpanded(card);
-    this.observer?.observe(li);
     return card;
   }
 
@@ -280,13 +311,44 @@ export class EpisodeList {
     }
   }
 
-  private applyExpanded(card: Card): void {
+  /** `deferred`: queue the body render (many cards at once) instead of rendering now (one click). */
+  private applyExpanded(card: Card, deferred = false): void {
     const open = this.expanded.has(card.episode.index);
     card.toggle.setAttribute('aria-expanded', String(open));
     card.li.classList.toggle('rl-expanded', open);
     card.body.hidden = !open;
     card.preview.hidden = open;
-    if (open && card.near) this.renderBody(card);
+    if (open && card.near) {
+      if (deferred) this.queueRender(card);
+      else this.renderBody(card);
+    }
+  }
+
+  private queueRender(card: Card): void {
+    this.renderQueue.add(card);
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    requestAnimationFrame(() => this.pump());
+  }
+
+  /** Renders queued bodies nearest the viewport first, about 8 ms per frame, so scrolling stays smooth. */
+  private pump(): void {
+    this.pumpScheduled = false;
+    const started = performance.now();
+    const queue = [...this.renderQueue].sort((a, b) => a.distance - b.distance);
+    let rendered = false;
+    for (const card of queue) {
+      if (performance.now() - started > 8) break;
+      this.renderQueue.delete(card);
+      if (!card.near || !this.expanded.has(card.episode.index) || !card.li.isConnected) continue;
+      this.renderBody(card);
+      rendered = true;
+    }
+    if (rendered && this.filters.query) this.refreshHighlights();
+    if (this.renderQueue.size > 0 && !this.pumpScheduled) {
+      this.pumpScheduled = true;
+      requestAnimationFrame(() => this.pump());
+    }
   }
 
   private renderBody(card: Card): void {
@@ -314,23 +376,28 @@ export class EpisodeList {
   }
 
   private onIntersect(entries: IntersectionObserverEntry[]): void {
-    let renderedAny = false;
     for (const entry of entries) {
-      const position = Number((entry.target as HTMLElement).dataset.position);
-      const card = this.cards[position];
-      if (!card) continue;
-      card.near = entry.isIntersecting;
-      if (card.near && this.expanded.has(card.episode.index) && card.renderedText !== card.episode.text) {
-        this.renderBody(card);
-        renderedAny = true;
+      const chunkIndex = Number((entry.target as HTMLElement).dataset.chunk);
+      // Distance of the chunk from the visible area itself (rootBounds include the 800 px margin).
+      const rect = entry.boundingClientRect;
+      const distance = Math.max(0, rect.top - window.innerHeight, -rect.bottom);
+      const above = rect.bottom < 0;
+      const end = Math.min(this.cards.length, (chunkIndex + 1) * CHUNK);
+      for (let position = chunkIndex * CHUNK; position < end; position++) {
+        const card = this.cards[position];
+        card.near = entry.isIntersecting;
+        // Within a chunk, cards closer to the viewport come first.
+        card.distance = distance + (above ? end - position : position - chunkIndex * CHUNK);
+        if (card.near && this.expanded.has(card.episode.index) && card.renderedText !== card.episode.text) this.queueRender(card);
+        else if (!card.near) this.renderQueue.delete(card);
       }
     }
-    if (this.filters.query || renderedAny) this.refreshHighlights();
+    if (this.filters.query) this.refreshHighlights();
   }
 
   private onClick(event: MouseEvent): void {
     const target = event.target as Element;
-    const li = target.closest('li.rl-card') as HTMLLIElement | null;
+    const li = target.closest('.rl-card') as HTMLDivElement | null;
     if (!li) return;
     const position = Number(li.dataset.position);
     if (target.closest('.rl-card-copy')) {

@@ -18,7 +18,7 @@ export function handleKey(event: KeyboardEvent, actions: KeyActions): void {
   const target = event.target as Element | null;
   if (target?.closest?.(TYPING)) return;
   const { list } = actions;
-  const onCard = target?.matches?.('li.rl-card') ?? false;
+  const onCard = target?.matches?.('.rl-card') ?? false;
   let handled = true;
   if ((event.key === 'j' && !event.altKey) || (event.altKey && event.key === 'ArrowDown')) {
     list.moveFocus(1);
