@@ -113,7 +113,7 @@ test('Ctrl-C cancels cleanly and saves the partial trace', async () => {
       child.kill('SIGINT');
     }
   });
-  assert.ok(sent, r.stdout);
+  assert.ok(sent, `no episode line before exit; stdout: ${r.stdout}; stderr: ${r.stderr}`);
   assert.equal(r.code, 130, r.stderr);
   assert.match(r.stderr, /cancelled; partial trace saved/);
   assert.ok(existsSync(out));
