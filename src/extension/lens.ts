@@ -193,8 +193,9 @@ export class Lens implements vscode.Disposable {
           const trace = await run.settled;
           const stop = trace.budget?.stop ?? (trace.error ? 'error' : 'done');
           this.log.info(`Run ${run.id} ended (${stop}); trace saved to ${run.savedTo}`);
-          if (trace.error) {
-            void vscode.window.showErrorMessage(`Reasoning Lens: the run ended with an error: ${trace.error}. The partial trace was saved.`, 'Show Log').then((c) => {
+          if (trace.error && stop !== 'cancelled') {
+            const why = trace.error.replace(/[.\s]+$/, '');
+            void vscode.window.showErrorMessage(`Reasoning Lens: the run ended with an error: ${why}. The partial trace was saved.`, 'Show Log').then((c) => {
               if (c) this.log.show();
             });
           }

@@ -164,16 +164,27 @@ export function writeWorkspaceSettings(dir: string, settings: Record<string, unk
   writeFileSync(path.join(dir, '.vscode', 'settings.json'), JSON.stringify(settings, null, 2));
 }
 
-export async function openWorkbench(page: Page, url: string): Promise<void> {
+export async function openWorkbench(page: Page, url: string, opts: { waitForExtension?: boolean } = {}): Promise<void> {
   await page.goto(url);
   await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+  // The extension activates after start-up; its status bar item says it is ready.
+  if (opts.waitForExtension) await page.locator('.statusbar-item', { hasText: 'Lens:' }).first().waitFor({ timeout: 90_000 });
 }
 
 /** Runs a command from the palette by its title. */
 export async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
+  // The first key press can land before the workbench has focus: retry until the palette shows.
+  for (let attempt = 0; ; attempt++) {
+    await page.keyboard.press('F1');
+    try {
+      await input.waitFor({ state: 'visible', timeout: 3000 });
+      break;
+    } catch (err) {
+      if (attempt >= 5) throw err;
+      await page.keyboard.press('Escape');
+    }
+  }
   await input.fill(`>${title}`);
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
   await row.waitFor({ state: 'visible', timeout: 20_000 });
