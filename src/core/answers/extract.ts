@@ -208,7 +208,8 @@ function sentenceAround(text: string, at: number): { sentence: string; start: nu
 }
 
 const ANSWER_CUE = /\b(?:final )?answer (?:is|should be|would be|must be|will be)\s*[:]?\s*/gi;
-const CONCLUSION_CUE = /(?:^|[.\n]\s*)(?:So|Therefore|Thus|Hence)\s*,?\s*(?:the (?:value of |solution is )?)?([a-zA-Z](?:_\{?\w+\}?)?)\s*=\s*/gm;
+// "So, a = 6" mostly names a sub-result; only the stronger openers count, for one plain variable.
+const CONCLUSION_CUE = /(?:^|[.\n]\s*)(?:Therefore|Thus|Hence)\s*,?\s*(?:the (?:value of |solution is )?)?([a-zA-Z])\s*=\s*/gm;
 const IS_SOLUTION_CUE = /\b([a-zA-Z])\s*=\s*([^\s,]+)\s+is the (?:solution|answer)\b/g;
 
 /** Keep a value only if the sentence stating it is not hedged and the value is a short math answer. */
@@ -236,17 +237,16 @@ export function extractIntermediateAnswer(episodeText: string): string | null {
   if (typeof episodeText !== 'string' || episodeText.trim() === '') return null;
   const text = episodeText;
 
-  const boxed = lastBoxed(text);
-  if (boxed !== null) {
-    const v = cleanAnswerText(boxed);
-    if (v !== '' && v.length <= 120) return v;
-  }
+  const boxed = boxedOnLastLine(text);
+  if (boxed !== null && boxed !== '' && boxed.length <= 120) return boxed;
 
   let best: string | null = null;
   for (const m of text.matchAll(ANSWER_CUE)) {
     const at = m.index ?? 0;
     const value = valueAfterCue(text.slice(at + m[0].length));
-    const accepted = acceptStated(text, at, value.split(/,\s+(?:which|since|because|so|but)\b/)[0]);
+    // "the answer is E: \\(X\\)" states the value X of choice E.
+    const unlabeled = value.replace(/^\(?[A-E]\)?\s*[:.]\s+(?=\S)/, '');
+    const accepted = acceptStated(text, at, valueAfterCue(unlabeled).split(/,\s+(?:which|since|because|so|but)\b/)[0]);
     if (accepted !== null) best = accepted;
   }
   if (best !== null) return best;
@@ -254,11 +254,14 @@ export function extractIntermediateAnswer(episodeText: string): string | null {
   for (const m of text.matchAll(CONCLUSION_CUE)) {
     const at = (m.index ?? 0) + m[0].search(/[A-Z]/);
     const rest = text.slice((m.index ?? 0) + m[0].length);
-    const value = valueAfterCue(rest).split(/\s+(?:is the|which|since|because|so|but|and)\b|,\s/)[0];
+    // The value must close the sentence: "Therefore, m = 6." but not "Thus, D = 0, which means ...".
+    const closing = /^([^\n]*?)\s*(?:\.\s|\.$|$|\n)/.exec(rest);
+    if (!closing) continue;
+    const value = closing[1];
     // A value that still names a variable is a step, not an answer ("x = 2y + 1").
     const plain = value.replace(/\\[a-zA-Z]+/g, '');
     if (/[a-zA-Z]/.test(plain)) continue;
-    if (/[=<>]/.test(value)) continue;
+    if (/[=<>,;±≈]|\\pm|\\approx/.test(value)) continue;
     const accepted = acceptStated(text, at, value);
     if (accepted !== null) best = accepted;
   }

@@ -41,6 +41,18 @@ function dropTrailingUnits(s: string): string {
   return value.trim();
 }
 
+const UNICODE_MATH: Record<string, string> = {
+  '²': '^2', '³': '^3', '⁴': '^4', 'π': '\\pi ', '×': '\\times ', '·': '\\cdot ', '⋅': '\\cdot ', '−': '-', '–': '-',
+  '÷': '/', '≤': '\\le ', '≥': '\\ge ', '∞': '\\infty ', '±': '\\pm ', '∪': '\\cup ',
+};
+
+/** Plain-text maths that models write outside LaTeX: x², 4√34, √(x+1), π, ≤. */
+function replaceUnicodeMath(s: string): string {
+  let out = s.replace(/√\s*\(([^()]*)\)/g, '\\sqrt{$1}').replace(/√\s*(\d+(?:\.\d+)?|[a-zA-Z])/g, '\\sqrt{$1}').replace(/√/g, '\\sqrt');
+  out = out.replace(/[²³⁴π×·⋅−–÷≤≥∞±∪]/g, (ch) => UNICODE_MATH[ch] ?? ch);
+  return out;
+}
+
 /**
  * Clean LaTeX for an answer, keeping its meaning: wrappers ($, \(\), \[\],
  * \boxed{}), spacing commands, \left/\right, dfrac/tfrac, degrees, \$,
@@ -51,6 +63,7 @@ export function normalizeAnswer(raw: string): string {
   if (typeof raw !== 'string') return '';
   let s = cleanAnswerText(raw.replace(/\r?\n/g, ' '));
   s = s.replace(/\\displaystyle/g, '');
+  s = replaceUnicodeMath(s);
   // Thousands separators written for print: 29,\!322 and 1{,}000.
   s = s.replace(/(\d),\\!\s*(?=\d)/g, '$1').replace(/(\d)\{,\}(?=\d)/g, '$1');
   // (?<!\\) keeps the row break "\\" of matrices intact.

@@ -62,6 +62,14 @@ test('thousands separators, units, \\text, percent, degrees, dollars (real false
   same('\\text{Evelyn}', 'evelyn');
 });
 
+test('plain-text maths outside LaTeX: superscripts, √, π, minus sign', () => {
+  same('x^3 - 6x^2 + 64', 'x³ - 6x² + 64');
+  same('4\\sqrt{34}', '4√34');
+  same('\\sqrt{x+1}', '√(x+1)');
+  same('3\\pi', '3π');
+  same('-5', '−5');
+});
+
 test('equations, intervals, tuples, sets, unordered lists, unions', () => {
   same('x = 5', '5');
   same('y = 2x + 3', '2x+3');

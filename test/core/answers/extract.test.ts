@@ -46,6 +46,8 @@ test('extractIntermediateAnswer: the cues it accepts', () => {
   assert.equal(extractIntermediateAnswer('Hmm, the final answer should be 3/4.'), '3/4');
   assert.equal(extractIntermediateAnswer('So, x = 5 is the solution.'), '5');
   assert.equal(extractIntermediateAnswer('Thus, the answer is $\\frac{1}{2}$ since both cases agree.'), '\\frac{1}{2}');
+  assert.equal(extractIntermediateAnswer('Therefore, the answer is E: \\( \\frac{9}{\\pi^2} \\).'), '\\frac{9}{\\pi^2}');
+  assert.equal(extractIntermediateAnswer('**Final Answer** The solutions are \\boxed{81} and \\boxed{256}.'), '81, 256');
 });
 
 test('extractIntermediateAnswer: conservative — hedges, questions, steps and prose are rejected', () => {
@@ -56,6 +58,12 @@ test('extractIntermediateAnswer: conservative — hedges, questions, steps and p
   assert.equal(extractIntermediateAnswer('The answer is not obvious yet.'), null);
   assert.equal(extractIntermediateAnswer('The answer is the number of ways to arrange the books.'), null);
   assert.equal(extractIntermediateAnswer('First compute 3 + 4 = 7, then multiply by 2.'), null);
+  // Sub-results seen in real traces (cots/math problems 4598, 458, 2988, 7480): not answers.
+  assert.equal(extractIntermediateAnswer('Let\'s compute that: 47*3 is 141, minus 18 is 123. So, S_5 = 123.'), null);
+  assert.equal(extractIntermediateAnswer('Thus, D = 0, which means there is exactly one real solution.'), null);
+  assert.equal(extractIntermediateAnswer('So, m=462, n=40, p=3.'), null);
+  assert.equal(extractIntermediateAnswer('So, x = 13/5.'), null);
+  assert.equal(extractIntermediateAnswer('Therefore, k = [1,127 ± 805] / 6'), null);
   assert.equal(extractIntermediateAnswer(''), null);
 });
 
