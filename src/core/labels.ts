@@ -152,16 +152,51 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** Start-of-word assertion of string cues (shared, so a combined regex can test it once). */
+const WORD_START = '(?<![\\p{L}\\p{N}])';
+
 function cueRegExp(cue: string | RegExp): RegExp {
   if (cue instanceof RegExp) return cue;
   // Whole words: a cue that starts/ends with a letter must not be glued to another letter.
-  const lead = /^\w/.test(cue) ? '(?<![\\p{L}\\p{N}])' : '';
+  const lead = /^\w/.test(cue) ? WORD_START : '';
   const trail = /\w$/.test(cue) ? '(?![\\p{L}\\p{N}])' : '';
   return new RegExp(lead + escapeRegExp(cue).replace(/'/g, "['\u2019]") + trail, 'iu');
 }
 
-/** One combined test per label, built once. */
-const COMPILED: ReadonlyArray<[EpisodeLabel, RegExp[]]> = LABEL_ORDER.map((label) => [label, LABEL_CUES[label].map(cueRegExp)]);
+/** One regex per cue: the definition of what a cue matches. */
+const PER_CUE: ReadonlyArray<[EpisodeLabel, RegExp[]]> = LABEL_ORDER.map((label) => [label, LABEL_CUES[label].map(cueRegExp)]);
+
+/** A cue that cannot share a regex with others: stateful flags, backreferences, named groups. */
+function standsAlone(re: RegExp): boolean {
+  return re.global || re.sticky || /\\[1-9]|\\k<|\(\?<[^=!]/.test(re.source);
+}
+
+/**
+ * The cues of a label joined into one alternation per flag set: "does any cue match" is then
+ * one scan of the text instead of one per cue, and alternation keeps the answer the same.
+ */
+function combine(res: readonly RegExp[]): RegExp[] {
+  const byFlags = new Map<string, { wordStart: string[]; other: string[] }>();
+  const alone: RegExp[] = [];
+  for (const re of res) {
+    if (standsAlone(re)) {
+      alone.push(re);
+      continue;
+    }
+    const group = byFlags.get(re.flags) ?? { wordStart: [], other: [] };
+    byFlags.set(re.flags, group);
+    // L(?:a)|L(?:b) matches where L(?:a|b) does: the shared assertion is factored out.
+    if (re.source.startsWith(WORD_START)) group.wordStart.push(`(?:${re.source.slice(WORD_START.length)})`);
+    else group.other.push(`(?:${re.source})`);
+  }
+  const joined = [...byFlags].map(([flags, { wordStart, other }]) => {
+    const parts = wordStart.length > 0 ? [`${WORD_START}(?:${wordStart.join('|')})`, ...other] : other;
+    return new RegExp(parts.join('|'), flags);
+  });
+  return [...joined, ...alone];
+}
+
+const COMBINED: ReadonlyArray<[EpisodeLabel, RegExp[]]> = PER_CUE.map(([label, res]) => [label, combine(res)]);
 
 export interface LabelContext {
   /** The last episode of the thinking (answers are usually stated there). */
@@ -170,11 +205,20 @@ export interface LabelContext {
 
 /** Labels for one episode (or sentence chunk), in a fixed order; [] when no cue fires. */
 export function labelEpisode(text: string, context: LabelContext = {}): EpisodeLabel[] {
+  return labelWith(COMBINED, text, context);
+}
+
+/** The reference definition (each cue tested on its own); labelEpisode must equal it. */
+export function labelEpisodeByEachCue(text: string, context: LabelContext = {}): EpisodeLabel[] {
+  return labelWith(PER_CUE, text, context);
+}
+
+function labelWith(matchers: ReadonlyArray<[EpisodeLabel, RegExp[]]>, text: string, context: LabelContext): EpisodeLabel[] {
   const body = text.trim();
   if (body.length === 0) return [];
   const opening = body.length > OPENING_CHARS ? body.slice(0, OPENING_CHARS) : body;
   const labels: EpisodeLabel[] = [];
-  for (const [label, res] of COMPILED) {
+  for (const [label, res] of matchers) {
     const where = OPENING_ONLY.has(label) ? opening : body;
     if (res.some((re) => re.test(where))) labels.push(label);
   }

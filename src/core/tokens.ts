@@ -181,6 +181,25 @@ export function estimateTokens(text: string): number {
   let total = 0;
   let p = 0;
   while (p < n) {
+    // Inline fast lane for the most common pieces: "word", " word" and a digit.
+    const c = text.charCodeAt(p);
+    if (c < 128) {
+      const cls = ASCII_CLASS[c];
+      if (cls === DIGIT_CLASS) {
+        total += 1;
+        p++;
+        continue;
+      }
+      const wordFrom = cls === LETTER_CLASS ? p + 1 : c === 32 && classAt(text, p + 1) === LETTER_CLASS ? p + 2 : -1;
+      if (wordFrom >= 0) {
+        const q = runEnd(text, wordFrom, LETTER_CLASS);
+        if (q >= 0) {
+          total += wordCost(q - p);
+          p = q;
+          continue;
+        }
+      }
+    }
     if (asciiPiece(text, p)) {
       total += piece.cost;
       p = piece.end;

@@ -1,11 +1,12 @@
 /**
  * The fast paths of the offline engine equal their reference definitions: estimateTokens vs
- * estimateTokensByRegex, labelEpisode vs one-regex-per-cue labelling, on random text built
- * from the characters where the two could disagree, and on every real trace.
+ * estimateTokensByRegex, labelEpisode vs labelEpisodeByEachCue, on random text built from the
+ * characters and phrases where the two could disagree, and on every real trace.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { LABEL_CUES, labelEpisode, labelEpisodeByEachCue } from '../../src/core/labels';
 import { estimateTokens, estimateTokensByRegex } from '../../src/core/tokens';
 import { haveData, loadRealTraces } from './segment-data';
 
@@ -36,5 +37,28 @@ test('estimateTokens equals the regex definition on every real trace and its pre
       const prefix = t.thinking.slice(0, Math.floor(t.thinking.length * cut));
       assert.equal(estimateTokens(prefix), estimateTokensByRegex(prefix), `${t.name} prefix ${cut}`);
     }
+  }
+});
+
+// Cue phrases themselves (so random text hits cues often), glue and word-boundary characters.
+const CUE_WORDS = Object.values(LABEL_CUES)
+  .flat()
+  .filter((c): c is string => typeof c === 'string');
+const labelText = fc
+  .array(fc.oneof(fc.constantFrom(...CUE_WORDS), fc.constantFrom(...TRICKY), fc.constantFrom('So', ' is ', 'thus', '\\boxed{', '3 + 4', 'x = 2', '\\frac', 'Yes', 'No')), { maxLength: 40 })
+  .map((a) => a.join(''));
+
+test('labelEpisode (one regex per label) equals testing each cue on its own', () => {
+  fc.assert(
+    fc.property(labelText, fc.boolean(), (s, isLast) => assert.deepEqual(labelEpisode(s, { isLast }), labelEpisodeByEachCue(s, { isLast }), JSON.stringify(s))),
+    { numRuns: 20000 },
+  );
+});
+
+test('labelEpisode equals testing each cue on its own for the sentences of a third of the real traces', { skip: !haveData() }, () => {
+  // Every third trace (all three sources): the per-cue reference is slow.
+  for (const t of loadRealTraces(false).filter((_, i) => i % 3 === 0)) {
+    const pieces = t.thinking.split(/(?<=[.?!]\s)|\n\n/);
+    pieces.forEach((p, i) => assert.deepEqual(labelEpisode(p, { isLast: i === pieces.length - 1 }), labelEpisodeByEachCue(p, { isLast: i === pieces.length - 1 }), `${t.name}: ${p.slice(0, 80)}`));
   }
 });
