@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { checkEquivalence, extractFinalAnswer, extractGoldAnswer } from '../src/core/answers';
 import { clearParseCache } from '../src/core/answers/engine';
+import fc from 'fast-check';
 
 const data = resolve(__dirname, '../../shared/data');
 
@@ -112,6 +113,14 @@ function main(): void {
     worst = Math.max(worst, max);
     adv.push([name, Math.min(...times).toFixed(1), max.toFixed(1), (max / median).toFixed(0) + 'x', reason.slice(0, 44)]);
   }
+  // Random LaTeX noise: the parser's error paths are the slowest thing we call.
+  const noiseToken = fc.constantFrom('\\', '{', '}', '(', ')', '[', ']', '^', '_', '\\frac', '\\sqrt', '\\left', '1', 'x', ',', '=', '.', '-', ' ', '\\infty', '\\pi', '<', 'e', '!', '\\cdot');
+  const noise = fc.sample(fc.tuple(fc.array(noiseToken, { maxLength: 40 }), fc.array(noiseToken, { maxLength: 40 })), { numRuns: 500, seed: 7 });
+  clearParseCache();
+  const noiseTimes = noise.map(([a, b]) => timeOne([a.join(''), b.join('')])).sort((x, y) => x - y);
+  const noiseMax = noiseTimes[noiseTimes.length - 1];
+  worst = Math.max(worst, noiseMax);
+  adv.push(['random LaTeX noise (500 pairs)', (percentile(noiseTimes, 0.5)).toFixed(1) + ' p50', noiseMax.toFixed(1), (noiseMax / median).toFixed(0) + 'x', `p99 ${percentile(noiseTimes, 0.99).toFixed(1)} ms`]);
   console.log('');
   printTable(['adversarial (5 runs, cold cache)', 'min ms', 'max ms', 'max / real p50', 'verdict reason'], adv);
   console.log(`\nworst adversarial comparison: ${worst.toFixed(1)} ms; median real comparison (cold): ${(median * 1000).toFixed(0)} µs`);
