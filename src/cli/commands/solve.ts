@@ -167,7 +167,9 @@ interface Spinner {
 }
 
 async function makeSpinner(): Promise<Spinner | null> {
-  if (!process.stderr.isTTY) return null;
+  // ora computes lines to clear from the terminal width; a terminal reporting 0 columns makes
+  // that unbounded, so such terminals get no spinner.
+  if (!process.stderr.isTTY || !(process.stderr.columns > 0)) return null;
   const { default: ora } = await import('ora');
   return ora({ stream: process.stderr, text: 'starting…' }).start();
 }
@@ -199,7 +201,7 @@ export async function runSolve(problemArg: string, o: SolveCliOptions): Promise<
     return 2;
   }
 
-  const spinner = o.json ? null : await makeSpinner();
+  let spinner = o.json ? null : await makeSpinner();
   const print = (line: string): void => {
     spinner?.clear();
     process.stdout.write(line + '\n');
@@ -250,6 +252,7 @@ export async function runSolve(problemArg: string, o: SolveCliOptions): Promise<
   const trace = await run.finished;
   process.off('SIGINT', onSigint);
   spinner?.stop();
+  spinner = null; // the summary below must not redraw it
   if (o.output) {
     try {
       saveTrace(o.output, trace);
