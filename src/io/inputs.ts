@@ -1,6 +1,6 @@
 /** Turns the input arguments into files: "-" stays stdin, a directory gives its trace files. */
 import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /** File names taken from a directory; problem.json, chunk labels and metrics files are not traces. */
 export function isTraceFileName(name: string): boolean {
@@ -12,7 +12,12 @@ export function isTraceFileName(name: string): boolean {
 
 export class MissingInputError extends Error {}
 
-export async function expandInputs(paths: readonly string[]): Promise<string[]> {
+/**
+ * `exclude` names files never taken from a directory walk (the command's own output, which
+ * may live under an input directory and would otherwise be read back in).
+ */
+export async function expandInputs(paths: readonly string[], exclude: readonly string[] = []): Promise<string[]> {
+  const skip = new Set(exclude.filter((e) => e !== '-').map((e) => resolve(e)));
   const out: string[] = [];
   for (const p of paths) {
     if (p === '-') {
@@ -26,7 +31,7 @@ export async function expandInputs(paths: readonly string[]): Promise<string[]> 
       throw new MissingInputError(`input not found: ${p}`);
     }
     if (info.isDirectory()) {
-      const found = await walk(p);
+      const found = (await walk(p)).filter((f) => !skip.has(resolve(f)));
       if (found.length === 0) throw new MissingInputError(`no trace files (*.jsonl, *.trace.json, *.txt, base_solution.json, solutions.json) under ${p}`);
       out.push(...found);
     } else out.push(p);

@@ -131,3 +131,13 @@ test('every real trace file reads without a record error', { skip: skipWithoutDa
   }
   assert.equal(records, 40 + 153 + 100);
 });
+
+test('a directory walk skips the command output that lives inside it', async () => {
+  const { expandInputs } = await import('../../src/io/inputs');
+  const dir = mkdtempSync(join(tmpdir(), 'rl-walk-'));
+  writeFileSync(join(dir, 'a.jsonl'), '{}\n');
+  mkdirSync(join(dir, 'out'));
+  writeFileSync(join(dir, 'out', 'annotated.trace.jsonl'), '');
+  assert.deepEqual(await expandInputs([dir], [join(dir, 'out', 'annotated.trace.jsonl')]), [join(dir, 'a.jsonl')]);
+  assert.equal((await expandInputs([dir])).length, 2);
+});

@@ -21,7 +21,7 @@ export interface OfflineRunOptions {
 export async function runOffline(inputs: string[], flags: PipelineFlags, run: OfflineRunOptions): Promise<number> {
   let files: string[];
   try {
-    files = await expandInputs(inputs);
+    files = await expandInputs(inputs, [run.output]);
   } catch (err) {
     if (err instanceof MissingInputError) throw new UsageError(err.message);
     throw err;
