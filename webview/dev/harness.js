@@ -6,7 +6,8 @@
   const theme = params.get('theme') || 'dark';
   document.body.className = theme === 'light' ? 'vscode-light' : theme === 'hc' ? 'vscode-high-contrast' : 'vscode-dark';
   const sent = (window.__sent = []);
-  let state = params.get('state') ? JSON.parse(params.get('state')) : undefined;
+  // A driver may seed the persisted state (page.addInitScript) to test restoring.
+  let state = window.__initialState;
   const deliver = (message) => window.postMessage(message, '*');
   const settings = { renderMath: params.get('math') !== '0', expandEpisodes: params.get('expand') === '1', showChart: true };
 

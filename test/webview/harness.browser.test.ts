@@ -1,0 +1,191 @@
+/**
+ * The built webview in headless Chromium through the dev harness (strict CSP, fake VS Code API):
+ * rendering, keyboard, search, filters, links, messages to the host, state, live streaming.
+ * Builds dist/webview first. Skips with a notice only when Chromium is not installed.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Server } from 'node:http';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { parseWebviewMessage } from '../../src/shared/protocol';
+import { CHROMIUM_ARGS } from '../../webview/dev/chromium';
+import { serveHarness } from '../../webview/dev/serve';
+
+const root = resolve(__dirname, '../..');
+const CHROMIUM = '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+const haveData = existsSync(resolve(root, '../shared/data'));
+let browser: Browser;
+let server: Server;
+let baseUrl: string;
+
+before(async () => {
+  if (!haveChromium) return;
+  for (const script of [['webview/dev/build.mjs'], ['--import', 'tsx', 'webview/dev/make-samples.ts', '200']]) {
+    const r = spawnSync(process.execPath, script, { cwd: root, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+  }
+  ({ server, url: baseUrl } = await serveHarness());
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+interface Opened {
+  page: Page;
+  problems: string[];
+}
+
+async function open(query: string): Promise<Opened> {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  const problems: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(`${baseUrl}/webview/dev/index.html?${query}`);
+  await page.waitForSelector('.rl-card');
+  return { page, problems };
+}
+
+/** Polls an expression through the debugger protocol (page.waitForFunction would need 'unsafe-eval' under our CSP). */
+async function waitUntil(page: Page, expression: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.evaluate(`Boolean(${expression})`))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${expression}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const sent = (page: Page) => page.evaluate('window.__sent') as Promise<{ type: string; [k: string]: unknown }[]>;
+
+function skipWithout(t: { skip(msg: string): void }): boolean {
+  if (!haveChromium) {
+    t.skip(`notice: ${CHROMIUM} not installed; browser tests skipped`);
+    return true;
+  }
+  return false;
+}
+
+test('renders a real trace under the strict CSP without errors, math typeset on expand', async (t) => {
+  if (skipWithout(t)) return;
+  if (!haveData) return t.skip('notice: ../shared/data not found');
+  const { page, problems } = await open('sample=real-1&theme=light');
+  const trace = (await page.evaluate('window.__trace')) as { episodes: unknown[] };
+  assert.equal(await page.locator('.rl-card').count(), trace.episodes.length);
+  await page.click('.rl-card .rl-card-toggle');
+  await page.waitForSelector('.rl-card-body .katex');
+  assert.equal(await page.getAttribute('.rl-card .rl-card-toggle', 'aria-expanded'), 'true');
+  await page.waitForTimeout(100);
+  const violations = (await page.evaluate('window.__violations')) as string[];
+  assert.deepEqual(violations, [], 'no CSP violations');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('keyboard: j/k move, Enter expands, c copies, n steps through highlighted matches', async (t) => {
+  if (skipWithout(t)) return;
+  const { page } = await open('sample=synthetic-40');
+  await page.locator('h2').first().click();
+  await page.keyboard.press('j');
+  await page.keyboard.press('j');
+  assert.equal(await page.evaluate('document.activeElement.dataset.position'), '1');
+  await page.keyboard.press('k');
+  assert.equal(await page.evaluate('document.activeElement.dataset.position'), '0');
+  await page.keyboard.press('Alt+ArrowDown');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.getAttribute('.rl-card[data-position="1"] .rl-card-toggle', 'aria-expanded'), 'true');
+  await page.keyboard.press('c');
+  assert.deepEqual((await sent(page)).filter((m) => m.type === 'copy-episode'), [{ type: 'copy-episode', index: 1 }]);
+
+  await page.keyboard.press('/');
+  await page.keyboard.type('check');
+  await page.keyboard.press('Enter');
+  await waitUntil(page, 'document.querySelector(".rl-search-count").textContent.startsWith("1 of")');
+  const highlights = (await page.evaluate('CSS.highlights.get("rl-search").size')) as number;
+  assert.ok(highlights > 0);
+  assert.equal(await page.evaluate('CSS.highlights.get("rl-search-current").size'), 1);
+  await page.locator('h2').first().click();
+  await page.keyboard.press('n');
+  await waitUntil(page, 'document.querySelector(".rl-search-count").textContent.startsWith("2 of")');
+  await page.close();
+});
+
+test('filters hide other episodes; state persists expanded cards and filters', async (t) => {
+  if (skipWithout(t)) return;
+  const { page } = await open('sample=synthetic-40');
+  await page.click('.rl-chip.rl-label-verification');
+  const visible = (await page.evaluate('[...document.querySelectorAll(".rl-card")].filter((c) => !c.hidden).map((c) => c.querySelector(".rl-labels").textContent)')) as string[];
+  assert.ok(visible.length > 0 && visible.length < 40);
+  for (const labels of visible) assert.match(labels, /verification/);
+  await page.click('.rl-card:not([hidden]) .rl-card-toggle');
+  await waitUntil(page, 'window.__state && window.__state.expanded.length === 1 && window.__state.filters.labels.length === 1');
+  const state = (await page.evaluate('window.__state')) as { filters: { labels: string[] }; trace?: unknown };
+  assert.deepEqual(state.filters.labels, ['verification']);
+  assert.ok(state.trace, 'small finished trace persisted whole');
+
+  // A reload with that state restores it before the host answers.
+  const restored = await browser.newPage();
+  await restored.addInitScript({ content: `window.__initialState = ${JSON.stringify(state)};` });
+  await restored.goto(`${baseUrl}/webview/dev/index.html?sample=none`);
+  await restored.waitForSelector('.rl-card', { state: 'attached' });
+  assert.equal(await restored.locator('.rl-card[hidden]').count(), await page.locator('.rl-card[hidden]').count());
+  assert.equal(await restored.locator('.rl-card-toggle[aria-expanded="true"]').count(), 1);
+  await restored.close();
+  await page.close();
+});
+
+test('links in model text do not navigate: the host is asked to open them', async (t) => {
+  if (skipWithout(t)) return;
+  const { page } = await open('sample=synthetic-40');
+  await page.evaluate(`window.__deliver({ type: 'load', live: false, settings: { renderMath: true, expandEpisodes: true, showChart: true }, budget: {}, trace: { ...window.__trace, id: 'links', episodes: [{ index: 0, start: 0, end: 10, text: 'see [docs](https://example.org/a) and [bad](javascript:alert(1))', tokens: 5, labels: [], verdict: 'none' }] } })`);
+  await page.waitForSelector('.rl-card-body a');
+  const before = page.url();
+  await page.click('.rl-card-body a');
+  assert.equal(page.url(), before);
+  const links = (await sent(page)).filter((m) => m.type === 'open-link');
+  assert.deepEqual(links, [{ type: 'open-link', url: 'https://example.org/a' }]);
+  assert.equal(await page.locator('.rl-card-body a').count(), 1, 'javascript: link not rendered as a link');
+  await page.close();
+});
+
+test('budget panel posts a re-run the host validator accepts; errors name the field', async (t) => {
+  if (skipWithout(t)) return;
+  const { page } = await open('sample=synthetic-40');
+  const field = (name: string) => page.locator(`vscode-textfield[name="${name}"] input`);
+  await field('maxThinkingTokens').fill('2000');
+  await field('minThinkingTokens').fill('500');
+  await page.click('vscode-checkbox[name="vote"]');
+  await field('voteN').fill('5');
+  await field('voteM').fill('3');
+  await page.click('vscode-button[aria-label="Re-run with this budget"]');
+  const rerun = (await sent(page)).filter((m) => m.type === 'rerun');
+  assert.equal(rerun.length, 1);
+  const checked = parseWebviewMessage(rerun[0]);
+  assert.ok(checked.ok, JSON.stringify(checked));
+  assert.deepEqual((rerun[0] as { budget: unknown }).budget, { maxThinkingTokens: 2000, minThinkingTokens: 500, vote: { n: 5, m: 3 } });
+
+  await field('voteM').fill('9');
+  await page.click('vscode-button[aria-label="Re-run with this budget"]');
+  assert.match((await page.textContent('.rl-form-errors')) ?? '', /Agreeing votes \(M\) cannot exceed/);
+  assert.equal((await sent(page)).filter((m) => m.type === 'rerun').length, 1);
+  await page.close();
+});
+
+test('live run: events stream in, Stop is offered, and the final trace matches', async (t) => {
+  if (skipWithout(t)) return;
+  const { page, problems } = await open('sample=synthetic-200&live=1&rate=30');
+  assert.ok(await page.isVisible('vscode-button[aria-label="Stop the run"]'));
+  await page.click('vscode-button[aria-label="Stop the run"]');
+  assert.ok((await sent(page)).some((m) => m.type === 'stop'));
+  await waitUntil(page, 'document.querySelector(".rl-status").dataset.status === "done"', 60_000);
+  assert.equal(await page.locator('.rl-card').count(), 200);
+  assert.equal(await page.isVisible('vscode-button[aria-label="Stop the run"]'), false);
+  assert.match((await page.textContent('.rl-summary')) ?? '', /Tokens after first correct/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
