@@ -1,11 +1,13 @@
 /**
  * The fast paths of the offline engine equal their reference definitions: estimateTokens vs
  * estimateTokensByRegex, labelEpisode vs labelEpisodeByEachCue, on random text built from the
- * characters and phrases where the two could disagree, and on every real trace.
+ * characters and phrases where the two could disagree, and on every real trace; the early
+ * marker decision (settle) of the segmenter vs matching the full paragraph head.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { AUTO_MARKERS, MRT_MARKERS, exactMatcher, tolerantMatcher } from '../../src/core/segment/markers';
 import { LABEL_CUES, labelEpisode, labelEpisodeByEachCue } from '../../src/core/labels';
 import { estimateTokens, estimateTokensByRegex } from '../../src/core/tokens';
 import { haveData, loadRealTraces } from './segment-data';
@@ -61,4 +63,27 @@ test('labelEpisode equals testing each cue on its own for the sentences of a thi
     const pieces = t.thinking.split(/(?<=[.?!]\s)|\n\n/);
     pieces.forEach((p, i) => assert.deepEqual(labelEpisode(p, { isLast: i === pieces.length - 1 }), labelEpisodeByEachCue(p, { isLast: i === pieces.length - 1 }), `${t.name}: ${p.slice(0, 80)}`));
   }
+});
+
+// Marker heads: decoration, marker words and their pieces, spaces, hyphens, case changes.
+const HEAD_PARTS = [
+  ...AUTO_MARKERS, ...MRT_MARKERS, 'wait', 'WAIT', 'Wai', 'Hmmmm', 'hm', 'But', 'Let me', 'double', '-', ' ', '  ', '\t', '\n',
+  '*', '**', '_', '>', '#', '- ', '\u2022', '"', '\u201C', '(', '[', '\uFEFF', ',', '.', '?', 'ing', 'x', 'So', 'Okay', 'é', '\ud83d\ude00',
+];
+const headText = fc.array(fc.constantFrom(...HEAD_PARTS), { maxLength: 12 }).map((a) => a.join(''));
+const markerList = fc.array(fc.constantFrom(...AUTO_MARKERS, 'Hmm', 're-think', 'Ok so', '?!', 'é\ud83d\ude00'), { minLength: 0, maxLength: 6 });
+
+test('marker settle: an early decision on a short head is the decision on the full head', () => {
+  fc.assert(
+    fc.property(headText, markerList, fc.boolean(), (text, custom, useCustom) => {
+      for (const matcher of [tolerantMatcher(useCustom ? custom : AUTO_MARKERS), exactMatcher(useCustom ? custom : MRT_MARKERS)]) {
+        const full = text.slice(0, matcher.headLength);
+        for (let k = 0; k < full.length; k++) {
+          const settled = matcher.settle?.(full.slice(0, k));
+          if (settled) assert.equal(settled.opener, matcher.match(full), `${JSON.stringify(full.slice(0, k))} of ${JSON.stringify(full)}`);
+        }
+      }
+    }),
+    { numRuns: 1500 },
+  );
 });

@@ -109,7 +109,8 @@ export class StreamingSegmenter {
     if (this.finished) throw new Error('StreamingSegmenter.push called after finish()');
     if (chunk.length === 0) return [];
     this.buf += chunk;
-    return this.closeAt(this.scanner.push(chunk));
+    const boundaries = this.scanner.push(chunk);
+    return boundaries.length === 0 ? [] : this.closeAt(boundaries);
   }
 
   /** End of thinking: flushes the remaining segment(s). */

@@ -38,18 +38,26 @@ export class ParagraphBoundaryScanner {
   private paragraphIndex = 0;
   private paragraphStart = 0;
   private head = '';
-  private headDecided = false;
+  private headDecided: boolean;
   private episodeFirstParagraph = 0;
   private episodeStart = 0;
   private boundaries = 0;
   private found: Boundary[] = [];
 
-  constructor(private readonly rules: ParagraphRules) {}
+  constructor(private readonly rules: ParagraphRules) {
+    this.headDecided = !this.couldSplit();
+  }
 
   /** Feed text; returns boundaries that became certain. */
   push(chunk: string): Boundary[] {
+    // Fast lane, most pushes of a token stream: inside a paragraph whose head is decided,
+    // text without a line break changes nothing but the offset.
+    if (this.headDecided && this.tail.length === 0 && chunk.indexOf('\n') < 0) {
+      this.scanned += chunk.length;
+      return NONE;
+    }
     this.found = NONE;
-    const w = this.tail + chunk;
+    const w = this.tail.length === 0 ? chunk : this.tail + chunk;
     const base = this.scanned;
     let i = 0;
     for (;;) {
@@ -85,7 +93,7 @@ export class ParagraphBoundaryScanner {
       this.startParagraph(base + nl + sepLength);
       i = nl + sepLength;
     }
-    this.tail = w.slice(i);
+    this.tail = i === w.length ? '' : w.slice(i);
     this.scanned = base + i;
     return this.found;
   }
@@ -125,7 +133,9 @@ export class ParagraphBoundaryScanner {
     this.paragraphIndex++;
     this.paragraphStart = at;
     this.head = '';
-    this.headDecided = false;
+    // What couldSplit() depends on only changes when a paragraph is decided, so a paragraph
+    // that cannot split now never will: decide it at once and skip collecting its head.
+    this.headDecided = !this.couldSplit();
   }
 
   /** Whether a marker here would end the episode (size minimums and the boundary cap). */

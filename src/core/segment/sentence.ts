@@ -39,7 +39,7 @@ export class SentenceBoundaryScanner {
 
   push(chunk: string): Boundary[] {
     this.found = NONE;
-    this.scan(this.tail + chunk, false);
+    this.scan(this.tail.length === 0 ? chunk : this.tail + chunk, false);
     return this.found;
   }
 
@@ -54,8 +54,21 @@ export class SentenceBoundaryScanner {
     const base = this.scanned;
     const n = w.length;
     let j = 0;
+    // Plain characters (printable ASCII other than . ? !) only extend the piece; a run of them
+    // is applied at once (first and last offset, one announce check) before the next other one.
+    let runFirst = -1;
+    let runLast = -1;
     for (; j < n; j++) {
       const code = w.charCodeAt(j);
+      if (code > 32 && code < 127 && code !== 46 && code !== 63 && code !== 33) {
+        if (runFirst < 0) runFirst = j;
+        runLast = j;
+        continue;
+      }
+      if (runFirst >= 0) {
+        this.addNonSpace(base + runFirst, base + runLast);
+        runFirst = -1;
+      }
       let boundary = false;
       if (code === 46 || code === 63 || code === 33 /* . ? ! */) {
         if (j + 1 >= n) {
@@ -72,19 +85,22 @@ export class SentenceBoundaryScanner {
         if (j + 3 >= n && !final) break;
         boundary = j + 3 < n && w.charCodeAt(j + 1) === 10 && w.charCodeAt(j + 2) === 13 && w.charCodeAt(j + 3) === 10;
       }
-      if (!isSpace(code, w[j])) {
-        const at = base + j;
-        if (this.pieceFirst < 0) {
-          this.pieceFirst = at;
-          if (this.chunkStart < 0) this.chunkStart = at;
-        }
-        this.pieceLast = at;
-        this.maybeAnnounce();
-      }
+      if (!isSpace(code, w[j])) this.addNonSpace(base + j, base + j);
       if (boundary && this.pieceFirst >= 0) this.endPiece();
     }
-    this.tail = w.slice(j);
+    if (runFirst >= 0) this.addNonSpace(base + runFirst, base + runLast);
+    this.tail = j === n ? '' : w.slice(j);
     this.scanned = base + j;
+  }
+
+  /** Non-space characters from `first` to `last` with only plain characters between them. */
+  private addNonSpace(first: number, last: number): void {
+    if (this.pieceFirst < 0) {
+      this.pieceFirst = first;
+      if (this.chunkStart < 0) this.chunkStart = first;
+    }
+    this.pieceLast = last;
+    if (!this.chunkAnnounced) this.maybeAnnounce();
   }
 
   /** Length the current chunk will at least have, counting the growing piece. */
