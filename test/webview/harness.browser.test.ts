@@ -167,7 +167,7 @@ test('budget panel posts a re-run the host validator accepts; errors name the fi
   assert.equal(rerun.length, 1);
   const checked = parseWebviewMessage(rerun[0]);
   assert.ok(checked.ok, JSON.stringify(checked));
-  assert.deepEqual((rerun[0] as { budget: unknown }).budget, { maxThinkingTokens: 2000, minThinkingTokens: 500, vote: { n: 5, m: 3 } });
+  assert.deepEqual(rerun[0].budget, { maxThinkingTokens: 2000, minThinkingTokens: 500, vote: { n: 5, m: 3 } });
 
   await field('voteM').fill('9');
   await page.click('vscode-button[aria-label="Re-run with this budget"]');
@@ -184,6 +184,13 @@ test('live run: events stream in, Stop is offered, and the final trace matches',
   assert.ok((await sent(page)).some((m) => m.type === 'stop'));
   await waitUntil(page, 'document.querySelector(".rl-status").dataset.status === "done"', 60_000);
   assert.equal(await page.locator('.rl-card').count(), 200);
+  // Previews show the final text, not a snapshot taken while the episode was growing.
+  const stale = await page.evaluate(`[...document.querySelectorAll('.rl-card')].filter((card, i) => {
+    const full = window.__trace.episodes[i].text.replace(/\\s+/g, ' ').trim();
+    const shown = card.querySelector('.rl-preview').textContent.replace(/…$/, '');
+    return !full.startsWith(shown) || shown.length < Math.min(full.length, 200);
+  }).length`);
+  assert.equal(stale, 0);
   assert.equal(await page.isVisible('vscode-button[aria-label="Stop the run"]'), false);
   assert.match((await page.textContent('.rl-summary')) ?? '', /Tokens after first correct/);
   assert.deepEqual(problems, []);

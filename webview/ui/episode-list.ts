@@ -26,6 +26,8 @@ interface Card {
   body: HTMLElement;
   episode: Episode;
   headSignature: string;
+  /** Text the preview was made from (episodes are mutated in place while live, so compare text, not objects). */
+  previewSource: string;
   /** Text the body was last rendered from (null: never rendered). */
   renderedText: string | null;
   near: boolean;
@@ -283,13 +285,13 @@ export class EpisodeList {
     const body = h('div', { class: 'rl-card-body rl-markdown', id: bodyId, hidden: true });
     const li = h('div', { class: `rl-card rl-verdict-bg-${episode.verdict}`, role: 'listitem', tabindex: '-1', 'data-position': position, 'aria-label': `Episode ${episode.index}` }, head, preview, body);
     li.hidden = !passesFilters(episode, this.filters);
-    const card: Card = { li, toggle, meta, preview, body, episode, headSignature: headSignature(episode), renderedText: null, near: false, distance: 0, lastRenderMs: 0, lastRenderAt: 0, renderPending: false };
+    const card: Card = { li, toggle, meta, preview, body, episode, headSignature: headSignature(episode), previewSource: episode.text, renderedText: null, near: false, distance: 0, lastRenderMs: 0, lastRenderAt: 0, renderPending: false };
     this.applyExpanded(card);
     return card;
   }
 
   private updateCard(card: Card, episode: Episode): void {
-    const textChanged = card.episode.text !== episode.text;
+    const textChanged = card.previewSource !== episode.text;
     card.episode = episode;
     const signature = headSignature(episode);
     if (signature !== card.headSignature) {
@@ -306,6 +308,7 @@ export class EpisodeList {
     }
     card.li.hidden = !passesFilters(episode, this.filters);
     if (textChanged) {
+      card.previewSource = episode.text;
       card.preview.textContent = previewText(episode.text);
       if (this.expanded.has(episode.index) && card.near) this.renderBodyThrottled(card);
     }
