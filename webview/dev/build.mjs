@@ -4,6 +4,7 @@ import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { katexWoff2Only } from '../build-plugins.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const production = process.argv.includes('--production');
@@ -23,6 +24,7 @@ const result = await esbuild.build({
   loader: { '.woff2': 'file', '.woff': 'file', '.ttf': 'file' },
   assetNames: 'assets/[name]-[hash]',
   metafile: true,
+  plugins: [katexWoff2Only],
 });
 const outputs = Object.entries(result.metafile.outputs).filter(([f]) => !f.endsWith('.map'));
 const total = outputs.reduce((n, [, o]) => n + o.bytes, 0);

@@ -182,7 +182,11 @@ export class MuChart {
       ctx.lineTo(x, top + height);
       ctx.stroke();
       ctx.setLineDash([]);
-      ctx.fillText('first correct', x + 4 * dpr, top + 12 * dpr);
+      // Label on the side with room, so it never runs off the plot.
+      const label = 'first correct';
+      const room = left + width - x > ctx.measureText(label).width + 8 * dpr;
+      ctx.textAlign = room ? 'left' : 'right';
+      ctx.fillText(label, room ? x + 4 * dpr : x - 4 * dpr, top + 12 * dpr);
     }
     if (s?.budgetTokens != null) {
       const x = u.valToPos(s.budgetTokens, 'x', true);
