@@ -58,10 +58,9 @@ export class TraceSession implements ViewContent {
         this.view.pushEvent(event);
         if (event.type === 'done' || event.type === 'error') this.view.flush();
       });
-      // Once saved, reload so the view shows the final trace and no longer offers Stop.
-      void run.settled.then(() => {
-        if (this.run === run && !this.view.isDisposed) this.view.show(this);
-      });
+      // No reload when the run ends: its 'done'/'error' event carries the final trace, and a
+      // reload would throw away what the user expanded meanwhile. A view that was not ready
+      // gets the final trace with its next 'load'.
     } else this.unsubscribe = undefined;
     this.view.show(this);
   }

@@ -191,6 +191,25 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
+/**
+ * Opens a workspace file by name through Quick Open (the palette without '>'). Retries while
+ * the file index catches up with a file written a moment ago.
+ */
+export async function quickOpen(page: Page, fileName: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  for (let attempt = 0; ; attempt++) {
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible', timeout: 5000 }).catch(() => undefined);
+    if (await input.isVisible()) {
+      await input.fill(fileName);
+      const row = page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first();
+      if (await row.waitFor({ timeout: 8000 }).then(() => true, () => false)) return;
+    }
+    if (attempt >= 4) throw new Error(`Quick Open did not find ${fileName}`);
+    await page.keyboard.press('Escape');
+  }
+}
+
 /** The trace webview's document (VS Code nests it in two iframes). */
 export function webviewFrame(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');

@@ -10,7 +10,7 @@ import { finalizeTrace } from '../../src/core/annotate';
 import { validateTrace } from '../../src/core/schema';
 import { estimateTokens } from '../../src/core/tokens';
 import { TRACE_FORMAT_VERSION, type Episode, type Trace } from '../../src/core/trace';
-import { repoRoot, webviewFrame } from './harness';
+import { quickOpen, repoRoot, webviewFrame } from './harness';
 
 export const EPISODES = 1000;
 export const TARGET_TOKENS = 100_000;
@@ -100,11 +100,7 @@ export interface LargeTraceMeasurement {
 
 /** Opens `file` (already in the workspace) with Quick Open and measures render and scrolling. */
 export async function measureLargeTrace(page: Page, fileName: string, trace: Trace, fileBytes: number): Promise<LargeTraceMeasurement> {
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(fileName);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor();
+  await quickOpen(page, fileName);
   const t0 = Date.now();
   await page.keyboard.press('Enter');
   const frame = webviewFrame(page);

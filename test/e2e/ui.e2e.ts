@@ -13,6 +13,7 @@ import {
   launchBrowser,
   makeWorkspace,
   openWorkbench,
+  quickOpen,
   requireSetup,
   runCommand,
   writeWorkspaceSettings,
@@ -152,9 +153,7 @@ describe('Reasoning Lens in the VS Code workbench', { timeout: 15 * 60_000 }, ()
     assert.ok(file);
     const name = 'opened.trace.json';
     writeFileSync(path.join(workspace, name), readFileSync(file));
-    await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input').fill(name);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+    await quickOpen(page, name);
     await page.keyboard.press('Enter');
     const frame = webviewFrame(page);
     await frame.locator('.rl-card').first().waitFor({ state: 'visible', timeout: 30_000 });
@@ -163,10 +162,26 @@ describe('Reasoning Lens in the VS Code workbench', { timeout: 15 * 60_000 }, ()
     await closeEditors();
   });
 
+  test('Select Model lists the server models with their thinking capability', async () => {
+    await runCommand(page, 'Reasoning Lens: Select Model');
+    const rows = page.locator('.quick-input-list .monaco-list-row');
+    await rows.filter({ hasText: 'llama3.2:1b' }).first().waitFor({ timeout: 30_000 });
+    const texts = await rows.allTextContents();
+    const row = (name: string) => texts.find((t) => t.includes(name)) ?? '';
+    assert.match(row('deepseek-r1:7b'), /thinking/);
+    assert.match(row('gpt-oss:20b'), /thinking \(/, 'gpt-oss shows its levels');
+    assert.match(row('llama3.2:1b'), /no thinking/);
+    await page.screenshot({ path: artifact('select-model-light.png') });
+    await page.keyboard.press('Escape');
+  });
+
   test('hostile model text renders inert: no script runs, no element is created', async () => {
+    const before = new Set(savedTraces());
     await solveFromPalette('Render this hostile text');
     const frame = webviewFrame(page);
     await frame.locator('.rl-summary').getByText('3').first().waitFor({ timeout: 60_000 });
+    const deadline = Date.now() + 30_000;
+    while (!savedTraces().some((f) => !before.has(f)) && Date.now() < deadline) await page.waitForTimeout(200);
     await frame.locator('.rl-card').nth(1).waitFor();
     // Expanding a card renders its Markdown: that is where injected markup would land.
     const collapsed = frame.locator('.rl-card-toggle[aria-expanded="false"]');

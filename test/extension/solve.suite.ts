@@ -78,9 +78,47 @@ export function registerSolveSuite(): void {
       }
     });
 
+    it('batches a streamed run into far fewer webview messages than run events', async () => {
+      await setConfig('host', SLOW);
+      const run = await newRun(lens, () => vscode.commands.executeCommand('reasoningLens.solve', { problem: 'Count the primes below 60.', gold: '17', samples: 0 }));
+      let rawEvents = 0;
+      let eventsWhileReady = 0;
+      const session = await waitFor('the panel', () => [...lens.sessions].find((s) => s.run === run));
+      run.subscribe(() => {
+        rawEvents++;
+        if (session.view.isReady) eventsWhileReady++;
+      });
+      await run.settled;
+      metrics.streamRawEvents = rawEvents;
+      metrics.streamEventsWhileViewReady = eventsWhileReady;
+      metrics.streamEventMessages = session.view.stats.eventMessages;
+      metrics.streamEventsSent = session.view.stats.events;
+      assert.ok(session.view.stats.loads >= 1, 'the view loaded the run');
+      assert.ok(eventsWhileReady > 20, `the view was ready while ${eventsWhileReady} events streamed`);
+      assert.ok(session.view.stats.eventMessages > 0);
+      assert.ok(session.view.stats.eventMessages < eventsWhileReady / 2, `${session.view.stats.eventMessages} messages for ${eventsWhileReady} events`);
+      await setConfig('host', FAST);
+    });
+
+    it('a restored panel (serializer) shows the trace saved in its state; a bad state closes it', async () => {
+      const run = [...lens.runs.values()].find((r) => !r.live)!;
+      const trace = run.trace();
+      const panel = vscode.window.createWebviewPanel('reasoningLens.trace', 'restored', vscode.ViewColumn.Active, {});
+      await lens.restorePanel(panel, { version: 1, trace, expanded: [], filters: { labels: [], verdicts: [], query: '' }, scrollTop: 0 });
+      const restored = [...lens.sessions].find((s) => s.view.panel === panel);
+      assert.ok(restored, 'restored into a trace session');
+      assert.equal(restored.trace().id, trace.id);
+      const bad = vscode.window.createWebviewPanel('reasoningLens.trace', 'bad', vscode.ViewColumn.Active, {});
+      let disposed = false;
+      bad.onDidDispose(() => (disposed = true));
+      await lens.restorePanel(bad, { version: 1, trace: { ...trace, episodes: 'nope' } as never, expanded: [], filters: { labels: [], verdicts: [], query: '' }, scrollTop: 0 });
+      assert.equal(disposed, true, 'an invalid restored state is dropped, not shown');
+      restored.view.panel.dispose();
+    });
+
     it('Stop cancels a slow run mid-stream and keeps the partial trace', async () => {
       await setConfig('host', SLOW);
-      const run = await newRun(lens, () => vscode.commands.executeCommand('reasoningLens.solve', { problem: 'What is 17 + 25?', gold: '42', samples: 0 }));
+      const run = await newRun(lens, () => vscode.commands.executeCommand('reasoningLens.solve', { problem: 'Count the primes below 60.', gold: '17', samples: 0 }));
       await waitFor('some thinking', () => run.tokens > 5, 30_000);
       await vscode.commands.executeCommand('reasoningLens.stop');
       const trace = await run.settled;
