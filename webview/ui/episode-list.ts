@@ -283,7 +283,7 @@ export class EpisodeList {
     const head = h('div', { class: 'rl-card-head' }, toggle, meta, copy);
     const preview = h('div', { class: 'rl-preview' }, previewText(episode.text));
     const body = h('div', { class: 'rl-card-body rl-markdown', id: bodyId, hidden: true });
-    const li = h('div', { class: `rl-card rl-verdict-bg-${episode.verdict}`, role: 'listitem', tabindex: '-1', 'data-position': position, 'aria-label': `Episode ${episode.index}` }, head, preview, body);
+    const li = h('div', { class: `rl-card rl-verdict-bg-${episode.verdict}`, role: 'listitem', tabindex: '-1', 'data-position': position }, head, preview, body);
     li.hidden = !passesFilters(episode, this.filters);
     const card: Card = { li, toggle, meta, preview, body, episode, headSignature: headSignature(episode), previewSource: episode.text, renderedText: null, near: false, distance: 0, lastRenderMs: 0, lastRenderAt: 0, renderPending: false };
     this.applyExpanded(card);
