@@ -5,12 +5,13 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import { validateTrace } from '../../src/core/schema';
 import type { Lens } from '../../src/extension/lens';
 import type { LiveRun } from '../../src/extension/liveRun';
-import { closeAllEditors, lensApi, setConfig, waitFor } from './helpers';
+import { closeAllEditors, lensApi, setConfig, waitFor, workspaceDir } from './helpers';
 import { metrics } from './index';
 
 const FAST = process.env.REASONING_LENS_TEST_OLLAMA;
@@ -98,6 +99,46 @@ export function registerSolveSuite(): void {
       assert.ok(session.view.stats.eventMessages > 0);
       assert.ok(session.view.stats.eventMessages < eventsWhileReady / 2, `${session.view.stats.eventMessages} messages for ${eventsWhileReady} events`);
       await setConfig('host', FAST);
+    });
+
+    it('a hidden panel queues nothing and replays the run when shown again', async () => {
+      await setConfig('host', SLOW);
+      const run = await newRun(lens, () => vscode.commands.executeCommand('reasoningLens.solve', { problem: 'Count the primes below 60.', gold: '17', samples: 0 }));
+      const session = await waitFor('the panel', () => [...lens.sessions].find((s) => s.run === run));
+      await waitFor('the view to be ready mid-run', () => session.view.isReady && run.tokens > 10, 30_000);
+      const loadsBefore = session.view.stats.loads;
+      const doc = await vscode.workspace.openTextDocument({ content: 'something else in front of the panel' });
+      await vscode.window.showTextDocument(doc, { viewColumn: session.view.panel.viewColumn, preview: false });
+      await waitFor('the panel to be hidden', () => !session.view.panel.visible && !session.view.isReady);
+      const messagesWhileHidden = session.view.stats.messages;
+      const tokensAtHide = run.tokens;
+      await waitFor('the run to go on while hidden', () => run.tokens > tokensAtHide + 30 || !run.live, 30_000);
+      assert.equal(session.view.stats.messages, messagesWhileHidden, 'nothing is posted to a hidden webview');
+      session.view.panel.reveal(undefined, false);
+      await waitFor('the view to be ready again', () => session.view.isReady, 30_000);
+      assert.ok(session.view.stats.loads > loadsBefore, 'the shown view got a fresh snapshot');
+      const trace = await run.settled;
+      assert.equal(trace.final.answer, '17');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await setConfig('host', FAST);
+    });
+
+    it('Annotate Dataset solves a problems-only JSONL live and opens the annotated traces', async () => {
+      const dir = path.join(workspaceDir(), 'ext-test-dataset');
+      mkdirSync(dir, { recursive: true });
+      const input = path.join(dir, 'two-problems.jsonl');
+      writeFileSync(input, [JSON.stringify({ problem: 'What is 17 + 25?', answer: '42' }), JSON.stringify({ problem: 'Simplify 2/4.', answer: '\\frac{1}{2}' })].join('\n') + '\n');
+      await vscode.commands.executeCommand('reasoningLens.annotateDataset', vscode.Uri.file(input));
+      const output = path.join(dir, 'two-problems.annotated.trace.jsonl');
+      assert.ok(existsSync(output), 'written beside the input (inside the workspace)');
+      const lines = readFileSync(output, 'utf8').trim().split('\n');
+      assert.equal(lines.length, 2);
+      const traces = lines.map((l) => validateTrace(JSON.parse(l)));
+      assert.ok(traces.every((t) => t.ok));
+      assert.deepEqual(traces.map((t) => (t.ok ? t.trace.final.correct : null)), [true, true]);
+      const session = await waitFor('the output in the trace editor', () => [...lens.sessions].find((s) => s.file?.fsPath === output));
+      assert.equal(session.list()?.items.length, 2);
+      await closeAllEditors();
     });
 
     it('a restored panel (serializer) shows the trace saved in its state; a bad state closes it', async () => {

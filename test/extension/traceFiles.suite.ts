@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { before, describe, it } from 'mocha';
 import { parseTraceText } from '../../src/extension/traceFiles';
 import { annotateTrace } from '../../src/core/annotate';
@@ -67,6 +67,24 @@ export function registerTraceFilesSuite(): void {
       assert.equal(session.list()?.selected, 7);
       assert.equal(session.trace().id, session.list()?.items[7].id);
       assert.throws(() => session.select(40), /no trace #41/);
+      await closeAllEditors();
+    });
+
+    it('Annotate Dataset on a real SkyThought JSONL annotates offline into the trace folder, never beside shared data', async function () {
+      const data = sharedData();
+      if (!data) return this.skip();
+      const { lens } = await lensApi();
+      const src = vscode.Uri.file(path.join(data, 'traces/skythought/Sky-T1-math-correct-5K-14B__amc23.jsonl'));
+      const folder = lens.store.folder().fsPath;
+      const before = new Set(existsSync(folder) ? readdirSync(folder) : []);
+      await vscode.commands.executeCommand('reasoningLens.annotateDataset', src);
+      const created = readdirSync(folder).filter((f) => !before.has(f) && f.includes('amc23.annotated'));
+      assert.equal(created.length, 1, `created: ${created.join(', ')}`);
+      assert.equal(existsSync(path.join(data, 'traces/skythought/Sky-T1-math-correct-5K-14B__amc23.annotated.trace.jsonl')), false);
+      const lines = readFileSync(path.join(folder, created[0]), 'utf8').trim().split('\n');
+      assert.equal(lines.length, 40);
+      const first = JSON.parse(lines[0]);
+      assert.ok(first.episodes.length > 1 && first.source.kind.startsWith('import:'), first.source.kind);
       await closeAllEditors();
     });
 

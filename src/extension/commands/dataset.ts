@@ -2,10 +2,12 @@
  * Annotate Dataset… (the simple path; resumable multi-host jobs live in src/runs/dataset and
  * the CLI): records that already hold a model output are annotated offline; records that hold
  * only a problem are solved live, one at a time, with the current model and budget. Each trace
- * is appended to `<name>.trace.jsonl` as soon as it is ready, so cancelling keeps everything
- * done so far. The output opens in the trace editor.
+ * is appended to `<name>.annotated.trace.jsonl` (beside an input inside the workspace, else in
+ * the trace folder) as soon as it is ready, so cancelling keeps everything done so far. The
+ * output opens in the trace editor.
  */
 import * as vscode from 'vscode';
+import { accessSync, constants, existsSync } from 'node:fs';
 import type { Trace } from '../../core/trace';
 import type { Lens } from '../lens';
 import { EDITOR_VIEW_TYPE } from '../lens';
@@ -29,7 +31,6 @@ export async function annotateDatasetCommand(lens: Lens, raw?: unknown): Promise
   }
   const base = input.path.split('/').pop() ?? 'dataset';
   const stem = base.replace(/\.(trace\.)?(jsonl|ndjson|json|csv|parquet|txt)$/i, '');
-  const output = vscode.Uri.joinPath(input, '..', `${stem}.annotated.trace.jsonl`);
   const [{ readRecords }, { annotateTrace }, { formatLocation }, { JsonlAppender }, tabular] = await Promise.all([
     import('../../io/read-records.js'),
     import('../../core/annotate.js'),
@@ -38,6 +39,14 @@ export async function annotateDatasetCommand(lens: Lens, raw?: unknown): Promise
     import('../../formats/tabular/fields.js'),
   ]);
   const tableFormat = /\.(csv|parquet)$/i.exec(base)?.[1].toLowerCase() as 'csv' | 'parquet' | undefined;
+  // A JSON/JSONL file whose first record has no model output is a problem set: read it as a table.
+  let problemsOnly = tableFormat !== undefined;
+  if (!problemsOnly) {
+    for await (const first of readRecords(input.fsPath)) {
+      problemsOnly = !first.ok && first.errors.some((e) => e.field.startsWith('output'));
+      break;
+    }
+  }
 
   const s = lens.settings();
   const segment = { mode: s.segmentationMode, ...(s.markers.length ? { markers: s.markers } : {}) };
@@ -45,6 +54,9 @@ export async function annotateDatasetCommand(lens: Lens, raw?: unknown): Promise
   let written = 0;
   let solved = 0;
   let model: string | undefined;
+  // Beside the input when that folder is writable, else in the trace folder; never over an
+  // existing file (a new run gets a new name).
+  const output = await chooseOutput(lens, input, `${stem}.annotated`);
   const appender = new JsonlAppender(output.fsPath);
   try {
     await vscode.window.withProgress(
@@ -62,8 +74,8 @@ export async function annotateDatasetCommand(lens: Lens, raw?: unknown): Promise
         };
         const report = () =>
           progress.report({ message: `${written} traces${solved ? ` (${solved} solved live)` : ''}${problems.length ? `, ${problems.length} skipped` : ''}` });
-        if (tableFormat) {
-          // CSV and Parquet hold problems only (no model output): every row is solved live.
+        if (problemsOnly) {
+          // Problem sets (CSV, Parquet, or JSON/JSONL without outputs): every row is solved live.
           const { readTable } = await import('../../formats/tabular/read.js');
           const table = await readTable(input.fsPath, tableFormat);
           for (const issue of table.issues) problems.push(`${base} ${issue.where}: ${issue.field ? `${issue.field}: ` : ''}${issue.message}`);
@@ -132,5 +144,27 @@ async function solveOne(lens: Lens, problem: string, gold: string | null, model:
     return trace;
   } finally {
     sub.dispose();
+  }
+}
+
+async function chooseOutput(lens: Lens, input: vscode.Uri, stem: string): Promise<vscode.Uri> {
+  let folder = vscode.Uri.joinPath(input, '..');
+  let besideInput = vscode.workspace.getWorkspaceFolder(input) !== undefined;
+  if (besideInput) {
+    try {
+      accessSync(folder.fsPath, constants.W_OK);
+    } catch {
+      besideInput = false;
+    }
+  }
+  if (!besideInput) {
+    // Inputs outside the workspace (shared data sets) are never written beside.
+    folder = lens.store.folder();
+    await vscode.workspace.fs.createDirectory(folder);
+    lens.log.info(`Writing the annotated traces for ${input.fsPath} to ${folder.fsPath}`);
+  }
+  for (let n = 1; ; n++) {
+    const uri = vscode.Uri.joinPath(folder, `${stem}${n > 1 ? `-${n}` : ''}.trace.jsonl`);
+    if (!existsSync(uri.fsPath)) return uri;
   }
 }
