@@ -148,7 +148,48 @@ describe('Reasoning Lens in the VS Code workbench', { timeout: 15 * 60_000 }, ()
     await closeEditors();
   });
 
+  test('a second solve while one runs asks; "Stop and Start" keeps the first as a stopped trace', async () => {
+    const before = new Set(savedTraces());
+    await solveFromPalette('Count the primes below 60.');
+    const frame = webviewFrame(page);
+    await frame.locator('.rl-card').first().waitFor({ state: 'visible', timeout: 60_000 });
+    await solveFromPalette('What is 17 + 25?');
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 20_000 });
+    assert.match((await dialog.textContent()) ?? '', /already running/);
+    await page.screenshot({ path: artifact('second-solve-dialog-light.png') });
+    await dialog.getByRole('button', { name: 'Stop and Start' }).click();
+    const deadline = Date.now() + 60_000;
+    let fresh: { stop: string; problem: string }[] = [];
+    while (fresh.length < 2 && Date.now() < deadline) {
+      fresh = savedTraces()
+        .filter((f) => !before.has(f))
+        .map((f) => JSON.parse(readFileSync(f, 'utf8')))
+        .map((t) => ({ stop: t.budget?.stop, problem: t.problem }));
+      if (fresh.length < 2) await page.waitForTimeout(250);
+    }
+    assert.deepEqual(fresh.map((t) => `${t.problem}: ${t.stop}`).sort(), ['Count the primes below 60.: cancelled', 'What is 17 + 25?: done']);
+  });
+
+  test('Re-run in the budget panel runs the problem again in the same panel', async () => {
+    const before = new Set(savedTraces());
+    const panels = await page.locator('.tab', { hasText: 'Lens:' }).count();
+    const frame = webviewFrame(page);
+    await frame.getByRole('button', { name: 'Re-run with this budget' }).click();
+    const deadline = Date.now() + 60_000;
+    let fresh: string[] = [];
+    while (fresh.length < 1 && Date.now() < deadline) {
+      fresh = savedTraces().filter((f) => !before.has(f));
+      if (!fresh.length) await page.waitForTimeout(250);
+    }
+    assert.equal(fresh.length, 1, 'one new run');
+    assert.equal(JSON.parse(readFileSync(fresh[0], 'utf8')).problem, 'What is 17 + 25?');
+    assert.equal(await page.locator('.tab', { hasText: 'Lens:' }).count(), panels, 'no new panel: the run reused its own');
+    await closeEditors();
+  });
+
   test('a saved *.trace.json opens in the trace editor', async () => {
+    await closeEditors();
     const [file] = savedTraces();
     assert.ok(file);
     const name = 'opened.trace.json';
