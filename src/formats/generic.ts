@@ -5,6 +5,7 @@
  */
 import type { TraceInput } from '../core/annotate';
 import { firstPresent, kindOf, optionalAnswer, remainingFields, requireObject } from './fields';
+import { holdsReasoningMarkup } from './markup';
 import { RecordError, type FieldNames, type ImportedRecord, type RecordLocation } from './types';
 
 export function fromGeneric(value: unknown, loc: RecordLocation, names: FieldNames): ImportedRecord[] {
@@ -12,7 +13,10 @@ export function fromGeneric(value: unknown, loc: RecordLocation, names: FieldNam
   const problemField = firstPresent(obj, names.problem);
   const goldField = firstPresent(obj, names.gold);
   const hasSplitThinking = typeof obj.thinking === 'string';
-  const outputField = hasSplitThinking ? undefined : firstPresent(obj, names.output.filter((n) => n !== goldField && n !== problemField));
+  const markupOnly = names.outputIfMarkup ?? [];
+  const candidates = names.output.filter((n) => n !== goldField && n !== problemField);
+  // `solution` without reasoning markup is a benchmark's reference solution, not model output.
+  const outputField = hasSplitThinking ? undefined : firstPresent(obj, candidates.filter((n) => !markupOnly.includes(n) || holdsReasoningMarkup(obj[n])));
   if (problemField === undefined) {
     throw new RecordError({ field: names.problem.join('|'), message: 'is required (no problem field; choose one with --problem-field)' });
   }
@@ -38,9 +42,12 @@ export function fromGeneric(value: unknown, loc: RecordLocation, names: FieldNam
     used.push('thinking', 'response', 'truncated');
   } else {
     if (outputField === undefined) {
+      const reference = candidates.find((n) => markupOnly.includes(n) && typeof obj[n] === 'string');
       throw new RecordError({
         field: names.output.join('|'),
-        message: 'is required: the record has no model output to annotate (choose the field with --output-field)',
+        message: reference
+          ? `is required: the record has no model output to annotate ("${reference}" has no <think> markup, so it is read as a reference solution; pass --output-field ${reference} if it is model output)`
+          : 'is required: the record has no model output to annotate (choose the field with --output-field)',
       });
     }
     input.raw = outputText(obj[outputField], outputField);

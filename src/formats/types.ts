@@ -28,13 +28,28 @@ export interface FieldNames {
   problem: string[];
   gold: string[];
   output: string[];
+  /**
+   * Output fields taken only when they hold reasoning markup (`<think>`…): in benchmarks
+   * `solution` is the reference solution, in Thought Anchors files it is the model's trace.
+   * Empty when the output fields were chosen explicitly (`--output-field solution`).
+   */
+  outputIfMarkup?: string[];
 }
 
 export const DEFAULT_FIELD_NAMES: Readonly<FieldNames> = Object.freeze({
   problem: ['problem', 'question', 'prompt'],
   gold: ['gold', 'answer', 'gt', 'gt_answer'],
   output: ['output', 'response', 'completion', 'generation', 'solution'],
+  outputIfMarkup: ['solution'],
 });
+
+/** Field names for a read: the defaults, with the caller's lists replacing them. */
+export function resolveFieldNames(chosen: Partial<FieldNames> = {}): FieldNames {
+  const names: FieldNames = { ...DEFAULT_FIELD_NAMES, ...chosen };
+  // Output fields named by the caller are output, with or without markup.
+  if (chosen.output && chosen.outputIfMarkup === undefined) names.outputIfMarkup = [];
+  return names;
+}
 
 /** Gold answer and problem text from a Thought Anchors `problem.json` beside the traces. */
 export interface SiblingProblem {

@@ -9,7 +9,7 @@ import type { FieldError } from '../core/schema';
 import { arrayElementLines, baseName, convertRecord, detectContainer, detectRecordFormat, looksBinary } from '../formats/detect';
 import { fromPlainText } from '../formats/text';
 import { parseSiblingProblem } from '../formats/thought-anchors';
-import { DEFAULT_FIELD_NAMES, RecordError, type FieldNames, type ImportedRecord, type RecordFormat, type RecordLocation, type SiblingProblem } from '../formats/types';
+import { RecordError, resolveFieldNames, type FieldNames, type ImportedRecord, type RecordFormat, type RecordLocation, type SiblingProblem } from '../formats/types';
 import { peekChunks, readAllText, splitLines, textChunks } from './lines';
 
 export interface ReadOptions {
@@ -22,7 +22,7 @@ export type RecordResult =
   | { ok: false; loc: RecordLocation; errors: FieldError[] };
 
 export async function* readRecords(path: string, opts: ReadOptions = {}): AsyncGenerator<RecordResult> {
-  const fields: FieldNames = { ...DEFAULT_FIELD_NAMES, ...opts.fields };
+  const fields: FieldNames = resolveFieldNames(opts.fields);
   let head: string;
   let all: AsyncIterable<string>;
   try {

@@ -8,6 +8,7 @@ import { expandInputs, MissingInputError } from '../../io/inputs';
 import { JsonlWriter } from '../../io/write';
 import { EXIT_BAD_RECORDS, EXIT_OK, UsageError } from '../util/exit';
 import { addPipelineOptions, fieldNamesFrom, segmentOptionsFrom, type PipelineFlags } from '../util/options';
+import { checkProblemSets, type AdviceFor, type InputFile } from '../util/problem-sets';
 import { printRecordErrors } from '../util/report';
 import { addLiveAnnotateOptions, runDatasetCommand, wantsDatasetJob, type LiveFlags } from '../../runs/dataset/cli';
 
@@ -15,18 +16,35 @@ export interface OfflineRunOptions {
   output: string;
   /** Print one summary line per input file to stderr. */
   summaries: boolean;
+  /** The command, for advice about problem sets. */
+  command: AdviceFor;
+  /** `--input-kind traces`: read every input as traces, even one that looks like a problem set. */
+  assumeTraces?: boolean;
 }
 
 /** Shared by `annotate` and `segment`: returns the exit code. */
 export async function runOffline(inputs: string[], flags: PipelineFlags, run: OfflineRunOptions): Promise<number> {
-  let files: string[];
+  const found: InputFile[] = [];
   try {
-    files = await expandInputs(inputs, [run.output]);
+    for (const input of inputs) {
+      const expanded = await expandInputs([input], [run.output]);
+      const fromDirectory = !(expanded.length === 1 && expanded[0] === input);
+      found.push(...expanded.map((path) => ({ path, fromDirectory })));
+    }
   } catch (err) {
     if (err instanceof MissingInputError) throw new UsageError(err.message);
     throw err;
   }
-  if (files.filter((f) => f === '-').length > 1) throw new UsageError('stdin ("-") can be read only once');
+  if (found.filter((f) => f.path === '-').length > 1) throw new UsageError('stdin ("-") can be read only once');
+  // A problem set has no model output: annotating it would grade reference solutions.
+  let files = found.map((f) => f.path);
+  if (!run.assumeTraces) {
+    const check = await checkProblemSets(found, fieldNamesFrom(flags), run.command);
+    if (check.errors.length) throw new UsageError(check.errors.join('\nreasoning-lens: '));
+    for (const line of check.skipped) process.stderr.write(`${line}\n`);
+    if (check.files.length === 0) throw new UsageError('no trace files to annotate: every input looks like a problem set (see above)');
+    files = check.files;
+  }
   const writer = new JsonlWriter(run.output);
   let summaries: FileSummary[];
   try {
@@ -52,6 +70,6 @@ export function registerAnnotateCommand(program: Command): void {
   addLiveAnnotateOptions(addPipelineOptions(cmd)).action(async (inputs: string[], flags: PipelineFlags & LiveFlags & { output: string }) => {
     // With a model, hosts, --resume, --samples…: a resumable dataset job (src/runs/dataset).
     if (wantsDatasetJob(flags)) return void (process.exitCode = await runDatasetCommand(inputs, flags.output, flags));
-    process.exitCode = await runOffline(inputs, flags, { output: flags.output, summaries: true });
+    process.exitCode = await runOffline(inputs, flags, { output: flags.output, summaries: true, command: 'annotate', assumeTraces: flags.inputKind === 'traces' });
   });
 }

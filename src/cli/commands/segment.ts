@@ -14,6 +14,6 @@ export function registerSegmentCommand(program: Command): void {
     .argument('<inputs...>', 'trace files or directories ("-" for stdin)')
     .option('-o, --output <file>', 'output JSONL ("-" for stdout)', '-');
   addPipelineOptions(cmd).action(async (inputs: string[], flags: PipelineFlags & { output: string }) => {
-    process.exitCode = await runOffline(inputs, flags, { output: flags.output, summaries: false });
+    process.exitCode = await runOffline(inputs, flags, { output: flags.output, summaries: false, command: 'segment' });
   });
 }

@@ -1,0 +1,45 @@
+/**
+ * Finding problem sets among the inputs of the offline commands: a named problem-set file is
+ * a usage error with advice (it needs a model); one found while walking a directory is
+ * skipped with a notice, so a folder mixing benchmarks and traces still annotates.
+ */
+import type { FieldNames } from '../../formats/types';
+import { detectProblemSet, type ProblemSetInfo } from '../../io/problem-set';
+
+export interface InputFile {
+  path: string;
+  /** Found by walking a directory argument rather than named on the command line. */
+  fromDirectory: boolean;
+}
+
+export interface ProblemSetCheck {
+  /** The inputs to annotate. */
+  files: string[];
+  /** Named problem sets: each a complete message line (exit 2). */
+  errors: string[];
+  /** Problem sets found in directories and skipped: each a complete message line. */
+  skipped: string[];
+}
+
+/** What to suggest: `annotate` can generate traces itself, `segment` cannot. */
+export type AdviceFor = 'annotate' | 'segment';
+
+export function describeProblemSet(info: ProblemSetInfo, advice: AdviceFor): string {
+  if (info.problemField === null) {
+    return `${info.path} is a table, not traces (CSV and Parquet inputs are problem sets), and ${info.detail ?? 'no problem column was found'}`;
+  }
+  const fields = info.goldField ? `${info.problemField}/${info.goldField}` : info.problemField;
+  const generate = advice === 'annotate' ? 'add --model M [--host URL] to generate traces' : 'run `annotate FILE -o OUT --model M [--host URL]` to generate traces';
+  return `${info.path} looks like a problem set (${info.problems} problem${info.problems === 1 ? '' : 's'}, fields ${fields}): ${generate}, or --output-field F if a column holds model output`;
+}
+
+export async function checkProblemSets(inputs: readonly InputFile[], names: Partial<FieldNames>, advice: AdviceFor): Promise<ProblemSetCheck> {
+  const result: ProblemSetCheck = { files: [], errors: [], skipped: [] };
+  for (const input of inputs) {
+    const info = await detectProblemSet(input.path, names);
+    if (!info) result.files.push(input.path);
+    else if (input.fromDirectory) result.skipped.push(`skipped ${describeProblemSet(info, advice)}`);
+    else result.errors.push(describeProblemSet(info, advice));
+  }
+  return result;
+}

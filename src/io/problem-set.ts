@@ -1,0 +1,92 @@
+/**
+ * Whether an input file is a problem set (problems and reference answers, no model output)
+ * rather than traces, so the offline annotator can refuse it with advice instead of reading
+ * a benchmark's reference solutions as model output. JSON(L) is judged from its first
+ * record, as the dataset loader does; CSV and Parquet files are always problem sets.
+ */
+import type { Readable } from 'node:stream';
+import { baseName, detectContainer, isOurTraceFileName, looksBinary } from '../formats/detect';
+import { problemRecordShape } from '../formats/problem-set';
+import { detectFields } from '../formats/tabular/fields';
+import { formatFromPath, readTable } from '../formats/tabular/read';
+import type { FieldNames } from '../formats/types';
+import { peekChunks, splitLines, textChunks } from './lines';
+
+export interface ProblemSetInfo {
+  path: string;
+  /** Usable rows (records that parse as JSON objects, or table rows). */
+  problems: number;
+  /** Null for a table in which no problem column was found. */
+  problemField: string | null;
+  goldField?: string;
+  /** Why a table without a problem column cannot be used, with its columns. */
+  detail?: string;
+}
+
+/** Records looked at before giving up on finding one that parses (a JSONL file's first lines). */
+const FIRST_RECORD_LINES = 20;
+
+/**
+ * The problem set in `path`, or null when it holds (or may hold) traces. `names` are the
+ * field names given on the command line; explicitly named output fields count as output.
+ * Stdin is not inspected (it can be read only once); unreadable files are left to the reader.
+ */
+export async function detectProblemSet(path: string, names: Partial<FieldNames> = {}): Promise<ProblemSetInfo | null> {
+  if (path === '-' || isOurTraceFileName(path)) return null;
+  const name = baseName(path).toLowerCase();
+  if (name === 'base_solution.json' || name === 'solutions.json') return null;
+  const explicitOutput = names.output ?? [];
+  const tableFormat = formatFromPath(path);
+  if (tableFormat === 'csv' || tableFormat === 'parquet') return tableProblemSet(path, names);
+
+  let first;
+  try {
+    first = await firstRecord(path);
+  } catch {
+    return null; // unreadable: readRecords reports it with the file name
+  }
+  const shape = first && problemRecordShape(first.value, path, names, explicitOutput);
+  if (!first || !shape) return null;
+  const table = await readTable(path, first.container);
+  return { path, problems: table.rows.length, problemField: shape.problemField, ...(shape.goldField ? { goldField: shape.goldField } : {}) };
+}
+
+async function tableProblemSet(path: string, names: Partial<FieldNames>): Promise<ProblemSetInfo> {
+  let table;
+  try {
+    table = await readTable(path);
+  } catch (err) {
+    return { path, problems: 0, problemField: null, detail: `cannot read it: ${(err as Error).message}` };
+  }
+  const problem = names.problem?.find((n) => table.columns.includes(n));
+  const gold = names.gold?.find((n) => table.columns.includes(n));
+  const detected = detectFields(table.columns, { ...(problem ? { problem } : {}), ...(gold ? { gold } : {}) });
+  if (!detected.ok) return { path, problems: table.rows.length, problemField: null, detail: detected.message.replace(/\. Map one with .*$/, '') };
+  return { path, problems: table.rows.length, problemField: detected.mapping.problem, ...(detected.mapping.gold ? { goldField: detected.mapping.gold } : {}) };
+}
+
+/** The first JSON record of a JSON or JSONL file (the first element of an array), and the container. */
+async function firstRecord(path: string): Promise<{ value: unknown; container: 'json' | 'jsonl' } | null> {
+  const source = textChunks(path);
+  try {
+    const { head, all } = await peekChunks(source);
+    if (looksBinary(head)) return null;
+    const container = detectContainer(path, head);
+    if (container === 'text') return null;
+    if (container === 'json') return { value: (await readTable(path, 'json')).rows[0]?.values, container };
+    let seen = 0;
+    for await (const { text } of splitLines(all)) {
+      if (text.trim() === '') continue;
+      if (++seen > FIRST_RECORD_LINES) break;
+      try {
+        return { value: JSON.parse(text), container };
+      } catch {
+        continue; // a bad line is that line's error; the next one may decide
+      }
+    }
+    return null;
+  } finally {
+    // Only the start of the file was wanted: close it now, not at exit.
+    (source as Readable).destroy?.();
+  }
+}
