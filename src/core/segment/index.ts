@@ -118,7 +118,7 @@ export class StreamingSegmenter {
     if (this.finished) return [];
     const out = this.closeAt(this.scanner.finish());
     this.finished = true;
-    if (this.buf.length > 0) out.push(...this.closeRaw(this.rawStart + this.buf.length, undefined));
+    if (this.buf.length > 0) this.closeRaw(this.rawStart + this.buf.length, undefined, out);
     if (this.group.length > 0) out.push(this.emitGroup());
     return out;
   }
@@ -141,13 +141,13 @@ export class StreamingSegmenter {
   }
 
   private closeAt(boundaries: Boundary[]): Segment[] {
-    if (boundaries.length === 0) return [];
     const out: Segment[] = [];
-    for (const b of boundaries) out.push(...this.closeRaw(b.at, b.opener));
+    for (const b of boundaries) this.closeRaw(b.at, b.opener, out);
     return out;
   }
 
-  private closeRaw(end: number, nextOpener: string | undefined): Segment[] {
+  /** Ends the raw episode growing in `buf` at `end`; adds what becomes final to `out`. */
+  private closeRaw(end: number, nextOpener: string | undefined, out: Segment[]): void {
     const length = end - this.rawStart;
     const text = this.buf.slice(0, length);
     this.buf = this.buf.slice(length);
@@ -156,8 +156,14 @@ export class StreamingSegmenter {
     if (this.rawOpener !== undefined) raw.opener = this.rawOpener;
     this.rawStart = end;
     this.rawOpener = nextOpener;
+    if (this.groupSize === 1) {
+      // No grouping (the usual case): the raw episode is the segment.
+      raw.index = this.groupIndex++;
+      out.push(raw);
+      return;
+    }
     this.group.push(raw);
-    return this.group.length >= this.groupSize ? [this.emitGroup()] : [];
+    if (this.group.length >= this.groupSize) out.push(this.emitGroup());
   }
 
   private emitGroup(): Segment {

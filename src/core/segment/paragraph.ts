@@ -23,6 +23,14 @@ export interface Boundary {
 export const NONE: Boundary[] = [];
 Object.freeze(NONE);
 
+/** chunk.includes('\n'), without the builtin call for the few characters of a token. */
+function hasLineFeed(chunk: string): boolean {
+  const n = chunk.length;
+  if (n > 16) return chunk.indexOf('\n') >= 0;
+  for (let i = 0; i < n; i++) if (chunk.charCodeAt(i) === 10) return true;
+  return false;
+}
+
 export interface ParagraphRules {
   matcher: MarkerMatcher;
   minParagraphs: number;
@@ -52,7 +60,7 @@ export class ParagraphBoundaryScanner {
   push(chunk: string): Boundary[] {
     // Fast lane, most pushes of a token stream: inside a paragraph whose head is decided,
     // text without a line break changes nothing but the offset.
-    if (this.headDecided && this.tail.length === 0 && chunk.indexOf('\n') < 0) {
+    if (this.headDecided && this.tail.length === 0 && !hasLineFeed(chunk)) {
       this.scanned += chunk.length;
       return NONE;
     }

@@ -14,10 +14,22 @@ import { NONE, type Boundary } from './paragraph';
 
 export const MIN_CHUNK_CHARS = 10;
 
-function isSpace(code: number, ch: string): boolean {
+/** /\s/u per UTF-16 code unit, filled lazily: 0 unknown, 1 space, 2 not a space. */
+const SPACE_CACHE = new Uint8Array(65536);
+
+/** Whether the code unit `code` at `w[j]` is whitespace. */
+function isSpace(code: number, w: string, j: number): boolean {
   if (code === 32 || (code >= 9 && code <= 13)) return true;
-  return code > 127 && /\s/u.test(ch);
+  if (code <= 127) return false;
+  let known = SPACE_CACHE[code];
+  if (known === 0) SPACE_CACHE[code] = known = /\s/u.test(w[j]) ? 1 : 2;
+  return known === 1;
 }
+
+/** The characters that end a run of plain characters and spaces: other whitespace, . ? ! */
+const NOT_PLAIN = /[.?!]|[^\S ]/g;
+/** Below this many characters a plain loop is cheaper than a regex call. */
+const JUMP_MIN = 24;
 
 export class SentenceBoundaryScanner {
   /** Absolute offset of `tail[0]`. */
@@ -54,14 +66,26 @@ export class SentenceBoundaryScanner {
     const base = this.scanned;
     const n = w.length;
     let j = 0;
-    // Plain characters (printable ASCII other than . ? !) only extend the piece; a run of them
-    // is applied at once (first and last offset, one announce check) before the next other one.
+    // Plain characters (not whitespace, not . ? !) only extend the piece and a space changes
+    // nothing (boundaries are decided at . ? ! \n \r); a run of them is applied at once (first
+    // and last non-space offset, one announce check) before the next other character. In long
+    // text the end of a run is found by regex instead of character by character.
     let runFirst = -1;
     let runLast = -1;
     for (; j < n; j++) {
       const code = w.charCodeAt(j);
-      if (code > 32 && code < 127 && code !== 46 && code !== 63 && code !== 33) {
+      if (code === 32) continue;
+      if ((code > 32 && code < 127 && code !== 46 && code !== 63 && code !== 33) || (code > 127 && !isSpace(code, w, j))) {
         if (runFirst < 0) runFirst = j;
+        if (n - j > JUMP_MIN) {
+          NOT_PLAIN.lastIndex = j + 1;
+          const stop = NOT_PLAIN.test(w) ? NOT_PLAIN.lastIndex - 1 : n;
+          let last = stop - 1;
+          while (w.charCodeAt(last) === 32) last--; // stops at j at the latest: w[j] is no space
+          runLast = last;
+          j = stop - 1;
+          continue;
+        }
         runLast = j;
         continue;
       }
@@ -85,7 +109,7 @@ export class SentenceBoundaryScanner {
         if (j + 3 >= n && !final) break;
         boundary = j + 3 < n && w.charCodeAt(j + 1) === 10 && w.charCodeAt(j + 2) === 13 && w.charCodeAt(j + 3) === 10;
       }
-      if (!isSpace(code, w[j])) this.addNonSpace(base + j, base + j);
+      if (!isSpace(code, w, j)) this.addNonSpace(base + j, base + j);
       if (boundary && this.pieceFirst >= 0) this.endPiece();
     }
     if (runFirst >= 0) this.addNonSpace(base + runFirst, base + runLast);
@@ -93,7 +117,7 @@ export class SentenceBoundaryScanner {
     this.scanned = base + j;
   }
 
-  /** Non-space characters from `first` to `last` with only plain characters between them. */
+  /** Non-space characters from `first` to `last`, only plain characters and spaces between. */
   private addNonSpace(first: number, last: number): void {
     if (this.pieceFirst < 0) {
       this.pieceFirst = first;
