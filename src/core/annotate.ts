@@ -113,13 +113,15 @@ function annotateSegment(segment: Segment, ctx: { isLast: boolean; gold: string 
  * and the thinking, so re-annotating the same trace gives the same id.
  */
 export function traceId(problem: string, thinking: string): string {
-  const text = `${problem}\u0000${thinking}`;
+  // Hashes problem + "\u0000" + thinking part by part: joining them first would copy the thinking.
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
+  for (const text of [problem, '\u0000', thinking]) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 2654435761);
+      h2 = Math.imul(h2 ^ c, 1597334677);
+    }
   }
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);

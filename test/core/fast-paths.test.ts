@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { AUTO_MARKERS, MRT_MARKERS, exactMatcher, tolerantMatcher } from '../../src/core/segment/markers';
+import { traceId } from '../../src/core/annotate';
 import { LABEL_CUES, labelEpisode, labelEpisodeByEachCue } from '../../src/core/labels';
 import { estimateTokens, estimateTokensByRegex } from '../../src/core/tokens';
 import { haveData, loadRealTraces } from './segment-data';
@@ -86,4 +87,27 @@ test('marker settle: an early decision on a short head is the decision on the fu
     }),
     { numRuns: 1500 },
   );
+});
+
+/** traceId's definition: cyrb53 of problem + "\u0000" + thinking as one string. */
+function traceIdOfJoined(problem: string, thinking: string): string {
+  const text = `${problem}\u0000${thinking}`;
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16).padStart(14, '0');
+}
+
+test('traceId (hashed part by part) equals hashing the joined text', () => {
+  fc.assert(
+    fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }), (problem, thinking) => assert.equal(traceId(problem, thinking), traceIdOfJoined(problem, thinking))),
+    { numRuns: 5000 },
+  );
+  assert.equal(traceId('What is 2+3?', 'Okay.'), traceIdOfJoined('What is 2+3?', 'Okay.'));
 });
