@@ -90,7 +90,7 @@ export function timeoutError(ctx: ErrorContext, cause?: unknown): ModelError {
 /** Map any thrown value to a ModelError (ModelErrors pass through unchanged). */
 export function toModelError(err: unknown, ctx: ErrorContext): ModelError {
   if (err instanceof ModelError) return err;
-  const e = err as { name?: string; message?: string; status_code?: number; error?: string; cause?: unknown };
+  const e = err as { name?: string; message?: string; status_code?: number; error?: unknown; cause?: unknown };
   const name = e?.name ?? '';
   const message = typeof e?.message === 'string' ? e.message : String(err);
 
@@ -99,7 +99,11 @@ export function toModelError(err: unknown, ctx: ErrorContext): ModelError {
   if (name === 'AbortError') return cancelledError(ctx, err);
 
   if (name === 'ResponseError' && typeof e.status_code === 'number') {
-    return fromHttpError(e.status_code, e.error ?? message, ctx, err);
+    // OpenAI-style servers answer {"error": {"message": …}}, which ollama-js passes on as an object.
+    const body: unknown = e.error;
+    const text =
+      typeof body === 'string' ? body : typeof (body as { message?: unknown } | null)?.message === 'string' ? (body as { message: string }).message : body == null ? message : JSON.stringify(body);
+    return fromHttpError(e.status_code, text, ctx, err);
   }
   if (message === INCOMPLETE_STREAM_MESSAGE) {
     return new ModelError(

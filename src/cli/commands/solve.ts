@@ -8,13 +8,15 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { BudgetPolicy, Episode, EpisodeProgress, Trace } from '../../core/trace';
 import type { ThinkSetting } from '../../model/types';
-import { OllamaBackend } from '../../model/ollama';
+import { BACKEND_KINDS, createBackend, type BackendKind } from '../../model/backend-factory';
+import type { ModelBackend } from '../../model/types';
 import type { RunEvent, SolveOptions } from '../../runs/contract';
 import { checkSolveOptions, startSolve } from '../../runs/solve';
 
 interface SolveCliOptions {
   model: string;
   host?: string;
+  backend?: BackendKind;
   gold?: string;
   progress?: boolean;
   samples?: number;
@@ -193,9 +195,9 @@ export async function runSolve(problemArg: string, o: SolveCliOptions): Promise<
     process.stderr.write(`reasoning-lens solve: ${problems.join('; ')}\n`);
     return 2;
   }
-  let backend: OllamaBackend;
+  let backend: ModelBackend;
   try {
-    backend = new OllamaBackend({ host: o.host });
+    backend = createBackend(o.host, o.backend);
   } catch (err) {
     process.stderr.write(`reasoning-lens solve: ${err instanceof Error ? err.message : String(err)}\n`);
     return 2;
@@ -284,8 +286,9 @@ export function registerSolveCommand(program: Command): Command {
     .command('solve')
     .description('Solve a problem with a local reasoning model, showing its episodes live')
     .argument('<problem>', 'problem text ("-" reads it from stdin)')
-    .requiredOption('-m, --model <name>', 'Ollama model (e.g. deepseek-r1:7b)')
-    .option('--host <url>', 'Ollama server (default: OLLAMA_HOST or http://127.0.0.1:11434)')
+    .requiredOption('-m, --model <name>', 'model: an Ollama tag (e.g. deepseek-r1:7b) or the name an OpenAI-compatible server serves')
+    .option('--host <url>', 'model server (default: OLLAMA_HOST or http://127.0.0.1:11434); openai+http://… picks --backend openai')
+    .addOption(new Option('--backend <kind>', 'server protocol: Ollama\'s native API, or OpenAI-compatible (vLLM, SGLang, llama.cpp, Ollama /v1)').choices([...BACKEND_KINDS]).default('ollama'))
     .option('--gold <answer>', 'ground-truth answer (verdicts; progress against gold)')
     .option('--progress', 'estimate progress (MRT mu) with forced-answer probes after each episode')
     .option('--samples <k>', 'max forced answers per prefix (implies --progress; default 8)', positiveInt('--samples'))
