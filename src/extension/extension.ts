@@ -23,6 +23,8 @@ const COMMANDS: Record<string, (l: Lens, ...args: unknown[]) => Promise<unknown>
   'reasoningLens.pullModel': async (l, a) => (await import('./commands/models.js')).pullModelCommand(l, a),
   'reasoningLens.checkConnection': async (l) => (await import('./commands/models.js')).checkConnectionCommand(l),
   'reasoningLens.annotateDataset': async (l, a) => (await import('./commands/dataset.js')).annotateDatasetCommand(l, a),
+  'reasoningLens.runDatasetJob': async (l, a) => (await import('./dataset/runJob.js')).runDatasetJobCommand(l, a),
+  'reasoningLens.showDataset': async (l, a) => (await import('./dataset/showDataset.js')).showDatasetCommand(l, a),
   'reasoningLens.statusMenu': async (l) => (await import('./commands/models.js')).statusMenuCommand(l),
   'reasoningLens.showLog': async (l) => l.log.show(),
 };
@@ -60,6 +62,9 @@ export function activate(context: vscode.ExtensionContext): LensApi {
       deserializeWebviewPanel: (panel, state: unknown) => l.restorePanel(panel, state as PersistedViewState | undefined),
     }),
     TraceEditorProvider.register(l),
+    vscode.window.registerWebviewPanelSerializer('reasoningLens.dataset', {
+      deserializeWebviewPanel: async (panel, state: unknown) => (await import('./dataset/datasetView.js')).DatasetView.restore(l, panel, state),
+    }),
   );
   // Check the server in the background, after start-up work has settled.
   const timer = setTimeout(() => {

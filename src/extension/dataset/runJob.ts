@@ -1,144 +1,321 @@
 /**
- * "Run Dataset Job…": the resumable, multi-host dataset job (src/runs/dataset/job.ts) from
- * VS Code. Asks for input, output, hosts; offers Resume / Start over when the output exists,
- * and to continue with changed settings when the job refuses them; shows progress with
- * cancel (finished records are kept); offers the report and the traces at the end.
- * Registration (command table and package.json) belongs to src/extension/extension.ts.
+ * "Annotate Dataset (Job)…": the resumable, multi-host dataset job (src/runs/dataset/job.ts)
+ * from VS Code. Picks the input, the model(s) (multi-select from the server's list), the
+ * budget preset and the probe samples; hosts come from `reasoningLens.hosts` (default: the one
+ * `reasoningLens.host`). The output is `<name>.annotated.trace.jsonl` beside the input (in the
+ * trace folder for inputs outside the workspace); when it exists: Resume / Overwrite / Cancel.
+ * Runs under a cancellable notification (count, rate, ETA); finished records are kept whatever
+ * happens, and the dataset view opens at the end.
+ *
+ * Every prompt can be answered in advance by passing a DatasetJobRequest (tests, scripts).
  */
 import * as vscode from 'vscode';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import * as nodePath from 'node:path';
+import type { BudgetPolicy } from '../../core/trace';
+import type { DatasetJobResult, JobEvent } from '../../runs/dataset/job';
+import { BUDGET_PRESETS, describePolicy } from '../budgetPresets';
 import type { Lens } from '../lens';
-import { EDITOR_VIEW_TYPE } from '../lens';
-import { pickModel } from '../commands/models';
+import { validateBudgetPolicy } from '../settings';
+import { annotatedOutputName, formatJobProgress, parseJobRequest, readHostsSetting, type DatasetJobRequest } from './jobPlan';
 
-export async function runDatasetJobCommand(lens: Lens, raw?: unknown): Promise<void> {
-  let input = raw instanceof vscode.Uri ? raw : undefined;
-  if (!input) {
-    const picked = await vscode.window.showOpenDialog({
-      title: 'Reasoning Lens: Run Dataset Job',
-      openLabel: 'Use as input',
-      canSelectMany: false,
-      canSelectFolders: true,
-      filters: { 'Problem sets and traces': ['jsonl', 'ndjson', 'json', 'csv', 'parquet'], 'All files': ['*'] },
-    });
-    input = picked?.[0];
-  }
-  if (!input) return;
-  if (input.scheme !== 'file') {
-    void vscode.window.showErrorMessage('Reasoning Lens can only run dataset jobs on files on disk.');
-    return;
-  }
-  const stem = (input.path.split('/').pop() ?? 'dataset').replace(/\.(trace\.)?(jsonl|ndjson|json|csv|parquet)$/i, '');
-  const output = await vscode.window.showSaveDialog({
-    title: 'Reasoning Lens: job output (appended to, resumable)',
-    defaultUri: vscode.Uri.joinPath(input, '..', `${stem}.job.trace.jsonl`),
-    filters: { 'Trace JSONL': ['jsonl'] },
-  });
-  if (!output) return;
+const TITLE = 'Reasoning Lens: Annotate Dataset';
 
-  const { existsSync, statSync } = await import('node:fs');
-  let resume = false;
-  let force = false;
-  if (existsSync(output.fsPath) && statSync(output.fsPath).size > 0) {
-    const choice = await vscode.window.showQuickPick(
-      [
-        { label: 'Resume', description: 'skip finished records, do the rest', resume: true },
-        { label: 'Start over', description: 'overwrite the output', resume: false },
-      ],
-      { title: `${output.fsPath} already exists` },
-    );
-    if (!choice) return;
-    resume = choice.resume;
-    force = !choice.resume;
+export async function runDatasetJobCommand(lens: Lens, raw?: unknown): Promise<DatasetJobResult | undefined> {
+  let request: Partial<DatasetJobRequest> = {};
+  if (raw instanceof vscode.Uri) request.input = raw.fsPath;
+  else if (raw !== undefined && raw !== null) {
+    const parsed = parseJobRequest(raw);
+    if (!parsed.ok) throw new Error(`Annotate Dataset (Job): bad argument: ${parsed.error}`);
+    request = parsed.request;
   }
+  const input = request.input ?? (await pickInput());
+  if (!input) return undefined;
+  if (!existsSync(input)) throw new Error(`${input} does not exist.`);
 
   const s = lens.settings();
-  const hostsText = await vscode.window.showInputBox({
-    title: 'Model servers (comma-separated; openai+http://… for OpenAI-compatible servers)',
-    value: s.host || 'http://127.0.0.1:11434',
-    validateInput: (v) => (v.split(',').some((h) => h.trim() !== '') ? undefined : 'Give at least one server address.'),
-  });
-  if (hostsText === undefined) return;
-  const hosts = hostsText.split(',').map((h) => h.trim()).filter(Boolean);
+  const hostsSetting = readHostsSetting(vscode.workspace.getConfiguration('reasoningLens').get('hosts'), s.host);
+  if (hostsSetting.problem) {
+    lens.log.warn(hostsSetting.problem);
+    void vscode.window.showWarningMessage(`Reasoning Lens: ${hostsSetting.problem}`);
+  }
+  const hosts = request.hosts ?? hostsSetting.hosts;
 
-  const [{ runDatasetJob, JobConfigError }, { loadInput }] = await Promise.all([import('../../runs/dataset/job.js'), import('../../runs/dataset/input.js')]);
+  const { loadInput } = await import('../../runs/dataset/input.js');
   let kind: 'problems' | 'traces';
   try {
-    kind = (await loadInput(input.fsPath)).kind;
+    kind = (await loadInput(input)).kind;
   } catch (err) {
-    void vscode.window.showErrorMessage(`Reasoning Lens: ${(err as Error).message}`);
-    return;
+    throw new Error(`${input}: ${err instanceof Error ? err.message : String(err)}`);
   }
-  const samples = s.samplesPerProbe;
-  let model: string | undefined = s.model || undefined;
-  if (!model && (kind === 'problems' || samples > 0)) model = await pickModel(lens, { save: true });
-  if (!model && (kind === 'problems' || samples > 0)) return;
+  const samples = request.samples ?? (await pickSamples(s.samplesPerProbe, kind));
+  if (samples === undefined) return undefined;
+  const needsModel = kind === 'problems' || samples > 0;
+  let models: string[] = [];
+  if (needsModel) {
+    const picked = request.models ?? (await pickModels(lens, hosts[0], s.model));
+    if (!picked || picked.length === 0) return undefined;
+    models = picked;
+  }
+  // Budgets shape generation; existing traces are not regenerated.
+  let budget: BudgetPolicy = s.defaultBudget;
+  if (kind === 'problems') {
+    const chosen = request.budget ?? (await pickBudget(s.defaultBudget));
+    if (!chosen) return undefined;
+    budget = chosen;
+  }
 
-  const segment = { mode: s.segmentationMode, ...(s.markers.length ? { markers: s.markers } : {}) };
+  const output = await chooseOutput(lens, input);
+  let resume = false;
+  let force = false;
+  if (existsSync(output) && statSync(output).size > 0) {
+    const choice = request.ifExists ?? (await askExisting(output));
+    if (!choice) return undefined;
+    resume = choice === 'resume';
+    force = choice === 'overwrite';
+  }
+
   const base = {
-    input: input.fsPath,
-    output: output.fsPath,
-    ...(model ? { models: [model] } : {}),
+    input,
+    output,
+    ...(models.length ? { models } : {}),
     hosts,
     samples,
     probe: { concurrency: s.probeConcurrency, ...(s.forcedStopText ? { forcedStopText: s.forcedStopText } : {}), ...(s.answerPrefix ? { answerPrefix: s.answerPrefix } : {}) },
-    budget: s.defaultBudget,
-    segment,
+    budget,
+    ...(budget.think !== undefined ? { think: budget.think } : {}),
+    segment: { mode: s.segmentationMode, ...(s.markers.length ? { markers: s.markers } : {}) },
     idleTimeoutMs: s.idleTimeoutMs,
   };
+  lens.log.info(`Dataset job ${input} → ${output}: ${kind}, models ${models.join(', ') || '(none)'}, hosts ${hosts.join(', ')}, samples ${samples}, budget ${describePolicy(budget)}${resume ? ', resuming' : force ? ', starting over' : ''}`);
 
+  const { runDatasetJob, JobConfigError } = await import('../../runs/dataset/job.js');
+  const name = nodePath.basename(input);
   const run = (opts: { resume: boolean; force: boolean }) =>
     vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Reasoning Lens: dataset job on ${stem}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: `Reasoning Lens: annotating ${name}`, cancellable: true },
       async (progress, token) => {
         const controller = new AbortController();
         const sub = token.onCancellationRequested(() => controller.abort());
+        const started = Date.now();
         let todo = 0;
+        let failed = 0;
+        let lastReport = 0;
+        const onEvent = (e: JobEvent) => {
+          if (e.type === 'start') {
+            todo = e.todo;
+            lens.log.info(`Dataset job ${input}: ${e.total} records, ${e.alreadyDone} already done, ${e.todo} to do, ${e.issues} unusable`);
+            progress.report({ message: formatJobProgress({ done: 0, todo, elapsedMs: 0 }) });
+          } else if (e.type === 'record') {
+            if (!e.ok) failed++;
+            // The notification needs no more than a few updates a second (offline annotation is fast).
+            const now = Date.now();
+            if (now - lastReport > 200 || e.done === todo) {
+              lastReport = now;
+              progress.report({ increment: 0, message: formatJobProgress({ done: e.done, todo, elapsedMs: now - started, failed }) });
+            }
+            progress.report({ increment: todo ? 100 / todo : 0 });
+          } else if (e.type === 'host-failed') {
+            lens.log.warn(`Dataset job: host ${e.host} ${e.removed ? 'left the rotation' : 'failed, backing off'}: ${e.message}`);
+          } else lens.log.warn(`Dataset job: ${e.message}`);
+        };
         try {
-          return await runDatasetJob({
-            ...base,
-            ...opts,
-            signal: controller.signal,
-            onEvent: (e) => {
-              if (e.type === 'start') {
-                todo = e.todo;
-                lens.log.info(`dataset job ${input!.fsPath}: ${e.total} records, ${e.alreadyDone} already done, ${e.todo} to do, ${e.issues} unusable`);
-              } else if (e.type === 'record') {
-                progress.report({ increment: todo ? 100 / todo : 0, message: `${e.done}/${todo}${e.ok ? '' : ` (last: ${e.error})`}` });
-              } else if (e.type === 'host-failed') {
-                lens.log.warn(`host ${e.host} ${e.removed ? 'left the rotation' : 'failed, backing off'}: ${e.message}`);
-              } else {
-                lens.log.warn(e.message);
-              }
-            },
-          });
+          return await runDatasetJob({ ...base, ...opts, signal: controller.signal, onEvent });
         } finally {
           sub.dispose();
         }
       },
     );
 
-  let result;
+  let result: DatasetJobResult;
   try {
-    result = await run({ resume, force });
-  } catch (err) {
-    if (!(err instanceof JobConfigError)) throw err;
-    if (!/configuration changed|no job file/.test(err.message)) {
-      void vscode.window.showErrorMessage(`Reasoning Lens: ${err.message}`);
-      return;
+    try {
+      result = await run({ resume, force });
+    } catch (err) {
+      if (!(err instanceof JobConfigError) || !/configuration changed|no job file|unreadable job sidecar/.test(err.message)) throw err;
+      lens.log.warn(err.message);
+      const go = await vscode.window.showWarningMessage(
+        `${err.message.split('\n')[0]}`,
+        { modal: true, detail: `${err.message}\n\nContinuing keeps the finished records as they are and does the rest with the current settings.` },
+        'Continue with the Current Settings',
+      );
+      if (!go) return undefined;
+      result = await run({ resume: true, force: true });
     }
-    lens.log.warn(err.message);
-    const go = await vscode.window.showWarningMessage(`Reasoning Lens: ${err.message.split('\n')[0]}`, { modal: true, detail: err.message }, 'Continue with the current settings');
-    if (!go) return;
-    result = await run({ resume: true, force: true });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    lens.log.error(`Dataset job ${input} failed: ${err instanceof Error && err.stack ? err.stack : message}`);
+    const kept = existsSync(output) && statSync(output).size > 0;
+    const actions = kept ? ['Show Dataset', 'Show Log'] : ['Show Log'];
+    void vscode.window.showErrorMessage(`${TITLE}: ${message}${kept ? ' Finished records are kept; run it again and choose Resume.' : ''}`, ...actions).then((c) => {
+      if (c === 'Show Dataset') void showDataset(lens, output);
+      else if (c === 'Show Log') lens.log.show();
+    });
+    return undefined;
   }
+
   for (const i of result.inputIssues) lens.log.warn(`${i.where}${i.field ? ` [${i.field}]` : ''}: ${i.message}`);
   if (result.message) lens.log.warn(result.message);
-  const acc = result.report?.report.overall.accuracy;
-  const summary = `${result.status}: ${result.written} written, ${result.alreadyDone} already done${result.inputIssues.length ? `, ${result.inputIssues.length} input records skipped` : ''}${acc !== undefined && acc !== null ? `, accuracy ${(100 * acc).toFixed(1)}%` : ''}`;
-  const actions = ['Open Traces', ...(result.report ? ['Open Report'] : []), ...(result.message || result.inputIssues.length ? ['Show Log'] : [])];
-  const show = result.status === 'done' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
-  const choice = await show(`Reasoning Lens: ${summary}`, ...actions);
-  if (choice === 'Open Traces') await vscode.commands.executeCommand('vscode.openWith', output, EDITOR_VIEW_TYPE);
-  else if (choice === 'Open Report' && result.report) await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(result.report.markdown));
-  else if (choice === 'Show Log') lens.log.show();
+  const summary = jobSummary(result);
+  lens.log.info(`Dataset job ${input}: ${summary}`);
+  if (request.open !== false && existsSync(output) && statSync(output).size > 0) await showDataset(lens, output);
+  const warn = result.status !== 'done' || result.inputIssues.length > 0 || result.withErrors > 0;
+  const show = warn ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+  void show(`${TITLE}: ${summary}`, ...(warn ? ['Show Log'] : [])).then((c) => {
+    if (c) lens.log.show();
+  });
+  return result;
+}
+
+export function jobSummary(r: DatasetJobResult): string {
+  const acc = r.report?.report.overall.accuracy;
+  const parts = [
+    r.status === 'done' ? 'done' : r.status === 'cancelled' ? 'cancelled (finished records kept; run again and Resume)' : `stopped: ${r.message ?? 'see the log'}`,
+    `${r.written} written`,
+  ];
+  if (r.alreadyDone) parts.push(`${r.alreadyDone} already done`);
+  if (r.withErrors) parts.push(`${r.withErrors} with errors`);
+  if (r.abandoned.length) parts.push(`${r.abandoned.length} left for a resume`);
+  if (r.inputIssues.length) parts.push(`${r.inputIssues.length} input records skipped`);
+  if (acc !== undefined && acc !== null) parts.push(`accuracy ${(100 * acc).toFixed(1)}%`);
+  return `${parts.join(', ')} in ${(r.elapsedMs / 1000).toFixed(1)} s`;
+}
+
+async function showDataset(lens: Lens, output: string): Promise<void> {
+  const { DatasetView } = await import('./datasetView.js');
+  DatasetView.show(lens, vscode.Uri.file(output));
+}
+
+async function pickInput(): Promise<string | undefined> {
+  const picked = await vscode.window.showOpenDialog({
+    title: TITLE,
+    openLabel: 'Annotate',
+    canSelectMany: false,
+    canSelectFiles: true,
+    canSelectFolders: true,
+    filters: { 'Problem sets and traces': ['jsonl', 'ndjson', 'json', 'csv', 'parquet'], 'All files': ['*'] },
+  });
+  const uri = picked?.[0];
+  if (!uri) return undefined;
+  if (uri.scheme !== 'file') throw new Error('Dataset jobs run on files on disk only.');
+  return uri.fsPath;
+}
+
+/**
+ * Beside the input when it lies in an open workspace folder that is writable; otherwise (shared
+ * data sets, read-only folders) in the trace folder. The name is fixed, so a rerun finds it to resume.
+ */
+async function chooseOutput(lens: Lens, input: string): Promise<string> {
+  const name = annotatedOutputName(input);
+  const folder = nodePath.dirname(input);
+  let beside = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(input)) !== undefined;
+  if (beside) {
+    try {
+      accessSync(folder, constants.W_OK);
+    } catch {
+      beside = false;
+    }
+  }
+  if (beside) return nodePath.join(folder, name);
+  const store = lens.store.folder();
+  await vscode.workspace.fs.createDirectory(store);
+  lens.log.info(`${input} is outside the workspace (or read-only): the annotated traces go to ${store.fsPath}`);
+  return nodePath.join(store.fsPath, name);
+}
+
+async function askExisting(output: string): Promise<'resume' | 'overwrite' | undefined> {
+  const choice = await vscode.window.showWarningMessage(
+    `${nodePath.basename(output)} already exists.`,
+    { modal: true, detail: `${output}\n\nResume skips the records it already holds and does the rest. Overwrite starts over and replaces it.` },
+    'Resume',
+    'Overwrite',
+  );
+  return choice === 'Resume' ? 'resume' : choice === 'Overwrite' ? 'overwrite' : undefined;
+}
+
+interface ModelPick extends vscode.QuickPickItem {
+  model: string;
+}
+
+/** Several models may be picked: every problem then runs once per model and the view compares them. */
+async function pickModels(lens: Lens, host: string, current: string): Promise<string[] | undefined> {
+  const { createBackend } = await import('../../runs/dataset/backends.js');
+  let names: { name: string; detail?: string }[] = [];
+  try {
+    const listed = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Reasoning Lens: listing models on ${host}…` }, () => createBackend(host).list());
+    names = listed.map((m) => ({ name: m.name, detail: [m.parameterSize, m.family].filter(Boolean).join(' · ') }));
+  } catch (err) {
+    lens.log.warn(`Listing models on ${host} failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (names.length === 0) {
+    // No list (server down, or an OpenAI-compatible server without /v1/models): type the names.
+    const typed = await vscode.window.showInputBox({
+      title: `${TITLE}: model(s)`,
+      prompt: `Could not list the models on ${host}. Model names, comma-separated:`,
+      value: current,
+      validateInput: (v) => (v.split(',').some((m) => m.trim()) ? undefined : 'Name at least one model.'),
+    });
+    return typed?.split(',').map((m) => m.trim()).filter(Boolean);
+  }
+  const items: ModelPick[] = names.map((m) => ({ label: m.name, description: m.detail, model: m.name, picked: m.name === current }));
+  const picked = await vscode.window.showQuickPick(items, {
+    title: `${TITLE}: model(s) on ${host}`,
+    placeHolder: 'Pick one model, or several to compare them (every problem runs once per model)',
+    canPickMany: true,
+    matchOnDescription: true,
+  });
+  return picked?.map((p) => p.model);
+}
+
+interface SamplesPick extends vscode.QuickPickItem {
+  samples: number;
+}
+
+async function pickSamples(fromSettings: number, kind: 'problems' | 'traces'): Promise<number | undefined> {
+  const options: [number, string][] = [
+    [0, kind === 'traces' ? 'no probes: offline annotation only (fast, no model needed)' : 'no progress probes'],
+    [2, 'rough μ'],
+    [4, 'μ from 4 forced answers per episode'],
+    [8, 'as in MRT'],
+    [16, 'finer μ, slow'],
+  ];
+  if (!options.some(([n]) => n === fromSettings)) options.push([fromSettings, 'from settings']);
+  const items: SamplesPick[] = options
+    .sort((a, b) => a[0] - b[0])
+    .map(([n, detail]) => ({ label: n === 0 ? '0 samples' : `${n} samples`, description: `${detail}${n === fromSettings ? ' (reasoningLens.samplesPerProbe)' : ''}`, samples: n }));
+  const picked = await vscode.window.showQuickPick(items, {
+    title: `${TITLE}: forced-answer samples per episode (progress μ)`,
+    placeHolder: `Each sample is one short generation per episode boundary; settings say ${fromSettings}`,
+  });
+  return picked?.samples;
+}
+
+interface BudgetPick extends vscode.QuickPickItem {
+  policy: BudgetPolicy | null;
+}
+
+async function pickBudget(fromSettings: BudgetPolicy): Promise<BudgetPolicy | undefined> {
+  const items: BudgetPick[] = [
+    { label: 'From settings', description: describePolicy(fromSettings), detail: 'reasoningLens.defaultBudget', policy: fromSettings },
+    ...BUDGET_PRESETS.map((p) => ({ label: p.label, detail: p.detail, policy: p.policy })),
+  ];
+  const picked = await vscode.window.showQuickPick(items, { title: `${TITLE}: thinking budget for every problem`, matchOnDetail: true });
+  if (!picked) return undefined;
+  if (picked.policy) return picked.policy;
+  const text = await vscode.window.showInputBox({
+    title: `${TITLE}: custom budget (JSON)`,
+    value: JSON.stringify(fromSettings),
+    prompt: 'e.g. {"maxThinkingTokens": 2048, "earlyStop": true}',
+    validateInput: (v) => {
+      try {
+        const r = validateBudgetPolicy(JSON.parse(v), 'budget');
+        return r.ok ? undefined : r.error;
+      } catch (err) {
+        return `not JSON: ${err instanceof Error ? err.message : String(err)}`;
+      }
+    },
+  });
+  if (text === undefined) return undefined;
+  const r = validateBudgetPolicy(JSON.parse(text), 'budget');
+  return r.ok ? r.policy : undefined;
 }

@@ -1,0 +1,287 @@
+/**
+ * The dataset view's host side: one WebviewPanel per trace file, showing the report computed
+ * from the file and a table of its traces. A click on a row shows that trace in a trace panel
+ * (one per dataset view, reused). The view follows the file while a job appends to it, and
+ * comes back after a window reload (serializer, state = the file).
+ *
+ * Same rules as the trace view: strict CSP with a fresh nonce, only dist/webview readable,
+ * data only by postMessage, every inbound message validated.
+ */
+import * as vscode from 'vscode';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import * as nodePath from 'node:path';
+import type { Trace } from '../../core/trace';
+import type { Lens } from '../lens';
+import { EDITOR_VIEW_TYPE, panelTitle } from '../lens';
+import type { TraceSession } from '../session';
+import { traceWebviewOptions } from '../traceView';
+import { buildWebviewHtml } from '../webviewHtml';
+import { parseDatasetViewMessage, type DatasetJobState, type DatasetViewToHost, type HostToDatasetView, type PersistedDatasetState } from '../../shared/dataset-protocol';
+import { datasetPayload } from './rows';
+
+export const DATASET_VIEW_TYPE = 'reasoningLens.dataset';
+/** Appends from a running job come in bursts: reload at most this often. */
+const RELOAD_DELAY_MS = 1000;
+
+export class DatasetView implements vscode.Disposable {
+  private static readonly open = new Map<string, DatasetView>();
+
+  /** Shows `file` in its dataset view (reusing an open one) and loads it. */
+  static show(lens: Lens, file: vscode.Uri, existing?: vscode.WebviewPanel): DatasetView {
+    const key = file.toString();
+    const current = DatasetView.open.get(key);
+    if (current && !existing) {
+      current.panel.reveal(undefined, false);
+      void current.reload();
+      return current;
+    }
+    const panel =
+      existing ??
+      vscode.window.createWebviewPanel(DATASET_VIEW_TYPE, datasetTitle(file), vscode.ViewColumn.Active, {
+        enableScripts: true,
+        // The table keeps only visible rows; a hidden panel is rebuilt from the host on 'ready'.
+        retainContextWhenHidden: false,
+        enableFindWidget: true,
+      });
+    const view = new DatasetView(lens, panel, file);
+    DatasetView.open.set(key, view);
+    return view;
+  }
+
+  /** Restores a panel after a window reload from the state its page saved. */
+  static restore(lens: Lens, panel: vscode.WebviewPanel, state: unknown): void {
+    const file = (state as Partial<PersistedDatasetState> | undefined)?.file;
+    if (typeof file !== 'string' || file === '') {
+      panel.dispose();
+      return;
+    }
+    DatasetView.show(lens, file.includes('://') ? vscode.Uri.parse(file) : vscode.Uri.file(file), panel);
+  }
+
+  /** The open view of this file, if any (tests, commands). */
+  static find(file: vscode.Uri): DatasetView | undefined {
+    return DatasetView.open.get(file.toString());
+  }
+
+  private traces: Trace[] = [];
+  private ready = false;
+  private loaded = false;
+  private traceSession: TraceSession | undefined;
+  private reloadTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private disposed = false;
+  /** For tests and the log. */
+  readonly stats = { loads: 0, messages: 0, rejected: 0, lastLoadMs: 0 };
+  private resolveFirstLoad!: () => void;
+  /** Settles once the file has been read the first time. */
+  readonly firstLoad = new Promise<void>((r) => (this.resolveFirstLoad = r));
+
+  private constructor(
+    private readonly lens: Lens,
+    readonly panel: vscode.WebviewPanel,
+    readonly file: vscode.Uri,
+  ) {
+    panel.webview.options = traceWebviewOptions(lens.context.extensionUri);
+    panel.title = datasetTitle(file);
+    this.render();
+    const folder = vscode.Uri.joinPath(file, '..');
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, baseName(file)));
+    this.disposables.push(
+      watcher,
+      watcher.onDidChange(() => this.scheduleReload()),
+      watcher.onDidCreate(() => this.scheduleReload()),
+      panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.ready = false;
+      }),
+      panel.onDidDispose(() => this.dispose()),
+    );
+    void this.reload();
+  }
+
+  private render(): void {
+    const webview = this.panel.webview;
+    const root = vscode.Uri.joinPath(this.lens.context.extensionUri, 'dist', 'webview');
+    this.ready = false;
+    webview.html = buildWebviewHtml({
+      cspSource: webview.cspSource,
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'dataset.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'dataset.css')).toString(),
+      codiconUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'codicon.css')).toString(),
+      title: this.panel.title,
+    });
+  }
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  get traceCount(): number {
+    return this.traces.length;
+  }
+
+  /** Reads the file again and sends the new report and rows (when the page is ready). */
+  async reload(): Promise<void> {
+    const started = performance.now();
+    try {
+      const loaded = await this.lens.readTraces(this.file);
+      if (this.disposed) return;
+      this.traces = loaded.traces;
+      this.loaded = true;
+      this.stats.lastLoadMs = performance.now() - started;
+      this.lens.log.info(`Dataset view ${this.file.fsPath}: ${loaded.traces.length} traces, ${loaded.problems.length} problem line(s), read in ${this.stats.lastLoadMs.toFixed(0)} ms`);
+      for (const p of loaded.problems) this.lens.log.warn(p);
+      this.problems = loaded.problems;
+      this.sendDataset();
+    } catch (err) {
+      const message = `Cannot read ${this.file.fsPath}: ${err instanceof Error ? err.message : String(err)}`;
+      this.lens.log.error(message);
+      this.post({ type: 'error', message });
+    } finally {
+      this.resolveFirstLoad();
+    }
+  }
+
+  private problems: string[] = [];
+
+  private sendDataset(): void {
+    if (!this.ready || !this.loaded) return;
+    const payload = datasetPayload(this.traces, { file: this.file.scheme === 'file' ? this.file.fsPath : this.file.toString(), name: baseName(this.file) }, this.problems, this.jobState());
+    this.stats.loads++;
+    this.post({ type: 'dataset', ...payload });
+  }
+
+  /** The job sidecar beside the file, when a dataset job wrote it. */
+  private jobState(): DatasetJobState | undefined {
+    if (this.file.scheme !== 'file') return undefined;
+    try {
+      const path = `${this.file.fsPath}.job.json`;
+      if (!existsSync(path)) return undefined;
+      const sidecar = JSON.parse(readFileSync(path, 'utf8')) as { status?: unknown; counts?: { total?: unknown; finished?: unknown } };
+      if (typeof sidecar.status !== 'string') return undefined;
+      const total = sidecar.counts?.total;
+      const done = sidecar.counts?.finished;
+      return {
+        status: sidecar.status,
+        ...(typeof total === 'number' ? { total } : {}),
+        ...(typeof done === 'number' ? { done } : {}),
+      };
+    } catch {
+      return undefined; // a sidecar being rewritten or broken does not stop the view
+    }
+  }
+
+  private scheduleReload(): void {
+    if (this.reloadTimer || this.disposed) return;
+    this.reloadTimer = setTimeout(() => {
+      this.reloadTimer = undefined;
+      void this.reload();
+    }, RELOAD_DELAY_MS);
+  }
+
+  private post(message: HostToDatasetView): void {
+    if (this.disposed) return;
+    this.stats.messages++;
+    void this.panel.webview.postMessage(message).then(
+      (delivered) => {
+        if (!delivered) this.ready = false;
+      },
+      (err: unknown) => this.lens.log.warn(`postMessage to the dataset view failed: ${String(err)}`),
+    );
+  }
+
+  private receive(raw: unknown): void {
+    const parsed = parseDatasetViewMessage(raw);
+    if (!parsed.ok) {
+      this.stats.rejected++;
+      this.lens.log.warn(`Ignored an invalid message from the dataset view: ${parsed.error}`);
+      return;
+    }
+    void this.handle(parsed.message).catch((err: unknown) => {
+      const text = err instanceof Error ? err.message : String(err);
+      this.lens.log.error(`Dataset view: handling "${parsed.message.type}" failed: ${text}`);
+      this.post({ type: 'error', message: text });
+    });
+  }
+
+  async handle(message: DatasetViewToHost): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        this.sendDataset();
+        return;
+      case 'log': {
+        const text = `[dataset view] ${message.message}`;
+        if (message.level === 'error') this.lens.log.error(text);
+        else if (message.level === 'warn') this.lens.log.warn(text);
+        else this.lens.log.info(text);
+        return;
+      }
+      case 'open-trace':
+        this.openTrace(message.index, message.id);
+        return;
+      case 'open-file':
+        if (message.what === 'traces') await vscode.commands.executeCommand('vscode.openWith', this.file, EDITOR_VIEW_TYPE);
+        else await this.openReport();
+        return;
+    }
+  }
+
+  /** Shows trace `index` in this view's trace panel; refuses if the file changed under the row. */
+  openTrace(index: number, id: string): TraceSession | undefined {
+    const trace = this.traces[index];
+    if (!trace || trace.id !== id) {
+      this.post({ type: 'notice', message: `Trace ${id} is no longer at row ${index + 1}: the file changed. Reloading…` });
+      void this.reload();
+      return undefined;
+    }
+    const source = { kind: 'traces' as const, traces: this.traces, selected: index, file: this.file };
+    const session = this.traceSession;
+    if (session && !session.view.isDisposed) {
+      session.replace(source);
+      session.view.panel.title = panelTitle(trace);
+      session.view.panel.reveal(undefined, true);
+    } else {
+      this.traceSession = this.lens.openPanel(source, panelTitle(trace));
+    }
+    return this.traceSession;
+  }
+
+  /**
+   * The HTML report beside the file when it is up to date (a finished job wrote it); otherwise
+   * a fresh one in the trace folder, so nothing is ever written beside someone else's data.
+   */
+  private async openReport(): Promise<void> {
+    if (this.file.scheme !== 'file') throw new Error('The report can only be written for files on disk.');
+    const { reportBase, writeReport } = await import('../../runs/dataset/report.js');
+    const beside = `${reportBase(this.file.fsPath)}.html`;
+    let html = beside;
+    if (!existsSync(beside) || statSync(beside).mtimeMs < statSync(this.file.fsPath).mtimeMs) {
+      const folder = this.lens.store.folder();
+      await vscode.workspace.fs.createDirectory(folder);
+      const target = nodePath.join(folder.fsPath, baseName(this.file));
+      html = writeReport(target, this.traces, { title: `Dataset report: ${this.file.fsPath}` }).html;
+      this.lens.log.info(`Dataset report for ${this.file.fsPath} written to ${html}`);
+    }
+    const opened = await vscode.env.openExternal(vscode.Uri.file(html));
+    if (!opened) this.post({ type: 'notice', message: `The report is at ${html}` });
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    clearTimeout(this.reloadTimer);
+    if (DatasetView.open.get(this.file.toString()) === this) DatasetView.open.delete(this.file.toString());
+    for (const d of this.disposables) d.dispose();
+    this.panel.dispose();
+  }
+}
+
+function baseName(uri: vscode.Uri): string {
+  return uri.path.split('/').pop() ?? uri.path;
+}
+
+export function datasetTitle(file: vscode.Uri): string {
+  const name = baseName(file).replace(/\.trace\.jsonl$/i, '').replace(/\.jsonl$/i, '');
+  return `Dataset: ${name.length > 40 ? name.slice(0, 39) + '…' : name}`;
+}

@@ -1,0 +1,146 @@
+/**
+ * Typed messages between the extension host and the dataset view (a second webview showing
+ * a whole annotated trace file: the report's numbers and charts, and a table of traces), the
+ * state that view persists, and the host-side validator for what the view sends.
+ *
+ * The view renders untrusted text (problems, model names, ids), so everything it sends is
+ * treated as untrusted input: parseDatasetViewMessage keeps only known, bounded fields.
+ */
+import type { EpisodeLabel } from '../core/trace';
+import type { DatasetReport } from '../runs/dataset/report-compute';
+
+export const DATASET_PROTOCOL_VERSION = 1 as const;
+
+/** One trace of the file, reduced to what the table shows, sorts and filters on. */
+export interface DatasetRow {
+  /** Position among the file's valid traces (what 'open-trace' sends back). */
+  index: number;
+  id: string;
+  /** First line of the problem, shortened by the host. */
+  problem: string;
+  /** Model name; '' when the trace does not say. */
+  model: string;
+  /** Final answer graded correct / incorrect; null when there was no gold. */
+  correct: boolean | null;
+  /** The trace ended with an error (kept partial). */
+  error: boolean;
+  episodes: number;
+  thinkingTokens: number;
+  /** Thinking tokens spent after the first correct episode; null when none was correct. */
+  tokensAfterFirstCorrect: number | null;
+  /** mu of the last probed episode; null when nothing was probed. */
+  finalMu: number | null;
+  /** Labels carried by at least one episode. */
+  labels: EpisodeLabel[];
+}
+
+/** Where the file stands when a dataset job is writing it (from its `.job.json` sidecar). */
+export interface DatasetJobState {
+  status: string;
+  done?: number;
+  total?: number;
+}
+
+export interface DatasetPayload {
+  /** Absolute path (or URI string) of the trace file. */
+  file: string;
+  /** Base name, for the heading. */
+  name: string;
+  report: DatasetReport;
+  rows: DatasetRow[];
+  /** Lines that are not valid traces: "name.trace.jsonl:17: field: message". */
+  problems: string[];
+  job?: DatasetJobState;
+}
+
+// ---------------------------------------------------------------- host → view
+
+export type HostToDatasetView =
+  | ({ type: 'dataset' } & DatasetPayload)
+  | { type: 'error'; message: string }
+  | { type: 'notice'; message: string };
+
+// ---------------------------------------------------------------- view → host
+
+export type DatasetViewToHost =
+  /** The page's script runs and can receive 'dataset'. */
+  | { type: 'ready' }
+  /** Show this trace (row index and id, so a file that changed meanwhile is noticed) in the trace view. */
+  | { type: 'open-trace'; index: number; id: string }
+  /** Open the trace file itself in the trace editor / the HTML report in a browser tab. */
+  | { type: 'open-file'; what: 'traces' | 'report' }
+  | { type: 'log'; level: 'error' | 'warn' | 'info'; message: string };
+
+// ---------------------------------------------------------------- persisted state
+
+export type SortKey = 'index' | 'id' | 'problem' | 'model' | 'correct' | 'episodes' | 'thinkingTokens' | 'tokensAfterFirstCorrect' | 'finalMu';
+export type SortDirection = 'asc' | 'desc';
+export interface SortSpec {
+  key: SortKey;
+  dir: SortDirection;
+}
+
+export type OutcomeFilter = 'all' | 'correct' | 'incorrect' | 'ungraded' | 'error';
+
+export interface RowFilters {
+  outcome: OutcomeFilter;
+  /** Only traces with at least one episode carrying this label ('' = any). */
+  label: EpisodeLabel | '';
+  /** Only overthinking traces: tokens after the first correct episode > overthinkingPercent% of thinking. */
+  overthinking: boolean;
+  overthinkingPercent: number;
+  /** Only this model ('' = all). */
+  model: string;
+  /** Case-insensitive text in id or problem. */
+  query: string;
+}
+
+export interface PersistedDatasetState {
+  version: typeof DATASET_PROTOCOL_VERSION;
+  /** The file shown, so a restored panel (after a window reload) can read it again. */
+  file?: string;
+  sort: SortSpec;
+  filters: RowFilters;
+  scrollTop: number;
+}
+
+export const DEFAULT_OVERTHINKING_PERCENT = 50;
+
+// ---------------------------------------------------------------- validation (host side)
+
+export type ValidatedDatasetMessage = { ok: true; message: DatasetViewToHost } | { ok: false; error: string };
+
+const LOG_LEVELS = new Set(['error', 'warn', 'info']);
+const MAX_TEXT = 10_000;
+const MAX_ID = 1_000;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Checks a message from the dataset view; returns a clean copy or names the bad field. Never throws. */
+export function parseDatasetViewMessage(value: unknown): ValidatedDatasetMessage {
+  const bad = (field: string, expected: string): ValidatedDatasetMessage => ({ ok: false, error: `dataset view message ${field}: expected ${expected}` });
+  if (!isRecord(value)) return bad('(root)', 'an object');
+  switch (value.type) {
+    case 'ready':
+      return { ok: true, message: { type: 'ready' } };
+    case 'open-trace': {
+      const { index, id } = value;
+      if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index > 100_000_000) return bad('open-trace.index', 'a non-negative integer');
+      if (typeof id !== 'string' || id.length > MAX_ID) return bad('open-trace.id', `a string of at most ${MAX_ID} characters`);
+      return { ok: true, message: { type: 'open-trace', index, id } };
+    }
+    case 'open-file':
+      if (value.what !== 'traces' && value.what !== 'report') return bad('open-file.what', '"traces" or "report"');
+      return { ok: true, message: { type: 'open-file', what: value.what } };
+    case 'log':
+      if (typeof value.level !== 'string' || !LOG_LEVELS.has(value.level)) return bad('log.level', '"error", "warn" or "info"');
+      if (typeof value.message !== 'string') return bad('log.message', 'a string');
+      return { ok: true, message: { type: 'log', level: value.level as 'error' | 'warn' | 'info', message: value.message.slice(0, MAX_TEXT) } };
+    default: {
+      const t = value.type;
+      return bad('type', `a known message type (got ${JSON.stringify(typeof t === 'string' ? t.slice(0, 40) : typeof t)})`);
+    }
+  }
+}
