@@ -190,7 +190,8 @@ export function estimateTokens(text: string): number {
         p++;
         continue;
       }
-      const wordFrom = cls === LETTER_CLASS ? p + 1 : c === 32 && classAt(text, p + 1) === LETTER_CLASS ? p + 2 : -1;
+      const next = classAt(text, p + 1);
+      const wordFrom = cls === LETTER_CLASS ? p + 1 : c === 32 && next === LETTER_CLASS ? p + 2 : -1;
       if (wordFrom >= 0) {
         const q = runEnd(text, wordFrom, LETTER_CLASS);
         if (q >= 0) {
@@ -198,6 +199,12 @@ export function estimateTokens(text: string): number {
           p = q;
           continue;
         }
+      }
+      // One sign before a space or digit (", " "=1"), or one space before a digit: 1 each.
+      if ((cls === OTHER_CLASS && c !== 39 && (next === DIGIT_CLASS || text.charCodeAt(p + 1) === 32)) || (c === 32 && next === DIGIT_CLASS)) {
+        total += 1;
+        p++;
+        continue;
       }
     }
     if (asciiPiece(text, p)) {
