@@ -117,18 +117,27 @@ export class DatasetCharts {
   }
 }
 
+/** A mean over one or two traces is noise: the curve stops where fewer than this many traces reach. */
+const MIN_TRACES_PER_POINT = 3;
+
+export function trimmedCurve(g: GroupSummary): GroupSummary['progressByEpisode'] {
+  const need = Math.min(MIN_TRACES_PER_POINT, g.probedTraces);
+  return g.progressByEpisode.filter((p) => p.n >= need);
+}
+
 function progressSpec(groups: [string, GroupSummary][]): ChartSpec | null {
-  if (groups.every(([, g]) => g.progressByEpisode.length === 0)) return null;
-  const { xs, ys } = alignSeries(groups.map(([, g]) => g.progressByEpisode.map((p) => ({ x: p.x, y: p.mean }))));
+  const curves = groups.map(([, g]) => trimmedCurve(g));
+  if (curves.every((c) => c.length === 0)) return null;
+  const { xs, ys } = alignSeries(curves.map((c) => c.map((p) => ({ x: p.x, y: p.mean }))));
   const parts = groups
-    .filter(([, g]) => g.progressByEpisode.length > 0)
-    .map(([name, g]) => {
-      const c = g.progressByEpisode;
+    .map(([name, g], i): [string, GroupSummary, GroupSummary['progressByEpisode']] => [name, g, curves[i]])
+    .filter(([, , c]) => c.length > 0)
+    .map(([name, g, c]) => {
       return `${name}: μ ${c[0].mean.toFixed(2)} after episode 0 → ${c[c.length - 1].mean.toFixed(2)} after episode ${c[c.length - 1].x} (${g.probedTraces} probed traces)`;
     });
   return {
     title: 'Mean progress μ by episode index',
-    caption: `${parts.join('; ')}.`,
+    caption: `${parts.join('; ')}. Episodes reached by fewer than ${MIN_TRACES_PER_POINT} probed traces are left out.`,
     data: [xs, ...ys],
     options: (width) => ({
       width,
@@ -197,7 +206,7 @@ function labelSpec(g: GroupSummary): ChartSpec | null {
       cursor: { show: false },
       scales: { x: { time: false, range: [-0.5, LABEL_ORDER.length - 0.5] }, y: { range: [0, Math.min(1, Math.max(...shares) * 1.15 || 1)] } },
       axes: [
-        axis('', { splits: () => xs, values: (_u, splits) => splits.map((v) => LABEL_ORDER[Math.round(v)] ?? ''), grid: { show: false } }),
+        axis('', { splits: () => xs, values: (_u, splits) => splits.map((v) => LABEL_ORDER[Math.round(v)] ?? ''), grid: { show: false }, rotate: -30, size: 64 }),
         axis('share of episodes', { size: 48, values: (_u, splits) => splits.map((v) => `${Math.round(v * 100)}%`) }),
       ],
       series: [{}, { label: 'share', fill: seriesColour(0), stroke: seriesColour(0), paths: bars, points: { show: false } }],
