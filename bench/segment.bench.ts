@@ -20,6 +20,7 @@ import { haveData, loadRealTraces } from '../test/core/segment-data';
 const TARGET_CHARS = 50e6;
 const CHUNK = 4;
 const RUNS = 3;
+const LINEARITY_RUNS = 5;
 const MODES: SegmentOptions[] = [{ mode: 'mrt' }, { mode: 'auto' }, { mode: 'sentence' }];
 
 interface Timing {
@@ -32,10 +33,10 @@ function cpuNow(): number {
   return (u.user + u.system) / 1000;
 }
 
-/** Median over RUNS of `fn`, which returns its own timing (so it can leave work out). */
-function median(fn: () => Timing): Timing {
+/** Median over `runs` calls of `fn`. */
+function median(fn: () => Timing, count = RUNS): Timing {
   const runs: Timing[] = [];
-  for (let r = 0; r < RUNS; r++) {
+  for (let r = 0; r < count; r++) {
     (globalThis as { gc?: () => void }).gc?.();
     runs.push(fn());
   }
@@ -113,7 +114,7 @@ function main(): void {
   // Linearity on one long text: half of it vs all of it.
   const big = records.join('\n\n');
   const half = big.slice(0, Math.floor(big.length / 2));
-  console.log(`\nLinearity: one text of ${(half.length / 1e6).toFixed(1)} MB (1x) and ${(big.length / 1e6).toFixed(1)} MB (2x); CPU ms, median of ${RUNS}\n`);
+  console.log(`\nLinearity: one text of ${(half.length / 1e6).toFixed(1)} MB (1x) and ${(big.length / 1e6).toFixed(1)} MB (2x); CPU ms, median of ${LINEARITY_RUNS} alternating runs\n`);
   console.log('| mode | input | 1x ms | 2x ms | ratio 2x/1x |');
   console.log('|---|---|--:|--:|--:|');
   for (const opts of MODES) {
@@ -122,8 +123,16 @@ function main(): void {
       [`${CHUNK}-char stream`, (text) => streamSliced(text, opts)],
     ];
     for (const [label, run] of cases) {
-      const one = median(() => timed(() => run(half)));
-      const two = median(() => timed(() => run(big)));
+      // Alternating 1x and 2x runs, so a change in machine load hits both alike.
+      const ones: Timing[] = [];
+      const twos: Timing[] = [];
+      for (let r = 0; r < LINEARITY_RUNS; r++) {
+        ones.push(median(() => timed(() => run(half)), 1));
+        twos.push(median(() => timed(() => run(big)), 1));
+      }
+      const mid = (xs: Timing[]) => xs.map((t) => t.cpu).sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+      const one = { cpu: mid(ones) };
+      const two = { cpu: mid(twos) };
       console.log(`| ${opts.mode} | ${label} | ${fmt(one.cpu)} | ${fmt(two.cpu)} | ${(two.cpu / one.cpu).toFixed(2)} |`);
     }
   }

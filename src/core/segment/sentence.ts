@@ -10,7 +10,10 @@
  * (whitespace between chunks belongs to the chunk before) instead of stripped copies.
  * A boundary is certain once the next chunk has reached 10 characters, so it is reported then.
  */
-import { NONE, type Boundary } from './paragraph';
+import { NONE as SHARED_NONE, type Boundary } from './paragraph';
+
+// A module-local binding: an imported one can compile to a getter call, paid on every push.
+const NONE = SHARED_NONE;
 
 export const MIN_CHUNK_CHARS = 10;
 
