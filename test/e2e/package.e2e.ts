@@ -20,11 +20,12 @@ test('the .vsix is bundled, holds only runtime files, and is under 5 MB', { time
     .filter((l) => l && !l.startsWith('=>'));
   const forbidden = files.filter((f) => /(^|\/)node_modules\/|^src\/|^test\/|^webview\/|^scripts\/|\.map$|\.ts$|^\.e2e|^test-artifacts/.test(f));
   assert.deepEqual(forbidden, [], `must not ship: ${forbidden.join(', ')}`);
-  for (const needed of ['package.json', 'dist/extension.js', 'dist/webview/main.js', 'dist/webview/main.css', 'dist/webview/codicon.css', 'dist/webview/codicon.ttf', 'LICENSE']) {
+  for (const needed of ['package.json', 'dist/extension.js', 'dist/webview/main.js', 'dist/webview/main.css', 'dist/webview/dataset.js', 'dist/webview/codicon.css', 'dist/webview/codicon.ttf', 'LICENSE']) {
     assert.ok(files.includes(needed), `ships ${needed}`);
   }
   const out = path.join(repoRoot, '.e2e', 'reasoning-lens-test.vsix');
-  execFileSync(vsce, ['package', '--no-dependencies', '-o', out], { cwd: repoRoot, stdio: 'inherit' });
+  // Same flags as `npm run package` (the repository URL is a placeholder, so README links stay relative).
+  execFileSync(vsce, ['package', '--no-dependencies', '--no-rewrite-relative-links', '-o', out], { cwd: repoRoot, stdio: 'inherit' });
   const size = statSync(out).size;
   console.log(`vsix: ${files.length} files, ${(size / 1024).toFixed(0)} KB (limit ${MAX_BYTES / 1024 / 1024} MB)`);
   assert.ok(size < MAX_BYTES, `${size} bytes`);
