@@ -12,6 +12,7 @@ import { registerSolveSuite } from './solve.suite';
 import { registerTraceFilesSuite } from './traceFiles.suite';
 import { registerViewSuite } from './view.suite';
 import { registerPropertiesSuite } from './properties.suite';
+import { registerDatasetSuite } from './dataset.suite';
 
 export interface TestResult {
   title: string;
@@ -41,6 +42,7 @@ export function run(): Promise<void> {
   registerPropertiesSuite();
   registerTraceFilesSuite();
   registerSolveSuite();
+  registerDatasetSuite();
 
   const results: RunResults = { passed: 0, failed: 0, pending: 0, tests: [], metrics, vscodeVersion: '' };
   return new Promise((resolve, reject) => {

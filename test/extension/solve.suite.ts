@@ -72,11 +72,8 @@ export function registerSolveSuite(): void {
       assert.deepEqual(savedTrace(run).id, trace.id);
       const session = [...lens.sessions].find((s) => s.run === run);
       assert.ok(session, 'the run has a panel');
+      // This fast run usually ends before the webview has loaded; batching is tested on a slow run below.
       metrics.solveRawEvents = rawEvents;
-      metrics.solveEventMessages = session.view.stats.eventMessages;
-      if (session.view.isReady && rawEvents > 20) {
-        assert.ok(session.view.stats.eventMessages < rawEvents, `batched: ${session.view.stats.eventMessages} messages for ${rawEvents} events`);
-      }
     });
 
     it('batches a streamed run into far fewer webview messages than run events', async () => {

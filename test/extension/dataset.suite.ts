@@ -1,0 +1,147 @@
+/**
+ * The dataset view and "Annotate Dataset (Resumable Job)…" in a real VS Code: commands are
+ * registered, a job against the fake Ollama writes `<name>.annotated.trace.jsonl` beside the
+ * input and opens the dataset view, a second run resumes, a finished output file (made from
+ * real traces) reopens in the same view, and a row opens its trace in a trace panel.
+ * Objects come back through executeCommand's return value: the extension's own instances.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'mocha';
+import { validateTrace } from '../../src/core/schema';
+import type { DatasetView } from '../../src/extension/dataset/datasetView';
+import type { DatasetJobResult } from '../../src/runs/dataset/job';
+import { closeAllEditors, lensApi, setConfig, sharedData, waitFor, workspaceDir } from './helpers';
+import { metrics } from './index';
+
+const FAST = process.env.REASONING_LENS_TEST_OLLAMA;
+const MODEL = 'deepseek-r1:7b';
+
+async function showDataset(file: string): Promise<DatasetView> {
+  const view = (await vscode.commands.executeCommand('reasoningLens.showDataset', vscode.Uri.file(file))) as DatasetView | undefined;
+  assert.ok(view, 'Show Dataset Report returns its view');
+  return view;
+}
+
+export function registerDatasetSuite(): void {
+  describe('dataset view and the resumable dataset job', () => {
+    let dir: string;
+    let amcOutput = '';
+    before(() => {
+      dir = path.join(workspaceDir(), 'ext-test-dataset-job');
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+    });
+    after(async () => {
+      await setConfig('host', undefined);
+      await closeAllEditors();
+    });
+
+    it('registers Annotate Dataset (Resumable Job)… and Show Dataset Report', async () => {
+      await lensApi();
+      const all = new Set(await vscode.commands.getCommands(true));
+      assert.ok(all.has('reasoningLens.runDatasetJob'));
+      assert.ok(all.has('reasoningLens.showDataset'));
+    });
+
+    it('a job solves a problem set on the fake server, writes beside the input, opens the dataset view; a rerun resumes', async function () {
+      if (!FAST) {
+        console.log('[extension tests] NOTICE: REASONING_LENS_TEST_OLLAMA not set; dataset job test skipped');
+        return this.skip();
+      }
+      const { lens } = await lensApi();
+      await setConfig('host', FAST);
+      const input = path.join(dir, 'three-problems.jsonl');
+      writeFileSync(
+        input,
+        [
+          { problem: 'What is 17 + 25?', answer: '42' },
+          { problem: 'Simplify 2/4.', answer: '\\frac{1}{2}' },
+          { problem: 'Count the primes below 60.', answer: '17' },
+        ].map((r) => JSON.stringify(r)).join('\n') + '\n',
+      );
+      const started = performance.now();
+      const result = (await vscode.commands.executeCommand('reasoningLens.runDatasetJob', { input, models: [MODEL], samples: 0, budget: {} })) as DatasetJobResult;
+      metrics.datasetJobMs = performance.now() - started;
+      assert.ok(result, 'the command returns the job result');
+      assert.equal(result.status, 'done', result.message);
+      assert.equal(result.written, 3);
+      const output = path.join(dir, 'three-problems.annotated.trace.jsonl');
+      assert.ok(existsSync(output), 'written beside the input (inside the workspace)');
+      assert.ok(existsSync(`${output}.job.json`), 'with its job sidecar, so it can be resumed');
+      const lines = readFileSync(output, 'utf8').trim().split('\n');
+      assert.equal(lines.length, 3);
+      for (const line of lines) assert.ok(validateTrace(JSON.parse(line)).ok);
+
+      const view = await showDataset(output);
+      assert.equal(view.traceCount, 3);
+      await waitFor('the dataset page to load and say ready', () => view.isReady && view.stats.loads > 0, 30_000);
+      assert.equal(view.panel.title, 'Dataset: three-problems.annotated');
+      assert.equal(view.stats.rejected, 0);
+      assert.ok(lens.log, 'log channel present');
+
+      const again = (await vscode.commands.executeCommand('reasoningLens.runDatasetJob', { input, models: [MODEL], samples: 0, budget: {}, ifExists: 'resume', open: false })) as DatasetJobResult;
+      assert.equal(again.status, 'done');
+      assert.equal(again.written, 0, 'nothing redone');
+      assert.equal(again.alreadyDone, 3);
+      assert.equal(readFileSync(output, 'utf8').trim().split('\n').length, 3);
+      await closeAllEditors();
+    });
+
+    it('a finished output of real traces reopens in the dataset view; a row opens its trace', async function () {
+      const data = sharedData();
+      if (!data) return this.skip();
+      const { lens } = await lensApi();
+      // Read in place; outside the workspace, so the output goes to the trace folder, never beside shared data.
+      const input = path.join(data, 'traces/skythought/Sky-T1-math-correct-5K-14B__amc23.jsonl');
+      // Offline (no probes, no model): the job annotates the 40 real traces.
+      const result = (await vscode.commands.executeCommand('reasoningLens.runDatasetJob', { input, samples: 0, open: false, ifExists: 'overwrite' })) as DatasetJobResult;
+      assert.equal(result.status, 'done');
+      assert.equal(result.written, 40);
+      const output = path.join(lens.store.folder().fsPath, 'Sky-T1-math-correct-5K-14B__amc23.annotated.trace.jsonl');
+      assert.ok(existsSync(output), output);
+      assert.equal(existsSync(path.join(data, 'traces/skythought/Sky-T1-math-correct-5K-14B__amc23.annotated.trace.jsonl')), false);
+      amcOutput = output;
+
+      const opened = performance.now();
+      const view = await showDataset(output);
+      await waitFor('the dataset page to be ready', () => view.isReady && view.stats.loads > 0, 30_000);
+      metrics.datasetViewOpenMs = performance.now() - opened;
+      assert.equal(view.traceCount, 40);
+      assert.equal(await showDataset(output), view, 'the same file reuses its view');
+
+      const traces = readFileSync(output, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; problem: string });
+      const before = lens.sessions.size;
+      const session = view.openTrace(7, traces[7].id);
+      assert.ok(session, 'a trace panel opened');
+      assert.equal(lens.sessions.size, before + 1);
+      assert.equal(session.trace().id, traces[7].id);
+      assert.equal(session.list()?.selected, 7, 'the file is shown with its picker on that trace');
+      const next = view.openTrace(8, traces[8].id);
+      assert.equal(next, session, 'the next row reuses the same trace panel');
+      assert.equal(session.trace().id, traces[8].id);
+      assert.equal(view.openTrace(9, 'not-the-id'), undefined, 'a row that no longer matches the file opens nothing');
+      await closeAllEditors();
+    });
+
+    it('the serializer restores a dataset panel from its saved file; a state without a file closes it', async function () {
+      const output = amcOutput;
+      if (!output || !existsSync(output)) return this.skip();
+      const { lens } = await lensApi();
+      const { DatasetView } = await import('../../src/extension/dataset/datasetView.js');
+      const panel = vscode.window.createWebviewPanel('reasoningLens.dataset', 'restored', vscode.ViewColumn.Active, {});
+      const restored = DatasetView.show(lens, vscode.Uri.file(output), panel);
+      await restored.firstLoad;
+      assert.equal(restored.traceCount, 40);
+      restored.dispose();
+      const bad = vscode.window.createWebviewPanel('reasoningLens.dataset', 'bad', vscode.ViewColumn.Active, {});
+      let disposed = false;
+      bad.onDidDispose(() => (disposed = true));
+      DatasetView.restore(lens, bad, { version: 1, sort: { key: 'index', dir: 'asc' } });
+      assert.equal(disposed, true);
+      await closeAllEditors();
+    });
+  });
+}
