@@ -50,7 +50,7 @@ test('field detection prefers problem over question, answer over solution; expli
   assert.deepEqual(m, { ok: true, mapping: { problem: 'Q', gold: 'A', id: 'key' } });
   const bad = detectFields(['text', 'label']);
   assert.equal(bad.ok, false);
-  assert.match((bad as { message: string }).message, /no problem column.*columns are: text, label.*--field problem=/);
+  assert.match((bad as { message: string }).message, /no problem column.*columns are: text, label.*--problem-field COLUMN/);
   const missing = detectFields(['q'], { problem: 'nope' });
   assert.match((missing as { message: string }).message, /"nope" not found/);
 });

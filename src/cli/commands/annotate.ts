@@ -64,8 +64,8 @@ export async function runOffline(inputs: string[], flags: PipelineFlags, run: Of
 export function registerAnnotateCommand(program: Command): void {
   const cmd = program
     .command('annotate')
-    .description('annotate traces (ours or raw model outputs) without a model: episodes, labels, answers, verdicts, metrics')
-    .argument('<inputs...>', 'trace files or directories ("-" for stdin)')
+    .description('annotate traces (ours or raw model outputs) offline: episodes, labels, answers, verdicts, metrics; with --model, solve a problem set or probe traces as a resumable job')
+    .argument('<inputs...>', 'trace files or directories ("-" for stdin); with --model, one problem set (JSONL, JSON, CSV, Parquet) or trace file')
     .requiredOption('-o, --output <file>', 'output trace-format JSONL ("-" for stdout)');
   addLiveAnnotateOptions(addPipelineOptions(cmd)).action(async (inputs: string[], flags: PipelineFlags & LiveFlags & { output: string }) => {
     // With a model, hosts, --resume, --samples…: a resumable dataset job (src/runs/dataset).

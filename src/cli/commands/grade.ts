@@ -140,11 +140,11 @@ export function registerGradeCommand(program: Command): void {
   program
     .command('grade')
     .description('check answer equivalence: --gold G --pred P prints a JSON verdict; IN.jsonl adds "equivalent" and "reason" to each {"gold","pred"} line')
-    .argument('[input]', 'JSONL file of {"gold":…,"pred":…} records (- for stdin)')
+    .argument('[input]', 'JSONL file of {"gold":…,"pred":…} records ("-" for stdin)')
     .option('--gold <answer>', 'ground-truth answer')
     .option('--pred <answer>', 'predicted answer')
     .option('--problem <text>', 'problem text, so a choice letter can match the value listed for it')
-    .option('-o, --output <file>', 'output JSONL (- for stdout)', '-')
+    .option('-o, --output <file>', 'output JSONL ("-" for stdout)', '-')
     .option('--timeout <ms>', 'time budget per comparison in milliseconds (default 2000)', parseTimeout)
     .action(async (input: string | undefined, flags: GradeFlags) => {
       process.exitCode = await runGrade(input, flags);

@@ -6,12 +6,13 @@
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { BudgetPolicy, Episode, EpisodeProgress, Trace } from '../../core/trace';
+import type { BudgetPolicy, Episode, EpisodeProgress, SegmentMode, Trace } from '../../core/trace';
 import type { ThinkSetting } from '../../model/types';
 import { BACKEND_KINDS, createBackend, type BackendKind } from '../../model/backend-factory';
 import type { ModelBackend } from '../../model/types';
 import type { RunEvent, SolveOptions } from '../../runs/contract';
 import { checkSolveOptions, startSolve } from '../../runs/solve';
+import { addSegmentationOptions } from '../util/options';
 
 interface SolveCliOptions {
   model: string;
@@ -35,7 +36,11 @@ interface SolveCliOptions {
   think?: ThinkSetting;
   seed?: number;
   temperature?: number;
-  segment?: 'mrt' | 'auto' | 'sentence';
+  /** Segmentation (`--mode`; `--segment` is its older name). */
+  mode?: SegmentMode;
+  segment?: SegmentMode;
+  maxSteps?: number;
+  groupSize?: number;
   json?: boolean;
   timeout?: number;
   output?: string;
@@ -58,7 +63,7 @@ function nonNegativeInt(name: string): (v: string) => number {
 }
 
 export function parseVote(v: string): { n: number; m: number } {
-  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(v);
+  const m = /^\s*(\d+)\s*[/:]\s*(\d+)\s*$/.exec(v);
   if (!m) throw new InvalidArgumentError(`--vote takes N/M (up to N attempts, stop when M agree), got "${v}".`);
   const n = Number(m[1]);
   const agree = Number(m[2]);
@@ -78,6 +83,16 @@ function parseTemperature(v: string): number {
   const n = Number(v);
   if (v.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`--temperature must be a number >= 0, got "${v}".`);
   return n;
+}
+
+function segmentFrom(o: SolveCliOptions): Pick<SolveOptions, 'segment'> {
+  const mode = o.segment ?? o.mode;
+  const segment = {
+    ...(mode ? { mode } : {}),
+    ...(o.maxSteps !== undefined ? { maxSteps: o.maxSteps } : {}),
+    ...(o.groupSize !== undefined ? { groupSize: o.groupSize } : {}),
+  };
+  return Object.keys(segment).length ? { segment } : {};
 }
 
 /** Turns CLI flags into SolveOptions (pure, so it can be tested without a server). */
@@ -105,7 +120,7 @@ export function toSolveOptions(problem: string, o: SolveCliOptions): SolveOption
           adaptive: o.fixedSamples !== true,
         }
       : false,
-    ...(o.segment ? { segment: { mode: o.segment } } : {}),
+    ...segmentFrom(o),
     sampling: {
       ...(o.seed !== undefined ? { seed: o.seed } : {}),
       ...(o.temperature !== undefined ? { temperature: o.temperature } : {}),
@@ -284,32 +299,34 @@ export async function runSolve(problemArg: string, o: SolveCliOptions): Promise<
 export function registerSolveCommand(program: Command): Command {
   const cmd = program
     .command('solve')
-    .description('Solve a problem with a local reasoning model, showing its episodes live')
+    .description('solve one problem with a reasoning model, showing episodes, progress and budget decisions live')
     .argument('<problem>', 'problem text ("-" reads it from stdin)')
     .requiredOption('-m, --model <name>', 'model: an Ollama tag (e.g. deepseek-r1:7b) or the name an OpenAI-compatible server serves')
     .option('--host <url>', 'model server (default: OLLAMA_HOST or http://127.0.0.1:11434); openai+http://… picks --backend openai')
     .addOption(new Option('--backend <kind>', 'server protocol: Ollama\'s native API, or OpenAI-compatible (vLLM, SGLang, llama.cpp, Ollama /v1)').choices([...BACKEND_KINDS]).default('ollama'))
-    .option('--gold <answer>', 'ground-truth answer (verdicts; progress against gold)')
+    .option('--gold <answer>', 'ground-truth answer: verdicts, and progress measured against it (default: against the final answer)')
     .option('--progress', 'estimate progress (MRT mu) with forced-answer probes after each episode')
-    .option('--samples <k>', 'max forced answers per prefix (implies --progress; default 8)', positiveInt('--samples'))
-    .option('--fixed-samples', 'always take k samples (no adaptive early stop of sampling)')
+    .option('--samples <k>', 'forced-answer samples per episode, at most (adaptive; implies --progress; default 8)', positiveInt('--samples'))
+    .option('--fixed-samples', 'always take all --samples (no adaptive stop when the first answers agree)')
     .option('--concurrency <n>', 'probe requests in flight at once (default 2)', positiveInt('--concurrency'))
-    .option('--max-thinking <tokens>', 'cap thinking; then force the answer (s1 budget forcing)', positiveInt('--max-thinking'))
-    .option('--min-thinking <tokens>', 'if thinking ends earlier, suppress the end and append "Wait"', positiveInt('--min-thinking'))
-    .option('--extensions <n>', 'at most this many "Wait" extensions', nonNegativeInt('--extensions'))
-    .option('--extension-text <text>', 'text appended to extend thinking (default "Wait")')
-    .option('--max-episodes <n>', 'force the answer after N closed episodes', positiveInt('--max-episodes'))
-    .option('--early-stop', 'stop when forced answers agree for a window of episodes (Dynasor-style)')
+    .option('--max-thinking <tokens>', 'budget: cap thinking tokens, then force the answer (s1 budget forcing)', positiveInt('--max-thinking'))
+    .option('--min-thinking <tokens>', 'budget: if thinking ends before N tokens, suppress the end and append "Wait"', positiveInt('--min-thinking'))
+    .option('--extensions <n>', 'budget: at most N "Wait" extensions (default 4 with --min-thinking)', nonNegativeInt('--extensions'))
+    .option('--extension-text <text>', 'budget: text appended to extend thinking (default "Wait")')
+    .option('--max-episodes <n>', 'budget: force the answer after N closed episodes', positiveInt('--max-episodes'))
+    .option('--early-stop', 'budget: stop when forced answers agree for a window of episodes (Dynasor-style)')
     .option('--window <n>', 'early stop: episodes whose forced answers must agree (default 3)', positiveInt('--window'))
     .option('--plateau <n>', 'early stop also when mu stays unchanged for N episodes (needs --progress)', positiveInt('--plateau'))
-    .option('--vote <N/M>', 'sequential voting: up to N attempts, stop when M agree', parseVote)
+    .option('--vote <N/M>', 'budget: sequential voting, up to N attempts, stop when M agree (N:M accepted)', parseVote)
     .option('--vote-adaptive', 'with --vote: one attempt if its forced answers are already unanimous')
-    .option('--think <level>', 'true, false, low, medium or high (gpt-oss levels)', parseThink)
-    .option('--seed <n>', 'sampling seed', nonNegativeInt('--seed'))
-    .option('--temperature <t>', 'sampling temperature', parseTemperature)
-    .addOption(new Option('--segment <mode>', 'episode segmentation').choices(['mrt', 'auto', 'sentence']))
+    .option('--think <level>', 'thinking: on, off (or true, false), or a gpt-oss level low, medium, high (default: the model\'s)', parseThink)
+    .option('--temperature <t>', 'sampling temperature (default: the model\'s)', parseTemperature)
+    .option('--seed <n>', 'sampling seed (default: none, the server picks)', nonNegativeInt('--seed'));
+  addSegmentationOptions(cmd)
+    // The older name of --mode, kept for scripts.
+    .addOption(new Option('--segment <mode>', 'same as --mode').choices(['mrt', 'auto', 'sentence']).hideHelp())
     .option('--json', 'print the finished trace as JSON instead of live output')
-    .option('--timeout <ms>', 'give up when the model sends nothing for this long', positiveInt('--timeout'))
+    .option('--timeout <ms>', 'give up when the model sends nothing for this long (default 120000)', positiveInt('--timeout'))
     .option('-o, --output <file>', 'save the trace (also the partial one on cancel/error)')
     .action(async (problem: string, o: SolveCliOptions) => {
       if ((o.window !== undefined || o.plateau !== undefined) && !o.earlyStop) cmd.error('--window and --plateau need --early-stop.', { exitCode: 2 });

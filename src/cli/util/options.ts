@@ -27,14 +27,19 @@ function fieldList(value: string): string[] {
   return names;
 }
 
-export function addPipelineOptions(cmd: Command): Command {
+/** Segmentation options, the same in every command that splits thinking into episodes. */
+export function addSegmentationOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--mode <mode>', 'segmentation mode').choices(['auto', 'mrt', 'sentence']).default('auto'))
-    .option('--max-steps <n>', 'at most N episode boundaries (MRT used 49); the rest is the last episode', positiveInteger('--max-steps', 0))
-    .option('--group-size <n>', 'merge consecutive episodes in groups of N (MRT plots used 3-10)', positiveInteger('--group-size', 1))
-    .option('--problem-field <names>', 'generic JSON/JSONL: problem field(s), comma-separated (default problem,question,prompt)', fieldList)
-    .option('--gold-field <names>', 'generic JSON/JSONL: gold answer field(s) (default gold,answer,gt,gt_answer)', fieldList)
-    .option('--output-field <names>', 'generic JSON/JSONL: model output field(s) (default output,response,completion,generation,solution)', fieldList);
+    .addOption(new Option('--mode <mode>', 'segmentation: auto (broad markers), mrt (MRT\'s six markers, >= 3 paragraphs), sentence (Thought Anchors chunks)').choices(['auto', 'mrt', 'sentence']).default('auto'))
+    .option('--max-steps <n>', 'at most N episode boundaries, the rest is the last episode (MRT: 45-99; default no limit)', positiveInteger('--max-steps', 0))
+    .option('--group-size <n>', 'merge consecutive episodes in groups of N (MRT plots: 3-10; default 1)', positiveInteger('--group-size', 1));
+}
+
+export function addPipelineOptions(cmd: Command): Command {
+  return addSegmentationOptions(cmd)
+    .option('--problem-field <names>', 'problem field(s), comma-separated, tried in order (default problem,question,prompt)', fieldList)
+    .option('--gold-field <names>', 'gold answer field(s) (default gold,answer,gt,gt_answer)', fieldList)
+    .option('--output-field <names>', 'model output field(s) of generic JSON/JSONL (default output,response,completion,generation, and solution when it holds <think>)', fieldList);
 }
 
 export function segmentOptionsFrom(flags: PipelineFlags): SegmentOptions {

@@ -43,7 +43,7 @@ export function detectFields(columns: string[], override: Partial<FieldMapping> 
   if (!problem) {
     return {
       ok: false,
-      message: `no problem column found (looked for ${PROBLEM_FIELDS.join(', ')}); columns are: ${columns.join(', ') || '(none)'}. Map one with --field problem=COLUMN`,
+      message: `no problem column found (looked for ${PROBLEM_FIELDS.join(', ')}); columns are: ${columns.join(', ') || '(none)'}. Map one with --problem-field COLUMN`,
     };
   }
   const gold = override.gold ?? pick(columns, GOLD_FIELDS);

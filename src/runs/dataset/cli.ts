@@ -61,12 +61,13 @@ function collect(value: string, previous: string[] | undefined): string[] {
 }
 
 function parseVote(value: string): { n: number; m: number } {
-  const m = /^(\d+):(\d+)$/.exec(value.trim());
-  if (!m || Number(m[2]) < 1 || Number(m[2]) > Number(m[1])) throw new InvalidArgumentError('--vote takes N:M (up to N answers, stop when M agree), e.g. 8:3.');
+  const m = /^(\d+)\s*[/:]\s*(\d+)$/.exec(value.trim());
+  if (!m || Number(m[2]) < 1 || Number(m[2]) > Number(m[1])) throw new InvalidArgumentError('--vote takes N/M (up to N answers, stop when M agree; N:M accepted), e.g. 8/3.');
   return { n: Number(m[1]), m: Number(m[2]) };
 }
 
-function parseThink(value: string): LiveFlags['think'] {
+function parseThink(raw: string): LiveFlags['think'] {
+  const value = raw.trim().toLowerCase();
   if (value === 'true' || value === 'on') return true;
   if (value === 'false' || value === 'off') return false;
   if (value === 'low' || value === 'medium' || value === 'high') return value;
@@ -84,27 +85,27 @@ function number(name: string) {
 /** Options that turn `annotate` into a live, resumable dataset job. */
 export function addLiveAnnotateOptions(cmd: Command): Command {
   return cmd
-    .option('--model <names>', 'model(s) to generate with (problem sets) or to probe with (traces); repeat or comma-separate for several', collect)
-    .option('--host <url>', 'model server; repeat for several hosts (work is balanced, failing hosts drop out)', collect)
-    .addOption(new Option('--backend <kind>', 'server protocol (an openai+http:// host picks openai too)').choices(['ollama', 'openai']))
-    .option('--samples <k>', 'forced-answer samples per episode for progress (0: no probes)', integer('--samples', 0))
-    .option('--concurrency <n>', 'records in flight per host', integer('--concurrency', 1))
+    .option('-m, --model <names>', 'model(s) to generate with (problem sets) or to probe with (traces); repeat or comma-separate for several', collect)
+    .option('--host <url>', 'model server (default http://127.0.0.1:11434); repeat for several hosts (work is balanced, failing hosts drop out); openai+http://… picks --backend openai', collect)
+    .addOption(new Option('--backend <kind>', 'server protocol: Ollama\'s native API, or OpenAI-compatible (vLLM, SGLang, llama.cpp, Ollama /v1) (default: ollama)').choices(['ollama', 'openai']))
+    .option('--samples <k>', 'forced-answer samples per episode for progress (default 0: no probes)', integer('--samples', 0))
+    .option('--concurrency <n>', 'records in flight per host (default 1)', integer('--concurrency', 1))
     .option('--resume', 'continue OUT: skip finished ids, redo unfinished ones')
     .option('--force', 'with --resume: accept a changed configuration; without: overwrite OUT')
     .option('--strict', 'fail before starting if any input record is unusable')
     .option('--limit <n>', 'process at most N unfinished records', integer('--limit', 0))
-    .option('--max-thinking <n>', 'budget: cap thinking tokens, then force the answer', integer('--max-thinking', 1))
-    .option('--min-thinking <n>', 'budget: suppress the end of thinking before N tokens ("Wait")', integer('--min-thinking', 1))
+    .option('--max-thinking <tokens>', 'budget: cap thinking tokens, then force the answer (s1 budget forcing)', integer('--max-thinking', 1))
+    .option('--min-thinking <tokens>', 'budget: if thinking ends before N tokens, suppress the end and append "Wait"', integer('--min-thinking', 1))
     .option('--extensions <n>', 'budget: at most N "Wait" extensions', integer('--extensions', 0))
     .option('--max-episodes <n>', 'budget: stop thinking after N episodes', integer('--max-episodes', 1))
     .option('--early-stop', 'budget: stop when forced answers have stabilised')
-    .option('--vote <N:M>', 'budget: sequential voting, up to N answers, stop when M agree', parseVote)
-    .option('--think <level>', 'thinking: on, off, low, medium, high', parseThink)
-    .option('--temperature <t>', 'sampling temperature', number('--temperature'))
-    .option('--seed <n>', 'sampling seed', integer('--seed', 0))
+    .option('--vote <N/M>', 'budget: sequential voting, up to N attempts, stop when M agree (N:M accepted)', parseVote)
+    .option('--think <level>', 'thinking: on, off (or true, false), or a gpt-oss level low, medium, high (default: the model\'s)', parseThink)
+    .option('--temperature <t>', 'sampling temperature (default: the model\'s)', number('--temperature'))
+    .option('--seed <n>', 'sampling seed (default: none, the server picks)', integer('--seed', 0))
     .option('--instruction <text>', 'instruction appended to each problem (default asks for \\boxed{})')
     .option('--id-field <name>', 'problem sets: column holding the record id')
-    .addOption(new Option('--input-kind <kind>', 'treat IN as problems or traces instead of detecting it').choices(['problems', 'traces']))
+    .addOption(new Option('--input-kind <kind>', 'treat IN as problems or traces instead of detecting it (traces: annotate offline even what looks like a problem set)').choices(['problems', 'traces']))
     .option('--no-report', 'do not write the report beside OUT');
 }
 
