@@ -20,8 +20,10 @@ import { parseDatasetViewMessage, type DatasetJobState, type DatasetViewToHost, 
 import { datasetPayload } from './rows';
 
 export const DATASET_VIEW_TYPE = 'reasoningLens.dataset';
-/** Appends from a running job come in bursts: reload at most this often. */
+/** Appends from a running job come in bursts: reload at most this often… */
 const RELOAD_DELAY_MS = 1000;
+/** …and, for big files, leave the extension host at least this many times the last read's cost in between. */
+const RELOAD_COST_FACTOR = 4;
 
 export class DatasetView implements vscode.Disposable {
   private static readonly open = new Map<string, DatasetView>();
@@ -176,7 +178,7 @@ export class DatasetView implements vscode.Disposable {
     this.reloadTimer = setTimeout(() => {
       this.reloadTimer = undefined;
       void this.reload();
-    }, RELOAD_DELAY_MS);
+    }, Math.max(RELOAD_DELAY_MS, RELOAD_COST_FACTOR * this.stats.lastLoadMs));
   }
 
   private post(message: HostToDatasetView): void {
