@@ -10,7 +10,7 @@ import { problemRecordShape } from '../formats/problem-set';
 import { detectFields } from '../formats/tabular/fields';
 import { formatFromPath, readTable } from '../formats/tabular/read';
 import type { FieldNames } from '../formats/types';
-import { peekChunks, splitLines, textChunks } from './lines';
+import { peekChunks, textChunks } from './lines';
 
 export interface ProblemSetInfo {
   path: string;
@@ -25,6 +25,8 @@ export interface ProblemSetInfo {
 
 /** Records looked at before giving up on finding one that parses (a JSONL file's first lines). */
 const FIRST_RECORD_LINES = 20;
+/** A line this long is a trace, not a problem: stop reading there (a trace line may be 50 MB). */
+const LONGEST_PROBLEM_LINE = 1 << 20;
 
 /**
  * The problem set in `path`, or null when it holds (or may hold) traces. `names` are the
@@ -74,10 +76,7 @@ async function firstRecord(path: string): Promise<{ value: unknown; container: '
     const container = detectContainer(path, head);
     if (container === 'text') return null;
     if (container === 'json') return { value: (await readTable(path, 'json')).rows[0]?.values, container };
-    let seen = 0;
-    for await (const { text } of splitLines(all)) {
-      if (text.trim() === '') continue;
-      if (++seen > FIRST_RECORD_LINES) break;
+    for (const text of await firstLines(all, FIRST_RECORD_LINES)) {
       try {
         return { value: JSON.parse(text), container };
       } catch {
@@ -89,4 +88,23 @@ async function firstRecord(path: string): Promise<{ value: unknown; container: '
     // Only the start of the file was wanted: close it now, not at exit.
     (source as Readable).destroy?.();
   }
+}
+
+/** Up to `max` non-empty lines from the start, stopping at the first line too long to be a problem. */
+async function firstLines(chunks: AsyncIterable<string>, max: number): Promise<string[]> {
+  const lines: string[] = [];
+  let pending = '';
+  for await (const chunk of chunks) {
+    pending += chunk;
+    let nl: number;
+    while ((nl = pending.indexOf('\n')) >= 0) {
+      const line = pending.slice(0, nl).replace(/\r$/, '').replace(/^\ufeff/, '');
+      pending = pending.slice(nl + 1);
+      if (line.trim() !== '') lines.push(line);
+      if (lines.length >= max) return lines;
+    }
+    if (pending.length > LONGEST_PROBLEM_LINE) return lines;
+  }
+  if (pending.trim() !== '' && pending.length <= LONGEST_PROBLEM_LINE) lines.push(pending.replace(/^\ufeff/, ''));
+  return lines;
 }

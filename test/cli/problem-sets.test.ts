@@ -160,3 +160,16 @@ test('records with an output field or reasoning markup are never problem-shaped'
   assert.equal(problemRecordShape({ problem: 'p', gen: 'x' }, 'x.jsonl', DEFAULT_FIELD_NAMES, ['gen']), null, 'an explicit output field present means output');
   assert.equal(problemRecordShape({ answer: '1' }, 'x.jsonl'), null, 'no problem field: not a problem set');
 });
+
+test('the check reads only the start of a JSONL file: BOM, CRLF and blank lines tolerated; a line over 1 MB is a trace', async () => {
+  const crlf = join(tmp, 'crlf.jsonl');
+  writeFileSync(crlf, '\ufeff\r\n\r\n{"question": "q1", "answer": "1"}\r\n{"question": "q2", "answer": "2"}\r\n');
+  assert.deepEqual(await detectProblemSet(crlf), { path: crlf, problems: 2, problemField: 'question', goldField: 'answer' });
+  const badFirst = join(tmp, 'bad-first.jsonl');
+  writeFileSync(badFirst, '{"question": oops\n{"question": "q2", "gold": "2"}\n');
+  assert.equal((await detectProblemSet(badFirst))?.goldField, 'gold', 'a broken first line does not decide');
+  const long = join(tmp, 'long-first.jsonl');
+  writeFileSync(long, JSON.stringify({ problem: 'x '.repeat(600_000), answer: '1' }) + '\n');
+  assert.equal(await detectProblemSet(long), null);
+  assert.equal(await detectProblemSet('-'), null, 'stdin is not inspected');
+});
