@@ -16,7 +16,7 @@ import { EDITOR_VIEW_TYPE, panelTitle } from '../lens';
 import type { TraceSession } from '../session';
 import { traceWebviewOptions } from '../traceView';
 import { buildWebviewHtml } from '../webviewHtml';
-import { parseDatasetViewMessage, type DatasetJobState, type DatasetViewToHost, type HostToDatasetView, type PersistedDatasetState } from '../../shared/dataset-protocol';
+import { parseDatasetViewMessage, type DatasetJobState, type DatasetPayload, type DatasetViewToHost, type HostToDatasetView, type PersistedDatasetState } from '../../shared/dataset-protocol';
 import { datasetPayload } from './rows';
 
 export const DATASET_VIEW_TYPE = 'reasoningLens.dataset';
@@ -134,6 +134,7 @@ export class DatasetView implements vscode.Disposable {
       this.lens.log.info(`Dataset view ${this.file.fsPath}: ${loaded.traces.length} traces, ${loaded.problems.length} problem line(s), read in ${this.stats.lastLoadMs.toFixed(0)} ms`);
       for (const p of loaded.problems) this.lens.log.warn(p);
       this.problems = loaded.problems;
+      this.payload = undefined;
       this.sendDataset();
     } catch (err) {
       const message = `Cannot read ${this.file.fsPath}: ${err instanceof Error ? err.message : String(err)}`;
@@ -145,12 +146,15 @@ export class DatasetView implements vscode.Disposable {
   }
 
   private problems: string[] = [];
+  /** Built once per read: a page that comes back (hidden panel shown again) gets the same one. */
+  private payload: DatasetPayload | undefined;
 
   private sendDataset(): void {
     if (!this.ready || !this.loaded) return;
-    const payload = datasetPayload(this.traces, { file: this.file.scheme === 'file' ? this.file.fsPath : this.file.toString(), name: baseName(this.file) }, this.problems, this.jobState());
+    this.payload ??= datasetPayload(this.traces, { file: this.file.scheme === 'file' ? this.file.fsPath : this.file.toString(), name: baseName(this.file) }, this.problems);
+    const job = this.jobState();
     this.stats.loads++;
-    this.post({ type: 'dataset', ...payload });
+    this.post({ type: 'dataset', ...this.payload, ...(job ? { job } : {}) });
   }
 
   /** The job sidecar beside the file, when a dataset job wrote it. */

@@ -39,7 +39,12 @@ export async function runDatasetJobCommand(lens: Lens, raw?: unknown): Promise<D
     lens.log.warn(hostsSetting.problem);
     void vscode.window.showWarningMessage(`Reasoning Lens: ${hostsSetting.problem}`);
   }
-  const hosts = request.hosts ?? hostsSetting.hosts;
+  let hosts = hostsSetting.hosts;
+  if (request.hosts) {
+    const given = readHostsSetting(request.hosts, s.host);
+    if (given.problem) throw new Error(`Annotate Dataset (Job): ${given.problem.replace('reasoningLens.hosts', 'hosts')}`);
+    hosts = given.hosts;
+  }
 
   const { loadInput } = await import('../../runs/dataset/input.js');
   let kind: 'problems' | 'traces';
@@ -75,15 +80,18 @@ export async function runDatasetJobCommand(lens: Lens, raw?: unknown): Promise<D
     force = choice === 'overwrite';
   }
 
+  // Only what shapes the records goes into the job's configuration (and its hash), in the same
+  // shape as the CLI's, so a job started by either can be resumed by the other.
   const base = {
     input,
     output,
     ...(models.length ? { models } : {}),
     hosts,
-    samples,
-    probe: { concurrency: s.probeConcurrency, ...(s.forcedStopText ? { forcedStopText: s.forcedStopText } : {}), ...(s.answerPrefix ? { answerPrefix: s.answerPrefix } : {}) },
-    budget,
-    ...(budget.think !== undefined ? { think: budget.think } : {}),
+    ...(samples > 0
+      ? { samples, probe: { concurrency: s.probeConcurrency, ...(s.forcedStopText ? { forcedStopText: s.forcedStopText } : {}), ...(s.answerPrefix ? { answerPrefix: s.answerPrefix } : {}) } }
+      : {}),
+    ...(kind === 'problems' && Object.keys(budget).length ? { budget } : {}),
+    ...(kind === 'problems' && budget.think !== undefined ? { think: budget.think } : {}),
     segment: { mode: s.segmentationMode, ...(s.markers.length ? { markers: s.markers } : {}) },
     idleTimeoutMs: s.idleTimeoutMs,
   };
