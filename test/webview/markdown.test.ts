@@ -25,6 +25,15 @@ test('math delimiters models use are rendered by KaTeX', () => {
   }
 });
 
+test('a bare \\boxed{…} (how R1-style responses end) renders as math, nested braces included', () => {
+  const div = toDiv('The sum is \\boxed{\\frac{1}{2}}. Done');
+  assert.ok(div.querySelector('.katex'), div.innerHTML);
+  assert.ok(!div.textContent!.includes('\\boxed'), 'no raw TeX source left visible');
+  assert.match(div.textContent!, /Done\s*$/);
+  assert.equal(toDiv('unbalanced \\boxed{42 and more').querySelector('.katex'), null);
+  assert.match(toDiv('unbalanced \\boxed{42 and more').textContent!, /\\boxed\{42 and more/);
+});
+
 test('prices and unclosed delimiters stay text', () => {
   assert.equal(toDiv('it costs $3 and $4 total').querySelector('.katex'), null);
   assert.equal(toDiv('still streaming \\[ x + ').querySelector('.katex'), null);

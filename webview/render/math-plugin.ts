@@ -1,6 +1,7 @@
 /**
  * markdown-it plugin for the math delimiters reasoning models actually write:
  * inline `$…$` and `\(…\)`, display `$$…$$` and `\[…\]` (inline or as their own block).
+ * Bare `\boxed{…}` outside delimiters (how R1-style answers end) is rendered as inline math too.
  * Tokens carry the TeX source; the renderer passes it to KaTeX (trust:false, no throw).
  */
 import type MarkdownIt from 'markdown-it';
@@ -68,6 +69,33 @@ function mathInline(state: StateInline, silent: boolean): boolean {
   return true;
 }
 
+const BOXED = '\\boxed{';
+
+/** Bare `\boxed{…}` with balanced braces (escaped braces skipped); unbalanced stays text. */
+function mathBoxed(state: StateInline, silent: boolean): boolean {
+  const { src, pos, posMax } = state;
+  if (src.charCodeAt(pos) !== BACKSLASH || !src.startsWith(BOXED, pos)) return false;
+  let depth = 0;
+  let end = -1;
+  for (let i = pos + BOXED.length - 1; i < posMax; i++) {
+    const ch = src[i];
+    if (ch === '\\') i++;
+    else if (ch === '{') depth++;
+    else if (ch === '}' && --depth === 0) {
+      end = i + 1;
+      break;
+    }
+  }
+  if (end < 0) return false;
+  if (!silent) {
+    const token = state.push('math_inline', 'math', 0);
+    token.content = src.slice(pos, end);
+    token.markup = '\\boxed';
+  }
+  state.pos = end;
+  return true;
+}
+
 /** A block that starts with `$$` or `\[` on its own line and runs to the matching closer. */
 function mathBlock(state: StateBlock, startLine: number, endLine: number, silent: boolean): boolean {
   let pos = state.bMarks[startLine] + state.tShift[startLine];
@@ -118,6 +146,7 @@ function mathBlock(state: StateBlock, startLine: number, endLine: number, silent
 
 export function mathPlugin(md: MarkdownIt, renderTex: TexRenderer): void {
   md.inline.ruler.before('escape', 'math_inline', mathInline);
+  md.inline.ruler.before('escape', 'math_boxed', mathBoxed);
   md.block.ruler.before('fence', 'math_block', mathBlock, { alt: ['paragraph', 'reference', 'blockquote', 'list'] });
   md.renderer.rules.math_inline = (tokens, idx) => renderTex(tokens[idx].content, false);
   md.renderer.rules.math_display = (tokens, idx) => {
