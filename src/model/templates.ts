@@ -24,6 +24,7 @@
  * the first UNBALANCED closing brace (Dynasor does the same).
  */
 import type { ModelFamily } from './types';
+import { readToUnbalancedBrace } from '../core/answers/extract';
 
 export interface ForcedAnswerTemplate {
   /** Text appended inside the thinking to make the model stop (before the end marker). */
@@ -141,21 +142,5 @@ export function promptEndsInsideThinking(prompt: string): boolean {
  * of tokens) or the answer is empty.
  */
 export function readBoxedCompletion(completion: string): string | null {
-  let depth = 0;
-  for (let i = 0; i < completion.length; i++) {
-    const ch = completion[i];
-    if (ch === '\\' && i + 1 < completion.length && (completion[i + 1] === '{' || completion[i + 1] === '}')) {
-      i++; // escaped brace \{ or \} is part of the answer, not structure
-      continue;
-    }
-    if (ch === '{') depth++;
-    else if (ch === '}') {
-      if (depth === 0) {
-        const answer = completion.slice(0, i).trim();
-        return answer === '' ? null : answer;
-      }
-      depth--;
-    }
-  }
-  return null;
+  return readToUnbalancedBrace(completion).answer;
 }

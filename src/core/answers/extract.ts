@@ -298,23 +298,34 @@ export function extractGoldAnswer(solutionOrAnswer: string | number): string {
  */
 export function readForcedAnswer(completion: string): string | null {
   if (typeof completion !== 'string') return null;
+  const closed = readToUnbalancedBrace(completion);
+  if (closed.found) return closed.answer;
+  const v = completion.trim();
+  if (closed.balanced && v !== '' && v.length <= 40 && !v.includes('\n')) return v;
+  return null;
+}
+
+/**
+ * The text before the first `}` that no `{` opened (Dynasor's parse of a completion that
+ * continues inside `\boxed{`). Escaped braces `\{ \}` are part of the answer. `found` is
+ * false when no such brace occurs; `answer` is null when the text before it is empty.
+ */
+export function readToUnbalancedBrace(completion: string): { found: boolean; answer: string | null; balanced: boolean } {
   let depth = 0;
   for (let i = 0; i < completion.length; i++) {
     const ch = completion[i];
-    if (ch === '\\') {
+    if (ch === '\\' && i + 1 < completion.length && (completion[i + 1] === '{' || completion[i + 1] === '}')) {
       i++;
       continue;
     }
     if (ch === '{') depth++;
     else if (ch === '}') {
       if (depth === 0) {
-        const v = completion.slice(0, i).trim();
-        return v === '' ? null : v;
+        const answer = completion.slice(0, i).trim();
+        return { found: true, answer: answer === '' ? null : answer, balanced: true };
       }
       depth--;
     }
   }
-  const v = completion.trim();
-  if (depth === 0 && v !== '' && v.length <= 40 && !v.includes('\n')) return v;
-  return null;
+  return { found: false, answer: null, balanced: depth === 0 };
 }

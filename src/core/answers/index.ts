@@ -1,5 +1,5 @@
 /** Answer extraction and math-aware equivalence (pure core; see docs/answers.md). */
-export { lastBoxed, extractFinalAnswer, extractIntermediateAnswer, extractGoldAnswer, readForcedAnswer, cleanAnswerText } from './extract';
+export { lastBoxed, extractFinalAnswer, extractIntermediateAnswer, extractGoldAnswer, readForcedAnswer, readToUnbalancedBrace, cleanAnswerText } from './extract';
 export type { ExtractedAnswer, ExtractionRule } from './extract';
 export { checkEquivalence, answerKey, RELATIVE_TOLERANCE } from './equivalence';
 export type { EquivalenceOptions, EquivalenceVerdict } from './equivalence';
