@@ -69,6 +69,8 @@ export type DatasetViewToHost =
   | { type: 'open-trace'; index: number; id: string }
   /** Open the trace file itself in the trace editor / the HTML report in a browser tab. */
   | { type: 'open-file'; what: 'traces' | 'report' }
+  /** The page rendered a 'dataset' payload with this many rows (lets the host and tests know it is shown). */
+  | { type: 'shown'; rows: number }
   | { type: 'log'; level: 'error' | 'warn' | 'info'; message: string };
 
 // ---------------------------------------------------------------- persisted state
@@ -131,6 +133,9 @@ export function parseDatasetViewMessage(value: unknown): ValidatedDatasetMessage
       if (typeof id !== 'string' || id.length > MAX_ID) return bad('open-trace.id', `a string of at most ${MAX_ID} characters`);
       return { ok: true, message: { type: 'open-trace', index, id } };
     }
+    case 'shown':
+      if (typeof value.rows !== 'number' || !Number.isInteger(value.rows) || value.rows < 0 || value.rows > 100_000_000) return bad('shown.rows', 'a non-negative integer');
+      return { ok: true, message: { type: 'shown', rows: value.rows } };
     case 'open-file':
       if (value.what !== 'traces' && value.what !== 'report') return bad('open-file.what', '"traces" or "report"');
       return { ok: true, message: { type: 'open-file', what: value.what } };

@@ -77,7 +77,7 @@ export function registerDatasetSuite(): void {
 
       const view = await showDataset(output);
       assert.equal(view.traceCount, 3);
-      await waitFor('the dataset page to load and say ready', () => view.isReady && view.stats.loads > 0, 30_000);
+      await waitFor('the dataset page to render the 3 rows', () => view.stats.shownRows === 3, 30_000);
       assert.equal(view.panel.title, 'Dataset: three-problems.annotated');
       assert.equal(view.stats.rejected, 0);
       assert.ok(lens.log, 'log channel present');
@@ -107,9 +107,10 @@ export function registerDatasetSuite(): void {
 
       const opened = performance.now();
       const view = await showDataset(output);
-      await waitFor('the dataset page to be ready', () => view.isReady && view.stats.loads > 0, 30_000);
+      await waitFor('the dataset page to render the 40 rows', () => view.stats.shownRows === 40, 30_000);
       metrics.datasetViewOpenMs = performance.now() - opened;
       assert.equal(view.traceCount, 40);
+      assert.equal(view.stats.pageErrors, 0, 'the page reported no errors');
       assert.equal(await showDataset(output), view, 'the same file reuses its view');
 
       const traces = readFileSync(output, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; problem: string });

@@ -206,6 +206,8 @@ describe('messages from the dataset view', () => {
   test('known messages pass as clean copies; anything else is rejected with the field named, never thrown', () => {
     assert.deepEqual(parseDatasetViewMessage({ type: 'open-trace', index: 3, id: 'p-1', extra: '<script>' }), { ok: true, message: { type: 'open-trace', index: 3, id: 'p-1' } });
     assert.deepEqual(parseDatasetViewMessage({ type: 'ready' }), { ok: true, message: { type: 'ready' } });
+    assert.deepEqual(parseDatasetViewMessage({ type: 'shown', rows: 40 }), { ok: true, message: { type: 'shown', rows: 40 } });
+    assert.equal(parseDatasetViewMessage({ type: 'shown', rows: '40' }).ok, false);
     assert.deepEqual(parseDatasetViewMessage({ type: 'open-file', what: 'report' }), { ok: true, message: { type: 'open-file', what: 'report' } });
     const bad = parseDatasetViewMessage({ type: 'open-trace', index: -1, id: 'x' });
     assert.equal(bad.ok, false);
@@ -215,7 +217,7 @@ describe('messages from the dataset view', () => {
     fc.assert(
       fc.property(fc.anything(), (value) => {
         const r = parseDatasetViewMessage(value);
-        if (r.ok) assert.ok(['ready', 'open-trace', 'open-file', 'log'].includes(r.message.type));
+        if (r.ok) assert.ok(['ready', 'open-trace', 'open-file', 'shown', 'log'].includes(r.message.type));
       }),
       { numRuns: 500 },
     );

@@ -205,6 +205,7 @@ test('a click or Enter on a row asks the host to open that trace (a message the 
     { type: 'open-trace', index: 3, id: real.rows[3].id },
   ]);
   for (const m of opens) assert.ok(parseDatasetViewMessage(m).ok);
+  assert.deepEqual((await sent(page)).filter((m) => m.type === 'shown'), [{ type: 'shown', rows: 153 }]);
   await page.close();
 });
 

@@ -159,6 +159,7 @@ export class DatasetApp {
       this.pendingScroll = null;
     }
     document.body.dataset.rows = String(payload.rows.length);
+    this.host.post({ type: 'shown', rows: payload.rows.length });
   }
 
   private refresh(): void {

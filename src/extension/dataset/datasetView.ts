@@ -73,7 +73,7 @@ export class DatasetView implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
   /** For tests and the log. */
-  readonly stats = { loads: 0, messages: 0, rejected: 0, lastLoadMs: 0 };
+  readonly stats = { loads: 0, messages: 0, rejected: 0, lastLoadMs: 0, shownRows: -1, pageErrors: 0 };
   private resolveFirstLoad!: () => void;
   /** Settles once the file has been read the first time. */
   readonly firstLoad = new Promise<void>((r) => (this.resolveFirstLoad = r));
@@ -216,8 +216,12 @@ export class DatasetView implements vscode.Disposable {
         this.ready = true;
         this.sendDataset();
         return;
+      case 'shown':
+        this.stats.shownRows = message.rows;
+        return;
       case 'log': {
         const text = `[dataset view] ${message.message}`;
+        if (message.level === 'error') this.stats.pageErrors++;
         if (message.level === 'error') this.lens.log.error(text);
         else if (message.level === 'warn') this.lens.log.warn(text);
         else this.lens.log.info(text);
