@@ -1,6 +1,6 @@
 /**
- * The dataset view and "Annotate Dataset (Resumable Job)…" in a real VS Code: commands are
- * registered, a job against the fake Ollama writes `<name>.annotated.trace.jsonl` beside the
+ * The dataset view and "Annotate Dataset…" (the resumable dataset job) in a real VS Code:
+ * commands are registered (and the old duplicate is gone), a job against the fake Ollama writes `<name>.annotated.trace.jsonl` beside the
  * input and opens the dataset view, a second run resumes, a finished output file (made from
  * real traces) reopens in the same view, and a row opens its trace in a trace panel.
  * Objects come back through executeCommand's return value: the extension's own instances.
@@ -39,11 +39,23 @@ export function registerDatasetSuite(): void {
       await closeAllEditors();
     });
 
-    it('registers Annotate Dataset (Resumable Job)… and Show Dataset Report', async () => {
+    it('registers one Annotate Dataset… and Show Dataset Report', async () => {
       await lensApi();
       const all = new Set(await vscode.commands.getCommands(true));
-      assert.ok(all.has('reasoningLens.runDatasetJob'));
+      assert.ok(all.has('reasoningLens.annotateDataset'));
       assert.ok(all.has('reasoningLens.showDataset'));
+      assert.equal(all.has('reasoningLens.runDatasetJob'), false, 'the duplicate job command is gone');
+      const contributed = (vscode.extensions.all.find((e) => e.packageJSON?.name === 'reasoning-lens')?.packageJSON.contributes.commands ?? []) as { command: string; title: string }[];
+      assert.deepEqual(contributed.filter((c) => /dataset/i.test(c.command)).map((c) => c.title), ['Annotate Dataset…', 'Show Dataset Report']);
+    });
+
+    it('a bad request argument is refused (no prompt, no crash) and nothing is written', async () => {
+      await lensApi();
+      const input = path.join(dir, 'bad-request.jsonl');
+      writeFileSync(input, JSON.stringify({ problem: 'What is 17 + 25?', answer: '42' }) + '\n');
+      const result = await vscode.commands.executeCommand('reasoningLens.annotateDataset', { input, samples: -1 });
+      assert.equal(result, undefined);
+      assert.equal(existsSync(path.join(dir, 'bad-request.annotated.trace.jsonl')), false);
     });
 
     it('a job solves a problem set on the fake server, writes beside the input, opens the dataset view; a rerun resumes', async function () {
@@ -63,7 +75,7 @@ export function registerDatasetSuite(): void {
         ].map((r) => JSON.stringify(r)).join('\n') + '\n',
       );
       const started = performance.now();
-      const result = (await vscode.commands.executeCommand('reasoningLens.runDatasetJob', { input, models: [MODEL], samples: 0, budget: {} })) as DatasetJobResult;
+      const result = (await vscode.commands.executeCommand('reasoningLens.annotateDataset', { input, models: [MODEL], samples: 0, budget: {} })) as DatasetJobResult;
       metrics.datasetJobMs = performance.now() - started;
       assert.ok(result, 'the command returns the job result');
       assert.equal(result.status, 'done', result.message);
@@ -82,7 +94,7 @@ export function registerDatasetSuite(): void {
       assert.equal(view.stats.rejected, 0);
       assert.ok(lens.log, 'log channel present');
 
-      const again = (await vscode.commands.executeCommand('reasoningLens.runDatasetJob', { input, models: [MODEL], samples: 0, budget: {}, ifExists: 'resume', open: false })) as DatasetJobResult;
+      const again = (await vscode.commands.executeCommand('reasoningLens.annotateDataset', { input, models: [MODEL], samples: 0, budget: {}, ifExists: 'resume', open: false })) as DatasetJobResult;
       assert.equal(again.status, 'done');
       assert.equal(again.written, 0, 'nothing redone');
       assert.equal(again.alreadyDone, 3);
@@ -97,7 +109,7 @@ export function registerDatasetSuite(): void {
       // Read in place; outside the workspace, so the output goes to the trace folder, never beside shared data.
       const input = path.join(data, 'traces/skythought/Sky-T1-math-correct-5K-14B__amc23.jsonl');
       // Offline (no probes, no model): the job annotates the 40 real traces.
-      const result = (await vscode.commands.executeCommand('reasoningLens.runDatasetJob', { input, samples: 0, open: false, ifExists: 'overwrite' })) as DatasetJobResult;
+      const result = (await vscode.commands.executeCommand('reasoningLens.annotateDataset', { input, samples: 0, open: false, ifExists: 'overwrite' })) as DatasetJobResult;
       assert.equal(result.status, 'done');
       assert.equal(result.written, 40);
       const output = path.join(lens.store.folder().fsPath, 'Sky-T1-math-correct-5K-14B__amc23.annotated.trace.jsonl');

@@ -11,6 +11,8 @@ import { after, before, describe, it } from 'mocha';
 import { validateTrace } from '../../src/core/schema';
 import type { Lens } from '../../src/extension/lens';
 import type { LiveRun } from '../../src/extension/liveRun';
+import type { DatasetView } from '../../src/extension/dataset/datasetView';
+import type { DatasetJobResult } from '../../src/runs/dataset/job';
 import { closeAllEditors, lensApi, setConfig, waitFor, workspaceDir } from './helpers';
 import { metrics } from './index';
 
@@ -120,12 +122,17 @@ export function registerSolveSuite(): void {
       await setConfig('host', FAST);
     });
 
-    it('Annotate Dataset solves a problems-only JSONL live and opens the annotated traces', async () => {
+    it('Annotate Dataset solves a problems-only JSONL live and opens the annotated traces in the dataset view', async () => {
       const dir = path.join(workspaceDir(), 'ext-test-dataset');
       mkdirSync(dir, { recursive: true });
       const input = path.join(dir, 'two-problems.jsonl');
       writeFileSync(input, [JSON.stringify({ problem: 'What is 17 + 25?', answer: '42' }), JSON.stringify({ problem: 'Simplify 2/4.', answer: '\\frac{1}{2}' })].join('\n') + '\n');
-      await vscode.commands.executeCommand('reasoningLens.annotateDataset', vscode.Uri.file(input));
+      // A problem set needs a model and a budget; both given, so nothing is asked.
+      const result = (await vscode.commands.executeCommand('reasoningLens.annotateDataset', { input, models: [MODEL], samples: 0, budget: {}, ifExists: 'overwrite' })) as DatasetJobResult | undefined;
+      assert.ok(result, 'the command returns the job result');
+      assert.equal(result.status, 'done', result.message);
+      assert.equal(result.kind, 'problems');
+      assert.equal(result.written, 2);
       const output = path.join(dir, 'two-problems.annotated.trace.jsonl');
       assert.ok(existsSync(output), 'written beside the input (inside the workspace)');
       const lines = readFileSync(output, 'utf8').trim().split('\n');
@@ -133,8 +140,12 @@ export function registerSolveSuite(): void {
       const traces = lines.map((l) => validateTrace(JSON.parse(l)));
       assert.ok(traces.every((t) => t.ok));
       assert.deepEqual(traces.map((t) => (t.ok ? t.trace.final.correct : null)), [true, true]);
-      const session = await waitFor('the output in the trace editor', () => [...lens.sessions].find((s) => s.file?.fsPath === output));
-      assert.equal(session.list()?.items.length, 2);
+      const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
+      assert.ok(tabs.includes('Dataset: two-problems.annotated'), `the job opened the dataset view (tabs: ${tabs.join(', ')})`);
+      // Show Dataset Report reuses that view.
+      const view = (await vscode.commands.executeCommand('reasoningLens.showDataset', vscode.Uri.file(output))) as DatasetView | undefined;
+      assert.ok(view, 'the dataset view is open');
+      assert.equal(view.traceCount, 2);
       await closeAllEditors();
     });
 

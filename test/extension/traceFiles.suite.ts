@@ -5,6 +5,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { before, describe, it } from 'mocha';
 import { parseTraceText } from '../../src/extension/traceFiles';
 import { annotateTrace } from '../../src/core/annotate';
+import { validateTrace } from '../../src/core/schema';
+import type { DatasetJobResult } from '../../src/runs/dataset/job';
 import { closeAllEditors, lensApi, sharedData, waitFor, workspaceDir } from './helpers';
 import type { Lens } from '../../src/extension/lens';
 
@@ -70,19 +72,26 @@ export function registerTraceFilesSuite(): void {
       await closeAllEditors();
     });
 
-    it('Annotate Dataset on a real SkyThought JSONL annotates offline into the trace folder, never beside shared data', async function () {
+    it('Annotate Dataset on a real SkyThought JSONL annotates offline (no model) into the trace folder, never beside shared data', async function () {
       const data = sharedData();
       if (!data) return this.skip();
       const { lens } = await lensApi();
-      const src = vscode.Uri.file(path.join(data, 'traces/skythought/Sky-T1-math-correct-5K-14B__amc23.jsonl'));
-      const folder = lens.store.folder().fsPath;
-      const before = new Set(existsSync(folder) ? readdirSync(folder) : []);
-      await vscode.commands.executeCommand('reasoningLens.annotateDataset', src);
-      const created = readdirSync(folder).filter((f) => !before.has(f) && f.includes('amc23.annotated'));
-      assert.equal(created.length, 1, `created: ${created.join(', ')}`);
-      assert.equal(existsSync(path.join(data, 'traces/skythought/Sky-T1-math-correct-5K-14B__amc23.annotated.trace.jsonl')), false);
-      const lines = readFileSync(path.join(folder, created[0]), 'utf8').trim().split('\n');
-      assert.equal(lines.length, 40);
+      const input = path.join(data, 'traces/skythought/Sky-T1-math-correct-5K-14B__aime24.jsonl');
+      // Every question answered in advance: existing traces, no probes, so no model is asked for.
+      const result = (await vscode.commands.executeCommand('reasoningLens.annotateDataset', { input, samples: 0, ifExists: 'overwrite', open: false })) as DatasetJobResult | undefined;
+      assert.ok(result, 'the command returns the job result');
+      assert.equal(result.status, 'done', result.message);
+      assert.equal(result.kind, 'traces');
+      assert.equal(result.written, 30);
+      const output = path.join(lens.store.folder().fsPath, 'Sky-T1-math-correct-5K-14B__aime24.annotated.trace.jsonl');
+      assert.ok(existsSync(output), output);
+      assert.equal(existsSync(path.join(data, 'traces/skythought/Sky-T1-math-correct-5K-14B__aime24.annotated.trace.jsonl')), false);
+      const lines = readFileSync(output, 'utf8').trim().split('\n');
+      assert.equal(lines.length, 30);
+      for (const line of lines) {
+        const checked = validateTrace(JSON.parse(line));
+        assert.ok(checked.ok, checked.ok ? '' : JSON.stringify(checked.errors));
+      }
       const first = JSON.parse(lines[0]);
       assert.ok(first.episodes.length > 1 && first.source.kind.startsWith('import:'), first.source.kind);
       await closeAllEditors();

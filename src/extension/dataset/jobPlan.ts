@@ -1,5 +1,5 @@
 /**
- * The parts of "Annotate Dataset (Job)…" that need no VS Code: the output name, the hosts
+ * The parts of "Annotate Dataset…" that need no VS Code: the output name, the hosts
  * setting, the command's optional request argument, and the progress line (count, rate, ETA).
  */
 import { basename, dirname, join } from 'node:path';

@@ -1,13 +1,16 @@
 /**
- * "Annotate Dataset (Job)…": the resumable, multi-host dataset job (src/runs/dataset/job.ts)
- * from VS Code. Picks the input, the model(s) (multi-select from the server's list), the
- * budget preset and the probe samples; hosts come from `reasoningLens.hosts` (default: the one
+ * "Annotate Dataset…": the resumable, multi-host dataset job (src/runs/dataset/job.ts) from
+ * VS Code. A problem set (JSON/JSONL without outputs, CSV, Parquet) is solved live: it asks for
+ * the model(s) (multi-select from the server's list) and the budget. A file of existing traces
+ * is annotated offline with no model, or probed for progress with one model when the user
+ * picks a sample count. Hosts come from `reasoningLens.hosts` (default: the one
  * `reasoningLens.host`). The output is `<name>.annotated.trace.jsonl` beside the input (in the
  * trace folder for inputs outside the workspace); when it exists: Resume / Overwrite / Cancel.
  * Runs under a cancellable notification (count, rate, ETA); finished records are kept whatever
  * happens, and the dataset view opens at the end.
  *
- * Every prompt can be answered in advance by passing a DatasetJobRequest (tests, scripts).
+ * The argument is nothing (palette: ask everything), a file or folder Uri (Explorer: ask only
+ * the rest), or a DatasetJobRequest answering every question in advance (tests, scripts).
  */
 import * as vscode from 'vscode';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
@@ -21,12 +24,14 @@ import { annotatedOutputName, formatJobProgress, parseJobRequest, readHostsSetti
 
 const TITLE = 'Reasoning Lens: Annotate Dataset';
 
-export async function runDatasetJobCommand(lens: Lens, raw?: unknown): Promise<DatasetJobResult | undefined> {
+export async function annotateDatasetCommand(lens: Lens, raw?: unknown): Promise<DatasetJobResult | undefined> {
   let request: Partial<DatasetJobRequest> = {};
-  if (raw instanceof vscode.Uri) request.input = raw.fsPath;
-  else if (raw !== undefined && raw !== null) {
+  if (raw instanceof vscode.Uri) {
+    if (raw.scheme !== 'file') throw new Error(`Annotate Dataset runs on files on disk only (got ${raw.toString()}).`);
+    request.input = raw.fsPath;
+  } else if (raw !== undefined && raw !== null) {
     const parsed = parseJobRequest(raw);
-    if (!parsed.ok) throw new Error(`Annotate Dataset (Job): bad argument: ${parsed.error}`);
+    if (!parsed.ok) throw new Error(`Annotate Dataset: bad argument: ${parsed.error}`);
     request = parsed.request;
   }
   const input = request.input ?? (await pickInput());
@@ -42,7 +47,7 @@ export async function runDatasetJobCommand(lens: Lens, raw?: unknown): Promise<D
   let hosts = hostsSetting.hosts;
   if (request.hosts) {
     const given = readHostsSetting(request.hosts, s.host);
-    if (given.problem) throw new Error(`Annotate Dataset (Job): ${given.problem.replace('reasoningLens.hosts', 'hosts')}`);
+    if (given.problem) throw new Error(`Annotate Dataset: ${given.problem.replace('reasoningLens.hosts', 'hosts')}`);
     hosts = given.hosts;
   }
 
@@ -58,7 +63,8 @@ export async function runDatasetJobCommand(lens: Lens, raw?: unknown): Promise<D
   const needsModel = kind === 'problems' || samples > 0;
   let models: string[] = [];
   if (needsModel) {
-    const picked = request.models ?? (await pickModels(lens, hosts[0], s.model));
+    // Existing traces are probed with one model (the job uses the first); problem sets may compare several.
+    const picked = request.models ?? (await pickModels(lens, hosts[0], s.model, kind === 'problems'));
     if (!picked || picked.length === 0) return undefined;
     models = picked;
   }
@@ -205,7 +211,7 @@ async function pickInput(): Promise<string | undefined> {
   });
   const uri = picked?.[0];
   if (!uri) return undefined;
-  if (uri.scheme !== 'file') throw new Error('Dataset jobs run on files on disk only.');
+  if (uri.scheme !== 'file') throw new Error('Annotate Dataset runs on files on disk only.');
   return uri.fsPath;
 }
 
@@ -246,7 +252,7 @@ interface ModelPick extends vscode.QuickPickItem {
 }
 
 /** Several models may be picked: every problem then runs once per model and the view compares them. */
-async function pickModels(lens: Lens, host: string, current: string): Promise<string[] | undefined> {
+async function pickModels(lens: Lens, host: string, current: string, several: boolean): Promise<string[] | undefined> {
   const { createBackend } = await import('../../runs/dataset/backends.js');
   let names: { name: string; detail?: string }[] = [];
   try {
@@ -258,14 +264,19 @@ async function pickModels(lens: Lens, host: string, current: string): Promise<st
   if (names.length === 0) {
     // No list (server down, or an OpenAI-compatible server without /v1/models): type the names.
     const typed = await vscode.window.showInputBox({
-      title: `${TITLE}: model(s)`,
-      prompt: `Could not list the models on ${host}. Model names, comma-separated:`,
+      title: `${TITLE}: ${several ? 'model(s)' : 'model for the probes'}`,
+      prompt: `Could not list the models on ${host}. ${several ? 'Model names, comma-separated:' : 'Model name:'}`,
       value: current,
       validateInput: (v) => (v.split(',').some((m) => m.trim()) ? undefined : 'Name at least one model.'),
     });
-    return typed?.split(',').map((m) => m.trim()).filter(Boolean);
+    const names = typed?.split(',').map((m) => m.trim()).filter(Boolean);
+    return several ? names : names?.slice(0, 1);
   }
   const items: ModelPick[] = names.map((m) => ({ label: m.name, description: m.detail, model: m.name, picked: m.name === current }));
+  if (!several) {
+    const one = await vscode.window.showQuickPick(items, { title: `${TITLE}: model for the progress probes on ${host}`, matchOnDescription: true });
+    return one ? [one.model] : undefined;
+  }
   const picked = await vscode.window.showQuickPick(items, {
     title: `${TITLE}: model(s) on ${host}`,
     placeHolder: 'Pick one model, or several to compare them (every problem runs once per model)',
@@ -281,8 +292,8 @@ interface SamplesPick extends vscode.QuickPickItem {
 
 async function pickSamples(fromSettings: number, kind: 'problems' | 'traces'): Promise<number | undefined> {
   const options: [number, string][] = [
-    [0, kind === 'traces' ? 'no probes: offline annotation only (fast, no model needed)' : 'no progress probes'],
-    [2, 'rough μ'],
+    [0, kind === 'traces' ? 'offline annotation only (fast, no model needed)' : 'no progress probes'],
+    [2, kind === 'traces' ? 'rough μ (asks for a model next)' : 'rough μ'],
     [4, 'μ from 4 forced answers per episode'],
     [8, 'as in MRT'],
     [16, 'finer μ, slow'],
@@ -292,7 +303,7 @@ async function pickSamples(fromSettings: number, kind: 'problems' | 'traces'): P
     .sort((a, b) => a[0] - b[0])
     .map(([n, detail]) => ({ label: n === 0 ? '0 samples' : `${n} samples`, description: `${detail}${n === fromSettings ? ' (reasoningLens.samplesPerProbe)' : ''}`, samples: n }));
   const picked = await vscode.window.showQuickPick(items, {
-    title: `${TITLE}: forced-answer samples per episode (progress μ)`,
+    title: kind === 'traces' ? `${TITLE}: these are existing traces; probe their progress μ with a model?` : `${TITLE}: forced-answer samples per episode (progress μ)`,
     placeHolder: `Each sample is one short generation per episode boundary; settings say ${fromSettings}`,
   });
   return picked?.samples;
