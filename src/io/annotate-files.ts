@@ -24,6 +24,8 @@ export interface FileSummary {
 export interface AnnotateFilesOptions {
   segment?: SegmentOptions;
   fields?: Partial<FieldNames>;
+  /** What stdin held, when a check has already read it; read for the input "-". */
+  stdin?: AsyncIterable<string>;
   onError(loc: RecordLocation, errors: FieldError[]): void;
   onFile?(summary: FileSummary): void;
 }
@@ -32,7 +34,7 @@ export async function annotateFiles(inputs: readonly string[], writer: JsonlWrit
   const summaries: FileSummary[] = [];
   for (const path of inputs) {
     const summary: FileSummary = { path, traces: 0, correct: 0, incorrect: 0, ungraded: 0, episodes: 0, errors: 0 };
-    for await (const result of readRecords(path, { fields: opts.fields })) {
+    for await (const result of readRecords(path, { fields: opts.fields, ...(path === '-' && opts.stdin ? { source: opts.stdin } : {}) })) {
       if (!result.ok) {
         summary.errors++;
         opts.onError(result.loc, result.errors);

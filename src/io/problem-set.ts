@@ -8,9 +8,9 @@ import type { Readable } from 'node:stream';
 import { baseName, detectContainer, isOurTraceFileName, looksBinary } from '../formats/detect';
 import { problemRecordShape } from '../formats/problem-set';
 import { detectFields } from '../formats/tabular/fields';
-import { formatFromPath, readTable } from '../formats/tabular/read';
+import { formatFromPath, parseJsonArray, parseJsonl, readTable } from '../formats/tabular/read';
 import type { FieldNames } from '../formats/types';
-import { peekChunks, textChunks } from './lines';
+import { peekChunks, readAllText, textChunks } from './lines';
 
 export interface ProblemSetInfo {
   path: string;
@@ -31,7 +31,7 @@ const LONGEST_PROBLEM_LINE = 1 << 20;
 /**
  * The problem set in `path`, or null when it holds (or may hold) traces. `names` are the
  * field names given on the command line; explicitly named output fields count as output.
- * Stdin is not inspected (it can be read only once); unreadable files are left to the reader.
+ * Stdin is inspected by `inspectStdin` instead; unreadable files are left to the reader.
  */
 export async function detectProblemSet(path: string, names: Partial<FieldNames> = {}): Promise<ProblemSetInfo | null> {
   if (path === '-' || isOurTraceFileName(path)) return null;
@@ -50,7 +50,7 @@ export async function detectProblemSet(path: string, names: Partial<FieldNames> 
   const shape = first && problemRecordShape(first.value, path, names, explicitOutput);
   if (!first || !shape) return null;
   const table = await readTable(path, first.container);
-  return { path, problems: table.rows.length, problemField: shape.problemField, ...(shape.goldField ? { goldField: shape.goldField } : {}) };
+  return problemSetInfo(path, table.rows.length, shape);
 }
 
 async function tableProblemSet(path: string, names: Partial<FieldNames>): Promise<ProblemSetInfo> {
@@ -107,4 +107,78 @@ async function firstLines(chunks: AsyncIterable<string>, max: number): Promise<s
   }
   if (pending.trim() !== '' && pending.length <= LONGEST_PROBLEM_LINE) lines.push(pending.replace(/^\ufeff/, ''));
   return lines;
+}
+
+export interface StdinInspection {
+  /** Set when stdin holds a problem set (its path is "-"). */
+  info: ProblemSetInfo | null;
+  /** Everything stdin held, to be read again by the annotator (stdin can be read only once). */
+  source: AsyncIterable<string>;
+}
+
+/**
+ * The same check for stdin: JSONL is judged from its first line (one over 1 MB is a trace),
+ * a JSON array from its first element; what was read is replayed. Only the first line is
+ * waited for, so a slow producer's records still stream through.
+ */
+export async function inspectStdin(names: Partial<FieldNames> = {}, chunks: AsyncIterable<string> = textChunks('-')): Promise<StdinInspection> {
+  const { head, all } = await peekFirstLine(chunks);
+  if (looksBinary(head)) return { info: null, source: all };
+  const container = detectContainer('-', head);
+  if (container === 'text') return { info: null, source: all };
+  const explicitOutput = names.output ?? [];
+  if (container === 'json') {
+    const text = await readAllText(all);
+    const table = parseJsonArray(text);
+    const shape = problemRecordShape(table.rows[0]?.values, '-', names, explicitOutput);
+    return { info: shape ? problemSetInfo('-', table.rows.length, shape) : null, source: replay(text) };
+  }
+  const firstLine = head.replace(/^\ufeff/, '').split('\n').find((l) => l.trim() !== '') ?? '';
+  const shape = problemRecordShape(tryParse(firstLine.replace(/\r$/, '')), '-', names, explicitOutput);
+  if (!shape) return { info: null, source: all };
+  const text = await readAllText(all);
+  return { info: problemSetInfo('-', parseJsonl(text).rows.length, shape), source: replay(text) };
+}
+
+function problemSetInfo(path: string, problems: number, shape: { problemField: string; goldField?: string }): ProblemSetInfo {
+  return { path, problems, problemField: shape.problemField, ...(shape.goldField ? { goldField: shape.goldField } : {}) };
+}
+
+function tryParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+async function* replay(text: string): AsyncGenerator<string> {
+  yield text;
+}
+
+/** Reads until the first non-empty line is complete (or 1 MB, or the end); replays everything. */
+async function peekFirstLine(chunks: AsyncIterable<string>): Promise<{ head: string; all: AsyncIterable<string> }> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  const buffered: string[] = [];
+  let head = '';
+  let done = false;
+  const firstLineComplete = () => {
+    const start = head.search(/\S/);
+    return start >= 0 && head.indexOf('\n', start) >= 0;
+  };
+  while (!firstLineComplete() && head.length <= LONGEST_PROBLEM_LINE) {
+    const r = await iterator.next();
+    if (r.done) {
+      done = true;
+      break;
+    }
+    buffered.push(r.value);
+    head += r.value;
+  }
+  async function* all(): AsyncGenerator<string> {
+    yield* buffered;
+    if (done) return;
+    for (let r = await iterator.next(); !r.done; r = await iterator.next()) yield r.value;
+  }
+  return { head, all: all() };
 }

@@ -15,6 +15,8 @@ import { peekChunks, readAllText, splitLines, textChunks } from './lines';
 export interface ReadOptions {
   /** Field names for the generic JSONL format (each list replaces the default list). */
   fields?: Partial<FieldNames>;
+  /** The text to read instead of opening `path` (stdin already read by a check). */
+  source?: AsyncIterable<string>;
 }
 
 export type RecordResult =
@@ -26,7 +28,7 @@ export async function* readRecords(path: string, opts: ReadOptions = {}): AsyncG
   let head: string;
   let all: AsyncIterable<string>;
   try {
-    ({ head, all } = await peekChunks(textChunks(path)));
+    ({ head, all } = await peekChunks(opts.source ?? textChunks(path)));
   } catch (err) {
     yield fileError(path, `cannot read: ${describeIoError(err)}`);
     return;

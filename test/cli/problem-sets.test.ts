@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { fromGeneric } from '../../src/formats/generic';
 import { MODEL_OUTPUT_FIELDS, problemRecordShape } from '../../src/formats/problem-set';
 import { DEFAULT_FIELD_NAMES, RecordError, resolveFieldNames } from '../../src/formats/types';
-import { detectProblemSet } from '../../src/io/problem-set';
+import { detectProblemSet, inspectStdin } from '../../src/io/problem-set';
 import { loadInput } from '../../src/runs/dataset/input';
 import { validateTrace } from '../../src/core/schema';
 import type { Trace } from '../../src/core/trace';
@@ -172,4 +172,39 @@ test('the check reads only the start of a JSONL file: BOM, CRLF and blank lines 
   writeFileSync(long, JSON.stringify({ problem: 'x '.repeat(600_000), answer: '1' }) + '\n');
   assert.equal(await detectProblemSet(long), null);
   assert.equal(await detectProblemSet('-'), null, 'stdin is not inspected');
+});
+
+test('stdin is checked too: a problem set on stdin is refused, traces on stdin still annotate', { skip: skipWithoutData() }, async () => {
+  const aime = readFileSync(join(sharedData, 'benchmarks', BENCHMARKS[0].file));
+  const r = await runCli(['annotate', '-', '-o', '-'], { stdin: aime });
+  assert.equal(r.code, 2);
+  assert.equal(r.stdout, '');
+  assert.equal(r.stderr, expectedMessage('<stdin>', 30, 'problem/answer'));
+  const sky = readFileSync(join(sharedData, 'traces', 'skythought', 'Sky-T1-math-correct-5K-14B__amc23.jsonl'));
+  const ok = await runCli(['annotate', '-', '-o', '-'], { stdin: sky });
+  assert.equal(ok.code, 0, ok.stderr.slice(0, 500));
+  assert.equal(ok.stdout.trim().split('\n').length, 40);
+  const array = JSON.stringify([{ problem: 'p1', answer: '1' }]);
+  const r2 = await runCli(['segment', '-'], { stdin: array });
+  assert.equal(r2.code, 2);
+  assert.match(r2.stderr, /^reasoning-lens: <stdin> looks like a problem set \(1 problem, fields problem\/answer\)/);
+});
+
+test('stdin check waits only for the first line, then replays everything unchanged', async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const first = '{"problem": "p", "output": "<think>a</think> 1"}\n';
+  const rest = '{"problem": "q", "output": "b"}\n';
+  async function* slowProducer() {
+    yield '\ufeff\n';
+    yield first;
+    await gate; // the rest arrives only after the check has decided
+    yield rest;
+  }
+  const inspected = await inspectStdin({}, slowProducer());
+  assert.equal(inspected.info, null);
+  release();
+  let replayed = '';
+  for await (const c of inspected.source) replayed += c;
+  assert.equal(replayed, `\ufeff\n${first}${rest}`);
 });

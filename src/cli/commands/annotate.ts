@@ -38,12 +38,14 @@ export async function runOffline(inputs: string[], flags: PipelineFlags, run: Of
   if (found.filter((f) => f.path === '-').length > 1) throw new UsageError('stdin ("-") can be read only once');
   // A problem set has no model output: annotating it would grade reference solutions.
   let files = found.map((f) => f.path);
+  let stdin: AsyncIterable<string> | undefined;
   if (!run.assumeTraces) {
     const check = await checkProblemSets(found, fieldNamesFrom(flags), run.command);
     if (check.errors.length) throw new UsageError(check.errors.join('\nreasoning-lens: '));
     for (const line of check.skipped) process.stderr.write(`${line}\n`);
     if (check.files.length === 0) throw new UsageError('no trace files to annotate: every input looks like a problem set (see above)');
     files = check.files;
+    stdin = check.stdin;
   }
   const writer = new JsonlWriter(run.output);
   let summaries: FileSummary[];
@@ -51,6 +53,7 @@ export async function runOffline(inputs: string[], flags: PipelineFlags, run: Of
     summaries = await annotateFiles(files, writer, {
       segment: segmentOptionsFrom(flags),
       fields: fieldNamesFrom(flags),
+      ...(stdin ? { stdin } : {}),
       onError: (loc, errors) => printRecordErrors(loc, errors),
       onFile: run.summaries ? (s) => process.stderr.write(`${formatSummary(s)}\n`) : undefined,
     });
