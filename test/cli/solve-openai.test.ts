@@ -65,6 +65,7 @@ test('solve against an OpenAI server naming a model it does not serve, speaking 
   assert.equal(wrongProtocol.code, 1);
   assert.equal(wrongProtocol.stderr.trim().split('\n').length, 1, wrongProtocol.stderr);
   assert.match(wrongProtocol.stderr, /does not look like Ollama \(HTTP 404 "no route POST \/api\/show"/, 'the OpenAI-style error body is read, not printed as [object Object]');
+  assert.match(wrongProtocol.stderr, /add --backend openai\.\n$/);
   const badKind = await runCli(['solve', PROBLEM, '--model', MODEL, '--backend', 'vllm']);
   assert.equal(badKind.code, 2);
   assert.match(badKind.stderr, /--backend.*ollama, openai/);

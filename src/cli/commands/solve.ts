@@ -8,7 +8,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { BudgetPolicy, Episode, EpisodeProgress, SegmentMode, Trace } from '../../core/trace';
 import type { ThinkSetting } from '../../model/types';
-import { BACKEND_KINDS, createBackend, type BackendKind } from '../../model/backend-factory';
+import { BACKEND_KINDS, backendKindFor, createBackend, type BackendKind } from '../../model/backend-factory';
 import type { ModelBackend } from '../../model/types';
 import type { RunEvent, SolveOptions } from '../../runs/contract';
 import { checkSolveOptions, startSolve } from '../../runs/solve';
@@ -235,6 +235,7 @@ export async function runSolve(problemArg: string, o: SolveCliOptions): Promise<
   process.on('SIGINT', onSigint);
 
   let thinkingTokens = 0;
+  let errorKind: string | undefined;
   let status = 'starting';
   const refresh = (): void => {
     if (spinner) spinner.text = `${status} · ${thinkingTokens} thinking tokens`;
@@ -257,6 +258,9 @@ export async function runSolve(problemArg: string, o: SolveCliOptions): Promise<
         break;
       case 'budget-decision':
         if (!o.json) print(`     ⚑ ${e.decision.kind}: ${oneLine(e.decision.detail, 120)}`);
+        break;
+      case 'error':
+        errorKind = e.kind;
         break;
       case 'started':
         if (!o.json) print(`solving with ${e.model}${e.gold ? ` (gold: ${oneLine(e.gold, 40)})` : ''}`);
@@ -290,7 +294,9 @@ export async function runSolve(problemArg: string, o: SolveCliOptions): Promise<
     return 130;
   }
   if (trace.error) {
-    process.stderr.write(`reasoning-lens solve: ${trace.error}\n`);
+    // A vLLM/SGLang server answers Ollama's routes with 404: say which switch is missing.
+    const hint = errorKind === 'not-ollama' && backendKindFor(o.host, o.backend) === 'ollama' ? ' For an OpenAI-compatible server (vLLM, SGLang, llama.cpp) add --backend openai.' : '';
+    process.stderr.write(`reasoning-lens solve: ${trace.error}${hint}\n`);
     return 1;
   }
   return 0;
