@@ -140,8 +140,8 @@ export function registerSolveSuite(): void {
       const traces = lines.map((l) => validateTrace(JSON.parse(l)));
       assert.ok(traces.every((t) => t.ok));
       assert.deepEqual(traces.map((t) => (t.ok ? t.trace.final.correct : null)), [true, true]);
-      const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
-      assert.ok(tabs.includes('Dataset: two-problems.annotated'), `the job opened the dataset view (tabs: ${tabs.join(', ')})`);
+      // The workbench reports tabs to the extension host asynchronously.
+      await waitFor('the job to open the dataset view', () => vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.label === 'Dataset: two-problems.annotated')), 15_000);
       // Show Dataset Report reuses that view.
       const view = (await vscode.commands.executeCommand('reasoningLens.showDataset', vscode.Uri.file(output))) as DatasetView | undefined;
       assert.ok(view, 'the dataset view is open');
