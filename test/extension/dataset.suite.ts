@@ -102,6 +102,29 @@ export function registerDatasetSuite(): void {
       await closeAllEditors();
     });
 
+    it('existing traces with a model picked: their progress is probed into a new file, the input is left as it was', async function () {
+      if (!FAST) return this.skip();
+      await lensApi();
+      await setConfig('host', FAST);
+      // The finished output of the test above: a trace file, re-annotated with probes.
+      const input = path.join(dir, 'three-problems.annotated.trace.jsonl');
+      if (!existsSync(input)) return this.skip();
+      const before = readFileSync(input, 'utf8');
+      const result = (await vscode.commands.executeCommand('reasoningLens.annotateDataset', { input, models: [MODEL], samples: 2, open: false, ifExists: 'overwrite' })) as DatasetJobResult;
+      assert.ok(result, 'the command returns the job result');
+      assert.equal(result.status, 'done', result.message);
+      assert.equal(result.kind, 'traces');
+      assert.equal(result.written, 3);
+      assert.equal(readFileSync(input, 'utf8'), before, 'the input is not written to');
+      const output = path.join(dir, 'three-problems.reannotated.trace.jsonl');
+      const traces = readFileSync(output, 'utf8').trim().split('\n').map((l) => validateTrace(JSON.parse(l)));
+      assert.equal(traces.length, 3);
+      for (const t of traces) {
+        assert.ok(t.ok, t.ok ? '' : JSON.stringify(t.errors));
+        assert.ok(t.trace.episodes.some((e) => e.progress !== undefined && e.progress.samples === 2), `${t.trace.id}: progress probed with 2 samples`);
+      }
+    });
+
     it('a finished output of real traces reopens in the dataset view; a row opens its trace', async function () {
       const data = sharedData();
       if (!data) return this.skip();

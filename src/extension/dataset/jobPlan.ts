@@ -2,7 +2,7 @@
  * The parts of "Annotate Dataset…" that need no VS Code: the output name, the hosts
  * setting, the command's optional request argument, and the progress line (count, rate, ETA).
  */
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { BudgetPolicy } from '../../core/trace';
 import { normalizeOllamaHost } from '../../model/host';
 import { validateBudgetPolicy } from '../settings';
@@ -11,6 +11,17 @@ import { validateBudgetPolicy } from '../settings';
 export function annotatedOutputName(inputPath: string): string {
   const stem = basename(inputPath).replace(/(\.trace)?\.(jsonl|ndjson|json|csv|parquet|txt)$/i, '').replace(/\.annotated$/i, '');
   return `${stem || 'dataset'}.annotated.trace.jsonl`;
+}
+
+/**
+ * The output for `inputPath` in `folder`. Re-annotating a finished output (e.g. to probe its
+ * progress) would name the input itself, which the job would truncate while reading from it:
+ * that case gets `<name>.reannotated.trace.jsonl`, fixed too, so a rerun resumes it.
+ */
+export function annotatedOutputIn(folder: string, inputPath: string): string {
+  const output = join(folder, annotatedOutputName(inputPath));
+  if (resolve(output) !== resolve(inputPath)) return output;
+  return join(folder, annotatedOutputName(inputPath).replace(/\.annotated\.trace\.jsonl$/, '.reannotated.trace.jsonl'));
 }
 
 /** The output beside the input (for a directory input: beside the directory). */

@@ -4,7 +4,7 @@
  * the model(s) (multi-select from the server's list) and the budget. A file of existing traces
  * is annotated offline with no model, or probed for progress with one model when the user
  * picks a sample count. Hosts come from `reasoningLens.hosts` (default: the one
- * `reasoningLens.host`). The output is `<name>.annotated.trace.jsonl` beside the input (in the
+ * `reasoningLens.host`); when it lists several, the user picks which to use (all by default). The output is `<name>.annotated.trace.jsonl` beside the input (in the
  * trace folder for inputs outside the workspace); when it exists: Resume / Overwrite / Cancel.
  * Runs under a cancellable notification (count, rate, ETA); finished records are kept whatever
  * happens, and the dataset view opens at the end.
@@ -20,7 +20,7 @@ import type { DatasetJobResult, JobEvent } from '../../runs/dataset/job';
 import { BUDGET_PRESETS, describePolicy } from '../budgetPresets';
 import type { Lens } from '../lens';
 import { validateBudgetPolicy } from '../settings';
-import { annotatedOutputName, formatJobProgress, parseJobRequest, readHostsSetting, type DatasetJobRequest } from './jobPlan';
+import { annotatedOutputIn, formatJobProgress, parseJobRequest, readHostsSetting, type DatasetJobRequest } from './jobPlan';
 
 const TITLE = 'Reasoning Lens: Annotate Dataset';
 
@@ -63,6 +63,12 @@ export async function annotateDatasetCommand(lens: Lens, raw?: unknown): Promise
   const needsModel = kind === 'problems' || samples > 0;
   let models: string[] = [];
   if (needsModel) {
+    // Several servers configured: pick which to use this time (all by default). Offline needs none.
+    if (!request.hosts && hosts.length > 1) {
+      const pickedHosts = await pickHosts(hosts);
+      if (!pickedHosts || pickedHosts.length === 0) return undefined;
+      hosts = pickedHosts;
+    }
     // Existing traces are probed with one model (the job uses the first); problem sets may compare several.
     const picked = request.models ?? (await pickModels(lens, hosts[0], s.model, kind === 'problems'));
     if (!picked || picked.length === 0) return undefined;
@@ -220,7 +226,6 @@ async function pickInput(): Promise<string | undefined> {
  * data sets, read-only folders) in the trace folder. The name is fixed, so a rerun finds it to resume.
  */
 async function chooseOutput(lens: Lens, input: string): Promise<string> {
-  const name = annotatedOutputName(input);
   const folder = nodePath.dirname(input);
   let beside = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(input)) !== undefined;
   if (beside) {
@@ -230,11 +235,11 @@ async function chooseOutput(lens: Lens, input: string): Promise<string> {
       beside = false;
     }
   }
-  if (beside) return nodePath.join(folder, name);
+  if (beside) return annotatedOutputIn(folder, input);
   const store = lens.store.folder();
   await vscode.workspace.fs.createDirectory(store);
   lens.log.info(`${input} is outside the workspace (or read-only): the annotated traces go to ${store.fsPath}`);
-  return nodePath.join(store.fsPath, name);
+  return annotatedOutputIn(store.fsPath, input);
 }
 
 async function askExisting(output: string): Promise<'resume' | 'overwrite' | undefined> {
@@ -245,6 +250,14 @@ async function askExisting(output: string): Promise<'resume' | 'overwrite' | und
     'Overwrite',
   );
   return choice === 'Resume' ? 'resume' : choice === 'Overwrite' ? 'overwrite' : undefined;
+}
+
+async function pickHosts(hosts: string[]): Promise<string[] | undefined> {
+  const picked = await vscode.window.showQuickPick(
+    hosts.map((h) => ({ label: h, picked: true })),
+    { title: `${TITLE}: servers (reasoningLens.hosts)`, placeHolder: 'Records are spread over the picked servers by free capacity', canPickMany: true },
+  );
+  return picked?.map((p) => p.label);
 }
 
 interface ModelPick extends vscode.QuickPickItem {
