@@ -11,6 +11,8 @@ export interface FieldMapping {
   /** Column with the gold answer (a short answer, or a solution to extract it from). */
   gold?: string;
   id?: string;
+  /** Trace files only: the field holding the model's output (`--output-field`). */
+  output?: string;
 }
 
 /** Candidate names in order of preference (compared case-insensitively). */
@@ -33,7 +35,9 @@ export type MappingResult = { ok: true; mapping: FieldMapping } | { ok: false; m
  * Detect the mapping from column names; explicit choices in `override` win.
  * Fails with a message listing the columns when no problem column can be found.
  */
-export function detectFields(columns: string[], override: Partial<FieldMapping> = {}): MappingResult {
+export function detectFields(columns: string[], chosen: Partial<FieldMapping> = {}): MappingResult {
+  // A problem set has no output column; an output mapping only matters for traces.
+  const { output: _output, ...override } = chosen;
   for (const [role, col] of Object.entries(override)) {
     if (col !== undefined && !columns.includes(col)) {
       return { ok: false, message: `mapped ${role} column "${col}" not found; columns are: ${columns.join(', ') || '(none)'}` };

@@ -45,6 +45,7 @@ export interface LiveFlags {
   groupSize?: number;
   problemField?: string[];
   goldField?: string[];
+  outputField?: string[];
 }
 
 function integer(name: string, min: number) {
@@ -127,6 +128,7 @@ export function jobOptionsFromFlags(input: string, output: string, f: LiveFlags)
     ...(f.problemField?.[0] ? { problem: f.problemField[0] } : {}),
     ...(f.goldField?.[0] ? { gold: f.goldField[0] } : {}),
     ...(f.idField ? { id: f.idField } : {}),
+    ...(f.outputField?.[0] ? { output: f.outputField[0] } : {}),
   };
   const segment = { mode: f.mode ?? 'auto', ...(f.maxSteps !== undefined ? { maxSteps: f.maxSteps } : {}), ...(f.groupSize !== undefined ? { groupSize: f.groupSize } : {}) };
   return {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { TraceInput } from '../../core/annotate';
 import type { Trace } from '../../core/trace';
 import { detectRecordFormat } from '../../formats/detect';
-import { formatLocation } from '../../formats/types';
+import { formatLocation, type FieldNames } from '../../formats/types';
 import { detectFields, toProblemRecord, type FieldMapping } from '../../formats/tabular/fields';
 import { readTable, type Table } from '../../formats/tabular/read';
 import { readRecords } from '../../io/read-records';
@@ -90,12 +90,13 @@ export interface LoadOptions {
 }
 
 export async function loadInput(path: string, opts: LoadOptions = {}): Promise<LoadedInput> {
+  const traceFields = traceFieldNames(opts.mapping);
   if (statSync(path).isDirectory()) {
     if (opts.kind === 'problems') throw new Error(`${path}: a directory can only hold traces; give a problem-set file`);
     const items: InputItem[] = [];
     const issues: InputIssue[] = [];
     for (const f of traceFilesIn(path)) {
-      const r = await loadTraces(f);
+      const r = await loadTraces(f, traceFields);
       items.push(...r.items);
       issues.push(...r.issues);
     }
@@ -106,10 +107,11 @@ export async function loadInput(path: string, opts: LoadOptions = {}): Promise<L
   if (kind === undefined) {
     table = await readTable(path);
     const first = table.rows[0]?.values;
-    kind = (table.format === 'json' || table.format === 'jsonl') && first && looksLikeTraceRecord(first, path) ? 'traces' : 'problems';
+    const named = opts.mapping?.output;
+    kind = (table.format === 'json' || table.format === 'jsonl') && first && (looksLikeTraceRecord(first, path) || (named !== undefined && first[named] != null)) ? 'traces' : 'problems';
   }
   if (kind === 'traces') {
-    const r = await loadTraces(path);
+    const r = await loadTraces(path, traceFields);
     return { kind, items: dedupeIds(r.items), issues: r.issues };
   }
   table ??= await readTable(path);
@@ -143,10 +145,19 @@ function loadProblems(table: Table, path: string, override: Partial<FieldMapping
   return { kind: 'problems', items: dedupeIds(items), issues, mapping: detected.mapping };
 }
 
-async function loadTraces(path: string): Promise<{ items: InputItem[]; issues: InputIssue[] }> {
+/** Field names for generic trace files, from an explicit mapping (`--problem-field`, `--output-field`…). */
+function traceFieldNames(mapping: Partial<FieldMapping> = {}): Partial<FieldNames> {
+  return {
+    ...(mapping.problem ? { problem: [mapping.problem] } : {}),
+    ...(mapping.gold ? { gold: [mapping.gold] } : {}),
+    ...(mapping.output ? { output: [mapping.output] } : {}),
+  };
+}
+
+async function loadTraces(path: string, fields: Partial<FieldNames> = {}): Promise<{ items: InputItem[]; issues: InputIssue[] }> {
   const items: InputItem[] = [];
   const issues: InputIssue[] = [];
-  for await (const r of readRecords(path)) {
+  for await (const r of readRecords(path, { fields })) {
     const where = formatLocation(r.loc);
     if (!r.ok) {
       for (const e of r.errors) issues.push({ where, field: e.field, message: e.message });
