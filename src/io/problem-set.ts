@@ -21,6 +21,8 @@ export interface ProblemSetInfo {
   goldField?: string;
   /** Why a table without a problem column cannot be used, with its columns. */
   detail?: string;
+  /** CSV or Parquet: never read as traces, whatever the field options. */
+  table?: true;
 }
 
 /** Records looked at before giving up on finding one that parses (a JSONL file's first lines). */
@@ -58,13 +60,13 @@ async function tableProblemSet(path: string, names: Partial<FieldNames>): Promis
   try {
     table = await readTable(path);
   } catch (err) {
-    return { path, problems: 0, problemField: null, detail: `cannot read it: ${(err as Error).message}` };
+    return { path, problems: 0, problemField: null, detail: `cannot read it: ${(err as Error).message}`, table: true };
   }
   const problem = names.problem?.find((n) => table.columns.includes(n));
   const gold = names.gold?.find((n) => table.columns.includes(n));
   const detected = detectFields(table.columns, { ...(problem ? { problem } : {}), ...(gold ? { gold } : {}) });
-  if (!detected.ok) return { path, problems: table.rows.length, problemField: null, detail: detected.message.replace(/\. Map one with .*$/, '') };
-  return { path, problems: table.rows.length, problemField: detected.mapping.problem, ...(detected.mapping.gold ? { goldField: detected.mapping.gold } : {}) };
+  if (!detected.ok) return { path, problems: table.rows.length, problemField: null, detail: detected.message.replace(/\. Map one with .*$/, ''), table: true };
+  return { path, problems: table.rows.length, problemField: detected.mapping.problem, ...(detected.mapping.gold ? { goldField: detected.mapping.gold } : {}), table: true };
 }
 
 /** The first JSON record of a JSON or JSONL file (the first element of an array), and the container. */

@@ -33,7 +33,9 @@ export function describeProblemSet(info: ProblemSetInfo, advice: AdviceFor): str
   }
   const fields = info.goldField ? `${info.problemField}/${info.goldField}` : info.problemField;
   const generate = advice === 'annotate' ? 'add --model M [--host URL] to generate traces' : 'run `annotate FILE -o OUT --model M [--host URL]` to generate traces';
-  return `${path} looks like a problem set (${info.problems} problem${info.problems === 1 ? '' : 's'}, fields ${fields}): ${generate}, or --output-field F if a column holds model output`;
+  // Model output in a table cannot be annotated offline (only JSON, JSONL and text traces are read).
+  const alternative = info.table ? '' : ', or --output-field F if a column holds model output';
+  return `${path} looks like a problem set (${info.problems} problem${info.problems === 1 ? '' : 's'}, fields ${fields}): ${generate}${alternative}`;
 }
 
 export async function checkProblemSets(inputs: readonly InputFile[], names: Partial<FieldNames>, advice: AdviceFor): Promise<ProblemSetCheck> {
