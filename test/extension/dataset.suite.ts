@@ -58,6 +58,33 @@ export function registerDatasetSuite(): void {
       assert.equal(existsSync(path.join(dir, 'bad-request.annotated.trace.jsonl')), false);
     });
 
+    it('from the Explorer (a Uri) it asks only the rest: existing traces → the samples pick; 0 annotates offline with no model', async () => {
+      await lensApi();
+      const input = path.join(dir, 'explorer-outputs.jsonl');
+      const output = path.join(dir, 'explorer-outputs.annotated.trace.jsonl');
+      const think = '<think>17 + 25: 17 + 20 = 37, then 37 + 5 = 42. Wait, let me verify: 42 - 25 = 17. Yes.</think>The answer is \\boxed{42}.';
+      writeFileSync(input, [{ problem: 'What is 17 + 25?', answer: '42', output: think }, { problem: 'What is 25 + 17?', answer: '42', output: think }].map((r) => JSON.stringify(r)).join('\n') + '\n');
+      let result: DatasetJobResult | undefined;
+      let settled = false;
+      void Promise.resolve(vscode.commands.executeCommand('reasoningLens.annotateDataset', vscode.Uri.file(input))).then((r) => {
+        result = r as DatasetJobResult | undefined;
+        settled = true;
+      });
+      // Its one question is the samples pick, "0 samples" (offline) first: accept until the command ends.
+      await waitFor('the command to end after its one question', () => {
+        if (!settled) void vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+        return settled;
+      }, 30_000);
+      assert.ok(result, 'the command ran the job');
+      assert.equal(result.kind, 'traces');
+      assert.equal(result.status, 'done', result.message);
+      assert.equal(result.written, 2);
+      const lines = readFileSync(output, 'utf8').trim().split('\n');
+      assert.equal(lines.length, 2);
+      for (const line of lines) assert.ok(validateTrace(JSON.parse(line)).ok);
+      await closeAllEditors();
+    });
+
     it('a job solves a problem set on the fake server, writes beside the input, opens the dataset view; a rerun resumes', async function () {
       if (!FAST) {
         console.log('[extension tests] NOTICE: REASONING_LENS_TEST_OLLAMA not set; dataset job test skipped');
