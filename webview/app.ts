@@ -104,7 +104,7 @@ export class App {
 
     const trace = h('section', { class: 'rl-trace', 'aria-label': 'Trace' },
       this.picker.element, this.header.element, this.toolbar.element, this.chart.element, this.summary.element,
-      h('h2', { class: 'rl-section-title' }, 'Episodes'), this.empty, this.episodes.element, this.response);
+      h('div', { class: 'rl-section-head' }, h('h2', { class: 'rl-section-title' }, 'Episodes'), this.episodes.legend), this.empty, this.episodes.element, this.response);
     root.replaceChildren(h('div', { class: 'rl-layout' }, trace, this.budget.element), this.notice);
 
     this.wireDocument();

@@ -24,6 +24,7 @@ import {
   type CodeServer,
 } from './harness';
 import { formatMeasurement, measureLargeTrace, writeLargeTrace } from './largeTrace';
+import { writeRealSolvedTrace } from './realTrace';
 
 const LIGHT = 'Default Light Modern';
 const DARK = 'Default Dark Modern';
@@ -118,12 +119,48 @@ describe('Reasoning Lens in the VS Code workbench', { timeout: 15 * 60_000 }, ()
     assert.ok(mus.some((t) => /μ \d\.\d\d/.test(t)), mus.join(' | '));
     assert.ok((await frame.locator('.rl-card .rl-answer').count()) >= 1, 'intermediate answers shown');
     assert.ok((await frame.locator('.rl-summary .rl-verdict, .rl-summary .rl-dim').count()) >= 1, 'final verdict or basis shown');
+    await page.screenshot({ path: artifact('solve-live-light.png') });
+    await closeEditors();
+    await closeEditors();
+  });
+
+  test('a real R1-distill trace solved with its gold answer shows verdicts, μ, first correct and wasted thinking (screenshots)', async (t) => {
+    const solved = await writeRealSolvedTrace(workspace, 'r1-distill-llama-8b.trace.json');
+    if (!solved) {
+      console.log('NOTICE: ../shared/data is absent; the real-trace screenshots are skipped');
+      return t.skip('no ../shared/data');
+    }
+    const { trace } = solved;
+    await quickOpen(page, 'r1-distill-llama-8b.trace.json');
+    await page.keyboard.press('Enter');
+    const frame = webviewFrame(page);
+    await frame.locator('.rl-card').first().waitFor({ state: 'visible', timeout: 30_000 });
+    assert.equal(await frame.locator('.rl-card').count(), trace.episodes.length);
+    // Both kinds of intermediate verdict, μ on every probed card, the final verdict and the faded tail.
+    assert.ok((await frame.locator('.rl-card .rl-verdict-incorrect').count()) >= 1, 'an incorrect intermediate answer');
+    assert.ok((await frame.locator('.rl-card .rl-verdict-correct').count()) >= 1, 'a correct intermediate answer');
+    assert.equal(await frame.locator('.rl-card .rl-progress').count(), trace.episodes.length);
+    const first = trace.metrics.firstCorrectEpisode!;
+    assert.equal(await frame.locator('.rl-card.rl-after-correct').count(), trace.episodes.filter((e) => e.index > first).length);
+    assert.match((await frame.locator('.rl-after-legend').textContent()) ?? '', /after the first correct answer in #\d/);
+    assert.match((await frame.locator('.rl-chart-caption').textContent()) ?? '', /first correct answer in episode \d/);
+    // The response's \boxed{} answer is typeset, not shown as TeX source.
+    assert.ok((await frame.locator('.rl-response-body .katex').count()) >= 1, 'response math rendered');
+    assert.ok(!((await frame.locator('.rl-response-body').innerText()).includes('\\boxed')), 'no raw \\boxed in the response');
+    // Expanding renders the episode's Markdown + math; then back to the top for the overview shot.
+    await frame.locator(`.rl-card[data-position="${trace.episodes.findIndex((e) => e.index === first)}"] .rl-card-toggle`).click();
+    await frame.locator('.rl-card.rl-expanded .rl-card-body:not([hidden])').waitFor();
+    await frame.locator('.rl-card.rl-expanded .rl-card-toggle').click();
+    await frame.locator('body').evaluate(() => window.scrollTo(0, 0));
+    // Tall enough for the whole trace: chart, result, every episode (the faded tail too) and the response.
+    await page.setViewportSize({ width: 1500, height: 1400 });
+    await page.waitForTimeout(500);
     await page.screenshot({ path: artifact('solve-light.png') });
     await setTheme(DARK);
-    await page.waitForTimeout(500);
+    await page.waitForTimeout(800);
     await page.screenshot({ path: artifact('solve-dark.png') });
+    await page.setViewportSize({ width: 1500, height: 950 });
     await setTheme(LIGHT);
-    await closeEditors();
     await closeEditors();
   });
 

@@ -64,6 +64,7 @@ export class MuChart {
     const probed = this.summary.probedEpisodes;
     const answered = trace.episodes.filter((e) => e.verdict !== 'none').length;
     this.element.hidden = trace.episodes.length === 0;
+    this.element.classList.toggle('rl-chart-no-mu', probed === 0);
     this.caption.textContent = this.describe(probed, answered);
     this.plotHost.setAttribute('aria-label', this.caption.textContent);
     if (!this.plot) this.build();
@@ -125,7 +126,7 @@ export class MuChart {
       ],
       series: [
         { label: 'tokens', value: (_u, v) => (v == null ? '' : formatTokens(v)) },
-        { label: 'μ (forced answer correct)', stroke: p.mu, width: 2, spanGaps: true, points: points(p.mu, 5), value: (_u, v) => (v == null ? '–' : v.toFixed(2)) },
+        { label: 'μ (forced answer correct)', class: 'rl-series-mu', stroke: p.mu, width: 2, spanGaps: true, points: points(p.mu, 5), value: (_u, v) => (v == null ? '–' : v.toFixed(2)) },
         { label: 'answer correct', stroke: p.correct, paths: () => null, points: points(p.correct, 7), value: (_u, v) => (v == null ? '–' : '✓') },
         { label: 'answer incorrect', stroke: p.incorrect, paths: () => null, points: points(p.incorrect, 7), value: (_u, v) => (v == null ? '–' : '✗') },
       ],

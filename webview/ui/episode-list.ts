@@ -115,6 +115,10 @@ export class EpisodeList {
   /** Expanded cards near the viewport waiting for their Markdown/KaTeX render. */
   private readonly renderQueue = new Set<Card>();
   private pumpScheduled = false;
+  /** Position of the first episode with a correct answer (-1: none); cards after it are "wasted" thinking. */
+  private firstCorrect = -1;
+  /** Explains the after-first-correct style; shown only when some episode has it. */
+  readonly legend: HTMLElement = h('span', { class: 'rl-after-legend', hidden: true });
 
   constructor(options: EpisodeListOptions) {
     this.options = options;
@@ -153,6 +157,21 @@ export class EpisodeList {
       chunk.remove();
     }
     for (const chunk of this.chunks) this.sizeChunk(chunk);
+    this.markAfterFirstCorrect(episodes);
+  }
+
+  private markAfterFirstCorrect(episodes: readonly Episode[]): void {
+    const first = episodes.findIndex((e) => e.verdict === 'correct');
+    if (first !== this.firstCorrect) {
+      this.firstCorrect = first;
+      for (let position = 0; position < this.cards.length; position++) this.cards[position].li.classList.toggle('rl-after-correct', first >= 0 && position > first);
+    }
+    const after = first >= 0 ? episodes.slice(first + 1) : [];
+    this.legend.hidden = after.length === 0;
+    if (after.length > 0) {
+      const tokens = after.reduce((sum, e) => sum + e.tokens, 0);
+      this.legend.textContent = `faded: ${after.length} episode${after.length === 1 ? '' : 's'} (${formatTokens(tokens)} tok) after the first correct answer in #${episodes[first].index}`;
+    }
   }
 
   /** The chunk holding `position`, created (in `fragment`) when it does not exist yet. */
@@ -285,6 +304,7 @@ export class EpisodeList {
     const body = h('div', { class: 'rl-card-body rl-markdown', id: bodyId, hidden: true });
     const li = h('div', { class: `rl-card rl-verdict-bg-${episode.verdict}`, role: 'listitem', tabindex: '-1', 'data-position': position }, head, preview, body);
     li.hidden = !passesFilters(episode, this.filters);
+    if (this.firstCorrect >= 0 && position > this.firstCorrect) li.classList.add('rl-after-correct');
     const card: Card = { li, toggle, meta, preview, body, episode, headSignature: headSignature(episode), previewSource: episode.text, renderedText: null, near: false, distance: 0, lastRenderMs: 0, lastRenderAt: 0, renderPending: false };
     this.applyExpanded(card);
     return card;
@@ -299,7 +319,8 @@ export class EpisodeList {
       const meta = buildMeta(episode);
       card.meta.replaceWith(meta);
       card.meta = meta;
-      card.li.className = `rl-card rl-verdict-bg-${episode.verdict}`;
+      card.li.classList.remove('rl-verdict-bg-correct', 'rl-verdict-bg-incorrect', 'rl-verdict-bg-none');
+      card.li.classList.add(`rl-verdict-bg-${episode.verdict}`);
       const opener = card.toggle.querySelector('.rl-opener');
       if ((opener?.textContent ?? undefined) !== episode.opener) {
         opener?.remove();
