@@ -220,3 +220,21 @@ test('the same job through Ollama backends on two fake Ollama hosts, one of them
     await broken.close();
   }
 });
+
+test('resume of a trace file refuses a changed --output-field (it decides which text is annotated)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rl-job-fields-'));
+  const input = join(dir, 'outs.jsonl');
+  const output = join(dir, 'out.trace.jsonl');
+  const rows = [
+    { problem: 'What is 2+2?', answer: '4', first: '<think>\n2+2 is 4.\n</think>\n\\boxed{4}', second: '<think>\n2+2 is 5.\n</think>\n\\boxed{5}' },
+  ];
+  writeFileSync(input, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  const first = await runDatasetJob({ input, output, mapping: { output: 'first' } });
+  assert.equal(first.written, 1);
+  await assert.rejects(
+    runDatasetJob({ input, output, resume: true, mapping: { output: 'second' } }),
+    (e: Error) => /configuration changed[\s\S]*mapping/.test(e.message),
+  );
+  const same = await runDatasetJob({ input, output, resume: true, mapping: { output: 'first' } });
+  assert.equal(same.alreadyDone, 1);
+});

@@ -119,7 +119,7 @@ export function stableStringify(v: unknown): string {
 }
 
 /** What decides the content of a record: hosts, concurrency and limits do not. */
-export function jobConfig(o: DatasetJobOptions, kind: InputKind, mapping?: FieldMapping): Record<string, unknown> {
+export function jobConfig(o: DatasetJobOptions, kind: InputKind, mapping?: Partial<FieldMapping>): Record<string, unknown> {
   return {
     formatVersion: 1,
     kind,
@@ -163,7 +163,9 @@ export async function runDatasetJob(o: DatasetJobOptions): Promise<DatasetJobRes
   if (loaded.kind === 'traces' && samples > 0 && models.length === 0) throw new JobConfigError('progress probes (--samples) on existing traces need a model (--model)');
   const probeSettings = samples > 0 ? resolveProbeSettings({ ...o.probe, samples }) : null;
 
-  const config = jobConfig(o, loaded.kind, loaded.mapping);
+  // Trace files have no detected mapping, but an explicit one (--output-field…) still decides
+  // which text is annotated, so it belongs in the configuration a resume must match.
+  const config = jobConfig(o, loaded.kind, loaded.mapping ?? o.mapping);
   const hash = configHash(config);
   const finished = prepareOutput(o, config, hash, emit);
 
