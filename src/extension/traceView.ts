@@ -22,7 +22,7 @@ import {
 import type { BudgetPolicy, Trace } from '../core/trace';
 import type { RunStatus } from '../runs/contract';
 import type { TraceOrigin, ProbeRequest } from '../shared/protocol';
-import { buildWebviewHtml } from './webviewHtml';
+import { bundlePageHtml } from './webviewPage';
 
 export const FLUSH_INTERVAL_MS = 16;
 
@@ -89,16 +89,8 @@ export class TraceView implements vscode.Disposable {
 
   /** Re-renders the page (fresh nonce) — used after reloads and by the serializer. */
   render(): void {
-    const webview = this.panel.webview;
-    const root = vscode.Uri.joinPath(this.options.extensionUri, 'dist', 'webview');
     this.ready = false;
-    webview.html = buildWebviewHtml({
-      cspSource: webview.cspSource,
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'main.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'main.css')).toString(),
-      codiconUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'codicon.css')).toString(),
-      title: this.options.title,
-    });
+    this.panel.webview.html = bundlePageHtml(this.panel.webview, this.options.extensionUri, 'main', this.options.title);
   }
 
   get isReady(): boolean {

@@ -15,7 +15,7 @@ import type { Lens } from '../lens';
 import { EDITOR_VIEW_TYPE, panelTitle } from '../lens';
 import type { TraceSession } from '../session';
 import { traceWebviewOptions } from '../traceView';
-import { buildWebviewHtml } from '../webviewHtml';
+import { bundlePageHtml } from '../webviewPage';
 import { parseDatasetViewMessage, type DatasetJobState, type DatasetPayload, type DatasetViewToHost, type HostToDatasetView, type PersistedDatasetState } from '../../shared/dataset-protocol';
 import { datasetPayload } from './rows';
 
@@ -102,16 +102,8 @@ export class DatasetView implements vscode.Disposable {
   }
 
   private render(): void {
-    const webview = this.panel.webview;
-    const root = vscode.Uri.joinPath(this.lens.context.extensionUri, 'dist', 'webview');
     this.ready = false;
-    webview.html = buildWebviewHtml({
-      cspSource: webview.cspSource,
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'dataset.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'dataset.css')).toString(),
-      codiconUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'codicon.css')).toString(),
-      title: this.panel.title,
-    });
+    this.panel.webview.html = bundlePageHtml(this.panel.webview, this.lens.context.extensionUri, 'dataset', this.panel.title);
   }
 
   get isReady(): boolean {
