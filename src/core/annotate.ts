@@ -208,25 +208,27 @@ function lastEpisodeAnswer(episodes: readonly Episode[]): string | null {
   return null;
 }
 
+/** What annotation needs from a trace already in our format (its text, problem and gold). */
+export function traceToInput(trace: Trace): TraceInput {
+  return {
+    id: trace.id,
+    problem: trace.problem,
+    gold: trace.gold ?? null,
+    model: trace.model ?? null,
+    source: trace.source,
+    thinking: trace.thinking,
+    response: trace.response,
+    truncated: trace.truncated,
+  };
+}
+
 /**
  * Re-annotates a trace already in our format (new segmentation or gold), keeping what only a
  * live run knows: budget decisions, error, timing, the progress of episodes whose offsets did
  * not change, and (for live runs, which may have voted) the recorded final answer.
  */
 export function reannotateTrace(trace: Trace, opts: AnnotateOptions = {}): Trace {
-  const fresh = annotateTrace(
-    {
-      id: trace.id,
-      problem: trace.problem,
-      gold: trace.gold ?? null,
-      model: trace.model ?? null,
-      source: trace.source,
-      thinking: trace.thinking,
-      response: trace.response,
-      truncated: trace.truncated,
-    },
-    opts,
-  );
+  const fresh = annotateTrace(traceToInput(trace), opts);
   const oldBySpan = new Map(trace.episodes.map((ep) => [`${ep.start}:${ep.end}`, ep]));
   const episodes = fresh.episodes.map((ep) => {
     const progress = oldBySpan.get(`${ep.start}:${ep.end}`)?.progress;

@@ -1,7 +1,6 @@
 /** Our own trace format v1: every record is validated against the schema on read. */
 import { validateTrace } from '../core/schema';
-import type { TraceInput } from '../core/annotate';
-import type { Trace } from '../core/trace';
+import { traceToInput } from '../core/annotate';
 import { isObject } from './fields';
 import { RecordError, type ImportedRecord } from './types';
 
@@ -13,17 +12,4 @@ export function fromOurTrace(value: unknown): ImportedRecord[] {
   const r = validateTrace(value);
   if (!r.ok) throw new RecordError(r.errors);
   return [{ input: traceToInput(r.trace), trace: r.trace }];
-}
-
-export function traceToInput(trace: Trace): TraceInput {
-  return {
-    id: trace.id,
-    problem: trace.problem,
-    gold: trace.gold ?? null,
-    model: trace.model ?? null,
-    source: trace.source,
-    thinking: trace.thinking,
-    response: trace.response,
-    truncated: trace.truncated,
-  };
 }
