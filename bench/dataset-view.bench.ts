@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { datasetPayload } from '../src/extension/dataset/rows';
-import { parseTraceText } from '../src/extension/traceFiles';
+import { parseTraceText } from '../src/extension/trace/traceFiles';
 import { runDatasetJob } from '../src/runs/dataset/job';
 import { readTraceLines } from '../src/runs/dataset/report';
 import { sortRows, visibleRows, defaultFilters } from '../webview/dataset/rows';

@@ -1,14 +1,26 @@
 #!/usr/bin/env bash
 # Idempotent setup for the offline VS Code tests (Route A of docs: code-server 4.100.3 =
-# VS Code 1.100.3 on Node 20). Installs into .e2e/ (gitignored). Safe to re-run: every
-# step checks whether its result already exists.
+# VS Code 1.100.3 on Node 20). code-server is installed once per version into a cache
+# outside the clone ($REASONING_LENS_CACHE, default ~/.cache/reasoning-lens), so fresh
+# clones and repeated CI runs reuse it; .e2e/code-server-<version> links to it. Safe to
+# re-run: every step checks whether its result already exists.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
 CODE_SERVER_VERSION="4.100.3"
 E2E="$ROOT/.e2e"
-PKG="$E2E/code-server-$CODE_SERVER_VERSION/package"
-MARKER="$E2E/code-server-$CODE_SERVER_VERSION/.installed"
+CACHE="${REASONING_LENS_CACHE:-$HOME/.cache/reasoning-lens}"
+INSTALL="$CACHE/code-server-$CODE_SERVER_VERSION"
+PKG="$INSTALL/package"
+MARKER="$INSTALL/.installed"
+LINK="$E2E/code-server-$CODE_SERVER_VERSION"
+
+link_into_clone() {
+  mkdir -p "$E2E"
+  if [ -L "$LINK" ] || [ ! -e "$LINK" ]; then
+    ln -sfn "$INSTALL" "$LINK"
+  fi
+}
 
 APT_PACKAGES=(chromium ripgrep libkrb5-dev libxkbfile-dev libsecret-1-dev pkg-config)
 missing=()
@@ -26,12 +38,13 @@ else
 fi
 
 if [ -f "$MARKER" ]; then
-  echo "[setup-e2e] code-server $CODE_SERVER_VERSION already installed at $PKG"
+  echo "[setup-e2e] code-server $CODE_SERVER_VERSION already installed at $PKG (cache)"
+  link_into_clone
   exit 0
 fi
 
-mkdir -p "$E2E/code-server-$CODE_SERVER_VERSION"
-cd "$E2E/code-server-$CODE_SERVER_VERSION"
+mkdir -p "$INSTALL"
+cd "$INSTALL"
 if [ ! -d package ]; then
   echo "[setup-e2e] npm pack code-server@$CODE_SERVER_VERSION"
   tarball="$(npm pack "code-server@$CODE_SERVER_VERSION" --silent | tail -n1)"
@@ -56,4 +69,5 @@ npm_config_yes=true npm rebuild
 
 test -f "$PKG/lib/vscode/out/server-main.js"
 touch "$MARKER"
+link_into_clone
 echo "[setup-e2e] done: $PKG"

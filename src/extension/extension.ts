@@ -4,8 +4,8 @@
  * and the format readers are imported by the commands that need them.
  */
 import * as vscode from 'vscode';
-import { Lens, PANEL_VIEW_TYPE } from './lens';
-import { TraceEditorProvider } from './traceEditor';
+import { Lens, PANEL_VIEW_TYPE } from './trace/lens';
+import { TraceEditorProvider } from './trace/traceEditor';
 import type { PersistedViewState } from '../shared/protocol';
 
 let lens: Lens | undefined;

@@ -2,9 +2,9 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { describe, it } from 'mocha';
-import { jsonErrorLine, jsonErrorOffset, parseTraceText } from '../../src/extension/traceFiles';
+import { jsonErrorLine, jsonErrorOffset, parseTraceText } from '../../src/extension/trace/traceFiles';
 import { readSettings, validateBudgetPolicy } from '../../src/extension/settings';
-import { coalesce } from '../../src/extension/traceView';
+import { coalesce } from '../../src/extension/trace/traceView';
 import type { RunEvent } from '../../src/runs/contract';
 
 export function registerPropertiesSuite(): void {

@@ -3,12 +3,12 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { before, describe, it } from 'mocha';
-import { parseTraceText } from '../../src/extension/traceFiles';
+import { parseTraceText } from '../../src/extension/trace/traceFiles';
 import { annotateTrace } from '../../src/core/annotate';
 import { validateTrace } from '../../src/core/schema';
 import type { DatasetJobResult } from '../../src/runs/dataset/job';
 import { closeAllEditors, lensApi, sharedData, waitFor, workspaceDir } from './helpers';
-import type { Lens } from '../../src/extension/lens';
+import type { Lens } from '../../src/extension/trace/lens';
 
 function sessionFor(lens: Lens, file: vscode.Uri) {
   return [...lens.sessions].find((s) => s.file?.toString() === file.toString());

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
-import { buildWebviewHtml, makeNonce } from '../../src/extension/webviewHtml';
-import { coalesce } from '../../src/extension/traceView';
-import { openLink } from '../../src/extension/session';
+import { buildWebviewHtml, makeNonce } from '../../src/extension/webview/webviewHtml';
+import { coalesce } from '../../src/extension/trace/traceView';
+import { openLink } from '../../src/extension/trace/session';
 import type { RunEvent } from '../../src/runs/contract';
 import { lensApi } from './helpers';
 

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { Window } from 'happy-dom';
-import { allowedDeclarations, createMarkdownRenderer, createSanitizer } from '../../webview/render/markdown';
+import { allowedDeclarations, createMarkdownRenderer, createSanitizer } from '../../webview/trace/render/markdown';
 
 const repoRoot = resolve(__dirname, '../..');
 const dataRoot = resolve(repoRoot, '../shared/data');

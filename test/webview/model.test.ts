@@ -4,11 +4,11 @@ import fc from 'fast-check';
 import type { BudgetPolicy, Episode, Trace } from '../../src/core/trace';
 import type { RunEvent } from '../../src/runs/contract';
 import { parseWebviewMessage } from '../../src/shared/protocol';
-import { formFromPolicy, policyFromForm, type BudgetFormValues } from '../../webview/model/budget-form';
-import { compactEvents } from '../../webview/model/event-queue';
-import { findMatches, passesFilters, searchHits } from '../../webview/model/filter';
-import { applyEvents, emptyTrace, stateFromTrace } from '../../webview/model/live-trace';
-import { chartSeries, summarize } from '../../webview/model/summary';
+import { formFromPolicy, policyFromForm, type BudgetFormValues } from '../../webview/trace/model/budget-form';
+import { compactEvents } from '../../webview/trace/model/event-queue';
+import { findMatches, passesFilters, searchHits } from '../../webview/trace/model/filter';
+import { applyEvents, emptyTrace, stateFromTrace } from '../../webview/trace/model/live-trace';
+import { chartSeries, summarize } from '../../webview/trace/model/summary';
 import { syntheticTrace } from '../../webview/dev/make-samples';
 
 // ---------------------------------------------------------------- budget form

@@ -17,7 +17,7 @@ import {
   type SortKey,
   type SortSpec,
 } from '../../src/shared/dataset-protocol';
-import { h, icon } from '../ui/dom';
+import { h, icon } from '../common/dom';
 import { DatasetCharts, LABEL_ORDER } from './charts';
 import { DEFAULT_SORT, defaultFilters, nextSort, outcomeCounts, sanitizeFilters, sanitizeSort, visibleRows } from './rows';
 import { SummarySection } from './summary';

@@ -6,8 +6,8 @@
  */
 import uPlot from 'uplot';
 import type { DatasetReport, GroupSummary } from '../../src/runs/dataset/report-compute';
-import { formatTokens } from '../model/summary';
-import { h } from '../ui/dom';
+import { formatTokens } from '../common/format';
+import { h } from '../common/dom';
 
 const HEIGHT = 200;
 const SERIES_VARS: [string, string][] = [

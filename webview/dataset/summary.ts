@@ -3,8 +3,8 @@
  * comparison table with one row per model. Text only (model names are data).
  */
 import type { DatasetReport, GroupSummary, Stat } from '../../src/runs/dataset/report-compute';
-import { formatTokens } from '../model/summary';
-import { h } from '../ui/dom';
+import { formatTokens } from '../common/format';
+import { h } from '../common/dom';
 
 export const pct = (x: number | null | undefined): string => (x === null || x === undefined ? '–' : `${(100 * x).toFixed(1)}%`);
 const fixed = (x: number | null, digits = 2): string => (x === null ? '–' : x.toFixed(digits));

@@ -5,8 +5,8 @@
  * or a click opens its trace. All cell text goes in as text nodes.
  */
 import type { DatasetRow, SortKey, SortSpec } from '../../src/shared/dataset-protocol';
-import { formatTokens } from '../model/summary';
-import { h, icon, srOnly } from '../ui/dom';
+import { formatTokens } from '../common/format';
+import { h, icon, srOnly } from '../common/dom';
 import { overthinkingShare } from './rows';
 
 export const ROW_HEIGHT = 26;

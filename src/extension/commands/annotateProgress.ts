@@ -6,9 +6,9 @@
 import * as vscode from 'vscode';
 import type { Trace } from '../../core/trace';
 import type { ProbeRequest } from '../../shared/protocol';
-import type { Lens } from '../lens';
-import { panelTitle } from '../lens';
-import type { TraceSession } from '../session';
+import type { Lens } from '../trace/lens';
+import { panelTitle } from '../trace/lens';
+import type { TraceSession } from '../trace/session';
 import { pickModel, reportModelError } from './models';
 
 export async function annotateProgressCommand(lens: Lens, from?: TraceSession, probe?: ProbeRequest): Promise<void> {

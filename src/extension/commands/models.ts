@@ -1,7 +1,7 @@
 /** Select Model, Pull Model, Check Ollama Connection, and the status bar menu. */
 import * as vscode from 'vscode';
 import { ModelError, type ModelInfo, type ModelSummary } from '../../model/types';
-import type { Lens } from '../lens';
+import type { Lens } from '../trace/lens';
 
 interface ModelItem extends vscode.QuickPickItem {
   model?: string;

@@ -1,8 +1,8 @@
 /** Solve Problem…, Solve with Budget…, Stop, Re-run with Other Budget. */
 import * as vscode from 'vscode';
 import type { BudgetPolicy } from '../../core/trace';
-import type { Lens, SolveRequest } from '../lens';
-import { BUDGET_PRESETS, describePolicy } from '../budgetPresets';
+import type { Lens, SolveRequest } from '../trace/lens';
+import { BUDGET_PRESETS, describePolicy } from '../trace/budgetPresets';
 import { validateBudgetPolicy } from '../settings';
 import { pickModel } from './models';
 

@@ -1,8 +1,8 @@
 /** Open Trace… and Open as Trace (any supported format, converted through src/formats). */
 import * as vscode from 'vscode';
 import type { Trace } from '../../core/trace';
-import type { Lens } from '../lens';
-import { EDITOR_VIEW_TYPE, panelTitle } from '../lens';
+import type { Lens } from '../trace/lens';
+import { EDITOR_VIEW_TYPE, panelTitle } from '../trace/lens';
 
 const TRACE_NAME = /\.trace\.jsonl?$/i;
 

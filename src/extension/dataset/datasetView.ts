@@ -11,11 +11,11 @@ import * as vscode from 'vscode';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import type { Trace } from '../../core/trace';
-import type { Lens } from '../lens';
-import { EDITOR_VIEW_TYPE, panelTitle } from '../lens';
-import type { TraceSession } from '../session';
-import { traceWebviewOptions } from '../traceView';
-import { bundlePageHtml } from '../webviewPage';
+import type { Lens } from '../trace/lens';
+import { EDITOR_VIEW_TYPE, panelTitle } from '../trace/lens';
+import type { TraceSession } from '../trace/session';
+import { traceWebviewOptions } from '../trace/traceView';
+import { bundlePageHtml } from '../webview/webviewPage';
 import { parseDatasetViewMessage, type DatasetJobState, type DatasetPayload, type DatasetViewToHost, type HostToDatasetView, type PersistedDatasetState } from '../../shared/dataset-protocol';
 import { datasetPayload } from './rows';
 

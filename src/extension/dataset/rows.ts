@@ -6,7 +6,7 @@
 import type { EpisodeLabel, Trace } from '../../core/trace';
 import { computeReport } from '../../runs/dataset/report-compute';
 import type { DatasetJobState, DatasetPayload, DatasetRow } from '../../shared/dataset-protocol';
-import { problemTitle } from '../traceFiles';
+import { problemTitle } from '../trace/traceFiles';
 
 const LABEL_ORDER: EpisodeLabel[] = ['planning', 'computation', 'verification', 'backtracking', 'alternative', 'answer'];
 const PROBLEM_CHARS = 120;

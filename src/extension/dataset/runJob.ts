@@ -17,8 +17,8 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import type { BudgetPolicy } from '../../core/trace';
 import type { DatasetJobResult, JobEvent } from '../../runs/dataset/job';
-import { BUDGET_PRESETS, describePolicy } from '../budgetPresets';
-import type { Lens } from '../lens';
+import { BUDGET_PRESETS, describePolicy } from '../trace/budgetPresets';
+import type { Lens } from '../trace/lens';
 import { validateBudgetPolicy } from '../settings';
 import { annotatedOutputIn, formatJobProgress, parseJobRequest, readHostsSetting, type DatasetJobRequest } from './jobPlan';
 

@@ -3,7 +3,7 @@
  * editor title), else the file of the active trace editor or text editor, else one picked.
  */
 import * as vscode from 'vscode';
-import type { Lens } from '../lens';
+import type { Lens } from '../trace/lens';
 import { DatasetView } from './datasetView';
 
 export async function showDatasetCommand(lens: Lens, raw?: unknown): Promise<DatasetView | undefined> {

@@ -3,10 +3,10 @@
  * view's requests. Both the trace panel and the custom editor use it.
  */
 import * as vscode from 'vscode';
-import type { BudgetPolicy, Trace } from '../core/trace';
-import type { RunStatus } from '../runs/contract';
-import type { ProbeRequest, TraceListItem, TraceOrigin, WebviewToHost } from '../shared/protocol';
-import { isSafeExternalUrl } from '../shared/protocol';
+import type { BudgetPolicy, Trace } from '../../core/trace';
+import type { RunStatus } from '../../runs/contract';
+import type { ProbeRequest, TraceListItem, TraceOrigin, WebviewToHost } from '../../shared/protocol';
+import { isSafeExternalUrl } from '../../shared/protocol';
 import type { LiveRun } from './liveRun';
 import type { TraceView, ViewContent } from './traceView';
 import { problemTitle } from './traceFiles';

@@ -5,7 +5,7 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { LiveState } from '../model/live-trace';
 import { formatDuration, formatTokens, summarize } from '../model/summary';
-import { h } from './dom';
+import { h } from '../../common/dom';
 
 const STATUS_TEXT: Record<string, string> = {
   starting: 'Starting…',

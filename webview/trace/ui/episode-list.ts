@@ -3,11 +3,11 @@
  * rendered fully (Markdown + KaTeX) only when expanded and near the viewport. Updates are
  * incremental: a card is touched only when its episode changed.
  */
-import type { Episode, EpisodeLabel } from '../../src/core/trace';
-import type { ViewFilters } from '../../src/shared/protocol';
+import type { Episode, EpisodeLabel } from '../../../src/core/trace';
+import type { ViewFilters } from '../../../src/shared/protocol';
 import { passesFilters } from '../model/filter';
 import { formatTokens } from '../model/summary';
-import { h, icon, srOnly } from './dom';
+import { h, icon, srOnly } from '../../common/dom';
 import { highlightMatches } from './highlight';
 
 export interface EpisodeListOptions {

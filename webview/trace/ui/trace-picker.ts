@@ -1,8 +1,8 @@
 /** Picker for files holding several traces (JSONL): choosing one posts 'select-trace'. */
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
-import type { TraceListItem } from '../../src/shared/protocol';
-import { h } from './dom';
+import type { TraceListItem } from '../../../src/shared/protocol';
+import { h } from '../../common/dom';
 
 interface SelectControl extends HTMLElement {
   value: string;

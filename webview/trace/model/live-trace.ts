@@ -2,8 +2,8 @@
  * The trace the view shows, kept up to date by batches of RunEvents (pure: no DOM).
  * Events mutate one working copy; the returned change says what needs redrawing.
  */
-import type { BudgetPolicy, Episode, Trace } from '../../src/core/trace';
-import type { RunEvent, RunStatus } from '../../src/runs/contract';
+import type { BudgetPolicy, Episode, Trace } from '../../../src/core/trace';
+import type { RunEvent, RunStatus } from '../../../src/runs/contract';
 
 export interface LiveState {
   trace: Trace;

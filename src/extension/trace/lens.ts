@@ -4,12 +4,12 @@
  * Heavy modules (the model client, the run engine) are imported on first use, not at activation.
  */
 import * as vscode from 'vscode';
-import type { BudgetPolicy, Trace } from '../core/trace';
-import type { ModelBackend } from '../model/types';
-import type { ProbeSettings, SolveOptions } from '../runs/contract';
-import type { PersistedViewState, ProbeRequest } from '../shared/protocol';
-import { readSettings, type LensSettings } from './settings';
-import { LensStatusBar } from './statusBar';
+import type { BudgetPolicy, Trace } from '../../core/trace';
+import type { ModelBackend } from '../../model/types';
+import type { ProbeSettings, SolveOptions } from '../../runs/contract';
+import type { PersistedViewState, ProbeRequest } from '../../shared/protocol';
+import { readSettings, type LensSettings } from '../settings';
+import { LensStatusBar } from '../statusBar';
 import { TraceStore } from './traceStore';
 import { LiveRun } from './liveRun';
 import { TraceView } from './traceView';
@@ -87,7 +87,7 @@ export class Lens implements vscode.Disposable {
     const s = this.settings();
     const key = `${s.host}|${s.connectTimeoutMs}|${s.idleTimeoutMs}`;
     if (this.backendCache?.key === key) return this.backendCache.backend;
-    const { OllamaBackend } = await import('../model/ollama.js');
+    const { OllamaBackend } = await import('../../model/ollama.js');
     const backend = new OllamaBackend({ host: s.host, timeoutMs: s.connectTimeoutMs, idleTimeoutMs: s.idleTimeoutMs });
     this.backendCache = { key, backend };
     return backend;
@@ -154,7 +154,7 @@ export class Lens implements vscode.Disposable {
     };
     if (options.budget?.think !== undefined) options.think = options.budget.think;
     const backend = await this.backend();
-    const { startSolve } = await import('../runs/solve.js');
+    const { startSolve } = await import('../../runs/solve.js');
     const handle = startSolve(backend, options);
     const run = new LiveRun(handle, options, probe, (trace) => this.saveTrace(trace));
     this.runs.set(run.id, run);
@@ -284,7 +284,7 @@ export class Lens implements vscode.Disposable {
       }
     }
     if (state?.trace) {
-      const { validateTrace } = await import('../core/schema.js');
+      const { validateTrace } = await import('../../core/schema.js');
       const checked = validateTrace(state.trace);
       if (checked.ok) {
         this.attachSession(panel, { kind: 'traces', traces: [checked.trace], selected: 0 }, panel.title);
@@ -316,7 +316,7 @@ export class Lens implements vscode.Disposable {
   }
 
   async annotateProgress(from: TraceSession, probe: ProbeRequest): Promise<void> {
-    const { annotateProgressCommand } = await import('./commands/annotateProgress.js');
+    const { annotateProgressCommand } = await import('../commands/annotateProgress.js');
     await annotateProgressCommand(this, from, probe);
   }
 

@@ -26,8 +26,8 @@
  */
 import 'katex/dist/katex.min.css';
 import 'uplot/dist/uPlot.min.css';
-import '../media/main.css';
-import type { HostToWebview, PersistedViewState, WebviewToHost } from '../src/shared/protocol';
+import '../../media/main.css';
+import type { HostToWebview, PersistedViewState, WebviewToHost } from '../../src/shared/protocol';
 import { App, type HostBridge } from './app';
 
 interface VsCodeApi {

@@ -8,10 +8,10 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
-import type { BudgetPolicy } from '../../src/core/trace';
-import type { ProbeRequest } from '../../src/shared/protocol';
+import type { BudgetPolicy } from '../../../src/core/trace';
+import type { ProbeRequest } from '../../../src/shared/protocol';
 import { formFromPolicy, policyFromForm, type BudgetFormValues, type ThinkChoice } from '../model/budget-form';
-import { h } from './dom';
+import { h } from '../../common/dom';
 
 type TextKey = Exclude<{
   [K in keyof BudgetFormValues]: BudgetFormValues[K] extends string ? K : never;

@@ -3,8 +3,8 @@
  * validated traces. Bad records never abort the file: each yields a message naming the file,
  * the line and the field, and the good records are still shown. No `vscode` import.
  */
-import type { Trace } from '../core/trace';
-import { validateTrace } from '../core/schema';
+import type { Trace } from '../../core/trace';
+import { validateTrace } from '../../core/schema';
 
 export interface LoadedTraces {
   traces: Trace[];

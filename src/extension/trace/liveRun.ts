@@ -2,9 +2,9 @@
  * One solve in progress, independent of any panel: it keeps running when its panel closes,
  * and its trace (finished, stopped or failed) is saved through the TraceStore.
  */
-import type { BudgetPolicy, Trace } from '../core/trace';
-import type { RunEvent, RunHandle, RunStatus, SolveOptions } from '../runs/contract';
-import type { ProbeRequest } from '../shared/protocol';
+import type { BudgetPolicy, Trace } from '../../core/trace';
+import type { RunEvent, RunHandle, RunStatus, SolveOptions } from '../../runs/contract';
+import type { ProbeRequest } from '../../shared/protocol';
 
 export type RunListener = (event: RunEvent) => void;
 

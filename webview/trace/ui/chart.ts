@@ -4,9 +4,9 @@
  * verdicts. Colours come from the VS Code theme variables and are re-read on theme change.
  */
 import uPlot from 'uplot';
-import type { Trace } from '../../src/core/trace';
+import type { Trace } from '../../../src/core/trace';
 import { chartSeries, formatTokens, summarize, type ChartSeries, type TraceSummary } from '../model/summary';
-import { h } from './dom';
+import { h } from '../../common/dom';
 
 interface Palette {
   foreground: string;

@@ -2,9 +2,9 @@
  * Final answer and verdict, first correct episode, thinking spent after it (wasted tokens),
  * regret, and the budget decisions the run took.
  */
-import type { Trace } from '../../src/core/trace';
+import type { Trace } from '../../../src/core/trace';
 import { formatTokens, summarize } from '../model/summary';
-import { h, icon, srOnly } from './dom';
+import { h, icon, srOnly } from '../../common/dom';
 
 export class SummaryPanel {
   readonly element: HTMLElement;

@@ -2,8 +2,8 @@
  * The budget panel's fields as strings (what inputs hold) ⇄ the BudgetPolicy a re-run sends.
  * Pure, so the parsing rules are tested without a DOM; the host validates again.
  */
-import type { BudgetPolicy } from '../../src/core/trace';
-import type { ProbeRequest } from '../../src/shared/protocol';
+import type { BudgetPolicy } from '../../../src/core/trace';
+import type { ProbeRequest } from '../../../src/shared/protocol';
 
 export type ThinkChoice = 'default' | 'on' | 'off' | 'low' | 'medium' | 'high';
 

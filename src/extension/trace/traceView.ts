@@ -11,18 +11,18 @@
  * model text, so it is untrusted too); invalid ones are logged and dropped.
  */
 import * as vscode from 'vscode';
-import type { RunEvent } from '../runs/contract';
+import type { RunEvent } from '../../runs/contract';
 import {
   parseWebviewMessage,
   type HostToWebview,
   type WebviewToHost,
   type TraceListItem,
   type ViewSettings,
-} from '../shared/protocol';
-import type { BudgetPolicy, Trace } from '../core/trace';
-import type { RunStatus } from '../runs/contract';
-import type { TraceOrigin, ProbeRequest } from '../shared/protocol';
-import { bundlePageHtml } from './webviewPage';
+} from '../../shared/protocol';
+import type { BudgetPolicy, Trace } from '../../core/trace';
+import type { RunStatus } from '../../runs/contract';
+import type { TraceOrigin, ProbeRequest } from '../../shared/protocol';
+import { bundlePageHtml } from '../webview/webviewPage';
 
 export const FLUSH_INTERVAL_MS = 16;
 

@@ -4,10 +4,10 @@
  */
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
-import type { Episode, EpisodeLabel, Verdict } from '../../src/core/trace';
-import type { ExportFormat, ViewFilters } from '../../src/shared/protocol';
+import type { Episode, EpisodeLabel, Verdict } from '../../../src/core/trace';
+import type { ExportFormat, ViewFilters } from '../../../src/shared/protocol';
 import { ALL_LABELS, ALL_VERDICTS } from '../model/filter';
-import { h, icon } from './dom';
+import { h, icon } from '../../common/dom';
 
 export const LABEL_HELP: Record<EpisodeLabel, string> = {
   planning: 'Sets out a plan or approach',

@@ -2,8 +2,8 @@
  * Which episodes are visible (label/verdict filters) and where the search query matches
  * (pure, case-insensitive, plain substring: the query is never treated as a pattern).
  */
-import type { Episode, EpisodeLabel, Verdict } from '../../src/core/trace';
-import type { ViewFilters } from '../../src/shared/protocol';
+import type { Episode, EpisodeLabel, Verdict } from '../../../src/core/trace';
+import type { ViewFilters } from '../../../src/shared/protocol';
 
 export const ALL_LABELS: readonly EpisodeLabel[] = ['planning', 'computation', 'verification', 'backtracking', 'alternative', 'answer'];
 export const ALL_VERDICTS: readonly Verdict[] = ['correct', 'incorrect', 'none'];

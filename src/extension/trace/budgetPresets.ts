@@ -1,5 +1,5 @@
 /** The budget presets offered by "Solve with Budget…" (constants from notes/algorithms.md). */
-import type { BudgetPolicy } from '../core/trace';
+import type { BudgetPolicy } from '../../core/trace';
 
 export interface BudgetPreset {
   id: string;

@@ -5,7 +5,7 @@
  * panel is still open.
  */
 import * as vscode from 'vscode';
-import type { Trace } from '../core/trace';
+import type { Trace } from '../../core/trace';
 
 export class TraceStore {
   constructor(

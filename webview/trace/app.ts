@@ -3,8 +3,8 @@
  * Independent of the VS Code API (a HostBridge is passed in) so the dev harness and tests
  * can drive it.
  */
-import type { BudgetPolicy, Trace } from '../src/core/trace';
-import type { RunEvent } from '../src/runs/contract';
+import type { BudgetPolicy, Trace } from '../../src/core/trace';
+import type { RunEvent } from '../../src/runs/contract';
 import {
   DEFAULT_VIEW_SETTINGS,
   MAX_PERSISTED_TRACE_CHARS,
@@ -17,7 +17,7 @@ import {
   type ViewFilters,
   type ViewSettings,
   type WebviewToHost,
-} from '../src/shared/protocol';
+} from '../../src/shared/protocol';
 import { policyFromForm } from './model/budget-form';
 import { emptyFilters, searchHits, type SearchHit } from './model/filter';
 import { applyEvents, stateFromTrace, type LiveState, type ViewChange } from './model/live-trace';
@@ -25,7 +25,7 @@ import { compactEvents } from './model/event-queue';
 import { createMarkdownRenderer, createSanitizer, type Sanitizer } from './render/markdown';
 import { BudgetPanel } from './ui/budget-panel';
 import { MuChart } from './ui/chart';
-import { h } from './ui/dom';
+import { h } from '../common/dom';
 import { EpisodeList } from './ui/episode-list';
 import { Header } from './ui/header';
 import { SummaryPanel } from './ui/summary-panel';
