@@ -7,7 +7,7 @@
  * treated as untrusted input: parseDatasetViewMessage keeps only known, bounded fields.
  */
 import type { EpisodeLabel } from '../core/trace';
-import type { DatasetReport } from '../runs/dataset/report-compute';
+import type { DatasetReport } from '../core/report';
 
 export const DATASET_PROTOCOL_VERSION = 1 as const;
 

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { cappedScore, computeReport, summarize } from '../../src/runs/dataset/report-compute';
+import { cappedScore, computeReport, summarize } from '../../src/core/report';
 import { readTraceLines, renderHtml, renderMarkdown, reportBase, writeReport } from '../../src/runs/dataset/report';
 import { episode, progress, trace } from './fixtures';
 

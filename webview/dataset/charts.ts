@@ -5,7 +5,7 @@
  * VS Code theme; every chart also gets a text caption (its accessible name).
  */
 import uPlot from 'uplot';
-import type { DatasetReport, GroupSummary } from '../../src/runs/dataset/report-compute';
+import type { DatasetReport, GroupSummary } from '../../src/core/report';
 import { formatTokens } from '../common/format';
 import { h } from '../common/dom';
 

@@ -2,7 +2,7 @@
  * The report's numbers: a summary list for the whole file and, when several models ran, a
  * comparison table with one row per model. Text only (model names are data).
  */
-import type { DatasetReport, GroupSummary, Stat } from '../../src/runs/dataset/report-compute';
+import type { DatasetReport, GroupSummary, Stat } from '../../src/core/report';
 import { formatTokens } from '../common/format';
 import { h } from '../common/dom';
 

@@ -4,7 +4,7 @@
  * directly and the host can build a payload for 10k traces without the view seeing trace text.
  */
 import type { EpisodeLabel, Trace } from '../../core/trace';
-import { computeReport } from '../../runs/dataset/report-compute';
+import { computeReport } from '../../core/report';
 import type { DatasetJobState, DatasetPayload, DatasetRow } from '../../shared/dataset-protocol';
 import { problemTitle } from '../trace/traceFiles';
 

@@ -4,10 +4,10 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Trace } from '../../core/trace';
-import { computeReport, type CurvePoint, type DatasetReport, type GroupSummary, type Stat } from './report-compute';
+import { computeReport, type CurvePoint, type DatasetReport, type GroupSummary, type Stat } from '../../core/report';
 
-export { computeReport } from './report-compute';
-export type { DatasetReport, GroupSummary } from './report-compute';
+export { computeReport } from '../../core/report';
+export type { DatasetReport, GroupSummary } from '../../core/report';
 
 export interface ReadTracesResult {
   traces: Trace[];

@@ -3,7 +3,7 @@
  * where the first correct episode falls and what was spent after it, label frequencies, the
  * mean progress curve, and the accuracy a thinking-token cap would have given (from probes).
  */
-import type { EpisodeLabel, Trace } from '../../core/trace';
+import type { EpisodeLabel, Trace } from './trace';
 
 export interface Stat {
   n: number;
