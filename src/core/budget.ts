@@ -6,15 +6,20 @@
  */
 import type { BudgetDecision, BudgetPolicy } from './trace';
 import { muPlateaued } from './progress';
+import {
+  DEFAULT_EARLY_STOP_WINDOW,
+  DEFAULT_EXTENSION_TEXT,
+  DEFAULT_EXTENSIONS_WITH_MIN,
+  DEFAULT_PLATEAU,
+  formatBudgetErrors,
+  parseBudgetPolicy,
+  type BudgetFieldError,
+  type ThinkValue,
+} from './budget-policy';
 
-export const DEFAULT_EXTENSION_TEXT = 'Wait';
-/** Extensions allowed when only minThinkingTokens is given (s1: gains flatten after about 6). */
-export const DEFAULT_EXTENSIONS_WITH_MIN = 4;
-export const DEFAULT_EARLY_STOP_WINDOW = 3;
+export { DEFAULT_EARLY_STOP_WINDOW, DEFAULT_EXTENSION_TEXT, DEFAULT_EXTENSIONS_WITH_MIN, DEFAULT_PLATEAU, type ThinkValue };
 /** Dynasor-CoT's hedging words: a probe answer containing one is not a confident answer. */
 export const HEDGE_WORDS: readonly string[] = ['wait', 'hold', 'but', 'okay', 'no', 'hmm'];
-
-export type ThinkValue = boolean | 'low' | 'medium' | 'high';
 
 export interface ResolvedPolicy {
   maxThinkingTokens?: number;
@@ -22,65 +27,45 @@ export interface ResolvedPolicy {
   extensions: number;
   extensionText: string;
   maxEpisodes?: number;
-  earlyStop: { window: number; plateau?: number } | null;
+  /** window W and plateau δ: stop when answers agree for W probed episodes, or mu rose by less than δ over them. */
+  earlyStop: { window: number; plateau: number } | null;
   vote: { n: number; m: number; adaptive: boolean } | null;
   think?: ThinkValue;
 }
 
 export class PolicyError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(`budget.${field}: ${message}`);
+  constructor(readonly errors: readonly BudgetFieldError[]) {
+    super(formatBudgetErrors(errors, 'budget.'));
     this.name = 'PolicyError';
   }
+
+  /** The first bad field (dotted policy path). */
+  get field(): string {
+    return this.errors[0]?.field ?? '';
+  }
 }
 
-function positiveInt(field: string, v: unknown, allowZero = false): number | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < (allowZero ? 0 : 1)) {
-    throw new PolicyError(field, `expected ${allowZero ? 'a non-negative' : 'a positive'} integer, got ${JSON.stringify(v)}`);
-  }
-  return v;
-}
-
-/** Validates a policy and fills in defaults; throws PolicyError naming the bad field. */
-export function resolvePolicy(policy: BudgetPolicy = {}): ResolvedPolicy {
-  const maxThinkingTokens = positiveInt('maxThinkingTokens', policy.maxThinkingTokens);
-  const minThinkingTokens = positiveInt('minThinkingTokens', policy.minThinkingTokens);
-  if (maxThinkingTokens !== undefined && minThinkingTokens !== undefined && minThinkingTokens > maxThinkingTokens) {
-    throw new PolicyError('minThinkingTokens', `${minThinkingTokens} is above maxThinkingTokens ${maxThinkingTokens}`);
-  }
-  const extensions =
-    positiveInt('extensions', policy.extensions, true) ?? (minThinkingTokens !== undefined ? DEFAULT_EXTENSIONS_WITH_MIN : 0);
-  const extensionText = policy.extensionText ?? DEFAULT_EXTENSION_TEXT;
-  if (typeof extensionText !== 'string' || extensionText.trim() === '') {
-    throw new PolicyError('extensionText', 'must be non-empty text');
-  }
-  const maxEpisodes = positiveInt('maxEpisodes', policy.maxEpisodes);
-
-  let earlyStop: ResolvedPolicy['earlyStop'] = null;
-  if (policy.earlyStop === true) earlyStop = { window: DEFAULT_EARLY_STOP_WINDOW };
-  else if (policy.earlyStop && typeof policy.earlyStop === 'object') {
-    const window = positiveInt('earlyStop.window', policy.earlyStop.window) ?? DEFAULT_EARLY_STOP_WINDOW;
-    const plateau = positiveInt('earlyStop.plateau', policy.earlyStop.plateau);
-    earlyStop = plateau === undefined ? { window } : { window, plateau };
-  }
-
-  let vote: ResolvedPolicy['vote'] = null;
-  if (policy.vote) {
-    const n = positiveInt('vote.n', policy.vote.n) ?? 1;
-    const m = positiveInt('vote.m', policy.vote.m) ?? 1;
-    if (m > n) throw new PolicyError('vote.m', `${m} agreeing answers can never come from ${n} attempts`);
-    vote = { n, m, adaptive: policy.vote.adaptive === true };
-  }
-
-  const think = policy.think;
-  if (think !== undefined && typeof think !== 'boolean' && !['low', 'medium', 'high'].includes(think)) {
-    throw new PolicyError('think', `expected true, false, "low", "medium" or "high", got ${JSON.stringify(think)}`);
-  }
-  return { maxThinkingTokens, minThinkingTokens, extensions, extensionText, maxEpisodes, earlyStop, vote, think };
+/** Validates a policy with the one parser (core/budget-policy.ts) and fills in defaults; throws PolicyError listing every bad field. */
+export function resolvePolicy(raw: BudgetPolicy | unknown = {}): ResolvedPolicy {
+  const parsed = parseBudgetPolicy(raw);
+  if (!parsed.ok) throw new PolicyError(parsed.errors);
+  const p = parsed.policy;
+  const early = p.earlyStop;
+  return {
+    maxThinkingTokens: p.maxThinkingTokens,
+    minThinkingTokens: p.minThinkingTokens,
+    extensions: p.extensions ?? (p.minThinkingTokens !== undefined ? DEFAULT_EXTENSIONS_WITH_MIN : 0),
+    extensionText: p.extensionText ?? DEFAULT_EXTENSION_TEXT,
+    maxEpisodes: p.maxEpisodes,
+    earlyStop:
+      early === true
+        ? { window: DEFAULT_EARLY_STOP_WINDOW, plateau: DEFAULT_PLATEAU }
+        : early
+          ? { window: early.window, plateau: early.plateau ?? DEFAULT_PLATEAU }
+          : null,
+    vote: p.vote ? { n: p.vote.n, m: p.vote.m, adaptive: p.vote.adaptive === true } : null,
+    think: p.think,
+  };
 }
 
 /** What a model can do with `think` (a subset of ModelInfo, so this stays pure). */
@@ -234,7 +219,8 @@ export class BudgetController {
 
   /**
    * After a probe result: early stop when the last `window` probed episodes' answers are stable
-   * (Dynasor) or mu has not moved for `plateau` episodes. `summaries` are in episode order.
+   * (Dynasor) or mu rose by less than `plateau` over them (MRT progress has flattened; only
+   * episodes with a mu count). `summaries` are in episode order.
    */
   afterProbe(summaries: readonly ProbeSummary[], thinkingTokens: number): BudgetAction {
     const es = this.policy.earlyStop;
@@ -250,13 +236,15 @@ export class BudgetController {
       });
     }
     const mus = summaries.filter((s) => s.mu !== undefined).map((s) => s.mu as number);
-    if (es.plateau !== undefined && muPlateaued(mus, es.plateau)) {
+    if (muPlateaued(mus, es.window, es.plateau)) {
+      const now = mus[mus.length - 1];
+      const before = mus[mus.length - 1 - es.window];
       return this.force({
         kind: 'early-stop',
         atTokens: thinkingTokens,
         atEpisode: last.episodeIndex,
-        detail: `mu stayed at ${mus[mus.length - 1].toFixed(2)} for ${es.plateau} episodes: answer forced`,
-        data: { reason: 'plateau', plateau: es.plateau, mu: mus[mus.length - 1] },
+        detail: `mu rose by ${(now - before).toFixed(2)} (${before.toFixed(2)} → ${now.toFixed(2)}) over ${es.window} episode${es.window === 1 ? '' : 's'}, less than the plateau ${es.plateau}: answer forced`,
+        data: { reason: 'plateau', window: es.window, plateau: es.plateau, mu: now, muBefore: before },
       });
     }
     return CONTINUE;

@@ -140,9 +140,15 @@ export function muCurve(
   return points;
 }
 
-/** True when the last `plateau` deltas are all zero at a non-zero mu (a plateau at 0 is "no progress yet"). */
-export function muPlateaued(mus: readonly number[], plateau: number): boolean {
-  if (plateau < 1 || mus.length < plateau + 1) return false;
-  const tail = mus.slice(-(plateau + 1));
-  return tail[0] > 0 && tail.every((m) => m === tail[0]);
+/**
+ * The early-stop plateau: over the last `window` probed episodes mu rose by less than `delta`
+ * (a mu change in [0, 1]). Needs window + 1 mu values: the change is measured from the episode
+ * before the window. A window where mu stayed at 0 throughout is not a plateau: the model has not
+ * found the answer yet, which is not the same as having stopped making progress towards it.
+ */
+export function muPlateaued(mus: readonly number[], window: number, delta: number): boolean {
+  if (window < 1 || mus.length < window + 1) return false;
+  const tail = mus.slice(-(window + 1));
+  if (tail.every((m) => m === 0)) return false;
+  return tail[tail.length - 1] - tail[0] < delta;
 }

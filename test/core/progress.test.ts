@@ -103,9 +103,16 @@ test('mu curve starts at the empty prefix and skips unprobed episodes', () => {
   assert.deepEqual(muCurve(null, []), []);
 });
 
-test('plateau needs `plateau` unchanged steps at a non-zero mu', () => {
-  assert.equal(muPlateaued([0.5, 0.75, 0.75, 0.75], 2), true);
-  assert.equal(muPlateaued([0.5, 0.75, 0.75], 2), false);
-  assert.equal(muPlateaued([0, 0, 0, 0], 2), false);
-  assert.equal(muPlateaued([1, 1], 0), false);
+test('plateau: mu rose by less than delta over the last `window` episodes, not while mu is 0 throughout', () => {
+  // window 2 compares the last mu with the one two episodes earlier.
+  assert.equal(muPlateaued([0.5, 0.75, 0.75, 0.75], 2, 0.05), true);
+  assert.equal(muPlateaued([0.5, 0.5, 0.75, 0.75], 2, 0.05), false, 'rose by 0.25 over the window');
+  assert.equal(muPlateaued([0.5, 0.75, 0.78], 2, 0.05), false, 'rose by 0.28');
+  assert.equal(muPlateaued([0.75, 0.78], 1, 0.05), true, 'rose by 0.03 < 0.05 over one episode');
+  assert.equal(muPlateaued([0.75, 0.8], 1, 0.05), false, 'rose by exactly delta is progress');
+  assert.equal(muPlateaued([0.75, 0.5], 1, 0), true, 'delta 0 still stops when mu fell');
+  assert.equal(muPlateaued([0.5, 0.75], 2, 0.05), false, 'needs window + 1 values');
+  assert.equal(muPlateaued([0, 0, 0, 0], 2, 0.05), false, 'no answer found yet is not a plateau');
+  assert.equal(muPlateaued([0, 0, 0.02], 2, 0.05), true, 'a small rise from 0 is a plateau');
+  assert.equal(muPlateaued([1, 1], 0, 0.05), false, 'window 0 never fires');
 });
