@@ -8,7 +8,7 @@ import { TraceAnnotator } from '../core/annotate';
 import { estimateTokens } from '../core/tokens';
 import { BudgetController, type BudgetAction, type ProbeSummary, type ResolvedPolicy } from '../core/budget';
 import type { BudgetDecision, Episode, EpisodeProgress, StopReason } from '../core/trace';
-import { ModelError, type ModelBackend, type ModelFamily, type SamplingOptions, type StreamDelta, type StreamHandle, type StreamStats, type ThinkSetting } from '../model/types';
+import { ModelError, type ModelBackend, type ModelFamily, type SamplingOptions, type StreamDelta, type StreamHandle, type StreamStats } from '../model/types';
 import { defaultForcedAnswer, renderForcedAnswerPrompt, renderThinkingPrefix } from '../model/templates';
 import type { ProbeSettings, RunEvent, SolveOptions } from './contract';
 import { ConcurrencyLimiter, ForcedAnswerProber, ProgressBook, type PrefixEstimate, type ProbeCounters } from './probes';
@@ -23,8 +23,8 @@ export interface AttemptConfig {
   /** The user message (problem + instruction). */
   prompt: string;
   gold: string | null;
-  think?: ThinkSetting;
   sampling: SamplingOptions;
+  /** The budget, including the think level sent with every request. */
   policy: ResolvedPolicy;
   /** Progress probes written into the episodes; null for none. */
   progress: ProbeSettings | null;
@@ -154,7 +154,7 @@ export class Attempt {
     if (this.prober) this.scheduleProbe(-1, '', 0);
 
     const messages = [{ role: 'user' as const, content: this.c.prompt }];
-    let handle = this.c.backend.chat({ model: this.c.model, messages, think: this.c.think, options: this.c.sampling });
+    let handle = this.c.backend.chat({ model: this.c.model, messages, think: this.c.policy.think, options: this.c.sampling });
     for (;;) {
       const outcome = await this.consume(handle);
       if (outcome.kind === 'ended') {

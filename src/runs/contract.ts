@@ -3,7 +3,7 @@
  * Front ends subscribe to RunEvents; the webview receives them batched (never one message per token).
  */
 import type { BudgetDecision, BudgetPolicy, Episode, EpisodeProgress, SegmentMode, Trace } from '../core/trace';
-import type { SamplingOptions, ThinkSetting } from '../model/types';
+import type { SamplingOptions } from '../model/types';
 
 export interface ProbeSettings {
   /** Maximum forced-answer samples per prefix (MRT used k = 8). */
@@ -29,7 +29,7 @@ export interface SolveOptions {
   id?: string;
   /** Extra instruction appended to the problem (default asks for \boxed{}). */
   instruction?: string;
-  think?: ThinkSetting;
+  /** Budget, including `think` (the think level lives only here). */
   budget?: BudgetPolicy;
   /** Progress probes; omit or false for none. */
   progress?: Partial<ProbeSettings> | false;

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { answerKey } from '../core/answers';
 import { finalizeTrace } from '../core/annotate';
 import { regretAtBudgets } from '../core/metrics';
+import { parseBudgetPolicy } from '../core/budget-policy';
 import { checkThinkSetting, resolvePolicy, tallyVotes, voteStatus, type ResolvedPolicy } from '../core/budget';
 import { equivalent, gradeFinal } from '../core/verdicts';
 import { TRACE_FORMAT_VERSION, type BudgetDecision, type BudgetPolicy, type StopReason, type Trace } from '../core/trace';
@@ -31,11 +32,8 @@ export function checkSolveOptions(opts: SolveOptions): string[] {
   const problems: string[] = [];
   if (typeof opts.problem !== 'string' || opts.problem.trim() === '') problems.push('problem: must be non-empty text');
   if (typeof opts.model !== 'string' || opts.model.trim() === '') problems.push('model: must name an installed model');
-  try {
-    resolvePolicy(opts.budget);
-  } catch (e) {
-    problems.push(e instanceof Error ? e.message : String(e));
-  }
+  const budget = parseBudgetPolicy(opts.budget);
+  if (!budget.ok) for (const e of budget.errors) problems.push(`budget.${e.field}: ${e.message}`);
   try {
     resolveProbeSettings(opts.progress);
   } catch (e) {
@@ -72,7 +70,10 @@ export class SolveRun implements RunHandle {
     private readonly opts: SolveOptions,
   ) {
     this.id = opts.id ?? `solve-${randomUUID()}`;
-    this.policy = { ...(opts.budget ?? {}), ...(opts.think !== undefined && opts.budget?.think === undefined ? { think: opts.think } : {}) };
+    // The trace records the checked policy (early-stop and vote objects complete); a bad one is
+    // kept as given so the failed trace shows what was asked for.
+    const parsed = parseBudgetPolicy(opts.budget);
+    this.policy = parsed.ok ? parsed.policy : (opts.budget ?? {});
     // Start after the caller has had a chance to subscribe (same tick).
     this.finished = Promise.resolve()
       .then(() => this.execute())
@@ -143,7 +144,6 @@ export class SolveRun implements RunHandle {
         family: (this.info as ModelInfo).family,
         prompt: this.prompt(),
         gold: o.gold ?? null,
-        think,
         // Attempt 0 keeps the user's seed (or none); later votes need different seeds to differ.
         sampling: index === 0 ? { ...(o.sampling ?? {}) } : { ...(o.sampling ?? {}), seed: baseSeed + index },
         policy: index === 0 ? policy : { ...policy, vote: null },

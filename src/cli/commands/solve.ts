@@ -6,15 +6,15 @@
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { BudgetPolicy, Episode, EpisodeProgress, SegmentMode, Trace } from '../../core/trace';
-import type { ThinkSetting } from '../../model/types';
+import type { Episode, EpisodeProgress, SegmentMode, Trace } from '../../core/trace';
 import { BACKEND_KINDS, backendKindFor, createBackend, type BackendKind } from '../../model/backend-factory';
 import type { ModelBackend } from '../../model/types';
 import type { RunEvent, SolveOptions } from '../../runs/contract';
 import { checkSolveOptions, startSolve } from '../../runs/solve';
 import { addSegmentationOptions } from '../util/options';
+import { addBudgetOptions, budgetFromFlags, flagErrorLines, type BudgetFlags } from '../util/budget-flags';
 
-interface SolveCliOptions {
+interface SolveCliOptions extends BudgetFlags {
   model: string;
   host?: string;
   backend?: BackendKind;
@@ -23,17 +23,6 @@ interface SolveCliOptions {
   samples?: number;
   fixedSamples?: boolean;
   concurrency?: number;
-  maxThinking?: number;
-  minThinking?: number;
-  extensions?: number;
-  extensionText?: string;
-  maxEpisodes?: number;
-  earlyStop?: boolean;
-  window?: number;
-  plateau?: number;
-  vote?: { n: number; m: number };
-  voteAdaptive?: boolean;
-  think?: ThinkSetting;
   seed?: number;
   temperature?: number;
   /** Segmentation (`--mode`; `--segment` is its older name). */
@@ -62,21 +51,11 @@ function nonNegativeInt(name: string): (v: string) => number {
   };
 }
 
+/** `--vote` text as { n, m } (the budget flags' own rule); throws the flag's message. */
 export function parseVote(v: string): { n: number; m: number } {
-  const m = /^\s*(\d+)\s*[/:]\s*(\d+)\s*$/.exec(v);
-  if (!m) throw new InvalidArgumentError(`--vote takes N/M (up to N attempts, stop when M agree), got "${v}".`);
-  const n = Number(m[1]);
-  const agree = Number(m[2]);
-  if (n < 1 || agree < 1 || agree > n) throw new InvalidArgumentError(`--vote ${v}: need 1 <= M <= N.`);
-  return { n, m: agree };
-}
-
-export function parseThink(v: string): ThinkSetting {
-  const s = v.trim().toLowerCase();
-  if (s === 'true' || s === 'on') return true;
-  if (s === 'false' || s === 'off') return false;
-  if (s === 'low' || s === 'medium' || s === 'high') return s;
-  throw new InvalidArgumentError(`--think takes true, false, low, medium or high, got "${v}".`);
+  const r = budgetFromFlags({ vote: v });
+  if (!r.ok || !r.policy.vote) throw new InvalidArgumentError(r.ok ? `--vote: expected N/M, got "${v}"` : flagErrorLines(r.errors).join('; '));
+  return { n: r.policy.vote.n, m: r.policy.vote.m };
 }
 
 function parseTemperature(v: string): number {
@@ -95,23 +74,19 @@ function segmentFrom(o: SolveCliOptions): Pick<SolveOptions, 'segment'> {
   return Object.keys(segment).length ? { segment } : {};
 }
 
-/** Turns CLI flags into SolveOptions (pure, so it can be tested without a server). */
+/**
+ * Turns CLI flags into SolveOptions (pure, so it can be tested without a server). Bad budget
+ * flags throw InvalidArgumentError listing every one as "--flag: message" (a usage error, exit 2).
+ */
 export function toSolveOptions(problem: string, o: SolveCliOptions): SolveOptions {
-  const budget: BudgetPolicy = {};
-  if (o.maxThinking !== undefined) budget.maxThinkingTokens = o.maxThinking;
-  if (o.minThinking !== undefined) budget.minThinkingTokens = o.minThinking;
-  if (o.extensions !== undefined) budget.extensions = o.extensions;
-  if (o.extensionText !== undefined) budget.extensionText = o.extensionText;
-  if (o.maxEpisodes !== undefined) budget.maxEpisodes = o.maxEpisodes;
-  if (o.earlyStop) budget.earlyStop = { window: o.window ?? 3, ...(o.plateau !== undefined ? { plateau: o.plateau } : {}) };
-  if (o.vote) budget.vote = { ...o.vote, adaptive: o.voteAdaptive === true };
-  if (o.think !== undefined) budget.think = o.think;
+  const parsed = budgetFromFlags(o);
+  if (!parsed.ok) throw new InvalidArgumentError(flagErrorLines(parsed.errors).join('\n'));
+  const budget = parsed.policy;
   const wantsProgress = o.progress === true || o.samples !== undefined;
   return {
     problem,
     model: o.model,
     gold: o.gold ?? null,
-    ...(o.think !== undefined ? { think: o.think } : {}),
     budget,
     progress: wantsProgress
       ? {
@@ -315,19 +290,9 @@ export function registerSolveCommand(program: Command): Command {
     .option('--samples <k>', 'forced-answer samples per episode, at most (adaptive; implies --progress; default 8)', positiveInt('--samples'))
     .option('--fixed-samples', 'always take all --samples (no adaptive stop when the first answers agree)')
     .option('--concurrency <n>', 'probe requests in flight at once (default 2)', positiveInt('--concurrency'))
-    .option('--max-thinking <tokens>', 'budget: cap thinking tokens, then force the answer (s1 budget forcing)', positiveInt('--max-thinking'))
-    .option('--min-thinking <tokens>', 'budget: if thinking ends before N tokens, suppress the end and append "Wait"', positiveInt('--min-thinking'))
-    .option('--extensions <n>', 'budget: at most N "Wait" extensions (default 4 with --min-thinking)', nonNegativeInt('--extensions'))
-    .option('--extension-text <text>', 'budget: text appended to extend thinking (default "Wait")')
-    .option('--max-episodes <n>', 'budget: force the answer after N closed episodes', positiveInt('--max-episodes'))
-    .option('--early-stop', 'budget: stop when forced answers agree for a window of episodes (Dynasor-style)')
-    .option('--window <n>', 'early stop: episodes whose forced answers must agree (default 3)', positiveInt('--window'))
-    .option('--plateau <n>', 'early stop also when mu stays unchanged for N episodes (needs --progress)', positiveInt('--plateau'))
-    .option('--vote <N/M>', 'budget: sequential voting, up to N attempts, stop when M agree (N:M accepted)', parseVote)
-    .option('--vote-adaptive', 'with --vote: one attempt if its forced answers are already unanimous')
-    .option('--think <level>', 'thinking: on, off (or true, false), or a gpt-oss level low, medium, high (default: the model\'s)', parseThink)
     .option('--temperature <t>', 'sampling temperature (default: the model\'s)', parseTemperature)
     .option('--seed <n>', 'sampling seed (default: none, the server picks)', nonNegativeInt('--seed'));
+  addBudgetOptions(cmd);
   addSegmentationOptions(cmd)
     // The older name of --mode, kept for scripts.
     .addOption(new Option('--segment <mode>', 'same as --mode').choices(['mrt', 'auto', 'sentence']).hideHelp())
@@ -335,8 +300,8 @@ export function registerSolveCommand(program: Command): Command {
     .option('--timeout <ms>', 'give up when the model sends nothing for this long (default 120000)', positiveInt('--timeout'))
     .option('-o, --output <file>', 'save the trace (also the partial one on cancel/error)')
     .action(async (problem: string, o: SolveCliOptions) => {
-      if ((o.window !== undefined || o.plateau !== undefined) && !o.earlyStop) cmd.error('--window and --plateau need --early-stop.', { exitCode: 2 });
-      if (o.voteAdaptive && !o.vote) cmd.error('--vote-adaptive needs --vote N/M.', { exitCode: 2 });
+      const budget = budgetFromFlags(o);
+      if (!budget.ok) cmd.error(flagErrorLines(budget.errors).join('\n'), { exitCode: 2 });
       const code = await runSolve(problem, o);
       // Exit now: idle keep-alive sockets to the server would otherwise hold the process open.
       await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
