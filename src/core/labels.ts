@@ -154,12 +154,14 @@ function escapeRegExp(s: string): string {
 
 /** Start-of-word assertion of string cues (shared, so a combined regex can test it once). */
 const WORD_START = '(?<![\\p{L}\\p{N}])';
+/** End-of-word assertion of string cues. */
+const WORD_END = '(?![\\p{L}\\p{N}])';
 
 function cueRegExp(cue: string | RegExp): RegExp {
   if (cue instanceof RegExp) return cue;
   // Whole words: a cue that starts/ends with a letter must not be glued to another letter.
   const lead = /^\w/.test(cue) ? WORD_START : '';
-  const trail = /\w$/.test(cue) ? '(?![\\p{L}\\p{N}])' : '';
+  const trail = /\w$/.test(cue) ? WORD_END : '';
   return new RegExp(lead + escapeRegExp(cue).replace(/'/g, "['\u2019]") + trail, 'iu');
 }
 
@@ -171,11 +173,45 @@ function standsAlone(re: RegExp): boolean {
   return re.global || re.sticky || /\\[1-9]|\\k<|\(\?<[^=!]/.test(re.source);
 }
 
+/** Whether some cue of a label occurs in a text. */
+interface CueTest {
+  test(text: string): boolean;
+}
+
+/**
+ * Whole-word cues sharing a flag set, tested fast but exactly. A pattern that opens with a
+ * lookbehind defeats the regex engine's scan for a first character, which made these the
+ * slowest part of labelling. So a cheap scan without the word assertions finds each place
+ * where some cue's letters occur (every whole-word match is one of them), and the exact
+ * pattern is tried only there (sticky, so it looks at that position alone).
+ */
+class WholeWordCues implements CueTest {
+  private readonly candidates: RegExp;
+  private readonly exact: RegExp;
+
+  constructor(alternatives: readonly string[], flags: string) {
+    const bare = alternatives.map((a) => (a.endsWith(`${WORD_END})`) ? `${a.slice(0, -WORD_END.length - 1)})` : a));
+    this.candidates = new RegExp(bare.join('|'), `${flags}g`);
+    this.exact = new RegExp(`${WORD_START}(?:${alternatives.join('|')})`, `${flags}y`);
+  }
+
+  test(text: string): boolean {
+    const { candidates, exact } = this;
+    candidates.lastIndex = 0;
+    for (let m = candidates.exec(text); m !== null; m = candidates.exec(text)) {
+      exact.lastIndex = m.index;
+      if (exact.test(text)) return true;
+      candidates.lastIndex = m.index + 1;
+    }
+    return false;
+  }
+}
+
 /**
  * The cues of a label joined into one alternation per flag set: "does any cue match" is then
  * one scan of the text instead of one per cue, and alternation keeps the answer the same.
  */
-function combine(res: readonly RegExp[]): RegExp[] {
+function combine(res: readonly RegExp[]): CueTest[] {
   const byFlags = new Map<string, { wordStart: string[]; other: string[] }>();
   const alone: RegExp[] = [];
   for (const re of res) {
@@ -189,14 +225,15 @@ function combine(res: readonly RegExp[]): RegExp[] {
     if (re.source.startsWith(WORD_START)) group.wordStart.push(`(?:${re.source.slice(WORD_START.length)})`);
     else group.other.push(`(?:${re.source})`);
   }
-  const joined = [...byFlags].map(([flags, { wordStart, other }]) => {
-    const parts = wordStart.length > 0 ? [`${WORD_START}(?:${wordStart.join('|')})`, ...other] : other;
-    return new RegExp(parts.join('|'), flags);
-  });
+  const joined: CueTest[] = [];
+  for (const [flags, { wordStart, other }] of byFlags) {
+    if (wordStart.length > 0) joined.push(new WholeWordCues(wordStart, flags));
+    if (other.length > 0) joined.push(new RegExp(other.join('|'), flags));
+  }
   return [...joined, ...alone];
 }
 
-const COMBINED: ReadonlyArray<[EpisodeLabel, RegExp[]]> = PER_CUE.map(([label, res]) => [label, combine(res)]);
+const COMBINED: ReadonlyArray<[EpisodeLabel, CueTest[]]> = PER_CUE.map(([label, res]) => [label, combine(res)]);
 
 export interface LabelContext {
   /** The last episode of the thinking (answers are usually stated there). */
@@ -213,7 +250,7 @@ export function labelEpisodeByEachCue(text: string, context: LabelContext = {}):
   return labelWith(PER_CUE, text, context);
 }
 
-function labelWith(matchers: ReadonlyArray<[EpisodeLabel, RegExp[]]>, text: string, context: LabelContext): EpisodeLabel[] {
+function labelWith(matchers: ReadonlyArray<[EpisodeLabel, readonly CueTest[]]>, text: string, context: LabelContext): EpisodeLabel[] {
   const body = text.trim();
   if (body.length === 0) return [];
   const opening = body.length > OPENING_CHARS ? body.slice(0, OPENING_CHARS) : body;
