@@ -82,7 +82,7 @@ export const BUDGET_FIELDS: Readonly<Record<BudgetField, BudgetFieldSpec>> = {
   },
   extensions: {
     label: 'Extensions',
-    meaning: `At most this many times, replace the end of thinking with the extension text (default ${DEFAULT_EXTENSIONS_WITH_MIN} with a minimum, else 0).`,
+    meaning: 'At most this many times, replace the end of thinking with the extension text.',
     expected: 'a whole number from 0 to 100',
     defaultText: `0 (${DEFAULT_EXTENSIONS_WITH_MIN} with a minimum)`,
     kind: 'integer',
@@ -205,9 +205,9 @@ export function fieldMessage(field: BudgetField, value: unknown): string {
 /**
  * Checks an untrusted budget policy (JSON from settings, a webview message, a trace file, form
  * or flag values already turned into numbers). Collects every field error. null and undefined
- * mean "not set". On success the policy holds only known fields; an early-stop or vote object
- * comes back complete (window and plateau, n and m filled with their defaults), so a trace
- * records exactly what ran.
+ * mean "not set". On success the policy holds only known fields; early stop and voting come back
+ * complete (`earlyStop: true` as { window, plateau } at their defaults, `false` dropped, n and m
+ * filled), so a trace records exactly what ran and equal meanings compare equal.
  */
 export function parseBudgetPolicy(raw: unknown): BudgetParse {
   if (raw === undefined || raw === null) return { ok: true, policy: {} };
@@ -252,8 +252,11 @@ export function parseBudgetPolicy(raw: unknown): BudgetParse {
   if (episodes !== undefined) policy.maxEpisodes = episodes;
 
   const early = raw.earlyStop;
-  if (typeof early === 'boolean') policy.earlyStop = early;
-  else if (isRecord(early)) {
+  // true is spelled out (window and plateau at their defaults) and false dropped: one spelling per meaning.
+  if (early === true) policy.earlyStop = { window: DEFAULT_EARLY_STOP_WINDOW, plateau: DEFAULT_PLATEAU };
+  else if (early === false) {
+    // off, the same as not set
+  } else if (isRecord(early)) {
     for (const key of Object.keys(early)) if (!EARLY_KEYS.has(key)) fail(`earlyStop.${key}`, 'unknown field (known: window, plateau)');
     const window = numberField('earlyStop.window', early.window);
     const plateau = numberField('earlyStop.plateau', early.plateau);

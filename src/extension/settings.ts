@@ -5,6 +5,7 @@
  * setting and says what was wrong. No `vscode` import: the caller passes a getter.
  */
 import type { BudgetPolicy, SegmentMode } from '../core/trace';
+import { parseBudgetPolicy } from '../core/budget-policy';
 import { DEFAULT_VIEW_SETTINGS, type ViewSettings } from '../shared/protocol';
 import { resolveOllamaHost, DEFAULT_OLLAMA_HOST } from '../model/host';
 
@@ -153,73 +154,15 @@ export function readSettings(get: SettingGetter, env: NodeJS.ProcessEnv = proces
 
 export type BudgetValidation = { ok: true; policy: BudgetPolicy } | { ok: false; error: string };
 
-const BUDGET_KEYS = new Set([
-  'maxThinkingTokens',
-  'minThinkingTokens',
-  'extensions',
-  'extensionText',
-  'maxEpisodes',
-  'earlyStop',
-  'vote',
-  'think',
-]);
-
-/** Checks a budget policy from settings or a custom quick-input (untrusted JSON). */
+/**
+ * Checks a budget policy from settings, a custom quick-input or a job plan (untrusted JSON) with
+ * the one core parser; the error names every bad field under `where` (e.g.
+ * "reasoningLens.defaultBudget.earlyStop.plateau: expected …"). Pure: no vscode, testable as is.
+ */
 export function validateBudgetPolicy(value: unknown, where: string): BudgetValidation {
-  if (value === undefined || value === null) return { ok: true, policy: {} };
-  if (typeof value !== 'object' || Array.isArray(value)) return { ok: false, error: `${where}: expected an object, got ${describe(value)}` };
-  const v = value as Record<string, unknown>;
-  const policy: BudgetPolicy = {};
-  for (const key of Object.keys(v)) {
-    if (!BUDGET_KEYS.has(key)) return { ok: false, error: `${where}.${key}: unknown field (known: ${[...BUDGET_KEYS].join(', ')})` };
-  }
-  const intField = (key: 'maxThinkingTokens' | 'minThinkingTokens' | 'extensions' | 'maxEpisodes', min: number): string | null => {
-    const x = v[key];
-    if (x === undefined) return null;
-    if (typeof x !== 'number' || !Number.isInteger(x) || x < min) return `${where}.${key}: expected an integer >= ${min}, got ${describe(x)}`;
-    policy[key] = x;
-    return null;
-  };
-  const errors = [
-    intField('maxThinkingTokens', 1),
-    intField('minThinkingTokens', 0),
-    intField('extensions', 0),
-    intField('maxEpisodes', 1),
-  ].filter((e): e is string => e !== null);
-  if (errors.length) return { ok: false, error: errors[0] };
-  if (policy.maxThinkingTokens !== undefined && policy.minThinkingTokens !== undefined && policy.minThinkingTokens > policy.maxThinkingTokens) {
-    return { ok: false, error: `${where}.minThinkingTokens (${policy.minThinkingTokens}) is larger than maxThinkingTokens (${policy.maxThinkingTokens})` };
-  }
-  if (v.extensionText !== undefined) {
-    if (typeof v.extensionText !== 'string' || v.extensionText.trim() === '') return { ok: false, error: `${where}.extensionText: expected a non-empty string, got ${describe(v.extensionText)}` };
-    policy.extensionText = v.extensionText;
-  }
-  if (v.earlyStop !== undefined) {
-    const e = v.earlyStop;
-    if (typeof e === 'boolean') policy.earlyStop = e;
-    else if (e && typeof e === 'object' && !Array.isArray(e)) {
-      const w = (e as Record<string, unknown>).window;
-      const p = (e as Record<string, unknown>).plateau;
-      if (typeof w !== 'number' || !Number.isInteger(w) || w < 2) return { ok: false, error: `${where}.earlyStop.window: expected an integer >= 2, got ${describe(w)}` };
-      if (p !== undefined && (typeof p !== 'number' || !(p >= 0))) return { ok: false, error: `${where}.earlyStop.plateau: expected a number >= 0, got ${describe(p)}` };
-      policy.earlyStop = p === undefined ? { window: w } : { window: w, plateau: p as number };
-    } else return { ok: false, error: `${where}.earlyStop: expected true/false or {window, plateau}, got ${describe(e)}` };
-  }
-  if (v.vote !== undefined) {
-    const o = v.vote as Record<string, unknown> | null;
-    if (!o || typeof o !== 'object' || Array.isArray(o)) return { ok: false, error: `${where}.vote: expected {n, m}, got ${describe(v.vote)}` };
-    const { n, m, adaptive } = o;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) return { ok: false, error: `${where}.vote.n: expected an integer >= 1, got ${describe(n)}` };
-    if (typeof m !== 'number' || !Number.isInteger(m) || m < 1 || m > n) return { ok: false, error: `${where}.vote.m: expected an integer in 1..n (${n}), got ${describe(m)}` };
-    if (adaptive !== undefined && typeof adaptive !== 'boolean') return { ok: false, error: `${where}.vote.adaptive: expected true or false, got ${describe(adaptive)}` };
-    policy.vote = adaptive === undefined ? { n, m } : { n, m, adaptive };
-  }
-  if (v.think !== undefined) {
-    const t = v.think;
-    if (t === true || t === false || t === 'low' || t === 'medium' || t === 'high') policy.think = t;
-    else return { ok: false, error: `${where}.think: expected true, false, "low", "medium" or "high", got ${describe(t)}` };
-  }
-  return { ok: true, policy };
+  const parsed = parseBudgetPolicy(value);
+  if (parsed.ok) return parsed;
+  return { ok: false, error: parsed.errors.map((e) => (e.field === '(budget)' ? `${where}: ${e.message}` : `${where}.${e.field}: ${e.message}`)).join('; ') };
 }
 
 function describe(v: unknown): string {

@@ -7,6 +7,7 @@
  * Host and webview import the types with `import type`; only the validator is runtime code.
  */
 import type { BudgetPolicy, EpisodeLabel, Trace, Verdict } from '../core/trace';
+import { formatBudgetErrors, parseBudgetPolicy } from '../core/budget-policy';
 import type { RunEvent, RunStatus } from '../runs/contract';
 
 export const PROTOCOL_VERSION = 1 as const;
@@ -133,11 +134,9 @@ export const MAX_PERSISTED_TRACE_CHARS = 2_000_000;
 
 export type Validated<T> = { ok: true; message: T } | { ok: false; error: string };
 
-const THINK_LEVELS = new Set(['low', 'medium', 'high']);
 const LOG_LEVELS = new Set(['error', 'warn', 'info']);
 const MAX_TEXT = 10_000;
 const MAX_URL = 4_096;
-const MAX_TOKENS = 10_000_000;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -153,58 +152,12 @@ function fail(field: string, expected: string): never {
   throw new Invalid(`${field}: expected ${expected}`);
 }
 
-function optionalInt(src: Record<string, unknown>, key: string, min: number, max: number, path: string): number | undefined {
-  const v = src[key];
-  if (v === undefined) return undefined;
-  if (!isIntIn(v, min, max)) fail(`${path}.${key}`, `an integer in [${min}, ${max}]`);
-  return v;
-}
-
-/** Rebuilds a BudgetPolicy from untrusted input, keeping only known fields. Throws Invalid. */
+/** Rebuilds a BudgetPolicy from untrusted input with the one core parser (every bad field named). Throws Invalid. */
 function readBudget(value: unknown, path: string): BudgetPolicy {
   if (!isRecord(value)) fail(path, 'an object');
-  const out: BudgetPolicy = {};
-  const max = optionalInt(value, 'maxThinkingTokens', 1, MAX_TOKENS, path);
-  if (max !== undefined) out.maxThinkingTokens = max;
-  const min = optionalInt(value, 'minThinkingTokens', 0, MAX_TOKENS, path);
-  if (min !== undefined) out.minThinkingTokens = min;
-  if (min !== undefined && max !== undefined && min > max) fail(`${path}.minThinkingTokens`, 'a value not above maxThinkingTokens');
-  const ext = optionalInt(value, 'extensions', 0, 100, path);
-  if (ext !== undefined) out.extensions = ext;
-  if (value.extensionText !== undefined) {
-    if (typeof value.extensionText !== 'string' || value.extensionText.length > 200) fail(`${path}.extensionText`, 'a string of at most 200 characters');
-    out.extensionText = value.extensionText;
-  }
-  const eps = optionalInt(value, 'maxEpisodes', 1, 100_000, path);
-  if (eps !== undefined) out.maxEpisodes = eps;
-  const early = value.earlyStop;
-  if (early !== undefined) {
-    if (typeof early === 'boolean') out.earlyStop = early;
-    else if (isRecord(early)) {
-      const window = optionalInt(early, 'window', 1, 1_000, `${path}.earlyStop`);
-      if (window === undefined) fail(`${path}.earlyStop.window`, 'an integer in [1, 1000]');
-      const plateau = early.plateau;
-      if (plateau !== undefined && !(typeof plateau === 'number' && Number.isFinite(plateau) && plateau >= 0 && plateau <= 1)) {
-        fail(`${path}.earlyStop.plateau`, 'a number in [0, 1]');
-      }
-      out.earlyStop = plateau === undefined ? { window } : { window, plateau: plateau as number };
-    } else fail(`${path}.earlyStop`, 'a boolean or { window, plateau? }');
-  }
-  const vote = value.vote;
-  if (vote !== undefined) {
-    if (!isRecord(vote)) fail(`${path}.vote`, 'an object { n, m, adaptive? }');
-    if (!isIntIn(vote.n, 1, 64)) fail(`${path}.vote.n`, 'an integer in [1, 64]');
-    if (!isIntIn(vote.m, 1, vote.n)) fail(`${path}.vote.m`, `an integer in [1, n=${vote.n}]`);
-    if (vote.adaptive !== undefined && typeof vote.adaptive !== 'boolean') fail(`${path}.vote.adaptive`, 'a boolean');
-    out.vote = vote.adaptive === undefined ? { n: vote.n, m: vote.m } : { n: vote.n, m: vote.m, adaptive: vote.adaptive };
-  }
-  const think = value.think;
-  if (think !== undefined) {
-    if (typeof think === 'boolean') out.think = think;
-    else if (typeof think === 'string' && THINK_LEVELS.has(think)) out.think = think as 'low' | 'medium' | 'high';
-    else fail(`${path}.think`, 'true, false, "low", "medium" or "high"');
-  }
-  return out;
+  const parsed = parseBudgetPolicy(value);
+  if (!parsed.ok) throw new Invalid(formatBudgetErrors(parsed.errors, `${path}.`));
+  return parsed.policy;
 }
 
 function readProbe(value: unknown, path: string): ProbeRequest {

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import type { BudgetPolicy, Episode, Trace } from '../../src/core/trace';
 import type { RunEvent } from '../../src/runs/contract';
 import { parseWebviewMessage } from '../../src/shared/protocol';
+import { parseBudgetPolicy } from '../../src/core/budget-policy';
 import { formFromPolicy, policyFromForm, type BudgetFormValues } from '../../webview/trace/model/budget-form';
 import { compactEvents } from '../../webview/trace/model/event-queue';
 import { findMatches, passesFilters, searchHits } from '../../webview/trace/model/filter';
@@ -19,7 +20,7 @@ const policyArb: fc.Arbitrary<BudgetPolicy> = fc
       maxThinkingTokens: fc.integer({ min: 1, max: 10_000_000 }),
       minThinkingTokens: fc.integer({ min: 0, max: 10_000_000 }),
       extensions: fc.integer({ min: 0, max: 100 }),
-      extensionText: fc.string({ minLength: 1, maxLength: 200 }),
+      extensionText: fc.string({ minLength: 1, maxLength: 200 }).filter((t) => t.trim() !== ''),
       maxEpisodes: fc.integer({ min: 1, max: 100_000 }),
       earlyStop: fc.oneof(fc.constant(true), fc.record({ window: fc.integer({ min: 1, max: 1000 }) }), fc.record({ window: fc.integer({ min: 1, max: 1000 }), plateau: fc.double({ min: 0, max: 1, noNaN: true }) })),
       vote: fc.integer({ min: 1, max: 64 }).chain((n) => fc.record({ n: fc.constant(n), m: fc.integer({ min: 1, max: n }), adaptive: fc.constant(true) }, { requiredKeys: ['n', 'm'] })),
@@ -29,13 +30,17 @@ const policyArb: fc.Arbitrary<BudgetPolicy> = fc
   )
   .filter((p) => p.minThinkingTokens === undefined || p.maxThinkingTokens === undefined || p.minThinkingTokens <= p.maxThinkingTokens);
 
-test('budget form: policy → fields → policy is the identity for every valid policy', () => {
+test('budget form: policy → fields → policy gives the checked policy back (early-stop and vote objects completed with their defaults)', () => {
   fc.assert(
     fc.property(policyArb, fc.option(fc.integer({ min: 1, max: 64 }), { nil: undefined }), (policy, samples) => {
       const probe = samples === undefined ? false : { samples };
       const parsed = policyFromForm(formFromPolicy(policy, probe));
       assert.deepEqual(parsed.errors, []);
-      assert.deepEqual(parsed.policy, JSON.parse(JSON.stringify(policy)));
+      const checked = parseBudgetPolicy(policy);
+      assert.ok(checked.ok);
+      assert.deepEqual(parsed.policy, checked.policy);
+      // Checking is idempotent: the form's own output survives another round trip unchanged.
+      assert.deepEqual(policyFromForm(formFromPolicy(parsed.policy, probe)).policy, parsed.policy);
       assert.deepEqual(parsed.probe, probe);
     }),
     { numRuns: 500 },

@@ -1,8 +1,11 @@
 /**
  * The budget panel's fields as strings (what inputs hold) ⇄ the BudgetPolicy a re-run sends.
- * Pure, so the parsing rules are tested without a DOM; the host validates again.
+ * This file only turns text into numbers; the rules (ranges, defaults, messages) are the core
+ * parser's (src/core/budget-policy.ts), whose field errors are mapped back to the panel's fields
+ * so each shows at its input before anything runs. The host checks again with the same parser.
  */
 import type { BudgetPolicy } from '../../../src/core/trace';
+import { BUDGET_FIELDS, numberFromText, parseBudgetPolicy, type BudgetField } from '../../../src/core/budget-policy';
 import type { ProbeRequest } from '../../../src/shared/protocol';
 
 export type ThinkChoice = 'default' | 'on' | 'off' | 'low' | 'medium' | 'high';
@@ -38,6 +41,29 @@ export interface ParsedBudget {
 
 export const DEFAULT_SAMPLES = 4;
 
+/** Which form field holds which policy field (core errors are shown at these). */
+export const FORM_FIELD_FOR: Readonly<Record<BudgetField, keyof BudgetFormValues>> = {
+  maxThinkingTokens: 'maxThinkingTokens',
+  minThinkingTokens: 'minThinkingTokens',
+  extensions: 'extensions',
+  extensionText: 'extensionText',
+  maxEpisodes: 'maxEpisodes',
+  earlyStop: 'earlyStop',
+  'earlyStop.window': 'earlyStopWindow',
+  'earlyStop.plateau': 'earlyStopPlateau',
+  vote: 'vote',
+  'vote.n': 'voteN',
+  'vote.m': 'voteM',
+  'vote.adaptive': 'voteAdaptive',
+  think: 'think',
+};
+
+/** What an empty field means (the core default), for the panel's placeholders and hints. */
+export function fieldHint(field: BudgetField): { placeholder: string; title: string } {
+  const spec = BUDGET_FIELDS[field];
+  return { placeholder: spec.defaultText, title: `${spec.meaning} Expected: ${spec.expected}.` };
+}
+
 export function formFromPolicy(policy: BudgetPolicy, probe: ProbeRequest | false | undefined): BudgetFormValues {
   const early = policy.earlyStop;
   const think = policy.think;
@@ -48,11 +74,11 @@ export function formFromPolicy(policy: BudgetPolicy, probe: ProbeRequest | false
     extensionText: policy.extensionText ?? '',
     maxEpisodes: policy.maxEpisodes?.toString() ?? '',
     earlyStop: early !== undefined && early !== false,
-    earlyStopWindow: typeof early === 'object' ? String(early.window) : '',
+    earlyStopWindow: typeof early === 'object' && early.window !== undefined ? String(early.window) : '',
     earlyStopPlateau: typeof early === 'object' && early.plateau !== undefined ? String(early.plateau) : '',
     vote: policy.vote !== undefined,
-    voteN: policy.vote ? String(policy.vote.n) : '',
-    voteM: policy.vote ? String(policy.vote.m) : '',
+    voteN: policy.vote?.n !== undefined ? String(policy.vote.n) : '',
+    voteM: policy.vote?.m !== undefined ? String(policy.vote.m) : '',
     voteAdaptive: policy.vote?.adaptive ?? false,
     think: think === undefined ? 'default' : think === true ? 'on' : think === false ? 'off' : think,
     probe: probe !== undefined && probe !== false,
@@ -60,81 +86,52 @@ export function formFromPolicy(policy: BudgetPolicy, probe: ProbeRequest | false
   };
 }
 
-function parseInteger(
-  values: BudgetFormValues,
-  field: keyof BudgetFormValues,
-  label: string,
-  min: number,
-  max: number,
-  errors: FieldError[],
-): number | undefined {
-  const raw = String(values[field]).trim().replace(/[_,\s]/g, '');
-  if (raw === '') return undefined;
-  if (!/^\d+$/.test(raw)) {
-    errors.push({ field, message: `${label} must be a whole number` });
+const SAMPLES_MAX = 64;
+
+function parseSamples(text: string, errors: FieldError[]): number | undefined {
+  const n = numberFromText(text);
+  if (n === undefined) {
+    errors.push({ field: 'samples', message: 'Samples per probe is required when probing' });
     return undefined;
   }
-  const n = Number(raw);
-  if (n < min || n > max) {
-    errors.push({ field, message: `${label} must be between ${min} and ${max}` });
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > SAMPLES_MAX) {
+    errors.push({ field: 'samples', message: `Samples per probe: expected a whole number from 1 to ${SAMPLES_MAX}, got ${JSON.stringify(String(text).trim())}` });
     return undefined;
   }
   return n;
 }
 
+const THINK_FROM_CHOICE: Record<ThinkChoice, BudgetPolicy['think']> = { default: undefined, on: true, off: false, low: 'low', medium: 'medium', high: 'high' };
+
+/**
+ * Form text → policy. Empty text means "not set": the core default applies, which is what the
+ * field's placeholder shows (so an empty Window with a Plateau typed is window 3, plateau as typed).
+ */
 export function policyFromForm(values: BudgetFormValues): ParsedBudget {
+  const num = (field: keyof BudgetFormValues) => numberFromText(String(values[field]));
+  const raw: Record<string, unknown> = {
+    maxThinkingTokens: num('maxThinkingTokens'),
+    minThinkingTokens: num('minThinkingTokens'),
+    extensions: num('extensions'),
+    extensionText: values.extensionText === '' ? undefined : values.extensionText,
+    maxEpisodes: num('maxEpisodes'),
+    think: THINK_FROM_CHOICE[values.think],
+  };
+  if (values.earlyStop) raw.earlyStop = { window: num('earlyStopWindow'), plateau: num('earlyStopPlateau') };
+  if (values.vote) raw.vote = { n: num('voteN'), m: num('voteM'), ...(values.voteAdaptive ? { adaptive: true } : {}) };
+
   const errors: FieldError[] = [];
-  const policy: BudgetPolicy = {};
-  const max = parseInteger(values, 'maxThinkingTokens', 'Max thinking tokens', 1, 10_000_000, errors);
-  const min = parseInteger(values, 'minThinkingTokens', 'Min thinking tokens', 0, 10_000_000, errors);
-  if (max !== undefined) policy.maxThinkingTokens = max;
-  if (min !== undefined) {
-    if (max !== undefined && min > max) errors.push({ field: 'minThinkingTokens', message: 'Min thinking tokens cannot exceed the maximum' });
-    else policy.minThinkingTokens = min;
-  }
-  const extensions = parseInteger(values, 'extensions', 'Extensions', 0, 100, errors);
-  if (extensions !== undefined) policy.extensions = extensions;
-  if (values.extensionText !== '') {
-    if (values.extensionText.length > 200) errors.push({ field: 'extensionText', message: 'Extension text is limited to 200 characters' });
-    else policy.extensionText = values.extensionText;
-  }
-  const episodes = parseInteger(values, 'maxEpisodes', 'Max episodes', 1, 100_000, errors);
-  if (episodes !== undefined) policy.maxEpisodes = episodes;
-  if (values.earlyStop) {
-    const window = parseInteger(values, 'earlyStopWindow', 'Early-stop window', 1, 1000, errors);
-    const plateauRaw = values.earlyStopPlateau.trim();
-    let plateau: number | undefined;
-    if (plateauRaw !== '') {
-      plateau = Number(plateauRaw);
-      if (!Number.isFinite(plateau) || plateau < 0 || plateau > 1) {
-        errors.push({ field: 'earlyStopPlateau', message: 'Plateau must be a number between 0 and 1' });
-        plateau = undefined;
-      }
+  const parsed = parseBudgetPolicy(raw);
+  if (!parsed.ok) {
+    for (const e of parsed.errors) {
+      const spec = BUDGET_FIELDS[e.field as BudgetField];
+      errors.push({ field: FORM_FIELD_FOR[e.field as BudgetField] ?? 'maxThinkingTokens', message: `${spec?.label ?? e.field}: ${e.message}` });
     }
-    if (window === undefined) policy.earlyStop = true;
-    else policy.earlyStop = plateau === undefined ? { window } : { window, plateau };
-  }
-  if (values.vote) {
-    const n = parseInteger(values, 'voteN', 'Votes (N)', 1, 64, errors);
-    const m = parseInteger(values, 'voteM', 'Agreeing votes (M)', 1, 64, errors);
-    if (n === undefined && String(values.voteN).trim() === '') errors.push({ field: 'voteN', message: 'Votes (N) is required for voting' });
-    if (m === undefined && String(values.voteM).trim() === '') errors.push({ field: 'voteM', message: 'Agreeing votes (M) is required for voting' });
-    if (n !== undefined && m !== undefined) {
-      if (m > n) errors.push({ field: 'voteM', message: 'Agreeing votes (M) cannot exceed votes (N)' });
-      else policy.vote = values.voteAdaptive ? { n, m, adaptive: true } : { n, m };
-    }
-  }
-  switch (values.think) {
-    case 'on': policy.think = true; break;
-    case 'off': policy.think = false; break;
-    case 'low': case 'medium': case 'high': policy.think = values.think; break;
-    default: break;
   }
   let probe: ProbeRequest | false = false;
   if (values.probe) {
-    const samples = parseInteger(values, 'samples', 'Samples per probe', 1, 64, errors);
+    const samples = parseSamples(values.samples, errors);
     if (samples !== undefined) probe = { samples };
-    else if (String(values.samples).trim() === '') errors.push({ field: 'samples', message: 'Samples per probe is required when probing' });
   }
-  return { policy, probe, errors };
+  return { policy: parsed.ok ? parsed.policy : {}, probe, errors };
 }
