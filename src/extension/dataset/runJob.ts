@@ -103,7 +103,6 @@ export async function annotateDatasetCommand(lens: Lens, raw?: unknown): Promise
       ? { samples, probe: { concurrency: s.probeConcurrency, ...(s.forcedStopText ? { forcedStopText: s.forcedStopText } : {}), ...(s.answerPrefix ? { answerPrefix: s.answerPrefix } : {}) } }
       : {}),
     ...(kind === 'problems' && Object.keys(budget).length ? { budget } : {}),
-    ...(kind === 'problems' && budget.think !== undefined ? { think: budget.think } : {}),
     segment: { mode: s.segmentationMode, ...(s.markers.length ? { markers: s.markers } : {}) },
     idleTimeoutMs: s.idleTimeoutMs,
   };

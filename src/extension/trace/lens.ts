@@ -152,7 +152,6 @@ export class Lens implements vscode.Disposable {
       segment: { mode: s.segmentationMode, ...(s.markers.length ? { markers: s.markers } : {}) },
       idleTimeoutMs: s.idleTimeoutMs,
     };
-    if (options.budget?.think !== undefined) options.think = options.budget.think;
     const backend = await this.backend();
     const { startSolve } = await import('../../runs/solve.js');
     const handle = startSolve(backend, options);

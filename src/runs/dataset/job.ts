@@ -11,7 +11,7 @@ import { existsSync, statSync, truncateSync, unlinkSync } from 'node:fs';
 import { annotateTrace, reannotateTrace } from '../../core/annotate';
 import type { BudgetPolicy, Trace } from '../../core/trace';
 import type { FieldMapping } from '../../formats/tabular/fields';
-import type { ModelBackend, SamplingOptions, ThinkSetting } from '../../model/types';
+import type { ModelBackend, SamplingOptions } from '../../model/types';
 import type { ProbeSettings, SolveOptions } from '../contract';
 import { resolveProbeSettings } from '../probes';
 import { DEFAULT_INSTRUCTION, startSolve } from '../solve';
@@ -34,8 +34,8 @@ export interface DatasetJobOptions {
   /** Forced-answer samples per prefix for progress; 0 or unset: no probes. */
   samples?: number;
   probe?: Partial<ProbeSettings>;
+  /** Budget, including `think`. */
   budget?: BudgetPolicy;
-  think?: ThinkSetting;
   sampling?: SamplingOptions;
   segment?: SolveOptions['segment'];
   instruction?: string;
@@ -128,7 +128,6 @@ export function jobConfig(o: DatasetJobOptions, kind: InputKind, mapping?: Parti
     samples: o.samples ?? 0,
     probe: o.probe,
     budget: o.budget,
-    think: o.think,
     sampling: o.sampling,
     segment: o.segment,
     instruction: o.instruction,
@@ -401,7 +400,6 @@ async function processOnHost(
       gold: item.gold,
       id: w.id,
       ...(o.instruction !== undefined ? { instruction: o.instruction } : {}),
-      ...(o.think !== undefined ? { think: o.think } : {}),
       ...(o.budget ? { budget: o.budget } : {}),
       progress: probeSettings ?? false,
       ...(o.segment ? { segment: o.segment } : {}),
