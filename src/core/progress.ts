@@ -150,5 +150,6 @@ export function muPlateaued(mus: readonly number[], window: number, delta: numbe
   if (window < 1 || mus.length < window + 1) return false;
   const tail = mus.slice(-(window + 1));
   if (tail.every((m) => m === 0)) return false;
-  return tail[tail.length - 1] - tail[0] < delta;
+  // A rise of exactly delta is progress; the epsilon keeps 0.3 - 0.25 from counting as less than 0.05.
+  return tail[tail.length - 1] - tail[0] < delta - 1e-9;
 }

@@ -17,7 +17,10 @@ test('resolvePolicy fills defaults and names the bad field', () => {
   const p = resolvePolicy({ minThinkingTokens: 100, earlyStop: true, vote: { n: 5, m: 3 } });
   assert.equal(p.extensions, 4);
   assert.equal(p.extensionText, 'Wait');
-  assert.deepEqual(p.earlyStop, { window: 3 });
+  assert.deepEqual(p.earlyStop, { window: 3, plateau: 0.05 });
+  assert.deepEqual(resolvePolicy({ earlyStop: { plateau: 0.1 } }).earlyStop, { window: 3, plateau: 0.1 }, 'an empty window is the default, the plateau is kept');
+  assert.equal(resolvePolicy({ minThinkingTokens: 0 }).minThinkingTokens, 0);
+  assert.deepEqual(resolvePolicy({ earlyStop: { window: 1 } }).earlyStop, { window: 1, plateau: 0.05 });
   assert.deepEqual(p.vote, { n: 5, m: 3, adaptive: false });
   assert.equal(resolvePolicy({}).extensions, 0);
   assert.throws(() => resolvePolicy({ maxThinkingTokens: -1 }), (e: unknown) => e instanceof PolicyError && /budget\.maxThinkingTokens/.test(e.message));
@@ -26,6 +29,12 @@ test('resolvePolicy fills defaults and names the bad field', () => {
   assert.throws(() => resolvePolicy({ extensionText: ' ' }), /extensionText/);
   assert.throws(() => resolvePolicy({ think: 'max' as never }), /budget\.think/);
   assert.throws(() => resolvePolicy({ maxEpisodes: 1.5 }), /maxEpisodes/);
+  assert.throws(() => resolvePolicy({ earlyStop: { window: 3, plateau: 2 } }), /budget\.earlyStop\.plateau: expected a number from 0 to 1/);
+  // Every bad field at once, each under its dotted path.
+  assert.throws(
+    () => resolvePolicy({ maxThinkingTokens: 0, earlyStop: { window: 0 }, think: 'max' as never }),
+    (e: unknown) => e instanceof PolicyError && e.errors.map((x) => x.field).join() === 'maxThinkingTokens,earlyStop.window,think',
+  );
 });
 
 test('think settings are checked against the model', () => {
@@ -104,11 +113,23 @@ test('early stop: the last window of probe answers agree without hedging', () =>
   assert.ok(a.kind === 'force-answer' && a.decision.kind === 'early-stop' && a.decision.data?.reason === 'stable');
 });
 
-test('early stop on a plateau of mu', () => {
-  const c = new BudgetController(resolvePolicy({ earlyStop: { window: 9, plateau: 2 } }));
-  assert.equal(c.afterProbe([s(0, '1', '1', 0.5), s(1, '2', '2', 0.5)], 10).kind, 'continue');
-  const a = c.afterProbe([s(0, '1', '1', 0.5), s(1, '2', '2', 0.5), s(2, '3', '3', 0.5)], 20);
-  assert.ok(a.kind === 'force-answer' && a.decision.data?.reason === 'plateau');
+test('early stop on a plateau: mu rose by less than delta over the window', () => {
+  // Answers differ every episode, so only the plateau can stop.
+  const c = new BudgetController(resolvePolicy({ earlyStop: { window: 2, plateau: 0.05 } }));
+  const mus = [0.25, 0.5, 0.75, 0.78, 0.79];
+  const upTo = (n: number) => mus.slice(0, n).map((mu, i) => s(i, String(i), String(i), mu));
+  assert.equal(c.afterProbe(upTo(2), 10).kind, 'continue', 'needs window + 1 values of mu');
+  assert.equal(c.afterProbe(upTo(3), 20).kind, 'continue', '0.25 → 0.75: rising');
+  assert.equal(c.afterProbe(upTo(4), 30).kind, 'continue', '0.5 → 0.78: rising');
+  const a = c.afterProbe(upTo(5), 40);
+  assert.ok(a.kind === 'force-answer' && a.decision.kind === 'early-stop', JSON.stringify(a));
+  assert.equal(a.decision.atEpisode, 4);
+  assert.deepEqual(a.decision.data, { reason: 'plateau', window: 2, plateau: 0.05, mu: 0.79, muBefore: 0.75 });
+  assert.match(a.decision.detail, /mu rose by 0\.04 \(0\.75 → 0\.79\) over 2 episodes, less than the plateau 0\.05/);
+  // mu stuck at 0 is "not found yet", not a plateau.
+  const zero = new BudgetController(resolvePolicy({ earlyStop: { window: 1, plateau: 0.05 } }));
+  // (hedged answers, so window 1's "first confident answer" rule does not fire either)
+  assert.equal(zero.afterProbe([s(0, '1', 'wait, 1', 0), s(1, '2', 'hmm 2', 0), s(2, '3', 'but 3', 0)], 10).kind, 'continue');
 });
 
 test('vote tally groups equivalent answers and never loses a vote', () => {

@@ -12,6 +12,7 @@ import {
   wilsonInterval,
   type SamplingRule,
 } from '../../src/core/progress';
+import { seededRandom } from '../support/prng';
 
 test('wilson interval matches textbook values', () => {
   const all = wilsonInterval(8, 8);
@@ -110,9 +111,74 @@ test('plateau: mu rose by less than delta over the last `window` episodes, not w
   assert.equal(muPlateaued([0.5, 0.75, 0.78], 2, 0.05), false, 'rose by 0.28');
   assert.equal(muPlateaued([0.75, 0.78], 1, 0.05), true, 'rose by 0.03 < 0.05 over one episode');
   assert.equal(muPlateaued([0.75, 0.8], 1, 0.05), false, 'rose by exactly delta is progress');
+  assert.equal(muPlateaued([0.25, 0.3], 1, 0.05), false, 'exactly delta, whatever the float rounding');
   assert.equal(muPlateaued([0.75, 0.5], 1, 0), true, 'delta 0 still stops when mu fell');
   assert.equal(muPlateaued([0.5, 0.75], 2, 0.05), false, 'needs window + 1 values');
   assert.equal(muPlateaued([0, 0, 0, 0], 2, 0.05), false, 'no answer found yet is not a plateau');
   assert.equal(muPlateaued([0, 0, 0.02], 2, 0.05), true, 'a small rise from 0 is a plateau');
   assert.equal(muPlateaued([1, 1], 0, 0.05), false, 'window 0 never fires');
+});
+
+/**
+ * Runs the sampling loop of the probe runner (nextBatchSize + samplingStop) on seeded
+ * Bernoulli(p) answers, `trials` times: the mean mu, and how often the Wilson interval held p.
+ */
+function simulate(p: number, r: SamplingRule, trials: number, seed: number): { meanMu: number; coverage: number; meanSamples: number } {
+  const random = seededRandom(seed, p, JSON.stringify(r));
+  let muSum = 0;
+  let covered = 0;
+  let samples = 0;
+  for (let t = 0; t < trials; t++) {
+    const keys: string[] = [];
+    const correct: boolean[] = [];
+    for (;;) {
+      const size = nextBatchSize(keys.length, r, 2);
+      if (size === 0) break;
+      for (let i = 0; i < size; i++) {
+        const ok = random() < p;
+        correct.push(ok);
+        keys.push(ok ? '42' : String(40 + Math.floor(random() * 2))); // two wrong answers
+      }
+      if (samplingStop(keys, correct.filter(Boolean).length, r)) break;
+    }
+    const prog = progressFromSamples(keys, correct, 'gold', 0);
+    const k = correct.filter(Boolean).length;
+    const w = wilsonInterval(k, correct.length);
+    muSum += prog.mu;
+    if (w.low <= p && p <= w.high) covered++;
+    samples += correct.length;
+  }
+  return { meanMu: muSum / trials, coverage: covered / trials, meanSamples: samples / trials };
+}
+
+const PS = [0.05, 0.2, 0.5, 0.8, 0.95];
+
+test('fixed sampling on seeded Bernoulli answers: mu is unbiased and the 95% Wilson interval holds p at least 93% of the time', () => {
+  const trials = 4000;
+  for (const k of [8, 32]) {
+    for (const p of PS) {
+      const s = simulate(p, { ...rule, maxSamples: k, adaptive: false }, trials, 7);
+      assert.equal(s.meanSamples, k);
+      // Mean of trials·k Bernoulli draws: within 4 standard errors of p (p-value 6e-5 when unbiased).
+      const se = Math.sqrt((p * (1 - p)) / (trials * k));
+      assert.ok(Math.abs(s.meanMu - p) <= 4 * se, `k=${k} p=${p}: mean mu ${s.meanMu} (±${(4 * se).toFixed(4)})`);
+      // Exact Wilson coverage at these n and p is 0.930–0.980; 4 standard errors of the simulated share below 0.93.
+      assert.ok(s.coverage >= 0.93 - 4 * Math.sqrt((0.93 * 0.07) / trials), `k=${k} p=${p}: coverage ${s.coverage}`);
+    }
+  }
+});
+
+test('adaptive sampling: the unanimity stop pulls mu toward 0 and 1 (measured bias, bounded at 0.08), and saves samples', () => {
+  // Stopping after 3 unanimous samples is optional stopping: runs that start unanimous end at 0
+  // or 1, so E[mu] moves toward the nearer extreme (about 0.06 at p = 0.2 and 0.8). The bound
+  // keeps that from growing unnoticed; a bias-free rule would make the first check pass at 4 se.
+  const trials = 20000;
+  for (const p of PS) {
+    const s = simulate(p, rule, trials, 11);
+    const bias = s.meanMu - p;
+    assert.ok(Math.abs(bias) <= 0.08, `p=${p}: E[mu] ${s.meanMu.toFixed(4)}, bias ${bias.toFixed(4)}`);
+    if (p !== 0.5) assert.ok(Math.sign(bias) === Math.sign(p - 0.5), `p=${p}: bias ${bias.toFixed(4)} points toward the nearer extreme`);
+    assert.ok(s.meanSamples < rule.maxSamples, `p=${p}: ${s.meanSamples} samples on average`);
+    assert.ok(s.coverage >= 0.9, `p=${p}: coverage ${s.coverage}`);
+  }
 });

@@ -19,7 +19,10 @@ before(async () => {
       productProblem('PROBLEM-SHORT', 1, [0, 1]),
       productProblem('PROBLEM-STABLE', LONG, [0, ...Array(LONG).fill(1)]),
       productProblem('PROBLEM-HEDGE', LONG, [0, ...Array(LONG).fill(1)], Array(LONG + 1).fill(true)),
-      productProblem('PROBLEM-PLATEAU', LONG, [0, ...Array(LONG).fill(0.5)]),
+      // Hedged forced answers: the stability rule never fires, so only the plateau can stop these.
+      productProblem('PROBLEM-PLATEAU', LONG, [0, ...Array(LONG).fill(0.5)], Array(LONG + 1).fill(true)),
+      // mu after episode i is accuracy[i + 1]: 0.25, 0.5, 0.75, then flat at 0.75.
+      productProblem('PROBLEM-RISE', LONG, [0, 0.25, 0.5, ...Array(LONG - 2).fill(0.75)], Array(LONG + 1).fill(true)),
       productProblem('PROBLEM-COIN', 4, [0.5, 0.5, 0.5, 0.5, 0.5]),
     ],
   });
@@ -144,7 +147,8 @@ test('early stop never fires while forced answers hedge', async () => {
       gold: '42',
       segment: { mode: 'mrt' },
       progress: { samples: 3 },
-      budget: { earlyStop: { window: 2 } },
+      // plateau 0: stop only if mu fell (it stays at 1 here), so only the stability rule is under test.
+      budget: { earlyStop: { window: 2, plateau: 0 } },
     }),
   );
   valid(trace);
@@ -174,13 +178,44 @@ test('early stop on a plateau of mu', async () => {
       gold: '42',
       segment: { mode: 'mrt' },
       progress: { samples: 4, adaptive: false },
-      budget: { earlyStop: { window: 99, plateau: 2 } },
+      // Window left out: the default 3 applies and the plateau is kept (the budget panel's case).
+      budget: { earlyStop: { plateau: 0.05 } },
     }),
   );
   valid(trace);
+  assert.deepEqual(trace.budget?.policy.earlyStop, { window: 3, plateau: 0.05 }, 'the trace records the policy that ran');
   const [d] = decisions(trace, 'early-stop');
   assert.ok(d && d.data?.reason === 'plateau', JSON.stringify(trace.budget?.decisions));
   assert.ok(trace.episodes.length < LONG);
+});
+
+test('plateau delta decides when a rising mu counts as flat: mu rose by less than delta over the window', async () => {
+  // mu by episode: 0.25, 0.5, 0.75, 0.75, 0.75 … With window 2, over episodes 1..3 mu rose by 0.25
+  // and over 2..4 by 0: delta 0.05 stops at episode 4, delta 0.3 already at episode 3.
+  for (const [plateau, episode] of [[0.05, 4], [0.3, 3]] as const) {
+    const { trace } = await collect(
+      startSolve(backend(), {
+        problem: 'PROBLEM-RISE',
+        model: 'deepseek-r1:7b',
+        gold: '42',
+        segment: { mode: 'mrt' },
+        progress: { samples: 4, adaptive: false },
+        budget: { earlyStop: { window: 2, plateau } },
+      }),
+    );
+    valid(trace);
+    const stops = decisions(trace, 'early-stop');
+    assert.equal(stops.length, 1, JSON.stringify(trace.budget?.decisions));
+    const d = stops[0];
+    assert.equal(d.atEpisode, episode, `plateau ${plateau}: ${d.detail}`);
+    assert.equal(d.data?.reason, 'plateau');
+    assert.equal(d.data?.window, 2);
+    assert.equal(d.data?.plateau, plateau);
+    assert.equal(d.data?.mu, 0.75);
+    assert.equal(d.data?.muBefore, episode === 4 ? 0.75 : 0.5);
+    assert.equal(trace.budget?.stop, 'budget');
+    assert.ok(trace.episodes.length < LONG, `${trace.episodes.length} episodes`);
+  }
 });
 
 test('vote N/M: attempts stop when M agree; the trace records each vote, the tally and the winner', async () => {
@@ -240,7 +275,7 @@ test('vote without consensus: up to N attempts, the plurality answer wins', asyn
 
 test('think level: recorded when the model accepts it, a clear error before streaming when not', async () => {
   const ok = await collect(
-    startSolve(backend(), { problem: 'PROBLEM-BUDGET', model: 'gpt-oss:20b', think: 'high', segment: { mode: 'mrt' } }),
+    startSolve(backend(), { problem: 'PROBLEM-BUDGET', model: 'gpt-oss:20b', budget: { think: 'high' }, segment: { mode: 'mrt' } }),
   );
   valid(ok.trace);
   const [d] = decisions(ok.trace, 'think-level');
@@ -249,7 +284,7 @@ test('think level: recorded when the model accepts it, a clear error before stre
   assert.equal((chat?.body as { think?: unknown }).think, 'high');
 
   const before = fake.requests.filter((r) => r.path === '/api/chat').length;
-  const bad = await collect(startSolve(backend(), { problem: 'PROBLEM-BUDGET', model: 'deepseek-r1:7b', think: 'high' }));
+  const bad = await collect(startSolve(backend(), { problem: 'PROBLEM-BUDGET', model: 'deepseek-r1:7b', budget: { think: 'high' } }));
   valid(bad.trace);
   assert.equal(bad.trace.budget?.stop, 'error');
   assert.match(bad.trace.error ?? '', /does not accept think level "high"/);
@@ -257,6 +292,6 @@ test('think level: recorded when the model accepts it, a clear error before stre
   assert.equal(err.kind, 'think-unsupported');
   assert.equal(fake.requests.filter((r) => r.path === '/api/chat').length, before, 'nothing was streamed');
 
-  const plain = await collect(startSolve(backend(), { problem: 'PROBLEM-BUDGET', model: 'llama3.2:1b', think: true }));
+  const plain = await collect(startSolve(backend(), { problem: 'PROBLEM-BUDGET', model: 'llama3.2:1b', budget: { think: true } }));
   assert.match(plain.trace.error ?? '', /does not support thinking/);
 });
