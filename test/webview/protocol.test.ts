@@ -7,7 +7,7 @@ test('accepts every well-formed webview message and returns a clean copy', () =>
   const good = [
     { type: 'ready' },
     { type: 'stop' },
-    { type: 'rerun', budget: { maxThinkingTokens: 4000, minThinkingTokens: 100, extensions: 2, maxEpisodes: 30, earlyStop: { window: 3 }, vote: { n: 5, m: 3, adaptive: true }, think: 'high' }, probe: { samples: 4 }, model: 'qwen3:0.6b' },
+    { type: 'rerun', budget: { maxThinkingTokens: 4000, minThinkingTokens: 100, extensions: 2, maxEpisodes: 30, earlyStop: { window: 3, plateau: 0.05 }, vote: { n: 5, m: 3, adaptive: true }, think: 'high' }, probe: { samples: 4 }, model: 'qwen3:0.6b' },
     { type: 'rerun', budget: {}, probe: false },
     { type: 'annotate-progress', probe: { samples: 8 } },
     { type: 'export', format: 'jsonl' },
@@ -23,10 +23,12 @@ test('accepts every well-formed webview message and returns a clean copy', () =>
   }
 });
 
-test('drops unknown fields instead of passing them through', () => {
-  const result = parseWebviewMessage({ type: 'rerun', budget: { maxThinkingTokens: 10, __proto__x: 1, evil: 'x' }, probe: false, extra: true });
+test('drops unknown message fields instead of passing them through; an unknown budget field is refused by the budget parser', () => {
+  const result = parseWebviewMessage({ type: 'rerun', budget: { maxThinkingTokens: 10 }, probe: false, extra: true });
   assert.ok(result.ok);
   assert.deepEqual(result.message, { type: 'rerun', budget: { maxThinkingTokens: 10 }, probe: false });
+  const evil = parseWebviewMessage({ type: 'rerun', budget: { maxThinkingTokens: 10, __proto__x: 1, evil: 'x' }, probe: false });
+  assert.ok(!evil.ok && /rerun\.budget\.__proto__x: unknown field/.test(evil.error) && /rerun\.budget\.evil: unknown field/.test(evil.error), JSON.stringify(evil));
 });
 
 test('rejects malformed messages naming the field', () => {
