@@ -11,7 +11,8 @@ import { AUTO_MARKERS, MRT_MARKERS, exactMatcher, tolerantMatcher } from '../../
 import { traceId } from '../../src/core/annotate';
 import { LABEL_CUES, labelEpisode, labelEpisodeByEachCue } from '../../src/core/labels';
 import { estimateTokens, estimateTokensByRegex } from '../../src/core/tokens';
-import { haveData, loadRealTraces } from './segment-data';
+import { REAL_TRACE_COUNT, REAL_TRACE_COUNT_WITHOUT_SOLUTIONS, loadRealTraces } from './segment-data';
+import { skipWithoutData } from '../support/shared-data';
 
 // Letters of the contractions, every ASCII class, Unicode spaces, letters and digits, case
 // folding to ASCII (long s, Kelvin sign), astral and lone surrogates, control characters.
@@ -33,7 +34,8 @@ test('estimateTokens equals the regex definition on random text', () => {
   );
 });
 
-test('estimateTokens equals the regex definition on every real trace and its prefixes', { skip: !haveData() }, () => {
+test('estimateTokens equals the regex definition on every real trace and its prefixes', { skip: skipWithoutData('traces') }, () => {
+  assert.equal(loadRealTraces(true).length, REAL_TRACE_COUNT);
   for (const t of loadRealTraces(true)) {
     assert.equal(estimateTokens(t.thinking), estimateTokensByRegex(t.thinking), t.name);
     for (const cut of [0.37, 0.81]) {
@@ -58,9 +60,11 @@ test('labelEpisode (one regex per label) equals testing each cue on its own', ()
   );
 });
 
-test('labelEpisode equals testing each cue on its own for the sentences of a third of the real traces', { skip: !haveData() }, () => {
+test('labelEpisode equals testing each cue on its own for the sentences of a third of the real traces', { skip: skipWithoutData('traces') }, () => {
   // Every third trace (all three sources): the per-cue reference is slow.
-  for (const t of loadRealTraces(false).filter((_, i) => i % 3 === 0)) {
+  const third = loadRealTraces(false).filter((_, i) => i % 3 === 0);
+  assert.equal(third.length, Math.ceil(REAL_TRACE_COUNT_WITHOUT_SOLUTIONS / 3));
+  for (const t of third) {
     const pieces = t.thinking.split(/(?<=[.?!]\s)|\n\n/);
     pieces.forEach((p, i) => assert.deepEqual(labelEpisode(p, { isLast: i === pieces.length - 1 }), labelEpisodeByEachCue(p, { isLast: i === pieces.length - 1 }), `${t.name}: ${p.slice(0, 80)}`));
   }

@@ -5,7 +5,8 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { LABEL_CUES, OPENING_CHARS, labelEpisode } from '../../src/core/labels';
 import type { EpisodeLabel } from '../../src/core/trace';
-import { haveData, thoughtAnchorsProblemDirs } from './segment-data';
+import { thoughtAnchorsProblemDirs } from './segment-data';
+import { skipWithoutData } from '../support/shared-data';
 
 test('labels from cues', () => {
   assert.deepEqual(labelEpisode('Wait, that is wrong. Let me redo it.'), ['backtracking']);
@@ -39,7 +40,7 @@ test('every label has documented cues; output is a subset in fixed order for any
   );
 });
 
-test('agreement with Thought Anchors LLM tags stays at the documented level', { skip: !haveData() }, () => {
+test('agreement with Thought Anchors LLM tags stays at the documented level', { skip: skipWithoutData('traces', 'thought-anchors.com') }, () => {
   const pairs: [EpisodeLabel, string, number][] = [
     ['verification', 'self_checking', 0.3],
     ['backtracking', 'uncertainty_management', 0.45],
@@ -52,6 +53,9 @@ test('agreement with Thought Anchors LLM tags stays at the documented level', { 
     const chunks = JSON.parse(readFileSync(path.join(dir, 'chunks_labeled.json'), 'utf8')) as { chunk: string; function_tags: string[] }[];
     chunks.forEach((c, i) => rows.push({ ours: labelEpisode(c.chunk, { isLast: i === chunks.length - 1 }), tags: c.function_tags }));
   }
+  // 40 traces, 5814 labeled chunks in all.
+  assert.equal(thoughtAnchorsProblemDirs().length, 40);
+  assert.equal(rows.length, 5814);
   for (const [label, tag, minKappa] of pairs) {
     let tp = 0, fp = 0, fn = 0, tn = 0;
     for (const r of rows) {

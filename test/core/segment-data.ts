@@ -6,11 +6,16 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { splitThinking } from '../../src/core/thinking';
+import { dataPath, repoRoot, sharedData } from '../support/shared-data';
 
-// Files here compile as CommonJS (package.json has no "type"), so __dirname is the way to find home.
-export const repoRoot = path.resolve(__dirname, '../..');
-export const dataRoot = path.resolve(repoRoot, '../shared/data');
-export const tracesRoot = path.join(dataRoot, 'traces');
+export { repoRoot };
+export const dataRoot = sharedData;
+export const tracesRoot = dataPath('traces');
+
+/** How many texts loadRealTraces() gives: 40 full_cot + 40 solution (Thought Anchors), 153 cots/math, 100 Sky-T1. */
+export const REAL_TRACE_COUNT = 333;
+/** loadRealTraces(false): without the 40 Thought Anchors `solution` texts. */
+export const REAL_TRACE_COUNT_WITHOUT_SOLUTIONS = 293;
 
 export interface RealTrace {
   /** Where it came from: file path (and record) relative to the data root. */
@@ -21,7 +26,7 @@ export interface RealTrace {
   truncated: boolean;
 }
 
-/** True when the shared data is present; otherwise prints why tests are skipped. */
+/** For the benches: true when the traces are present; otherwise prints why they are skipped. Tests use test/support/shared-data. */
 export function haveData(): boolean {
   if (existsSync(tracesRoot)) return true;
   console.log(`notice: ${tracesRoot} is absent; tests on real traces are skipped`);
@@ -45,8 +50,16 @@ export function thoughtAnchorsProblemDirs(): string[] {
   return out;
 }
 
-/** Every real trace; `withSolutionField` adds the TA `solution` texts as separate traces. */
-export function loadRealTraces(withSolutionField = true): RealTrace[] {
+const loaded = new Map<boolean, readonly RealTrace[]>();
+
+/** Every real trace; `withSolutionField` adds the TA `solution` texts as separate traces. Read once per process. */
+export function loadRealTraces(withSolutionField = true): readonly RealTrace[] {
+  let traces = loaded.get(withSolutionField);
+  if (!traces) loaded.set(withSolutionField, (traces = readRealTraces(withSolutionField)));
+  return traces;
+}
+
+function readRealTraces(withSolutionField: boolean): RealTrace[] {
   const out: RealTrace[] = [];
   const add = (name: string, source: RealTrace['source'], raw: string) => {
     const s = splitThinking(raw);

@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { segmentThinking, StreamingSegmenter, type Segment, type SegmentOptions } from '../../src/core/segment/index';
-import { haveData, loadRealTraces } from './segment-data';
+import { REAL_TRACE_COUNT, loadRealTraces } from './segment-data';
+import { skipWithoutData } from '../support/shared-data';
 
 const MODES: SegmentOptions[] = [{ mode: 'mrt' }, { mode: 'auto' }, { mode: 'sentence' }, { mode: 'mrt', maxSteps: 45, groupSize: 3 }];
 
@@ -29,8 +30,9 @@ function* everyChar(n: number): Generator<number> {
   for (let i = 1; i < n; i++) yield i;
 }
 
-test('1-char and whole-text streaming give identical segments on all real traces, all modes', { skip: !haveData() }, () => {
+test('1-char and whole-text streaming give identical segments on all real traces, all modes', { skip: skipWithoutData('traces') }, () => {
   const traces = loadRealTraces();
+  assert.equal(traces.length, REAL_TRACE_COUNT);
   for (const opts of MODES) {
     for (const t of traces) {
       const whole = segmentThinking(t.thinking, opts);
@@ -40,8 +42,9 @@ test('1-char and whole-text streaming give identical segments on all real traces
   }
 });
 
-test('random chunkings give identical segments on all real traces (fast-check)', { skip: !haveData() }, () => {
+test('random chunkings give identical segments on all real traces (fast-check)', { skip: skipWithoutData('traces') }, () => {
   const traces = loadRealTraces();
+  assert.equal(traces.length, REAL_TRACE_COUNT);
   const wholes = new Map<string, Segment[]>();
   for (const opts of MODES) {
     fc.assert(

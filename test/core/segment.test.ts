@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { segmentThinking, StreamingSegmenter, MRT_MARKERS, type Segment, type SegmentOptions } from '../../src/core/segment/index';
-import { haveData, loadRealTraces, thoughtAnchorsProblemDirs } from './segment-data';
+import { REAL_TRACE_COUNT, loadRealTraces, thoughtAnchorsProblemDirs } from './segment-data';
+import { skipWithoutData } from '../support/shared-data';
 
 /** Contiguity and slice invariants every segmentation must satisfy. */
 function assertCovers(text: string, segs: Segment[], where = ''): void {
@@ -174,8 +175,10 @@ function streamed(text: string, opts: SegmentOptions, sizes: (k: number) => numb
   return out;
 }
 
-test('real traces: mrt equals the MRT oracle; sentence equals the Thought Anchors oracle', { skip: !haveData() }, () => {
+test('real traces: mrt equals the MRT oracle; sentence equals the Thought Anchors oracle', { skip: skipWithoutData('traces') }, () => {
+  let checked = 0;
   for (const t of loadRealTraces()) {
+    checked++;
     const mrt = segmentThinking(t.thinking, { mode: 'mrt' });
     assertCovers(t.thinking, mrt, t.name);
     assert.deepEqual(mrt.map((s) => s.text.replace(/\n+$/, '')), mrtReference(t.thinking), t.name);
@@ -185,9 +188,10 @@ test('real traces: mrt equals the MRT oracle; sentence equals the Thought Anchor
     assertCovers(t.thinking, sent, t.name);
     assert.deepEqual(sent.map((s) => squash(s.text)), taReference(t.thinking).map(squash), t.name);
   }
+  assert.equal(checked, REAL_TRACE_COUNT);
 });
 
-test('real traces: sentence mode reproduces the chunks of chunks_labeled.json', { skip: !haveData() }, () => {
+test('real traces: sentence mode reproduces the chunks of chunks_labeled.json', { skip: skipWithoutData('traces', 'thought-anchors.com') }, () => {
   let compared = 0;
   for (const dir of thoughtAnchorsProblemDirs()) {
     const base = JSON.parse(readFileSync(path.join(dir, 'base_solution.json'), 'utf8'));

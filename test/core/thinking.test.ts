@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { InlineThinkSplitter, splitThinking } from '../../src/core/thinking';
-import { dataRoot, haveData, loadRealTraces, recordedStreams } from './segment-data';
+import { REAL_TRACE_COUNT, loadRealTraces, recordedStreams } from './segment-data';
+import { dataPath, skipWithoutData } from '../support/shared-data';
 
 test('think tags, prompt before <think> dropped, response trimmed', () => {
   const r = splitThinking('Problem: 1+1? Solution: \n<think>\nOkay, 1+1=2.\n</think>\n\nThe answer is \\boxed{2}.');
@@ -42,8 +43,9 @@ test('plain text and BOM', () => {
   assert.equal(splitThinking('\uFEFF<think>a</think>b').thinking, 'a');
 });
 
-test('real traces: thinking found in every file; Thought Anchors full_cot and solution agree', { skip: !haveData() }, () => {
+test('real traces: thinking found in every file; Thought Anchors full_cot and solution agree', { skip: skipWithoutData('traces') }, () => {
   const traces = loadRealTraces();
+  assert.equal(traces.length, REAL_TRACE_COUNT);
   const byName = new Map(traces.map((t) => [t.name, t]));
   for (const t of traces) {
     assert.ok(t.thinking.length > 1000, `${t.name}: thinking found`);
@@ -117,9 +119,9 @@ test('inline splitter agrees with splitThinking for any chunking (fast-check)', 
   );
 });
 
-const streamsDir = path.join(dataRoot, 'ollama', 'recorded-streams');
+const streamsDir = dataPath('ollama', 'recorded-streams');
 
-test('recorded Ollama streams: inline <think> chunks split like the whole text', { skip: !existsSync(streamsDir) }, () => {
+test('recorded Ollama streams: inline <think> chunks split like the whole text', { skip: skipWithoutData('ollama', 'recorded-streams') }, () => {
   let inlineStreams = 0;
   for (const f of readdirSync(streamsDir).filter((n) => n.endsWith('.md'))) {
     for (const stream of recordedStreams(path.join(streamsDir, f))) {
@@ -135,5 +137,5 @@ test('recorded Ollama streams: inline <think> chunks split like the whole text',
       assert.ok(whole.thinking.trim().length > 0 && whole.response.length > 0, f);
     }
   }
-  assert.ok(inlineStreams >= 4, `found ${inlineStreams} inline-think streams`);
+  assert.equal(inlineStreams, 5, 'inline-think streams: deepseek-r1:14b once, qwen3:1.7b and qwen3:8b twice each (demo and debug run)');
 });

@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { estimateTokens } from '../../src/core/tokens';
-import { dataRoot, recordedStreams } from './segment-data';
+import { recordedStreams } from './segment-data';
+import { dataPath, skipWithoutData } from '../support/shared-data';
 
 test('estimateTokens: 0 for empty, at least 1 and at most one per character otherwise', () => {
   assert.equal(estimateTokens(''), 0);
@@ -24,9 +25,9 @@ test('estimateTokens: digits count one each (Qwen2 tokenizer), words about one',
   assert.ok(estimateTokens('\\frac{a}{b} + \\sqrt{2}') >= 10);
 });
 
-const streamsDir = path.join(dataRoot, 'ollama', 'recorded-streams');
+const streamsDir = dataPath('ollama', 'recorded-streams');
 
-test('estimateTokens vs the tokens of recorded Ollama streams', { skip: !existsSync(streamsDir) }, () => {
+test('estimateTokens vs the tokens of recorded Ollama streams', { skip: skipWithoutData('ollama', 'recorded-streams') }, () => {
   // Ollama sends one token per chunk, so the non-empty chunks are the text's real tokens.
   // eval_count also counts tokens never shown (gpt-oss harmony headers, ~10 per answer).
   // A recording whose chunk count is far from eval_count is a fragment and is left out.

@@ -10,7 +10,13 @@
  *   (`<think>`/`</think>`, or harmony `<|channel|>analysis<|message|>`/`<|end|>`).
  *   j = how many of the problem's episodes appear (whole, in order) in the thinking prefix.
  *   * Forced answer (the prompt closed the thinking): the answer is correct with probability
- *     `accuracy[j]`, else `wrongAnswers[n % wrongAnswers.length]`. The draw is quasi-random:
+ *     `accuracy[j]`, else one of `wrongAnswers`. Two ways to draw (AnswerDraw):
+ *     - { seed } (sampling): u is a seeded pseudo-random draw for (seed, problem, j, n), so
+ *       the k probes of a prefix are k Bernoulli(accuracy[j]) samples with real sampling
+ *       noise, the same on every run. A request repeating an earlier request's options.seed at
+ *       the same prefix gets the same answer, as a real server does, so a runner that forgot
+ *       to vary the seed sees no noise at all. Estimator tests use this (binomial bounds).
+ *     - 'quasi' (the default): the draw is quasi-random:
  *     u = vanDerCorput(n), correct iff u < accuracy[j], where n counts earlier forced answers
  *     for (problem, j). The base-2 van der Corput sequence (0, 1/2, 1/4, 3/4, 1/8, ...) fills
  *     [0,1) evenly, so the first K probes at one prefix give ceil(K·accuracy[j]) correct
@@ -29,6 +35,8 @@
  *     episode that confirms `correctAnswer`.
  *   Prompts matching no problem get a fixed short text.
  */
+
+import { seededRandom } from '../support/prng';
 
 export interface ScriptedProblem {
   /** Substring that identifies the problem in a prompt or in the messages. */
@@ -76,10 +84,18 @@ export interface ScriptedOutput {
 
 const UNKNOWN_PROMPT_REPLY = 'I have no script for this prompt.';
 
+/** How forced answers are drawn: quasi-random proportions, or seeded Bernoulli sampling. */
+export type AnswerDraw = 'quasi' | { seed: number };
+
 export class ScriptedModel {
   private readonly counters = new Map<string, number>();
+  /** Sampling mode: the draw index n an earlier request with the same (prefix, options.seed) got. */
+  private readonly drawOfSeed = new Map<string, number>();
 
-  constructor(readonly problems: ScriptedProblem[]) {
+  constructor(
+    readonly problems: ScriptedProblem[],
+    readonly draw: AnswerDraw = 'quasi',
+  ) {
     for (const p of problems) {
       if (p.accuracy.length !== p.episodes.length + 1) {
         throw new Error(`scripted problem "${p.match}": accuracy needs ${p.episodes.length + 1} entries (j = 0..${p.episodes.length})`);
@@ -94,6 +110,7 @@ export class ScriptedModel {
   /** Forget the per-prefix counters (start a fresh "sampling session"). */
   resetCounters(): void {
     this.counters.clear();
+    this.drawOfSeed.clear();
   }
 
   /** Chat or templated generate: full thinking, then the response. */
@@ -133,16 +150,25 @@ export class ScriptedModel {
     options: { seed?: number; temperature?: number },
   ): string {
     const key = `${problem.match}\u0000${j}`;
-    const n = this.counters.get(key) ?? 0;
-    this.counters.set(key, n + 1);
+    const draw = this.draw;
+    const seedKey = draw !== 'quasi' && options.seed !== undefined ? `${key}\u0000${options.seed}` : undefined;
+    let n = seedKey !== undefined ? this.drawOfSeed.get(seedKey) : undefined;
+    if (n === undefined) {
+      n = this.counters.get(key) ?? 0;
+      this.counters.set(key, n + 1);
+      if (seedKey !== undefined) this.drawOfSeed.set(seedKey, n);
+    }
     const p = problem.accuracy[j];
     let correct: boolean;
+    let wrongIndex = n;
     if (options.temperature === 0) correct = p >= 0.5;
+    else if (draw === 'quasi') correct = vanDerCorput(n) < p;
     else {
-      const u = vanDerCorput(n);
-      correct = u < p;
+      const r = seededRandom(draw.seed, problem.match, j, n);
+      correct = r() < p;
+      wrongIndex = Math.floor(r() * 1e6);
     }
-    const wrong = problem.wrongAnswers.length > 0 ? problem.wrongAnswers[n % problem.wrongAnswers.length] : `not ${problem.correctAnswer}`;
+    const wrong = problem.wrongAnswers.length > 0 ? problem.wrongAnswers[wrongIndex % problem.wrongAnswers.length] : `not ${problem.correctAnswer}`;
     const answer = correct ? problem.correctAnswer : wrong;
     const tail = problem.hedge?.[j]
       ? '\n\nHmm, wait, but maybe I should double-check that.'

@@ -14,10 +14,10 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ScriptedModel, type FakeModelConfig, type ScriptedProblem } from './scripted-model';
+import { ScriptedModel, type AnswerDraw, type FakeModelConfig, type ScriptedProblem } from './scripted-model';
 import { SPECIAL_TOKENS, tokenize } from './tokens';
 
-export type { FakeModelConfig, ScriptedProblem } from './scripted-model';
+export type { AnswerDraw, FakeModelConfig, ScriptedProblem } from './scripted-model';
 
 export interface FakeFaults {
   /** Send this many chunks, then an {"error": message} line, then end the stream. */
@@ -46,6 +46,8 @@ export interface FakeOllamaOptions {
   faults?: FakeFaults;
   /** Models /api/pull can fetch (added to the local list once pulled). */
   registry?: FakeModelConfig[];
+  /** How forced answers are drawn (scripted-model.ts): 'quasi' (default) or seeded sampling. */
+  draw?: AnswerDraw;
 }
 
 export interface LoggedRequest {
@@ -145,7 +147,7 @@ class HttpError extends Error {
 export async function startFakeOllama(opts: FakeOllamaOptions = {}): Promise<FakeOllama> {
   const models = (opts.models ?? DEFAULT_FAKE_MODELS).map((m) => ({ ...m }));
   const registry = opts.registry ?? [];
-  const model = new ScriptedModel(opts.problems ?? []);
+  const model = new ScriptedModel(opts.problems ?? [], opts.draw);
   const requests: LoggedRequest[] = [];
   const loaded = new Map<string, number>();
   const replays = new Map<string, unknown[]>();
@@ -387,6 +389,7 @@ export async function startFakeOllama(opts: FakeOllamaOptions = {}): Promise<Fak
     const stop = Array.isArray(options.stop) ? (options.stop as unknown[]).filter((s): s is string => typeof s === 'string' && s !== '') : [];
     const limit = typeof options.num_predict === 'number' && options.num_predict >= 0 ? options.num_predict : Infinity;
     const { kept, doneReason } = truncate(tokens, stop, limit);
+    const endedByItself = kept.length === tokens.length && doneReason === 'stop';
     const promptTokens = tokenize(prompt, SPECIAL_TOKENS).length;
 
     const chunkOf = (t: Token | null): Record<string, unknown> => {
@@ -400,20 +403,27 @@ export async function startFakeOllama(opts: FakeOllamaOptions = {}): Promise<Fak
       if (t && t.channel === 'thinking') chunk.thinking = t.text;
       return { ...chunk, done: false };
     };
+    // As in the real local-server recordings (test/model/fake-vs-real.test.ts): a generation that
+    // ends by itself counts its end-of-generation token, which is never streamed; the total
+    // covers loading, the prompt and the generation.
+    const evalCount = kept.length + (endedByItself ? 1 : 0);
+    const loadDuration = 2_000_000;
+    const promptEvalDuration = promptTokens * 100_000;
+    const evalDuration = evalCount * Math.max(delayMs, 1) * 1_000_000;
     const finalChunk = (last: Token | null): Record<string, unknown> => {
       const metrics = {
         done: true,
         done_reason: doneReason,
-        total_duration: (kept.length + 1) * Math.max(delayMs, 1) * 1_000_000 + 5_000_000,
-        load_duration: 2_000_000,
+        total_duration: loadDuration + promptEvalDuration + evalDuration + 3_000_000,
+        load_duration: loadDuration,
         prompt_eval_count: promptTokens,
-        prompt_eval_duration: promptTokens * 100_000,
-        eval_count: kept.length,
-        eval_duration: kept.length * Math.max(delayMs, 1) * 1_000_000,
+        prompt_eval_duration: promptEvalDuration,
+        eval_count: evalCount,
+        eval_duration: evalDuration,
       };
       const base = chunkOf(last);
       delete base.done;
-      if (!isChat && !raw) return { ...base, ...metrics, context: contextTokens(promptTokens + kept.length) };
+      if (!isChat && !raw) return { ...base, ...metrics, context: contextTokens(promptTokens + evalCount - 1) };
       return { ...base, ...metrics };
     };
 

@@ -220,8 +220,11 @@ describe('OllamaBackend: cancellation', () => {
       const b = new OllamaBackend({ host: slow.url });
       const controller = new AbortController();
       const pending = b.generateRaw({ model: 'qwen3:8b', prompt: renderThinkingPrefix('qwen3', SUM_PROBLEM.match, '') }, controller.signal);
-      setTimeout(() => controller.abort(), 60);
-      await assert.rejects(pending, (err: { kind?: string }) => err.kind === 'cancelled');
+      const rejected = assert.rejects(pending, (err: { kind?: string }) => err.kind === 'cancelled');
+      // Abort once the stream is under way (not after a fixed delay, which a loaded machine outruns).
+      await waitFor(() => slow.requests.some((r) => r.path === '/api/generate'));
+      controller.abort();
+      await rejected;
       await waitFor(() => slow.disconnects === 1);
     } finally {
       await slow.close();
@@ -249,6 +252,7 @@ describe('OllamaBackend: cancellation', () => {
 });
 
 async function waitFor(cond: () => boolean): Promise<void> {
-  for (let i = 0; i < 300 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
+  // Polls the real condition; the deadline only bounds a failure (a loaded machine may be slow).
+  for (const deadline = Date.now() + 10_000; !cond() && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
   assert.ok(cond(), 'condition not reached');
 }

@@ -2,20 +2,15 @@
 // fake server, ollama-js and OllamaBackend, and compares the fake server's own chunk shapes
 // with the recorded ones.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { OllamaBackend } from '../../src/model/ollama';
 import type { StreamHandle } from '../../src/model/types';
 import { listRecordedStreams, type RecordedStream } from '../fake-ollama/recorded';
 import { startFakeOllama, type FakeModelConfig, type FakeOllama } from '../fake-ollama/server';
+import { dataPath, skipWithoutData } from '../support/shared-data';
 
-const repoRoot = resolve(__dirname, '../..');
-const dataDir = resolve(repoRoot, '../shared/data/ollama/recorded-streams');
-const haveData = existsSync(dataDir);
-if (!haveData) console.log(`NOTICE: ${dataDir} is absent; recorded-stream replay tests are skipped.`);
-
-const recordings: RecordedStream[] = haveData ? listRecordedStreams(dataDir) : [];
+const skip = skipWithoutData('ollama', 'recorded-streams');
+const recordings: RecordedStream[] = skip ? [] : listRecordedStreams(dataPath('ollama', 'recorded-streams'));
 
 function fakeModelFor(r: RecordedStream): FakeModelConfig {
   const oss = r.model.startsWith('gpt-oss');
@@ -57,7 +52,7 @@ async function collect(h: StreamHandle): Promise<{ thinking: string; content: st
   return { thinking, content };
 }
 
-describe('recorded Ollama streams', { skip: !haveData }, () => {
+describe('recorded Ollama streams', { skip }, () => {
   let fake: FakeOllama;
   before(async () => {
     fake = await startFakeOllama({ models: recordings.map(fakeModelFor) });

@@ -14,11 +14,12 @@ import { startSolve } from '../../src/runs/solve';
 import { annotateTrace } from '../../src/core/annotate';
 import { splitThinking } from '../../src/core/thinking';
 import { validateTrace } from '../../src/core/schema';
-import { haveData, thoughtAnchorsProblemDirs } from '../core/segment-data';
+import { thoughtAnchorsProblemDirs } from '../core/segment-data';
+import { skipWithoutData } from '../support/shared-data';
 
-test('live runs on real traces segment and grade exactly like the offline annotator', async (t) => {
-  if (!haveData()) return t.skip('shared data absent');
+test('live runs on real traces segment and grade exactly like the offline annotator', { skip: skipWithoutData('traces', 'thought-anchors.com') }, async (t) => {
   const dirs = thoughtAnchorsProblemDirs().filter((_, i) => i % 5 === 0); // 8 of 40, both models, right and wrong
+  assert.equal(dirs.length, 8);
   const cases = dirs.map((dir, i) => {
     const base = JSON.parse(readFileSync(path.join(dir, 'base_solution.json'), 'utf8')) as { full_cot: string };
     const problem = JSON.parse(readFileSync(path.join(dir, 'problem.json'), 'utf8')) as { gt_answer: string };
@@ -29,7 +30,9 @@ test('live runs on real traces segment and grade exactly like the offline annota
   });
   const fake = await startFakeOllama({ problems: cases.map((c) => c.scripted) });
   t.after(() => fake.close());
+  let checked = 0;
   for (const c of cases) {
+    checked++;
     const live = await startSolve(new OllamaBackend({ host: fake.url }), { problem: c.match, model: 'deepseek-r1:7b', gold: c.gold, segment: { mode: 'mrt' } }).finished;
     const v = validateTrace(live);
     assert.ok(v.ok, `${c.dir}: ${v.ok ? '' : JSON.stringify(v.errors)}`);
@@ -42,4 +45,5 @@ test('live runs on real traces segment and grade exactly like the offline annota
     assert.deepEqual(live.final, offline.final, c.dir);
     assert.ok(live.episodes.length >= 1);
   }
+  assert.equal(checked, 8);
 });

@@ -12,6 +12,9 @@ let fake: FakeOllama;
 
 before(async () => {
   fake = await startFakeOllama({
+    // Forced answers are Bernoulli(ACC[j]) samples from a seeded generator: real sampling
+    // noise, the same on every run, so the estimator checks below are binomial bounds.
+    draw: { seed: 20261201 },
     problems: [
       productProblem('PROBLEM-CURVE', 4, ACC),
       productProblem('PROBLEM-SURE', 4, [0, 1, 1, 1, 1]),
@@ -78,6 +81,41 @@ function binomialBound(p: number, k: number): number {
   // 3 standard deviations plus one sample of slack: fails only if the estimator is biased.
   return 3 * Math.sqrt((p * (1 - p)) / k) + 1 / k;
 }
+
+test('pooled over 6 runs (k=32), mu stays within 4 standard errors of the scripted accuracy: a bias of 0.15 would fail', async () => {
+  const runs = 6;
+  const k = 32;
+  const successes = ACC.slice(1).map(() => 0);
+  const halfway: number[] = []; // per-run mu of the episode with accuracy 0.5
+  for (let r = 0; r < runs; r++) {
+    const { trace } = await collect(
+      startSolve(backend(), {
+        problem: 'PROBLEM-CURVE pooled',
+        model: 'deepseek-r1:7b',
+        gold: '42',
+        segment: { mode: 'mrt' },
+        progress: { samples: k, adaptive: false, concurrency: 4 },
+        sampling: { seed: 100 + r },
+      }),
+    );
+    assert.equal(trace.episodes.length, successes.length);
+    trace.episodes.forEach((e, j) => {
+      assert.equal(e.progress?.samples, k);
+      successes[j] += Math.round((e.progress?.mu ?? NaN) * k);
+    });
+    halfway.push(trace.episodes[1].progress?.mu ?? NaN);
+  }
+  const n = runs * k;
+  successes.forEach((s, j) => {
+    const p = ACC[j + 1];
+    // Two-sided 4-sigma band (p-value 6e-5 per episode for an unbiased estimator), plus half a sample for discreteness.
+    const band = 4 * Math.sqrt((p * (1 - p)) / n) + 1 / (2 * n);
+    assert.ok(band <= 0.15, `band ${band} too wide to catch a 0.15 bias`);
+    assert.ok(Math.abs(s / n - p) <= band, `episode ${j}: ${s}/${n} = ${(s / n).toFixed(3)} vs ${p} (band ±${band.toFixed(3)})`);
+  });
+  // Sampling noise is there: runs at p = 0.5 disagree (quasi-random draws would give 0.5 every time).
+  assert.ok(new Set(halfway).size > 1, `no sampling noise: ${halfway}`);
+});
 
 for (const k of [8, 32]) {
   test(`the estimator recovers a scripted mu curve (k=${k}, fixed sampling)`, async () => {

@@ -4,7 +4,7 @@
  * untrusted text, persisted state, and a 10,000-row table (rendering cost printed, not asserted).
  * Skips with a notice only when Chromium is not installed (or, for the real-data pages, the data).
  */
-import { after, before, test } from 'node:test';
+import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,16 +15,16 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Trace } from '../../src/core/trace';
 import { datasetPayload } from '../../src/extension/dataset/rows';
 import { runDatasetJob } from '../../src/runs/dataset/job';
-import { readTraceLines } from '../../src/runs/dataset/report';
+import { readTraceFile } from '../../src/runs/dataset/report';
 import { parseDatasetViewMessage, type DatasetPayload } from '../../src/shared/dataset-protocol';
 import { CHROMIUM_ARGS } from '../../webview/dev/chromium';
+import { chromiumPath, dataPath, requireChromium, requireData, sharedData } from '../support/shared-data';
 import { serveHarness } from '../../webview/dev/serve';
 
 const root = resolve(__dirname, '../..');
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = chromiumPath;
 const haveChromium = existsSync(CHROMIUM);
-const sharedData = resolve(root, '../shared/data');
-const haveData = existsSync(sharedData);
+const haveData = existsSync(dataPath('traces', 'thought-anchors-cots-math'));
 const HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script> what is 1+1?';
 let browser: Browser;
 let server: Server;
@@ -38,7 +38,7 @@ async function writeSamples(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'rl-dataset-view-'));
   const output = join(dir, 'cots.annotated.trace.jsonl');
   await runDatasetJob({ input: join(sharedData, 'traces/thought-anchors-cots-math'), output, report: false });
-  const traces = readTraceLines(output).traces;
+  const traces = (await readTraceFile(output)).traces;
   rmSync(dir, { recursive: true, force: true });
   traces[1] = { ...traces[1], problem: HOSTILE, model: '<b>model</b>' };
   real = datasetPayload(traces, { file: '/data/cots.annotated.trace.jsonl', name: 'cots.annotated.trace.jsonl' }, ['cots.annotated.trace.jsonl:7: not valid JSON (<i>x</i>)'], { status: 'done', total: 153, done: 153 });
@@ -81,16 +81,9 @@ after(async () => {
   server?.close();
 });
 
-function skipWithout(t: { skip(msg: string): void }): boolean {
-  if (!haveChromium) {
-    t.skip(`notice: ${CHROMIUM} not installed; browser tests skipped`);
-    return true;
-  }
-  if (!haveData) {
-    t.skip(`notice: ${sharedData} not found; dataset view browser tests skipped`);
-    return true;
-  }
-  return false;
+// Outside CI: skip with a notice; under CI (CI=true) a missing part fails (test/support/shared-data).
+function skipWithout(t: TestContext): boolean {
+  return !requireChromium(t) || !requireData(t, 'traces', 'thought-anchors-cots-math');
 }
 
 async function open(query: string, initialState?: unknown): Promise<{ page: Page; problems: string[] }> {

@@ -3,7 +3,7 @@
  * rendering, keyboard, search, filters, links, messages to the host, state, live streaming.
  * Builds dist/webview first. Skips with a notice only when Chromium is not installed.
  */
-import { after, before, test } from 'node:test';
+import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -12,12 +12,12 @@ import type { Server } from 'node:http';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { parseWebviewMessage } from '../../src/shared/protocol';
 import { CHROMIUM_ARGS } from '../../webview/dev/chromium';
+import { chromiumPath, requireChromium, requireData } from '../support/shared-data';
 import { serveHarness } from '../../webview/dev/serve';
 
 const root = resolve(__dirname, '../..');
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = chromiumPath;
 const haveChromium = existsSync(CHROMIUM);
-const haveData = existsSync(resolve(root, '../shared/data'));
 let browser: Browser;
 let server: Server;
 let baseUrl: string;
@@ -63,17 +63,14 @@ async function waitUntil(page: Page, expression: string, timeoutMs = 15_000): Pr
 
 const sent = (page: Page) => page.evaluate('window.__sent') as Promise<{ type: string; [k: string]: unknown }[]>;
 
-function skipWithout(t: { skip(msg: string): void }): boolean {
-  if (!haveChromium) {
-    t.skip(`notice: ${CHROMIUM} not installed; browser tests skipped`);
-    return true;
-  }
-  return false;
+// Outside CI: skip with a notice; under CI (CI=true) a missing Chromium fails (test/support/shared-data).
+function skipWithout(t: TestContext): boolean {
+  return !requireChromium(t);
 }
 
 test('renders a real trace under the strict CSP without errors, math typeset on expand', async (t) => {
   if (skipWithout(t)) return;
-  if (!haveData) return t.skip('notice: ../shared/data not found');
+  if (!requireData(t, 'traces')) return;
   const { page, problems } = await open('sample=real-1&theme=light');
   const trace = (await page.evaluate('window.__trace')) as { episodes: unknown[] };
   assert.equal(await page.locator('.rl-card').count(), trace.episodes.length);
@@ -169,10 +166,19 @@ test('budget panel posts a re-run the host validator accepts; errors name the fi
   assert.ok(checked.ok, JSON.stringify(checked));
   assert.deepEqual(rerun[0].budget, { maxThinkingTokens: 2000, minThinkingTokens: 500, vote: { n: 5, m: 3 } });
 
+  // An invalid value is reported at its field as it is typed, and Re-run is disabled until it is fixed.
   await field('voteM').fill('9');
-  await page.click('vscode-button[aria-label="Re-run with this budget"]');
-  assert.match((await page.textContent('.rl-form-errors')) ?? '', /Agreeing votes \(M\) cannot exceed/);
+  const voteMError = page.locator('.rl-field-error[data-field="voteM"]');
+  await voteMError.waitFor({ state: 'visible', timeout: 5000 });
+  assert.notEqual(((await voteMError.textContent()) ?? '').trim(), '');
+  assert.equal(await page.locator('vscode-textfield[name="voteM"]').getAttribute('aria-invalid'), 'true');
+  const rerunButton = page.locator('vscode-button[aria-label="Re-run with this budget"]');
+  assert.equal(await rerunButton.evaluate((el) => Boolean((el as HTMLButtonElement).disabled)), true);
+  await rerunButton.click({ force: true });
   assert.equal((await sent(page)).filter((m) => m.type === 'rerun').length, 1);
+  await field('voteM').fill('3');
+  await voteMError.waitFor({ state: 'hidden', timeout: 5000 });
+  assert.equal(await rerunButton.evaluate((el) => Boolean((el as HTMLButtonElement).disabled)), false);
   await page.close();
 });
 

@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { Window } from 'happy-dom';
+import { requireData, sharedData } from '../support/shared-data';
 import { allowedDeclarations, createMarkdownRenderer, createSanitizer } from '../../webview/trace/render/markdown';
 
-const repoRoot = resolve(__dirname, '../..');
-const dataRoot = resolve(repoRoot, '../shared/data');
+const dataRoot = sharedData;
 const win = new Window();
 const sanitizer = createSanitizer(win as unknown as globalThis.Window & typeof globalThis);
 const render = createMarkdownRenderer({ math: true });
@@ -92,10 +92,7 @@ test('never throws and never emits script for arbitrary text', () => {
 
 test('real traces: every Thought Anchors trace renders with math and no KaTeX errors', (t) => {
   const base = join(dataRoot, 'traces/thought-anchors.com');
-  if (!existsSync(dataRoot)) {
-    t.skip(`notice: ${dataRoot} not found; real-data rendering test skipped`);
-    return;
-  }
+  if (!requireData(t, 'traces', 'thought-anchors.com')) return;
   let traces = 0;
   let mathNodes = 0;
   let errors = 0;

@@ -7,10 +7,13 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkEquivalence, extractFinalAnswer, extractGoldAnswer, extractIntermediateAnswer } from '../../../src/core/answers';
-import { sharedData, skipWithoutData } from './data';
+import { sharedData, skipWithoutData } from '../../support/shared-data';
 
-const skip = skipWithoutData();
 const cotsDir = join(sharedData, 'traces/thought-anchors-cots-math');
+const skipCots = skipWithoutData('traces', 'thought-anchors-cots-math');
+const skipTa = skipWithoutData('traces', 'thought-anchors.com');
+const skipSky = skipWithoutData('traces', 'skythought');
+const skipBenchmarks = skipWithoutData('benchmarks');
 
 interface CotsTrace {
   problemId: string;
@@ -43,7 +46,7 @@ const JUDGED_EQUIVALENT = new Set([
 ]);
 const JUDGED_DIFFERENT = new Set(['problem_5865', 'problem_6074']);
 
-test('thought-anchors cots/math: 153 traces, 118 correct ones grade correct (answer field and text after </think>)', { skip }, () => {
+test('thought-anchors cots/math: 153 traces, 118 correct ones grade correct (answer field and text after </think>)', { skip: skipCots }, () => {
   const traces = loadCots();
   assert.equal(traces.length, 153);
   const correct = traces.filter((t) => t.isCorrect);
@@ -58,7 +61,7 @@ test('thought-anchors cots/math: 153 traces, 118 correct ones grade correct (ans
   }
 });
 
-test('thought-anchors cots/math: the 26 "wrong but complete" traces, graded from the text after </think>', { skip }, () => {
+test('thought-anchors cots/math: the 26 "wrong but complete" traces, graded from the text after </think>', { skip: skipCots }, () => {
   const wrongComplete = loadCots().filter((t) => !t.isCorrect && t.solution.includes('</think>'));
   assert.equal(wrongComplete.length, 26);
   let equivalent = 0;
@@ -74,7 +77,7 @@ test('thought-anchors cots/math: the 26 "wrong but complete" traces, graded from
   console.log(`cots/math wrong-but-complete: ${equivalent}/26 graded equivalent`);
 });
 
-test('thought-anchors cots/math: the known false negatives of the source grade correct from the answer field', { skip }, () => {
+test('thought-anchors cots/math: the known false negatives of the source grade correct from the answer field', { skip: skipCots }, () => {
   assert.equal(checkEquivalence('5225 \\text{ cubic inches}', '5225').equivalent, true);
   assert.equal(checkEquivalence('486 \\sqrt{3}', '486\\sqrt{3}').equivalent, true);
   assert.equal(checkEquivalence('\\dfrac{1}{29,\\!322,\\!216}', '\\dfrac{1}{29322216}').equivalent, true);
@@ -83,7 +86,7 @@ test('thought-anchors cots/math: the known false negatives of the source grade c
   for (const t of cut) assert.equal(checkEquivalence(t.gold, t.answer).reason, 'empty prediction');
 });
 
-test('thought-anchors.com: 40 base solutions agree with is_correct (answer field and full_cot)', { skip }, () => {
+test('thought-anchors.com: 40 base solutions agree with is_correct (answer field and full_cot)', { skip: skipTa }, () => {
   const root = join(sharedData, 'traces/thought-anchors.com');
   let n = 0;
   let agreeField = 0;
@@ -108,7 +111,7 @@ test('thought-anchors.com: 40 base solutions agree with is_correct (answer field
   assert.equal(agreeText, 40);
 });
 
-test('Sky-T1 (AIME24, AMC23): verdicts agree with the recorded score', { skip }, () => {
+test('Sky-T1 (AIME24, AMC23): verdicts agree with the recorded score', { skip: skipSky }, () => {
   const dir = join(sharedData, 'traces/skythought');
   let n = 0;
   let agreePred = 0;
@@ -129,7 +132,7 @@ test('Sky-T1 (AIME24, AMC23): verdicts agree with the recorded score', { skip },
   assert.ok(agreeText >= 98, `extracted agreement ${agreeText}/100`);
 });
 
-test('benchmarks: extractGoldAnswer gives a non-empty answer for every record', { skip }, () => {
+test('benchmarks: extractGoldAnswer gives a non-empty answer for every record', { skip: skipBenchmarks }, () => {
   const dir = join(sharedData, 'benchmarks');
   const expected: Record<string, number> = {
     'gsm8k_test__openai_grade-school-math.jsonl': 1319,
@@ -148,21 +151,24 @@ test('benchmarks: extractGoldAnswer gives a non-empty answer for every record', 
   }
 });
 
-test('MATH-500: the \\boxed answer of every solution is equivalent to its answer field', { skip }, () => {
+test('MATH-500: the \\boxed answer of every solution is equivalent to its answer field', { skip: skipBenchmarks }, () => {
   const file = join(sharedData, 'benchmarks/math500_test__SkyThought_Qwen2.5-Math-evaldata.jsonl');
   const records = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l));
+  assert.equal(records.length, 500);
   for (const [i, r] of records.entries()) {
     const v = checkEquivalence(extractGoldAnswer(r.answer), extractGoldAnswer(r.solution));
     assert.equal(v.equivalent, true, `line ${i + 1}: ${r.answer} vs boxed: ${v.reason}`);
   }
 });
 
-test('intermediate answers in real thinking (paragraphs of the 153 cots/math traces): precise, and every miss is a stated wrong answer', { skip }, () => {
+test('intermediate answers in real thinking (paragraphs of the 153 cots/math traces): precise, and every miss is a stated wrong answer', { skip: skipCots }, () => {
   let paragraphs = 0;
+  let traces = 0;
   let found = 0;
   let matchGold = 0;
   const misses: string[] = [];
   for (const t of loadCots()) {
+    traces++;
     const thinking = t.solution.split('<think>')[1]?.split('</think>')[0] ?? '';
     for (const paragraph of thinking.split('\n\n')) {
       paragraphs++;
@@ -174,6 +180,7 @@ test('intermediate answers in real thinking (paragraphs of the 153 cots/math tra
     }
   }
   console.log(`intermediate answers: ${found} stated in ${paragraphs} paragraphs, ${matchGold} equal the gold; others: ${misses.join('; ')}`);
+  assert.equal(traces, 153);
   assert.ok(found >= 100, `recall dropped: ${found}`);
   // The four others are the models' own wrong answers ("the final answer is 201"), read by hand.
   assert.deepEqual(misses.map((m) => m.split(':')[0]).sort(), ['problem_4522', 'problem_5308', 'problem_5323', 'problem_6074']);
