@@ -4,7 +4,8 @@
  * and the format readers are imported by the commands that need them.
  */
 import * as vscode from 'vscode';
-import { Lens, PANEL_VIEW_TYPE } from './trace/lens';
+import { Lens } from './trace/lens';
+import { PANEL_VIEW_TYPE } from './trace/viewTypes';
 import { TraceEditorProvider } from './trace/traceEditor';
 import type { PersistedViewState } from '../shared/protocol';
 

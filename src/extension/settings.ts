@@ -8,9 +8,13 @@ import type { BudgetPolicy, SegmentMode } from '../core/trace';
 import { parseBudgetPolicy } from '../core/budget-policy';
 import { DEFAULT_VIEW_SETTINGS, type ViewSettings } from '../shared/protocol';
 import { resolveOllamaHost, DEFAULT_OLLAMA_HOST } from '../model/host';
+import { normalizeOpenAIHost } from '../model/openai';
 
 export interface LensSettings {
-  /** Normalised base URL (setting, else $OLLAMA_HOST, else the default). */
+  /**
+   * Normalised base URL (setting, else $OLLAMA_HOST, else the default); an OpenAI-compatible
+   * server keeps its `openai+` prefix, which is how the backend factory tells the protocols apart.
+   */
   host: string;
   model: string;
   defaultBudget: BudgetPolicy;
@@ -97,7 +101,8 @@ export function readSettings(get: SettingGetter, env: NodeJS.ProcessEnv = proces
 
   let host: string;
   try {
-    host = resolveOllamaHost(str('host', ''), env);
+    const raw = str('host', '');
+    host = /^\s*openai\+/i.test(raw) ? `openai+${normalizeOpenAIHost(raw)}` : resolveOllamaHost(raw, env);
   } catch (err) {
     fail('host', (err as Error).message, DEFAULT_OLLAMA_HOST);
     host = DEFAULT_OLLAMA_HOST;

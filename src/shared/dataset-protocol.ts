@@ -58,7 +58,9 @@ export interface DatasetPayload {
 export type HostToDatasetView =
   | ({ type: 'dataset' } & DatasetPayload)
   | { type: 'error'; message: string }
-  | { type: 'notice'; message: string };
+  | { type: 'notice'; message: string }
+  /** Shown again after being hidden: a page that kept its content answers 'ready'; a new page ignores it. */
+  | { type: 'ping' };
 
 // ---------------------------------------------------------------- view → host
 

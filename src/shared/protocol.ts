@@ -76,7 +76,12 @@ export type HostToWebview =
   /** Something failed on the host side (file unreadable, model unreachable, ...). */
   | { type: 'error'; message: string }
   /** Short confirmation shown in the status line ("Episode 3 copied"). */
-  | { type: 'notice'; message: string };
+  | { type: 'notice'; message: string }
+  /**
+   * The panel was hidden and is shown again: a page that kept its content answers 'ready' (it
+   * may have missed updates); a page that has shown nothing yet ignores it (it says 'ready' itself).
+   */
+  | { type: 'ping' };
 
 // ---------------------------------------------------------------- webview → host
 
@@ -97,6 +102,8 @@ export type WebviewToHost =
   /** A link in model text was clicked: the host decides whether to open it (http/https only). */
   | { type: 'open-link'; url: string }
   | { type: 'select-trace'; index: number }
+  /** The page rendered a 'load': this trace, with this many episodes (tests and the host know it is shown). */
+  | { type: 'shown'; traceId: string; episodes: number; live: boolean }
   /** Report a webview-side failure to the host's output channel. */
   | { type: 'log'; level: 'error' | 'warn' | 'info'; message: string };
 
@@ -205,6 +212,11 @@ function readMessage(value: unknown): WebviewToHost {
     case 'select-trace':
       if (!isIntIn(value.index, 0, 10_000_000)) fail(`${type}.index`, 'a non-negative integer');
       return { type, index: value.index };
+    case 'shown':
+      if (typeof value.traceId !== 'string' || value.traceId.length > MAX_TEXT) fail('shown.traceId', `a string of at most ${MAX_TEXT} characters`);
+      if (!isIntIn(value.episodes, 0, 10_000_000)) fail('shown.episodes', 'a non-negative integer');
+      if (typeof value.live !== 'boolean') fail('shown.live', 'a boolean');
+      return { type, traceId: value.traceId, episodes: value.episodes, live: value.live };
     case 'open-link': {
       const url = value.url;
       if (typeof url !== 'string' || url.length > MAX_URL) fail('open-link.url', `a string of at most ${MAX_URL} characters`);

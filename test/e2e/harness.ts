@@ -82,6 +82,8 @@ export async function startFakes(slowDelayMs: number): Promise<{ fast: FakeOllam
 export interface CodeServer {
   port: number;
   url: string;
+  /** Its user, server and extensions folders (logs live here until stop()). */
+  dir: string;
   proc: ChildProcess;
   log(): string;
   stop(): Promise<void>;
@@ -123,6 +125,7 @@ export async function startCodeServer(opts: { env?: Record<string, string>; tag:
     port,
     url: `http://127.0.0.1:${port}`,
     proc,
+    dir: base,
     log: () => log,
     stop: async () => {
       if (proc.exitCode === null) {

@@ -225,6 +225,90 @@ describe('Reasoning Lens in the VS Code workbench', { timeout: 15 * 60_000 }, ()
     await closeEditors();
   });
 
+  test('budget panel: errors show at their fields and keep Re-run disabled; a re-run with every control set (early stop with a plateau) records that policy', async () => {
+    await closeEditors();
+    const newTraces = async (before: Set<string>, timeoutMs: number) => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const fresh = savedTraces().filter((f) => !before.has(f));
+        if (fresh.length) return fresh;
+        if (Date.now() > deadline) throw new Error('no new trace was saved');
+        await page.waitForTimeout(250);
+      }
+    };
+    const first = new Set(savedTraces());
+    await solveFromPalette('What is 17 + 25?');
+    await newTraces(first, 90_000);
+    const frame = webviewFrame(page);
+    await frame.locator('.rl-summary').getByText('42').first().waitFor({ timeout: 60_000 });
+    const field = (name: string) => frame.locator(`vscode-textfield[name="${name}"] input`);
+    const errorOf = (name: string) => frame.locator(`.rl-field-error[data-field="${name}"]`);
+    const rerun = frame.locator('vscode-button[aria-label="Re-run with this budget"]');
+    const setCheck = async (name: string, on: boolean) => {
+      const box = frame.locator(`vscode-checkbox[name="${name}"]`);
+      if ((await box.evaluate((el) => (el as HTMLInputElement).checked)) !== on) await box.click();
+      assert.equal(await box.evaluate((el) => (el as HTMLInputElement).checked), on, `${name} is ${on ? 'on' : 'off'}`);
+    };
+    const rerunDisabled = () => rerun.evaluate((el) => Boolean((el as HTMLButtonElement).disabled));
+
+    // Values the run would refuse: each error appears next to its field, before anything runs.
+    await field('maxThinkingTokens').fill('100');
+    await field('minThinkingTokens').fill('500');
+    await setCheck('earlyStop', true);
+    await field('earlyStopWindow').fill('0');
+    await field('earlyStopPlateau').fill('2');
+    for (const name of ['minThinkingTokens', 'earlyStopWindow', 'earlyStopPlateau']) await errorOf(name).waitFor({ state: 'visible', timeout: 10_000 });
+    assert.equal(await errorOf('maxThinkingTokens').isVisible(), false, 'a valid field shows no error');
+    assert.equal(await rerunDisabled(), true, 'Re-run is disabled while a field is invalid');
+    await frame.locator('.rl-budget').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: artifact('budget-field-errors-light.png') });
+    await frame.locator('.rl-budget').screenshot({ path: artifact('budget-field-errors-panel-light.png') });
+    await rerun.click({ force: true });
+    await page.waitForTimeout(500);
+    assert.deepEqual(savedTraces().filter((f) => !first.has(f)).length, 1, 'a disabled Re-run starts nothing');
+
+    // Every control set to values a run accepts, early stop with a plateau among them.
+    await field('maxThinkingTokens').fill('1200');
+    await field('minThinkingTokens').fill('0');
+    await field('extensions').fill('1');
+    await field('extensionText').fill('Hmm');
+    await field('maxEpisodes').fill('20');
+    await frame.locator('vscode-single-select[aria-label="Thinking level"]').evaluate((el) => {
+      (el as HTMLSelectElement).value = 'on';
+      el.dispatchEvent(new Event('change'));
+    });
+    await field('earlyStopWindow').fill('2');
+    await field('earlyStopPlateau').fill('0.05');
+    await setCheck('vote', true);
+    await field('voteN').fill('3');
+    await field('voteM').fill('2');
+    await setCheck('voteAdaptive', true);
+    await setCheck('probe', true);
+    await field('samples').fill('2');
+    for (let i = 0; i < 40 && (await frame.locator('.rl-field-error:not([hidden])').count()) > 0; i++) await page.waitForTimeout(250);
+    assert.deepEqual(await frame.locator('.rl-field-error:not([hidden])').allTextContents(), [], 'no field error left');
+    assert.equal(await rerunDisabled(), false, 'Re-run is enabled for a valid form');
+    await frame.locator('.rl-budget').screenshot({ path: artifact('budget-every-control-light.png') });
+    const second = new Set(savedTraces());
+    await rerun.click();
+    const [saved] = await newTraces(second, 240_000);
+    const trace = JSON.parse(readFileSync(saved, 'utf8'));
+    assert.equal(trace.problem, 'What is 17 + 25?');
+    assert.equal(trace.error ?? null, null, `the run did not fail: ${trace.error}`);
+    assert.deepEqual(trace.budget.policy, {
+      maxThinkingTokens: 1200,
+      minThinkingTokens: 0,
+      extensions: 1,
+      extensionText: 'Hmm',
+      maxEpisodes: 20,
+      earlyStop: { window: 2, plateau: 0.05 },
+      vote: { n: 3, m: 2, adaptive: true },
+      think: true,
+    });
+    assert.ok(trace.episodes.some((e: { progress?: { samples: number } }) => e.progress?.samples === 2), 'progress probed with 2 samples');
+    await closeEditors();
+  });
+
   test('a saved *.trace.json opens in the trace editor', async () => {
     await closeEditors();
     const [file] = savedTraces();

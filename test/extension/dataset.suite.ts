@@ -13,10 +13,9 @@ import { after, before, describe, it } from 'mocha';
 import { validateTrace } from '../../src/core/schema';
 import type { DatasetView } from '../../src/extension/dataset/datasetView';
 import type { DatasetJobResult } from '../../src/runs/dataset/job';
-import { closeAllEditors, lensApi, setConfig, sharedData, waitFor, workspaceDir } from './helpers';
+import { closeAllEditors, fakeServer, lensApi, setConfig, sharedData, waitFor, workspaceDir } from './helpers';
 import { metrics } from './index';
 
-const FAST = process.env.REASONING_LENS_TEST_OLLAMA;
 const MODEL = 'deepseek-r1:7b';
 
 async function showDataset(file: string): Promise<DatasetView> {
@@ -86,10 +85,8 @@ export function registerDatasetSuite(): void {
     });
 
     it('a job solves a problem set on the fake server, writes beside the input, opens the dataset view; a rerun resumes', async function () {
-      if (!FAST) {
-        console.log('[extension tests] NOTICE: REASONING_LENS_TEST_OLLAMA not set; dataset job test skipped');
-        return this.skip();
-      }
+      const FAST = fakeServer('REASONING_LENS_TEST_OLLAMA');
+      if (!FAST) return this.skip();
       const { lens } = await lensApi();
       await setConfig('host', FAST);
       const input = path.join(dir, 'three-problems.jsonl');
@@ -118,7 +115,7 @@ export function registerDatasetSuite(): void {
       assert.equal(view.traceCount, 3);
       await waitFor('the dataset page to render the 3 rows', () => view.stats.shownRows === 3, 30_000);
       assert.equal(view.panel.title, 'Dataset: three-problems.annotated');
-      assert.equal(view.stats.rejected, 0);
+      assert.equal(view.hostStats.rejected, 0);
       assert.ok(lens.log, 'log channel present');
 
       const again = (await vscode.commands.executeCommand('reasoningLens.annotateDataset', { input, models: [MODEL], samples: 0, budget: {}, ifExists: 'resume', open: false })) as DatasetJobResult;
@@ -130,12 +127,13 @@ export function registerDatasetSuite(): void {
     });
 
     it('existing traces with a model picked: their progress is probed into a new file, the input is left as it was', async function () {
+      const FAST = fakeServer('REASONING_LENS_TEST_OLLAMA');
       if (!FAST) return this.skip();
       await lensApi();
       await setConfig('host', FAST);
       // The finished output of the test above: a trace file, re-annotated with probes.
       const input = path.join(dir, 'three-problems.annotated.trace.jsonl');
-      if (!existsSync(input)) return this.skip();
+      assert.ok(existsSync(input), `${input} was written by the test before`);
       const before = readFileSync(input, 'utf8');
       const result = (await vscode.commands.executeCommand('reasoningLens.annotateDataset', { input, models: [MODEL], samples: 2, open: false, ifExists: 'overwrite' })) as DatasetJobResult;
       assert.ok(result, 'the command returns the job result');
@@ -172,7 +170,7 @@ export function registerDatasetSuite(): void {
       await waitFor('the dataset page to render the 40 rows', () => view.stats.shownRows === 40, 30_000);
       metrics.datasetViewOpenMs = performance.now() - opened;
       assert.equal(view.traceCount, 40);
-      assert.equal(view.stats.pageErrors, 0, 'the page reported no errors');
+      assert.equal(view.hostStats.pageErrors, 0, 'the page reported no errors');
       assert.equal(await showDataset(output), view, 'the same file reuses its view');
 
       const traces = readFileSync(output, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; problem: string });
@@ -191,7 +189,8 @@ export function registerDatasetSuite(): void {
 
     it('the serializer restores a dataset panel from its saved file; a state without a file closes it', async function () {
       const output = amcOutput;
-      if (!output || !existsSync(output)) return this.skip();
+      if (!sharedData()) return this.skip();
+      assert.ok(output && existsSync(output), 'the real-trace output of the test before exists');
       const { lens } = await lensApi();
       const { DatasetView } = await import('../../src/extension/dataset/datasetView.js');
       const panel = vscode.window.createWebviewPanel('reasoningLens.dataset', 'restored', vscode.ViewColumn.Active, {});

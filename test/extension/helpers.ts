@@ -18,11 +18,29 @@ export function repoRoot(): string {
   return ext.extensionPath;
 }
 
-/** ../shared/data beside the checkout, or undefined (tests then skip with a notice). */
+/** CI sets CI=true: there, whatever a test needs must be present, or the test fails. */
+export const IN_CI = /^(true|1)$/i.test(process.env.CI ?? '');
+
+/**
+ * ../shared/data beside the checkout. Missing: under CI the test fails naming it; elsewhere
+ * undefined (the test skips with a printed notice, and the e2e wrapper still fails on skips).
+ */
 export function sharedData(): string | undefined {
   const dir = path.resolve(repoRoot(), '../shared/data');
   if (existsSync(dir)) return dir;
-  console.log(`[extension tests] NOTICE: ${dir} is absent; tests that need real data are skipped`);
+  return missing(`${dir} (the real data set) is absent`);
+}
+
+/** The URL of a fake server the e2e runner started (REASONING_LENS_TEST_OLLAMA, …); missing is handled as for sharedData. */
+export function fakeServer(variable: 'REASONING_LENS_TEST_OLLAMA' | 'REASONING_LENS_TEST_OLLAMA_SLOW' | 'REASONING_LENS_TEST_OPENAI'): string | undefined {
+  const url = process.env[variable];
+  if (url) return url;
+  return missing(`${variable} is not set (the fake model server's URL; test/e2e/extension-host.e2e.ts starts it)`);
+}
+
+function missing(what: string): undefined {
+  if (IN_CI) throw new Error(`${what}; under CI a missing prerequisite fails the test instead of skipping it`);
+  console.log(`[extension tests] NOTICE: ${what}; the test that needs it is skipped`);
   return undefined;
 }
 

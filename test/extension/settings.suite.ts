@@ -57,6 +57,11 @@ export function registerSettingsSuite(): void {
       const r = fromConfig();
       assert.equal(r.settings.host, 'http://127.0.0.1:11434');
       assert.ok(r.problems.some((p) => p.startsWith('reasoningLens.host:')));
+      // An OpenAI-compatible server keeps its prefix (the backend factory reads it); /v1 is implied.
+      await setConfig('host', 'openai+http://127.0.0.1:8000/v1/');
+      const o = fromConfig();
+      assert.equal(o.settings.host, 'openai+http://127.0.0.1:8000');
+      assert.deepEqual(o.problems.filter((p) => p.startsWith('reasoningLens.host:')), []);
     });
 
     it('markers must be non-empty strings', async () => {

@@ -14,6 +14,7 @@ test('accepts every well-formed webview message and returns a clean copy', () =>
     { type: 'copy-episode', index: 3 },
     { type: 'open-link', url: 'https://example.org/x' },
     { type: 'select-trace', index: 0 },
+    { type: 'shown', traceId: 'solve-1', episodes: 12, live: true },
     { type: 'log', level: 'warn', message: 'katex failed' },
   ];
   for (const msg of good) {
@@ -46,6 +47,9 @@ test('rejects malformed messages naming the field', () => {
     [{ type: 'rerun', budget: { think: 'max' }, probe: false }, 'rerun.budget.think'],
     [{ type: 'rerun', budget: {}, probe: { samples: 0 } }, 'rerun.probe.samples'],
     [{ type: 'log', level: 'debug', message: '' }, 'log.level'],
+    [{ type: 'shown', traceId: 'x', episodes: -1, live: false }, 'shown.episodes'],
+    [{ type: 'shown', traceId: 7, episodes: 1, live: false }, 'shown.traceId'],
+    [{ type: 'shown', traceId: 'x', episodes: 1 }, 'shown.live'],
   ];
   for (const [msg, field] of cases) {
     const result = parseWebviewMessage(msg);

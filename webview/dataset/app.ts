@@ -126,6 +126,11 @@ export class DatasetApp {
       case 'notice':
         this.notice.textContent = message.message;
         return;
+      case 'ping':
+        // Shown again after being hidden: a page that kept its content asks for the current
+        // payload; one that has none yet has already said 'ready'.
+        if (this.payload) this.host.post({ type: 'ready' });
+        return;
     }
   }
 

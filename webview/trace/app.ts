@@ -57,6 +57,8 @@ export class App {
   private chartTimer: ReturnType<typeof setTimeout> | undefined;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private pendingRestore: PersistedViewState | null;
+  /** A 'load' from the host arrived (what a restored state showed does not count). */
+  private loadedFromHost = false;
 
   private readonly sanitizer: Sanitizer;
   private renderMarkdownHtml: (text: string) => string;
@@ -120,8 +122,16 @@ export class App {
     switch (message.type) {
       case 'load':
         this.queue = [];
+        this.loadedFromHost = true;
         this.load(message.trace, message.live, message.settings, message.budget, message.probe, message.origin, message.status);
         if (message.models) this.budget.setModels(message.models, message.trace.model);
+        this.host.post({ type: 'shown', traceId: message.trace.id, episodes: message.trace.episodes.length, live: message.live });
+        return;
+      case 'ping':
+        // Shown again after being hidden: this page kept its content but may have missed
+        // updates, so it asks for the current state. A page that has had no 'load' yet has
+        // already said 'ready' (its answer is on the way).
+        if (this.loadedFromHost) this.host.post({ type: 'ready' });
         return;
       case 'events':
         this.enqueue(message.events);
@@ -137,10 +147,8 @@ export class App {
         this.budget.setModels(message.models, this.state?.trace.model);
         return;
       case 'error':
-        if (this.state) {
-          this.state.error = message.message;
-          this.header.update(this.state);
-        }
+        // A request failed on the host (a refused re-run, an unreadable file): say so, and keep
+        // showing the trace as it is. A run's own error arrives as a run event.
         this.showNotice(message.message, true);
         return;
       case 'notice':

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { Trace } from '../../core/trace';
 import type { ProbeRequest } from '../../shared/protocol';
 import type { Lens } from '../trace/lens';
-import { panelTitle } from '../trace/lens';
+import { panelTitle } from '../trace/viewTypes';
 import type { TraceSession } from '../trace/session';
 import { pickModel, reportModelError } from './models';
 

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { Trace } from '../../core/trace';
 import type { Lens } from '../trace/lens';
-import { EDITOR_VIEW_TYPE, panelTitle } from '../trace/lens';
+import { EDITOR_VIEW_TYPE, panelTitle } from '../trace/viewTypes';
 
 const TRACE_NAME = /\.trace\.jsonl?$/i;
 

@@ -4,18 +4,18 @@
  * (one per dataset view, reused). The view follows the file while a job appends to it, and
  * comes back after a window reload (serializer, state = the file).
  *
- * Same rules as the trace view: strict CSP with a fresh nonce, only dist/webview readable,
- * data only by postMessage, every inbound message validated.
+ * The page plumbing is WebviewHost's, as for the trace view: strict CSP with a fresh nonce,
+ * only dist/webview readable, data only by postMessage, every inbound message validated, and a
+ * page that comes back after the panel was hidden gets the same payload again.
  */
 import * as vscode from 'vscode';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import type { Trace } from '../../core/trace';
 import type { Lens } from '../trace/lens';
-import { EDITOR_VIEW_TYPE, panelTitle } from '../trace/lens';
+import { EDITOR_VIEW_TYPE, panelTitle } from '../trace/viewTypes';
 import type { TraceSession } from '../trace/session';
-import { traceWebviewOptions } from '../trace/traceView';
-import { bundlePageHtml } from '../webview/webviewPage';
+import { WebviewHost } from '../webview/webviewHost';
 import { parseDatasetViewMessage, type DatasetJobState, type DatasetPayload, type DatasetViewToHost, type HostToDatasetView, type PersistedDatasetState } from '../../shared/dataset-protocol';
 import { datasetPayload } from './rows';
 
@@ -66,14 +66,14 @@ export class DatasetView implements vscode.Disposable {
   }
 
   private traces: Trace[] = [];
-  private ready = false;
   private loaded = false;
   private traceSession: TraceSession | undefined;
   private reloadTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly host: WebviewHost<DatasetViewToHost, HostToDatasetView>;
   private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
-  /** For tests and the log. */
-  readonly stats = { loads: 0, messages: 0, rejected: 0, lastLoadMs: 0, shownRows: -1, pageErrors: 0 };
+  /** For tests and the log: payloads sent, the rows the page last said it shows, the last read's cost. */
+  readonly stats = { loads: 0, lastLoadMs: 0, shownRows: -1 };
   private resolveFirstLoad!: () => void;
   /** Settles once the file has been read the first time. */
   readonly firstLoad = new Promise<void>((r) => (this.resolveFirstLoad = r));
@@ -83,31 +83,37 @@ export class DatasetView implements vscode.Disposable {
     readonly panel: vscode.WebviewPanel,
     readonly file: vscode.Uri,
   ) {
-    panel.webview.options = traceWebviewOptions(lens.context.extensionUri);
     panel.title = datasetTitle(file);
-    this.render();
+    this.host = new WebviewHost<DatasetViewToHost, HostToDatasetView>(panel, {
+      extensionUri: lens.context.extensionUri,
+      log: lens.log,
+      bundle: 'dataset',
+      title: panel.title,
+      name: 'dataset view',
+      parse: parseDatasetViewMessage,
+      snapshot: () => this.sendPayload(),
+      handle: (message) => this.handle(message),
+    });
     const folder = vscode.Uri.joinPath(file, '..');
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, baseName(file)));
     this.disposables.push(
+      this.host,
       watcher,
       watcher.onDidChange(() => this.scheduleReload()),
       watcher.onDidCreate(() => this.scheduleReload()),
-      panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
-      panel.onDidChangeViewState(() => {
-        if (!panel.visible) this.ready = false;
-      }),
       panel.onDidDispose(() => this.dispose()),
     );
     void this.reload();
   }
 
-  private render(): void {
-    this.ready = false;
-    this.panel.webview.html = bundlePageHtml(this.panel.webview, this.lens.context.extensionUri, 'dataset', this.panel.title);
+  /** A page said 'ready' and has not been found gone since. */
+  get isReady(): boolean {
+    return this.host.isReady;
   }
 
-  get isReady(): boolean {
-    return this.ready;
+  /** Messages posted and rejected, pages that said 'ready', errors the page reported. */
+  get hostStats(): Readonly<WebviewHost<DatasetViewToHost, HostToDatasetView>['stats']> {
+    return this.host.stats;
   }
 
   get traceCount(): number {
@@ -141,8 +147,15 @@ export class DatasetView implements vscode.Disposable {
   /** Built once per read: a page that comes back (hidden panel shown again) gets the same one. */
   private payload: DatasetPayload | undefined;
 
+  /** Sends a new read when the page can take it; otherwise it goes with the next 'ready' or ping answer. */
   private sendDataset(): void {
-    if (!this.ready || !this.loaded) return;
+    if (this.host.isLive) this.sendPayload();
+    else this.host.markMissed();
+  }
+
+  /** The payload of the last read, to a page that said 'ready' (a new one, or one that kept its content). */
+  private sendPayload(): void {
+    if (!this.loaded) return;
     this.payload ??= datasetPayload(this.traces, { file: this.file.scheme === 'file' ? this.file.fsPath : this.file.toString(), name: baseName(this.file) }, this.problems);
     const job = this.jobState();
     this.stats.loads++;
@@ -178,47 +191,15 @@ export class DatasetView implements vscode.Disposable {
   }
 
   private post(message: HostToDatasetView): void {
-    if (this.disposed) return;
-    this.stats.messages++;
-    void this.panel.webview.postMessage(message).then(
-      (delivered) => {
-        if (!delivered) this.ready = false;
-      },
-      (err: unknown) => this.lens.log.warn(`postMessage to the dataset view failed: ${String(err)}`),
-    );
+    this.host.post(message);
   }
 
-  private receive(raw: unknown): void {
-    const parsed = parseDatasetViewMessage(raw);
-    if (!parsed.ok) {
-      this.stats.rejected++;
-      this.lens.log.warn(`Ignored an invalid message from the dataset view: ${parsed.error}`);
-      return;
-    }
-    void this.handle(parsed.message).catch((err: unknown) => {
-      const text = err instanceof Error ? err.message : String(err);
-      this.lens.log.error(`Dataset view: handling "${parsed.message.type}" failed: ${text}`);
-      this.post({ type: 'error', message: text });
-    });
-  }
-
-  async handle(message: DatasetViewToHost): Promise<void> {
+  /** A request from the page (the handshake and logs are WebviewHost's). */
+  async handle(message: Exclude<DatasetViewToHost, { type: 'ready' } | { type: 'log' }>): Promise<void> {
     switch (message.type) {
-      case 'ready':
-        this.ready = true;
-        this.sendDataset();
-        return;
       case 'shown':
         this.stats.shownRows = message.rows;
         return;
-      case 'log': {
-        const text = `[dataset view] ${message.message}`;
-        if (message.level === 'error') this.stats.pageErrors++;
-        if (message.level === 'error') this.lens.log.error(text);
-        else if (message.level === 'warn') this.lens.log.warn(text);
-        else this.lens.log.info(text);
-        return;
-      }
       case 'open-trace':
         this.openTrace(message.index, message.id);
         return;
@@ -242,7 +223,7 @@ export class DatasetView implements vscode.Disposable {
     if (session && !session.view.isDisposed) {
       session.replace(source);
       session.view.panel.title = panelTitle(trace);
-      session.view.panel.reveal(undefined, true);
+      session.view.panel.reveal(session.view.panel.viewColumn, true);
     } else {
       this.traceSession = this.lens.openPanel(source, panelTitle(trace));
     }
@@ -273,6 +254,7 @@ export class DatasetView implements vscode.Disposable {
     if (this.disposed) return;
     this.disposed = true;
     clearTimeout(this.reloadTimer);
+    this.traceSession = undefined;
     if (DatasetView.open.get(this.file.toString()) === this) DatasetView.open.delete(this.file.toString());
     for (const d of this.disposables) d.dispose();
     this.panel.dispose();

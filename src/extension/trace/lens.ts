@@ -16,9 +16,8 @@ import { TraceView } from './traceView';
 import { TraceSession, type SessionSource } from './session';
 import { describePolicy } from './budgetPresets';
 import { parseTraceText } from './traceFiles';
+import { PANEL_VIEW_TYPE, panelTitle } from './viewTypes';
 
-export const PANEL_VIEW_TYPE = 'reasoningLens.trace';
-export const EDITOR_VIEW_TYPE = 'reasoningLens.traceEditor';
 
 export interface SolveRequest {
   problem: string;
@@ -28,6 +27,14 @@ export interface SolveRequest {
   probe?: ProbeRequest | false;
   /** Show the run in this session's panel instead of a new one. */
   reuse?: TraceSession;
+}
+
+/** A run refused for its options before it started; `problems` name the fields ("budget.earlyStop.window: …"). */
+export class RunRefused extends Error {
+  constructor(readonly problems: string[]) {
+    super(`The run was not started: ${problems.join('; ')}`);
+    this.name = 'RunRefused';
+  }
 }
 
 export class Lens implements vscode.Disposable {
@@ -87,8 +94,9 @@ export class Lens implements vscode.Disposable {
     const s = this.settings();
     const key = `${s.host}|${s.connectTimeoutMs}|${s.idleTimeoutMs}`;
     if (this.backendCache?.key === key) return this.backendCache.backend;
-    const { OllamaBackend } = await import('../../model/ollama.js');
-    const backend = new OllamaBackend({ host: s.host, timeoutMs: s.connectTimeoutMs, idleTimeoutMs: s.idleTimeoutMs });
+    // The one factory: an `openai+` host speaks the OpenAI-compatible protocol, any other Ollama's.
+    const { createBackend } = await import('../../model/backend-factory.js');
+    const backend = createBackend(s.host, undefined, process.env, { timeoutMs: s.connectTimeoutMs, idleTimeoutMs: s.idleTimeoutMs });
     this.backendCache = { key, backend };
     return backend;
   }
@@ -120,13 +128,31 @@ export class Lens implements vscode.Disposable {
   }
 
   /**
-   * Starts a solve and shows it. If another run is live, asks whether to stop it or run
-   * both. Returns undefined when the user backed out.
+   * Starts a solve and shows it. Options the run would refuse (a budget out of range, …) are
+   * refused here, before anything runs: RunRefused is thrown, no trace is saved and no panel
+   * changes. If another run is live, asks whether to stop it or run both. Returns undefined
+   * when the user backed out.
    */
   async solve(request: SolveRequest): Promise<LiveRun | undefined> {
     const s = this.settings();
     const model = request.model ?? s.model;
     if (!model) throw new Error('No model selected. Run "Reasoning Lens: Select Model" first.');
+    const probe = request.probe ?? this.defaultProbe();
+    const options: SolveOptions = {
+      problem: request.problem,
+      model,
+      gold: request.gold ?? null,
+      budget: request.budget ?? s.defaultBudget,
+      progress: probe ? this.probeSettings(probe) : false,
+      segment: { mode: s.segmentationMode, ...(s.markers.length ? { markers: s.markers } : {}) },
+      idleTimeoutMs: s.idleTimeoutMs,
+    };
+    const { startSolve, checkSolveOptions } = await import('../../runs/solve.js');
+    const problems = checkSolveOptions(options);
+    if (problems.length) {
+      this.log.warn(`Run refused before it started: ${problems.join('; ')}`);
+      throw new RunRefused(problems);
+    }
     const live = this.liveRuns();
     if (live.length > 0) {
       const running = live.map((r) => `${r.options.model} (${r.tokens} tokens)`).join(', ');
@@ -142,18 +168,7 @@ export class Lens implements vscode.Disposable {
         await Promise.all(live.map((r) => r.settled));
       }
     }
-    const probe = request.probe ?? this.defaultProbe();
-    const options: SolveOptions = {
-      problem: request.problem,
-      model,
-      gold: request.gold ?? null,
-      budget: request.budget ?? s.defaultBudget,
-      progress: probe ? this.probeSettings(probe) : false,
-      segment: { mode: s.segmentationMode, ...(s.markers.length ? { markers: s.markers } : {}) },
-      idleTimeoutMs: s.idleTimeoutMs,
-    };
     const backend = await this.backend();
-    const { startSolve } = await import('../../runs/solve.js');
     const handle = startSolve(backend, options);
     const run = new LiveRun(handle, options, probe, (trace) => this.saveTrace(trace));
     this.runs.set(run.id, run);
@@ -163,7 +178,8 @@ export class Lens implements vscode.Disposable {
     if (reuse) {
       reuse.replace({ kind: 'run', run });
       reuse.view.panel.title = panelTitle(run.trace());
-      reuse.view.panel.reveal(undefined, true);
+      // Where it is: reveal() without a column would move the panel to the active group.
+      reuse.view.panel.reveal(reuse.view.panel.viewColumn, true);
     } else this.openPanel({ kind: 'run', run }, panelTitle(run.trace()));
     return run;
   }
@@ -330,10 +346,4 @@ export class Lens implements vscode.Disposable {
     await Promise.race([Promise.all(live.map((r) => r.settled)), new Promise((r) => setTimeout(r, 3000))]);
     this.dispose();
   }
-}
-
-export function panelTitle(trace: Trace): string {
-  const first = trace.problem.split('\n')[0].trim();
-  const short = first.length > 30 ? first.slice(0, 29) + '…' : first;
-  return `Lens: ${short || trace.id}`;
 }

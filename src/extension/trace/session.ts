@@ -5,10 +5,10 @@
 import * as vscode from 'vscode';
 import type { BudgetPolicy, Trace } from '../../core/trace';
 import type { RunStatus } from '../../runs/contract';
-import type { ProbeRequest, TraceListItem, TraceOrigin, WebviewToHost } from '../../shared/protocol';
+import type { ProbeRequest, TraceListItem, TraceOrigin } from '../../shared/protocol';
 import { isSafeExternalUrl } from '../../shared/protocol';
 import type { LiveRun } from './liveRun';
-import type { TraceView, ViewContent } from './traceView';
+import type { TraceView, TraceViewRequest, ViewContent } from './traceView';
 import { problemTitle } from './traceFiles';
 
 /** What a session needs from the rest of the extension. */
@@ -117,7 +117,7 @@ export class TraceSession implements ViewContent {
 
   // ------------------------------------------------------------ requests from the view
 
-  async handle(message: Exclude<WebviewToHost, { type: 'ready' } | { type: 'log' }>): Promise<void> {
+  async handle(message: TraceViewRequest): Promise<void> {
     switch (message.type) {
       case 'stop':
         if (this.run?.live) this.run.cancel();

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { Lens } from './lens';
-import { EDITOR_VIEW_TYPE } from './lens';
+import { EDITOR_VIEW_TYPE } from './viewTypes';
 import type { LoadedTraces } from './traceFiles';
 import type { TraceSession } from './session';
 

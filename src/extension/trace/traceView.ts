@@ -1,14 +1,12 @@
 /**
- * Connects one webview (a WebviewPanel or a custom editor's panel) to what it shows.
+ * Connects one webview (a WebviewPanel or a custom editor's panel) to the trace it shows.
+ * The page plumbing (ready handshake, validation, dispatch, hidden panels) is WebviewHost's.
  *
  * Outbound: run events are batched, at most one 'events' message per flush interval (~16 ms),
- * never one per token. Messages cannot reach a hidden webview, and with
- * retainContextWhenHidden false its page is discarded while hidden; so while the webview is
- * not ready nothing is queued: the view is marked stale and, when the page says 'ready' again,
- * it gets one 'load' with the current snapshot (the replay), then live events resume.
- *
- * Inbound: every message is validated with parseWebviewMessage (the webview renders untrusted
- * model text, so it is untrusted too); invalid ones are logged and dropped.
+ * never one per token. Nothing is queued for a page that cannot take it (not ready yet, or the
+ * panel hidden, where VS Code discards the page): the view is marked as having missed updates
+ * and the page gets one 'load' with the current snapshot when it is ready or seen again (the
+ * replay), then live events resume.
  */
 import * as vscode from 'vscode';
 import type { RunEvent } from '../../runs/contract';
@@ -22,7 +20,7 @@ import {
 import type { BudgetPolicy, Trace } from '../../core/trace';
 import type { RunStatus } from '../../runs/contract';
 import type { TraceOrigin, ProbeRequest } from '../../shared/protocol';
-import { bundlePageHtml } from '../webview/webviewPage';
+import { WebviewHost } from '../webview/webviewHost';
 
 export const FLUSH_INTERVAL_MS = 16;
 
@@ -38,7 +36,9 @@ export interface ViewContent {
   list?(): { file: string; items: TraceListItem[]; selected: number } | undefined;
 }
 
-export type InboundHandler = (message: Exclude<WebviewToHost, { type: 'ready' } | { type: 'log' }>, view: TraceView) => void | Promise<void>;
+/** Requests from the page (everything but the handshake, logs and render acknowledgements). */
+export type TraceViewRequest = Exclude<WebviewToHost, { type: 'ready' } | { type: 'log' } | { type: 'shown' }>;
+export type InboundHandler = (message: TraceViewRequest, view: TraceView) => void | Promise<void>;
 
 export interface TraceViewOptions {
   extensionUri: vscode.Uri;
@@ -49,24 +49,24 @@ export interface TraceViewOptions {
   title: string;
 }
 
-/** Options every trace webview uses: scripts on, only dist/webview readable. */
-export function traceWebviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
-  return {
-    enableScripts: true,
-    enableCommandUris: false,
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
-  };
+/** What the page last said it shows (its acknowledgement of a 'load'). */
+export interface ShownTrace {
+  id: string;
+  episodes: number;
+  live: boolean;
 }
 
 export class TraceView implements vscode.Disposable {
   private content: ViewContent | undefined;
-  private ready = false;
   private pending: RunEvent[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly host: WebviewHost<WebviewToHost, HostToWebview>;
   private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
   /** Counters for tests and the log: how many messages and events went out. */
-  readonly stats = { messages: 0, eventMessages: 0, events: 0, loads: 0, rejected: 0 };
+  readonly stats = { eventMessages: 0, events: 0, loads: 0, shown: 0 };
+  /** The trace the page rendered last, as it reported it. */
+  shown: ShownTrace | undefined;
   private readonly onDisposeEmitter = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.onDisposeEmitter.event;
 
@@ -74,43 +74,61 @@ export class TraceView implements vscode.Disposable {
     readonly panel: vscode.WebviewPanel,
     private readonly options: TraceViewOptions,
   ) {
-    const webview = panel.webview;
-    webview.options = traceWebviewOptions(options.extensionUri);
-    this.render();
-    this.disposables.push(
-      webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
-      panel.onDidChangeViewState(() => {
-        // A hidden, non-retained webview loses its page; it will say 'ready' again.
-        if (!panel.visible) this.ready = false;
-      }),
-      panel.onDidDispose(() => this.dispose()),
-    );
+    this.host = new WebviewHost<WebviewToHost, HostToWebview>(panel, {
+      extensionUri: options.extensionUri,
+      log: options.log,
+      bundle: 'main',
+      title: options.title,
+      name: 'trace view',
+      parse: parseWebviewMessage,
+      snapshot: () => this.sendLoad(),
+      handle: (message) => {
+        if (message.type === 'shown') {
+          this.stats.shown++;
+          this.shown = { id: message.traceId, episodes: message.episodes, live: message.live };
+          return;
+        }
+        return options.onMessage(message, this);
+      },
+    });
+    this.disposables.push(this.host, panel.onDidDispose(() => this.dispose()));
   }
 
   /** Re-renders the page (fresh nonce) — used after reloads and by the serializer. */
   render(): void {
-    this.ready = false;
-    this.panel.webview.html = bundlePageHtml(this.panel.webview, this.options.extensionUri, 'main', this.options.title);
+    this.host.render();
   }
 
+  /** A page said 'ready' and has not been found gone since. */
   get isReady(): boolean {
-    return this.ready;
+    return this.host.isReady;
   }
 
   get isDisposed(): boolean {
     return this.disposed;
   }
 
-  /** Shows new content: sends 'load' now if the page is ready, else when it becomes ready. */
+  /** Messages posted, inbound messages rejected, pages that said 'ready', posts not delivered. */
+  get hostStats(): Readonly<WebviewHost<WebviewToHost, HostToWebview>['stats']> {
+    return this.host.stats;
+  }
+
+  /** Shows new content: sends 'load' now if the page can take it, else when it is ready or seen again. */
   show(content: ViewContent): void {
     this.content = content;
     this.pending = [];
-    if (this.ready) this.sendLoad();
+    if (this.host.isLive) this.sendLoad();
+    else this.host.markMissed();
   }
 
   /** Queues a run event; flushed as part of one batch per interval. */
   pushEvent(event: RunEvent): void {
-    if (this.disposed || !this.ready) return; // replayed by the next 'load' snapshot
+    if (this.disposed) return;
+    if (!this.host.isLive) {
+      this.host.markMissed(); // replayed by the next 'load' snapshot
+      this.pending = [];
+      return;
+    }
     this.pending.push(event);
     if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), FLUSH_INTERVAL_MS);
   }
@@ -119,8 +137,13 @@ export class TraceView implements vscode.Disposable {
   flush(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
-    if (this.pending.length === 0 || !this.ready || this.disposed) {
+    if (this.pending.length === 0 || this.disposed) {
       this.pending = [];
+      return;
+    }
+    if (!this.host.isLive) {
+      this.pending = [];
+      this.host.markMissed();
       return;
     }
     const events = coalesce(this.pending);
@@ -130,24 +153,17 @@ export class TraceView implements vscode.Disposable {
     this.post({ type: 'events', events });
   }
 
-  post(message: HostToWebview): void {
-    if (this.disposed) return;
-    this.stats.messages++;
-    void this.panel.webview.postMessage(message).then(
-      (delivered) => {
-        // Not delivered: the page went away meanwhile; it reloads state on 'ready'.
-        if (!delivered) this.ready = false;
-      },
-      (err: unknown) => this.options.log.warn(`postMessage failed: ${String(err)}`),
-    );
+  /** Posts to a ready page; false when it was not sent (no page yet, or disposed). */
+  post(message: HostToWebview): boolean {
+    return this.host.post(message);
   }
 
   notice(message: string): void {
-    if (this.ready) this.post({ type: 'notice', message });
+    this.host.notice(message);
   }
 
   error(message: string): void {
-    if (this.ready) this.post({ type: 'error', message });
+    this.host.error(message);
   }
 
   private sendLoad(): void {
@@ -171,35 +187,6 @@ export class TraceView implements vscode.Disposable {
     const models = this.options.models?.();
     if (models && models.length) message.models = models;
     this.post(message);
-  }
-
-  private receive(raw: unknown): void {
-    const parsed = parseWebviewMessage(raw);
-    if (!parsed.ok) {
-      this.stats.rejected++;
-      this.options.log.warn(`Ignored an invalid message from the trace view: ${parsed.error}`);
-      return;
-    }
-    const message = parsed.message;
-    if (message.type === 'ready') {
-      this.ready = true;
-      this.sendLoad();
-      return;
-    }
-    if (message.type === 'log') {
-      const text = `[webview] ${message.message}`;
-      if (message.level === 'error') this.options.log.error(text);
-      else if (message.level === 'warn') this.options.log.warn(text);
-      else this.options.log.info(text);
-      return;
-    }
-    Promise.resolve()
-      .then(() => this.options.onMessage(message, this))
-      .catch((err: unknown) => {
-        const text = err instanceof Error ? err.message : String(err);
-        this.options.log.error(`Handling "${message.type}" from the trace view failed: ${text}`);
-        this.error(text);
-      });
   }
 
   dispose(): void {

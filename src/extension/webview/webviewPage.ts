@@ -5,7 +5,9 @@ import { buildWebviewHtml } from './webviewHtml';
  * The page for one webview bundle in dist/webview (`main` = the trace view, `dataset` = the
  * dataset view), with a fresh nonce and every resource resolved through asWebviewUri.
  */
-export function bundlePageHtml(webview: vscode.Webview, extensionUri: vscode.Uri, bundle: 'main' | 'dataset', title: string): string {
+export type WebviewBundle = 'main' | 'dataset';
+
+export function bundlePageHtml(webview: vscode.Webview, extensionUri: vscode.Uri, bundle: WebviewBundle, title: string): string {
   const root = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
   const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(root, name)).toString();
   return buildWebviewHtml({

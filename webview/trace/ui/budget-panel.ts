@@ -1,6 +1,8 @@
 /**
- * Budget controls beside the trace. "Re-run" is one click: it posts the policy the fields
- * describe (parsed and checked by model/budget-form; the host checks again).
+ * Budget controls beside the trace. Every field is checked as it is typed (model/budget-form,
+ * which calls the one budget parser in core): a field's error shows next to it and Re-run stays
+ * disabled until the form describes a policy a run accepts, so nothing is refused after it was
+ * sent. "Re-run" is then one click: it posts that policy (the host checks it again).
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
@@ -31,6 +33,33 @@ interface CheckControl extends HTMLElement {
 interface SelectControl extends HTMLElement {
   value: string;
 }
+interface ButtonControl extends HTMLElement {
+  disabled: boolean;
+}
+
+/** A form error as budget-form reports it: a form field, or a policy path for fields it shares. */
+interface FormError {
+  field: string;
+  message: string;
+}
+
+/** Policy paths (as the core parser names them) → the field that holds them. */
+const FIELD_OF_PATH: Record<string, TextKey> = {
+  'earlyStop.window': 'earlyStopWindow',
+  'earlyStop.plateau': 'earlyStopPlateau',
+  'vote.n': 'voteN',
+  'vote.m': 'voteM',
+  'probe.samples': 'samples',
+};
+
+/** Fields that only mean something while their switch is on. */
+const DEPENDS_ON: Partial<Record<TextKey, BoolKey>> = {
+  earlyStopWindow: 'earlyStop',
+  earlyStopPlateau: 'earlyStop',
+  voteN: 'vote',
+  voteM: 'vote',
+  samples: 'probe',
+};
 
 export interface BudgetPanelCallbacks {
   rerun(budget: BudgetPolicy, probe: ProbeRequest | false, model: string | undefined): void;
@@ -53,11 +82,15 @@ let fieldCounter = 0;
 export class BudgetPanel {
   readonly element: HTMLElement;
   private readonly texts = new Map<TextKey, TextControl>();
+  private readonly fieldErrors = new Map<TextKey, HTMLElement>();
   private readonly checks = new Map<BoolKey, CheckControl>();
   private readonly think: SelectControl;
   private readonly model: SelectControl;
   private readonly modelRow: HTMLElement;
+  /** Errors that belong to no single text field. */
   private readonly errors: HTMLElement;
+  private readonly rerunButton: ButtonControl;
+  private readonly annotateButton: ButtonControl;
   private readonly callbacks: BudgetPanelCallbacks;
 
   constructor(callbacks: BudgetPanelCallbacks) {
@@ -68,29 +101,29 @@ export class BudgetPanel {
     this.modelRow.hidden = true;
     this.errors = h('div', { class: 'rl-form-errors', role: 'alert' });
 
-    const rerun = h('vscode-button', { icon: 'debug-rerun', title: 'Run the problem again with this budget', 'aria-label': 'Re-run with this budget' }, 'Re-run');
-    rerun.addEventListener('click', () => this.submit());
-    const annotate = h('vscode-button', { secondary: true, icon: 'graph-line', title: 'Estimate μ for every episode of the shown trace', 'aria-label': 'Estimate progress of this trace' }, 'Estimate progress');
-    annotate.addEventListener('click', () => this.submitAnnotate());
+    this.rerunButton = h('vscode-button', { icon: 'debug-rerun', title: 'Run the problem again with this budget', 'aria-label': 'Re-run with this budget' }, 'Re-run') as ButtonControl;
+    this.rerunButton.addEventListener('click', () => this.submit());
+    this.annotateButton = h('vscode-button', { secondary: true, icon: 'graph-line', title: 'Estimate μ for every episode of the shown trace', 'aria-label': 'Estimate progress of this trace' }, 'Estimate progress') as ButtonControl;
+    this.annotateButton.addEventListener('click', () => this.submitAnnotate());
 
-    const form = h('form', { class: 'rl-budget-form', 'aria-label': 'Budget' },
+    const form = h('form', { class: 'rl-budget-form', 'aria-label': 'Budget', novalidate: true },
       this.group('Thinking budget',
         this.textRow('maxThinkingTokens', 'Max thinking tokens', 'none', 'Force the answer after this many thinking tokens (s1 budget forcing)'),
-        this.textRow('minThinkingTokens', 'Min thinking tokens', 'none', 'Suppress the end of thinking until this many tokens'),
+        this.textRow('minThinkingTokens', 'Min thinking tokens', 'none', 'If thinking ends before this many tokens, suppress the end and append the extension text (0: no minimum)'),
         this.textRow('extensions', 'Extensions ("Wait")', '0', 'At most this many times, replace the end of thinking with the extension text'),
         this.textRow('extensionText', 'Extension text', 'Wait', 'Text appended when extending'),
         this.textRow('maxEpisodes', 'Max episodes', 'none', 'Force the answer after this many episodes'),
-        this.row('Thinking level', this.think, 'think parameter sent to Ollama; levels apply to gpt-oss'),
+        this.row('Thinking level', this.think, 'think parameter sent to the model; levels apply to gpt-oss'),
       ),
       this.group('Early stop',
-        this.checkRow('earlyStop', 'Stop when forced answers stabilise'),
-        this.textRow('earlyStopWindow', 'Window (episodes)', '3', 'Stop after this many consecutive probes give the same answer'),
-        this.textRow('earlyStopPlateau', 'Plateau (μ change)', 'any', 'Also require μ to change by less than this'),
+        this.checkRow('earlyStop', 'Stop when forced answers stabilise or μ plateaus'),
+        this.textRow('earlyStopWindow', 'Window (episodes)', '3', 'W: the last W probes giving the same confident answer stop the run; empty = 3'),
+        this.textRow('earlyStopPlateau', 'Plateau (μ change)', '0.05', 'δ: stop when μ rose by less than this over the last W episodes (0 to 1); empty = 0.05'),
       ),
       this.group('Voting',
         this.checkRow('vote', 'Sequential voting'),
         this.textRow('voteN', 'Up to N answers', '5'),
-        this.textRow('voteM', 'Stop at M agreeing', '3'),
+        this.textRow('voteM', 'Stop at M agreeing', 'majority'),
         this.checkRow('voteAdaptive', 'Adaptive (stop as soon as the lead cannot change)'),
       ),
       this.group('Progress probes',
@@ -99,16 +132,25 @@ export class BudgetPanel {
       ),
       this.modelRow,
       this.errors,
-      h('div', { class: 'rl-form-actions' }, rerun, annotate),
+      h('div', { class: 'rl-form-actions' }, this.rerunButton, this.annotateButton),
     );
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       this.submit();
     });
-    form.addEventListener('change', () => this.callbacks.changed());
-    form.addEventListener('input', () => this.callbacks.changed());
+    // Checked as typed: the error shows at the field before anything is sent.
+    const edited = () => {
+      this.validate();
+      this.callbacks.changed();
+    };
+    form.addEventListener('change', edited);
+    form.addEventListener('input', edited);
+    // The selects' change events do not bubble.
+    this.think.addEventListener('change', edited);
+    this.model.addEventListener('change', edited);
     const collapsible = h('vscode-collapsible', { heading: 'Budget', open: true, class: 'rl-budget-collapsible' }, form);
     this.element = h('aside', { class: 'rl-budget', 'aria-label': 'Budget controls' }, collapsible);
+    this.validate();
   }
 
   setPolicy(policy: BudgetPolicy, probe: ProbeRequest | false | undefined): void {
@@ -119,7 +161,7 @@ export class BudgetPanel {
     for (const [key, control] of this.texts) control.value = values[key];
     for (const [key, control] of this.checks) control.checked = values[key];
     this.think.value = values.think;
-    this.clearErrors();
+    this.validate();
   }
 
   values(): BudgetFormValues {
@@ -137,51 +179,89 @@ export class BudgetPanel {
     if (current) this.model.value = current;
   }
 
+  /** The errors the fields show now (tests, and the draft the view persists). */
+  currentErrors(): FormError[] {
+    return policyFromForm(this.values()).errors as FormError[];
+  }
+
+  /**
+   * Shows each field's error next to it, greys out fields whose switch is off, and enables
+   * Re-run only for a valid form (Estimate progress needs only a valid sample count).
+   */
+  validate(): FormError[] {
+    const values = this.values();
+    for (const [key, control] of this.texts) {
+      const owner = DEPENDS_ON[key];
+      control.disabled = owner !== undefined && !values[owner];
+    }
+    const errors = policyFromForm(values).errors as FormError[];
+    this.showErrors(errors);
+    this.rerunButton.disabled = errors.length > 0;
+    this.rerunButton.title = errors.length > 0 ? 'Fix the fields marked in red to re-run' : 'Run the problem again with this budget';
+    const probeErrors = policyFromForm({ ...values, probe: true }).errors.filter((e) => this.textKeyOf(e.field) === 'samples');
+    this.annotateButton.disabled = probeErrors.length > 0;
+    return errors;
+  }
+
   private submit(): void {
     const parsed = policyFromForm(this.values());
-    if (!this.showErrors(parsed.errors)) return;
+    if (this.validate().length > 0) return;
     const model = this.modelRow.hidden ? undefined : this.model.value || undefined;
     this.callbacks.rerun(parsed.policy, parsed.probe, model);
   }
 
   private submitAnnotate(): void {
-    const values = { ...this.values(), probe: true };
-    const parsed = policyFromForm(values);
-    const probeErrors = parsed.errors.filter((e) => e.field === 'samples');
-    if (!this.showErrors(probeErrors) || !parsed.probe) return;
+    const parsed = policyFromForm({ ...this.values(), probe: true });
+    if (parsed.errors.some((e) => this.textKeyOf(e.field) === 'samples') || !parsed.probe) return;
     this.callbacks.annotate(parsed.probe);
   }
 
-  private showErrors(errors: { field: keyof BudgetFormValues; message: string }[]): boolean {
-    this.clearErrors();
-    for (const error of errors) {
-      const control = this.texts.get(error.field as TextKey);
-      if (control) control.invalid = true;
-      this.errors.append(h('p', {}, error.message));
-    }
-    return errors.length === 0;
+  private textKeyOf(field: string): TextKey | undefined {
+    if (this.texts.has(field as TextKey)) return field as TextKey;
+    return FIELD_OF_PATH[field];
   }
 
-  private clearErrors(): void {
-    for (const control of this.texts.values()) control.invalid = false;
-    this.errors.replaceChildren();
+  private showErrors(errors: readonly FormError[]): void {
+    const byField = new Map<TextKey, string[]>();
+    const general: string[] = [];
+    for (const error of errors) {
+      const key = this.textKeyOf(error.field);
+      if (key) byField.set(key, [...(byField.get(key) ?? []), error.message]);
+      else general.push(error.message);
+    }
+    for (const [key, control] of this.texts) {
+      const messages = byField.get(key) ?? [];
+      const slot = this.fieldErrors.get(key)!;
+      control.invalid = messages.length > 0;
+      slot.textContent = messages.join(' ');
+      slot.hidden = messages.length === 0;
+      if (messages.length) control.setAttribute('aria-invalid', 'true');
+      else control.removeAttribute('aria-invalid');
+    }
+    this.errors.replaceChildren(...general.map((message) => h('p', {}, message)));
   }
 
   private group(title: string, ...rows: HTMLElement[]): HTMLElement {
     return h('fieldset', { class: 'rl-fieldset' }, h('legend', {}, title), ...rows);
   }
 
-  private row(label: string, control: HTMLElement, help?: string): HTMLElement {
+  private row(label: string, control: HTMLElement, help?: string, error?: HTMLElement): HTMLElement {
     const id = `rl-field-${++fieldCounter}`;
     control.id = id;
     control.setAttribute('aria-label', label);
-    return h('div', { class: 'rl-field', title: help }, h('label', { for: id }, label), control);
+    if (error) {
+      error.id = `${id}-error`;
+      control.setAttribute('aria-describedby', error.id);
+    }
+    return h('div', { class: 'rl-field', title: help }, h('label', { for: id }, label), control, ...(error ? [error] : []));
   }
 
   private textRow(key: TextKey, label: string, placeholder: string, help?: string): HTMLElement {
     const control = h('vscode-textfield', { placeholder, name: key }) as TextControl;
+    const error = h('div', { class: 'rl-field-error', 'data-field': key, role: 'alert', hidden: true });
     this.texts.set(key, control);
-    return this.row(label, control, help);
+    this.fieldErrors.set(key, error);
+    return this.row(label, control, help, error);
   }
 
   private checkRow(key: BoolKey, label: string): HTMLElement {
