@@ -7,8 +7,9 @@ import { registerAnnotateCommand } from './commands/annotate';
 import { registerSegmentCommand } from './commands/segment';
 import { registerSolveCommand } from './commands/solve';
 import { registerGradeCommand } from './commands/grade';
+import { registerReportCommand } from './commands/report';
+import { registerExportCommand } from './commands/export';
 import { EXIT_USAGE, UsageError } from './util/exit';
-import { registerDatasetCommands } from '../runs/dataset/cli';
 
 const program = new Command('reasoning-lens').description('Reasoning Lens command line').version('0.1.0');
 // Commander's own usage errors must exit 2, like ours; set before commands so they inherit it.
@@ -16,7 +17,8 @@ program.exitOverride();
 
 registerSegmentCommand(program);
 registerAnnotateCommand(program);
-registerDatasetCommands(program);
+registerReportCommand(program);
+registerExportCommand(program);
 registerSolveCommand(program);
 registerGradeCommand(program);
 

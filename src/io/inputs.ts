@@ -1,4 +1,8 @@
-/** Turns the input arguments into files: "-" stays stdin, a directory gives its trace files. */
+/**
+ * The one trace-directory walker: turns input arguments into files ("-" stays stdin, a
+ * directory gives its trace files, sorted naturally, recursively). Used by `segment`,
+ * offline `annotate` and dataset jobs alike.
+ */
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
@@ -17,7 +21,6 @@ export class MissingInputError extends Error {}
  * may live under an input directory and would otherwise be read back in).
  */
 export async function expandInputs(paths: readonly string[], exclude: readonly string[] = []): Promise<string[]> {
-  const skip = new Set(exclude.filter((e) => e !== '-').map((e) => resolve(e)));
   const out: string[] = [];
   for (const p of paths) {
     if (p === '-') {
@@ -31,12 +34,18 @@ export async function expandInputs(paths: readonly string[], exclude: readonly s
       throw new MissingInputError(`input not found: ${p}`);
     }
     if (info.isDirectory()) {
-      const found = (await walk(p)).filter((f) => !skip.has(resolve(f)));
+      const found = await traceFilesUnder(p, exclude);
       if (found.length === 0) throw new MissingInputError(`no trace files (*.jsonl, *.trace.json, *.txt, base_solution.json, solutions.json) under ${p}`);
       out.push(...found);
     } else out.push(p);
   }
   return out;
+}
+
+/** Trace files under a directory (possibly none), minus `exclude` (e.g. the command's own output). */
+export async function traceFilesUnder(dir: string, exclude: readonly string[] = []): Promise<string[]> {
+  const skip = new Set(exclude.filter((e) => e !== '-').map((e) => resolve(e)));
+  return (await walk(dir)).filter((f) => !skip.has(resolve(f)));
 }
 
 async function walk(dir: string): Promise<string[]> {

@@ -8,7 +8,8 @@ import type { Readable } from 'node:stream';
 import { baseName, detectContainer, isOurTraceFileName, looksBinary } from '../formats/detect';
 import { problemRecordShape } from '../formats/problem-set';
 import { detectFields } from '../formats/tabular/fields';
-import { formatFromPath, parseJsonArray, parseJsonl, readTable } from '../formats/tabular/read';
+import { formatFromPath, parseJsonArray, parseJsonl } from '../formats/tabular/read';
+import { readTable } from './tables';
 import type { FieldNames } from '../formats/types';
 import { peekChunks, readAllText, textChunks } from './lines';
 

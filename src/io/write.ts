@@ -1,23 +1,39 @@
 /**
- * Output: JSONL streamed record by record (to a file or stdout for "-"), and whole files
- * written atomically (temp file + rename) so a crash never leaves half a file.
+ * The one output writer. JSONL record by record, either streamed (to a file or stdout for
+ * "-": `segment`, offline `annotate`) or durable (appended with one write(2) per complete
+ * line and fsync every few records: dataset jobs, where a kill must never leave half a
+ * record); and whole files written atomically (temp file + rename). Readers: src/io/jsonl.ts.
  */
-import { createWriteStream, mkdirSync, renameSync, writeFileSync, rmSync, type WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, fsyncSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync, rmSync, type WriteStream } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 import type { Writable } from 'node:stream';
 
+export interface JsonlWriterOptions {
+  /**
+   * Append to the file, each record one write(2) of a complete line, fsynced every
+   * `syncEvery` records and on close. Default: a buffered stream that replaces the file.
+   */
+  durable?: { syncEvery: number };
+}
+
 export class JsonlWriter {
-  private readonly stream: Writable;
+  private readonly stream: Writable | null = null;
+  private fd: number | null = null;
+  private sinceSync = 0;
   private failure: Error | null = null;
   private count = 0;
 
-  constructor(readonly path: string) {
-    if (path === '-') {
-      this.stream = process.stdout;
-    } else {
-      if (dirname(path) !== '.') mkdirSync(dirname(path), { recursive: true });
-      this.stream = createWriteStream(path, { encoding: 'utf8' });
+  constructor(
+    readonly path: string,
+    private readonly opts: JsonlWriterOptions = {},
+  ) {
+    if (path !== '-' && dirname(path) !== '.') mkdirSync(dirname(path), { recursive: true });
+    if (opts.durable) {
+      if (path === '-') throw new Error('a durable JSONL output needs a file, not stdout');
+      this.fd = openSync(path, 'a');
+      return;
     }
+    this.stream = path === '-' ? process.stdout : createWriteStream(path, { encoding: 'utf8' });
     this.stream.on('error', (err) => {
       this.failure = err;
     });
@@ -30,24 +46,48 @@ export class JsonlWriter {
   /** Writes one record as one line; waits when the consumer is slower than us. */
   async write(record: unknown): Promise<void> {
     if (this.failure) throw this.failure;
+    const line = `${JSON.stringify(record)}\n`;
+    if (this.opts.durable) {
+      if (this.fd === null) throw new Error(`output ${this.path} is closed`);
+      // One write call per complete line: a kill between records never leaves half a record.
+      writeSync(this.fd, line);
+      this.count++;
+      if (++this.sinceSync >= this.opts.durable.syncEvery) this.sync();
+      return;
+    }
+    const stream = this.stream as Writable;
     this.count++;
-    if (!this.stream.write(`${JSON.stringify(record)}\n`)) {
+    if (!stream.write(line)) {
       await new Promise<void>((resolve, reject) => {
         const onDrain = () => {
-          this.stream.off('error', onError);
+          stream.off('error', onError);
           resolve();
         };
         const onError = (err: Error) => {
-          this.stream.off('drain', onDrain);
+          stream.off('drain', onDrain);
           reject(err);
         };
-        this.stream.once('drain', onDrain);
-        this.stream.once('error', onError);
+        stream.once('drain', onDrain);
+        stream.once('error', onError);
       });
     }
   }
 
+  /** Durable mode: flush what was written to disk now. */
+  sync(): void {
+    if (this.fd === null || this.sinceSync === 0) return;
+    fsyncSync(this.fd);
+    this.sinceSync = 0;
+  }
+
   async close(): Promise<void> {
+    if (this.opts.durable) {
+      if (this.fd === null) return;
+      this.sync();
+      closeSync(this.fd);
+      this.fd = null;
+      return;
+    }
     if (this.failure) throw this.failure;
     if (this.stream === process.stdout) return;
     await new Promise<void>((resolve, reject) => {

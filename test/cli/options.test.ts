@@ -1,17 +1,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Command, type Option } from 'commander';
-import { registerAnnotateCommand } from '../../src/cli/commands/annotate';
+import { givenFlags, jobOptionsFromFlags, registerAnnotateCommand, type AnnotateFlags } from '../../src/cli/commands/annotate';
+import { registerExportCommand } from '../../src/cli/commands/export';
+import { registerReportCommand } from '../../src/cli/commands/report';
 import { registerSegmentCommand } from '../../src/cli/commands/segment';
 import { registerSolveCommand, toSolveOptions, parseVote } from '../../src/cli/commands/solve';
 import { registerGradeCommand } from '../../src/cli/commands/grade';
-import { registerDatasetCommands, addLiveAnnotateOptions } from '../../src/runs/dataset/cli';
 
 function program(): Command {
   const p = new Command('reasoning-lens').exitOverride();
   registerSegmentCommand(p);
   registerAnnotateCommand(p);
-  registerDatasetCommands(p);
+  registerReportCommand(p);
+  registerExportCommand(p);
   registerSolveCommand(p);
   registerGradeCommand(p);
   return p;
@@ -51,10 +53,16 @@ test('options shared by commands are spelled, abbreviated and described alike', 
 
 test('--vote takes N/M (and N:M) in solve and in dataset jobs; --mode and the old --segment both set the segmentation', () => {
   assert.deepEqual(parseVote('8:3'), { n: 8, m: 3 });
-  const job = addLiveAnnotateOptions(new Command().exitOverride());
-  job.parse(['--vote', '8/3', '--think', 'HIGH'], { from: 'user' });
-  assert.deepEqual(job.opts().vote, { n: 8, m: 3 });
-  assert.equal(job.opts().think, 'high');
+  const p = program();
+  let seen: { flags: AnnotateFlags; given: Set<string> } | undefined;
+  const annotate = p.commands.find((c) => c.name() === 'annotate')!;
+  annotate.action((_inputs: string[], flags: AnnotateFlags) => void (seen = { flags, given: givenFlags(annotate) }));
+  p.parse(['annotate', 'set.jsonl', '-o', 'out.jsonl', '--model', 'm', '--vote', '8:3', '--think', 'HIGH', '--problem-field', 'q,problem'], { from: 'user' });
+  const built = jobOptionsFromFlags('set.jsonl', seen!.flags, seen!.given);
+  assert.ok(built.ok, built.ok ? '' : built.errors.join('; '));
+  assert.deepEqual(built.options.budget?.vote, { n: 8, m: 3 });
+  assert.equal(built.options.budget?.think, 'high');
+  assert.deepEqual(built.options.mapping, { problem: ['q', 'problem'] }, 'field lists are kept whole, tried in order');
   assert.deepEqual(toSolveOptions('p', { model: 'm', mode: 'mrt', maxSteps: 5, groupSize: 2 }).segment, { mode: 'mrt', maxSteps: 5, groupSize: 2 });
   assert.deepEqual(toSolveOptions('p', { model: 'm', mode: 'auto', segment: 'sentence' }).segment, { mode: 'sentence' });
   assert.equal(toSolveOptions('p', { model: 'm' }).segment, undefined);

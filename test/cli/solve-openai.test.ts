@@ -2,10 +2,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateTrace } from '../../src/core/schema';
 import type { Trace } from '../../src/core/trace';
-import { backendKindFor, createBackend } from '../../src/model/backend-factory';
+import { backendKindFor, createBackend, defaultHost } from '../../src/model/backend-factory';
 import { OllamaBackend } from '../../src/model/ollama';
 import { OpenAIBackend } from '../../src/model/openai';
-import { createBackend as datasetCreateBackend } from '../../src/runs/dataset/backends';
 import { startFakeOpenAI, type FakeOpenAI } from '../fake-openai/server';
 import { cliBundle, runCli } from './helpers';
 
@@ -25,7 +24,7 @@ function parseTrace(stdout: string): Trace {
   return v.trace;
 }
 
-test('backend factory: --backend picks the protocol, an openai+ host always means OpenAI; re-exported for dataset jobs', () => {
+test('backend factory: --backend picks the protocol, an openai+ host always means OpenAI; no host means OLLAMA_HOST', () => {
   assert.equal(backendKindFor('http://h:8000'), 'ollama');
   assert.equal(backendKindFor('http://h:8000', 'openai'), 'openai');
   assert.equal(backendKindFor(' OpenAI+http://h:8000', 'ollama'), 'openai');
@@ -34,7 +33,10 @@ test('backend factory: --backend picks the protocol, an openai+ host always mean
   const openai = createBackend(undefined, 'openai', { OLLAMA_HOST: 'gpu:11434' });
   assert.ok(openai instanceof OpenAIBackend);
   assert.equal(openai.host, 'http://gpu:11434', 'without --host both protocols go to OLLAMA_HOST');
-  assert.equal(datasetCreateBackend, createBackend);
+  assert.equal(defaultHost({ OLLAMA_HOST: 'gpu:8080' }), 'http://gpu:8080');
+  assert.equal(defaultHost({}), 'http://127.0.0.1:11434');
+  assert.ok(createBackend('openai+http://h:8000', 'ollama') instanceof OpenAIBackend);
+  assert.ok(createBackend('', 'ollama', { OLLAMA_HOST: 'gpu:8080' }) instanceof OllamaBackend, 'an empty host is no host');
 });
 
 for (const hostArgs of [['--host', 'openai+URL'], ['--backend', 'openai', '--host', 'URL']]) {

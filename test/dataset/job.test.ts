@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDatasetJob, type JobEvent } from '../../src/runs/dataset/job';
-import { readTraceLines } from '../../src/runs/dataset/report';
+import { readTraceFile } from '../../src/runs/dataset/report';
 import { startFakeOpenAI } from '../fake-openai/server';
 import { startFakeOllama } from '../fake-ollama/server';
 import { SAMPLE_PROBLEMS } from '../fake-ollama/problems';
@@ -35,7 +35,7 @@ test('problem set over two hosts: each record once, both hosts used, graded, pro
     assert.equal(r.written, 8);
     assert.deepEqual(ids(w.output).sort(), ['0', '1', '2', '3', '4', '5', '6', '7']);
     assert.ok(r.hosts.every((h) => h.completed > 0), `both hosts served: ${JSON.stringify(r.hosts)}`);
-    const { traces } = readTraceLines(w.output);
+    const { traces } = await readTraceFile(w.output);
     for (const t of traces) {
       assert.equal(t.final.correct, true, t.id);
       assert.equal(t.gold, PROBLEMS[Number(t.id)].gold);
@@ -168,7 +168,7 @@ test('real traces annotate offline without a model; resume then has nothing to d
   const r = await runDatasetJob({ input, output: w.output });
   assert.equal(r.kind, 'traces');
   assert.equal(r.written, 40);
-  const { traces, problems } = readTraceLines(w.output);
+  const { traces, problems } = await readTraceFile(w.output);
   assert.deepEqual(problems, []);
   assert.ok(traces.every((t) => t.episodes.length > 0 && typeof t.final.correct === 'boolean'));
   assert.ok(r.report!.report.overall.accuracy! > 0.5);
@@ -187,7 +187,7 @@ test('existing traces get progress probes through a model host', async () => {
     const r = await runDatasetJob({ input: w.output, output: probedOut, models: [MODEL], hosts: [a.url], backend: 'openai', samples: 3 });
     assert.equal(r.kind, 'traces');
     assert.equal(r.written, 2);
-    const { traces } = readTraceLines(probedOut);
+    const { traces } = await readTraceFile(probedOut);
     for (const t of traces) {
       assert.deepEqual(t.episodes.map((e) => e.progress?.mu), [0, 1, 1]);
       assert.equal(t.episodes[1].progress!.delta, 1);
@@ -212,7 +212,7 @@ test('the same job through Ollama backends on two fake Ollama hosts, one of them
     assert.equal(r.withErrors, 0, 'the 500s were retried elsewhere, not written as failed records');
     assert.equal(r.hosts[0].completed, 0);
     assert.ok(r.hosts[0].failures > 0, 'the broken host was tried');
-    const { traces } = readTraceLines(w.output);
+    const { traces } = await readTraceFile(w.output);
     assert.ok(traces.every((t) => t.final.correct === true && t.episodes.some((e) => e.progress)), JSON.stringify(traces.map((t) => [t.id, t.final, t.error])));
   } finally {
     await a.close();

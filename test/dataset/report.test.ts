@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { cappedScore, computeReport, summarize } from '../../src/core/report';
-import { readTraceLines, renderHtml, renderMarkdown, reportBase, writeReport } from '../../src/runs/dataset/report';
+import { readTraceFile, renderHtml, renderMarkdown, reportBase, writeReport } from '../../src/runs/dataset/report';
 import { episode, progress, trace } from './fixtures';
 
 // A: 3 episodes of 100 tokens, probed: mu 0.25 (empty prefix 0), 0.5, 1; ends correct.
@@ -70,11 +70,11 @@ test('markdown and HTML escape model names; HTML has no scripts', () => {
   assert.match(md, /<script>alert\(1\)<\/script>\\\|x/, 'pipes escaped in table cells');
 });
 
-test('writer puts json, md and html beside the output; reader skips bad lines with line numbers', () => {
+test('writer puts json, md and html beside the output; reader skips bad lines with line numbers', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'rl-report-'));
   const out = join(dir, 'run.trace.jsonl');
   writeFileSync(out, `${JSON.stringify(A)}\n{"id":3}\n${JSON.stringify(B)}\n{"id":"torn`);
-  const read = readTraceLines(out);
+  const read = await readTraceFile(out);
   assert.deepEqual(read.traces.map((t) => t.id), ['A', 'B']);
   assert.deepEqual(read.problems.map((p) => p.line), [2, 4]);
   assert.match(read.problems[1].message, /incomplete last line/);

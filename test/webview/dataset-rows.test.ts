@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import type { Trace } from '../../src/core/trace';
 import { runDatasetJob } from '../../src/runs/dataset/job';
-import { readTraceLines } from '../../src/runs/dataset/report';
+import { readTraceFile } from '../../src/runs/dataset/report';
 import { datasetPayload, datasetRow } from '../../src/extension/dataset/rows';
 import { annotatedOutputName, formatJobProgress, outputBeside, parseJobRequest, readHostsSetting } from '../../src/extension/dataset/jobPlan';
 import { parseDatasetViewMessage, type DatasetRow, type RowFilters, type SortKey } from '../../src/shared/dataset-protocol';
@@ -76,7 +76,7 @@ describe('rows from real annotated traces (153 Thought Anchors MATH traces, offl
     const output = join(dir, 'cots.annotated.trace.jsonl');
     const result = await runDatasetJob({ input: dataPath('traces/thought-anchors-cots-math'), output, report: false });
     assert.equal(result.status, 'done');
-    traces = readTraceLines(output).traces;
+    traces = (await readTraceFile(output)).traces;
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { addPipelineOptions, type PipelineFlags } from '../util/options';
-import { runOffline } from './annotate';
+import { runOffline } from '../util/run-offline';
 
 export function registerSegmentCommand(program: Command): void {
   const cmd = program

@@ -1,4 +1,7 @@
-/** Options shared by `segment` and `annotate`: segmentation and generic-JSONL field names. */
+/**
+ * Options and value parsers shared by the commands: segmentation, generic-JSONL field names,
+ * numbers and lists. (The budget flags live in budget-flags.ts.)
+ */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { SegmentOptions } from '../../core/segment';
 import type { SegmentMode } from '../../core/trace';
@@ -13,7 +16,8 @@ export interface PipelineFlags {
   outputField?: string[];
 }
 
-function positiveInteger(name: string, min: number) {
+/** An integer >= min, named in the message. */
+export function positiveInteger(name: string, min: number) {
   return (value: string): number => {
     const n = Number(value);
     if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}.`);
@@ -21,7 +25,23 @@ function positiveInteger(name: string, min: number) {
   };
 }
 
-function fieldList(value: string): string[] {
+/** A finite number, named in the message. */
+export function finiteNumber(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number.`);
+    return n;
+  };
+}
+
+/** A repeatable, comma-separated list (`--model a,b --model c` → [a, b, c]). */
+export function collectList(value: string, previous: string[] | undefined): string[] {
+  const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+  return [...(previous ?? []), ...list];
+}
+
+/** Field names, comma-separated, tried in order. */
+export function fieldList(value: string): string[] {
   const names = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (names.length === 0) throw new InvalidArgumentError('give at least one field name.');
   return names;

@@ -265,7 +265,7 @@ interface ModelPick extends vscode.QuickPickItem {
 
 /** Several models may be picked: every problem then runs once per model and the view compares them. */
 async function pickModels(lens: Lens, host: string, current: string, several: boolean): Promise<string[] | undefined> {
-  const { createBackend } = await import('../../runs/dataset/backends.js');
+  const { createBackend } = await import('../../model/backend-factory.js');
   let names: { name: string; detail?: string }[] = [];
   try {
     const listed = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Reasoning Lens: listing models on ${host}…` }, () => createBackend(host).list());

@@ -2,9 +2,8 @@
  * Readers for tabular problem sets: JSONL, JSON arrays, CSV and Parquet.
  * Every row keeps where it came from (line for JSONL/CSV, item/row index otherwise) so that
  * bad input can be reported precisely; a bad row becomes an issue, never an exception.
+ * Pure: bytes or text in, a table out (src/io/tables.ts reads the file).
  */
-import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
 import Papa from 'papaparse';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 
@@ -33,8 +32,15 @@ export interface Table {
   issues: TableIssue[];
 }
 
+/** The extension of the last path segment, with its dot ("" when none), like node's extname. */
+function extensionOf(path: string): string {
+  const name = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(dot) : '';
+}
+
 export function formatFromPath(path: string): TableFormat | undefined {
-  const ext = extname(path.replace(/\.(gz)$/i, '')).toLowerCase();
+  const ext = extensionOf(path.replace(/\.(gz)$/i, '')).toLowerCase();
   switch (ext) {
     case '.jsonl':
     case '.ndjson':
@@ -63,11 +69,6 @@ export function sniffFormat(bytes: Uint8Array): TableFormat {
     return firstLine.endsWith('}') ? 'jsonl' : 'json';
   }
   return 'csv';
-}
-
-export async function readTable(path: string, format?: TableFormat): Promise<Table> {
-  const bytes = new Uint8Array(await readFile(path));
-  return parseTable(bytes, format ?? formatFromPath(path) ?? sniffFormat(bytes));
 }
 
 export async function parseTable(bytes: Uint8Array, format: TableFormat): Promise<Table> {

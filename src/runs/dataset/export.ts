@@ -6,9 +6,9 @@
  * - CSV with one row per episode (papaparse).
  * Pure functions return the text; the writer is `writeExport`.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Papa from 'papaparse';
+import { writeFileAtomic } from '../../io/write';
 import type { Episode, EpisodeLabel, Trace } from '../../core/trace';
 
 export type ExportFormat = 'trl' | 'thought-anchors' | 'csv';
@@ -166,15 +166,15 @@ export interface ExportResult {
 export function writeExport(traces: readonly Trace[], format: ExportFormat, out: string, opts: TrlOptions = {}): ExportResult {
   if (format === 'trl') {
     const r = exportTrl(traces, opts);
-    writeFileSync(out, r.text);
+    writeFileAtomic(out, r.text);
     return { written: [out], rows: r.rows, skipped: r.skipped };
   }
   if (format === 'csv') {
-    writeFileSync(out, exportCsv(traces));
+    writeFileAtomic(out, exportCsv(traces));
     return { written: [out], rows: traces.reduce((n, t) => n + t.episodes.length, 0), skipped: [] };
   }
   if (traces.length === 1 && out.endsWith('.json')) {
-    writeFileSync(out, JSON.stringify(toThoughtAnchorsChunks(traces[0]), null, 2) + '\n');
+    writeFileAtomic(out, JSON.stringify(toThoughtAnchorsChunks(traces[0]), null, 2) + '\n');
     return { written: [out], rows: traces[0].episodes.length, skipped: [] };
   }
   const written: string[] = [];
@@ -185,10 +185,8 @@ export function writeExport(traces: readonly Trace[], format: ExportFormat, out:
     const n = used.get(name) ?? 0;
     used.set(name, n + 1);
     if (n > 0) name = `${name}_${n + 1}`;
-    const dir = join(out, name);
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, 'chunks_labeled.json');
-    writeFileSync(file, JSON.stringify(toThoughtAnchorsChunks(t), null, 2) + '\n');
+    const file = join(out, name, 'chunks_labeled.json');
+    writeFileAtomic(file, JSON.stringify(toThoughtAnchorsChunks(t), null, 2) + '\n');
     written.push(file);
     rows += t.episodes.length;
   }

@@ -1,19 +1,20 @@
 /**
  * Dataset input: a problem set (JSONL, JSON, CSV, Parquet: problems to generate traces for)
  * or a file/directory of existing traces (annotated without regenerating, read through
- * src/io/read-records). Every record gets a stable id; unusable records become issues that
- * name file, line and field.
+ * src/io/read-records; directories walked by src/io/inputs like every command). Every record
+ * gets a stable id; unusable records become issues that name file, line and field.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
 import type { TraceInput } from '../../core/annotate';
 import type { Trace } from '../../core/trace';
-import { detectRecordFormat } from '../../formats/detect';
+import { recordHasModelOutput } from '../../formats/problem-set';
 import { formatLocation, type FieldNames } from '../../formats/types';
 import { detectFields, toProblemRecord, type FieldMapping } from '../../formats/tabular/fields';
-import { readTable, type Table } from '../../formats/tabular/read';
+import type { Table } from '../../formats/tabular/read';
+import { traceFilesUnder } from '../../io/inputs';
 import { readRecords } from '../../io/read-records';
+import { readTable } from '../../io/tables';
 
 export type InputKind = 'problems' | 'traces';
 
@@ -58,35 +59,38 @@ export function shortHash(...parts: string[]): string {
   return h.digest('hex').slice(0, 16);
 }
 
-/** Fields that mean a row carries a model's output (then it is a trace, not a problem). */
-const OUTPUT_FIELDS = ['thinking', 'raw', 'full_cot', 'output', 'response', 'completion', 'generation', 'code', 'episodes'];
-const THINK_MARKUP = /<think>|<\/think>|<\|begin_of_thought\|>|<\|channel\|>analysis/;
-
-/** Decide from one record whether a JSON(L) file holds traces or problems. */
-export function looksLikeTraceRecord(value: Record<string, unknown>, path: string): boolean {
-  if (detectRecordFormat(value, path) !== 'generic') return true;
-  if (OUTPUT_FIELDS.some((f) => f in value)) return true;
-  return typeof value.solution === 'string' && THINK_MARKUP.test(value.solution);
+/**
+ * Field names the user chose (`--problem-field a,b`…): each list is tried in order, in problem
+ * sets (the first that is a column) and in trace files (the first present in a record).
+ */
+export interface FieldChoice {
+  problem?: string | string[];
+  gold?: string | string[];
+  output?: string | string[];
+  /** Problem sets: the id column. */
+  id?: string;
 }
 
-/** Trace files inside a directory (Thought Anchors layouts, our traces, JSONL exports). */
-export function traceFilesIn(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (name === 'base_solution.json' || name === 'solutions.json' || name.endsWith('.jsonl')) out.push(p);
-    }
-  };
-  walk(dir);
-  return out;
+const listOf = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/** The choice as the job's configuration records it: one name stays a string (older jobs resume). */
+export function normalizeFieldChoice(choice: FieldChoice | undefined): FieldChoice | undefined {
+  if (!choice) return undefined;
+  const out: FieldChoice = {};
+  for (const key of ['problem', 'gold', 'output'] as const) {
+    const names = listOf(choice[key]);
+    if (names.length) out[key] = names.length === 1 ? names[0] : names;
+  }
+  if (choice.id) out.id = choice.id;
+  return Object.keys(out).length ? out : undefined;
 }
 
 export interface LoadOptions {
   /** Force the interpretation instead of detecting it. */
   kind?: InputKind;
-  mapping?: Partial<FieldMapping>;
+  mapping?: FieldChoice;
+  /** Files never taken from a directory (the job's own output). */
+  exclude?: string[];
 }
 
 export async function loadInput(path: string, opts: LoadOptions = {}): Promise<LoadedInput> {
@@ -95,7 +99,7 @@ export async function loadInput(path: string, opts: LoadOptions = {}): Promise<L
     if (opts.kind === 'problems') throw new Error(`${path}: a directory can only hold traces; give a problem-set file`);
     const items: InputItem[] = [];
     const issues: InputIssue[] = [];
-    for (const f of traceFilesIn(path)) {
+    for (const f of await traceFilesUnder(path, opts.exclude)) {
       const r = await loadTraces(f, traceFields);
       items.push(...r.items);
       issues.push(...r.issues);
@@ -107,8 +111,7 @@ export async function loadInput(path: string, opts: LoadOptions = {}): Promise<L
   if (kind === undefined) {
     table = await readTable(path);
     const first = table.rows[0]?.values;
-    const named = opts.mapping?.output;
-    kind = (table.format === 'json' || table.format === 'jsonl') && first && (looksLikeTraceRecord(first, path) || (named !== undefined && first[named] != null)) ? 'traces' : 'problems';
+    kind = (table.format === 'json' || table.format === 'jsonl') && first && recordHasModelOutput(first, path, listOf(opts.mapping?.output)) ? 'traces' : 'problems';
   }
   if (kind === 'traces') {
     const r = await loadTraces(path, traceFields);
@@ -118,8 +121,27 @@ export async function loadInput(path: string, opts: LoadOptions = {}): Promise<L
   return loadProblems(table, path, opts.mapping ?? {});
 }
 
-function loadProblems(table: Table, path: string, override: Partial<FieldMapping>): LoadedInput {
+/** The first chosen name of each list that is a column; none present: the error names them all. */
+function columnChoice(columns: string[], choice: FieldChoice): Partial<FieldMapping> | string {
+  const out: Partial<FieldMapping> = {};
+  for (const key of ['problem', 'gold'] as const) {
+    const names = listOf(choice[key]);
+    if (names.length === 0) continue;
+    const hit = names.find((n) => columns.includes(n));
+    if (hit === undefined) return `none of the ${key} field(s) ${names.map((n) => `"${n}"`).join(', ')} is a column; columns are: ${columns.join(', ') || '(none)'}`;
+    out[key] = hit;
+  }
+  if (choice.id !== undefined) out.id = choice.id;
+  return out;
+}
+
+function loadProblems(table: Table, path: string, choice: FieldChoice): LoadedInput {
   const issues: InputIssue[] = table.issues.map((i) => ({ where: `${path}: ${i.where}`, ...(i.field ? { field: i.field } : {}), message: i.message }));
+  const override = columnChoice(table.columns, choice);
+  if (typeof override === 'string') {
+    if (table.rows.length === 0 && issues.length) return { kind: 'problems', items: [], issues };
+    throw new Error(`${path}: ${override}`);
+  }
   const detected = detectFields(table.columns, override);
   if (!detected.ok) {
     if (table.rows.length === 0 && issues.length) return { kind: 'problems', items: [], issues };
@@ -145,13 +167,14 @@ function loadProblems(table: Table, path: string, override: Partial<FieldMapping
   return { kind: 'problems', items: dedupeIds(items), issues, mapping: detected.mapping };
 }
 
-/** Field names for generic trace files, from an explicit mapping (`--problem-field`, `--output-field`…). */
-function traceFieldNames(mapping: Partial<FieldMapping> = {}): Partial<FieldNames> {
-  return {
-    ...(mapping.problem ? { problem: [mapping.problem] } : {}),
-    ...(mapping.gold ? { gold: [mapping.gold] } : {}),
-    ...(mapping.output ? { output: [mapping.output] } : {}),
-  };
+/** Field names for generic trace files, from an explicit choice (`--problem-field`, `--output-field`…), in order. */
+function traceFieldNames(choice: FieldChoice = {}): Partial<FieldNames> {
+  const names: Partial<FieldNames> = {};
+  for (const key of ['problem', 'gold', 'output'] as const) {
+    const list = listOf(choice[key]);
+    if (list.length) names[key] = list;
+  }
+  return names;
 }
 
 async function loadTraces(path: string, fields: Partial<FieldNames> = {}): Promise<{ items: InputItem[]; issues: InputIssue[] }> {

@@ -10,17 +10,16 @@ import { createHash } from 'node:crypto';
 import { existsSync, statSync, truncateSync, unlinkSync } from 'node:fs';
 import { annotateTrace, reannotateTrace } from '../../core/annotate';
 import type { BudgetPolicy, Trace } from '../../core/trace';
-import type { FieldMapping } from '../../formats/tabular/fields';
 import type { ModelBackend, SamplingOptions } from '../../model/types';
 import type { ProbeSettings, SolveOptions } from '../contract';
 import { resolveProbeSettings } from '../probes';
 import { DEFAULT_INSTRUCTION, startSolve } from '../solve';
-import { createBackend, type BackendKind } from './backends';
+import { createBackend, defaultHost, type BackendKind } from '../../model/backend-factory';
 import { DEFAULT_RETRY, HostPool, classifyFailure, errorKind, type HostState, type RetryPolicy } from './hosts';
-import { loadInput, type InputIssue, type InputItem, type InputKind } from './input';
-import { JsonlAppender, readSidecar, scanOutput, sidecarPath, writeSidecar, type JobSidecar } from './output';
+import { loadInput, normalizeFieldChoice, type FieldChoice, type InputIssue, type InputItem, type InputKind } from './input';
+import { openOutput, readSidecar, scanOutput, sidecarPath, writeSidecar, type JobSidecar } from './output';
 import { probeTraceProgress } from './probe-trace';
-import { readTraceLines, writeReport, type WrittenReport } from './report';
+import { readTraceFile, writeReport, type WrittenReport } from './report';
 
 export interface DatasetJobOptions {
   input: string;
@@ -40,7 +39,8 @@ export interface DatasetJobOptions {
   segment?: SolveOptions['segment'];
   instruction?: string;
   idleTimeoutMs?: number;
-  mapping?: Partial<FieldMapping>;
+  /** Field names chosen by the user, each list tried in order. */
+  mapping?: FieldChoice;
   inputKind?: InputKind;
   resume?: boolean;
   force?: boolean;
@@ -55,6 +55,11 @@ export interface DatasetJobOptions {
   report?: boolean;
   signal?: AbortSignal;
   onEvent?: (e: JobEvent) => void;
+  /**
+   * Called once the input's kind is known, before anything is written: returns reasons to
+   * refuse the options for that kind (the CLI names flags that would have no effect).
+   */
+  checkKind?: (kind: InputKind) => string[];
   /** Tests and the extension inject backends; default by host and `backend`. */
   createBackend?: (host: string, kind?: BackendKind) => ModelBackend;
 }
@@ -119,7 +124,7 @@ export function stableStringify(v: unknown): string {
 }
 
 /** What decides the content of a record: hosts, concurrency and limits do not. */
-export function jobConfig(o: DatasetJobOptions, kind: InputKind, mapping?: Partial<FieldMapping>): Record<string, unknown> {
+export function jobConfig(o: DatasetJobOptions, kind: InputKind, mapping?: FieldChoice): Record<string, unknown> {
   return {
     formatVersion: 1,
     kind,
@@ -151,7 +156,15 @@ export async function runDatasetJob(o: DatasetJobOptions): Promise<DatasetJobRes
   const started = Date.now();
   const emit = (e: JobEvent) => o.onEvent?.(e);
   if (!existsSync(o.input)) throw new JobConfigError(`input ${o.input} does not exist`);
-  const loaded = await loadInput(o.input, { kind: o.inputKind, mapping: o.mapping });
+  let loaded;
+  try {
+    loaded = await loadInput(o.input, { kind: o.inputKind, mapping: o.mapping, exclude: [o.output] });
+  } catch (err) {
+    // An input that cannot be used as asked (no problem column, a directory as problems…).
+    throw new JobConfigError((err as Error).message);
+  }
+  const refused = o.checkKind?.(loaded.kind) ?? [];
+  if (refused.length) throw new JobConfigError(refused.join('\n'));
   if (o.strict && loaded.issues.length) {
     const shown = loaded.issues.slice(0, 20).map((i) => `  ${i.where}${i.field ? ` [${i.field}]` : ''}: ${i.message}`);
     throw new JobConfigError(`${loaded.issues.length} unusable input record(s) (--strict):\n${shown.join('\n')}${loaded.issues.length > 20 ? '\n  …' : ''}`);
@@ -164,9 +177,9 @@ export async function runDatasetJob(o: DatasetJobOptions): Promise<DatasetJobRes
 
   // Trace files have no detected mapping, but an explicit one (--output-field…) still decides
   // which text is annotated, so it belongs in the configuration a resume must match.
-  const config = jobConfig(o, loaded.kind, loaded.mapping ?? o.mapping);
+  const config = jobConfig(o, loaded.kind, loaded.mapping ?? normalizeFieldChoice(o.mapping));
   const hash = configHash(config);
-  const finished = prepareOutput(o, config, hash, emit);
+  const finished = await prepareOutput(o, config, hash, emit);
 
   // Problems run once per model; traces once (probed with the first model when asked).
   const passes = loaded.kind === 'problems' ? models : [models[0]];
@@ -192,7 +205,7 @@ export async function runDatasetJob(o: DatasetJobOptions): Promise<DatasetJobRes
   };
   writeSidecar(o.output, sidecar);
 
-  const appender = new JsonlAppender(o.output);
+  const appender = openOutput(o.output);
   const result: DatasetJobResult = {
     status: 'done',
     kind: loaded.kind,
@@ -205,8 +218,8 @@ export async function runDatasetJob(o: DatasetJobOptions): Promise<DatasetJobRes
     hosts: [],
     elapsedMs: 0,
   };
-  const write = (trace: Trace, host?: string) => {
-    appender.append(trace);
+  const write = async (trace: Trace, host?: string) => {
+    await appender.write(trace);
     result.written++;
     if (trace.error) result.withErrors++;
     emit({ type: 'record', id: trace.id, ...(host ? { host } : {}), ok: !trace.error, ...(trace.error ? { error: trace.error } : {}), done: result.written, todo: todo.length });
@@ -220,13 +233,13 @@ export async function runDatasetJob(o: DatasetJobOptions): Promise<DatasetJobRes
           result.status = 'cancelled';
           break;
         }
-        write(annotateOffline(w, o));
+        await write(annotateOffline(w, o));
       }
     } else {
       await runOnHosts(o, todo, probeSettings, result, write, emit);
     }
   } finally {
-    appender.close();
+    await appender.close();
     sidecar.status = result.status === 'done' ? 'done' : 'stopped';
     sidecar.updatedAt = new Date().toISOString();
     sidecar.counts = { total: result.total, finished: result.alreadyDone + result.written, withErrors: result.withErrors, abandoned: result.abandoned.length, inputIssues: loaded.issues.length };
@@ -234,7 +247,7 @@ export async function runDatasetJob(o: DatasetJobOptions): Promise<DatasetJobRes
     writeSidecar(o.output, sidecar);
   }
   if (o.report !== false) {
-    const { traces } = readTraceLines(o.output);
+    const { traces } = await readTraceFile(o.output);
     result.report = writeReport(o.output, traces);
   }
   result.elapsedMs = Date.now() - started;
@@ -250,7 +263,7 @@ function readSidecarSafe(out: string): JobSidecar | null {
 }
 
 /** Checks the existing output against the options; returns the ids already finished. */
-function prepareOutput(o: DatasetJobOptions, config: unknown, hash: string, emit: (e: JobEvent) => void): Set<string> {
+async function prepareOutput(o: DatasetJobOptions, config: unknown, hash: string, emit: (e: JobEvent) => void): Promise<Set<string>> {
   const exists = existsSync(o.output) && statSync(o.output).size > 0;
   if (!o.resume) {
     if (exists && !o.force) throw new JobConfigError(`${o.output} already exists: pass --resume to continue it, or --force to start over (overwrites it)`);
@@ -273,7 +286,7 @@ function prepareOutput(o: DatasetJobOptions, config: unknown, hash: string, emit
     const diff = configDiff(previous.config, config);
     throw new JobConfigError(`the configuration changed since ${o.output} was started:\n  ${diff.join('\n  ') || '(unknown fields)'}\nresume with the same options, or pass --force to continue with the new ones`);
   }
-  const scan = scanOutput(o.output);
+  const scan = await scanOutput(o.output);
   if (scan.repaired) emit({ type: 'repaired', message: `${o.output}: cut an incomplete last line (${scan.repaired.bytes} bytes, saved to ${scan.repaired.savedTo}); that record will be redone` });
   for (const b of scan.badLines) emit({ type: 'repaired', message: `${o.output}:${b.line}: unreadable line kept in place and ignored (${b.message}); its record will be redone` });
   return scan.finishedIds;
@@ -286,7 +299,7 @@ function annotateOffline(w: WorkItem, o: DatasetJobOptions): Trace {
   return { ...trace, id: w.id };
 }
 
-type Writer = (trace: Trace, host?: string) => void;
+type Writer = (trace: Trace, host?: string) => Promise<void>;
 
 async function runOnHosts(
   o: DatasetJobOptions,
@@ -297,7 +310,7 @@ async function runOnHosts(
   emit: (e: JobEvent) => void,
 ): Promise<void> {
   const make = o.createBackend ?? createBackend;
-  const hosts = o.hosts?.length ? o.hosts : ['http://127.0.0.1:11434'];
+  const hosts = o.hosts?.length ? o.hosts : [defaultHost()];
   const pool = new HostPool(
     hosts.map((url) => ({ url, capacity: o.concurrency ?? 1, backend: make(url, o.backend) })),
     { ...DEFAULT_RETRY, ...o.retry },
@@ -321,13 +334,13 @@ async function runOnHosts(
       }
       if (outcome.ok) {
         pool.succeed(host);
-        write(outcome.trace, host.url);
+        await write(outcome.trace, host.url);
         return;
       }
       const scope = classifyFailure(outcome.kind, outcome.message);
       if (scope === 'record') {
         pool.releaseNeutral(host);
-        if (outcome.trace) write(outcome.trace, host.url);
+        if (outcome.trace) await write(outcome.trace, host.url);
         return;
       }
       const removed = pool.fail(host, scope, outcome.message);

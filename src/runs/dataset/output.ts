@@ -1,10 +1,13 @@
 /**
  * Crash-safe output for dataset jobs: an append-only JSONL file where each finished record is
- * one complete line written with a single write(2), plus a sidecar `<out>.job.json` holding
+ * one complete line (src/io/write.ts, durable mode), plus a sidecar `<out>.job.json` holding
  * the job's configuration hash. SIGKILL loses at most the records still in flight; a torn
- * last line (power loss, full disk) is detected on resume and set aside, never parsed.
+ * last line (power loss, full disk) is detected on resume (src/io/jsonl.ts) and set aside,
+ * never parsed.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync, writeSync, ftruncateSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
+import { completeLinesLength, readJsonl } from '../../io/jsonl';
+import { JsonlWriter, writeFileAtomic } from '../../io/write';
 
 export interface ExistingOutput {
   /** Ids of records already finished (complete, parseable lines). */
@@ -15,74 +18,53 @@ export interface ExistingOutput {
   repaired?: { bytes: number; savedTo: string };
 }
 
+/** Records fsynced together: a crash loses at most this many finished records' durability. */
+const SYNC_EVERY = 8;
+
+/** The job's output, opened for appending finished records. */
+export function openOutput(path: string): JsonlWriter {
+  return new JsonlWriter(path, { durable: { syncEvery: SYNC_EVERY } });
+}
+
 /**
  * Scan an existing output file. A last line without its newline is a torn write: it is cut
  * from the file (after saving it to `<out>.torn-<time>`) so that appends start on a fresh line.
  */
-export function scanOutput(path: string, opts: { repair: boolean } = { repair: true }): ExistingOutput {
+export async function scanOutput(path: string, opts: { repair: boolean } = { repair: true }): Promise<ExistingOutput> {
   const result: ExistingOutput = { finishedIds: new Set(), badLines: [] };
   if (!existsSync(path)) return result;
-  const buf = readFileSync(path);
-  let end = buf.length;
-  if (end > 0 && buf[end - 1] !== 0x0a) {
-    const lastNewline = buf.lastIndexOf(0x0a);
-    const keep = lastNewline + 1;
-    if (opts.repair) {
-      const savedTo = `${path}.torn-${Date.now()}`;
-      writeFileSync(savedTo, buf.subarray(keep));
-      const fd = openSync(path, 'r+');
-      try {
-        ftruncateSync(fd, keep);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      result.repaired = { bytes: buf.length - keep, savedTo };
+  let torn = false;
+  for await (const r of readJsonl(path)) {
+    if (r.unterminated) {
+      torn = true;
+      continue;
     }
-    end = keep;
-  }
-  const text = buf.subarray(0, end).toString('utf8');
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (line.trim() === '') continue;
-    try {
-      const obj = JSON.parse(line) as { id?: unknown };
-      if (typeof obj.id !== 'string') throw new Error('no string "id" field');
-      result.finishedIds.add(obj.id);
-    } catch (err) {
-      result.badLines.push({ line: i + 1, message: (err as Error).message });
+    if (!r.ok) {
+      result.badLines.push({ line: r.line, message: r.message });
+      continue;
     }
+    const id = (r.value as { id?: unknown } | null)?.id;
+    if (typeof id === 'string') result.finishedIds.add(id);
+    else result.badLines.push({ line: r.line, message: 'no string "id" field' });
   }
+  if (torn && opts.repair) result.repaired = cutTornLine(path);
   return result;
 }
 
-/** Appends one JSON line per record; fsyncs every `syncEvery` records and on close. */
-export class JsonlAppender {
-  private fd: number | null;
-  private sinceSync = 0;
-  constructor(
-    readonly path: string,
-    private readonly syncEvery = 8,
-  ) {
-    this.fd = openSync(path, 'a');
-  }
-  append(record: unknown): void {
-    if (this.fd === null) throw new Error(`output ${this.path} is closed`);
-    // One write call per complete line: a kill between records never leaves half a record.
-    writeSync(this.fd, JSON.stringify(record) + '\n');
-    if (++this.sinceSync >= this.syncEvery) this.sync();
-  }
-  sync(): void {
-    if (this.fd === null || this.sinceSync === 0) return;
-    fsyncSync(this.fd);
-    this.sinceSync = 0;
-  }
-  close(): void {
-    if (this.fd === null) return;
-    this.sync();
-    closeSync(this.fd);
-    this.fd = null;
+function cutTornLine(path: string): { bytes: number; savedTo: string } {
+  const keep = completeLinesLength(path);
+  const fd = openSync(path, 'r+');
+  try {
+    const tail = Buffer.alloc(fstatSync(fd).size - keep);
+    readSync(fd, tail, 0, tail.length, keep);
+    // The bytes as they were (a torn write may end inside a UTF-8 character).
+    const savedTo = `${path}.torn-${Date.now()}`;
+    writeFileSync(savedTo, tail);
+    ftruncateSync(fd, keep);
+    fsyncSync(fd);
+    return { bytes: tail.length, savedTo };
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -116,8 +98,5 @@ export function readSidecar(outPath: string): JobSidecar | null {
 
 /** Written via rename so a crash never leaves a half-written sidecar. */
 export function writeSidecar(outPath: string, sidecar: JobSidecar): void {
-  const p = sidecarPath(outPath);
-  const tmp = `${p}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(sidecar, null, 2) + '\n');
-  renameSync(tmp, p);
+  writeFileAtomic(sidecarPath(outPath), JSON.stringify(sidecar, null, 2) + '\n');
 }

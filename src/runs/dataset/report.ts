@@ -2,8 +2,9 @@
  * Dataset report files: summary JSON, readable Markdown and a self-contained HTML page (no
  * scripts; charts are inline SVG; every text from the data is escaped) written beside the output.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import type { Trace } from '../../core/trace';
+import { readJsonl } from '../../io/jsonl';
+import { writeFileAtomic } from '../../io/write';
 import { computeReport, type CurvePoint, type DatasetReport, type GroupSummary, type Stat } from '../../core/report';
 
 export { computeReport } from '../../core/report';
@@ -14,26 +15,19 @@ export interface ReadTracesResult {
   problems: { line: number; message: string }[];
 }
 
-/** Read a trace JSONL; unparseable or malformed lines are reported with their line number and skipped. */
-export function readTraceLines(path: string): ReadTracesResult {
-  const text = readFileSync(path, 'utf8');
+/** Read a trace JSONL (streamed); unparseable or malformed lines are reported with their line number and skipped. */
+export async function readTraceFile(path: string): Promise<ReadTracesResult> {
   const traces: Trace[] = [];
   const problems: ReadTracesResult['problems'] = [];
-  const lines = text.split('\n');
-  lines.forEach((line, i) => {
-    if (line.trim() === '') return;
-    let obj: unknown;
-    try {
-      obj = JSON.parse(line);
-    } catch (err) {
-      const last = i === lines.length - 1;
-      problems.push({ line: i + 1, message: `${last ? 'incomplete last line (interrupted write?)' : 'invalid JSON'}: ${(err as Error).message}` });
-      return;
+  for await (const r of readJsonl(path)) {
+    if (!r.ok) {
+      problems.push({ line: r.line, message: r.message });
+      continue;
     }
-    const missing = missingTraceField(obj);
-    if (missing) problems.push({ line: i + 1, message: `not a trace: field "${missing}" missing or wrong type` });
-    else traces.push(obj as Trace);
-  });
+    const missing = missingTraceField(r.value);
+    if (missing) problems.push({ line: r.line, message: `not a trace: field "${missing}" missing or wrong type` });
+    else traces.push(r.value as Trace);
+  }
   return { traces, problems };
 }
 
@@ -64,9 +58,9 @@ export function writeReport(outPath: string, traces: readonly Trace[], opts: { t
   const base = reportBase(outPath);
   const title = opts.title ?? `Dataset report: ${outPath}`;
   const paths = { json: `${base}.json`, markdown: `${base}.md`, html: `${base}.html` };
-  writeFileSync(paths.json, JSON.stringify(report, null, 2) + '\n');
-  writeFileSync(paths.markdown, renderMarkdown(report, title));
-  writeFileSync(paths.html, renderHtml(report, title));
+  writeFileAtomic(paths.json, JSON.stringify(report, null, 2) + '\n');
+  writeFileAtomic(paths.markdown, renderMarkdown(report, title));
+  writeFileAtomic(paths.html, renderHtml(report, title));
   return { report, ...paths };
 }
 

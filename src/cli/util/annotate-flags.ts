@@ -1,0 +1,107 @@
+/**
+ * Which `annotate` flags take effect in which mode, written once as a table: the command
+ * refuses (exit 2, naming the flag and what it needs) every flag that would otherwise be
+ * ignored, and test/cli/flags-modes.test.ts walks the same table.
+ *
+ * Modes: offline (no model: segment, label, grade, stream out) and job (a resumable dataset
+ * job, chosen by --model, --resume, --limit or --strict). Inside a job, what the input holds
+ * decides the rest: a problem set is generated with the model; traces are annotated as they
+ * are, and probed for progress with the model when --samples is given.
+ */
+
+/** What a flag needs to take effect. */
+export type FlagNeed =
+  /** Every mode. */
+  | 'any'
+  /** A dataset job (it chooses job mode itself when it is one of JOB_SWITCHES). */
+  | 'job'
+  /** --model (and so a job). */
+  | 'model';
+
+/** In a job, which inputs the flag applies to. */
+export type FlagInput = 'any' | 'problems' | 'probes';
+
+export interface AnnotateFlagRule {
+  flag: string;
+  /** The commander option key. */
+  key: string;
+  needs: FlagNeed;
+  input: FlagInput;
+}
+
+const rule = (flag: string, key: string, needs: FlagNeed, input: FlagInput = 'any'): AnnotateFlagRule => ({ flag, key, needs, input });
+
+/** Flags that switch `annotate` from offline annotation into a dataset job. */
+export const JOB_SWITCHES = ['model', 'resume', 'limit', 'strict'] as const;
+
+export const ANNOTATE_FLAGS: readonly AnnotateFlagRule[] = [
+  rule('--output', 'output', 'any'),
+  rule('--mode', 'mode', 'any'),
+  rule('--max-steps', 'maxSteps', 'any'),
+  rule('--group-size', 'groupSize', 'any'),
+  rule('--problem-field', 'problemField', 'any'),
+  rule('--gold-field', 'goldField', 'any'),
+  rule('--output-field', 'outputField', 'any'),
+  rule('--input-kind', 'inputKind', 'any'),
+  rule('--model', 'model', 'model'),
+  rule('--resume', 'resume', 'job'),
+  rule('--limit', 'limit', 'job'),
+  rule('--strict', 'strict', 'job'),
+  rule('--force', 'force', 'job'),
+  rule('--no-report', 'report', 'job'),
+  rule('--host', 'host', 'model', 'probes'),
+  rule('--backend', 'backend', 'model', 'probes'),
+  rule('--concurrency', 'concurrency', 'model', 'probes'),
+  rule('--samples', 'samples', 'model'),
+  rule('--instruction', 'instruction', 'model', 'probes'),
+  rule('--id-field', 'idField', 'model', 'problems'),
+  rule('--temperature', 'temperature', 'model', 'problems'),
+  rule('--seed', 'seed', 'model', 'problems'),
+  rule('--max-thinking', 'maxThinking', 'model', 'problems'),
+  rule('--min-thinking', 'minThinking', 'model', 'problems'),
+  rule('--extensions', 'extensions', 'model', 'problems'),
+  rule('--extension-text', 'extensionText', 'model', 'problems'),
+  rule('--max-episodes', 'maxEpisodes', 'model', 'problems'),
+  rule('--early-stop', 'earlyStop', 'model', 'problems'),
+  rule('--window', 'window', 'model', 'problems'),
+  rule('--plateau', 'plateau', 'model', 'problems'),
+  rule('--vote', 'vote', 'model', 'problems'),
+  rule('--vote-adaptive', 'voteAdaptive', 'model', 'problems'),
+  rule('--think', 'think', 'model', 'problems'),
+];
+
+export type AnnotateMode = 'offline' | 'job';
+
+/** The mode the given flags choose (`given`: keys the user typed). */
+export function annotateMode(given: ReadonlySet<string>): AnnotateMode {
+  return JOB_SWITCHES.some((k) => given.has(k)) ? 'job' : 'offline';
+}
+
+/** Refusals before anything runs: flags the chosen mode would ignore. */
+export function refusedForMode(given: ReadonlySet<string>, values: Record<string, unknown>): string[] {
+  const mode = annotateMode(given);
+  const out: string[] = [];
+  for (const r of ANNOTATE_FLAGS) {
+    if (!given.has(r.key)) continue;
+    if (r.needs === 'model' && !given.has('model')) out.push(`${r.flag} needs --model (without it, annotate works offline and would ignore it)`);
+    else if (r.needs === 'job' && mode !== 'job') out.push(`${r.flag} needs a dataset job (--model, --resume, --limit or --strict); plain annotate writes no report and always replaces OUT`);
+  }
+  if (values.inputKind === 'problems' && !given.has('model')) out.push('--input-kind problems needs --model (a problem set is solved by a model)');
+  return out;
+}
+
+/**
+ * Refusals once a job knows what its input holds: generation flags on traces, and flags used
+ * only by probes when there are none (`given` as above; `samples` the probe count).
+ */
+export function refusedForInput(kind: 'problems' | 'traces', given: ReadonlySet<string>, samples: number, input: string): string[] {
+  if (kind === 'problems') return [];
+  const out: string[] = [];
+  for (const r of ANNOTATE_FLAGS) {
+    if (!given.has(r.key)) continue;
+    if (r.input === 'problems') out.push(`${r.flag} shapes generation from a problem set, but ${input} holds traces (they are annotated as they are)`);
+    else if (r.input === 'probes' && samples === 0) out.push(`${r.flag} on traces is used only by progress probes: add --samples K`);
+  }
+  if (given.has('model') && samples === 0) out.push(`--model on traces is used only by progress probes: add --samples K, or drop --model to annotate offline`);
+  return out;
+}

@@ -1,0 +1,63 @@
+/**
+ * Offline annotation over files, shared by `segment` and `annotate` without a model: segment,
+ * label, extract and grade every record, write trace-format JSONL, one summary line per file.
+ */
+import { annotateFiles, formatSummary, totalSummary, type FileSummary } from '../../io/annotate-files';
+import { expandInputs, MissingInputError } from '../../io/inputs';
+import { JsonlWriter } from '../../io/write';
+import { EXIT_BAD_RECORDS, EXIT_OK, UsageError } from './exit';
+import { fieldNamesFrom, segmentOptionsFrom, type PipelineFlags } from './options';
+import { checkProblemSets, type AdviceFor, type InputFile } from './problem-sets';
+import { printRecordErrors } from './report';
+
+export interface OfflineRunOptions {
+  output: string;
+  /** Print one summary line per input file to stderr. */
+  summaries: boolean;
+  /** The command, for advice about problem sets. */
+  command: AdviceFor;
+  /** `--input-kind traces`: read every input as traces, even one that looks like a problem set. */
+  assumeTraces?: boolean;
+}
+
+/** Shared by `annotate` and `segment`: returns the exit code. */
+export async function runOffline(inputs: string[], flags: PipelineFlags, run: OfflineRunOptions): Promise<number> {
+  const found: InputFile[] = [];
+  try {
+    for (const input of inputs) {
+      const expanded = await expandInputs([input], [run.output]);
+      const fromDirectory = !(expanded.length === 1 && expanded[0] === input);
+      found.push(...expanded.map((path) => ({ path, fromDirectory })));
+    }
+  } catch (err) {
+    if (err instanceof MissingInputError) throw new UsageError(err.message);
+    throw err;
+  }
+  if (found.filter((f) => f.path === '-').length > 1) throw new UsageError('stdin ("-") can be read only once');
+  // A problem set has no model output: annotating it would grade reference solutions.
+  let files = found.map((f) => f.path);
+  let stdin: AsyncIterable<string> | undefined;
+  if (!run.assumeTraces) {
+    const check = await checkProblemSets(found, fieldNamesFrom(flags), run.command);
+    if (check.errors.length) throw new UsageError(check.errors.join('\nreasoning-lens: '));
+    for (const line of check.skipped) process.stderr.write(`${line}\n`);
+    if (check.files.length === 0) throw new UsageError('no trace files to annotate: every input looks like a problem set (see above)');
+    files = check.files;
+    stdin = check.stdin;
+  }
+  const writer = new JsonlWriter(run.output);
+  let summaries: FileSummary[];
+  try {
+    summaries = await annotateFiles(files, writer, {
+      segment: segmentOptionsFrom(flags),
+      fields: fieldNamesFrom(flags),
+      ...(stdin ? { stdin } : {}),
+      onError: (loc, errors) => printRecordErrors(loc, errors),
+      onFile: run.summaries ? (s) => process.stderr.write(`${formatSummary(s)}\n`) : undefined,
+    });
+  } finally {
+    await writer.close();
+  }
+  if (run.summaries && summaries.length > 1) process.stderr.write(`${formatSummary(totalSummary(summaries))}\n`);
+  return summaries.some((s) => s.errors > 0) ? EXIT_BAD_RECORDS : EXIT_OK;
+}
