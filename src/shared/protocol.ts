@@ -9,6 +9,8 @@
 import type { BudgetPolicy, EpisodeLabel, Trace, Verdict } from '../core/trace';
 import { formatBudgetErrors, parseBudgetPolicy } from '../core/budget-policy';
 import type { RunEvent, RunStatus } from '../runs/contract';
+/** The run events the trace page replays, named here so the webview never imports src/runs. */
+export type { RunEvent, RunStatus };
 
 export const PROTOCOL_VERSION = 1 as const;
 

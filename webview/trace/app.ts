@@ -4,7 +4,7 @@
  * can drive it.
  */
 import type { BudgetPolicy, Trace } from '../../src/core/trace';
-import type { RunEvent } from '../../src/runs/contract';
+import type { RunEvent } from '../../src/shared/protocol';
 import {
   DEFAULT_VIEW_SETTINGS,
   MAX_PERSISTED_TRACE_CHARS,

@@ -3,7 +3,7 @@
  * same episode and consecutive 'tokens' events carry full state, so only the last one is kept:
  * a hidden panel (no frames) then holds one entry per episode, not one per token.
  */
-import type { RunEvent } from '../../../src/runs/contract';
+import type { RunEvent } from '../../../src/shared/protocol';
 
 export function compactEvents(queue: RunEvent[], incoming: readonly RunEvent[]): void {
   for (const event of incoming) {

@@ -3,7 +3,7 @@
  * Events mutate one working copy; the returned change says what needs redrawing.
  */
 import type { BudgetPolicy, Episode, Trace } from '../../../src/core/trace';
-import type { RunEvent, RunStatus } from '../../../src/runs/contract';
+import type { RunEvent, RunStatus } from '../../../src/shared/protocol';
 
 export interface LiveState {
   trace: Trace;
