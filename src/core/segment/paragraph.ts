@@ -51,19 +51,27 @@ export class ParagraphBoundaryScanner {
   private episodeStart = 0;
   private boundaries = 0;
   private found: Boundary[] = [];
+  /** headDecided with an empty tail: a chunk without a line feed only moves the offset. */
+  private quiet: boolean;
 
   constructor(private readonly rules: ParagraphRules) {
     this.headDecided = !this.couldSplit();
+    this.quiet = this.headDecided;
   }
 
   /** Feed text; returns boundaries that became certain. */
   push(chunk: string): Boundary[] {
     // Fast lane, most pushes of a token stream: inside a paragraph whose head is decided,
     // text without a line break changes nothing but the offset.
-    if (this.headDecided && this.tail.length === 0 && !hasLineFeed(chunk)) {
+    if (this.quiet && !hasLineFeed(chunk)) {
       this.scanned += chunk.length;
       return NONE;
     }
+    return this.scan(chunk);
+  }
+
+  /** The general case of push, kept apart so push itself stays small enough to be inlined. */
+  private scan(chunk: string): Boundary[] {
     this.found = NONE;
     const w = this.tail.length === 0 ? chunk : this.tail + chunk;
     const base = this.scanned;
@@ -103,6 +111,7 @@ export class ParagraphBoundaryScanner {
     }
     this.tail = i === w.length ? '' : w.slice(i);
     this.scanned = base + i;
+    this.quiet = this.headDecided && this.tail.length === 0;
     return this.found;
   }
 

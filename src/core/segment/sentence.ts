@@ -31,6 +31,8 @@ function isSpace(code: number, w: string, j: number): boolean {
 
 /** The characters that end a run of plain characters and spaces: other whitespace, . ? ! */
 const NOT_PLAIN = /[.?!]|[^\S ]/g;
+/** Longest chunk the push fast lane looks at (a token or a few); longer text goes to scan(). */
+const FAST_LANE_MAX = 32;
 /** Below this many characters a plain loop is cheaper than a regex call. */
 const JUMP_MIN = 24;
 
@@ -53,6 +55,33 @@ export class SentenceBoundaryScanner {
   constructor(private readonly maxSteps: number) {}
 
   push(chunk: string): Boundary[] {
+    // Fast lane, most pushes of a token stream: a few plain ASCII characters and spaces with no
+    // lookahead pending only extend the piece (what scan() would do with them, minus its setup).
+    if (this.tail.length === 0 && chunk.length <= FAST_LANE_MAX) {
+      const n = chunk.length;
+      let first = -1;
+      let last = -1;
+      let j = 0;
+      for (; j < n; j++) {
+        const code = chunk.charCodeAt(j);
+        if (code === 32) continue;
+        if (code <= 32 || code >= 127 || code === 46 || code === 63 || code === 33) break;
+        if (first < 0) first = j;
+        last = j;
+      }
+      if (j === n) {
+        const base = this.scanned;
+        this.scanned = base + n;
+        if (first < 0) return NONE;
+        this.found = NONE;
+        this.addNonSpace(base + first, base + last);
+        return this.found;
+      }
+    }
+    return this.scanChunk(chunk);
+  }
+
+  private scanChunk(chunk: string): Boundary[] {
     this.found = NONE;
     this.scan(this.tail.length === 0 ? chunk : this.tail + chunk, false);
     return this.found;
