@@ -111,9 +111,12 @@ export function registerDatasetSuite(): void {
       assert.equal(lines.length, 3);
       for (const line of lines) assert.ok(validateTrace(JSON.parse(line)).ok);
 
+      const shownAt = performance.now();
       const view = await showDataset(output);
       assert.equal(view.traceCount, 3);
       await waitFor('the dataset page to render the 3 rows', () => view.stats.shownRows === 3, 30_000);
+      metrics.datasetJobViewShownMs = performance.now() - shownAt;
+      metrics.datasetJobViewReadies = view.hostStats.readies;
       assert.equal(view.panel.title, 'Dataset: three-problems.annotated');
       assert.equal(view.hostStats.rejected, 0);
       assert.ok(lens.log, 'log channel present');

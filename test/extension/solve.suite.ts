@@ -107,6 +107,7 @@ export function registerSolveSuite(): void {
       // The real condition: the page says it rendered this run (not just that it started).
       await waitFor('the page to show the live run', () => session.view.shown?.id === run.id && run.tokens > 10, 30_000);
       // Several rounds: hiding and revealing must work every time, mid-run and after it ended.
+      let slowestRevealMs = 0;
       for (let round = 1; round <= 3; round++) {
         const doc = await vscode.workspace.openTextDocument({ content: `something else in front of the panel (${round})` });
         await vscode.window.showTextDocument(doc, { viewColumn: session.view.panel.viewColumn, preview: false });
@@ -116,11 +117,14 @@ export function registerSolveSuite(): void {
         const tokensAtHide = run.tokens;
         await waitFor(`the run to go on while hidden (round ${round})`, () => run.tokens > tokensAtHide + 30 || !run.live, 30_000);
         assert.equal(session.view.hostStats.messages, messagesWhileHidden, `round ${round}: nothing is posted to a hidden webview`);
+        const revealed = performance.now();
         session.view.panel.reveal(session.view.panel.viewColumn, false);
         await waitFor(`the revealed page to show the run again (round ${round})`, () => session.view.stats.shown > shownBefore && session.view.shown?.id === run.id, 30_000);
+        slowestRevealMs = Math.max(slowestRevealMs, performance.now() - revealed);
         assert.ok(session.view.isReady, `round ${round}: the page is ready`);
         assert.ok(session.view.shown!.episodes >= 1, `round ${round}: the snapshot has the episodes so far`);
       }
+      metrics.hiddenPanelSlowestRevealToShownMs = slowestRevealMs;
       metrics.hiddenPanelReadies = session.view.hostStats.readies;
       metrics.hiddenPanelUndelivered = session.view.hostStats.undelivered;
       const trace = await run.settled;

@@ -141,11 +141,15 @@ export class WebviewHost<In extends { type: string }, Out extends { type: string
   private viewStateChanged(): void {
     if (this.disposed) return;
     if (!this.panel.visible) {
+      if (!this.missed) this.options.log.info(`${this.options.name} "${this.panel.title}": hidden`);
       this.missed = true;
       return;
     }
     // Shown again: a page that survived answers the ping with 'ready'; a new page says it anyway.
-    if (this.missed && this.ready) this.post({ type: 'ping' });
+    if (this.missed && this.ready) {
+      this.options.log.info(`${this.options.name} "${this.panel.title}": shown again; asking the page whether it kept its content`);
+      this.post({ type: 'ping' });
+    }
   }
 
   private receive(raw: unknown): void {
@@ -160,6 +164,7 @@ export class WebviewHost<In extends { type: string }, Out extends { type: string
     if (message.type === 'ready') {
       this.generation++;
       this.stats.readies++;
+      this.options.log.info(`${this.options.name} "${this.panel.title}": page ready (#${this.generation}${this.missed ? ', had missed updates' : ''})`);
       this.ready = true;
       this.missed = false;
       this.options.snapshot();
