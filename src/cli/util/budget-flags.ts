@@ -47,9 +47,15 @@ export const FLAG_FOR_FIELD: Readonly<Record<BudgetField, string>> = {
   think: '--think',
 };
 
+/** A field's one-line meaning as flag help ("budget: force the answer …"). */
+const meaning = (field: BudgetField): string => {
+  const m = BUDGET_FIELDS[field].meaning.replace(/\.$/, '');
+  return m.charAt(0).toLowerCase() + m.slice(1);
+};
+
 const help = (field: BudgetField, extra = ''): string => {
   const spec = BUDGET_FIELDS[field];
-  return `budget: ${spec.meaning.replace(/\.$/, '')}${extra} (${spec.expected}; default ${spec.defaultText})`;
+  return `budget: ${meaning(field)}${extra} (${spec.expected}; default ${spec.defaultText})`;
 };
 
 /** Registers the budget flags on a command (no value parsers: budgetFromFlags checks them all at once). */
@@ -64,7 +70,7 @@ export function addBudgetOptions(cmd: Command): Command {
     .option('--window <n>', help('earlyStop.window', '; needs --early-stop'))
     .option('--plateau <delta>', help('earlyStop.plateau', '; needs --early-stop'))
     .option('--vote <N/M>', 'budget: sequential voting, up to N attempts, stop when M agree (N:M accepted; N alone: M is a majority of N)')
-    .option('--vote-adaptive', `budget: ${BUDGET_FIELDS['vote.adaptive'].meaning.replace(/\.$/, '')}; needs --vote`)
+    .option('--vote-adaptive', `budget: ${meaning('vote.adaptive')}; needs --vote`)
     .option('--think <level>', 'thinking: on, off (or true, false), or a gpt-oss level low, medium, high (default: the model\'s)');
 }
 
