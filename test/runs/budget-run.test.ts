@@ -4,7 +4,7 @@ import { startFakeOllama, type FakeOllama } from '../fake-ollama/server';
 import { OllamaBackend } from '../../src/model/ollama';
 import { startSolve } from '../../src/runs/solve';
 import { validateTrace } from '../../src/core/schema';
-import type { BudgetDecision, Trace } from '../../src/core/trace';
+import type { BudgetDecision, BudgetPolicy, Trace } from '../../src/core/trace';
 import { collect, ofType, productProblem } from './scripted';
 
 let fake: FakeOllama;
@@ -178,8 +178,8 @@ test('early stop on a plateau of mu', async () => {
       gold: '42',
       segment: { mode: 'mrt' },
       progress: { samples: 4, adaptive: false },
-      // Window left out: the default 3 applies and the plateau is kept (the budget panel's case).
-      budget: { earlyStop: { plateau: 0.05 } },
+      // Window left out, as settings JSON may: the default 3 applies and the plateau is kept.
+      budget: { earlyStop: { plateau: 0.05 } } as BudgetPolicy,
     }),
   );
   valid(trace);
