@@ -57,7 +57,7 @@ function skipWithout(what: string, path: string): string | false {
       });
     } else console.log(`notice: ${message}`);
   }
-  return message;
+  return underCI ? `needs ${path}, which is missing (see the failing "required for CI" test)` : message;
 }
 
 /** Inside a running test: the path when present; else skip (outside CI) or fail (under CI). */

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { gradeJsonlStream } from '../../../src/cli/commands/grade';
+import { cliBundle } from '../../cli/helpers';
 
 const repoRoot = resolve(__dirname, '../../..');
 
@@ -44,11 +45,14 @@ test('grade JSONL: an existing "equivalent" field is replaced, not duplicated', 
   assert.deepEqual(JSON.parse(r.out[0]), { gold: '1', pred: '2', equivalent: false, reason: 'different values 1 vs 2' });
 });
 
+// The bundled CLI (built once per process by test/cli/helpers): a tsx start-up per call costs seconds.
+let bundle = '';
 function cli(args: string[], input?: string) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'grade', ...args], { cwd: repoRoot, input, encoding: 'utf8' });
+  return spawnSync(process.execPath, [bundle, 'grade', ...args], { cwd: repoRoot, input, encoding: 'utf8' });
 }
 
-test('grade CLI: --gold/--pred verdict, files, stdin, exit codes 0/1/2', () => {
+test('grade CLI: --gold/--pred verdict, files, stdin, exit codes 0/1/2', async () => {
+  bundle = await cliBundle();
   const one = cli(['--gold', '5225 \\text{ cubic inches}', '--pred', '5225']);
   assert.equal(one.status, 0, one.stderr);
   assert.deepEqual(JSON.parse(one.stdout), { equivalent: true, reason: 'exact match after normalisation', gold: '5225 \\text{ cubic inches}', pred: '5225' });
