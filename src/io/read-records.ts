@@ -10,7 +10,8 @@ import { arrayElementLines, baseName, convertRecord, detectContainer, detectReco
 import { fromPlainText } from '../formats/text';
 import { parseSiblingProblem } from '../formats/thought-anchors';
 import { RecordError, resolveFieldNames, type FieldNames, type ImportedRecord, type RecordFormat, type RecordLocation, type SiblingProblem } from '../formats/types';
-import { peekChunks, readAllText, splitLines, textChunks } from './lines';
+import { readJsonl } from './jsonl';
+import { peekChunks, readAllText, textChunks } from './lines';
 
 export interface ReadOptions {
   /** Field names for the generic JSONL format (each list replaces the default list). */
@@ -41,17 +42,13 @@ export async function* readRecords(path: string, opts: ReadOptions = {}): AsyncG
   const converter = new RecordConverter(path, fields);
   try {
     if (container === 'jsonl') {
-      for await (const { line, text } of splitLines(all)) {
-        if (text.trim() === '') continue;
-        const loc: RecordLocation = { path, line };
-        let value: unknown;
-        try {
-          value = JSON.parse(text);
-        } catch (err) {
-          yield { ok: false, loc, errors: [{ field: '(line)', message: `invalid JSON: ${shortJsonError(err)}` }] };
+      for await (const r of readJsonl(all)) {
+        const loc: RecordLocation = { path, line: r.line };
+        if (!r.ok) {
+          yield { ok: false, loc, errors: [{ field: '(line)', message: r.message }] };
           continue;
         }
-        yield* await converter.convert(value, loc);
+        yield* await converter.convert(r.value, loc);
       }
     } else if (container === 'json') {
       const text = await readAllText(all);

@@ -1,6 +1,7 @@
 /**
- * The one output writer. JSONL record by record, either streamed (to a file or stdout for
- * "-": `segment`, offline `annotate`) or durable (appended with one write(2) per complete
+ * The one output writer. JSONL record by record, either streamed (to stdout for "-", or to
+ * a temp file renamed over the file on close, so a failed run never leaves half an output:
+ * `segment`, offline `annotate`) or durable (appended with one write(2) per complete
  * line and fsync every few records: dataset jobs, where a kill must never leave half a
  * record); and whole files written atomically (temp file + rename). Readers: src/io/jsonl.ts.
  */
@@ -18,6 +19,8 @@ export interface JsonlWriterOptions {
 
 export class JsonlWriter {
   private readonly stream: Writable | null = null;
+  /** Stream mode to a file: where the records go until close renames it to `path`. */
+  private readonly temp: string | null = null;
   private fd: number | null = null;
   private sinceSync = 0;
   private failure: Error | null = null;
@@ -33,7 +36,8 @@ export class JsonlWriter {
       this.fd = openSync(path, 'a');
       return;
     }
-    this.stream = path === '-' ? process.stdout : createWriteStream(path, { encoding: 'utf8' });
+    if (path !== '-') this.temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+    this.stream = this.temp === null ? process.stdout : createWriteStream(this.temp, { encoding: 'utf8' });
     this.stream.on('error', (err) => {
       this.failure = err;
     });
@@ -88,12 +92,28 @@ export class JsonlWriter {
       this.fd = null;
       return;
     }
-    if (this.failure) throw this.failure;
-    if (this.stream === process.stdout) return;
-    await new Promise<void>((resolve, reject) => {
-      (this.stream as WriteStream).end((err?: Error | null) => (err ? reject(err) : resolve()));
-    });
-    if (this.failure) throw this.failure;
+    if (this.temp === null) {
+      if (this.failure) throw this.failure;
+      return;
+    }
+    try {
+      if (this.failure) throw this.failure;
+      await new Promise<void>((resolve, reject) => {
+        (this.stream as WriteStream).end((err?: Error | null) => (err ? reject(err) : resolve()));
+      });
+      if (this.failure) throw this.failure;
+      renameSync(this.temp, this.path);
+    } catch (err) {
+      rmSync(this.temp, { force: true });
+      throw err;
+    }
+  }
+
+  /** Stream mode: drop what was written (the output file stays as it was). */
+  async discard(): Promise<void> {
+    if (this.temp === null || this.stream === null) return;
+    (this.stream as WriteStream).destroy();
+    rmSync(this.temp, { force: true });
   }
 }
 

@@ -176,6 +176,18 @@ test('CLI: a dropped flag exits 2 naming it; offline annotate is untouched by th
   assert.match(onTraces.stderr, /--vote shapes generation from a problem set/);
 });
 
+test('CLI: the output is never one of the inputs, offline or in a job', async () => {
+  const input = join(tmp, 'own.jsonl');
+  const text = readFileSync('examples/traces.jsonl', 'utf8');
+  writeFileSync(input, text);
+  for (const extra of [[], ['--resume']]) {
+    const r = await runCli(['annotate', input, '-o', input, ...extra]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /is (one of the inputs|the input)/);
+    assert.equal(readFileSync(input, 'utf8'), text, 'the input is untouched');
+  }
+});
+
 test('CLI: a dataset job with no --host uses OLLAMA_HOST; field lists are tried in order in the job too', async () => {
   const input = join(tmp, 'set.jsonl');
   // The problem is under "task"; "nope" is tried first and is not a column.

@@ -2,6 +2,7 @@
  * Offline annotation over files, shared by `segment` and `annotate` without a model: segment,
  * label, extract and grade every record, write trace-format JSONL, one summary line per file.
  */
+import { resolve } from 'node:path';
 import { annotateFiles, formatSummary, totalSummary, type FileSummary } from '../../io/annotate-files';
 import { expandInputs, MissingInputError } from '../../io/inputs';
 import { JsonlWriter } from '../../io/write';
@@ -34,6 +35,9 @@ export async function runOffline(inputs: string[], flags: PipelineFlags, run: Of
     throw err;
   }
   if (found.filter((f) => f.path === '-').length > 1) throw new UsageError('stdin ("-") can be read only once');
+  if (run.output !== '-' && found.some((f) => f.path !== '-' && resolve(f.path) === resolve(run.output))) {
+    throw new UsageError(`-o ${run.output} is one of the inputs: write the output elsewhere (an input is never overwritten)`);
+  }
   // A problem set has no model output: annotating it would grade reference solutions.
   let files = found.map((f) => f.path);
   let stdin: AsyncIterable<string> | undefined;
@@ -55,9 +59,11 @@ export async function runOffline(inputs: string[], flags: PipelineFlags, run: Of
       onError: (loc, errors) => printRecordErrors(loc, errors),
       onFile: run.summaries ? (s) => process.stderr.write(`${formatSummary(s)}\n`) : undefined,
     });
-  } finally {
-    await writer.close();
+  } catch (err) {
+    await writer.discard();
+    throw err;
   }
+  await writer.close();
   if (run.summaries && summaries.length > 1) process.stderr.write(`${formatSummary(totalSummary(summaries))}\n`);
   return summaries.some((s) => s.errors > 0) ? EXIT_BAD_RECORDS : EXIT_OK;
 }

@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, statSync, truncateSync, unlinkSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { annotateTrace, reannotateTrace } from '../../core/annotate';
 import type { BudgetPolicy, Trace } from '../../core/trace';
 import type { ModelBackend, SamplingOptions } from '../../model/types';
@@ -156,6 +157,7 @@ export async function runDatasetJob(o: DatasetJobOptions): Promise<DatasetJobRes
   const started = Date.now();
   const emit = (e: JobEvent) => o.onEvent?.(e);
   if (!existsSync(o.input)) throw new JobConfigError(`input ${o.input} does not exist`);
+  if (resolve(o.input) === resolve(o.output)) throw new JobConfigError(`the output ${o.output} is the input: write it elsewhere (an input is never appended to)`);
   let loaded;
   try {
     loaded = await loadInput(o.input, { kind: o.inputKind, mapping: o.mapping, exclude: [o.output] });
