@@ -9,7 +9,7 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import type { Browser } from 'playwright-core';
@@ -76,6 +76,9 @@ test('extension-host suite in VS Code (code-server) passes', { timeout: 10 * 60_
     });
     browser = await launchBrowser();
     const page = await browser.newPage();
+    // The workbench's and the webviews' console (VS Code logs webview service-worker trouble there): kept for a failure.
+    const consoleLines: string[] = [];
+    page.on('console', (m) => consoleLines.push(`${new Date().toISOString()} [${m.type()}] ${m.location().url.slice(0, 120)}: ${m.text().slice(0, 2000)}`));
     const started = Date.now();
     await openWorkbench(page, workbenchUrl(server, workspace, testsBundle));
     const deadline = Date.now() + 8 * 60_000;
@@ -98,6 +101,8 @@ test('extension-host suite in VS Code (code-server) passes', { timeout: 10 * 60_
       });
     }
     if (results.failed > 0 || results.pending > 0) {
+      writeFileSync(artifact('extension-host-browser-console.log'), consoleLines.join('\n') + '\n');
+      console.log(`browser console: ${artifact('extension-host-browser-console.log')} (${consoleLines.length} lines)`);
       for (const log of findFiles(server.dir, 'Reasoning Lens.log')) {
         const to = artifact(`extension-host-${path.basename(path.dirname(log))}-reasoning-lens.log`);
         copyFileSync(log, to);

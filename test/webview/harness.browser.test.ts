@@ -182,6 +182,23 @@ test('budget panel posts a re-run the host validator accepts; errors name the fi
   await page.close();
 });
 
+test('handshake: a load is acknowledged with shown; a page showing a trace answers a ping with ready', async (t) => {
+  if (skipWithout(t)) return;
+  const { page } = await open('sample=synthetic-40');
+  await waitUntil(page, `window.__sent.some((m) => m.type === 'shown')`);
+  const shown = (await sent(page)).filter((m) => m.type === 'shown');
+  assert.equal(shown.length, 1);
+  assert.equal(shown[0].episodes, 40);
+  assert.equal(shown[0].live, false);
+  assert.ok(parseWebviewMessage(shown[0]).ok, 'the host accepts it');
+  const readies = async () => (await sent(page)).filter((m) => m.type === 'ready').length;
+  const before = await readies();
+  await page.evaluate(`window.__deliver({ type: 'ping' })`);
+  await waitUntil(page, `window.__sent.filter((m) => m.type === 'ready').length > ${before}`);
+  assert.equal(await readies(), before + 1, 'a page that kept its content asks for the current state');
+  await page.close();
+});
+
 test('live run: events stream in, Stop is offered, and the final trace matches', async (t) => {
   if (skipWithout(t)) return;
   const { page, problems } = await open('sample=synthetic-200&live=1&rate=30');

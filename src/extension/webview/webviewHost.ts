@@ -13,6 +13,13 @@
  * when shown again the host asks the page whether it is still there ('ping'): a page that kept
  * its content answers 'ready' and gets a fresh snapshot, a new page has already said 'ready'.
  *
+ * A page that does not say 'ready' is rebuilt once. VS Code's web workbench loads a webview's
+ * resources through a service worker that gives up on a request after 30 s; on a loaded machine
+ * a request can go unanswered for that long (seen here: a page shown again said 'ready' 36 s
+ * after the panel was revealed, with nothing else wrong). The panel stays blank all that time,
+ * so when a visible panel's page has not said 'ready' READY_GRACE_MS after it was built, the
+ * host builds it again, once (new requests; the stalled one is abandoned), and logs it.
+ *
  * Every inbound message is validated by the protocol's parser (the page renders untrusted model
  * text, so what it sends is untrusted too); invalid ones are logged, counted and dropped.
  */
@@ -27,6 +34,9 @@ export function lensWebviewOptions(extensionUri: vscode.Uri): vscode.WebviewOpti
     localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
   };
 }
+
+/** How long a visible panel's new page may take to say 'ready' before it is built again (once). */
+export const READY_GRACE_MS = 15_000;
 
 type LogLevel = 'error' | 'warn' | 'info';
 /** Messages every page sends; the rest are the view's own. */
@@ -61,6 +71,8 @@ export interface WebviewHostStats {
   pageErrors: number;
   /** Posts VS Code could not deliver (the page was gone). */
   undelivered: number;
+  /** Pages built again because they did not say 'ready' in time. */
+  rebuilds: number;
 }
 
 export class WebviewHost<In extends { type: string }, Out extends { type: string }> implements vscode.Disposable {
@@ -71,7 +83,8 @@ export class WebviewHost<In extends { type: string }, Out extends { type: string
   private missed = false;
   private disposed = false;
   private readonly disposables: vscode.Disposable[] = [];
-  readonly stats: WebviewHostStats = { messages: 0, rejected: 0, readies: 0, pageErrors: 0, undelivered: 0 };
+  readonly stats: WebviewHostStats = { messages: 0, rejected: 0, readies: 0, pageErrors: 0, undelivered: 0, rebuilds: 0 };
+  private readyWatch: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -89,6 +102,26 @@ export class WebviewHost<In extends { type: string }, Out extends { type: string
   render(): void {
     this.ready = false;
     this.panel.webview.html = bundlePageHtml(this.panel.webview, this.options.extensionUri, this.options.bundle, this.options.title);
+    this.awaitReady(true);
+  }
+
+  /** Watches for the 'ready' of the page being built now; see READY_GRACE_MS. */
+  private awaitReady(rebuildIfLate: boolean): void {
+    clearTimeout(this.readyWatch);
+    const generation = this.generation;
+    this.readyWatch = setTimeout(() => {
+      this.readyWatch = undefined;
+      if (this.disposed || this.generation !== generation || !this.panel.visible) return;
+      if (!rebuildIfLate) {
+        this.options.log.warn(`${this.options.name} "${this.panel.title}": the rebuilt page has not said 'ready' either after ${READY_GRACE_MS / 1000} s; waiting for it`);
+        return;
+      }
+      this.stats.rebuilds++;
+      this.options.log.warn(`${this.options.name} "${this.panel.title}": no 'ready' from the page ${READY_GRACE_MS / 1000} s after it was built; building it again`);
+      this.ready = false;
+      this.panel.webview.html = bundlePageHtml(this.panel.webview, this.options.extensionUri, this.options.bundle, this.options.title);
+      this.awaitReady(false);
+    }, READY_GRACE_MS);
   }
 
   /** A page said 'ready' and nothing since shows it is gone. */
@@ -146,10 +179,13 @@ export class WebviewHost<In extends { type: string }, Out extends { type: string
       return;
     }
     // Shown again: a page that survived answers the ping with 'ready'; a new page says it anyway.
-    if (this.missed && this.ready) {
+    if (!this.missed) return;
+    if (this.ready) {
       this.options.log.info(`${this.options.name} "${this.panel.title}": shown again; asking the page whether it kept its content`);
       this.post({ type: 'ping' });
     }
+    // Either the kept page answers the ping or VS Code builds a new one, which says 'ready'.
+    this.awaitReady(true);
   }
 
   private receive(raw: unknown): void {
@@ -164,6 +200,8 @@ export class WebviewHost<In extends { type: string }, Out extends { type: string
     if (message.type === 'ready') {
       this.generation++;
       this.stats.readies++;
+      clearTimeout(this.readyWatch);
+      this.readyWatch = undefined;
       this.options.log.info(`${this.options.name} "${this.panel.title}": page ready (#${this.generation}${this.missed ? ', had missed updates' : ''})`);
       this.ready = true;
       this.missed = false;
@@ -193,6 +231,7 @@ export class WebviewHost<In extends { type: string }, Out extends { type: string
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    clearTimeout(this.readyWatch);
     for (const d of this.disposables) d.dispose();
   }
 }
