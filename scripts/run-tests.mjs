@@ -100,13 +100,16 @@ if (!summary) {
   process.exit(r.status || 1);
 }
 const fileMs = Object.fromEntries(Object.entries(summary.fileMs).map(([f, ms]) => [relative(root, f), Math.round(ms)]));
-try {
-  mkdirSync(dirname(timesFile), { recursive: true });
-  writeFileSync(timesFile, JSON.stringify({ ...readTimes(), ...fileMs }, null, 1));
-} catch {
-  // only a scheduling hint
-}
 const t = summary.totals;
+// Times of a clean run only: skipped or failed files finish early and would mislead the packing.
+if (t.fail === 0 && t.skipped === 0 && t.cancelled === 0) {
+  try {
+    mkdirSync(dirname(timesFile), { recursive: true });
+    writeFileSync(timesFile, JSON.stringify({ ...readTimes(), ...fileMs }, null, 1));
+  } catch {
+    // only a scheduling hint
+  }
+}
 const slowest = Object.entries(fileMs)
   .sort((a, b) => b[1] - a[1])
   .slice(0, 5)
