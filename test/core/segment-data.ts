@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { splitThinking } from '../../src/core/thinking';
+import { parseRecordedStream } from '../fake-ollama/recorded';
 import { dataPath, repoRoot, sharedData } from '../support/shared-data';
 
 export { repoRoot };
@@ -90,47 +91,8 @@ function readRealTraces(withSolutionField: boolean): RealTrace[] {
   return out;
 }
 
-/** NDJSON or pretty-printed JSON objects from a recorded-stream markdown file, split per stream. */
+/** The streams of one recorded-stream file: the demo run, then the debug run when it is whole (test/fake-ollama/recorded). */
 export function recordedStreams(file: string): Record<string, unknown>[][] {
-  const text = readFileSync(file, 'utf8');
-  const objects: Record<string, unknown>[] = [];
-  let depth = 0;
-  let inString = false;
-  let escaped = false;
-  let start = -1;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (escaped) escaped = false;
-      else if (c === '\\') escaped = true;
-      else if (c === '"') inString = false;
-      continue;
-    }
-    if (c === '"' && depth > 0) inString = true;
-    else if (c === '{') {
-      if (depth === 0) start = i;
-      depth++;
-    } else if (c === '}' && depth > 0) {
-      depth--;
-      if (depth === 0) {
-        try {
-          const o = JSON.parse(text.slice(start, i + 1));
-          if (o && typeof o === 'object' && 'model' in o && 'done' in o) objects.push(o);
-        } catch {
-          // a brace pair in the prose around the demo, not a stream object
-        }
-      }
-    }
-  }
-  const streams: Record<string, unknown>[][] = [];
-  let cur: Record<string, unknown>[] = [];
-  for (const o of objects) {
-    cur.push(o);
-    if (o.done === true) {
-      streams.push(cur);
-      cur = [];
-    }
-  }
-  return streams;
+  const r = parseRecordedStream(readFileSync(file, 'utf8'), path.basename(file));
+  return [r.chunks, ...(r.debugChunks ? [r.debugChunks] : [])];
 }
-

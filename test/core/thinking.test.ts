@@ -137,5 +137,5 @@ test('recorded Ollama streams: inline <think> chunks split like the whole text',
       assert.ok(whole.thinking.trim().length > 0 && whole.response.length > 0, f);
     }
   }
-  assert.equal(inlineStreams, 5, 'inline-think streams: deepseek-r1:14b once, qwen3:1.7b and qwen3:8b twice each (demo and debug run)');
+  assert.equal(inlineStreams, 6, 'inline-think streams: deepseek-r1:14b, qwen3:1.7b and qwen3:8b, each a demo and a debug run');
 });

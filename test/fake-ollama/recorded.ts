@@ -14,6 +14,8 @@ export interface RecordedStream {
   /** Request JSON when the debug section shows it whole. */
   request?: Record<string, unknown>;
   chunks: Record<string, unknown>[];
+  /** The same command run again under "## Demo Debug": its stream, between the [DEBUG] lines. */
+  debugChunks?: Record<string, unknown>[];
 }
 
 export function listRecordedStreams(dir: string): RecordedStream[] {
@@ -36,7 +38,18 @@ export function parseRecordedStream(markdown: string, file: string): RecordedStr
   const chunks = parseJsonObjects(response.text, file);
   const debug = debugAt < 0 ? '' : markdown.slice(debugAt);
   const payload = /json_payload: (\{.*\})\s*$/m.exec(debug);
-  return { file, model, prompt, chunks, ...(payload ? { request: JSON.parse(payload[1]) } : {}) };
+  const debugJson = fencedBlocks(debug).find((b) => b.lang === 'json');
+  // The debug log also prints request bodies and one cut-off object: keep the stream chunks only.
+  const streamed = debugJson?.text.split('\n').filter((line) => !line.startsWith('[DEBUG]')).join('\n') ?? '';
+  const debugChunks = parseJsonObjects(streamed, file, { skipInvalid: true }).filter((o) => 'model' in o && 'done' in o);
+  return {
+    file,
+    model,
+    prompt,
+    chunks,
+    ...(payload ? { request: JSON.parse(payload[1]) } : {}),
+    ...(debugChunks.some((c) => c.done === true) ? { debugChunks } : {}),
+  };
 }
 
 function fencedBlocks(text: string): { lang: string; text: string }[] {
@@ -56,7 +69,7 @@ function parseCommand(command: string, file: string): { model: string; prompt: s
 }
 
 /** Top-level JSON objects in order, whether one per line or pretty-printed; other lines are skipped. */
-export function parseJsonObjects(text: string, file: string): Record<string, unknown>[] {
+export function parseJsonObjects(text: string, file: string, opts: { skipInvalid?: boolean } = {}): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
   let depth = 0;
   let start = -1;
@@ -85,6 +98,7 @@ export function parseJsonObjects(text: string, file: string): Record<string, unk
         try {
           out.push(JSON.parse(text.slice(start, i + 1)) as Record<string, unknown>);
         } catch (err) {
+          if (opts.skipInvalid) continue;
           throw new Error(`${file}: JSON object at line ${startLine} of the json block: ${(err as Error).message}`);
         }
       }

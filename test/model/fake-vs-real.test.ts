@@ -17,6 +17,11 @@ type Chunk = Record<string, unknown>;
 
 const skip = skipWithoutData('ollama');
 const recordings: RecordedStream[] = skip ? [] : listRecordedStreams(dataPath('ollama', 'recorded-streams'));
+/** Every recorded stream: each file's demo run and, when whole, its debug run (10 in all). */
+const streams: { file: string; chunks: Chunk[] }[] = recordings.flatMap((r) => [
+  { file: r.file, chunks: r.chunks },
+  ...(r.debugChunks ? [{ file: `${r.file} (debug run)`, chunks: r.debugChunks }] : []),
+]);
 const apiMd = skip ? '' : readFileSync(dataPath('ollama', 'docs', 'api.md'), 'utf8');
 const thinkingMdx = skip ? '' : readFileSync(dataPath('ollama', 'docs', 'capabilities__thinking.mdx'), 'utf8');
 
@@ -68,8 +73,8 @@ function withoutContext(c: Chunk): Chunk {
 }
 
 /** Recordings from a local server (full statistics); the gpt-oss ones went through ollama.com's turbo endpoint. */
-const local = (r: RecordedStream) => 'load_duration' in r.chunks.at(-1)!;
-const fieldThinking = (r: RecordedStream) => r.chunks.some((c) => typeof c.thinking === 'string');
+const local = (r: { chunks: Chunk[] }) => 'load_duration' in r.chunks.at(-1)!;
+const fieldThinking = (r: { chunks: Chunk[] }) => r.chunks.some((c) => typeof c.thinking === 'string');
 
 interface Reference {
   body: Set<string>;
@@ -99,13 +104,16 @@ function assertLikeReference(ours: Chunk[], ref: Reference, what: string): void 
 }
 
 describe('fake Ollama vs recorded streams and documented examples', { skip }, () => {
-  const generateBody = () => new Set(recordings.flatMap((r) => r.chunks.slice(0, -1).map(shape)));
-  const localFinal = () => recordings.find(local)!.chunks.at(-1)!;
+  const generateBody = () => new Set(streams.flatMap((r) => r.chunks.slice(0, -1).map(shape)));
+  const localFinal = () => streams.find(local)!.chunks.at(-1)!;
 
-  test('the references: 5 recordings (2 thinking-field, 3 inline, 3 from a local server) and the documented examples agree', () => {
+  test('the references: 10 recorded streams of 5 files (4 thinking-field, 6 inline from a local server) and the documented examples agree', () => {
     assert.equal(recordings.length, 5);
-    assert.equal(recordings.filter(fieldThinking).length, 2);
-    assert.equal(recordings.filter(local).length, 3);
+    assert.equal(streams.length, 10);
+    assert.equal(streams.filter(fieldThinking).length, 4);
+    assert.equal(streams.filter(local).length, 6);
+    // Every local final chunk has the same keys.
+    assert.equal(new Set(streams.filter(local).map((r) => keysOf(r.chunks.at(-1)!).sort().join())).size, 1);
     // Documented generate stream: a body chunk of a recorded shape; the final chunk's keys all in the recorded local final.
     const [docBody, docFinal] = documented('Generate request (Streaming)');
     assert.ok(generateBody().has(shape(docBody)), shape(docBody));
@@ -115,7 +123,7 @@ describe('fake Ollama vs recorded streams and documented examples', { skip }, ()
     assert.match(readFileSync(dataPath('ollama', 'docs', 'api__streaming.mdx'), 'utf8'), /"done_reason": "stop"/);
     // Chat: the mapping of recorded chunks reproduces the documented chat stream's shapes.
     const [chatBody, chatFinal] = documented('Chat request (Streaming)');
-    assert.ok(new Set(recordings.flatMap((r) => r.chunks.slice(0, -1).map((c) => shape(asChat(c))))).has(shape(chatBody)), shape(chatBody));
+    assert.ok(new Set(streams.flatMap((r) => r.chunks.slice(0, -1).map((c) => shape(asChat(c))))).has(shape(chatBody)), shape(chatBody));
     assert.deepEqual(keysOf(chatFinal).sort(), keysOf(asChat(localFinal())).filter((k) => k !== 'done_reason').sort());
     assert.match(thinkingMdx, /`message\.thinking` \(chat endpoint\) or `thinking` \(generate endpoint\)/);
     // Raw mode drops context, by the documentation.
@@ -125,7 +133,7 @@ describe('fake Ollama vs recorded streams and documented examples', { skip }, ()
   const generateRef = (): Reference => ({ body: generateBody(), final: localFinal() });
   const rawRef = (): Reference => ({ body: generateBody(), final: withoutContext(localFinal()) });
   const chatRef = (): Reference => ({
-    body: new Set([...recordings.flatMap((r) => r.chunks.slice(0, -1).map((c) => shape(asChat(c)))), ...documented('Chat request (Streaming)').slice(0, 1).map(shape)]),
+    body: new Set([...streams.flatMap((r) => r.chunks.slice(0, -1).map((c) => shape(asChat(c)))), ...documented('Chat request (Streaming)').slice(0, 1).map(shape)]),
     final: asChat(localFinal()),
   });
   const R1_PROMPT = `<｜User｜>${SUM_PROBLEM.match}<｜Assistant｜><think>\n`;
@@ -164,8 +172,8 @@ describe('fake Ollama vs recorded streams and documented examples', { skip }, ()
 
   test('final-chunk statistics relate as in the real local-server streams', async () => {
     // The real relations, read from the complete local recordings (done_reason "stop").
-    const complete = recordings.filter((r) => local(r) && r.chunks.at(-1)!.done_reason === 'stop');
-    assert.equal(complete.length, 3);
+    const complete = streams.filter((r) => local(r) && r.chunks.at(-1)!.done_reason === 'stop');
+    assert.equal(complete.length, 6);
     const relations = (chunks: Chunk[]) => {
       const f = chunks.at(-1)! as Record<string, number> & { context?: unknown[] };
       return {
