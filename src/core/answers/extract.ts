@@ -17,6 +17,8 @@ const BOXED_COMMAND = /\\(?:boxed|fbox|framebox)(?![a-zA-Z])/g;
 /** Content of every complete `\boxed{...}` / `\fbox{...}` / `\boxed 5` in order of appearance. */
 function allBoxed(text: string): string[] {
   const found: string[] = [];
+  // Every command above contains "box": most episodes have none, and this scan is far cheaper.
+  if (!text.includes('box')) return found;
   for (const m of text.matchAll(BOXED_COMMAND)) {
     let i = (m.index ?? 0) + m[0].length;
     if (text[i] === '{') {
@@ -211,6 +213,12 @@ const ANSWER_CUE = /\b(?:final )?answer (?:is|should be|would be|must be|will be
 // "So, a = 6" mostly names a sub-result; only the stronger openers count, for one plain variable.
 const CONCLUSION_CUE = /(?:^|[.\n]\s*)(?:Therefore|Thus|Hence)\s*,?\s*(?:the (?:value of |solution is )?)?([a-zA-Z])\s*=\s*/gm;
 const IS_SOLUTION_CUE = /\b([a-zA-Z])\s*=\s*([^\s,]+)\s+is the (?:solution|answer)\b/g;
+// Literal text each cue above needs (same case rules): an episode without it skips that cue's
+// scan, which costs far more than this one (the cues open with \b or a class, so the regex
+// engine cannot look for a fixed first character).
+const ANSWER_CUE_NEEDS = /answer /i;
+const CONCLUSION_CUE_NEEDS = /Therefore|Thus|Hence/;
+const IS_SOLUTION_CUE_NEEDS = 'is the ';
 
 /** Keep a value only if the sentence stating it is not hedged and the value is a short math answer. */
 function acceptStated(text: string, cueAt: number, value: string): string | null {
@@ -241,7 +249,7 @@ export function extractIntermediateAnswer(episodeText: string): string | null {
   if (boxed !== null && boxed !== '' && boxed.length <= 120) return boxed;
 
   let best: string | null = null;
-  for (const m of text.matchAll(ANSWER_CUE)) {
+  if (ANSWER_CUE_NEEDS.test(text)) for (const m of text.matchAll(ANSWER_CUE)) {
     const at = m.index ?? 0;
     const value = valueAfterCue(text.slice(at + m[0].length));
     // "the answer is E: \\(X\\)" states the value X of choice E.
@@ -251,7 +259,7 @@ export function extractIntermediateAnswer(episodeText: string): string | null {
   }
   if (best !== null) return best;
 
-  for (const m of text.matchAll(CONCLUSION_CUE)) {
+  if (CONCLUSION_CUE_NEEDS.test(text)) for (const m of text.matchAll(CONCLUSION_CUE)) {
     const at = (m.index ?? 0) + m[0].search(/[A-Z]/);
     const rest = text.slice((m.index ?? 0) + m[0].length);
     // The value must close the sentence: "Therefore, m = 6." but not "Thus, D = 0, which means ...".
@@ -267,7 +275,7 @@ export function extractIntermediateAnswer(episodeText: string): string | null {
   }
   if (best !== null) return best;
 
-  for (const m of text.matchAll(IS_SOLUTION_CUE)) {
+  if (text.includes(IS_SOLUTION_CUE_NEEDS)) for (const m of text.matchAll(IS_SOLUTION_CUE)) {
     const accepted = acceptStated(text, m.index ?? 0, m[2]);
     if (accepted !== null) best = accepted;
   }
