@@ -40,6 +40,13 @@ module.exports = {
       to: { dependencyTypes: ['core'] },
     },
     {
+      name: 'shared-no-node-builtins',
+      comment: 'src/shared is bundled into the webview too: no Node built-ins.',
+      severity: 'error',
+      from: { path: '^src/shared/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
       name: 'ollama-only-in-model',
       comment: 'The ollama client is used only by model access (src/model); tests may drive it directly.',
       severity: 'error',
