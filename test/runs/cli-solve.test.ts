@@ -9,6 +9,7 @@ import { validateTrace } from '../../src/core/schema';
 import type { Trace } from '../../src/core/trace';
 import { parseVote, toSolveOptions } from '../../src/cli/commands/solve';
 import { productProblem } from './scripted';
+import { cliBundle } from '../cli/helpers';
 
 const root = resolve(__dirname, '../..');
 let fake: FakeOllama;
@@ -24,10 +25,14 @@ interface Ran {
   stderr: string;
 }
 
-/** Runs the CLI from source; `onStdout` may act on the live output (e.g. send Ctrl-C). */
-function cli(args: string[], env: Record<string, string> = {}, onStdout?: (text: string, child: ReturnType<typeof spawn>) => void): Promise<Ran> {
+/**
+ * Runs the CLI, bundled from source once per process (test/cli/helpers: a tsx start-up per call
+ * costs seconds of CPU); `onStdout` may act on the live output (e.g. send Ctrl-C).
+ */
+async function cli(args: string[], env: Record<string, string> = {}, onStdout?: (text: string, child: ReturnType<typeof spawn>) => void): Promise<Ran> {
+  const bundle = await cliBundle();
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    const child = spawn(process.execPath, [bundle, ...args], {
       cwd: root,
       env: { ...process.env, OLLAMA_HOST: '', ...env },
     });
