@@ -82,7 +82,7 @@ function binomialBound(p: number, k: number): number {
   return 3 * Math.sqrt((p * (1 - p)) / k) + 1 / k;
 }
 
-test('pooled over 4 runs (k=32), mu stays within 4 standard errors of the scripted accuracy: a bias of 0.2 would fail', async () => {
+test('pooled over 4 runs (k=32), mu stays within 4 standard errors of the scripted accuracy (a band narrower than a 0.2 bias)', async () => {
   const runs = 4;
   const k = 32;
   const successes = ACC.slice(1).map(() => 0);
