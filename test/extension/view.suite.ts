@@ -4,7 +4,10 @@ import { buildWebviewHtml, makeNonce } from '../../src/extension/webview/webview
 import { coalesce } from '../../src/extension/trace/traceView';
 import { openLink } from '../../src/extension/trace/session';
 import type { RunEvent } from '../../src/runs/contract';
-import { lensApi } from './helpers';
+import * as vscode from 'vscode';
+import { WebviewHost } from '../../src/extension/webview/webviewHost';
+import type { WebviewBundle } from '../../src/extension/webview/webviewPage';
+import { lensApi, waitFor } from './helpers';
 
 const INPUT = { cspSource: 'https://x.vscode-cdn.net', scriptUri: 'https://x/main.js', styleUri: 'https://x/main.css', codiconUri: 'https://x/codicon.css', title: '<b>t</b>' };
 
@@ -41,6 +44,35 @@ export function registerViewSuite(): void {
         ['episode-grew', 'tokens', 'status'],
       );
       assert.equal((out[0] as { text: string }).text, 'abc');
+    });
+
+    it('a page that never says ready is built again once, not in a loop', async () => {
+      const { lens } = await lensApi();
+      const panel = vscode.window.createWebviewPanel('reasoningLens.test', 'never ready', vscode.ViewColumn.Active, {});
+      let snapshots = 0;
+      // A bundle that does not exist: its script never loads, so the page never says 'ready'.
+      const host = new WebviewHost<{ type: 'ready' }, { type: 'notice'; message: string }>(panel, {
+        extensionUri: lens.context.extensionUri,
+        log: lens.log,
+        bundle: 'no-such-bundle' as WebviewBundle,
+        title: 'never ready',
+        name: 'test view',
+        parse: (raw) => ({ ok: true, message: raw as { type: 'ready' } }),
+        snapshot: () => void snapshots++,
+        handle: () => undefined,
+        readyGraceMs: 400,
+      });
+      try {
+        await waitFor('the page to be built again', () => host.stats.rebuilds === 1, 10_000);
+        await new Promise((r) => setTimeout(r, 1500));
+        assert.equal(host.stats.rebuilds, 1, 'once only');
+        assert.equal(host.isReady, false);
+        assert.equal(snapshots, 0);
+        assert.equal(host.post({ type: 'notice', message: 'x' }), false, 'nothing is posted to a page that never said ready');
+      } finally {
+        host.dispose();
+        panel.dispose();
+      }
     });
 
     it('opens only http(s) links from model text', async () => {

@@ -58,6 +58,8 @@ export interface WebviewHostOptions<In extends { type: string }> {
   snapshot(): void;
   /** A valid message other than 'ready' and 'log'. */
   handle(message: Exclude<In, CommonInbound>): void | Promise<void>;
+  /** Default READY_GRACE_MS (tests shorten it). */
+  readyGraceMs?: number;
 }
 
 export interface WebviewHostStats {
@@ -109,19 +111,20 @@ export class WebviewHost<In extends { type: string }, Out extends { type: string
   private awaitReady(rebuildIfLate: boolean): void {
     clearTimeout(this.readyWatch);
     const generation = this.generation;
+    const grace = this.options.readyGraceMs ?? READY_GRACE_MS;
     this.readyWatch = setTimeout(() => {
       this.readyWatch = undefined;
       if (this.disposed || this.generation !== generation || !this.panel.visible) return;
       if (!rebuildIfLate) {
-        this.options.log.warn(`${this.options.name} "${this.panel.title}": the rebuilt page has not said 'ready' either after ${READY_GRACE_MS / 1000} s; waiting for it`);
+        this.options.log.warn(`${this.options.name} "${this.panel.title}": the rebuilt page has not said 'ready' either after ${grace / 1000} s; waiting for it`);
         return;
       }
       this.stats.rebuilds++;
-      this.options.log.warn(`${this.options.name} "${this.panel.title}": no 'ready' from the page ${READY_GRACE_MS / 1000} s after it was built; building it again`);
+      this.options.log.warn(`${this.options.name} "${this.panel.title}": no 'ready' from the page ${grace / 1000} s after it was built; building it again`);
       this.ready = false;
       this.panel.webview.html = bundlePageHtml(this.panel.webview, this.options.extensionUri, this.options.bundle, this.options.title);
       this.awaitReady(false);
-    }, READY_GRACE_MS);
+    }, grace);
   }
 
   /** A page said 'ready' and nothing since shows it is gone. */
