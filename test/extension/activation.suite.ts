@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'mocha';
 import { EXTENSION_ID, lensApi, repoRoot } from './helpers';
-import { metrics } from './index';
+import { metrics } from './metrics';
 
 export function registerActivationSuite(): void {
   describe('activation', () => {

@@ -14,7 +14,7 @@ import { validateTrace } from '../../src/core/schema';
 import type { DatasetView } from '../../src/extension/dataset/datasetView';
 import type { DatasetJobResult } from '../../src/runs/dataset/job';
 import { closeAllEditors, fakeServer, lensApi, setConfig, sharedData, waitFor, workspaceDir } from './helpers';
-import { metrics } from './index';
+import { metrics } from './metrics';
 
 const MODEL = 'deepseek-r1:7b';
 

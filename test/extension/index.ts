@@ -13,6 +13,7 @@ import { registerTraceFilesSuite } from './traceFiles.suite';
 import { registerViewSuite } from './view.suite';
 import { registerPropertiesSuite } from './properties.suite';
 import { registerDatasetSuite } from './dataset.suite';
+import { metrics } from './metrics';
 
 export interface TestResult {
   title: string;
@@ -30,8 +31,6 @@ export interface RunResults {
   vscodeVersion: string;
 }
 
-/** Suites record measurements here (e.g. activation time); written with the results. */
-export const metrics: Record<string, number> = {};
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false });

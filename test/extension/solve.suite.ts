@@ -14,7 +14,7 @@ import type { LiveRun } from '../../src/extension/trace/liveRun';
 import type { DatasetView } from '../../src/extension/dataset/datasetView';
 import type { DatasetJobResult } from '../../src/runs/dataset/job';
 import { closeAllEditors, fakeServer, lensApi, setConfig, waitFor, workspaceDir } from './helpers';
-import { metrics } from './index';
+import { metrics } from './metrics';
 
 let FAST: string | undefined;
 let SLOW: string | undefined;
