@@ -1,12 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Papa from 'papaparse';
 import { startFakeOpenAI } from '../fake-openai/server';
-import { repoRoot } from './data';
+import { runCli } from '../cli/helpers';
 
 const MODEL = 'deepseek-r1:1.5b';
 const PROBLEMS = [
@@ -14,15 +13,9 @@ const PROBLEMS = [
   { problem: 'What is 5 plus 6?', gold: '11' },
 ];
 
+/** The bundled CLI, built once per process (a tsx start-up per call cost ~1 s of CPU each). */
 function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), ...args], { cwd: repoRoot });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runCli(args);
 }
 
 test('CLI: annotate --model --host openai+URL runs a job; report and export read its output', async () => {
