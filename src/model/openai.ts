@@ -4,6 +4,7 @@
  * `reasoning_content`, `reasoning`, or inline <think> tags), raw continuation and forced-answer
  * probes through /v1/completions, model listing through /v1/models.
  */
+import { StallWatchdog } from './stall-watchdog';
 import { detectFamily, isReasoningFamily, thinkLevelsFor } from './family';
 import { InlineThinkSplitter, sseData } from './openai-stream';
 import {
@@ -226,14 +227,11 @@ export class OpenAIBackend implements ModelBackend {
     const controller = new AbortController();
     // Watchdog: a stuck server (no first event, or silence mid-stream) becomes a 'timeout' error.
     let timedOut: number | null = null;
-    let watchdog: NodeJS.Timeout | undefined;
-    const arm = (ms: number) => {
-      clearTimeout(watchdog);
-      watchdog = setTimeout(() => {
-        timedOut = ms;
-        controller.abort();
-      }, ms);
-    };
+    const watchdog = new StallWatchdog((_kind, ms) => {
+      timedOut = ms;
+      controller.abort();
+    });
+    const arm = (ms: number) => watchdog.arm('idle', ms);
     let resolveStats!: (s: StreamStats) => void;
     let rejectStats!: (e: unknown) => void;
     const stats = new Promise<StreamStats>((res, rej) => {
@@ -314,7 +312,7 @@ export class OpenAIBackend implements ModelBackend {
         rejectStats(mapped);
         throw mapped;
       } finally {
-        clearTimeout(watchdog);
+        watchdog.disarm();
         controller.abort();
       }
     }

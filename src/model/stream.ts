@@ -5,6 +5,7 @@
  * timeout (until response headers) and an idle timeout (between chunks), and errors surfaced
  * only after every delta received before them.
  */
+import { StallWatchdog } from './stall-watchdog';
 import { Ollama } from 'ollama';
 import { DeltaQueue } from './delta-queue';
 import { cancelledError, toModelError, type ErrorContext } from './errors';
@@ -72,15 +73,12 @@ export function runStream<C>(spec: StreamSpec<C>): StreamHandle {
     const emit = (d: StreamDelta): void => {
       if (d.thinking !== '' || d.content !== '') queue.push(d);
     };
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const arm = (kind: 'connect' | 'idle', ms: number): void => {
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        ctx.timedOut = kind;
-        ctx.timeoutMs = ms;
-        controller.abort();
-      }, ms);
-    };
+    const watchdog = new StallWatchdog((kind, ms) => {
+      ctx.timedOut = kind;
+      ctx.timeoutMs = ms;
+      controller.abort();
+    });
+    const arm = (kind: 'connect' | 'idle', ms: number): void => watchdog.arm(kind, ms);
     try {
       await spec.prepare();
       splitter = spec.splitter(); // after prepare: the right splitter may depend on the model
@@ -103,13 +101,13 @@ export function runStream<C>(spec: StreamSpec<C>): StreamHandle {
           break;
         }
       }
-      clearTimeout(timer);
+      watchdog.disarm();
       emit(splitter.finish());
       if (!final) throw new Error('Did not receive done or success response in stream.');
       queue.end();
       resolveStats(final);
     } catch (err) {
-      clearTimeout(timer);
+      watchdog.disarm();
       emit(splitter.finish()); // text held back by the splitter is still the user's data
       const error = cancelledByUser && !ctx.timedOut ? cancelledError(ctx, err) : toModelError(err, ctx);
       queue.fail(error);
