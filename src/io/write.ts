@@ -2,8 +2,10 @@
  * The one output writer. JSONL record by record, either streamed (to stdout for "-", or to
  * a temp file renamed over the file on close, so a failed run never leaves half an output:
  * `segment`, offline `annotate`) or durable (appended with one write(2) per complete
- * line and fsync every few records: dataset jobs, where a kill must never leave half a
- * record); and whole files written atomically (temp file + rename). Readers: src/io/jsonl.ts.
+ * line and fsync every few records: dataset jobs. A kill between records leaves whole lines;
+ * a SIGKILL during the write of a line longer than a page can leave its start, since Linux
+ * ends a file write at a page boundary on a fatal signal: resume cuts that tail, keeps it
+ * aside and redoes the record, see runs/dataset/output.ts); and whole files written atomically (temp file + rename). Readers: src/io/jsonl.ts.
  */
 import { closeSync, createWriteStream, fsyncSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync, rmSync, type WriteStream } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
@@ -53,7 +55,8 @@ export class JsonlWriter {
     const line = `${JSON.stringify(record)}\n`;
     if (this.opts.durable) {
       if (this.fd === null) throw new Error(`output ${this.path} is closed`);
-      // One write call per complete line: a kill between records never leaves half a record.
+      // One write call per complete line: a kill between records never leaves half a record
+      // (a kill inside a multi-page write can; resume repairs that tail).
       writeSync(this.fd, line);
       this.count++;
       if (++this.sinceSync >= this.opts.durable.syncEvery) this.sync();

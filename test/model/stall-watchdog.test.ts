@@ -67,13 +67,3 @@ test('a real stall still fires, once, with its kind and time', async () => {
   await new Promise((r) => setTimeout(r, 120));
   assert.deepEqual(fired, [['connect', 20]]);
 });
-
-test('disarm and re-arm cancel an expiry already deferred', async () => {
-  const fired: string[] = [];
-  const dog = new StallWatchdog((kind) => fired.push(kind));
-  dog.arm('idle', 10);
-  busyWait(30); // expired, not yet run
-  setTimeout(() => dog.disarm(), 0); // runs in the same timers phase, before the deferred check
-  await new Promise((r) => setTimeout(r, 80));
-  assert.deepEqual(fired, []);
-});
