@@ -8,9 +8,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import * as esbuild from 'esbuild';
 import { runTests } from '@vscode/test-electron';
-import { startFakes, writeWorkspaceSettings } from '../e2e/harness';
+import { buildExtensionSuite, startFakes, writeWorkspaceSettings } from '../e2e/harness';
 import { startFakeOpenAI } from '../fake-openai/server';
 import { desktopRuns, displayProblem, resultsProblem, type SuiteResults } from './plan';
 
@@ -22,17 +21,7 @@ async function main(): Promise<void> {
   const noDisplay = displayProblem(process.platform, process.env);
   if (noDisplay) throw new Error(noDisplay);
   if (!existsSync(path.join(repoRoot, 'dist/extension.js'))) throw new Error('dist/extension.js missing: run npm run build first');
-  await esbuild.build({
-    entryPoints: [path.join(repoRoot, 'test/extension/index.ts')],
-    outfile: testsBundle,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    sourcemap: 'inline',
-    external: ['vscode', 'mocha'],
-    logLevel: 'warning',
-  });
+  await buildExtensionSuite(testsBundle);
   const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { engines: { vscode: string } };
   const fakes = await startFakes(15);
   const openai = await startFakeOpenAI({ models: ['qwen3-served:8b'], problems: [{ problem: 'What is 17 + 25?', gold: '42' }] });

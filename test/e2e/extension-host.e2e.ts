@@ -11,28 +11,12 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import * as esbuild from 'esbuild';
 import type { Browser } from 'playwright-core';
-import { artifact, launchBrowser, makeWorkspace, openWorkbench, repoRoot, requireSetup, startCodeServer, startFakes, workbenchUrl, type CodeServer } from './harness';
+import { artifact, buildExtensionSuite, launchBrowser, makeWorkspace, openWorkbench, repoRoot, requireSetup, startCodeServer, startFakes, workbenchUrl, type CodeServer } from './harness';
 import { startFakeOpenAI, type FakeOpenAI } from '../fake-openai/server';
 import type { RunResults } from '../extension/index';
 
 const testsBundle = path.join(repoRoot, 'out/test/extension/index.js');
-
-async function buildSuite(): Promise<void> {
-  await esbuild.build({
-    entryPoints: [path.join(repoRoot, 'test/extension/index.ts')],
-    outfile: testsBundle,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    sourcemap: 'inline',
-    // vscode is provided by the host; mocha resolves from the project's node_modules.
-    external: ['vscode', 'mocha'],
-    logLevel: 'warning',
-  });
-}
 
 /** Files under `dir` (recursively) whose name ends with `suffix`. */
 function findFiles(dir: string, suffix: string): string[] {
@@ -56,7 +40,7 @@ function findFiles(dir: string, suffix: string): string[] {
 
 test('extension-host suite in VS Code (code-server) passes', { timeout: 10 * 60_000 }, async (t) => {
   requireSetup();
-  await buildSuite();
+  await buildExtensionSuite(testsBundle);
   const fakes = await startFakes(15);
   const openai: FakeOpenAI = await startFakeOpenAI({ models: ['qwen3-served:8b'], problems: [{ problem: 'What is 17 + 25?', gold: '42' }] });
   const resultsFile = path.join(repoRoot, '.e2e', `ext-results-${process.pid}.json`);

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
+import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page, type FrameLocator } from 'playwright-core';
 import { startFakeOllama, type FakeOllama, type FakeModelConfig } from '../fake-ollama/server';
 import { SAMPLE_PROBLEMS } from '../fake-ollama/problems';
@@ -221,4 +222,23 @@ export function webviewFrame(page: Page): FrameLocator {
 export function artifact(name: string): string {
   mkdirSync(artifactsDir, { recursive: true });
   return path.join(artifactsDir, name);
+}
+
+/**
+ * Bundles the extension-host mocha suite (test/extension/index.ts) to `outfile`, for code-server
+ * (test/e2e) and desktop VS Code (test/desktop) alike. vscode is provided by the host; mocha
+ * resolves from the project's node_modules, so `outfile` must lie inside the repository.
+ */
+export async function buildExtensionSuite(outfile: string): Promise<void> {
+  await esbuild.build({
+    entryPoints: [path.join(repoRoot, 'test/extension/index.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: 'inline',
+    external: ['vscode', 'mocha'],
+    logLevel: 'warning',
+  });
 }
