@@ -33,7 +33,9 @@ export interface RunResults {
 
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false });
+  // REASONING_LENS_TEST_GREP narrows a local run to matching tests (refused under CI by test/e2e).
+  const grep = process.env.REASONING_LENS_TEST_GREP || undefined;
+  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, ...(grep ? { grep } : {}) });
   mocha.suite.emit('pre-require', globalThis, 'reasoning-lens-extension-tests', mocha);
   registerActivationSuite();
   registerSettingsSuite();
