@@ -51,6 +51,11 @@ export interface DatasetPayload {
   /** Lines that are not valid traces: "name.trace.jsonl:17: field: message". */
   problems: string[];
   job?: DatasetJobState;
+  /**
+   * Set on the first page of a big file, sent before the whole file has been read: the rows
+   * read so far (the report covers only them); the full payload follows.
+   */
+  reading?: { traces: number; bytes: number; totalBytes: number };
 }
 
 // ---------------------------------------------------------------- host → view

@@ -141,14 +141,16 @@ export class DatasetApp {
     this.title.textContent = payload.name;
     const r = payload.report.overall;
     const job = payload.job ? ` · job ${payload.job.status}${payload.job.total !== undefined ? ` (${payload.job.done ?? r.traces} of ${payload.job.total} records)` : ''}` : '';
-    this.meta.textContent = `${payload.file} · ${r.traces} traces${job}`;
+    const reading = payload.reading ? ` · reading the file: ${Math.round((100 * payload.reading.bytes) / Math.max(1, payload.reading.totalBytes))}% so far, the first ${r.traces} traces shown` : '';
+    this.meta.textContent = `${payload.file} · ${r.traces} ${r.traces === 1 ? 'trace' : 'traces'}${job}${reading}`;
+    this.meta.dataset.reading = payload.reading ? 'true' : 'false';
     this.problems.hidden = payload.problems.length === 0;
     this.problems.replaceChildren(
       h('summary', {}, `${payload.problems.length} line(s) are not valid traces and were left out`),
       h('ul', {}, ...payload.problems.map((p) => h('li', {}, h('code', {}, p)))),
     );
     this.empty.hidden = payload.rows.length > 0;
-    this.empty.textContent = 'The file holds no valid traces.';
+    this.empty.textContent = payload.reading ? 'Reading the traces…' : 'The file holds no valid traces.';
     this.body.hidden = payload.rows.length === 0;
     this.summary.update(payload.report);
     const models = [...new Set(payload.rows.map((row) => row.model).filter(Boolean))].sort();

@@ -73,7 +73,7 @@ export class DatasetView implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
   /** For tests and the log: payloads sent, the rows the page last said it shows, the last read's cost. */
-  readonly stats = { loads: 0, lastLoadMs: 0, shownRows: -1 };
+  readonly stats = { loads: 0, lastLoadMs: 0, shownRows: -1, firstPages: 0 };
   private resolveFirstLoad!: () => void;
   /** Settles once the file has been read the first time. */
   readonly firstLoad = new Promise<void>((r) => (this.resolveFirstLoad = r));
@@ -120,11 +120,27 @@ export class DatasetView implements vscode.Disposable {
     return this.traces.length;
   }
 
-  /** Reads the file again and sends the new report and rows (when the page is ready). */
+  /**
+   * Reads the file again (streamed, off the host's critical path: trace/traceReader.ts) and
+   * sends the new report and rows when the page is ready. Raw model outputs are annotated
+   * offline on the way, as Open as Trace does. On the first read of a big file the first page of
+   * rows goes out before the rest is read.
+   */
   async reload(): Promise<void> {
     const started = performance.now();
+    const first = !this.loaded;
     try {
-      const loaded = await this.lens.readTraces(this.file);
+      const loaded = await this.lens.readTraces(this.file, {
+        any: true,
+        onFirstPage: (traces, progress) => {
+          if (!first || this.disposed) return;
+          this.traces = traces.slice();
+          this.loaded = true;
+          this.payload = { ...this.buildPayload([]), reading: { traces: progress.traces, bytes: progress.bytes, totalBytes: progress.totalBytes } };
+          this.stats.firstPages++;
+          this.sendDataset();
+        },
+      });
       if (this.disposed) return;
       this.traces = loaded.traces;
       this.loaded = true;
@@ -156,10 +172,14 @@ export class DatasetView implements vscode.Disposable {
   /** The payload of the last read, to a page that said 'ready' (a new one, or one that kept its content). */
   private sendPayload(): void {
     if (!this.loaded) return;
-    this.payload ??= datasetPayload(this.traces, { file: this.file.scheme === 'file' ? this.file.fsPath : this.file.toString(), name: baseName(this.file) }, this.problems);
+    this.payload ??= this.buildPayload(this.problems);
     const job = this.jobState();
     this.stats.loads++;
     this.post({ type: 'dataset', ...this.payload, ...(job ? { job } : {}) });
+  }
+
+  private buildPayload(problems: string[]): DatasetPayload {
+    return datasetPayload(this.traces, { file: this.file.scheme === 'file' ? this.file.fsPath : this.file.toString(), name: baseName(this.file) }, problems);
   }
 
   /** The job sidecar beside the file, when a dataset job wrote it. */

@@ -15,7 +15,11 @@ import { LiveRun } from './liveRun';
 import { TraceView } from './traceView';
 import { TraceSession, type SessionSource } from './session';
 import { describePolicy } from './budgetPresets';
-import { parseTraceText } from './traceFiles';
+import { parseTraceText, type LoadedTraces } from './traceFiles';
+import { readAnyTraces, readTraceFile, type ReadProgress } from './traceReader';
+
+/** Files at least this big show a progress notification while they are read. */
+const PROGRESS_BYTES = 8_000_000;
 import { PANEL_VIEW_TYPE, panelTitle } from './viewTypes';
 
 
@@ -310,10 +314,36 @@ export class Lens implements vscode.Disposable {
     panel.dispose();
   }
 
-  async readTraces(uri: vscode.Uri): Promise<ReturnType<typeof parseTraceText>> {
-    const bytes = await vscode.workspace.fs.readFile(uri);
+  /**
+   * Reads a trace file off the host's critical path (traceReader.ts: streamed, the loop yields
+   * every few ms). `any`: also raw model outputs, annotated offline (the dataset view).
+   * Files over PROGRESS_BYTES show a notification with the share read.
+   */
+  async readTraces(uri: vscode.Uri, opts: { any?: boolean; onFirstPage?: (traces: readonly Trace[], progress: ReadProgress) => void } = {}): Promise<LoadedTraces> {
     const name = uri.path.split('/').pop() ?? uri.path;
-    return parseTraceText(Buffer.from(bytes).toString('utf8'), name);
+    if (uri.scheme !== 'file') {
+      const bytes = await vscode.workspace.fs.readFile(uri);
+      return parseTraceText(Buffer.from(bytes).toString('utf8'), name);
+    }
+    const s = this.settings();
+    const segment = { mode: s.segmentationMode, ...(s.markers.length ? { markers: s.markers } : {}) };
+    const read = (onProgress?: (p: ReadProgress) => void) =>
+      opts.any ? readAnyTraces(uri.fsPath, { segment, onProgress, onFirstPage: opts.onFirstPage }) : readTraceFile(uri.fsPath, { onProgress, onFirstPage: opts.onFirstPage });
+    let size = 0;
+    try {
+      size = (await vscode.workspace.fs.stat(uri)).size;
+    } catch {
+      // the reader reports a missing file
+    }
+    if (size < PROGRESS_BYTES) return read();
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Reasoning Lens: reading ${name}` }, async (progress) => {
+      let shown = 0;
+      return read((p) => {
+        const share = p.totalBytes > 0 ? Math.min(100, (100 * p.bytes) / p.totalBytes) : 0;
+        progress.report({ increment: share - shown, message: `${Math.round(share)}% of ${(p.totalBytes / 1e6).toFixed(0)} MB · ${p.traces} traces` });
+        shown = share;
+      });
+    });
   }
 
   // ------------------------------------------------------------ requests from views

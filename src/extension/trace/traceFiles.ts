@@ -22,55 +22,78 @@ export function isJsonlName(name: string): boolean {
 }
 
 export function parseTraceText(text: string, fileName: string): LoadedTraces {
-  const out: LoadedTraces = { traces: [], lines: [], problems: [] };
-  let dropped = 0;
-  const problem = (msg: string) => {
-    if (out.problems.length < MAX_PROBLEMS) out.problems.push(msg);
-    else dropped++;
-  };
+  const collect = new TraceCollector(fileName);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (isJsonlName(fileName)) {
-    const lines = text.split('\n');
-    lines.forEach((raw, i) => {
+    text.split('\n').forEach((raw, i) => {
       const line = raw.trim();
       if (line === '') return;
-      const where = `${fileName}:${i + 1}`;
       let value: unknown;
       try {
         value = JSON.parse(line);
       } catch (err) {
-        problem(`${where}: not valid JSON (${shortJsonError(err)})`);
+        collect.problem(`${fileName}:${i + 1}: not valid JSON (${shortJsonError(err)})`);
         return;
       }
-      addValidated(value, where, i + 1);
+      collect.add(value, `${fileName}:${i + 1}`, i + 1);
     });
-    if (out.traces.length === 0 && out.problems.length === 0) problem(`${fileName}: the file holds no traces (it is empty)`);
-  } else {
+  } else collect.addJsonDocument(text);
+  return collect.finish(isJsonlName(fileName));
+}
+
+/**
+ * Validates records one at a time into LoadedTraces with the messages every reader of our
+ * files gives ("name:line: not a valid trace: field: message"); shared by the in-memory parser
+ * above and the streaming reader (traceReader.ts), so both say the same.
+ */
+export class TraceCollector {
+  readonly out: LoadedTraces = { traces: [], lines: [], problems: [] };
+  private dropped = 0;
+
+  constructor(private readonly fileName: string) {}
+
+  problem(message: string): void {
+    if (this.out.problems.length < MAX_PROBLEMS) this.out.problems.push(message);
+    else this.dropped++;
+  }
+
+  /** A JSON syntax error on `line` of a JSONL file. */
+  badJsonLine(line: number, message: string): void {
+    this.problem(`${this.fileName}:${line}: not valid JSON (${message.length > 160 ? message.slice(0, 160) + '…' : message})`);
+  }
+
+  add(value: unknown, where: string, line: number): boolean {
+    const result = validateTrace(value);
+    if (result.ok) {
+      this.out.traces.push(result.trace);
+      this.out.lines.push(line);
+      return true;
+    }
+    const first = result.errors.slice(0, 3).map((e) => `${e.field}: ${e.message}`);
+    const more = result.errors.length > 3 ? ` (+${result.errors.length - 3} more)` : '';
+    this.problem(`${where}: not a valid trace: ${first.join('; ')}${more}`);
+    return false;
+  }
+
+  /** A whole `.trace.json`: one trace, or an array of them. */
+  addJsonDocument(text: string): void {
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (err) {
-      problem(`${fileName}:${jsonErrorLine(text, err)}: not valid JSON (${shortJsonError(err)})`);
-      return out;
+      this.problem(`${this.fileName}:${jsonErrorLine(text, err)}: not valid JSON (${shortJsonError(err)})`);
+      return;
     }
     if (Array.isArray(value)) {
-      if (value.length === 0) problem(`${fileName}:1: the file holds an empty array, no traces`);
-      value.forEach((v, i) => addValidated(v, `${fileName}[${i}]`, 1));
-    } else addValidated(value, `${fileName}:1`, 1);
+      if (value.length === 0) this.problem(`${this.fileName}:1: the file holds an empty array, no traces`);
+      value.forEach((v, i) => this.add(v, `${this.fileName}[${i}]`, 1));
+    } else this.add(value, `${this.fileName}:1`, 1);
   }
-  if (dropped > 0) out.problems.push(`… and ${dropped} more problems in ${fileName}`);
-  return out;
 
-  function addValidated(value: unknown, where: string, line: number): void {
-    const result = validateTrace(value);
-    if (result.ok) {
-      out.traces.push(result.trace);
-      out.lines.push(line);
-    } else {
-      const first = result.errors.slice(0, 3).map((e) => `${e.field}: ${e.message}`);
-      const more = result.errors.length > 3 ? ` (+${result.errors.length - 3} more)` : '';
-      problem(`${where}: not a valid trace: ${first.join('; ')}${more}`);
-    }
+  finish(jsonl: boolean): LoadedTraces {
+    if (jsonl && this.out.traces.length === 0 && this.out.problems.length === 0) this.problem(`${this.fileName}: the file holds no traces (it is empty)`);
+    if (this.dropped > 0) this.out.problems.push(`… and ${this.dropped} more problems in ${this.fileName}`);
+    return this.out;
   }
 }
 

@@ -26,14 +26,23 @@ export class TracePicker {
   show(file: string, items: readonly TraceListItem[], selected: number): void {
     this.element.hidden = items.length < 2;
     this.label.textContent = `Trace (${items.length} in ${baseName(file)})`;
+    // The selection goes on the option itself: vscode-single-select rebuilds its list from the
+    // slotted options on 'slotchange' (after this call) and takes the selected and active entry
+    // from their `selected` property. Setting `value` here resolved against the old options and
+    // was then lost, so the first trace stayed shown and arrow keys counted from it.
     this.select.replaceChildren(
       ...items.map((item) => {
         const mark = item.correct === true ? '✓' : item.correct === false ? '✗' : '·';
-        return h('vscode-option', { value: String(item.index), description: item.id }, `${item.index + 1}. ${mark} ${item.problem} (${item.episodes} episodes)`);
+        const option = h('vscode-option', { value: String(item.index), description: item.id }, `${item.index + 1}. ${mark} ${item.problem} (${episodesText(item.episodes)})`) as HTMLElement & { selected: boolean };
+        option.selected = item.index === selected;
+        return option;
       }),
     );
-    this.select.value = String(selected);
   }
+}
+
+export function episodesText(n: number): string {
+  return `${n} ${n === 1 ? 'episode' : 'episodes'}`;
 }
 
 function baseName(path: string): string {
