@@ -9,6 +9,7 @@ import { registerSolveCommand } from './commands/solve';
 import { registerGradeCommand } from './commands/grade';
 import { registerReportCommand } from './commands/report';
 import { registerExportCommand } from './commands/export';
+import { registerCompareCommand } from './commands/compare';
 import { EXIT_USAGE, UsageError } from './util/exit';
 
 const program = new Command('reasoning-lens').description('Reasoning Lens command line').version('0.1.0');
@@ -21,6 +22,7 @@ registerReportCommand(program);
 registerExportCommand(program);
 registerSolveCommand(program);
 registerGradeCommand(program);
+registerCompareCommand(program);
 
 // A closed stdout (e.g. `| head`) is not an error worth a stack trace.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {

@@ -10,8 +10,9 @@ import { computeMetrics } from './metrics';
 import { StreamingSegmenter, type Segment, type SegmentOptions } from './segment';
 import { splitThinking } from './thinking';
 import { estimateTokens } from './tokens';
-import { TRACE_FORMAT_VERSION, type Episode, type FinalAnswer, type Trace, type TraceSource } from './trace';
-import { episodeVerdict, gradeFinal, verificationCheck } from './verdicts';
+import { selfCheckOutcome } from './self-check';
+import { TRACE_FORMAT_VERSION, type AnswerSource, type Episode, type FinalAnswer, type Trace, type TraceSource } from './trace';
+import { episodeVerdict, gradeFinal } from './verdicts';
 
 export interface TraceInput {
   id?: string;
@@ -102,10 +103,61 @@ function annotateSegment(segment: Segment, ctx: { isLast: boolean; gold: string 
     verdict: episodeVerdict(answer, ctx.gold),
   };
   if (segment.opener !== undefined) episode.opener = segment.opener;
-  if (answer !== undefined) episode.answer = answer;
-  const check = verificationCheck(labels, answer, ctx.runningAnswer);
-  if (check !== undefined) episode.check = check;
+  if (answer !== undefined) {
+    episode.answer = answer;
+    episode.answerSource = 'rule';
+  }
+  setSelfCheck(episode, ctx.runningAnswer);
   return episode;
+}
+
+/** Sets (or clears) `check` and `standingAnswer` from the episode's labels and answer. */
+function setSelfCheck(episode: Episode, standing: string | undefined): void {
+  delete episode.check;
+  delete episode.standingAnswer;
+  const outcome = selfCheckOutcome(episode.labels, episode.answer, standing);
+  if (!outcome) return;
+  episode.check = outcome.check;
+  if (outcome.standingAnswer !== undefined) episode.standingAnswer = outcome.standingAnswer;
+}
+
+/**
+ * Replaces the answers of some episodes (e.g. read by the local model where the rules found
+ * none: src/runs/answer-model.ts) and recomputes what depends on them: verdicts, self-check
+ * outcomes, and the final answer and metrics. `answers[i]` undefined leaves episode i alone;
+ * null removes its answer. Pure.
+ */
+export function withEpisodeAnswers(trace: Trace, answers: readonly (EpisodeAnswer | null | undefined)[]): Trace {
+  let standing: string | undefined;
+  const episodes = trace.episodes.map((ep, i) => {
+    const given = answers[i];
+    const next: Episode = { ...ep };
+    if (given === null) {
+      delete next.answer;
+      delete next.answerSource;
+      delete next.answerRange;
+    } else if (given !== undefined) {
+      next.answer = given.answer;
+      next.answerSource = given.source;
+      if (given.range) next.answerRange = given.range;
+      else delete next.answerRange;
+    }
+    next.verdict = episodeVerdict(next.answer, trace.gold);
+    setSelfCheck(next, standing);
+    if (next.answer !== undefined) standing = next.answer;
+    return next;
+  });
+  const base: Parameters<typeof finalizeTrace>[0] = { ...trace, episodes };
+  // A recorded final answer (live run, maybe a vote) stays; one taken from the thinking is re-taken.
+  if (trace.final.reason?.startsWith('taken from the thinking')) delete base.final;
+  return finalizeTrace(base);
+}
+
+export interface EpisodeAnswer {
+  answer: string;
+  source: AnswerSource;
+  /** Offsets into thinking, when the reader knows where the answer is stated. */
+  range?: [number, number];
 }
 
 /**

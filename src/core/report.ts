@@ -3,6 +3,7 @@
  * where the first correct episode falls and what was spent after it, label frequencies, the
  * mean progress curve, and the accuracy a thinking-token cap would have given (from probes).
  */
+import { emptySelfCheckSummary, addSelfChecks, type SelfCheckSummary } from './self-check';
 import type { EpisodeLabel, Trace } from './trace';
 
 export interface Stat {
@@ -54,6 +55,13 @@ export interface GroupSummary {
   overthinkingShare: Stat;
   labels: Record<string, { episodes: number; share: number }>;
   verdicts: Record<string, number>;
+  /**
+   * Episodes with an intermediate answer that are correct, over episodes with a graded answer
+   * (verdict correct or incorrect); null when none is graded.
+   */
+  intermediateAccuracy: number | null;
+  /** What verification episodes did to the standing answer, graded (src/core/self-check.ts). */
+  selfChecks: SelfCheckSummary;
   probedTraces: number;
   progressByEpisode: CurvePoint[];
   progressByTokens: { bucket: number; points: CurvePoint[] };
@@ -149,8 +157,10 @@ export function summarize(traces: readonly Trace[], opts: { budgets?: number[]; 
   const byEpisode = new Map<number, number[]>();
   const byTokens = new Map<number, number[]>();
   let probedTraces = 0;
+  const selfChecks = emptySelfCheckSummary();
 
   for (const t of traces) {
+    addSelfChecks(selfChecks, t);
     const stop = t.budget?.stop ?? (t.error ? 'error' : 'done');
     stops[stop] = (stops[stop] ?? 0) + 1;
     const ends = episodeEndTokens(t);
@@ -209,6 +219,8 @@ export function summarize(traces: readonly Trace[], opts: { budgets?: number[]; 
     ),
     labels,
     verdicts,
+    intermediateAccuracy: (verdicts.correct ?? 0) + (verdicts.incorrect ?? 0) > 0 ? (verdicts.correct ?? 0) / ((verdicts.correct ?? 0) + (verdicts.incorrect ?? 0)) : null,
+    selfChecks,
     probedTraces,
     progressByEpisode: meanCurve(byEpisode),
     progressByTokens: { bucket, points: meanCurve(byTokens) },

@@ -131,6 +131,15 @@ function semanticErrors(t: Trace): FieldError[] {
     if (ep.end >= ep.start && ep.end <= n && t.thinking.slice(ep.start, ep.end) !== ep.text) {
       errors.push({ field: `${at}.text`, message: `must equal thinking.slice(${ep.start}, ${ep.end})` });
     }
+    if (ep.answer === undefined && (ep.answerSource !== undefined || ep.answerRange !== undefined)) {
+      errors.push({ field: `${at}.${ep.answerSource !== undefined ? 'answerSource' : 'answerRange'}`, message: 'is set but the episode states no answer' });
+    }
+    if (ep.answerRange !== undefined) {
+      const [a, b] = ep.answerRange;
+      if (a > b || a < ep.start || b > ep.end) {
+        errors.push({ field: `${at}.answerRange`, message: `must lie within the episode (${ep.start}..${ep.end}) with start <= end, got [${a}, ${b}]` });
+      }
+    }
     prevEnd = Math.max(prevEnd, ep.end);
   });
   if (t.episodes.length > 0 && prevEnd <= n && t.thinking.slice(prevEnd).trim() !== '') {

@@ -19,6 +19,16 @@ export type EpisodeLabel =
   | 'computation'
   | 'answer';
 
+export type AnswerSource = 'rule' | 'model';
+
+/**
+ * What a verification episode did to the standing answer: kept it (`confirmed`), replaced it
+ * (`changed`, from `standingAnswer` to `answer`), stated none (`no-answer`), or stated the
+ * first answer of the trace (`stated`, nothing stood before). Traces written before
+ * `no-answer`/`stated` existed carry only the first two, and read unchanged.
+ */
+export type SelfCheck = 'confirmed' | 'changed' | 'no-answer' | 'stated';
+
 export interface EpisodeProgress {
   /** Estimated probability that a forced answer after this episode is correct (MRT mu_j). */
   mu: number;
@@ -46,9 +56,15 @@ export interface Episode {
   labels: EpisodeLabel[];
   /** Intermediate answer stated in this episode, if any. */
   answer?: string;
+  /** Who read `answer` out of the text: the rule extractor, or the local model (opt-in). */
+  answerSource?: AnswerSource;
+  /** Where `answer` is stated: character offsets into `thinking` (end exclusive), when known. */
+  answerRange?: [number, number];
   verdict: Verdict;
-  /** For verification episodes: whether the check kept or changed the running answer. */
-  check?: 'confirmed' | 'changed';
+  /** For verification episodes: what the check did to the standing answer (src/core/self-check.ts). */
+  check?: SelfCheck;
+  /** The standing answer the check was made against (the last answer stated before it), when one stood. */
+  standingAnswer?: string;
   progress?: EpisodeProgress;
 }
 

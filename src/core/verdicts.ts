@@ -4,7 +4,7 @@
  * times and a symbolic comparison costs far more than a map lookup.
  */
 import { checkEquivalence } from './answers';
-import type { Episode, Verdict } from './trace';
+import type { Verdict } from './trace';
 
 export interface Equivalence {
   equivalent: boolean;
@@ -40,19 +40,6 @@ function hasGold(gold: string | null | undefined): gold is string {
 export function episodeVerdict(answer: string | undefined, gold: string | null | undefined): Verdict {
   if (answer === undefined || !hasGold(gold)) return 'none';
   return equivalent(gold, answer).equivalent ? 'correct' : 'incorrect';
-}
-
-/**
- * For a verification episode that states an answer: did it keep the running answer (the last
- * answer stated before it) or change it? Undefined when there is nothing to compare.
- */
-export function verificationCheck(
-  labels: readonly string[],
-  answer: string | undefined,
-  runningAnswer: string | undefined,
-): Episode['check'] {
-  if (!labels.includes('verification') || answer === undefined || runningAnswer === undefined) return undefined;
-  return equivalent(runningAnswer, answer).equivalent ? 'confirmed' : 'changed';
 }
 
 /** Final-answer grade: null when there is no gold answer; a missing answer is incorrect. */

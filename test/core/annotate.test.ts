@@ -6,7 +6,8 @@ import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { annotateTrace, finalizeTrace, reannotateTrace, traceId, TraceAnnotator, type TraceInput } from '../../src/core/annotate';
 import { validateTrace } from '../../src/core/schema';
-import { episodeVerdict, gradeFinal, verificationCheck } from '../../src/core/verdicts';
+import { episodeVerdict, gradeFinal } from '../../src/core/verdicts';
+import { selfCheckOutcome } from '../../src/core/self-check';
 import type { Trace } from '../../src/core/trace';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -32,10 +33,12 @@ test('verdict rules: none without gold or answer, equivalence decides otherwise'
   assert.equal(episodeVerdict('2', '  '), 'none');
   assert.equal(episodeVerdict('\\frac{1}{2}', '0.5'), 'correct');
   assert.equal(episodeVerdict('3/4', '0.5'), 'incorrect');
-  assert.equal(verificationCheck(['verification'], '1/2', '0.5'), 'confirmed');
-  assert.equal(verificationCheck(['verification'], '1/2', '3/4'), 'changed');
-  assert.equal(verificationCheck(['computation'], '1/2', '3/4'), undefined);
-  assert.equal(verificationCheck(['verification'], undefined, '3/4'), undefined);
+  assert.deepEqual(selfCheckOutcome(['verification'], '1/2', '0.5'), { check: 'confirmed', standingAnswer: '0.5' });
+  assert.deepEqual(selfCheckOutcome(['verification'], '1/2', '3/4'), { check: 'changed', standingAnswer: '3/4' });
+  assert.equal(selfCheckOutcome(['computation'], '1/2', '3/4'), undefined);
+  assert.deepEqual(selfCheckOutcome(['verification'], undefined, '3/4'), { check: 'no-answer', standingAnswer: '3/4' });
+  assert.deepEqual(selfCheckOutcome(['verification'], undefined, undefined), { check: 'no-answer' });
+  assert.deepEqual(selfCheckOutcome(['verification', 'answer'], '7', undefined), { check: 'stated' });
   assert.deepEqual(gradeFinal('7', null), { correct: null });
   assert.equal(gradeFinal(null, '7').correct, false);
 });
@@ -58,15 +61,18 @@ test('annotateTrace: an answer changed on re-check gives verdicts and a "changed
   assert.ok(answers.some(([a, v]) => a !== undefined && v === 'correct'), JSON.stringify(answers));
   assert.equal(t.final.correct, true);
   assert.ok(t.metrics.firstCorrectEpisode !== null);
-  // Whatever the labeller says, a check appears only on verification episodes with an answer.
+  // Whatever the labeller says, every verification episode and only those carry an outcome.
   let running: string | undefined;
   for (const ep of t.episodes) {
+    assert.equal(ep.check !== undefined, ep.labels.includes('verification'), `episode ${ep.index}`);
     if (ep.check) {
-      assert.ok(ep.labels.includes('verification') && ep.answer !== undefined && running !== undefined);
-      assert.equal(ep.check, verificationCheck(ep.labels, ep.answer, running));
+      assert.equal(ep.check, selfCheckOutcome(ep.labels, ep.answer, running)?.check);
+      assert.equal(ep.standingAnswer, running);
     }
     if (ep.answer !== undefined) running = ep.answer;
   }
+  assert.ok(t.episodes.every((e) => (e.answer === undefined) === (e.answerSource === undefined)), 'answerSource is set with every answer');
+  assert.ok(t.episodes.every((e) => e.answerSource === undefined || e.answerSource === 'rule'));
 });
 
 test('annotateTrace: a cut-off trace is truncated; its final answer comes only from an explicit statement in the thinking', () => {

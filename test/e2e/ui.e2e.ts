@@ -57,6 +57,9 @@ describe('Reasoning Lens in the VS Code workbench', { timeout: 15 * 60_000 }, ()
     await page.locator('.quick-input-widget', { hasText: 'Reasoning Lens: Solve Problem' }).waitFor({ state: 'visible' });
     await input.fill(problem);
     await page.keyboard.press('Enter');
+    // Then the optional gold answer: none here (the problem is graded by the run's own basis).
+    await page.locator('.quick-input-widget', { hasText: 'Gold Answer' }).waitFor({ state: 'visible' });
+    await page.keyboard.press('Enter');
   };
 
   const savedTraces = () => {

@@ -3,6 +3,7 @@
  * comparison table with one row per model. Text only (model names are data).
  */
 import type { DatasetReport, GroupSummary, Stat } from '../../src/core/report';
+import { describeSelfCheckCounts, describeSelfCheckEffects } from '../../src/core/self-check-text';
 import { formatTokens } from '../common/format';
 import { h } from '../common/dom';
 
@@ -26,6 +27,8 @@ export function summaryLines(g: GroupSummary): [string, string][] {
   if (g.normalizedRegret.length) lines.push(['Normalised regret', g.normalizedRegret.map((r) => `${fixed(r.mean, 3)} at ${formatTokens(r.budget)}`).join(', ')]);
   lines.push(
     ['Correct intermediate answer', g.anyCorrectEpisode === null ? '–' : `${pct(g.anyCorrectEpisode)} of graded traces`],
+    ['Intermediate-answer accuracy', g.intermediateAccuracy === null ? '–' : `${pct(g.intermediateAccuracy)} of graded episode answers`],
+    ['Self-checks', `${describeSelfCheckCounts(g.selfChecks)}; ${describeSelfCheckEffects(g.selfChecks)}`],
     [
       'First correct episode',
       g.firstCorrectEpisode.n === 0 ? 'none' : `index ${fixed(g.firstCorrectEpisode.mean, 1)} mean; at ${pct(g.firstCorrectRelative.mean)} of the episodes (n=${g.firstCorrectEpisode.n})`,

@@ -5,6 +5,7 @@ import type { Lens, SolveRequest } from '../trace/lens';
 import { BUDGET_PRESETS, describePolicy } from '../trace/budgetPresets';
 import { validateBudgetPolicy } from '../settings';
 import { pickModel } from './models';
+import { cleanGold, splitProblemAndGold } from '../../core/problem-text';
 
 /** Arguments the commands accept when run programmatically (tests, keybindings with args). */
 export interface SolveArgs {
@@ -15,13 +16,20 @@ export interface SolveArgs {
   samples?: number;
 }
 
+/** Problem text from the user, and where it came from (the gold question is asked only for these). */
+interface ResolvedProblem {
+  problem: string;
+  /** True when the user gave it (selection, input box, file), not a programmatic argument. */
+  interactive: boolean;
+}
+
 /** Problem text: explicit argument, else the editor selection, else the input box (empty = whole file). */
-async function resolveProblem(args: SolveArgs | undefined): Promise<string | undefined> {
-  if (typeof args?.problem === 'string' && args.problem.trim()) return args.problem;
+async function resolveProblem(args: SolveArgs | undefined): Promise<ResolvedProblem | undefined> {
+  if (typeof args?.problem === 'string' && args.problem.trim()) return { problem: args.problem, interactive: false };
   const editor = vscode.window.activeTextEditor;
   if (editor && !editor.selection.isEmpty) {
     const text = editor.document.getText(editor.selection).trim();
-    if (text) return text;
+    if (text) return { problem: text, interactive: true };
   }
   const fileName = editor ? vscode.workspace.asRelativePath(editor.document.uri) : undefined;
   const typed = await vscode.window.showInputBox({
@@ -32,13 +40,43 @@ async function resolveProblem(args: SolveArgs | undefined): Promise<string | und
     validateInput: (v) => (v.length > 200_000 ? 'The problem is longer than 200,000 characters.' : undefined),
   });
   if (typed === undefined) return undefined;
-  if (typed.trim()) return typed.trim();
+  if (typed.trim()) return { problem: typed.trim(), interactive: true };
   if (editor) {
     const whole = editor.document.getText().trim();
-    if (whole) return whole;
+    if (whole) return { problem: whole, interactive: true };
   }
   void vscode.window.showWarningMessage('Reasoning Lens: no problem to solve (empty input and no open file).');
   return undefined;
+}
+
+/**
+ * The gold answer: the argument when given; for a problem the user gave, an optional input
+ * box, pre-filled with an `Answer:` / `####` / `\boxed{}` line found next to the problem (that
+ * line is then left out of the prompt). Undefined: the user cancelled.
+ */
+async function resolveGold(args: SolveArgs | undefined, resolved: ResolvedProblem): Promise<{ problem: string; gold: string | null } | undefined> {
+  if (args && args.gold !== undefined) return { problem: resolved.problem, gold: args.gold };
+  if (!resolved.interactive) return { problem: resolved.problem, gold: null };
+  const found = splitProblemAndGold(resolved.problem);
+  const typed = await vscode.window.showInputBox({
+    title: 'Reasoning Lens: Gold Answer (optional)',
+    prompt:
+      (found.gold !== null ? `Found "${formatAnswerLine(found)}" next to the problem (left out of the prompt). ` : '') +
+      'The correct answer grades every intermediate and final answer. Leave empty to solve without one: then nothing is graded, and μ and self-checks compare with the model\'s own final answer.',
+    placeHolder: 'e.g. 42, \\frac{1}{2}, (3, -1)',
+    value: found.gold ?? '',
+    ignoreFocusOut: true,
+    validateInput: (v) => (v.length > 10_000 ? 'The gold answer is longer than 10,000 characters.' : undefined),
+  });
+  if (typed === undefined) return undefined;
+  const gold = cleanGold(typed);
+  return { problem: found.problem || resolved.problem, gold: gold === '' ? null : gold };
+}
+
+function formatAnswerLine(found: ReturnType<typeof splitProblemAndGold>): string {
+  const gold = found.gold ?? '';
+  const shown = gold.length > 60 ? `${gold.slice(0, 59)}…` : gold;
+  return found.form === 'gsm8k' ? `#### ${shown}` : found.form === 'boxed' ? `\\boxed{${shown}}` : `Answer: ${shown}`;
 }
 
 async function resolveModel(lens: Lens, args: SolveArgs | undefined): Promise<string | undefined> {
@@ -56,11 +94,13 @@ function argsFrom(value: unknown): SolveArgs | undefined {
 }
 
 async function run(lens: Lens, args: SolveArgs | undefined, budget: BudgetPolicy | undefined): Promise<void> {
-  const problem = await resolveProblem(args);
-  if (problem === undefined) return;
+  const resolved = await resolveProblem(args);
+  if (resolved === undefined) return;
+  const withGold = await resolveGold(args, resolved);
+  if (withGold === undefined) return;
   const model = await resolveModel(lens, args);
   if (!model) return;
-  const request: SolveRequest = { problem, model, gold: args?.gold ?? null };
+  const request: SolveRequest = { problem: withGold.problem, model, gold: withGold.gold };
   if (budget) request.budget = budget;
   if (args?.samples !== undefined) request.probe = args.samples > 0 ? { samples: args.samples } : false;
   await lens.solve(request);

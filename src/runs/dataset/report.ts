@@ -5,6 +5,7 @@
 import type { Trace } from '../../core/trace';
 import { readJsonl } from '../../io/jsonl';
 import { writeFileAtomic } from '../../io/write';
+import { describeSelfCheckCounts, describeSelfCheckEffects } from '../../core/self-check-text';
 import { computeReport, type CurvePoint, type DatasetReport, type GroupSummary, type Stat } from '../../core/report';
 
 export { computeReport } from '../../core/report';
@@ -84,6 +85,9 @@ function groupRows(g: GroupSummary): [string, string][] {
     ['cumulative regret', statText(g.cumulativeRegret, 2)],
     ['normalised regret', g.normalizedRegret.map((r) => `${r.budget}: ${r.mean.toFixed(3)} (n=${r.n})`).join('; ') || '–'],
     ['any correct episode', pct(g.anyCorrectEpisode)],
+    ['intermediate-answer accuracy (correct / graded episode answers)', pct(g.intermediateAccuracy)],
+    ['self-checks', describeSelfCheckCounts(g.selfChecks)],
+    ['self-check results', describeSelfCheckEffects(g.selfChecks)],
     ['first correct episode', statText(g.firstCorrectEpisode)],
     ['first correct (relative position)', statText(g.firstCorrectRelative, 2)],
     ['tokens after first correct', statText(g.tokensAfterFirstCorrect, 0)],

@@ -1,7 +1,9 @@
 /**
- * The episode timeline: one card per episode, built cheaply (head + plain-text preview) and
- * rendered fully (Markdown + KaTeX) only when expanded and near the viewport. Updates are
- * incremental: a card is touched only when its episode changed.
+ * The episode timeline, windowed: only the cards in or near the viewport are in the DOM (at
+ * most MAX_MOUNTED), between two spacers whose heights stand for the rest. Heights come from
+ * model/virtual-window.ts (measured when a card was on screen, estimated otherwise); the state
+ * (expanded, filters, focus, current match) lives here and in the app, never in the DOM, so
+ * search, jump, keyboard and expand-all work on cards that are not mounted.
  */
 import type { Episode, EpisodeLabel } from '../../../src/core/trace';
 import type { ViewFilters } from '../../../src/shared/protocol';
@@ -9,16 +11,9 @@ import { passesFilters } from '../model/filter';
 import { formatTokens } from '../model/summary';
 import { h, icon, srOnly } from '../../common/dom';
 import { highlightMatches } from './highlight';
+import { anchorCorrection, scrollTargetFor, VirtualRows, windowRange, type RowShape } from '../model/virtual-window';
 
-export interface EpisodeListOptions {
-  /** Episode text → sanitised DOM (Markdown + math, or plain text). */
-  renderBody(text: string): DocumentFragment;
-  onCopy(index: number): void;
-  /** Expanded set changed (persist it). */
-  onToggle(): void;
-}
-
-interface Card {
+export interface Card {
   li: HTMLDivElement;
   toggle: HTMLButtonElement;
   meta: HTMLElement;
@@ -30,17 +25,20 @@ interface Card {
   previewSource: string;
   /** Text the body was last rendered from (null: never rendered). */
   renderedText: string | null;
-  near: boolean;
-  /** Distance from the viewport when last seen by the observer (px); queue order. */
-  distance: number;
-  lastRenderMs: number;
-  lastRenderAt: number;
-  renderPending: boolean;
+  /** 'markdown': full render; 'plain': text appended as it grows (live, or waiting for its render). */
+  bodyMode: 'markdown' | 'plain' | null;
+  position: number;
 }
 
 const PREVIEW_CHARS = 220;
-/** Cards per chunk: 1,000 episodes make 40 observed, content-visibility:auto elements instead of 1,000. */
-const CHUNK = 25;
+/** Pixels rendered above and below the viewport (scrolling a little never shows a blank). */
+const OVERSCAN_PX = 600;
+/** Upper bound on mounted cards, whatever the episode count or the card heights. */
+export const MAX_MOUNTED = 80;
+/** Unmounted cards kept (with their rendered bodies) for a quick return; not in the DOM. */
+const CARD_CACHE = 120;
+/** Time per frame for Markdown/KaTeX renders of cards coming into view; the rest waits. */
+const RENDER_BUDGET_MS = 8;
 export const LABEL_TEXT: Record<EpisodeLabel, string> = {
   planning: 'planning',
   computation: 'computation',
@@ -100,104 +98,144 @@ function buildMeta(e: Episode): HTMLElement {
   return meta;
 }
 
+export interface EpisodeListOptions {
+  /** Episode text → sanitised DOM (Markdown + math, or plain text). */
+  renderBody(text: string): DocumentFragment;
+  onCopy(index: number): void;
+  /** Expanded set changed (persist it). */
+  onToggle(): void;
+  /** Viewport y (px) below which cards are really visible (under the sticky header); 0 by default. */
+  visibleTop?(): number;
+  /** The rows in view changed (first and last visible positions; -1 when none): the overview map follows. */
+  onViewport?(first: number, last: number): void;
+}
+
+/** Builds one episode card: head (toggle, meta, copy), plain-text preview, body (filled when expanded). */
+export function renderCard(episode: Episode, position: number): Card {
+  const bodyId = `rl-episode-body-${position}`;
+  const toggle = h('button', { class: 'rl-card-toggle', type: 'button', 'aria-expanded': 'false', 'aria-controls': bodyId },
+    icon('chevron-right'), h('span', { class: 'rl-card-number' }, `#${episode.index}`),
+    episode.opener ? h('span', { class: 'rl-opener' }, episode.opener) : null);
+  const copy = h('button', { class: 'rl-icon-button rl-card-copy', type: 'button', 'aria-label': `Copy episode ${episode.index}`, title: 'Copy episode text (c)' }, icon('copy'));
+  const meta = buildMeta(episode);
+  const head = h('div', { class: 'rl-card-head' }, toggle, meta, copy);
+  const preview = h('div', { class: 'rl-preview' }, previewText(episode.text));
+  const body = h('div', { class: 'rl-card-body rl-markdown', id: bodyId, hidden: true });
+  const li = h('div', { class: `rl-card rl-verdict-bg-${episode.verdict}`, role: 'listitem', tabindex: '-1', 'data-position': position, 'data-index': episode.index }, head, preview, body);
+  return { li, toggle, meta, preview, body, episode, headSignature: headSignature(episode), previewSource: episode.text, renderedText: null, bodyMode: null, position };
+}
+
+/** Brings a card up to date with its episode (head only when its signature changed, preview when the text did). */
+function refreshCard(card: Card, episode: Episode): void {
+  card.episode = episode;
+  const signature = headSignature(episode);
+  if (signature !== card.headSignature) {
+    card.headSignature = signature;
+    const meta = buildMeta(episode);
+    card.meta.replaceWith(meta);
+    card.meta = meta;
+    card.li.classList.remove('rl-verdict-bg-correct', 'rl-verdict-bg-incorrect', 'rl-verdict-bg-none');
+    card.li.classList.add(`rl-verdict-bg-${episode.verdict}`);
+    const opener = card.toggle.querySelector('.rl-opener');
+    if ((opener?.textContent ?? undefined) !== episode.opener) {
+      opener?.remove();
+      if (episode.opener) card.toggle.append(h('span', { class: 'rl-opener' }, episode.opener));
+    }
+  }
+  if (card.previewSource !== episode.text) {
+    card.previewSource = episode.text;
+    const preview = previewText(episode.text);
+    if (card.preview.textContent !== preview) card.preview.textContent = preview;
+  }
+}
+
 export class EpisodeList {
   readonly element: HTMLDivElement;
-  /** Groups of CHUNK cards: the unit of content-visibility and of intersection observing. */
-  private chunks: HTMLDivElement[] = [];
-  private cards: Card[] = [];
+  /** Stand-ins for the rows above and below the mounted ones. */
+  private readonly spacerBefore: HTMLDivElement;
+  private readonly spacerAfter: HTMLDivElement;
+  private episodes: readonly Episode[] = [];
+  private readonly rows = new VirtualRows();
+  /** Mounted cards by position, in DOM order. */
+  private mounted = new Map<number, Card>();
+  /** Recently unmounted cards (LRU, detached). */
+  private readonly cache = new Map<number, Card>();
   private expanded = new Set<number>();
   private filters: ViewFilters = { labels: [], verdicts: [], query: '' };
-  private observer: IntersectionObserver | null;
   private focusedPosition = -1;
   /** The search hit stepped to with n/N, kept across re-highlights. */
   private currentMatch: { position: number; occurrence: number } | null = null;
   private readonly options: EpisodeListOptions;
-  /** Expanded cards near the viewport waiting for their Markdown/KaTeX render. */
+  /** Expanded mounted cards still showing plain text, waiting for their Markdown/KaTeX render. */
   private readonly renderQueue = new Set<Card>();
   private pumpScheduled = false;
+  private layoutScheduled = false;
+  /** Index of the episode still being written (live): its text grows as plain text. */
+  private growing: number | null = null;
   /** Position of the first episode with a correct answer (-1: none); cards after it are "wasted" thinking. */
   private firstCorrect = -1;
+  private gap = -1;
+  private width = -1;
+  private readonly resizeObserver: ResizeObserver | null;
+  private lastViewport = '';
   /** Explains the after-first-correct style; shown only when some episode has it. */
   readonly legend: HTMLElement = h('span', { class: 'rl-after-legend', hidden: true });
 
   constructor(options: EpisodeListOptions) {
     this.options = options;
-    this.element = h('div', { class: 'rl-episodes', role: 'list', 'aria-label': 'Episodes' });
-    this.observer =
-      typeof IntersectionObserver === 'function'
-        ? new IntersectionObserver((entries) => this.onIntersect(entries), { rootMargin: '800px 0px' })
-        : null;
+    this.spacerBefore = h('div', { class: 'rl-spacer', role: 'none', 'aria-hidden': 'true' });
+    this.spacerAfter = h('div', { class: 'rl-spacer', role: 'none', 'aria-hidden': 'true' });
+    this.element = h('div', { class: 'rl-episodes', role: 'list', 'aria-label': 'Episodes' }, this.spacerBefore, this.spacerAfter);
     this.element.addEventListener('click', (event) => this.onClick(event));
+    this.resizeObserver = typeof ResizeObserver === 'function' ? new ResizeObserver(() => this.scheduleLayout()) : null;
+    this.resizeObserver?.observe(this.element);
+    window.addEventListener('scroll', () => this.scheduleLayout(), { passive: true });
+    window.addEventListener('resize', () => this.scheduleLayout());
   }
 
   get length(): number {
-    return this.cards.length;
+    return this.episodes.length;
   }
 
-  /** Reconciles cards with the episodes; `changed` (episode indexes) limits the work when known. */
+  /** Reconciles with the episodes; `changed` (episode indexes) limits the work when known. Appends never touch shown cards. */
   update(episodes: readonly Episode[], changed?: ReadonlySet<number>): void {
-    const fragment = document.createDocumentFragment();
-    for (let position = 0; position < episodes.length; position++) {
-      const episode = episodes[position];
-      const card = this.cards[position];
-      if (!card) {
-        const created = this.createCard(episode, position);
-        this.cards.push(created);
-        this.chunkFor(position, fragment).append(created.li);
-      } else if (card.episode !== episode || !changed || changed.has(episode.index)) {
-        this.updateCard(card, episode);
+    const previous = this.episodes;
+    this.episodes = episodes;
+    if (!changed || episodes.length < previous.length) {
+      // A new or replaced trace: cached cards may show other episodes.
+      for (const [position, card] of this.mounted) {
+        if (position >= episodes.length) this.unmount(card);
+      }
+      for (const [position, card] of this.cache) if (position >= episodes.length || card.episode.index !== episodes[position].index) this.cache.delete(position);
+      this.rows.reset(episodes.map((e) => this.shapeOf(e)));
+      for (const card of [...this.mounted.values(), ...this.cache.values()]) this.sync(card, episodes[card.position]);
+    } else {
+      for (let position = 0; position < episodes.length; position++) {
+        const episode = episodes[position];
+        if (position >= previous.length || changed.has(episode.index)) {
+          this.rows.setShape(position, this.shapeOf(episode));
+          const card = this.mounted.get(position) ?? this.cache.get(position);
+          if (card) this.sync(card, episode);
+        }
       }
     }
-    if (fragment.childNodes.length > 0) this.element.append(fragment);
-    while (this.cards.length > episodes.length) this.cards.pop()!.li.remove();
-    const chunkCount = Math.ceil(this.cards.length / CHUNK);
-    while (this.chunks.length > chunkCount) {
-      const chunk = this.chunks.pop()!;
-      this.observer?.unobserve(chunk);
-      chunk.remove();
-    }
-    for (const chunk of this.chunks) this.sizeChunk(chunk);
-    this.markAfterFirstCorrect(episodes);
+    this.markAfterFirstCorrect();
+    this.layout();
   }
 
-  private markAfterFirstCorrect(episodes: readonly Episode[]): void {
-    const first = episodes.findIndex((e) => e.verdict === 'correct');
-    if (first !== this.firstCorrect) {
-      this.firstCorrect = first;
-      for (let position = 0; position < this.cards.length; position++) this.cards[position].li.classList.toggle('rl-after-correct', first >= 0 && position > first);
-    }
-    const after = first >= 0 ? episodes.slice(first + 1) : [];
-    this.legend.hidden = after.length === 0;
-    if (after.length > 0) {
-      const tokens = after.reduce((sum, e) => sum + e.tokens, 0);
-      this.legend.textContent = `faded: ${after.length} episode${after.length === 1 ? '' : 's'} (${formatTokens(tokens)} tok) after the first correct answer in #${episodes[first].index}`;
-    }
-  }
-
-  /** The chunk holding `position`, created (in `fragment`) when it does not exist yet. */
-  private chunkFor(position: number, fragment: DocumentFragment): HTMLDivElement {
-    const index = Math.floor(position / CHUNK);
-    let chunk = this.chunks[index];
-    if (!chunk) {
-      chunk = h('div', { class: 'rl-chunk', role: 'none', 'data-chunk': index });
-      this.chunks[index] = chunk;
-      fragment.append(chunk);
-      this.observer?.observe(chunk);
-    }
-    return chunk;
-  }
-
-  /** Placeholder height while a chunk is skipped; 'auto' keeps the last rendered size once known. */
-  private sizeChunk(chunk: HTMLDivElement): void {
-    const count = chunk.childElementCount;
-    const size = `auto ${count * 66}px`;
-    if (chunk.style.getPropertyValue('contain-intrinsic-size') !== size) chunk.style.setProperty('contain-intrinsic-size', size);
+  /** The episode still being written while live (plain text, appended), or null. When it closes, its body gets the full render. */
+  setGrowing(index: number | null): void {
+    if (index === this.growing) return;
+    const closed = this.growing;
+    this.growing = index;
+    if (closed === null) return;
+    for (const card of this.mounted.values()) if (card.episode.index === closed && this.expanded.has(closed)) this.queueRender(card);
   }
 
   setFilters(filters: ViewFilters): void {
     if (filters.query !== this.filters.query) this.currentMatch = null;
     this.filters = filters;
-    for (const card of this.cards) card.li.hidden = !passesFilters(card.episode, filters);
+    this.reshape();
     this.refreshHighlights();
   }
 
@@ -207,51 +245,66 @@ export class EpisodeList {
 
   setExpanded(indexes: Iterable<number>): void {
     this.expanded = new Set(indexes);
-    for (const card of this.cards) this.applyExpanded(card);
+    this.reshape();
   }
 
   expandAll(expand: boolean): void {
-    this.expanded = expand ? new Set(this.cards.filter((c) => !c.li.hidden).map((c) => c.episode.index)) : new Set();
-    for (const card of this.cards) this.applyExpanded(card, true);
+    this.expanded = expand ? new Set(this.episodes.filter((e) => passesFilters(e, this.filters)).map((e) => e.index)) : new Set();
+    this.reshape();
     this.options.onToggle();
   }
 
   toggle(position: number, expand?: boolean): void {
-    const card = this.cards[position];
-    if (!card) return;
-    const index = card.episode.index;
-    const want = expand ?? !this.expanded.has(index);
-    if (want) this.expanded.add(index);
-    else this.expanded.delete(index);
-    this.applyExpanded(card);
+    const episode = this.episodes[position];
+    if (!episode) return;
+    const want = expand ?? !this.expanded.has(episode.index);
+    if (want === this.expanded.has(episode.index)) return;
+    if (want) this.expanded.add(episode.index);
+    else this.expanded.delete(episode.index);
+    this.rows.setShape(position, this.shapeOf(episode));
+    const card = this.mounted.get(position);
+    if (card) this.applyExpanded(card, true);
+    this.layout();
     this.options.onToggle();
   }
 
-  /** Moves keyboard focus to the next/previous visible card; returns the new position. */
+  /** Moves keyboard focus to the next/previous visible episode (mounting it); returns the new position. */
   moveFocus(delta: 1 | -1): number {
     let position = this.focusedPosition;
-    const start = position;
     for (;;) {
       position += delta;
-      if (position < 0 || position >= this.cards.length) return start;
-      if (!this.cards[position].li.hidden) break;
+      if (position < 0 || position >= this.episodes.length) return this.focusedPosition;
+      if (passesFilters(this.episodes[position], this.filters)) break;
     }
     this.focus(position);
     return position;
   }
 
-  focus(position: number): void {
-    const card = this.cards[position];
-    if (!card) return;
+  focus(position: number, block: 'nearest' | 'start' | 'center' = 'nearest'): void {
+    if (!this.episodes[position]) return;
     this.focusedPosition = position;
-    card.li.focus({ preventScroll: true });
-    card.li.scrollIntoView({ block: 'nearest' });
+    this.scrollToPosition(position, block);
+    this.mounted.get(position)?.li.focus({ preventScroll: true });
+  }
+
+  /** Scrolls so the episode at `position` is in view and mounted (heights above it settle first). */
+  scrollToPosition(position: number, block: 'nearest' | 'start' | 'center' = 'start'): void {
+    if (!this.episodes[position]) return;
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const listTop = this.element.getBoundingClientRect().top + window.scrollY;
+      const visibleTop = this.visibleTop();
+      const viewTop = window.scrollY + visibleTop - listTop;
+      const target = scrollTargetFor(this.rows, position, viewTop, window.innerHeight - visibleTop, block);
+      if (Math.abs(target - viewTop) < 1 && this.mounted.has(position)) break;
+      window.scrollTo({ top: Math.max(0, listTop + target - visibleTop), behavior: 'instant' as ScrollBehavior });
+      this.layout(false);
+    }
   }
 
   /** Position of the card holding keyboard focus (or the last one focused), -1 if none. */
   currentPosition(): number {
     const active = document.activeElement?.closest?.('.rl-card') as HTMLDivElement | null;
-    if (active) {
+    if (active && this.element.contains(active)) {
       const position = Number(active.dataset.position);
       if (Number.isInteger(position)) this.focusedPosition = position;
     }
@@ -259,93 +312,244 @@ export class EpisodeList {
   }
 
   episodeAt(position: number): Episode | undefined {
-    return this.cards[position]?.episode;
+    return this.episodes[position];
+  }
+
+  /** Visible positions now on screen (first, last), -1 when none. */
+  visibleRange(): [number, number] {
+    const top = this.visibleTop();
+    let first = -1;
+    let last = -1;
+    for (const card of this.mounted.values()) {
+      const rect = card.li.getBoundingClientRect();
+      if (rect.bottom <= top || rect.top >= window.innerHeight) continue;
+      if (first < 0) first = card.position;
+      last = card.position;
+    }
+    return [first, last];
   }
 
   /** Expands the card, scrolls to it and marks the `occurrence`-th match as current. */
   revealMatch(position: number, occurrence: number): void {
-    const card = this.cards[position];
-    if (!card) return;
+    if (!this.episodes[position]) return;
     this.toggle(position, true);
-    this.renderBody(card);
     this.focusedPosition = position;
+    this.scrollToPosition(position, 'start');
+    const card = this.mounted.get(position);
+    if (card) this.renderBody(card);
     this.currentMatch = { position, occurrence };
     const current = this.refreshHighlights();
-    if (current) scrollRangeIntoView(current);
-    else card.li.scrollIntoView({ block: 'center' });
+    if (current) current.startContainer.parentElement?.scrollIntoView({ block: 'center' });
+    else this.scrollToPosition(position, 'center');
+    this.layout();
   }
 
   refreshHighlights(): Range | null {
     const match = this.currentMatch;
-    const card = match ? this.cards[match.position] : undefined;
+    const card = match ? this.mounted.get(match.position) : undefined;
     const current = card && this.expanded.has(card.episode.index) ? { root: card.body, occurrence: match!.occurrence } : undefined;
-    return highlightMatches(this.visibleRoots(), this.filters.query, current);
+    const roots = [...this.mounted.values()].map((c) => (this.expanded.has(c.episode.index) ? c.body : c.preview));
+    return highlightMatches(roots, this.filters.query, current);
   }
 
-  /** Cards near the viewport whose text is in the DOM (bodies when expanded, else previews). */
-  private visibleRoots(): HTMLElement[] {
-    const roots: HTMLElement[] = [];
-    for (const card of this.cards) {
-      if (!card.near || card.li.hidden) continue;
-      roots.push(this.expanded.has(card.episode.index) ? card.body : card.preview);
+  /** Number of cards in the DOM now (bounded by MAX_MOUNTED). */
+  get mountedCount(): number {
+    return this.mounted.size;
+  }
+
+  // ------------------------------------------------------------------ windowing
+
+  private shapeOf(episode: Episode): RowShape {
+    return { chars: episode.text.length, expanded: this.expanded.has(episode.index), visible: passesFilters(episode, this.filters) };
+  }
+
+  /** Filters or the expanded set changed: every row's shape may have. */
+  private reshape(): void {
+    this.rows.reset(this.episodes.map((e) => this.shapeOf(e)));
+    for (const card of this.mounted.values()) this.applyExpanded(card, false);
+    for (const card of this.cache.values()) this.applyExpanded(card, false);
+    this.layout();
+  }
+
+  private visibleTop(): number {
+    return Math.max(0, this.options.visibleTop?.() ?? 0);
+  }
+
+  private scheduleLayout(): void {
+    if (this.layoutScheduled) return;
+    this.layoutScheduled = true;
+    requestAnimationFrame(() => {
+      this.layoutScheduled = false;
+      this.layout();
+    });
+  }
+
+  /**
+   * Mounts the rows the viewport needs, measures them and sets the spacers, keeping the first
+   * visible card where it was (`anchor`) when heights above it change. A few passes: a
+   * measurement can change which rows are needed.
+   */
+  private layout(anchored = true): void {
+    if (!this.element.isConnected) return;
+    const width = this.element.clientWidth;
+    if (width !== this.width) {
+      if (this.width >= 0) this.rows.forgetMeasurements();
+      this.width = width;
     }
-    return roots;
+    let mountedChanged = false;
+    for (let pass = 0; pass < 4; pass++) {
+      const before = anchored ? this.captureAnchor() : null;
+      const listTop = this.element.getBoundingClientRect().top;
+      const visibleTop = this.visibleTop();
+      const range = windowRange(this.rows, visibleTop - listTop, window.innerHeight - listTop, OVERSCAN_PX, MAX_MOUNTED);
+      const changedMount = this.mountRange(range.start, range.end);
+      mountedChanged ||= changedMount;
+      const anchor = before ?? (anchored ? this.captureAnchor() : null);
+      const measuredChange = this.measureMounted();
+      this.setSpacers(range.start, range.end);
+      if (anchor) {
+        const card = this.mounted.get(anchor.position);
+        const dy = card ? anchorCorrection(anchor.top, card.li.getBoundingClientRect().top) : 0;
+        if (dy !== 0) window.scrollBy(0, dy);
+      }
+      if (!changedMount && !measuredChange) break;
+    }
+    if (mountedChanged && this.filters.query) this.refreshHighlights();
+    this.reportViewport();
   }
 
-  private createCard(episode: Episode, position: number): Card {
-    const bodyId = `rl-episode-body-${position}`;
-    const toggle = h('button', { class: 'rl-card-toggle', type: 'button', 'aria-expanded': 'false', 'aria-controls': bodyId },
-      icon('chevron-right'), h('span', { class: 'rl-card-number' }, `#${episode.index}`),
-      episode.opener ? h('span', { class: 'rl-opener' }, episode.opener) : null);
-    const copy = h('button', { class: 'rl-icon-button rl-card-copy', type: 'button', 'aria-label': `Copy episode ${episode.index}`, title: 'Copy episode text (c)' }, icon('copy'));
-    const meta = buildMeta(episode);
-    const head = h('div', { class: 'rl-card-head' }, toggle, meta, copy);
-    const preview = h('div', { class: 'rl-preview' }, previewText(episode.text));
-    const body = h('div', { class: 'rl-card-body rl-markdown', id: bodyId, hidden: true });
-    const li = h('div', { class: `rl-card rl-verdict-bg-${episode.verdict}`, role: 'listitem', tabindex: '-1', 'data-position': position }, head, preview, body);
-    li.hidden = !passesFilters(episode, this.filters);
-    if (this.firstCorrect >= 0 && position > this.firstCorrect) li.classList.add('rl-after-correct');
-    const card: Card = { li, toggle, meta, preview, body, episode, headSignature: headSignature(episode), previewSource: episode.text, renderedText: null, near: false, distance: 0, lastRenderMs: 0, lastRenderAt: 0, renderPending: false };
-    this.applyExpanded(card);
-    return card;
+  private reportViewport(): void {
+    if (!this.options.onViewport) return;
+    const [first, last] = this.visibleRange();
+    const key = `${first}:${last}`;
+    if (key === this.lastViewport) return;
+    this.lastViewport = key;
+    this.options.onViewport(first, last);
   }
 
-  private updateCard(card: Card, episode: Episode): void {
-    const textChanged = card.previewSource !== episode.text;
-    card.episode = episode;
-    const signature = headSignature(episode);
-    if (signature !== card.headSignature) {
-      card.headSignature = signature;
-      const meta = buildMeta(episode);
-      card.meta.replaceWith(meta);
-      card.meta = meta;
-      card.li.classList.remove('rl-verdict-bg-correct', 'rl-verdict-bg-incorrect', 'rl-verdict-bg-none');
-      card.li.classList.add(`rl-verdict-bg-${episode.verdict}`);
-      const opener = card.toggle.querySelector('.rl-opener');
-      if ((opener?.textContent ?? undefined) !== episode.opener) {
-        opener?.remove();
-        if (episode.opener) card.toggle.append(h('span', { class: 'rl-opener' }, episode.opener));
+  /** The first mounted card whose bottom is below the visible top, and where its top is. */
+  private captureAnchor(): { position: number; top: number } | null {
+    const visibleTop = this.visibleTop();
+    for (const card of this.mounted.values()) {
+      const rect = card.li.getBoundingClientRect();
+      if (rect.bottom > visibleTop && rect.height > 0) return { position: card.position, top: rect.top };
+    }
+    return null;
+  }
+
+  /** Mounts visible rows in [start, end), unmounts the rest; returns true when the set changed. */
+  private mountRange(start: number, end: number): boolean {
+    let changed = false;
+    for (const [position, card] of this.mounted) {
+      if (position < start || position >= end || !this.rows.shape(position)?.visible) {
+        this.unmount(card);
+        changed = true;
       }
     }
-    card.li.hidden = !passesFilters(episode, this.filters);
-    if (textChanged) {
-      card.previewSource = episode.text;
-      card.preview.textContent = previewText(episode.text);
-      if (this.expanded.has(episode.index) && card.near) this.renderBodyThrottled(card);
+    let previous: Element = this.spacerBefore;
+    const next = new Map<number, Card>();
+    const budgetStart = performance.now();
+    for (let position = start; position < end; position++) {
+      if (!this.rows.shape(position).visible) continue;
+      let card = this.mounted.get(position);
+      if (!card) {
+        card = this.cache.get(position) ?? renderCard(this.episodes[position], position);
+        this.cache.delete(position);
+        this.sync(card, this.episodes[position]);
+        previous.after(card.li);
+        this.resizeObserver?.observe(card.li);
+        changed = true;
+        // Bodies of expanded cards: rendered now while the frame has time, plain text and queued after.
+        if (this.expanded.has(card.episode.index) && card.renderedText !== card.episode.text) {
+          if (performance.now() - budgetStart < RENDER_BUDGET_MS && card.episode.index !== this.growing) this.renderBody(card);
+          else this.showPlain(card);
+        }
+      }
+      next.set(position, card);
+      previous = card.li;
+    }
+    this.mounted = next;
+    return changed;
+  }
+
+  private unmount(card: Card): void {
+    this.resizeObserver?.unobserve(card.li);
+    card.li.remove();
+    this.mounted.delete(card.position);
+    this.renderQueue.delete(card);
+    this.cache.delete(card.position);
+    this.cache.set(card.position, card);
+    if (this.cache.size > CARD_CACHE) this.cache.delete(this.cache.keys().next().value as number);
+  }
+
+  /** Records the height of every mounted card; true when any row's height changed. */
+  private measureMounted(): boolean {
+    if (this.gap < 0 && this.mounted.size > 0) {
+      const first = this.mounted.values().next().value as Card;
+      this.gap = parseFloat(getComputedStyle(first.li).marginBottom) || 0;
+    }
+    let changed = false;
+    for (const card of this.mounted.values()) {
+      const height = card.li.offsetHeight + Math.max(0, this.gap);
+      if (height > 0 && this.rows.measure(card.position, height)) changed = true;
+    }
+    return changed;
+  }
+
+  private setSpacers(start: number, end: number): void {
+    const before = `${Math.round(this.rows.offsetOf(start))}px`;
+    const after = `${Math.round(this.rows.total() - this.rows.offsetOf(end))}px`;
+    if (this.spacerBefore.style.height !== before) this.spacerBefore.style.setProperty('height', before);
+    if (this.spacerAfter.style.height !== after) this.spacerAfter.style.setProperty('height', after);
+  }
+
+  // ------------------------------------------------------------------ cards
+
+  /** Brings a (mounted or cached) card up to date: head, preview, expansion, after-correct style, growing body. */
+  private sync(card: Card, episode: Episode): void {
+    refreshCard(card, episode);
+    card.li.classList.toggle('rl-after-correct', this.firstCorrect >= 0 && card.position > this.firstCorrect);
+    this.applyExpanded(card, false);
+  }
+
+  private markAfterFirstCorrect(): void {
+    const episodes = this.episodes;
+    const first = episodes.findIndex((e) => e.verdict === 'correct');
+    if (first !== this.firstCorrect) {
+      this.firstCorrect = first;
+      for (const card of [...this.mounted.values(), ...this.cache.values()]) card.li.classList.toggle('rl-after-correct', first >= 0 && card.position > first);
+    }
+    const afterCount = first >= 0 ? episodes.length - first - 1 : 0;
+    this.legend.hidden = afterCount === 0;
+    if (afterCount > 0) {
+      let tokens = 0;
+      for (let i = first + 1; i < episodes.length; i++) tokens += episodes[i].tokens;
+      this.legend.textContent = `faded: ${afterCount} episode${afterCount === 1 ? '' : 's'} (${formatTokens(tokens)} tok) after the first correct answer in #${episodes[first].index}`;
     }
   }
 
-  /** `deferred`: queue the body render (many cards at once) instead of rendering now (one click). */
-  private applyExpanded(card: Card, deferred = false): void {
+  /** Shows the body or the preview; `now`: render the body at once (one click), else keep it current cheaply. */
+  private applyExpanded(card: Card, now: boolean): void {
     const open = this.expanded.has(card.episode.index);
     card.toggle.setAttribute('aria-expanded', String(open));
     card.li.classList.toggle('rl-expanded', open);
     card.body.hidden = !open;
     card.preview.hidden = open;
-    if (open && card.near) {
-      if (deferred) this.queueRender(card);
-      else this.renderBody(card);
-    }
+    if (!open || !card.li.isConnected || card.renderedText === card.episode.text) return;
+    if (card.episode.index === this.growing) this.showPlain(card);
+    else if (now) this.renderBody(card);
+    else this.showPlain(card); // queues the full render
+  }
+
+  /** Plain text, appended in place when the text only grew (a live episode: no re-render per chunk). */
+  private showPlain(card: Card): void {
+    const text = card.episode.text;
+    const node = card.bodyMode === 'plain' ? (card.body.firstChild?.firstChild as Text | null) : null;
+    if (node && card.renderedText !== null && text.startsWith(card.renderedText)) node.appendData(text.slice(card.renderedText.length));
+    else card.body.replaceChildren(h('div', { class: 'rl-plain rl-growing' }, text));
+    card.renderedText = text;
+    card.bodyMode = 'plain';
+    if (card.episode.index !== this.growing) this.queueRender(card);
   }
 
   private queueRender(card: Card): void {
@@ -359,64 +563,35 @@ export class EpisodeList {
   private pump(): void {
     this.pumpScheduled = false;
     const started = performance.now();
-    const queue = [...this.renderQueue].sort((a, b) => a.distance - b.distance);
+    const middle = window.innerHeight / 2;
+    const distance = (card: Card) => Math.abs(card.li.getBoundingClientRect().top - middle);
+    const queue = [...this.renderQueue].sort((a, b) => distance(a) - distance(b));
     let rendered = false;
     for (const card of queue) {
-      if (performance.now() - started > 8) break;
+      if (performance.now() - started > RENDER_BUDGET_MS) break;
       this.renderQueue.delete(card);
-      if (!card.near || !this.expanded.has(card.episode.index) || !card.li.isConnected) continue;
+      if (!card.li.isConnected || !this.expanded.has(card.episode.index) || card.episode.index === this.growing) continue;
+      if (card.bodyMode === 'markdown' && card.renderedText === card.episode.text) continue;
       this.renderBody(card);
       rendered = true;
     }
-    if (rendered && this.filters.query) this.refreshHighlights();
+    if (rendered) {
+      if (this.filters.query) this.refreshHighlights();
+      this.scheduleLayout();
+    }
     if (this.renderQueue.size > 0 && !this.pumpScheduled) {
       this.pumpScheduled = true;
       requestAnimationFrame(() => this.pump());
     }
   }
 
+  /** Full Markdown + KaTeX render of the card's body. */
   private renderBody(card: Card): void {
-    if (card.renderedText === card.episode.text) return;
-    const started = performance.now();
+    if (card.bodyMode === 'markdown' && card.renderedText === card.episode.text) return;
     card.body.replaceChildren(this.options.renderBody(card.episode.text));
     card.renderedText = card.episode.text;
-    card.lastRenderAt = performance.now();
-    card.lastRenderMs = card.lastRenderAt - started;
-  }
-
-  /** A growing episode re-renders at most as often as its own render cost allows (≤ ~20% of frame time). */
-  private renderBodyThrottled(card: Card): void {
-    if (card.renderPending) return;
-    if (performance.now() - card.lastRenderAt < card.lastRenderMs * 4) {
-      card.renderPending = true;
-      requestAnimationFrame(() => {
-        card.renderPending = false;
-        this.renderBodyThrottled(card);
-      });
-      return;
-    }
-    this.renderBody(card);
-    if (this.filters.query) this.refreshHighlights();
-  }
-
-  private onIntersect(entries: IntersectionObserverEntry[]): void {
-    for (const entry of entries) {
-      const chunkIndex = Number((entry.target as HTMLElement).dataset.chunk);
-      // Distance of the chunk from the visible area itself (rootBounds include the 800 px margin).
-      const rect = entry.boundingClientRect;
-      const distance = Math.max(0, rect.top - window.innerHeight, -rect.bottom);
-      const above = rect.bottom < 0;
-      const end = Math.min(this.cards.length, (chunkIndex + 1) * CHUNK);
-      for (let position = chunkIndex * CHUNK; position < end; position++) {
-        const card = this.cards[position];
-        card.near = entry.isIntersecting;
-        // Within a chunk, cards closer to the viewport come first.
-        card.distance = distance + (above ? end - position : position - chunkIndex * CHUNK);
-        if (card.near && this.expanded.has(card.episode.index) && card.renderedText !== card.episode.text) this.queueRender(card);
-        else if (!card.near) this.renderQueue.delete(card);
-      }
-    }
-    if (this.filters.query) this.refreshHighlights();
+    card.bodyMode = 'markdown';
+    this.renderQueue.delete(card);
   }
 
   private onClick(event: MouseEvent): void {
@@ -425,7 +600,7 @@ export class EpisodeList {
     if (!li) return;
     const position = Number(li.dataset.position);
     if (target.closest('.rl-card-copy')) {
-      const episode = this.cards[position]?.episode;
+      const episode = this.episodes[position];
       if (episode) this.options.onCopy(episode.index);
       return;
     }
@@ -434,9 +609,4 @@ export class EpisodeList {
       this.toggle(position);
     }
   }
-}
-
-function scrollRangeIntoView(range: Range): void {
-  const node = range.startContainer.parentElement;
-  node?.scrollIntoView({ block: 'center' });
 }
