@@ -122,3 +122,39 @@ test('property: any cut of any thinking text validates; shifting one offset does
     }),
   );
 });
+
+test('answer source, answer range and every self-check outcome validate; old "confirmed"/"changed" traces still do', () => {
+  const t = sample();
+  const [e0, e1, e2] = t.episodes;
+  e0.answer = '2';
+  e0.answerSource = 'rule';
+  e0.answerRange = [e0.start + 6, e0.start + 11];
+  e1.labels = ['verification'];
+  e1.answer = '2';
+  e1.answerSource = 'model';
+  e1.check = 'confirmed';
+  e1.standingAnswer = '2';
+  e2.labels = ['verification'];
+  e2.check = 'no-answer';
+  e2.standingAnswer = '2';
+  assert.ok(validateTrace(t).ok, JSON.stringify(validateTrace(t)));
+  for (const check of ['changed', 'stated'] as const) assert.ok(validateTrace({ ...t, episodes: [e0, { ...e1, check }, e2] }).ok);
+  const old = sample();
+  old.episodes[1].answer = '2';
+  old.episodes[1].check = 'changed';
+  assert.ok(validateTrace(old).ok, 'a trace written before the new fields');
+});
+
+test('bad answer fields name the field: unknown source or outcome, a range outside the episode, a source without an answer', () => {
+  const t = sample();
+  const e = t.episodes[0];
+  assert.match(errorsOf({ ...t, episodes: [{ ...e, answer: '2', answerSource: 'guess' }, ...t.episodes.slice(1)] })[0].message, /must be one of "rule", "model"/);
+  assert.equal(errorsOf({ ...t, episodes: [{ ...e, check: 'maybe' }, ...t.episodes.slice(1)] })[0].field, 'episodes[0].check');
+  const outside = errorsOf({ ...t, episodes: [{ ...e, answer: '2', answerRange: [0, e.end + 1] }, ...t.episodes.slice(1)] });
+  assert.deepEqual(outside.map((x) => x.field), ['episodes[0].answerRange']);
+  assert.match(outside[0].message, /within the episode/);
+  const reversed = errorsOf({ ...t, episodes: [{ ...e, answer: '2', answerRange: [5, 2] }, ...t.episodes.slice(1)] });
+  assert.match(reversed[0].message, /start <= end/);
+  assert.equal(errorsOf({ ...t, episodes: [{ ...e, answerSource: 'rule' }, ...t.episodes.slice(1)] })[0].field, 'episodes[0].answerSource');
+  assert.equal(errorsOf({ ...t, episodes: [{ ...e, answer: '2', answerRange: [1] }, ...t.episodes.slice(1)] })[0].field, 'episodes[0].answerRange');
+});

@@ -13,21 +13,37 @@ export type { DatasetReport, GroupSummary } from '../../core/report';
 
 export interface ReadTracesResult {
   traces: Trace[];
-  problems: { line: number; message: string }[];
+  /** Lines left out: unparseable, not a trace, or an id seen before (`field` names which). */
+  problems: { line: number; field?: string; message: string }[];
 }
 
-/** Read a trace JSONL (streamed); unparseable or malformed lines are reported with their line number and skipped. */
+/**
+ * Read a trace JSONL (streamed); unparseable or malformed lines are reported with their line
+ * number and skipped, and so is a repeated id (only its first line counts, so no trace is
+ * counted twice in a report).
+ */
 export async function readTraceFile(path: string): Promise<ReadTracesResult> {
   const traces: Trace[] = [];
   const problems: ReadTracesResult['problems'] = [];
+  const firstLine = new Map<string, number>();
   for await (const r of readJsonl(path)) {
     if (!r.ok) {
       problems.push({ line: r.line, message: r.message });
       continue;
     }
     const missing = missingTraceField(r.value);
-    if (missing) problems.push({ line: r.line, message: `not a trace: field "${missing}" missing or wrong type` });
-    else traces.push(r.value as Trace);
+    if (missing) {
+      problems.push({ line: r.line, field: missing, message: `not a trace: field "${missing}" missing or wrong type` });
+      continue;
+    }
+    const trace = r.value as Trace;
+    const seen = firstLine.get(trace.id);
+    if (seen !== undefined) {
+      problems.push({ line: r.line, field: 'id', message: `${JSON.stringify(trace.id)} repeats line ${seen} (counted once)` });
+      continue;
+    }
+    firstLine.set(trace.id, r.line);
+    traces.push(trace);
   }
   return { traces, problems };
 }
