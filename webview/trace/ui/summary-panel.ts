@@ -5,6 +5,7 @@
 import type { Trace } from '../../../src/core/trace';
 import { formatTokens, summarize } from '../model/summary';
 import { h, icon, srOnly } from '../../common/dom';
+import { answerNode } from '../render/answer-math';
 
 export class SummaryPanel {
   readonly element: HTMLElement;
@@ -25,9 +26,10 @@ export class SummaryPanel {
           ? h('span', { class: 'rl-verdict rl-verdict-incorrect' }, icon('error'), ' incorrect')
           : h('span', { class: 'rl-dim' }, trace.gold ? 'not graded' : 'no gold answer');
     const rows: [string, Node | string][] = [];
-    rows.push(['Final answer', final.answer !== null ? h('span', {}, h('code', {}, final.answer), ' ', verdict) : h('span', { class: 'rl-dim' }, live ? 'not yet' : 'none found')]);
+    rows.push(['Final answer', final.answer !== null ? h('span', {}, answerNode(final.answer), ' ', verdict) : h('span', { class: 'rl-dim' }, live ? 'not yet' : 'none found')]);
     if (final.reason) rows.push(['Grader', final.reason]);
-    if (trace.gold) rows.push(['Gold', h('code', {}, trace.gold)]);
+    if (trace.gold) rows.push(['Gold', answerNode(trace.gold)]);
+    else rows.push(['Gold', h('span', { class: 'rl-no-gold' }, "none given: answers are not graded; μ and self-check results compare with the model's own final answer")]);
     if (s.firstCorrectEpisode !== null) {
       const jump = h('button', { class: 'rl-link-button', type: 'button', title: 'Go to this episode' }, `episode #${s.firstCorrectEpisode}`);
       const target = s.firstCorrectEpisode;
