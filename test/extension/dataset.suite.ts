@@ -57,8 +57,12 @@ export function registerDatasetSuite(): void {
       assert.equal(existsSync(path.join(dir, 'bad-request.annotated.trace.jsonl')), false);
     });
 
-    it('from the Explorer (a Uri) it asks only the rest: existing traces → the samples pick; 0 annotates offline with no model', async () => {
+    it('from the Explorer (a Uri) it asks only the rest: existing traces → the samples pick, on the setting (4) → a model; the traces get progress', async function () {
+      const FAST = fakeServer('REASONING_LENS_TEST_OLLAMA');
+      if (!FAST) return this.skip();
       await lensApi();
+      await setConfig('host', FAST);
+      await setConfig('samplesPerProbe', undefined); // the default, 4
       const input = path.join(dir, 'explorer-outputs.jsonl');
       const output = path.join(dir, 'explorer-outputs.annotated.trace.jsonl');
       const think = '<think>17 + 25: 17 + 20 = 37, then 37 + 5 = 42. Wait, let me verify: 42 - 25 = 17. Yes.</think>The answer is \\boxed{42}.';
@@ -69,18 +73,23 @@ export function registerDatasetSuite(): void {
         result = r as DatasetJobResult | undefined;
         settled = true;
       });
-      // Its one question is the samples pick, "0 samples" (offline) first: accept until the command ends.
-      await waitFor('the command to end after its one question', () => {
+      // Enter on each question: the samples pick must start on the setting (4 samples, so a model
+      // is asked next: the server's first), not on "0 samples".
+      await waitFor('the command to end after its questions', () => {
         if (!settled) void vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
         return settled;
-      }, 30_000);
+      }, 60_000);
       assert.ok(result, 'the command ran the job');
       assert.equal(result.kind, 'traces');
       assert.equal(result.status, 'done', result.message);
       assert.equal(result.written, 2);
       const lines = readFileSync(output, 'utf8').trim().split('\n');
       assert.equal(lines.length, 2);
-      for (const line of lines) assert.ok(validateTrace(JSON.parse(line)).ok);
+      for (const line of lines) {
+        const checked = validateTrace(JSON.parse(line));
+        assert.ok(checked.ok);
+        assert.ok(checked.trace.episodes.every((e) => e.progress), 'Enter took the 4 samples of the setting: every episode was probed');
+      }
       await closeAllEditors();
     });
 
@@ -188,6 +197,20 @@ export function registerDatasetSuite(): void {
       assert.equal(next, session, 'the next row reuses the same trace panel');
       assert.equal(session.trace().id, traces[8].id);
       assert.equal(view.openTrace(9, 'not-the-id'), undefined, 'a row that no longer matches the file opens nothing');
+      await closeAllEditors();
+    });
+
+    it('Show Dataset Report on raw model outputs (what Open as Trace reads) shows them annotated offline, the first page before the whole file is read', async () => {
+      await lensApi();
+      const input = path.join(dir, 'raw-outputs.jsonl');
+      const think = '<think>17 + 25: 17 + 20 = 37, then 37 + 5 = 42. Wait, let me verify: 42 - 25 = 17. Yes.</think>The answer is \\boxed{42}.';
+      const count = 450;
+      writeFileSync(input, Array.from({ length: count }, (_, i) => JSON.stringify({ id: `raw-${i}`, problem: `What is 17 + 25? (#${i})`, answer: '42', output: think })).join('\n') + '\n');
+      const view = await showDataset(input);
+      assert.equal(view.traceCount, count, 'every raw record is a trace (before: "0 traces")');
+      await waitFor(`the dataset page to render the ${count} rows`, () => view.stats.shownRows === count, 30_000);
+      assert.equal(view.stats.firstPages, 1, 'a first page of rows was built (and sent to a ready page) before the file was read to its end');
+      assert.equal(view.hostStats.pageErrors, 0);
       await closeAllEditors();
     });
 

@@ -127,7 +127,7 @@ export function formatDuration(ms: number): string {
 
 /**
  * The progress line: "12 of 40 · 3.2 per min · about 9 min left". Rate and ETA come from this
- * run's records only (resumed records cost nothing); none before the first record.
+ * run's records only (resumed records cost nothing); before the first record, the time spent.
  */
 export function formatJobProgress(p: { done: number; todo: number; elapsedMs: number; failed?: number }): string {
   const parts = [`${p.done} of ${p.todo}`];
@@ -137,7 +137,54 @@ export function formatJobProgress(p: { done: number; todo: number; elapsedMs: nu
     parts.push(perMin >= 1 ? `${perMin.toFixed(perMin < 10 ? 1 : 0)} per min` : `${(1 / perMin).toFixed(1)} min each`);
     const left = p.todo - p.done;
     if (left > 0) parts.push(`about ${formatDuration(left / perMs)} left`);
-  } else if (p.todo > 0) parts.push('starting…');
+  } else if (p.todo > 0) parts.push(p.elapsedMs >= 1000 ? `first record under way, ${formatDuration(p.elapsedMs)} so far` : 'starting…');
   if (p.failed) parts.push(`${p.failed} with errors`);
   return parts.join(' · ');
+}
+
+/** What VS Code's `Progress<{message, increment}>` takes. */
+export interface ProgressSink {
+  report(step: { message?: string; increment?: number }): void;
+}
+
+/**
+ * Feeds the job's count, rate and ETA to the notification. Every report carries the current
+ * line: the extension host merges reports that come within 100 ms of each other and keeps the
+ * *last* one's message even when it has none, so a bare `{increment}` right after a message
+ * wiped the line (the notification showed "0 of 5 · starting…" and then no count at all).
+ * `tick()` (every second from a timer) keeps the time moving while a slow record runs.
+ */
+export class JobProgress {
+  private todo = 0;
+  private done = 0;
+  private failed = 0;
+  private started: number;
+
+  constructor(
+    private readonly sink: ProgressSink,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.started = now();
+  }
+
+  start(todo: number): void {
+    this.todo = todo;
+    this.started = this.now();
+    this.sink.report({ message: this.line() });
+  }
+
+  record(done: number, ok: boolean): void {
+    if (!ok) this.failed++;
+    const step = this.todo ? (100 * (done - this.done)) / this.todo : 0;
+    this.done = done;
+    this.sink.report({ increment: step, message: this.line() });
+  }
+
+  tick(): void {
+    if (this.done < this.todo) this.sink.report({ message: this.line() });
+  }
+
+  line(): string {
+    return formatJobProgress({ done: this.done, todo: this.todo, elapsedMs: this.now() - this.started, failed: this.failed });
+  }
 }

@@ -20,7 +20,7 @@ import type { DatasetJobResult, JobEvent } from '../../runs/dataset/job';
 import { BUDGET_PRESETS, describePolicy } from '../trace/budgetPresets';
 import type { Lens } from '../trace/lens';
 import { validateBudgetPolicy } from '../settings';
-import { annotatedOutputIn, formatJobProgress, parseJobRequest, readHostsSetting, type DatasetJobRequest } from './jobPlan';
+import { annotatedOutputIn, JobProgress, parseJobRequest, readHostsSetting, type DatasetJobRequest } from './jobPlan';
 
 const TITLE = 'Reasoning Lens: Annotate Dataset';
 
@@ -116,24 +116,14 @@ export async function annotateDatasetCommand(lens: Lens, raw?: unknown): Promise
       async (progress, token) => {
         const controller = new AbortController();
         const sub = token.onCancellationRequested(() => controller.abort());
-        const started = Date.now();
-        let todo = 0;
-        let failed = 0;
-        let lastReport = 0;
+        const line = new JobProgress(progress);
+        const ticker = setInterval(() => line.tick(), 1000);
         const onEvent = (e: JobEvent) => {
           if (e.type === 'start') {
-            todo = e.todo;
             lens.log.info(`Dataset job ${input}: ${e.total} records, ${e.alreadyDone} already done, ${e.todo} to do, ${e.issues} unusable`);
-            progress.report({ message: formatJobProgress({ done: 0, todo, elapsedMs: 0 }) });
+            line.start(e.todo);
           } else if (e.type === 'record') {
-            if (!e.ok) failed++;
-            // The notification needs no more than a few updates a second (offline annotation is fast).
-            const now = Date.now();
-            if (now - lastReport > 200 || e.done === todo) {
-              lastReport = now;
-              progress.report({ increment: 0, message: formatJobProgress({ done: e.done, todo, elapsedMs: now - started, failed }) });
-            }
-            progress.report({ increment: todo ? 100 / todo : 0 });
+            line.record(e.done, e.ok);
           } else if (e.type === 'host-failed') {
             lens.log.warn(`Dataset job: host ${e.host} ${e.removed ? 'left the rotation' : 'failed, backing off'}: ${e.message}`);
           } else lens.log.warn(`Dataset job: ${e.message}`);
@@ -141,6 +131,7 @@ export async function annotateDatasetCommand(lens: Lens, raw?: unknown): Promise
         try {
           return await runDatasetJob({ ...base, ...opts, signal: controller.signal, onEvent });
         } finally {
+          clearInterval(ticker);
           sub.dispose();
         }
       },
@@ -314,11 +305,25 @@ async function pickSamples(fromSettings: number, kind: 'problems' | 'traces'): P
   const items: SamplesPick[] = options
     .sort((a, b) => a[0] - b[0])
     .map(([n, detail]) => ({ label: n === 0 ? '0 samples' : `${n} samples`, description: `${detail}${n === fromSettings ? ' (reasoningLens.samplesPerProbe)' : ''}`, samples: n }));
-  const picked = await vscode.window.showQuickPick(items, {
-    title: kind === 'traces' ? `${TITLE}: these are existing traces; probe their progress μ with a model?` : `${TITLE}: forced-answer samples per episode (progress μ)`,
-    placeHolder: `Each sample is one short generation per episode boundary; settings say ${fromSettings}`,
+  // showQuickPick always starts on the first item ("0 samples"); the one from settings must be
+  // the one Enter takes, so the pick is built by hand with it active.
+  const pick = vscode.window.createQuickPick<SamplesPick>();
+  pick.title = kind === 'traces' ? `${TITLE}: these are existing traces; probe their progress μ with a model?` : `${TITLE}: forced-answer samples per episode (progress μ)`;
+  pick.placeholder = `Each sample is one short generation per episode boundary; settings say ${fromSettings}`;
+  pick.items = items;
+  pick.activeItems = items.filter((i) => i.samples === fromSettings);
+  return new Promise<number | undefined>((resolve) => {
+    let chosen: number | undefined;
+    pick.onDidAccept(() => {
+      chosen = pick.selectedItems[0]?.samples ?? pick.activeItems[0]?.samples;
+      pick.hide();
+    });
+    pick.onDidHide(() => {
+      pick.dispose();
+      resolve(chosen);
+    });
+    pick.show();
   });
-  return picked?.samples;
 }
 
 interface BudgetPick extends vscode.QuickPickItem {
