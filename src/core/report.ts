@@ -3,7 +3,8 @@
  * where the first correct episode falls and what was spent after it, label frequencies, the
  * mean progress curve, and the accuracy a thinking-token cap would have given (from probes).
  */
-import { emptySelfCheckSummary, addSelfChecks, type SelfCheckSummary } from './self-check';
+import { emptySelfCheckSummary, addSelfChecks, type SelfCheckReport } from './self-check';
+import { describeSelfCheckCounts, describeSelfCheckEffects } from './self-check-text';
 import type { EpisodeLabel, Trace } from './trace';
 
 export interface Stat {
@@ -61,7 +62,7 @@ export interface GroupSummary {
    */
   intermediateAccuracy: number | null;
   /** What verification episodes did to the standing answer, graded (src/core/self-check.ts). */
-  selfChecks: SelfCheckSummary;
+  selfChecks: SelfCheckReport;
   probedTraces: number;
   progressByEpisode: CurvePoint[];
   progressByTokens: { bucket: number; points: CurvePoint[] };
@@ -220,7 +221,7 @@ export function summarize(traces: readonly Trace[], opts: { budgets?: number[]; 
     labels,
     verdicts,
     intermediateAccuracy: (verdicts.correct ?? 0) + (verdicts.incorrect ?? 0) > 0 ? (verdicts.correct ?? 0) / ((verdicts.correct ?? 0) + (verdicts.incorrect ?? 0)) : null,
-    selfChecks,
+    selfChecks: { ...selfChecks, text: { counts: describeSelfCheckCounts(selfChecks), effects: describeSelfCheckEffects(selfChecks) } },
     probedTraces,
     progressByEpisode: meanCurve(byEpisode),
     progressByTokens: { bucket, points: meanCurve(byTokens) },

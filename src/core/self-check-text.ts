@@ -1,8 +1,8 @@
 /**
- * Self-check outcomes as words, for the dataset report (Markdown, HTML) and its view. Types
- * only from ./self-check, so the webview bundle does not pull in the grader.
+ * Self-check outcomes as words, for the dataset report: computed with the report (its view
+ * shows the text as given; the page takes only types from src/core) and reused by the
+ * Markdown and HTML report files.
  */
-import type { SelfCheck } from './trace';
 import type { SelfCheckSummary } from './self-check';
 
 const pct = (n: number, of: number) => (of === 0 ? '–' : `${((100 * n) / of).toFixed(1)}%`);
@@ -31,18 +31,4 @@ export function describeSelfCheckEffects(s: SelfCheckSummary): string {
     `${e['confirmed-wrong']} confirmed a wrong one, ${e['wrong-to-wrong']} changed a wrong one to another wrong one` +
     (e['right-to-right'] ? `, ${e['right-to-right']} restated a right one differently` : '')
   );
-}
-
-/** One outcome as a card would say it: "confirmed 42", "changed 40 → 42", "found no answer". */
-export function describeCheck(check: SelfCheck, answer: string | undefined, standing: string | undefined): string {
-  switch (check) {
-    case 'confirmed':
-      return answer !== undefined ? `confirmed ${answer}` : 'confirmed';
-    case 'changed':
-      return standing !== undefined && answer !== undefined ? `changed ${standing} → ${answer}` : 'changed the answer';
-    case 'no-answer':
-      return standing !== undefined ? `found no answer (${standing} stands)` : 'found no answer';
-    case 'stated':
-      return answer !== undefined ? `stated a first answer ${answer}` : 'stated a first answer';
-  }
 }

@@ -48,6 +48,11 @@ export interface SelfCheckSummary {
   selfTraces: number;
 }
 
+/** The summary and its two sentences (src/core/self-check-text.ts), as the report carries them. */
+export interface SelfCheckReport extends SelfCheckSummary {
+  text: { counts: string; effects: string };
+}
+
 export function emptySelfCheckSummary(): SelfCheckSummary {
   return {
     checks: 0,

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Window } from 'happy-dom';
-import { checkBadge } from '../../webview/trace/ui/episode-check';
+import { checkBadge, describeCheck } from '../../webview/trace/ui/episode-check';
 
 // The DOM builder uses the global document, as in the webview.
 const win = new Window();
@@ -29,3 +29,12 @@ test('model text in answers stays text, and long answers are clipped on the card
   assert.ok((clipped.textContent ?? '').length < 60);
   assert.ok((clipped.getAttribute('title') ?? '').includes(long));
 });
+
+test('card text: confirmed, changed from → to, no answer, stated', () => {
+  assert.equal(describeCheck('confirmed', '8', '8'), 'confirmed 8');
+  assert.equal(describeCheck('changed', '8', '6'), 'changed 6 → 8');
+  assert.equal(describeCheck('no-answer', undefined, '8'), 'found no answer (8 stands)');
+  assert.equal(describeCheck('no-answer', undefined, undefined), 'found no answer');
+  assert.equal(describeCheck('stated', '5', undefined), 'stated a first answer 5');
+});
+

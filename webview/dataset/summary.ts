@@ -3,7 +3,6 @@
  * comparison table with one row per model. Text only (model names are data).
  */
 import type { DatasetReport, GroupSummary, Stat } from '../../src/core/report';
-import { describeSelfCheckCounts, describeSelfCheckEffects } from '../../src/core/self-check-text';
 import { formatTokens } from '../common/format';
 import { h } from '../common/dom';
 
@@ -28,7 +27,7 @@ export function summaryLines(g: GroupSummary): [string, string][] {
   lines.push(
     ['Correct intermediate answer', g.anyCorrectEpisode === null ? '–' : `${pct(g.anyCorrectEpisode)} of graded traces`],
     ['Intermediate-answer accuracy', g.intermediateAccuracy === null ? '–' : `${pct(g.intermediateAccuracy)} of graded episode answers`],
-    ['Self-checks', `${describeSelfCheckCounts(g.selfChecks)}; ${describeSelfCheckEffects(g.selfChecks)}`],
+    ['Self-checks', `${g.selfChecks.text.counts}; ${g.selfChecks.text.effects}`],
     [
       'First correct episode',
       g.firstCorrectEpisode.n === 0 ? 'none' : `index ${fixed(g.firstCorrectEpisode.mean, 1)} mean; at ${pct(g.firstCorrectRelative.mean)} of the episodes (n=${g.firstCorrectEpisode.n})`,

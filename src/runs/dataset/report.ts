@@ -5,7 +5,6 @@
 import type { Trace } from '../../core/trace';
 import { readJsonl } from '../../io/jsonl';
 import { writeFileAtomic } from '../../io/write';
-import { describeSelfCheckCounts, describeSelfCheckEffects } from '../../core/self-check-text';
 import { computeReport, type CurvePoint, type DatasetReport, type GroupSummary, type Stat } from '../../core/report';
 
 export { computeReport } from '../../core/report';
@@ -102,8 +101,8 @@ function groupRows(g: GroupSummary): [string, string][] {
     ['normalised regret', g.normalizedRegret.map((r) => `${r.budget}: ${r.mean.toFixed(3)} (n=${r.n})`).join('; ') || '–'],
     ['any correct episode', pct(g.anyCorrectEpisode)],
     ['intermediate-answer accuracy (correct / graded episode answers)', pct(g.intermediateAccuracy)],
-    ['self-checks', describeSelfCheckCounts(g.selfChecks)],
-    ['self-check results', describeSelfCheckEffects(g.selfChecks)],
+    ['self-checks', g.selfChecks.text.counts],
+    ['self-check results', g.selfChecks.text.effects],
     ['first correct episode', statText(g.firstCorrectEpisode)],
     ['first correct (relative position)', statText(g.firstCorrectRelative, 2)],
     ['tokens after first correct', statText(g.tokensAfterFirstCorrect, 0)],

@@ -4,7 +4,6 @@
  * they go in as text nodes only (h()).
  */
 import type { Episode, SelfCheck } from '../../../src/core/trace';
-import { describeCheck } from '../../../src/core/self-check-text';
 import { h, icon } from '../../common/dom';
 
 const ICONS: Record<SelfCheck, string> = {
@@ -20,6 +19,20 @@ const TITLES: Record<SelfCheck, string> = {
   'no-answer': 'Self-check: this verification episode stated no answer',
   stated: 'Self-check: this verification episode stated the first answer of the trace',
 };
+
+/** One outcome as a card would say it: "confirmed 42", "changed 40 → 42", "found no answer". */
+export function describeCheck(check: SelfCheck, answer: string | undefined, standing: string | undefined): string {
+  switch (check) {
+    case 'confirmed':
+      return answer !== undefined ? `confirmed ${answer}` : 'confirmed';
+    case 'changed':
+      return standing !== undefined && answer !== undefined ? `changed ${standing} → ${answer}` : 'changed the answer';
+    case 'no-answer':
+      return standing !== undefined ? `found no answer (${standing} stands)` : 'found no answer';
+    case 'stated':
+      return answer !== undefined ? `stated a first answer ${answer}` : 'stated a first answer';
+  }
+}
 
 /** Long answers would stretch the card head; the full text stays in the title. */
 const MAX_ANSWER = 40;
