@@ -37,7 +37,7 @@ export function parseReaderReply(reply: string): string | null {
   const boxed = lastBoxed(v);
   if (boxed !== null && boxed.trim() !== '') return boxed.trim();
   v = v.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '')[0] ?? '';
-  v = v.replace(/^\**\s*(?:final\s+)?answer\s*[:：]\s*\**\s*/i, '').trim();
+  v = v.replace(/^\**\s*(?:the\s+)?(?:final\s+)?answer\b(?:\s+is\b)?\s*[:：]?\s*\**\s*/i, '').trim();
   v = v.replace(/^\$+|\$+$/g, '').replace(/^\\\(|\\\)$/g, '').replace(/[.。]\s*$/, '').trim();
   if (v === '' || /^(?:none|n\/a|no answer|null)\b/i.test(v)) return null;
   // A sentence is not an answer: the reply did not follow the format.

@@ -37,6 +37,7 @@
  */
 
 import { seededRandom } from '../support/prng';
+import { readerReply } from './answer-reader';
 
 export interface ScriptedProblem {
   /** Substring that identifies the problem in a prompt or in the messages. */
@@ -115,6 +116,8 @@ export class ScriptedModel {
 
   /** Chat or templated generate: full thinking, then the response. */
   answer(prompt: string, think: boolean): ScriptedOutput {
+    const read = readerReply(prompt);
+    if (read !== null) return { thinking: '', content: read };
     const problem = this.findProblem(prompt);
     if (!problem) {
       const topic = prompt.replace(/\s+/g, ' ').trim().slice(0, 60);
