@@ -13,6 +13,7 @@ import { inequalityToShape } from './intervals';
 import { answerShape, choiceLetter, compactElement, normalizeAnswer, type AnswerShape } from './normalize';
 import { parseChoices } from './choices';
 import { bracketsBalanced } from './latex';
+import { answerLimitProblem } from './limits';
 
 export interface EquivalenceOptions {
   /** Wall-clock budget for one comparison; past it the verdict is "not equivalent (timed out)". Default 2000. */
@@ -93,6 +94,8 @@ function shapeKey(shape: AnswerShape): string {
  * ("\sqrt8" vs "2\sqrt2"). Empty or unusable input gives "".
  */
 export function answerKey(answer: string): string {
+  // Past the caps an answer is grouped by its bare text: parsing it could take seconds.
+  if (answerLimitProblem(asText(answer)) !== null) return asText(answer).replace(/\s+/g, '');
   try {
     const normalized = normalizeAnswer(asText(answer));
     if (normalized === '') return '';
@@ -415,6 +418,12 @@ export function checkEquivalence(gold: string, pred: string, opts: EquivalenceOp
   try {
     const goldText = asText(gold);
     const predText = asText(pred);
+    // Size and depth are checked before anything parses (the --timeout deadline cannot
+    // interrupt a recursive parse, so nothing unbounded may start).
+    const goldProblem = answerLimitProblem(goldText);
+    if (goldProblem) return verdict(false, `gold: ${goldProblem}`);
+    const predProblem = answerLimitProblem(predText);
+    if (predProblem) return verdict(false, `prediction: ${predProblem}`);
     if (predText.trim() === '') return verdict(false, 'empty prediction');
     if (goldText.trim() === '') return verdict(false, 'empty gold');
     const ng = normalizeAnswer(goldText);

@@ -4,4 +4,5 @@ export type { ExtractedAnswer, ExtractionRule } from './extract';
 export { checkEquivalence, answerKey, RELATIVE_TOLERANCE } from './equivalence';
 export type { EquivalenceOptions, EquivalenceVerdict } from './equivalence';
 export { normalizeAnswer } from './normalize';
+export { MAX_ANSWER_CHARS, MAX_ANSWER_NESTING, answerLimitProblem } from './limits';
 export { parseChoices } from './choices';
