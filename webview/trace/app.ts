@@ -27,6 +27,7 @@ import { BudgetPanel } from './ui/budget-panel';
 import { MuChart } from './ui/chart';
 import { h } from '../common/dom';
 import { EpisodeList } from './ui/episode-list';
+import { OverviewMap } from './ui/overview-map';
 import { Header } from './ui/header';
 import { SummaryPanel } from './ui/summary-panel';
 import { Toolbar } from './ui/toolbar';
@@ -53,6 +54,14 @@ export class App {
   private hitIndex = -1;
   private queue: RunEvent[] = [];
   private frameRequested = false;
+  /**
+   * A live view follows the newest episode until the reader scrolls away from the bottom, and
+   * again once they scroll back to it. Only the reader's own input decides (content growing
+   * above, e.g. the chart appearing, does not stop the following).
+   */
+  private following = true;
+  private readerScrolling = false;
+  private readerTimer: ReturnType<typeof setTimeout> | undefined;
   private lastChartAt = 0;
   private chartTimer: ReturnType<typeof setTimeout> | undefined;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
@@ -68,6 +77,7 @@ export class App {
   private readonly chart: MuChart;
   private readonly summary: SummaryPanel;
   private readonly episodes: EpisodeList;
+  private readonly overview: OverviewMap;
   private readonly budget: BudgetPanel;
   private readonly response: HTMLElement;
   private readonly responseBody: HTMLElement;
@@ -93,10 +103,13 @@ export class App {
       renderBody: (text) => (this.settings.renderMath ? this.renderMarkdown(text) : plainText(text)),
       onCopy: (index) => this.host.post({ type: 'copy-episode', index }),
       onToggle: () => this.scheduleSave(),
+      visibleTop: () => this.header.element.getBoundingClientRect().bottom,
+      onViewport: (first, last) => this.overview.setViewport(first, last),
     });
+    this.overview = new OverviewMap((position) => this.episodes.scrollToPosition(position, 'start'));
     this.budget = new BudgetPanel({
       rerun: (budget, probe, model) => this.host.post(model ? { type: 'rerun', budget, probe, model } : { type: 'rerun', budget, probe }),
-      annotate: (probe) => this.host.post({ type: 'annotate-progress', probe }),
+      annotate: (probe, model) => this.host.post({ type: 'annotate-progress', probe, ...(model ? { model } : {}) }),
       changed: () => this.scheduleSave(),
     });
     this.responseBody = h('div', { class: 'rl-markdown rl-response-body' });
@@ -106,7 +119,8 @@ export class App {
 
     const trace = h('section', { class: 'rl-trace', 'aria-label': 'Trace' },
       this.picker.element, this.header.element, this.toolbar.element, this.chart.element, this.summary.element,
-      h('div', { class: 'rl-section-head' }, h('h2', { class: 'rl-section-title' }, 'Episodes'), this.episodes.legend), this.empty, this.episodes.element, this.response);
+      h('div', { class: 'rl-section-head' }, h('h2', { class: 'rl-section-title' }, 'Episodes'), this.episodes.legend), this.empty,
+      h('div', { class: 'rl-episodes-area' }, this.episodes.element, this.overview.element), this.response);
     root.replaceChildren(h('div', { class: 'rl-layout' }, trace, this.budget.element), this.notice);
 
     this.wireDocument();
@@ -126,6 +140,7 @@ export class App {
         this.load(message.trace, message.live, message.settings, message.budget, message.probe, message.origin, message.status);
         if (message.models) this.budget.setModels(message.models, message.trace.model);
         this.host.post({ type: 'shown', traceId: message.trace.id, episodes: message.trace.episodes.length, live: message.live });
+        markFirstCardPainted();
         return;
       case 'ping':
         // Shown again after being hidden: this page kept its content but may have missed
@@ -164,6 +179,7 @@ export class App {
   private load(trace: Trace, live: boolean, settings: ViewSettings, budget: BudgetPolicy, probe: ProbeRequest | false | undefined, origin?: TraceOrigin, status?: LiveState['status']): void {
     this.applySettings(settings);
     this.state = stateFromTrace(trace, live, status ?? null);
+    if (live) this.following = true;
     this.origin = origin;
     this.probe = probe;
     this.budget.setPolicy(budget, probe);
@@ -207,7 +223,7 @@ export class App {
     const events = this.queue;
     this.queue = [];
     if (events.length === 0) return;
-    const follow = this.state.live && nearBottom();
+    const follow = this.state.live && this.following;
     const change = applyEvents(this.state, events);
     this.render(change);
     if (follow && this.state.live) window.scrollTo({ top: document.documentElement.scrollHeight });
@@ -221,6 +237,7 @@ export class App {
     const state = this.state!;
     const trace = state.trace;
     if (change.header) this.header.update(state);
+    this.episodes.setGrowing(state.live ? state.openEpisode : null);
     if (change.replaced) this.episodes.update(trace.episodes);
     else if (change.episodes.size > 0) this.episodes.update(trace.episodes, change.episodes);
     if (change.replaced || change.episodes.size > 0) {
@@ -233,7 +250,7 @@ export class App {
       this.response.hidden = trace.response.trim() === '';
       if (!this.response.hidden) this.responseBody.replaceChildren(this.renderMarkdown(trace.response));
     }
-    if (change.replaced || change.header || change.budget) this.summary.update(trace, state.live);
+    if (change.replaced || change.header || change.budget) this.summary.update(trace, state.live, state.elapsedSource === 'wall-clock' ? state.elapsedMs : null);
     if (change.chart) this.scheduleChart(change.replaced || !state.live);
     if (change.replaced) this.scheduleSave();
   }
@@ -243,7 +260,8 @@ export class App {
     clearTimeout(this.chartTimer);
     this.chartTimer = setTimeout(() => {
       this.lastChartAt = performance.now();
-      if (this.state && this.settings.showChart) this.chart.update(this.state.trace);
+      if (this.state && this.settings.showChart) this.chart.update(this.state.trace, this.state.live);
+      if (this.state) this.overview.update(this.state.trace);
     }, wait);
   }
 
@@ -299,9 +317,25 @@ export class App {
     };
     document.addEventListener('click', onLink, true);
     document.addEventListener('auxclick', onLink, true);
-    window.addEventListener('scroll', () => this.scheduleSave(), { passive: true });
+    window.addEventListener('scroll', () => {
+      this.scheduleSave();
+      if (this.readerScrolling) this.following = nearBottom();
+    }, { passive: true });
+    const reader = () => {
+      this.readerScrolling = true;
+      clearTimeout(this.readerTimer);
+      this.readerTimer = setTimeout(() => (this.readerScrolling = false), 400);
+    };
+    for (const type of ['wheel', 'touchmove', 'keydown', 'pointerdown'] as const) window.addEventListener(type, reader, { passive: true, capture: true });
     // VS Code swaps body classes on theme change; the chart draws on canvas and must re-read colours.
-    new MutationObserver(() => this.chart.retheme()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+    new MutationObserver(() => {
+      this.chart.retheme();
+      this.overview.retheme();
+    }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+    // The overview map sticks just under the sticky header, whatever its height.
+    if (typeof ResizeObserver === 'function') {
+      new ResizeObserver(() => document.documentElement.style.setProperty('--rl-sticky-top', `${this.header.element.offsetHeight}px`)).observe(this.header.element);
+    }
     window.addEventListener('error', (event) => this.host.post({ type: 'log', level: 'error', message: `${event.message} (${event.filename}:${event.lineno})` }));
     window.addEventListener('unhandledrejection', (event) => this.host.post({ type: 'log', level: 'error', message: String(event.reason) }));
   }
@@ -364,6 +398,13 @@ function plainText(text: string): DocumentFragment {
   const fragment = document.createDocumentFragment();
   fragment.append(h('div', { class: 'rl-plain' }, text));
   return fragment;
+}
+
+/** Performance mark once the frame showing the loaded trace's first card has been painted (bench:e2e reads it). */
+function markFirstCardPainted(): void {
+  requestAnimationFrame(() => setTimeout(() => {
+    if (document.querySelector('.rl-card')) performance.mark('rl:first-card-painted');
+  }, 0));
 }
 
 function nearBottom(): boolean {

@@ -12,8 +12,15 @@ export interface LiveState {
   statusDetail: string | null;
   /** Wall-clock time of the run so far, from 'tokens' events or the trace metrics. */
   elapsedMs: number | null;
+  /**
+   * Where elapsedMs comes from: the server's own total, or the wall clock the view saw while the
+   * run streamed (used when the server's total is implausibly small, e.g. ~0 from some servers).
+   */
+  elapsedSource?: 'server' | 'wall-clock';
   /** Last run error, shown in the header. */
   error: string | null;
+  /** Index of the episode opened and not yet closed (its text still grows), or null. */
+  openEpisode: number | null;
 }
 
 export interface ViewChange {
@@ -56,6 +63,7 @@ export function stateFromTrace(trace: Trace, live: boolean, status: RunStatus | 
     statusDetail: null,
     elapsedMs: trace.metrics?.durationMs ?? null,
     error: trace.error ?? null,
+    openEpisode: null,
   };
 }
 
@@ -96,17 +104,23 @@ function applyEvent(state: LiveState, event: RunEvent, change: ViewChange): void
       state.statusDetail = null;
       state.elapsedMs = 0;
       state.error = null;
+      state.openEpisode = null;
       change.replaced = change.header = change.response = change.chart = change.budget = true;
       return;
     case 'status':
       state.status = event.status;
       state.statusDetail = event.detail ?? null;
-      if (event.status === 'done' || event.status === 'cancelled' || event.status === 'error') state.live = false;
+      if (event.status === 'done' || event.status === 'cancelled' || event.status === 'error') {
+        state.live = false;
+        state.openEpisode = null;
+      }
       change.header = true;
       return;
     case 'episode-opened':
     case 'episode-closed':
       placeEpisode(trace, { ...event.episode, labels: [...event.episode.labels] });
+      if (event.type === 'episode-opened') state.openEpisode = event.episode.index;
+      else if (state.openEpisode === event.episode.index) state.openEpisode = null;
       change.episodes.add(event.episode.index);
       change.chart = change.header = true;
       return;
@@ -157,12 +171,23 @@ function applyEvent(state: LiveState, event: RunEvent, change: ViewChange): void
     case 'error':
       state.trace = event.trace;
       state.live = false;
+      state.openEpisode = null;
       state.status = event.type === 'done' ? 'done' : 'error';
       state.error = event.type === 'error' ? event.message : (event.trace.error ?? null);
-      state.elapsedMs = event.trace.metrics?.durationMs ?? state.elapsedMs;
+      Object.assign(state, finalElapsed(event.trace.metrics?.durationMs, state.elapsedMs));
       change.replaced = change.header = change.response = change.chart = change.budget = true;
       return;
     default:
       return;
   }
+}
+
+/**
+ * The run's time once it ended: the server's total duration, unless it is less than half the
+ * wall-clock time the view saw (a server that reports tiny durations would show "Done 0s"):
+ * then the wall clock, marked as such.
+ */
+export function finalElapsed(serverMs: number | undefined, wallMs: number | null): Pick<LiveState, 'elapsedMs' | 'elapsedSource'> {
+  if (serverMs !== undefined && (wallMs === null || serverMs >= wallMs / 2)) return { elapsedMs: serverMs, elapsedSource: 'server' };
+  return { elapsedMs: wallMs, elapsedSource: 'wall-clock' };
 }
