@@ -52,14 +52,15 @@ const VALUES: Record<string, string[]> = {
   '--vote': ['--vote', '8/3'],
   '--vote-adaptive': ['--vote', '8/3', '--vote-adaptive'],
   '--think': ['--think', 'low'],
+  '--answer-extractor': ['--answer-extractor', 'model'],
 };
 
 /** Job options a job reads, per input (from src/runs/dataset/job.ts; checked here, not taken from the table). */
 const ALWAYS = ['input', 'output', 'segment', 'mapping', 'inputKind', 'resume', 'force', 'strict', 'limit', 'report'];
 const PROBES = ['models', 'hosts', 'backend', 'concurrency', 'samples', 'instruction'];
 const JOB_READS: Record<string, string[]> = {
-  problems: [...ALWAYS, ...PROBES, 'budget', 'sampling'],
-  'traces+probes': [...ALWAYS, ...PROBES],
+  problems: [...ALWAYS, ...PROBES, 'budget', 'sampling', 'answerExtractor'],
+  'traces+probes': [...ALWAYS, ...PROBES, 'answerExtractor'],
   traces: ALWAYS,
 };
 

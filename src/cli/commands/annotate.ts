@@ -31,6 +31,7 @@ export interface AnnotateFlags extends PipelineFlags, BudgetFlags {
   idField?: string;
   inputKind?: InputKind;
   report?: boolean;
+  answerExtractor?: 'rule' | 'model';
 }
 
 /** Options of the dataset job (model, hosts, resume…), beside the pipeline and budget options. */
@@ -50,7 +51,8 @@ function addJobOptions(cmd: Command): Command {
     .option('--instruction <text>', 'instruction appended to each problem, and to the probe prompt of traces (default asks for \\boxed{})')
     .option('--id-field <name>', 'problem sets: column holding the record id')
     .addOption(new Option('--input-kind <kind>', 'treat IN as problems or traces instead of detecting it (traces: annotate even what looks like a problem set)').choices(['problems', 'traces']))
-    .option('--no-report', 'dataset job: do not write the report beside OUT');
+    .option('--no-report', 'dataset job: do not write the report beside OUT')
+    .addOption(new Option('--answer-extractor <kind>', 'who reads intermediate answers: the rules (default), or the rules and then the model (--model) for episodes they leave without one').choices(['rule', 'model']));
 }
 
 export function registerAnnotateCommand(program: Command): Command {
@@ -142,7 +144,8 @@ export function jobOptionsFromFlags(input: string, f: AnnotateFlags, given: Read
       strict: Boolean(f.strict),
       ...(f.limit !== undefined ? { limit: f.limit } : {}),
       report: f.report !== false,
-      checkKind: (kind) => refusedForInput(kind, given, samples, input),
+      ...(f.answerExtractor === 'model' ? { answerExtractor: 'model' as const } : {}),
+      checkKind: (kind) => refusedForInput(kind, given, samples, input, f.answerExtractor === 'model'),
     },
   };
 }

@@ -68,6 +68,8 @@ export const ANNOTATE_FLAGS: readonly AnnotateFlagRule[] = [
   rule('--vote', 'vote', 'model', 'problems'),
   rule('--vote-adaptive', 'voteAdaptive', 'model', 'problems'),
   rule('--think', 'think', 'model', 'problems'),
+  // 'rule' (the default) works everywhere; 'model' needs --model (refusedForMode).
+  rule('--answer-extractor', 'answerExtractor', 'any'),
 ];
 
 export type AnnotateMode = 'offline' | 'job';
@@ -87,6 +89,7 @@ export function refusedForMode(given: ReadonlySet<string>, values: Record<string
     else if (r.needs === 'job' && mode !== 'job') out.push(`${r.flag} needs a dataset job (--model, --resume, --limit or --strict); plain annotate writes no report and always replaces OUT`);
   }
   if (values.inputKind === 'problems' && !given.has('model')) out.push('--input-kind problems needs --model (a problem set is solved by a model)');
+  if (values.answerExtractor === 'model' && !given.has('model')) out.push('--answer-extractor model needs --model (the model that reads the answers)');
   return out;
 }
 
@@ -94,14 +97,14 @@ export function refusedForMode(given: ReadonlySet<string>, values: Record<string
  * Refusals once a job knows what its input holds: generation flags on traces, and flags used
  * only by probes when there are none (`given` as above; `samples` the probe count).
  */
-export function refusedForInput(kind: 'problems' | 'traces', given: ReadonlySet<string>, samples: number, input: string): string[] {
+export function refusedForInput(kind: 'problems' | 'traces', given: ReadonlySet<string>, samples: number, input: string, readsAnswersWithModel = false): string[] {
   if (kind === 'problems') return [];
   const out: string[] = [];
   for (const r of ANNOTATE_FLAGS) {
     if (!given.has(r.key)) continue;
     if (r.input === 'problems') out.push(`${r.flag} shapes generation from a problem set, but ${input} holds traces (they are annotated as they are)`);
-    else if (r.input === 'probes' && samples === 0) out.push(`${r.flag} on traces is used only by progress probes: add --samples K`);
+    else if (r.input === 'probes' && samples === 0 && !(readsAnswersWithModel && r.flag !== '--instruction')) out.push(`${r.flag} on traces is used only by progress probes: add --samples K`);
   }
-  if (given.has('model') && samples === 0) out.push(`--model on traces is used only by progress probes: add --samples K, or drop --model to annotate offline`);
+  if (given.has('model') && samples === 0 && !readsAnswersWithModel) out.push(`--model on traces is used only by progress probes: add --samples K, or drop --model to annotate offline`);
   return out;
 }

@@ -20,6 +20,7 @@ import { DEFAULT_RETRY, HostPool, classifyFailure, errorKind, type HostState, ty
 import { loadInput, normalizeFieldChoice, type FieldChoice, type InputIssue, type InputItem, type InputKind } from './input';
 import { openOutput, readSidecar, scanOutput, sidecarPath, writeSidecar, type JobSidecar } from './output';
 import { probeTraceProgress } from './probe-trace';
+import { ModelAnswerReader, readAnswersWithModel, type AnswerExtractor } from '../answer-model';
 import { readTraceFile, writeReport, type WrittenReport } from './report';
 
 export interface DatasetJobOptions {
@@ -63,6 +64,8 @@ export interface DatasetJobOptions {
   checkKind?: (kind: InputKind) => string[];
   /** Tests and the extension inject backends; default by host and `backend`. */
   createBackend?: (host: string, kind?: BackendKind) => ModelBackend;
+  /** 'model': episodes the rules leave without an answer are read by the model (src/runs/answer-model.ts). */
+  answerExtractor?: AnswerExtractor;
 }
 
 export type JobEvent =
@@ -137,6 +140,7 @@ export function jobConfig(o: DatasetJobOptions, kind: InputKind, mapping?: Field
     sampling: o.sampling,
     segment: o.segment,
     instruction: o.instruction,
+    answerExtractor: o.answerExtractor === 'model' ? 'model' : undefined,
     mapping,
   };
 }
@@ -175,6 +179,7 @@ export async function runDatasetJob(o: DatasetJobOptions): Promise<DatasetJobRes
   const samples = o.samples ?? 0;
   if (loaded.kind === 'problems' && models.length === 0) throw new JobConfigError(`${o.input} is a problem set: name a model (--model) to generate traces`);
   if (loaded.kind === 'traces' && samples > 0 && models.length === 0) throw new JobConfigError('progress probes (--samples) on existing traces need a model (--model)');
+  if (o.answerExtractor === 'model' && models.length === 0) throw new JobConfigError('--answer-extractor model needs a model (--model) to read the answers');
   const probeSettings = samples > 0 ? resolveProbeSettings({ ...o.probe, samples }) : null;
 
   // Trace files have no detected mapping, but an explicit one (--output-field…) still decides
@@ -228,7 +233,7 @@ export async function runDatasetJob(o: DatasetJobOptions): Promise<DatasetJobRes
   };
 
   try {
-    const needsModel = loaded.kind === 'problems' || probeSettings !== null;
+    const needsModel = loaded.kind === 'problems' || probeSettings !== null || o.answerExtractor === 'model';
     if (!needsModel) {
       for (const w of todo) {
         if (o.signal?.aborted) {
@@ -312,6 +317,7 @@ async function runOnHosts(
   emit: (e: JobEvent) => void,
 ): Promise<void> {
   const make = o.createBackend ?? createBackend;
+  const readerCache = new Map<string, string | null>();
   const hosts = o.hosts?.length ? o.hosts : [defaultHost()];
   const pool = new HostPool(
     hosts.map((url) => ({ url, capacity: o.concurrency ?? 1, backend: make(url, o.backend) })),
@@ -329,7 +335,8 @@ async function runOnHosts(
     const control = { cancel: () => {} };
     const p = (async () => {
       w.attempts++;
-      const outcome = await processOnHost(w, host, o, probeSettings, control);
+      let outcome = await processOnHost(w, host, o, probeSettings, control);
+      if (outcome.ok && o.answerExtractor === 'model' && !o.signal?.aborted) outcome = await withModelAnswers(outcome.trace, new ModelAnswerReader(host.backend, w.model as string, { cache: readerCache, signal: o.signal }));
       if (o.signal?.aborted) {
         pool.releaseNeutral(host);
         return; // unfinished: resume redoes it
@@ -398,6 +405,15 @@ async function runOnHosts(
 }
 
 type Outcome = { ok: true; trace: Trace } | { ok: false; kind: string; message: string; trace?: Trace };
+
+/** Answers the rules missed, read by the model; a failure keeps the rule-annotated trace, with the reason. */
+async function withModelAnswers(trace: Trace, reader: ModelAnswerReader): Promise<Outcome> {
+  try {
+    return { ok: true, trace: await readAnswersWithModel(trace, reader) };
+  } catch (err) {
+    return { ok: false, kind: errorKind(err), message: (err as Error).message, trace: { ...trace, error: `answer reading failed: ${(err as Error).message}` } };
+  }
+}
 
 async function processOnHost(
   w: WorkItem,
