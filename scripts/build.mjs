@@ -39,7 +39,7 @@ const builds = [
   },
   {
     ...common,
-    entryPoints: { main: 'webview/trace/main.ts', dataset: 'webview/dataset/main.ts' },
+    entryPoints: { main: 'webview/trace/main.ts', dataset: 'webview/dataset/main.ts', compare: 'webview/compare/main.ts' },
     outdir: 'dist/webview',
     platform: 'browser',
     format: 'iife',

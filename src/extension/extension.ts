@@ -27,6 +27,7 @@ const COMMANDS: Record<string, (l: Lens, ...args: unknown[]) => Promise<unknown>
   'reasoningLens.showDataset': async (l, a) => (await import('./dataset/showDataset.js')).showDatasetCommand(l, a),
   'reasoningLens.statusMenu': async (l) => (await import('./commands/models.js')).statusMenuCommand(l),
   'reasoningLens.showLog': async (l) => l.log.show(),
+  'reasoningLens.compareTraces': async (l, a, b) => (await import('./compare/compareCommand.js')).compareTracesCommand(l, a, b),
 };
 
 export interface LensApi {

@@ -76,6 +76,8 @@ export type DatasetViewToHost =
   | { type: 'open-trace'; index: number; id: string }
   /** Open the trace file itself in the trace editor / the HTML report in a browser tab. */
   | { type: 'open-file'; what: 'traces' | 'report' }
+  /** Compare every trace of the file that has this row's problem (Compare Traces). */
+  | { type: 'compare'; index: number; id: string }
   /** The page rendered a 'dataset' payload with this many rows (lets the host and tests know it is shown). */
   | { type: 'shown'; rows: number }
   | { type: 'log'; level: 'error' | 'warn' | 'info'; message: string };
@@ -139,6 +141,12 @@ export function parseDatasetViewMessage(value: unknown): ValidatedDatasetMessage
       if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index > 100_000_000) return bad('open-trace.index', 'a non-negative integer');
       if (typeof id !== 'string' || id.length > MAX_ID) return bad('open-trace.id', `a string of at most ${MAX_ID} characters`);
       return { ok: true, message: { type: 'open-trace', index, id } };
+    }
+    case 'compare': {
+      const { index, id } = value;
+      if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index > 100_000_000) return bad('compare.index', 'a non-negative integer');
+      if (typeof id !== 'string' || id.length > MAX_ID) return bad('compare.id', `a string of at most ${MAX_ID} characters`);
+      return { ok: true, message: { type: 'compare', index, id } };
     }
     case 'shown':
       if (typeof value.rows !== 'number' || !Number.isInteger(value.rows) || value.rows < 0 || value.rows > 100_000_000) return bad('shown.rows', 'a non-negative integer');

@@ -98,6 +98,11 @@ export class DatasetApp {
     openFile.addEventListener('click', () => this.host.post({ type: 'open-file', what: 'traces' }));
     const openReport = h('button', { type: 'button', class: 'rl-link-button', 'data-action': 'open-report' }, icon('file-code'), ' Open the HTML report');
     openReport.addEventListener('click', () => this.host.post({ type: 'open-file', what: 'report' }));
+    const compare = h('button', { type: 'button', class: 'rl-link-button', 'data-action': 'compare' }, icon('diff'), " Compare the selected row's problem across traces");
+    compare.addEventListener('click', () => {
+      const row = this.table.activeRow;
+      if (row) this.host.post({ type: 'compare', index: row.index, id: row.id });
+    });
 
     this.body = h('div', { class: 'rl-ds-body', hidden: true },
       this.problems,
@@ -105,7 +110,7 @@ export class DatasetApp {
       h('h2', { class: 'rl-section-title' }, 'Charts'), this.charts.element,
       h('h2', { class: 'rl-section-title' }, 'Traces'), filterBar, this.table.element);
     root.replaceChildren(
-      h('header', { class: 'rl-ds-header' }, this.title, this.meta, h('div', { class: 'rl-ds-actions' }, openFile, openReport)),
+      h('header', { class: 'rl-ds-header' }, this.title, this.meta, h('div', { class: 'rl-ds-actions' }, openFile, openReport, compare)),
       this.errorBox, this.empty, this.body, this.notice);
 
     new MutationObserver(() => this.charts.retheme()).observe(document.body, { attributes: true, attributeFilter: ['class'] });

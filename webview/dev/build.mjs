@@ -16,7 +16,7 @@ const result = await esbuild.build({
   minify: production,
   logLevel: 'warning',
   absWorkingDir: root,
-  entryPoints: { main: 'webview/trace/main.ts', dataset: 'webview/dataset/main.ts' },
+  entryPoints: { main: 'webview/trace/main.ts', dataset: 'webview/dataset/main.ts', compare: 'webview/compare/main.ts' },
   outdir: 'dist/webview',
   platform: 'browser',
   format: 'iife',

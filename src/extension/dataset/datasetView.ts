@@ -223,6 +223,11 @@ export class DatasetView implements vscode.Disposable {
       case 'open-trace':
         this.openTrace(message.index, message.id);
         return;
+      case 'compare': {
+        const compared = await (await import('../compare/entries.js')).compareSameProblem(this.lens, this.traces, message.index, message.id, baseName(this.file));
+        if (typeof compared === 'string') this.post({ type: 'notice', message: compared });
+        return;
+      }
       case 'open-file':
         if (message.what === 'traces') await vscode.commands.executeCommand('vscode.openWith', this.file, EDITOR_VIEW_TYPE);
         else await this.openReport();

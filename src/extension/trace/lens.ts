@@ -350,7 +350,7 @@ export class Lens implements vscode.Disposable {
 
   async rerun(from: TraceSession, request: { budget: BudgetPolicy; probe: ProbeRequest | false; model?: string }): Promise<void> {
     const trace = from.trace();
-    await this.solve({
+    const run = await this.solve({
       problem: trace.problem,
       gold: trace.gold ?? null,
       model: request.model ?? trace.model ?? undefined,
@@ -358,6 +358,8 @@ export class Lens implements vscode.Disposable {
       probe: request.probe,
       reuse: from,
     });
+    // When the re-run ends, the original and the re-run open side by side (Compare Traces).
+    if (run) void import('../compare/entries.js').then((m) => m.compareAfterRerun(this, trace, run));
   }
 
   async annotateProgress(from: TraceSession, probe: ProbeRequest): Promise<void> {

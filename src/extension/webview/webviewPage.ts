@@ -5,7 +5,7 @@ import { buildWebviewHtml } from './webviewHtml';
  * The page for one webview bundle in dist/webview (`main` = the trace view, `dataset` = the
  * dataset view), with a fresh nonce and every resource resolved through asWebviewUri.
  */
-export type WebviewBundle = 'main' | 'dataset';
+export type WebviewBundle = 'main' | 'dataset' | 'compare';
 
 export function bundlePageHtml(webview: vscode.Webview, extensionUri: vscode.Uri, bundle: WebviewBundle, title: string): string {
   const root = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');

@@ -1,0 +1,49 @@
+/**
+ * The other two ways into the compare view: a row of the dataset view (every trace of that
+ * row's problem in the file: the same problem across models or budgets), and a finished
+ * "Re-run with Other Budget" (the trace shown before and the re-run, opened when the re-run ends).
+ */
+import * as vscode from 'vscode';
+import { describeBudget, MAX_COMPARED } from '../../core/compare';
+import type { Trace } from '../../core/trace';
+import type { Lens } from '../trace/lens';
+import type { LiveRun } from '../trace/liveRun';
+import { pickTraces } from './compareCommand';
+import { CompareView, type CompareItem } from './compareView';
+
+function problemKey(trace: Trace): string {
+  return trace.problem.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Compares the traces of `traces` whose problem is the problem of row `index` (its id must
+ * still be `id`: the file may have changed under the row). Returns the view, or a sentence
+ * saying why there is nothing to compare.
+ */
+export async function compareSameProblem(lens: Lens, traces: readonly Trace[], index: number, id: string, fileName: string): Promise<CompareView | string> {
+  const row = traces[index];
+  if (!row || row.id !== id) return `Trace ${id} is no longer at row ${index + 1}: the file changed.`;
+  const key = problemKey(row);
+  const items: CompareItem[] = [];
+  traces.forEach((trace, i) => {
+    if (problemKey(trace) === key) items.push({ trace, origin: `${fileName} row ${i + 1}` });
+  });
+  if (items.length < 2) return `No other trace in ${fileName} has the problem of row ${index + 1}: nothing to compare it with.`;
+  const chosen = items.length <= MAX_COMPARED ? items : await pickTraces(items);
+  return chosen ? CompareView.show(lens, chosen) : 'Nothing compared.';
+}
+
+/** When the re-run ends (done, stopped or failed: its partial trace is compared too), opens the comparison. */
+export async function compareAfterRerun(lens: Lens, original: Trace, run: LiveRun): Promise<CompareView | undefined> {
+  const rerun = await run.settled;
+  if (rerun.episodes.length === 0 && original.episodes.length === 0) return undefined;
+  try {
+    return CompareView.show(lens, [
+      { trace: original, label: 'original', origin: `before the re-run · budget: ${describeBudget(original.budget?.policy)}` },
+      { trace: rerun, label: 're-run', origin: `${run.savedTo ? vscode.workspace.asRelativePath(run.savedTo) : 'not saved'} · budget: ${describeBudget(run.budget)}` },
+    ], { alignment: 'tokens' });
+  } catch (err) {
+    lens.log.warn(`Could not compare the re-run with the original: ${err instanceof Error ? err.message : String(err)}`);
+    return undefined;
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * The built compare view in headless Chromium through its dev harness (strict CSP, fake VS Code
+ * API): four real traces of one problem (two models, a right and a wrong trace each), the
+ * alignment switch moving the strips and the divergence mark, μ overlaid with intervals, the
+ * summary table's difference marks, messages to the host, persisted state, and hostile model
+ * text staying inert. Skips with a notice only when Chromium (or the real data) is missing.
+ */
+import { after, before, test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Server } from 'node:http';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { compareTraces, type Comparison } from '../../src/core/compare';
+import type { Trace } from '../../src/core/trace';
+import { comparePayload } from '../../src/extension/compare/payload';
+import { readTracesAnyFormat } from '../../src/io/read-traces';
+import { parseCompareViewMessage, type ComparePayload } from '../../src/shared/compare-protocol';
+import { CHROMIUM_ARGS } from '../../webview/dev/chromium';
+import { chromiumPath, dataPath, requireChromium, requireData } from '../support/shared-data';
+import { serveHarness } from '../../webview/dev/serve';
+
+const root = resolve(__dirname, '../..');
+const haveChromium = existsSync(chromiumPath);
+const haveData = existsSync(dataPath('traces', 'thought-anchors.com'));
+const HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script><iframe src="javascript:window.__pwned=3"></iframe>';
+let browser: Browser;
+let server: Server;
+let baseUrl: string;
+let real: ComparePayload;
+
+const FILES: [string, string][] = [
+  ['deepseek-r1-distill-llama-8b', 'correct'],
+  ['deepseek-r1-distill-llama-8b', 'incorrect'],
+  ['deepseek-r1-distill-qwen-14b', 'correct'],
+  ['deepseek-r1-distill-qwen-14b', 'incorrect'],
+];
+
+/** μ that is synthetic (share of correct intermediate answers so far, ± 0.1): the view only draws it. */
+function withProgress(t: Trace): Trace {
+  let right = 0;
+  let seen = 0;
+  return {
+    ...t,
+    episodes: t.episodes.map((e) => {
+      if (e.verdict !== 'none') seen++;
+      if (e.verdict === 'correct') right++;
+      return { ...e, progress: { mu: seen ? right / seen : 0, delta: 0, samples: 8, answers: {}, basis: 'gold' as const, ci: 0.1 } };
+    }),
+  };
+}
+
+async function writeSamples(): Promise<void> {
+  const samples = join(root, 'dist/dev-samples');
+  mkdirSync(samples, { recursive: true });
+  const traces: Trace[] = [];
+  const origins: string[] = [];
+  for (const [model, kind] of FILES) {
+    const file = dataPath('traces', 'thought-anchors.com', model, `${kind}_base_solution`, 'problem_330', 'base_solution.json');
+    const read = await readTracesAnyFormat(file);
+    traces.push(read.traces[0].trace);
+    origins.push(`${model}/${kind}_base_solution/problem_330/base_solution.json:1`);
+  }
+  real = comparePayload(compareTraces(traces.map((trace, i) => ({ trace, label: `${FILES[i][0].replace('deepseek-r1-distill-', '')} (${FILES[i][1]})` }))), origins, 'index');
+  writeFileSync(join(samples, 'compare-real.json'), JSON.stringify(real));
+  const probed = comparePayload(compareTraces([traces[0], traces[3]].map((t) => ({ trace: withProgress(t) }))), [origins[0], origins[3]], 'tokens');
+  writeFileSync(join(samples, 'compare-probed.json'), JSON.stringify(probed));
+  // Hostile model text everywhere the view shows text: problem, model, answers, origins.
+  const evil = (t: Trace): Trace => ({
+    ...t,
+    problem: `${HOSTILE} what is 1+1?`,
+    model: `<b>${t.model}</b>${HOSTILE}`,
+    gold: HOSTILE,
+    final: { ...t.final, answer: HOSTILE },
+    episodes: t.episodes.map((e) => (e.answer ? { ...e, answer: `${HOSTILE}${e.answer}` } : e)),
+  });
+  const hostile = comparePayload(compareTraces([evil(traces[0]), evil(traces[3])].map((trace) => ({ trace }))), [HOSTILE, `[x](javascript:alert(1))`], 'index');
+  writeFileSync(join(samples, 'compare-hostile.json'), JSON.stringify(hostile));
+}
+
+before(async () => {
+  if (!haveChromium || !haveData) return;
+  const r = spawnSync(process.execPath, ['webview/dev/build.mjs'], { cwd: root, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  await writeSamples();
+  ({ server, url: baseUrl } = await serveHarness());
+  browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+function skipWithout(t: TestContext): boolean {
+  return !requireChromium(t) || !requireData(t, 'traces', 'thought-anchors.com');
+}
+
+async function open(query: string, initialState?: unknown): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(e.message));
+  if (initialState) await page.addInitScript({ content: `window.__initialState = ${JSON.stringify(initialState)};` });
+  await page.goto(`${baseUrl}/webview/compare/dev/index.html?${query}`);
+  await page.waitForSelector('.rl-cmp-strip');
+  await page.waitForSelector('.rl-cmp-plot canvas');
+  return { page, problems };
+}
+
+const sent = (page: Page) => page.evaluate('window.__sent') as Promise<{ type: string; [k: string]: unknown }[]>;
+
+/** left% of the verdict block of episode position k in each strip. */
+const blockLefts = (page: Page, k: number) =>
+  page.evaluate(`[...document.querySelectorAll('.rl-cmp-strip')].map((s) => { const b = s.querySelectorAll('.rl-cmp-verdicts .rl-cmp-block')[${k}]; return b ? parseFloat(b.style.left) : null; })`) as Promise<(number | null)[]>;
+
+test('four real traces of one problem: strips, chart, summary with differences, divergence, under the strict CSP', async (t) => {
+  if (skipWithout(t)) return;
+  const { page, problems } = await open('sample=real&theme=light');
+  const c: Comparison = real.comparison;
+  assert.equal(await page.locator('.rl-cmp-strip').count(), 4);
+  for (let i = 0; i < 4; i++) {
+    assert.equal(await page.locator(`.rl-cmp-strip[data-trace="${i}"] .rl-cmp-verdicts .rl-cmp-block`).count(), c.traces[i].episodes.length);
+  }
+  // The table: one row per summary row, the differing ones marked.
+  assert.equal(await page.locator('.rl-cmp-table tbody tr').count(), c.summary.length);
+  const differing = c.summary.filter((r) => r.differs).map((r) => r.key);
+  assert.deepEqual(await page.evaluate(`[...document.querySelectorAll('.rl-cmp-table tr.rl-cmp-differs')].map((r) => r.dataset.key)`), differing);
+  assert.ok(differing.includes('verdict') && differing.includes('finalAnswer'));
+  assert.match((await page.textContent('.rl-cmp-table tr[data-key="verdict"]')) ?? '', /Final verdict \(differs\).*correct.*incorrect.*correct.*incorrect/);
+  assert.match((await page.textContent('.rl-cmp-table tr[data-key="verdict"] .rl-cmp-def')) ?? '', /final\.correct/);
+  // The divergence sentence and its mark.
+  assert.equal(await page.textContent('.rl-cmp-divergence'), real.divergenceText.index);
+  assert.match(real.divergenceText.index, /diverge after episode #\d+/);
+  assert.equal(await page.locator('.rl-cmp-diverge-mark').count(), 1);
+  assert.match((await page.textContent('.rl-cmp-problem')) ?? '', /\S/);
+  assert.equal(await page.locator('.rl-cmp-warning[hidden]').count(), 1, 'same problem: no warning');
+  const shown = (await sent(page)).filter((m) => m.type === 'shown');
+  assert.deepEqual(shown, [{ type: 'shown', traces: 4, alignment: 'index' }]);
+  for (const m of await sent(page)) assert.ok(parseCompareViewMessage(m).ok, `the host accepts ${JSON.stringify(m)}`);
+  await page.waitForTimeout(100);
+  assert.deepEqual(await page.evaluate('window.__violations'), [], 'no CSP violations');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the alignment switch: by index episode k starts at the same place in every trace; by tokens at its token position; the choice persists', async (t) => {
+  if (skipWithout(t)) return;
+  const { page } = await open('sample=real');
+  const c = real.comparison;
+  // Episode 3 of every trace that has one (one real trace is a single long episode).
+  const k = 3;
+  const has = c.traces.map((x) => x.episodes.length > k);
+  assert.ok(has.filter(Boolean).length >= 3);
+  const lefts = await blockLefts(page, k);
+  const present = lefts.filter((l, i) => has[i] && l !== null) as number[];
+  assert.equal(present.length, has.filter(Boolean).length);
+  assert.ok(present.every((l) => Math.abs(l - present[0]) < 1e-6), `index: episode ${k} at one position in every strip (${lefts})`);
+  await page.click('.rl-cmp-switch-button[data-align="tokens"]');
+  assert.equal(await page.getAttribute('.rl-cmp-switch-button[data-align="tokens"]', 'aria-pressed'), 'true');
+  assert.equal(await page.textContent('.rl-cmp-divergence'), real.divergenceText.tokens);
+  const end = Math.max(...c.traces.map((x) => x.episodeTokens));
+  const byTokens = await blockLefts(page, k);
+  byTokens.forEach((l, i) => {
+    if (has[i]) assert.ok(Math.abs(l! - (100 * c.traces[i].episodes[k].startTokens) / end) < 1e-3, `tokens: trace ${i} episode ${k} at its start token`);
+  });
+  assert.notDeepEqual(byTokens, lefts);
+  assert.deepEqual((await sent(page)).filter((m) => m.type === 'shown').pop(), { type: 'shown', traces: 4, alignment: 'tokens' });
+  const state = await page.evaluate('window.__state');
+  assert.deepEqual(state, { version: 1, alignment: 'tokens' });
+  await page.close();
+  const again = await open('sample=real', state);
+  assert.equal(await again.page.getAttribute('.rl-cmp-switch-button[data-align="tokens"]', 'aria-pressed'), 'true', 'restored before the host said otherwise');
+  await again.page.close();
+});
+
+test('μ of both traces on one chart with interval whiskers; Open asks the host for that trace', async (t) => {
+  if (skipWithout(t)) return;
+  const { page, problems } = await open('sample=probed&theme=dark');
+  assert.equal(await page.getAttribute('.rl-cmp-switch-button[data-align="tokens"]', 'aria-pressed'), 'true', 'the host chose tokens');
+  assert.equal(await page.locator('.rl-cmp-plot .u-series').count(), 0, 'no legend (the strips name the traces)');
+  assert.match((await page.getAttribute('.rl-cmp-plot', 'aria-label')) ?? '', /μ .* over \d+ probed episodes; .*μ .* over \d+ probed episodes/);
+  // The canvas has pixels in both traces' colours (lines and whiskers).
+  const painted = (await page.evaluate(`(() => { const c = document.querySelector('.rl-cmp-plot canvas'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; })()`)) as number;
+  assert.ok(painted > 1000, `the chart drew something (${painted} px)`);
+  await page.click('[data-open="1"]');
+  assert.deepEqual((await sent(page)).filter((m) => m.type === 'open-trace'), [{ type: 'open-trace', position: 1 }]);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('hostile model text (problem, model, answers, gold, origins) stays inert text', async (t) => {
+  if (skipWithout(t)) return;
+  const { page, problems } = await open('sample=hostile');
+  await page.waitForTimeout(200);
+  assert.equal(await page.evaluate('window.__pwned'), undefined);
+  assert.equal(await page.locator('#app img, #app script, #app iframe, #app b').count(), 0, 'no element made from model text');
+  assert.match((await page.textContent('.rl-cmp-problem')) ?? '', /<img src=x onerror=/);
+  assert.match((await page.textContent('.rl-cmp-table tr[data-key="finalAnswer"]')) ?? '', /<script>window.__pwned=2<\/script>/);
+  assert.match((await page.textContent('.rl-cmp-legend')) ?? '', /<b>deepseek-r1-distill-llama-8b<\/b>/);
+  assert.equal(await page.locator('#app a').count(), 0, 'no link made from an origin');
+  assert.deepEqual(await page.evaluate('window.__violations'), []);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -1,0 +1,127 @@
+/**
+ * The compare view: two or more traces side by side. Header (the problem, or a warning when the
+ * traces are not of one problem), the traces with where they came from, the alignment switch
+ * (episode index / thinking tokens), the divergence point, μ overlaid, the aligned verdict and
+ * label strips, and the summary table with differences marked. Independent of the VS Code API
+ * (a bridge is passed in) so the dev harness and the tests drive it. Model text goes into the
+ * DOM only as text.
+ */
+import type { Alignment } from '../../src/core/compare';
+import { COMPARE_PROTOCOL_VERSION, type ComparePayload, type CompareViewToHost, type HostToCompareView, type PersistedCompareState } from '../../src/shared/compare-protocol';
+import { h, icon } from '../common/dom';
+import { CompareChart, traceColour } from './chart';
+import { CompareStrips } from './strips';
+import { summaryTable } from './summary-table';
+
+export interface CompareBridge {
+  post(message: CompareViewToHost): void;
+  getState(): PersistedCompareState | undefined;
+  setState(state: PersistedCompareState): void;
+}
+
+const ALIGNMENT_NAMES: [Alignment, string][] = [
+  ['index', 'Episode index'],
+  ['tokens', 'Thinking tokens'],
+];
+
+export class CompareApp {
+  private payload: ComparePayload | null = null;
+  private alignment: Alignment | null;
+  private readonly problem = h('p', { class: 'rl-cmp-problem' });
+  private readonly warning = h('p', { class: 'rl-cmp-warning', role: 'note', hidden: true }, icon('warning'), ' These traces are not of the same problem: the comparison still aligns them, but their answers are not comparable.');
+  private readonly legend = h('ol', { class: 'rl-cmp-legend' });
+  private readonly switcher: HTMLElement;
+  private readonly buttons = new Map<Alignment, HTMLButtonElement>();
+  private readonly divergence = h('p', { class: 'rl-cmp-divergence', role: 'status' });
+  private readonly chart = new CompareChart();
+  private readonly strips = new CompareStrips();
+  private readonly table = h('div', { class: 'rl-cmp-table-wrap' });
+  private readonly notice = h('div', { class: 'rl-notice', role: 'status', 'aria-live': 'polite' });
+  private readonly errorBox = h('div', { class: 'rl-error', role: 'alert', hidden: true });
+  private readonly body: HTMLElement;
+
+  constructor(root: HTMLElement, private readonly host: CompareBridge) {
+    const saved = host.getState();
+    this.alignment = saved?.version === COMPARE_PROTOCOL_VERSION && (saved.alignment === 'index' || saved.alignment === 'tokens') ? saved.alignment : null;
+    this.switcher = h('div', { class: 'rl-cmp-switch', role: 'group', 'aria-label': 'Align the traces by' }, h('span', { class: 'rl-dim' }, 'Align by '));
+    for (const [value, name] of ALIGNMENT_NAMES) {
+      const button = h('button', { type: 'button', class: 'rl-cmp-switch-button', 'data-align': value, 'aria-pressed': 'false' }, name);
+      button.addEventListener('click', () => this.setAlignment(value));
+      this.buttons.set(value, button);
+      this.switcher.append(button);
+    }
+    this.body = h('div', { class: 'rl-cmp-body', hidden: true },
+      this.warning,
+      h('h2', { class: 'rl-section-title' }, 'Traces'), this.legend,
+      this.switcher, this.divergence,
+      h('h2', { class: 'rl-section-title' }, 'Progress'), this.chart.element,
+      h('h2', { class: 'rl-section-title' }, 'Episodes, aligned'), this.strips.element,
+      h('h2', { class: 'rl-section-title' }, 'Summary'), h('p', { class: 'rl-dim rl-cmp-table-note' }, '≠ marks the rows where the traces differ (answers: by math-aware equivalence).'), this.table);
+    root.replaceChildren(h('header', { class: 'rl-cmp-header' }, h('h1', { class: 'rl-cmp-title' }, 'Compare traces'), this.problem), this.errorBox, this.body, this.notice);
+    new MutationObserver(() => this.chart.retheme()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+    this.host.post({ type: 'ready' });
+  }
+
+  handle(message: HostToCompareView): void {
+    switch (message.type) {
+      case 'compare': {
+        const { type: _type, ...payload } = message;
+        this.load(payload);
+        return;
+      }
+      case 'error':
+        this.errorBox.textContent = message.message;
+        this.errorBox.hidden = false;
+        return;
+      case 'notice':
+        this.notice.textContent = message.message;
+        return;
+      case 'ping':
+        if (this.payload) this.host.post({ type: 'ready' });
+        return;
+    }
+  }
+
+  private load(payload: ComparePayload): void {
+    this.payload = payload;
+    this.alignment ??= payload.alignment;
+    const c = payload.comparison;
+    this.errorBox.hidden = true;
+    const first = c.traces[0];
+    this.problem.textContent = c.sameProblem ? first.problem : `${c.traces.length} traces of different problems`;
+    this.problem.title = c.sameProblem ? first.problem : '';
+    this.warning.hidden = c.sameProblem;
+    this.legend.replaceChildren(...c.traces.map((t, i) => {
+      const swatch = h('span', { class: 'rl-cmp-swatch', 'aria-hidden': 'true' });
+      swatch.style.background = traceColour(i);
+      const open = h('button', { type: 'button', class: 'rl-link-button', 'data-open': i, title: 'Open this trace in a trace view' }, icon('go-to-file'), ' Open');
+      open.addEventListener('click', () => this.host.post({ type: 'open-trace', position: i }));
+      const gold = t.gold ? ` · gold ${t.gold}` : '';
+      return h('li', { class: 'rl-cmp-legend-item' }, swatch, h('strong', {}, t.label), ' ', h('span', { class: 'rl-dim' }, `${payload.origins[i] ?? ''} · id ${t.id}${t.model && t.model !== t.label ? ` · ${t.model}` : ''}${gold}`), ' ', open);
+    }));
+    this.body.hidden = false;
+    this.table.replaceChildren(summaryTable(c));
+    this.render();
+  }
+
+  private setAlignment(by: Alignment): void {
+    if (by === this.alignment) return;
+    this.alignment = by;
+    this.host.setState({ version: COMPARE_PROTOCOL_VERSION, alignment: by });
+    this.render();
+  }
+
+  private render(): void {
+    const payload = this.payload;
+    if (!payload || !this.alignment) return;
+    const by = this.alignment;
+    for (const [value, button] of this.buttons) button.setAttribute('aria-pressed', String(value === by));
+    this.divergence.textContent = payload.divergenceText[by];
+    this.divergence.classList.toggle('rl-cmp-diverged', payload.comparison.divergence[by] !== null);
+    document.body.dataset.alignment = by;
+    // The chart measures its width: draw it once the body is laid out.
+    requestAnimationFrame(() => this.chart.update(payload.comparison, by));
+    this.strips.update(payload.comparison, by);
+    this.host.post({ type: 'shown', traces: payload.comparison.traces.length, alignment: by });
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * μ of every compared trace on one uPlot chart, against the chosen alignment (episodes
+ * completed, or thinking tokens), with each point's 95% interval as a whisker in the trace's
+ * colour, a tick where each trace's first correct answer is, and the divergence point as a
+ * dashed line. Same approach as the trace view's chart (webview/trace/ui/chart.ts): theme
+ * colours read from VS Code's variables, overlays drawn in uPlot's draw hook, a text caption.
+ */
+import uPlot from 'uplot';
+import type { Alignment, Comparison } from '../../src/core/compare';
+import { h } from '../common/dom';
+import { formatTokens } from '../common/format';
+import { axisEnd, chartData, divergenceX, firstCorrect, afterX, type ChartData } from './model';
+
+const HEIGHT = 220;
+const SERIES_VARS: [string, string][] = [
+  ['--vscode-charts-blue', '#3794ff'],
+  ['--vscode-charts-orange', '#d18616'],
+  ['--vscode-charts-green', '#89d185'],
+  ['--vscode-charts-purple', '#b180d7'],
+  ['--vscode-charts-red', '#f14c4c'],
+  ['--vscode-charts-yellow', '#cca700'],
+  ['--vscode-terminal-ansiCyan', '#11a8cd'],
+  ['--vscode-terminal-ansiMagenta', '#bc3fbc'],
+];
+
+function cssVar(name: string, fallback: string): string {
+  return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
+}
+
+/** The colour of trace `i` (legend, strips and chart use the same). */
+export function traceColour(i: number): string {
+  return cssVar(...SERIES_VARS[i % SERIES_VARS.length]);
+}
+
+export class CompareChart {
+  readonly element: HTMLElement;
+  private readonly plotHost: HTMLElement;
+  private readonly caption: HTMLElement;
+  private plot: uPlot | null = null;
+  private comparison: Comparison | null = null;
+  private by: Alignment = 'index';
+  private data: ChartData = { xs: [], mu: [], lo: [], hi: [] };
+
+  constructor() {
+    this.plotHost = h('div', { class: 'rl-cmp-plot', role: 'img' });
+    this.caption = h('p', { class: 'rl-cmp-caption rl-dim' });
+    this.element = h('section', { class: 'rl-cmp-chart', 'aria-label': 'Progress of the compared traces' }, this.plotHost, this.caption);
+    if (typeof ResizeObserver === 'function') new ResizeObserver(() => this.resize()).observe(this.plotHost);
+  }
+
+  update(comparison: Comparison, by: Alignment): void {
+    this.comparison = comparison;
+    this.by = by;
+    this.data = chartData(comparison.traces, by);
+    const probed = comparison.traces.map((t) => t.episodes.filter((e) => e.mu !== null).length);
+    const axis = by === 'index' ? 'episodes completed' : 'thinking tokens';
+    const parts = comparison.traces.map((t, i) => {
+      const mus = t.episodes.filter((e) => e.mu !== null).map((e) => e.mu as number);
+      return probed[i] ? `${t.label}: μ ${mus[0].toFixed(2)} → ${mus[mus.length - 1].toFixed(2)} over ${probed[i]} probed episodes` : `${t.label}: not probed`;
+    });
+    this.caption.textContent = `μ (share of forced answers correct) against ${axis}, whiskers: 95% intervals. ${parts.join('; ')}.`;
+    this.plotHost.setAttribute('aria-label', this.caption.textContent);
+    this.element.classList.toggle('rl-cmp-chart-empty', probed.every((n) => n === 0));
+    this.build();
+  }
+
+  retheme(): void {
+    if (this.comparison) this.build();
+  }
+
+  private build(): void {
+    const c = this.comparison;
+    if (!c) return;
+    this.plot?.destroy();
+    const muted = cssVar('--vscode-descriptionForeground', '#999999');
+    const grid = cssVar('--vscode-editorWidget-border', 'rgba(128,128,128,0.35)');
+    const by = this.by;
+    const end = axisEnd(c.traces, by);
+    const options: uPlot.Options = {
+      width: this.plotHost.clientWidth || 600,
+      height: HEIGHT,
+      legend: { show: false },
+      cursor: { drag: { x: false, y: false }, points: { size: 6 } },
+      scales: { x: { time: false, range: () => [0, end * 1.02] }, y: { range: [-0.05, 1.05] } },
+      axes: [
+        { stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, label: by === 'index' ? 'episodes completed' : 'thinking tokens', labelSize: 18, values: (_u, splits) => splits.map((v) => (by === 'index' ? String(Math.round(v)) : formatTokens(Math.round(v)))) },
+        { stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, label: 'μ', labelSize: 18, size: 40, splits: () => [0, 0.25, 0.5, 0.75, 1] },
+      ],
+      series: [{}, ...c.traces.map((t, i) => ({ label: t.label, stroke: traceColour(i), width: 2, spanGaps: true, points: { show: true, size: 5, fill: traceColour(i), stroke: traceColour(i) } }))],
+      hooks: { draw: [(u) => this.overlays(u)] },
+    };
+    this.plotHost.replaceChildren();
+    this.plot = new uPlot(options, [this.data.xs, ...this.data.mu] as uPlot.AlignedData, this.plotHost);
+  }
+
+  /** Interval whiskers, first-correct ticks, the divergence line. */
+  private overlays(u: uPlot): void {
+    const c = this.comparison!;
+    const ctx = u.ctx;
+    const { left, top, width, height } = u.bbox;
+    const dpr = devicePixelRatio || 1;
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(left, top, width, height);
+    ctx.clip();
+    this.data.mu.forEach((_series, i) => {
+      ctx.strokeStyle = traceColour(i);
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      this.data.xs.forEach((x, k) => {
+        const lo = this.data.lo[i][k];
+        const hi = this.data.hi[i][k];
+        if (lo === null || hi === null) return;
+        const px = u.valToPos(x, 'x', true) + (i - (c.traces.length - 1) / 2) * 2 * dpr;
+        ctx.moveTo(px, u.valToPos(lo, 'y', true));
+        ctx.lineTo(px, u.valToPos(hi, 'y', true));
+      });
+      ctx.stroke();
+    });
+    ctx.font = `${11 * dpr}px ${getComputedStyle(document.body).fontFamily || 'sans-serif'}`;
+    c.traces.forEach((t, i) => {
+      const k = firstCorrect(t);
+      if (k < 0) return;
+      const x = u.valToPos(afterX(t.episodes[k], k, this.by), 'x', true);
+      ctx.fillStyle = traceColour(i);
+      ctx.beginPath();
+      ctx.moveTo(x, top + height);
+      ctx.lineTo(x - 5 * dpr, top + height - 9 * dpr);
+      ctx.lineTo(x + 5 * dpr, top + height - 9 * dpr);
+      ctx.closePath();
+      ctx.fill();
+    });
+    const dx = divergenceX(c.divergence[this.by], this.by);
+    if (dx !== null) {
+      const x = u.valToPos(dx, 'x', true);
+      const colour = cssVar('--vscode-editorWarning-foreground', '#cca700');
+      ctx.strokeStyle = colour;
+      ctx.fillStyle = colour;
+      ctx.setLineDash([4 * dpr, 3 * dpr]);
+      ctx.beginPath();
+      ctx.moveTo(x, top);
+      ctx.lineTo(x, top + height);
+      ctx.stroke();
+      ctx.setLineDash([]);
+      const label = 'answers diverge';
+      const room = left + width - x > ctx.measureText(label).width + 8 * dpr;
+      ctx.textAlign = room ? 'left' : 'right';
+      ctx.fillText(label, room ? x + 4 * dpr : x - 4 * dpr, top + 12 * dpr);
+    }
+    ctx.restore();
+  }
+
+  private resize(): void {
+    if (!this.plot) return;
+    const width = this.plotHost.clientWidth;
+    if (width > 0 && width !== this.plot.width) this.plot.setSize({ width, height: HEIGHT });
+  }
+}
