@@ -330,3 +330,30 @@ export function meanNormalizedCumulativeRegret(entries: readonly CumulativeRegre
   const ratios = entries.map((e) => e.normalized).filter((v): v is number => v !== null);
   return { comparator, k, normalized: ratios.length === 0 ? null : mean(ratios), traces: ratios.length, skipped: entries.length - ratios.length };
 }
+
+/** A probed prefix as the cumulative regrets need it: its mu and its stored probe answers. */
+export interface PrefixOutcomes {
+  mu: number;
+  votes: readonly ProbeVote[];
+}
+
+export interface CumulativeRegrets {
+  /** One entry per comparator that could be computed, `oracle` first; never merged. */
+  entries: CumulativeRegret[];
+  /** Why a comparator is missing (e.g. fewer than 8 answers on some prefix), keyed by comparator. */
+  missing: Partial<Record<RegretComparator, string>>;
+}
+
+/**
+ * Both comparators of one trace at a common episode budget k, prefixes 0 .. full in order. The
+ * majority entry needs maj@8 on every prefix it uses (the notebook's shape); without it the entry
+ * is left out and `missing.majority` says why.
+ */
+export function cumulativeRegrets(prefixes: readonly PrefixOutcomes[], k: number): CumulativeRegrets {
+  const entries = [oracleCumulativeRegret(prefixes.map((p) => p.mu), k)];
+  const missing: CumulativeRegrets['missing'] = {};
+  const short = prefixes.findIndex((p) => p.votes.length < 8);
+  if (short >= 0) missing.majority = `prefix ${short} has ${prefixes[short].votes.length} probe answers; maj@8 needs 8`;
+  else entries.push(majorityCumulativeRegret(prefixes.map((p) => p.votes), k));
+  return { entries, missing };
+}

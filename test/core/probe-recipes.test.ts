@@ -15,7 +15,7 @@ import {
   type ProbeSubject,
 } from '../../src/core/probe-recipes';
 import { segmentThinking } from '../../src/core/segment';
-import { BOXED_ANSWER_PREFIX, MRT_FORCED_STOP, QWEN3_FORCED_STOP, renderForcedAnswerPrompt } from '../../src/model/templates';
+import { BOXED_ANSWER_PREFIX, MRT_FORCED_STOP, QWEN3_FORCED_STOP, renderForcedAnswerPrompt, renderThinkingPrefix } from '../../src/model/templates';
 
 /*
  * Expected strings are written out by hand from CMU-AIRe/MRT @ 1815a8c,
@@ -96,13 +96,21 @@ test('mrt sampling is the regret runs\' (scripts/regret/pass_at_k_given_prefix.s
   assert.throws(() => probeRecipe('dynasor' as never), /must be one of "mrt", "quick"/);
 });
 
-test('mrt bytes after each family opener equal the assistant turn (R1 template has no <think> opener in the script)', () => {
-  // What our R1 template would put around it: `<｜Assistant｜><think>\n` + turn. The script's
-  // HF template with continue_final_message puts `<｜Assistant｜>` + turn: the "<think>\n"
-  // opener is ours (docs/fidelity.md), the turn itself is identical.
-  const turn = assistantTurnText(probeTurn('mrt', SUBJECT, 2));
-  assert.ok(turn.startsWith('Let me compute') && turn.endsWith('1. **'));
-  assert.equal(turn.split('</think>').length, 2, 'exactly one end-of-thinking marker');
+test('mrt turn through our think-tag templates: the bytes after the assistant opener are the turn, untouched', () => {
+  // The wiring renders `renderThinkingPrefix(family, problem, turn.thinking)` + "\n</think>" +
+  // answerLead. The script's HF template with continue_final_message gives `<｜Assistant｜>` + turn
+  // (no "<think>\n" opener: ours adds it, docs/fidelity.md "Around the assistant turn").
+  for (const [family, opener] of [
+    ['deepseek-r1', '<｜Assistant｜><think>\n'],
+    ['qwq', '<|im_start|>assistant\n<think>\n'],
+    ['qwen3', '<|im_start|>assistant\n<think>\n'],
+  ] as const) {
+    for (const turn of probeTurns('mrt', SUBJECT)) {
+      const sent = `${renderThinkingPrefix(family, 'What is 2+3?', turn.thinking)}\n</think>${turn.answerLead}`;
+      assert.equal(sent.slice(sent.indexOf(opener) + opener.length), assistantTurnText(turn), `${family} prefix ${turn.prefixIndex}`);
+      assert.equal(sent.split('</think>').length, 2, 'exactly one end-of-thinking marker');
+    }
+  }
 });
 
 test('quick texts are the live probe constants of src/model/templates.ts', () => {

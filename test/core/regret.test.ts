@@ -4,6 +4,7 @@ import {
   DEFAULT_REGRET_BUDGETS,
   MRT_ROLLOUT_DIVISOR,
   choosePromptTokens,
+  cumulativeRegrets,
   majorityAtK,
   majorityCumulativeRegret,
   majorityProfile,
@@ -234,4 +235,33 @@ test('dataset cumulative regret: mean of per-trace ratios, skipped traces counte
   assert.equal(mean.traces, 2);
   assert.equal(mean.skipped, 1);
   assert.throws(() => meanNormalizedCumulativeRegret([a, oracleCumulativeRegret([0.5], 1)]), /different comparators/);
+});
+
+test('cumulativeRegrets: one entry per comparator, oracle first; majority left out with a reason when answers are short', () => {
+  const both = cumulativeRegrets(
+    [
+      { mu: 3 / 8, votes: MIXED },
+      { mu: 3 / 8, votes: MIXED },
+    ],
+    1,
+  );
+  assert.deepEqual(
+    both.entries.map((e) => e.comparator),
+    ['oracle', 'majority'],
+  );
+  assert.equal(both.entries[0].value, 1 - 3 / 8);
+  close(both.entries[1].normalized ?? NaN, 51 / 261, 'majority as above');
+  assert.deepEqual(both.missing, {});
+  const short = cumulativeRegrets(
+    [
+      { mu: 0.5, votes: MIXED.slice(0, 4) },
+      { mu: 1, votes: ALL_RIGHT },
+    ],
+    2,
+  );
+  assert.deepEqual(
+    short.entries.map((e) => e.comparator),
+    ['oracle'],
+  );
+  assert.equal(short.missing.majority, 'prefix 0 has 4 probe answers; maj@8 needs 8');
 });
