@@ -97,7 +97,8 @@ export type WebviewToHost =
   /** Run the same problem again with this budget (one click in the budget panel). */
   | { type: 'rerun'; budget: BudgetPolicy; probe: ProbeRequest | false; model?: string }
   /** Estimate progress (forced-answer probes) for the shown trace. */
-  | { type: 'annotate-progress'; probe: ProbeRequest }
+  /** `model`: the one picked in the view's model field (else the host chooses one the server has). */
+  | { type: 'annotate-progress'; probe: ProbeRequest; model?: string }
   | { type: 'export'; format: ExportFormat }
   /** Copy an episode's text to the clipboard (webview clipboard access is unreliable). */
   | { type: 'copy-episode'; index: number }
@@ -205,8 +206,13 @@ function readMessage(value: unknown): WebviewToHost {
       if (typeof value.model === 'string') msg.model = value.model;
       return msg;
     }
-    case 'annotate-progress':
-      return { type, probe: readProbe(value.probe, 'annotate-progress.probe') };
+    case 'annotate-progress': {
+      const probe = readProbe(value.probe, 'annotate-progress.probe');
+      if (value.model !== undefined && (typeof value.model !== 'string' || value.model.length === 0 || value.model.length > 200)) {
+        fail('annotate-progress.model', 'a non-empty string of at most 200 characters');
+      }
+      return typeof value.model === 'string' ? { type, probe, model: value.model } : { type, probe };
+    }
     case 'export':
       if (value.format !== 'json' && value.format !== 'jsonl') fail('export.format', '"json" or "jsonl"');
       return { type, format: value.format };

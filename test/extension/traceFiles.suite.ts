@@ -7,7 +7,7 @@ import { parseTraceText } from '../../src/extension/trace/traceFiles';
 import { annotateTrace } from '../../src/core/annotate';
 import { validateTrace } from '../../src/core/schema';
 import type { DatasetJobResult } from '../../src/runs/dataset/job';
-import { closeAllEditors, lensApi, sharedData, waitFor, workspaceDir } from './helpers';
+import { closeAllEditors, fakeServer, lensApi, setConfig, sharedData, waitFor, workspaceDir } from './helpers';
 import type { Lens } from '../../src/extension/trace/lens';
 
 function sessionFor(lens: Lens, file: vscode.Uri) {
@@ -29,6 +29,34 @@ export function registerTraceFilesSuite(): void {
     before(() => {
       dir = path.join(workspaceDir(), 'ext-test-files');
       mkdirSync(dir, { recursive: true });
+    });
+
+    it('Estimate progress on an imported trace probes with a model the server has, not the trace\'s Hugging Face id; the view may name the model', async function () {
+      const FAST = fakeServer('REASONING_LENS_TEST_OLLAMA');
+      if (!FAST) return this.skip();
+      const { lens } = await lensApi();
+      await setConfig('host', FAST);
+      await setConfig('model', 'deepseek-r1:7b');
+      try {
+        const imported = { ...sampleTrace(), model: 'deepseek-ai/DeepSeek-R1-Distill-Qwen-14B' };
+        const session = lens.openPanel({ kind: 'traces', traces: [imported], selected: 0 }, 'imported');
+        const probed = () => session.trace().episodes.every((e) => e.progress);
+        const asked = session.handle({ type: 'annotate-progress', probe: { samples: 2 } });
+        // Before the fix the probe asked the server for the Hugging Face id and stopped at an error (offering to pull it).
+        await waitFor('the imported trace to be probed with the selected model', () => probed(), 30_000);
+        await asked;
+        assert.equal(session.trace().model, imported.model, 'the trace keeps naming the model that wrote it');
+        const models = lens.serverModels();
+        assert.ok(models && models[0] === 'deepseek-r1:7b' && models.includes('qwen3:8b'), `the view's model field gets the server's models, the selected first: ${JSON.stringify(models)}`);
+        // The model field of the view names another model: it is used.
+        const again = lens.openPanel({ kind: 'traces', traces: [imported], selected: 0 }, 'imported 2');
+        await again.handle({ type: 'annotate-progress', probe: { samples: 2 }, model: 'qwen3:8b' });
+        assert.ok(again.trace().episodes.every((e) => e.progress), 'probed with the model named by the view');
+      } finally {
+        await setConfig('model', undefined);
+        await setConfig('host', undefined);
+        await closeAllEditors();
+      }
     });
 
     it('"Open as Trace" converts a real Thought Anchors trace and the custom editor reopens it', async function () {

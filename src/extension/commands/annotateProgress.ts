@@ -9,9 +9,10 @@ import type { ProbeRequest } from '../../shared/protocol';
 import type { Lens } from '../trace/lens';
 import { panelTitle } from '../trace/viewTypes';
 import type { TraceSession } from '../trace/session';
+import type { ModelBackend } from '../../model/types';
 import { pickModel, reportModelError } from './models';
 
-export async function annotateProgressCommand(lens: Lens, from?: TraceSession, probe?: ProbeRequest): Promise<void> {
+export async function annotateProgressCommand(lens: Lens, from?: TraceSession, probe?: ProbeRequest, requestedModel?: string): Promise<void> {
   const session = from ?? lens.activeSession();
   if (!session) {
     void vscode.window.showInformationMessage('Reasoning Lens: open a trace first (Reasoning Lens: Open Trace…), then annotate its progress.');
@@ -31,10 +32,10 @@ export async function annotateProgressCommand(lens: Lens, from?: TraceSession, p
     const c = await vscode.window.showInformationMessage('Every episode already has a progress estimate. Probe again?', 'Probe Again');
     if (!c) return;
   }
-  const model = trace.model || lens.settings().model || (await pickModel(lens, { save: true }));
+  const backend = await lens.backend();
+  const model = requestedModel ?? (await probeModel(lens, backend, trace.model));
   if (!model) return;
   const samples = probe?.samples ?? (lens.settings().samplesPerProbe || 4);
-  const backend = await lens.backend();
   const controller = new AbortController();
   let annotated: Trace | undefined;
   try {
@@ -77,4 +78,26 @@ export async function annotateProgressCommand(lens: Lens, from?: TraceSession, p
   if (session.file) lens.openPanel({ kind: 'traces', traces: [annotated], selected: 0, file: saved }, panelTitle(annotated));
   else session.replace({ kind: 'traces', traces: [annotated], selected: 0, file: saved });
   void vscode.window.showInformationMessage(`Reasoning Lens: progress annotated; saved to ${vscode.workspace.asRelativePath(saved)}.`);
+}
+
+/**
+ * The model to probe with when the view did not name one: the trace's own model only when the
+ * server has it (an imported trace names its Hugging Face model, e.g. "deepseek-ai/DeepSeek-R1-
+ * Distill-Qwen-14B", which Ollama does not know and would offer to pull), else the selected
+ * model, else the user picks one.
+ */
+async function probeModel(lens: Lens, backend: ModelBackend, traceModel: string | null | undefined): Promise<string | undefined> {
+  let names: string[] | undefined;
+  try {
+    names = (await backend.list()).map((m) => m.name);
+    lens.setServerModels(names);
+  } catch {
+    names = undefined; // the probe itself reports an unreachable server with its fix
+  }
+  const onServer = (name: string) => names === undefined || names.some((n) => n === name || n === `${name}:latest`);
+  if (traceModel && onServer(traceModel)) return traceModel;
+  if (traceModel) lens.log.info(`The trace's model "${traceModel}" is not on the server; probing with another model`);
+  const selected = lens.settings().model;
+  if (selected && onServer(selected)) return selected;
+  return pickModel(lens, { save: true });
 }

@@ -22,6 +22,7 @@ export async function pickModel(lens: Lens, opts: { save: boolean }): Promise<st
     await reportModelError(lens, err, 'list the models');
     return undefined;
   }
+  lens.setServerModels(models.map((m) => m.name));
   // /api/tags carries no capabilities; /api/show does. A few requests at once are fine locally.
   const infos = new Map<string, ModelInfo>();
   await Promise.all(
@@ -50,7 +51,7 @@ export async function pickModel(lens: Lens, opts: { save: boolean }): Promise<st
   items.push({ label: '$(cloud-download) Pull a model…', action: 'pull' }, { label: '$(gear) Change the server (reasoningLens.host)…', action: 'settings' });
   const picked = await vscode.window.showQuickPick(items, {
     title: `Reasoning Lens: models on ${backend.host}`,
-    placeHolder: models.length ? 'Pick a reasoning model (💡 = supports thinking)' : 'The server has no models yet: pull one',
+    placeHolder: models.length ? 'Pick a reasoning model (thinking models first; "thinking" marks them)' : 'The server has no models yet: pull one',
     matchOnDescription: true,
   });
   if (!picked) return undefined;
@@ -139,6 +140,7 @@ export async function checkConnectionCommand(lens: Lens, opts: { quiet?: boolean
     lens.statusBar.setServer({ kind: 'ok', version });
     const models = await backend.list();
     const names = models.map((m) => m.name);
+    lens.setServerModels(names);
     lens.log.info(`Ollama ${version} at ${backend.host}: ${names.length} models`);
     if (opts.quiet) return true;
     if (!model) {

@@ -247,7 +247,7 @@ export class DatasetView implements vscode.Disposable {
     const session = this.traceSession;
     if (session && !session.view.isDisposed) {
       session.replace(source);
-      session.view.panel.title = panelTitle(trace);
+      session.view.panel.title = this.lens.uniqueTitle(panelTitle(trace), session.view.panel);
       session.view.panel.reveal(session.view.panel.viewColumn, true);
     } else {
       this.traceSession = this.lens.openPanel(source, panelTitle(trace));

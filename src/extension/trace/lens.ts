@@ -49,6 +49,7 @@ export class Lens implements vscode.Disposable {
   readonly sessions = new Set<TraceSession>();
   private lastActive: TraceSession | undefined;
   private cachedSettings: LensSettings | undefined;
+  private listedModels: string[] | undefined;
   private backendCache: { key: string; backend: ModelBackend } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -181,7 +182,7 @@ export class Lens implements vscode.Disposable {
     const reuse = request.reuse && !request.reuse.view.isDisposed && !request.reuse.file && !request.reuse.live() ? request.reuse : undefined;
     if (reuse) {
       reuse.replace({ kind: 'run', run });
-      reuse.view.panel.title = panelTitle(run.trace());
+      reuse.view.panel.title = this.uniqueTitle(panelTitle(run.trace()), reuse.view.panel);
       // Where it is: reveal() without a column would move the panel to the active group.
       reuse.view.panel.reveal(reuse.view.panel.viewColumn, true);
     } else this.openPanel({ kind: 'run', run }, panelTitle(run.trace()));
@@ -251,7 +252,8 @@ export class Lens implements vscode.Disposable {
   // ------------------------------------------------------------ views
 
   /** A new trace panel (WebviewPanel) showing `source`. */
-  openPanel(source: SessionSource, title: string, existing?: vscode.WebviewPanel): TraceSession {
+  openPanel(source: SessionSource, wanted: string, existing?: vscode.WebviewPanel): TraceSession {
+    const title = existing ? wanted : this.uniqueTitle(wanted);
     const panel =
       existing ??
       vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
@@ -263,6 +265,13 @@ export class Lens implements vscode.Disposable {
     return this.attachSession(panel, source, title);
   }
 
+  /** `title`, or `title (2)`, `(3)`…: two tabs showing the same problem must be told apart. */
+  uniqueTitle(title: string, except?: vscode.WebviewPanel): string {
+    const taken = new Set([...this.sessions].filter((s) => !s.view.isDisposed && s.view.panel !== except).map((s) => s.view.panel.title));
+    if (!taken.has(title)) return title;
+    for (let n = 2; ; n++) if (!taken.has(`${title} (${n})`)) return `${title} (${n})`;
+  }
+
   attachSession(panel: vscode.WebviewPanel, source: SessionSource, title: string): TraceSession {
     let session: TraceSession | undefined;
     const view = new TraceView(panel, {
@@ -270,6 +279,7 @@ export class Lens implements vscode.Disposable {
       log: this.log,
       title,
       viewSettings: () => this.settings().view,
+      models: () => this.serverModels(),
       onMessage: (message) => session?.handle(message),
     });
     session = new TraceSession(view, this, source);
@@ -362,9 +372,24 @@ export class Lens implements vscode.Disposable {
     if (run) void import('../compare/entries.js').then((m) => m.compareAfterRerun(this, trace, run));
   }
 
-  async annotateProgress(from: TraceSession, probe: ProbeRequest): Promise<void> {
+  async annotateProgress(from: TraceSession, probe: ProbeRequest, model?: string): Promise<void> {
     const { annotateProgressCommand } = await import('../commands/annotateProgress.js');
-    await annotateProgressCommand(this, from, probe);
+    await annotateProgressCommand(this, from, probe, model);
+  }
+
+  /** The server's model names as last listed (connection check, Select Model), the selected one first. */
+  serverModels(): string[] | undefined {
+    if (!this.listedModels) return undefined;
+    const current = this.settings().model;
+    const matched = this.listedModels.find((n) => n === current || n === `${current}:latest`);
+    return matched ? [matched, ...this.listedModels.filter((n) => n !== matched)] : [...this.listedModels];
+  }
+
+  /** Records a fresh model list and gives it to every open view (their model fields). */
+  setServerModels(names: string[]): void {
+    this.listedModels = [...names];
+    const models = this.serverModels() ?? [];
+    for (const session of this.sessions) if (session.view.isReady) session.view.post({ type: 'models', models });
   }
 
   dispose(): void {

@@ -16,7 +16,7 @@ export interface SessionHost {
   log: vscode.LogOutputChannel;
   defaultProbe(): ProbeRequest | false;
   rerun(from: TraceSession, request: { budget: BudgetPolicy; probe: ProbeRequest | false; model?: string }): Promise<void>;
-  annotateProgress(from: TraceSession, probe: ProbeRequest): Promise<void>;
+  annotateProgress(from: TraceSession, probe: ProbeRequest, model?: string): Promise<void>;
 }
 
 export type SessionSource =
@@ -126,7 +126,7 @@ export class TraceSession implements ViewContent {
       case 'rerun':
         return this.host.rerun(this, { budget: message.budget, probe: message.probe, model: message.model });
       case 'annotate-progress':
-        return this.host.annotateProgress(this, message.probe);
+        return this.host.annotateProgress(this, message.probe, message.model);
       case 'select-trace':
         return this.select(message.index);
       case 'copy-episode': {

@@ -63,7 +63,8 @@ const DEPENDS_ON: Partial<Record<TextKey, BoolKey>> = {
 
 export interface BudgetPanelCallbacks {
   rerun(budget: BudgetPolicy, probe: ProbeRequest | false, model: string | undefined): void;
-  annotate(probe: ProbeRequest): void;
+  /** `model`: the model field's value when the server's models are listed. */
+  annotate(probe: ProbeRequest, model: string | undefined): void;
   /** Field values changed (persist the draft). */
   changed(): void;
 }
@@ -97,7 +98,7 @@ export class BudgetPanel {
     this.callbacks = callbacks;
     this.think = this.select(THINK_OPTIONS);
     this.model = this.select([]);
-    this.modelRow = this.row('Model', this.model, 'Model used by Re-run');
+    this.modelRow = this.row('Model', this.model, 'Model used by Re-run and Estimate progress (models on the server)');
     this.modelRow.hidden = true;
     this.errors = h('div', { class: 'rl-form-errors', role: 'alert' });
 
@@ -174,9 +175,16 @@ export class BudgetPanel {
 
   setModels(models: readonly string[], current: string | null | undefined): void {
     this.modelRow.hidden = models.length === 0;
-    const names = current && !models.includes(current) ? [current, ...models] : models;
-    this.model.replaceChildren(...names.map((name) => h('vscode-option', { value: name }, name)));
-    if (current) this.model.value = current;
+    // Only the server's models: a trace's own model that the server does not have (an imported
+    // trace's Hugging Face id, say) would only fail; the host lists its preferred model first.
+    const selected = current && models.includes(current) ? current : models[0];
+    this.model.replaceChildren(
+      ...models.map((name) => {
+        const option = h('vscode-option', { value: name }, name) as HTMLElement & { selected: boolean };
+        option.selected = name === selected; // see trace-picker.ts: the selection lives on the option
+        return option;
+      }),
+    );
   }
 
   /** The errors the fields show now (tests, and the draft the view persists). */
@@ -213,7 +221,7 @@ export class BudgetPanel {
   private submitAnnotate(): void {
     const parsed = policyFromForm({ ...this.values(), probe: true });
     if (parsed.errors.some((e) => this.textKeyOf(e.field) === 'samples') || !parsed.probe) return;
-    this.callbacks.annotate(parsed.probe);
+    this.callbacks.annotate(parsed.probe, this.modelRow.hidden ? undefined : this.model.value || undefined);
   }
 
   private textKeyOf(field: string): TextKey | undefined {

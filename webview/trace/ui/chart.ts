@@ -57,13 +57,17 @@ export class MuChart {
     }
   }
 
-  update(trace: Trace): void {
+  /** `live`: the run is still streaming (probe results may still come). */
+  update(trace: Trace, live = false): void {
+    this.live = live;
     this.currentTrace = trace;
     this.series = chartSeries(trace);
     this.summary = summarize(trace);
     const probed = this.summary.probedEpisodes;
     const answered = trace.episodes.filter((e) => e.verdict !== 'none').length;
+    // One point is no curve: a one-episode trace gets the caption only, not an empty 190 px plot.
     this.element.hidden = trace.episodes.length === 0;
+    this.plotHost.hidden = trace.episodes.length < 2;
     this.element.classList.toggle('rl-chart-no-mu', probed === 0);
     this.caption.textContent = this.describe(probed, answered);
     this.plotHost.setAttribute('aria-label', this.caption.textContent);
@@ -80,6 +84,7 @@ export class MuChart {
   }
 
   private currentTrace: Trace | null = null;
+  private live = false;
 
   private data(trace: Trace): uPlot.AlignedData {
     this.currentTrace = trace;
@@ -94,10 +99,13 @@ export class MuChart {
 
   private describe(probed: number, answered: number): string {
     const s = this.summary!;
-    const parts = [`${s.episodes} episodes, ${formatTokens(s.thinkingTokens)} thinking tokens`];
+    const parts = [`${s.episodes} ${s.episodes === 1 ? 'episode' : 'episodes'}, ${formatTokens(s.thinkingTokens)} thinking tokens`];
     if (probed > 0) {
       const mus = this.series.mu.filter((m): m is number => m !== null);
       parts.push(`μ from ${mus[0].toFixed(2)} to ${mus[mus.length - 1].toFixed(2)} over ${probed} probed episodes${s.basis === 'self' ? ' (agreement with the final answer: no gold)' : ''}`);
+    } else if (this.live) {
+      // Probes may be running: with no gold answer (self basis) their μ needs the final answer, so it comes at the end.
+      parts.push('no μ yet: progress probes, when on, report as they finish (without a gold answer, after the final answer) (dots: intermediate answers, top = correct, bottom = incorrect)');
     } else parts.push('no progress probes (dots: intermediate answers, top = correct, bottom = incorrect)');
     if (s.firstCorrectEpisode !== null) parts.push(`first correct answer in episode ${s.firstCorrectEpisode} at ${formatTokens(s.firstCorrectAtTokens ?? 0)} tokens`);
     else if (answered > 0) parts.push('no correct intermediate answer');

@@ -70,9 +70,12 @@ export class Header {
     const next = `${statusText}${detail}`;
     if (this.status.textContent !== next) this.status.textContent = next; // only real changes are announced
     this.status.dataset.status = state.status ?? '';
-    this.elapsed.textContent = state.elapsedMs !== null ? formatDuration(state.elapsedMs) : '';
-    const s = summarize(trace);
-    this.tokens.textContent = `${formatTokens(s.thinkingTokens)} thinking · ${formatTokens(s.responseTokens)} answer tokens · ${s.episodes} episodes`;
+    const elapsed = elapsedText(state);
+    this.elapsed.textContent = elapsed.text;
+    this.elapsed.title = elapsed.title;
+    const tokens = tokenText(state);
+    this.tokens.textContent = tokens.text;
+    this.tokens.title = tokens.title;
     this.stop.hidden = !state.live;
     this.error.hidden = !state.error;
     this.error.textContent = state.error ?? '';
@@ -87,4 +90,28 @@ function stopText(stop: string | undefined): string {
     case 'error': return 'Failed';
     default: return 'Finished';
   }
+}
+
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** The elapsed time, saying when it is the wall clock (the server reported an implausible duration). */
+export function elapsedText(state: LiveState): { text: string; title: string } {
+  if (state.elapsedMs === null) return { text: '', title: '' };
+  const wallClock = state.elapsedSource === 'wall-clock' && !state.live;
+  return {
+    text: `${formatDuration(state.elapsedMs)}${wallClock ? ' (wall clock)' : ''}`,
+    title: wallClock ? 'Measured here: the server reported an implausibly short duration' : state.live ? 'Elapsed time' : 'Duration reported by the server',
+  };
+}
+
+/** Token counts: while streaming the thinking tokens are counted here (an estimate); the server's count replaces it at the end. */
+export function tokenText(state: LiveState): { text: string; title: string } {
+  const s = summarize(state.trace);
+  const thinking = state.live ? `≈${formatTokens(s.thinkingTokens)} thinking (live estimate)` : `${formatTokens(s.thinkingTokens)} thinking`;
+  return {
+    text: `${thinking} · ${formatTokens(s.responseTokens)} answer tokens · ${plural(s.episodes, 'episode')}`,
+    title: state.live ? 'Thinking tokens estimated while the text streams; the server reports its exact count when the run ends' : 'Token counts reported by the server',
+  };
 }

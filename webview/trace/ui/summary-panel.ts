@@ -16,7 +16,8 @@ export class SummaryPanel {
     this.element = h('section', { class: 'rl-summary', 'aria-label': 'Summary' });
   }
 
-  update(trace: Trace, live: boolean): void {
+  /** `wallMs`: the run's wall-clock time when the view saw it stream (speed falls back to it). */
+  update(trace: Trace, live: boolean, wallMs: number | null = null): void {
     const s = summarize(trace);
     const final = trace.final;
     const verdict =
@@ -44,8 +45,10 @@ export class SummaryPanel {
     }
     if (s.cumulativeRegret !== null) rows.push(['Cumulative regret', `${s.cumulativeRegret.toFixed(2)} over ${s.probedEpisodes} probed episodes${s.basis === 'self' ? ' (self-consistency basis)' : ''}`]);
     for (const r of trace.metrics.regret ?? []) rows.push([`Normalised regret @${formatTokens(r.budget)}`, r.normalized.toFixed(3)]);
-    if (trace.metrics.tokensPerSecond) rows.push(['Speed', `${trace.metrics.tokensPerSecond.toFixed(1)} tokens/s`]);
-    if (trace.truncated) rows.push(['Note', 'thinking was cut off before its end marker']);
+    const speed = runSpeed(trace, wallMs);
+    if (speed && !live) rows.push(['Speed', speed]);
+    // Only a finished trace can have been cut off; a live one is still thinking.
+    if (trace.truncated && !live) rows.push(['Note', 'thinking was cut off before its end marker']);
 
     const list = h('dl', { class: 'rl-summary-list' });
     for (const [term, value] of rows) list.append(h('dt', {}, term), h('dd', {}, value));
@@ -58,4 +61,18 @@ export class SummaryPanel {
     this.element.replaceChildren(h('h2', { class: 'rl-section-title' }, 'Result'), list, decisionList ?? '');
     if (final.correct === null && final.answer !== null && !trace.gold) this.element.append(srOnly('No gold answer: correctness unknown.'));
   }
+}
+
+/**
+ * Generation speed: the server's (eval tokens / eval time), unless it is more than twice what
+ * the wall clock allows (a server reporting ~0 durations gave six-digit speeds): then tokens /
+ * wall-clock time, labelled so.
+ */
+export function runSpeed(trace: Trace, wallMs: number | null): string | null {
+  const tokens = trace.metrics.evalTokens ?? trace.metrics.thinkingTokens + trace.metrics.responseTokens;
+  const wallRate = wallMs && wallMs > 0 && tokens > 0 ? (tokens / wallMs) * 1000 : null;
+  const server = trace.metrics.tokensPerSecond;
+  if (server && (wallRate === null || server <= 2 * wallRate)) return `${server.toFixed(1)} tokens/s`;
+  if (wallRate !== null) return `${wallRate.toFixed(1)} tokens/s (wall clock; the server's timing was implausible)`;
+  return null;
 }
