@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import {
   DEFAULT_REGRET_BUDGETS,
   MRT_ROLLOUT_DIVISOR,
@@ -16,6 +17,8 @@ import {
   trapz,
   type ProbeVote,
 } from '../../src/core/regret';
+import { normalizedRegret } from '../../src/core/metrics';
+import { seededRandom } from '../support/prng';
 
 const close = (actual: number, expected: number, what: string, eps = 1e-9): void =>
   assert.ok(Math.abs(actual - expected) < eps, `${what}: expected ${expected}, got ${actual}`);
@@ -264,4 +267,38 @@ test('cumulativeRegrets: one entry per comparator, oracle first; majority left o
     ['oracle'],
   );
   assert.equal(short.missing.majority, 'prefix 0 has 4 probe answers; maj@8 needs 8');
+});
+
+test('on a rising x the notebook area equals the earlier independent implementation (metrics.ts normalizedRegret)', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.record({ step: fc.integer({ min: 1, max: 4000 }), mu: fc.double({ min: 0, max: 1, noNaN: true }) }), { minLength: 1, maxLength: 12 }),
+      fc.integer({ min: 1, max: 40000 }),
+      (steps, budget) => {
+        let x = 0;
+        const points = steps.map((s) => ({ tokens: (x += s.step), mu: s.mu }));
+        const ours = 1 - mrtCutoffArea(points.map((p) => p.tokens), points.map((p) => p.mu), budget);
+        const theirs = normalizedRegret(points, budget);
+        return Math.abs(ours - theirs) < 1e-9;
+      },
+    ),
+    { seed: 20261201, numRuns: 500 },
+  );
+});
+
+test('exact maj@k is what compute_maj_at_k\'s 100,000 random draws estimate', () => {
+  // The notebook's loop, seeded: random.sample(answers, k) 100,000 times, scored per draw.
+  const rng = seededRandom(20261201, 'maj');
+  const draws = 100000;
+  let reward = 0;
+  for (let d = 0; d < draws; d++) {
+    const pool = [...MIXED];
+    for (let i = 0; i < 4; i++) {
+      const j = i + Math.floor(rng() * (pool.length - i));
+      [pool[i], pool[j]] = [pool[j], pool[i]];
+    }
+    reward += majorityAtK(pool.slice(0, 4), 4);
+  }
+  // Standard error of the mean of a {0, 0.5, 1} reward over 1e5 draws is below 0.0016.
+  close(reward / draws, majorityAtK(MIXED, 4), 'Monte Carlo vs exact', 0.006);
 });
