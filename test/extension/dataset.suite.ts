@@ -126,7 +126,7 @@ export function registerDatasetSuite(): void {
       await waitFor('the dataset page to render the 3 rows', () => view.stats.shownRows === 3, 30_000);
       metrics.datasetJobViewShownMs = performance.now() - shownAt;
       metrics.datasetJobViewReadies = view.hostStats.readies;
-      metrics.datasetJobViewRebuilds = view.hostStats.rebuilds;
+      metrics.datasetJobViewLateReadies = view.hostStats.lateReadies;
       assert.equal(view.panel.title, 'Dataset: three-problems.annotated');
       assert.equal(view.hostStats.rejected, 0);
       assert.ok(lens.log, 'log channel present');

@@ -13,6 +13,8 @@ import type { Lens } from '../../src/extension/trace/lens';
 import type { LiveRun } from '../../src/extension/trace/liveRun';
 import type { DatasetView } from '../../src/extension/dataset/datasetView';
 import type { DatasetJobResult } from '../../src/runs/dataset/job';
+import type { DatasetReport } from '../../src/core/report';
+import { CHANGE_PROBLEM_TEXT } from '../fake-ollama/self-check-problem';
 import { closeAllEditors, fakeServer, lensApi, setConfig, waitFor, workspaceDir } from './helpers';
 import { metrics } from './metrics';
 
@@ -77,6 +79,60 @@ export function registerSolveSuite(): void {
       metrics.solveRawEvents = rawEvents;
     });
 
+    it('a palette solve of a selection with an Answer: line takes it as gold, shows verdicts live, and self-check outcomes reach the cards and the report', async () => {
+      await setConfig('host', SLOW);
+      // The problem as a user has it in a file: the answer on a line after it.
+      const doc = await vscode.workspace.openTextDocument({ content: `${CHANGE_PROBLEM_TEXT}\n\nAnswer: 8\n` });
+      const editor = await vscode.window.showTextDocument(doc);
+      editor.selection = new vscode.Selection(0, 0, doc.lineCount, 0);
+      const known = new Set(lens.runs.keys());
+      let ended = false;
+      void Promise.resolve(vscode.commands.executeCommand('reasoningLens.solve', { samples: 0 })).then(() => (ended = true));
+      // Its one question here is the gold answer, pre-filled with the 8 found next to the problem: accept it.
+      const run = await waitFor('the run to start after the gold question', () => {
+        const started = [...lens.runs.values()].find((r) => !known.has(r.id));
+        if (!started && !ended) void vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+        return started;
+      }, 30_000);
+      assert.equal(run.options.gold, '8', 'the Answer: line is the gold');
+      assert.equal(run.options.problem, CHANGE_PROBLEM_TEXT, 'the answer line is left out of the prompt');
+      const session = await waitFor('the panel', () => [...lens.sessions].find((s) => s.run === run));
+      // Live: the slip (6) is judged incorrect and the fix (8) correct while the model still streams.
+      await waitFor('both verdicts while the run is live', () => {
+        const verdicts = run.trace().episodes.map((e) => e.verdict);
+        return (verdicts.includes('incorrect') && verdicts.includes('correct')) || !run.live;
+      }, 30_000);
+      assert.equal(run.live, true, 'the verdicts came before the run ended');
+      const sentAtVerdicts = session.view.stats.events;
+      await waitFor('the page to show the live run', () => session.view.shown?.id === run.id, 30_000);
+      await waitFor('the verdicts to be sent to the page', () => session.view.stats.events > sentAtVerdicts || !run.live, 30_000);
+      assert.ok(session.view.isReady, 'the page is ready');
+      metrics.liveVerdictEventsSent = session.view.stats.events;
+      const trace = await run.settled;
+      assert.equal(trace.gold, '8');
+      assert.equal(trace.final.correct, true);
+      // The cards render check/standingAnswer (webview/trace/ui/episode-check.ts); the trace they get carries them.
+      const checks = trace.episodes.filter((e) => e.labels.includes('verification')).map((e) => [e.check, e.standingAnswer, e.answer]);
+      assert.deepEqual(checks, [['changed', '6', '8'], ['confirmed', '8', '8'], ['no-answer', '8', undefined]]);
+      assert.deepEqual(session.trace().episodes.map((e) => e.check), trace.episodes.map((e) => e.check), 'the panel holds the same outcomes');
+      const saved = savedTrace(run);
+      assert.deepEqual(saved.episodes.map((e) => e.check), trace.episodes.map((e) => e.check));
+      // The dataset report of that trace: one fix of a wrong answer, one confirmation of a right one, against gold.
+      const file = path.join(workspaceDir(), 'ext-test-self-check.trace.jsonl');
+      writeFileSync(file, JSON.stringify(saved) + '\n');
+      const view = (await vscode.commands.executeCommand('reasoningLens.showDataset', vscode.Uri.file(file))) as DatasetView | undefined;
+      assert.ok(view, 'the dataset view is open');
+      await waitFor('the report to be sent to the page', () => view.stats.loads >= 1, 30_000);
+      const sent = (view as unknown as { payload?: { report: DatasetReport } }).payload;
+      assert.ok(sent, 'the payload the page got');
+      const selfChecks = sent.report.overall.selfChecks;
+      assert.deepEqual([selfChecks.checks, selfChecks.confirmed, selfChecks.changed, selfChecks.noAnswer], [3, 1, 1, 1]);
+      assert.deepEqual([selfChecks.effects['fixed-wrong'], selfChecks.effects['confirmed-right'], selfChecks.effects['broke-right']], [1, 1, 0]);
+      assert.match(selfChecks.text.effects, /of 2 re-checks against the gold answer: 1 confirmed a right answer .*, 1 fixed a wrong one/);
+      await setConfig('host', FAST);
+      await closeAllEditors();
+    });
+
     it('batches a streamed run into far fewer webview messages than run events', async () => {
       await setConfig('host', SLOW);
       const run = await newRun(lens, () => vscode.commands.executeCommand('reasoningLens.solve', { problem: 'Count the primes below 60.', gold: '17', samples: 0 }));
@@ -127,7 +183,7 @@ export function registerSolveSuite(): void {
       metrics.hiddenPanelSlowestRevealToShownMs = slowestRevealMs;
       metrics.hiddenPanelReadies = session.view.hostStats.readies;
       metrics.hiddenPanelUndelivered = session.view.hostStats.undelivered;
-      metrics.hiddenPanelRebuilds = session.view.hostStats.rebuilds;
+      metrics.hiddenPanelLateReadies = session.view.hostStats.lateReadies;
       const trace = await run.settled;
       assert.equal(trace.final.answer, '17');
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');

@@ -127,6 +127,26 @@ export class DatasetView implements vscode.Disposable {
    * rows goes out before the rest is read.
    */
   async reload(): Promise<void> {
+    // One read at a time: the view's first read and the watcher's event for the same new file
+    // used to read it twice at once. A change during a read gets one more read after it.
+    if (this.reading) {
+      this.readAgain = true;
+      return this.reading;
+    }
+    this.reading = this.read().finally(() => {
+      this.reading = undefined;
+      if (this.readAgain && !this.disposed) {
+        this.readAgain = false;
+        void this.reload();
+      }
+    });
+    return this.reading;
+  }
+
+  private reading: Promise<void> | undefined;
+  private readAgain = false;
+
+  private async read(): Promise<void> {
     const started = performance.now();
     const first = !this.loaded;
     try {

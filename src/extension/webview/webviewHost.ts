@@ -13,12 +13,14 @@
  * when shown again the host asks the page whether it is still there ('ping'): a page that kept
  * its content answers 'ready' and gets a fresh snapshot, a new page has already said 'ready'.
  *
- * A page that does not say 'ready' is rebuilt once. VS Code's web workbench loads a webview's
- * resources through a service worker that gives up on a request after 30 s; on a loaded machine
- * a request can go unanswered for that long (seen here: a page shown again said 'ready' 36 s
- * after the panel was revealed, with nothing else wrong). The panel stays blank all that time,
- * so when a visible panel's page has not said 'ready' READY_GRACE_MS after it was built, the
- * host builds it again, once (new requests; the stalled one is abandoned), and logs it.
+ * A page that has not said 'ready' READY_GRACE_MS after it was built is logged, not rebuilt.
+ * In code-server every webview iframe shares one origin, and each registers VS Code's webview
+ * service worker under its own URL (`service-worker.js?...&id=<webview id>`) for the same scope:
+ * every new iframe installs a new worker version and waits for `controllerchange` ("Found
+ * unexpected service worker controller ... Waiting for controllerchange" in the browser console),
+ * and a resource request caught in the switch can wait for the worker's 30 s timeout. A rebuilt
+ * page is one more iframe and one more registration: it hit the same stall (it did not help),
+ * so the host no longer rebuilds.
  *
  * Every inbound message is validated by the protocol's parser (the page renders untrusted model
  * text, so what it sends is untrusted too); invalid ones are logged, counted and dropped.
@@ -35,7 +37,7 @@ export function lensWebviewOptions(extensionUri: vscode.Uri): vscode.WebviewOpti
   };
 }
 
-/** How long a visible panel's new page may take to say 'ready' before it is built again (once). */
+/** How long a visible panel's new page may take to say 'ready' before the host logs it. */
 export const READY_GRACE_MS = 15_000;
 
 type LogLevel = 'error' | 'warn' | 'info';
@@ -73,8 +75,8 @@ export interface WebviewHostStats {
   pageErrors: number;
   /** Posts VS Code could not deliver (the page was gone). */
   undelivered: number;
-  /** Pages built again because they did not say 'ready' in time. */
-  rebuilds: number;
+  /** Visible pages that had not said 'ready' READY_GRACE_MS after they were built (logged, not rebuilt). */
+  lateReadies: number;
 }
 
 export class WebviewHost<In extends { type: string }, Out extends { type: string }> implements vscode.Disposable {
@@ -85,7 +87,7 @@ export class WebviewHost<In extends { type: string }, Out extends { type: string
   private missed = false;
   private disposed = false;
   private readonly disposables: vscode.Disposable[] = [];
-  readonly stats: WebviewHostStats = { messages: 0, rejected: 0, readies: 0, pageErrors: 0, undelivered: 0, rebuilds: 0 };
+  readonly stats: WebviewHostStats = { messages: 0, rejected: 0, readies: 0, pageErrors: 0, undelivered: 0, lateReadies: 0 };
   private readyWatch: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -104,26 +106,19 @@ export class WebviewHost<In extends { type: string }, Out extends { type: string
   render(): void {
     this.ready = false;
     this.panel.webview.html = bundlePageHtml(this.panel.webview, this.options.extensionUri, this.options.bundle, this.options.title);
-    this.awaitReady(true);
+    this.awaitReady();
   }
 
-  /** Watches for the 'ready' of the page being built now; see READY_GRACE_MS. */
-  private awaitReady(rebuildIfLate: boolean): void {
+  /** Logs a visible panel whose page has not said 'ready' in READY_GRACE_MS (see the top of this file). */
+  private awaitReady(): void {
     clearTimeout(this.readyWatch);
     const generation = this.generation;
     const grace = this.options.readyGraceMs ?? READY_GRACE_MS;
     this.readyWatch = setTimeout(() => {
       this.readyWatch = undefined;
       if (this.disposed || this.generation !== generation || !this.panel.visible) return;
-      if (!rebuildIfLate) {
-        this.options.log.warn(`${this.options.name} "${this.panel.title}": the rebuilt page has not said 'ready' either after ${grace / 1000} s; waiting for it`);
-        return;
-      }
-      this.stats.rebuilds++;
-      this.options.log.warn(`${this.options.name} "${this.panel.title}": no 'ready' from the page ${grace / 1000} s after it was built; building it again`);
-      this.ready = false;
-      this.panel.webview.html = bundlePageHtml(this.panel.webview, this.options.extensionUri, this.options.bundle, this.options.title);
-      this.awaitReady(false);
+      this.stats.lateReadies++;
+      this.options.log.warn(`${this.options.name} "${this.panel.title}": no 'ready' from the page ${grace / 1000} s after it was built; still waiting (webview resources load through VS Code's service worker)`);
     }, grace);
   }
 
@@ -188,7 +183,7 @@ export class WebviewHost<In extends { type: string }, Out extends { type: string
       this.post({ type: 'ping' });
     }
     // Either the kept page answers the ping or VS Code builds a new one, which says 'ready'.
-    this.awaitReady(true);
+    this.awaitReady();
   }
 
   private receive(raw: unknown): void {
