@@ -1,6 +1,8 @@
 /**
  * The `reasoning-lens` command line. Each command registers itself; exit codes: 0 ok,
- * 1 some records bad (reported, the rest done), 2 usage error (src/cli/util/exit.ts).
+ * 1 some records bad (reported, the rest done), 2 usage or I/O problem (src/cli/util/exit.ts),
+ * 128 + N stopped by signal N (src/cli/util/signals.ts). Every failure reaches the user as one
+ * plain line through `reportFailure` (src/cli/util/failure.ts); only a bug prints a stack.
  */
 import { Command, CommanderError } from 'commander';
 import { registerAnnotateCommand } from './commands/annotate';
@@ -10,7 +12,8 @@ import { registerGradeCommand } from './commands/grade';
 import { registerReportCommand } from './commands/report';
 import { registerExportCommand } from './commands/export';
 import { registerCompareCommand } from './commands/compare';
-import { EXIT_USAGE, UsageError } from './util/exit';
+import { EXIT_USAGE } from './util/exit';
+import { exitOnStdoutError, reportFailure } from './util/failure';
 
 const program = new Command('reasoning-lens').description('Reasoning Lens command line').version('0.1.0');
 // Commander's own usage errors must exit 2, like ours; set before commands so they inherit it.
@@ -24,21 +27,15 @@ registerSolveCommand(program);
 registerGradeCommand(program);
 registerCompareCommand(program);
 
-// A closed stdout (e.g. `| head`) is not an error worth a stack trace.
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw err;
-});
+// stdout full or closed: one line, never a stack (`| head` stays quiet).
+process.stdout.on('error', exitOnStdoutError);
+// Nowhere left to report a failing stderr (a closed terminal after SIGHUP): do not crash on it.
+process.stderr.on('error', () => {});
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CommanderError) {
     // Help and version arrive here too, with exit code 0.
     process.exit(err.exitCode === 0 ? 0 : EXIT_USAGE);
   }
-  if (err instanceof UsageError) {
-    console.error(`reasoning-lens: ${err.message}`);
-    process.exit(EXIT_USAGE);
-  }
-  console.error(`reasoning-lens: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  process.exit(EXIT_USAGE);
+  process.exit(reportFailure(err));
 });

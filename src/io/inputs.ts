@@ -4,7 +4,8 @@
  * offline `annotate` and dataset jobs alike.
  */
 import { readdir, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { canonicalPath } from './paths';
 
 /** File names taken from a directory; problem.json, chunk labels and metrics files are not traces. */
 export function isTraceFileName(name: string): boolean {
@@ -44,8 +45,9 @@ export async function expandInputs(paths: readonly string[], exclude: readonly s
 
 /** Trace files under a directory (possibly none), minus `exclude` (e.g. the command's own output). */
 export async function traceFilesUnder(dir: string, exclude: readonly string[] = []): Promise<string[]> {
-  const skip = new Set(exclude.filter((e) => e !== '-').map((e) => resolve(e)));
-  return (await walk(dir)).filter((f) => !skip.has(resolve(f)));
+  // By real path: an output named through a symlink or `..` is still recognised.
+  const skip = new Set(exclude.filter((e) => e !== '-').map((e) => canonicalPath(e)));
+  return (await walk(dir)).filter((f) => !skip.has(canonicalPath(f)));
 }
 
 async function walk(dir: string): Promise<string[]> {

@@ -7,9 +7,16 @@
  * ends a file write at a page boundary on a fatal signal: resume cuts that tail, keeps it
  * aside and redoes the record, see runs/dataset/output.ts); and whole files written atomically (temp file + rename). Readers: src/io/jsonl.ts.
  */
-import { closeSync, createWriteStream, fsyncSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync, rmSync, type WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, fsyncSync, openSync, renameSync, writeFileSync, writeSync, rmSync, type WriteStream } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 import type { Writable } from 'node:stream';
+import { FileProblem } from './io-errors';
+import { ensureFolder } from './paths';
+
+/** An I/O failure while writing `path`, as the one-line problem the CLI prints. */
+function writeProblem(path: string, err: unknown): Error {
+  return err instanceof FileProblem ? err : FileProblem.from(path, err, 'cannot write');
+}
 
 export interface JsonlWriterOptions {
   /**
@@ -32,10 +39,14 @@ export class JsonlWriter {
     readonly path: string,
     private readonly opts: JsonlWriterOptions = {},
   ) {
-    if (path !== '-' && dirname(path) !== '.') mkdirSync(dirname(path), { recursive: true });
+    if (path !== '-') ensureFolder(dirname(path), path);
     if (opts.durable) {
       if (path === '-') throw new Error('a durable JSONL output needs a file, not stdout');
-      this.fd = openSync(path, 'a');
+      try {
+        this.fd = openSync(path, 'a');
+      } catch (err) {
+        throw writeProblem(path, err);
+      }
       return;
     }
     if (path !== '-') this.temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
@@ -51,13 +62,22 @@ export class JsonlWriter {
 
   /** Writes one record as one line; waits when the consumer is slower than us. */
   async write(record: unknown): Promise<void> {
-    if (this.failure) throw this.failure;
-    const line = `${JSON.stringify(record)}\n`;
+    await this.writeLine(JSON.stringify(record));
+  }
+
+  /** Writes one line of text already serialised (e.g. an input line with fields added). */
+  async writeLine(text: string): Promise<void> {
+    if (this.failure) throw writeProblem(this.path, this.failure);
+    const line = `${text}\n`;
     if (this.opts.durable) {
       if (this.fd === null) throw new Error(`output ${this.path} is closed`);
       // One write call per complete line: a kill between records never leaves half a record
       // (a kill inside a multi-page write can; resume repairs that tail).
-      writeSync(this.fd, line);
+      try {
+        writeSync(this.fd, line);
+      } catch (err) {
+        throw writeProblem(this.path, err);
+      }
       this.count++;
       if (++this.sinceSync >= this.opts.durable.syncEvery) this.sync();
       return;
@@ -72,7 +92,7 @@ export class JsonlWriter {
         };
         const onError = (err: Error) => {
           stream.off('drain', onDrain);
-          reject(err);
+          reject(writeProblem(this.path, err));
         };
         stream.once('drain', onDrain);
         stream.once('error', onError);
@@ -108,7 +128,7 @@ export class JsonlWriter {
       renameSync(this.temp, this.path);
     } catch (err) {
       rmSync(this.temp, { force: true });
-      throw err;
+      throw writeProblem(this.path, err);
     }
   }
 
@@ -127,13 +147,48 @@ export function writeFileAtomic(path: string, text: string): void {
     return;
   }
   const dir = dirname(path);
-  mkdirSync(dir, { recursive: true });
+  ensureFolder(dir, path);
   const temp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
   try {
     writeFileSync(temp, text, 'utf8');
     renameSync(temp, path);
   } catch (err) {
     rmSync(temp, { force: true });
-    throw err;
+    throw writeProblem(path, err);
   }
+}
+
+/** A byte stream into `path` that appears there only on commit (temp file + rename); discard leaves `path` as it was. */
+export interface AtomicFileStream {
+  readonly stream: WriteStream;
+  commit(): Promise<void>;
+  discard(): void;
+}
+
+export function openAtomicFileStream(path: string): AtomicFileStream {
+  const dir = dirname(path);
+  ensureFolder(dir, path);
+  const temp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
+  const stream = createWriteStream(temp, { encoding: 'utf8' });
+  let failure: Error | null = null;
+  stream.on('error', (err) => {
+    failure = err;
+  });
+  return {
+    stream,
+    async commit() {
+      try {
+        await new Promise<void>((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
+        if (failure) throw failure;
+        renameSync(temp, path);
+      } catch (err) {
+        rmSync(temp, { force: true });
+        throw writeProblem(path, err);
+      }
+    },
+    discard() {
+      stream.destroy();
+      rmSync(temp, { force: true });
+    },
+  };
 }

@@ -69,6 +69,9 @@ test('SIGKILL mid-job loses only in-flight records; the output stays parseable; 
       report: false,
       onEvent: (e) => e.type === 'repaired' && repaired.push(e.message),
     });
+    // The killed job never released its lock: resume sees its pid is gone and takes it over.
+    assert.match(repaired.shift() ?? '', new RegExp(`out\\.trace\\.jsonl\\.lock: took over a stale lock of pid ${child.pid}`));
+    assert.equal(existsSync(`${w.output}.lock`), false, 'released at the end');
     if (tornBytes > 0) assert.match(repaired[0] ?? '', new RegExp(`incomplete last line \\(${tornBytes} bytes, saved to .*torn-`));
     else assert.deepEqual(repaired, []);
     assert.equal(r.alreadyDone, lines.length);

@@ -143,8 +143,8 @@ test('bad input lines are reported with line numbers and skipped, or fail the jo
   try {
     await assert.rejects(runDatasetJob({ input: w.input, output: w.output, models: [MODEL], hosts: [a.url], backend: 'openai', strict: true }), (e: Error) => {
       assert.match(e.message, /2 unusable input record\(s\) \(--strict\)/);
-      assert.match(e.message, /set\.jsonl: line 2: invalid JSON/);
-      assert.match(e.message, /set\.jsonl: line 3 \[question\]/);
+      assert.match(e.message, /set\.jsonl:2: \(record\): invalid JSON/);
+      assert.match(e.message, /set\.jsonl:3: question: /);
       return true;
     });
     assert.equal(existsSync(w.output), false, 'strict failure happens before any output');

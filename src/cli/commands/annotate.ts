@@ -11,6 +11,8 @@ import { JobConfigError, runDatasetJob, type DatasetJobOptions, type JobEvent } 
 import { annotateMode, refusedForInput, refusedForMode } from '../util/annotate-flags';
 import { addBudgetOptions, budgetFromFlags, flagErrorLines, type BudgetFlags } from '../util/budget-flags';
 import { EXIT_BAD_RECORDS, EXIT_OK, UsageError } from '../util/exit';
+import { issueLine, printSafe } from '../util/report';
+import { SIGNAL_EXIT_CODE, signalName, watchStopSignals } from '../util/signals';
 import { addPipelineOptions, collectList, fieldNamesFrom, finiteNumber, positiveInteger, segmentOptionsFrom, type PipelineFlags } from '../util/options';
 import { runOffline, type OfflineRunOptions } from '../util/run-offline';
 
@@ -170,34 +172,33 @@ async function runJobCommand(inputs: string[], options: DatasetJobOptions): Prom
   if (inputs.length !== 1 || inputs[0] === '-') throw new UsageError('a dataset job takes exactly one input file or directory (not stdin)');
   if (options.output === '-') throw new UsageError('a dataset job needs an output file (it appends and resumes), not stdout');
   const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    if (++interrupts > 1) process.exit(130);
-    console.error('stopping after the records in flight are cancelled (Ctrl-C again to quit at once); finished records are kept, --resume continues');
+  // SIGINT, SIGTERM and SIGHUP alike: cancel what is in flight, keep what finished, mark the job stopped.
+  const signals = watchStopSignals((signal) => {
+    process.stderr.write(`${signalName(signal)}: stopping after the records in flight are cancelled (again to quit at once); finished records are kept, --resume continues\n`);
     controller.abort();
-  };
-  process.on('SIGINT', onSigint);
+  });
   try {
     const r = await runDatasetJob({
       ...options,
       signal: controller.signal,
       onEvent: (e) => {
         const line = describeEvent(e);
-        if (line) console.error(line);
+        for (const l of line?.split('\n') ?? []) printSafe(l);
       },
     });
-    for (const i of r.inputIssues) console.error(`${i.where}${i.field ? ` [${i.field}]` : ''}: ${i.message}`);
-    if (r.message) console.error(r.message);
+    for (const i of r.inputIssues) process.stderr.write(`${issueLine(i.where, i.field, i.message, ' (skipped)')}\n`);
+    for (const line of r.message?.split('\n') ?? []) printSafe(line);
     const summary = r.report?.report.overall;
-    console.error(
+    printSafe(
       `${r.status}: ${r.written} written, ${r.alreadyDone} already done, ${r.withErrors} with errors, ${r.abandoned.length} unfinished, ${r.inputIssues.length} unusable input record(s) in ${(r.elapsedMs / 1000).toFixed(1)} s` +
         (summary ? `; accuracy ${summary.accuracy === null ? '–' : `${(100 * summary.accuracy).toFixed(1)}%`}; report ${r.report!.markdown}` : ''),
     );
+    if (signals.received) return SIGNAL_EXIT_CODE[signals.received];
     return r.status === 'done' && r.inputIssues.length === 0 && r.abandoned.length === 0 && r.withErrors === 0 ? EXIT_OK : EXIT_BAD_RECORDS;
   } catch (err) {
     if (err instanceof JobConfigError || err instanceof RangeError) throw new UsageError(err.message);
     throw err;
   } finally {
-    process.off('SIGINT', onSigint);
+    signals.dispose();
   }
 }

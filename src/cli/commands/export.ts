@@ -1,11 +1,16 @@
 /** `reasoning-lens export IN --format F -o OUT`: annotated traces as TRL stepwise supervision, Thought Anchors chunks or per-episode CSV. */
+import { statSync } from 'node:fs';
+import { sep } from 'node:path';
 import { Option, type Command } from 'commander';
 import { annotateTrace } from '../../core/annotate';
 import type { Trace } from '../../core/trace';
 import { writeExport, type ExportFormat, type LabelSource } from '../../runs/dataset/export';
 import { loadInput } from '../../runs/dataset/input';
+import { canonicalPath, prepareOutput } from '../../io/paths';
+import { traceFilesUnder } from '../../io/inputs';
 import { EXIT_BAD_RECORDS, EXIT_OK, UsageError } from '../util/exit';
 import { finiteNumber } from '../util/options';
+import { issueLine, printSafe } from '../util/report';
 
 export function registerExportCommand(program: Command): Command {
   return program
@@ -13,22 +18,34 @@ export function registerExportCommand(program: Command): Command {
     .description('export annotated traces: TRL stepwise supervision, Thought Anchors chunks, or per-episode CSV')
     .argument('<input>', 'traces (our JSONL, or any trace format annotate reads; a directory is walked like annotate\'s)')
     .addOption(new Option('--format <format>', 'export format').choices(['trl', 'thought-anchors', 'csv']).makeOptionMandatory())
-    .requiredOption('-o, --output <path>', 'output file (thought-anchors with several traces: a directory)')
+    .requiredOption('-o, --output <path>', 'output file ("-" for stdout; thought-anchors with several traces: a directory)')
     .option('--threshold <x>', 'trl: a step is good when its progress delta exceeds x (default 0)', finiteNumber('--threshold'), 0)
     .addOption(new Option('--labels <source>', 'trl: label steps from progress, verdicts, or auto').choices(['auto', 'progress', 'verdict']).default('auto'))
     .action(async (input: string, flags: { format: ExportFormat; output: string; threshold: number; labels: LabelSource }) => {
+      // Before reading: the output is no input (a file given, or any trace file in a directory given).
+      const inputs = statSync(input, { throwIfNoEntry: false })?.isDirectory() ? await traceFilesUnder(input) : [input];
+      const folder = flags.format === 'thought-anchors' && !flags.output.endsWith('.json') && flags.output !== '-';
+      if (!folder) prepareOutput(flags.output, { inputs });
+      else if (inputs.some((f) => canonicalPath(f).startsWith(canonicalPath(flags.output) + sep))) {
+        throw new UsageError(`${flags.output}: holds the input traces; export into another folder (an input is never overwritten)`);
+      } else prepareOutput(flags.output, { kind: 'folder' });
       let loaded;
       try {
         loaded = await loadInput(input, { kind: 'traces', exclude: [flags.output] });
       } catch (err) {
         throw new UsageError(`cannot read ${input}: ${(err as Error).message}`);
       }
-      for (const i of loaded.issues) console.error(`${i.where}: ${i.field ?? '(record)'}: ${i.message} (skipped)`);
+      for (const i of loaded.issues) process.stderr.write(`${issueLine(i.where, i.field, i.message, ' (skipped)')}\n`);
       // Our traces are exported as they are (their probes kept); raw formats are annotated first.
       const traces: Trace[] = loaded.items.map((it) => (it.kind === 'trace' ? (it.trace ?? annotateTrace(it.input)) : annotateTrace({ problem: it.problem, gold: it.gold, source: { kind: 'problem' } })));
+      if (flags.output === '-' && flags.format === 'thought-anchors' && traces.length !== 1) throw new UsageError('thought-anchors to stdout ("-") takes exactly one trace; give a folder for several');
       const r = writeExport(traces, flags.format, flags.output, { threshold: flags.threshold, labels: flags.labels });
-      for (const s of r.skipped) console.error(`trace ${s.id}: not exported (${s.reason})`);
-      console.log(`${flags.format}: ${r.rows} row(s) from ${traces.length} trace(s) → ${r.written.length === 1 ? r.written[0] : `${r.written.length} files under ${flags.output}`}`);
+      for (const s of r.skipped) printSafe(`trace ${s.id}: not exported (${s.reason})`);
+      // With -o - the data owns stdout: the summary goes to stderr.
+      printSafe(
+        `${flags.format}: ${r.rows} row(s) from ${traces.length} trace(s) → ${flags.output === '-' ? 'stdout' : r.written.length === 1 ? r.written[0] : `${r.written.length} files under ${flags.output}`}`,
+        flags.output === '-' ? process.stderr : process.stdout,
+      );
       process.exitCode = loaded.issues.length || r.skipped.length ? EXIT_BAD_RECORDS : EXIT_OK;
     });
 }

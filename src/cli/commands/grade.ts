@@ -6,12 +6,15 @@
  * reported on stderr as FILE:LINE: message (field "gold") and left out of the
  * output; the rest is still graded. Exit: 0 ok, 1 some records bad, 2 usage error.
  */
-import { createReadStream, createWriteStream, existsSync, realpathSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { Command, InvalidArgumentError } from 'commander';
 import { checkEquivalence } from '../../core/answers';
+import { terminalSafeLine } from '../../core/terminal-text';
+import { prepareOutput } from '../../io/paths';
+import { openAtomicFileStream } from '../../io/write';
 import { EXIT_BAD_RECORDS, EXIT_OK, UsageError } from '../util/exit';
 
 interface GradeFlags {
@@ -103,14 +106,6 @@ export async function gradeJsonlStream(
   return { graded, bad };
 }
 
-function samePath(a: string, b: string): boolean {
-  try {
-    return existsSync(a) && existsSync(b) && realpathSync(a) === realpathSync(b);
-  } catch {
-    return false;
-  }
-}
-
 async function runGrade(file: string | undefined, flags: GradeFlags): Promise<number> {
   const pairGiven = flags.gold !== undefined || flags.pred !== undefined;
   if (file !== undefined && pairGiven) throw new UsageError('give either --gold/--pred or an input file, not both');
@@ -120,19 +115,27 @@ async function runGrade(file: string | undefined, flags: GradeFlags): Promise<nu
     process.stdout.write(JSON.stringify({ equivalent: v.equivalent, reason: v.reason, gold: flags.gold, pred: flags.pred }) + '\n');
     return EXIT_OK;
   }
-  if (file !== '-' && !existsSync(file)) throw new UsageError(`input file not found: ${file}`);
+  if (file !== '-') {
+    const info = statSync(file, { throwIfNoEntry: false });
+    if (!info) throw new UsageError(`input file not found: ${file}`);
+    if (info.isDirectory()) throw new UsageError(`${file}: is a directory; give a JSONL file of {"gold","pred"} records (- for stdin)`);
+  }
   const outPath = flags.output ?? '-';
-  if (file !== '-' && outPath !== '-' && samePath(file, outPath)) throw new UsageError('the output file must differ from the input file');
+  // Before reading: the output is not the input (any spelling), and its folder exists.
+  prepareOutput(outPath, { inputs: [file] });
 
   const input = file === '-' ? process.stdin : createReadStream(file, { encoding: 'utf8' });
-  const output = outPath === '-' ? process.stdout : createWriteStream(outPath, { encoding: 'utf8' });
+  const target = outPath === '-' ? null : openAtomicFileStream(outPath);
   const name = file === '-' ? '<stdin>' : file;
-  const result = await gradeJsonlStream(input, output, name, (m) => process.stderr.write(m + '\n'), flags.timeout);
-  if (output !== process.stdout) {
-    output.end();
-    await once(output, 'finish');
+  let result: GradeStreamResult;
+  try {
+    result = await gradeJsonlStream(input, target?.stream ?? process.stdout, name, (m) => process.stderr.write(`${terminalSafeLine(m)}\n`), flags.timeout);
+  } catch (err) {
+    target?.discard();
+    throw err;
   }
-  if (result.bad > 0) process.stderr.write(`${name}: ${result.graded} graded, ${result.bad} bad line(s) skipped\n`);
+  await target?.commit();
+  if (result.bad > 0) process.stderr.write(`${terminalSafeLine(name)}: ${result.graded} graded, ${result.bad} bad line(s) skipped\n`);
   return result.bad > 0 ? EXIT_BAD_RECORDS : EXIT_OK;
 }
 

@@ -1,17 +1,22 @@
 /**
  * `reasoning-lens solve "<problem>" --model M ...`: a live run in the terminal. Episodes are
  * printed as they close (late probe results as updates), with a spinner on stderr when it is a
- * terminal; `--json` prints the finished trace instead. Ctrl-C cancels and still prints/saves
- * the partial trace. Exit codes: 0 done, 1 run error, 2 usage error, 130 cancelled.
+ * terminal; `--json` prints the finished trace instead. Ctrl-C, SIGTERM and SIGHUP cancel and
+ * still print/save the partial trace. `-o` is checked (its folder made) before the model is asked.
+ * Exit codes: 0 done, 1 run error, 2 usage or I/O error, 128 + N stopped by signal N (130 Ctrl-C).
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Episode, EpisodeProgress, SegmentMode, Trace } from '../../core/trace';
-import { BACKEND_KINDS, backendKindFor, createBackend, type BackendKind } from '../../model/backend-factory';
+import { BACKEND_KINDS, backendKindFor, createBackend, timeoutsFromFlag, type BackendKind } from '../../model/backend-factory';
 import type { ModelBackend } from '../../model/types';
 import type { RunEvent, SolveOptions } from '../../runs/contract';
 import { checkSolveOptions, startSolve } from '../../runs/solve';
+import { terminalSafeLine } from '../../core/terminal-text';
+import { prepareOutput } from '../../io/paths';
+import { writeFileAtomic } from '../../io/write';
 import { addSegmentationOptions } from '../util/options';
+import { SIGNAL_EXIT_CODE, signalName, watchStopSignals } from '../util/signals';
 import { addBudgetOptions, budgetFromFlags, flagErrorLines, type BudgetFlags } from '../util/budget-flags';
 
 interface SolveCliOptions extends BudgetFlags {
@@ -124,8 +129,8 @@ export function formatMu(p: EpisodeProgress): string {
 }
 
 function oneLine(text: string, max: number): string {
-  // Strip control characters so model text cannot move the cursor or recolour the terminal.
-  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  // Escape sequences and control characters removed: model text cannot move the cursor or recolour the terminal.
+  const flat = terminalSafeLine(text).replace(/\uFFFD+/g, ' ').replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
@@ -168,9 +173,7 @@ async function makeSpinner(): Promise<Spinner | null> {
 
 function saveTrace(file: string, trace: Trace): void {
   // Write then rename, so an interrupted save never leaves half a trace behind.
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(trace, null, 2) + '\n');
-  renameSync(tmp, file);
+  writeFileAtomic(file, JSON.stringify(trace, null, 2) + '\n');
 }
 
 function readProblem(arg: string): string {
@@ -178,6 +181,8 @@ function readProblem(arg: string): string {
 }
 
 export async function runSolve(problemArg: string, o: SolveCliOptions): Promise<number> {
+  // The output folder is made (or the path refused) before anything else, so no model run is wasted.
+  if (o.output !== undefined) prepareOutput(o.output);
   const problem = readProblem(problemArg);
   const opts = toSolveOptions(problem, o);
   const problems = checkSolveOptions(opts);
@@ -187,7 +192,7 @@ export async function runSolve(problemArg: string, o: SolveCliOptions): Promise<
   }
   let backend: ModelBackend;
   try {
-    backend = createBackend(o.host, o.backend);
+    backend = createBackend(o.host, o.backend, process.env, timeoutsFromFlag(o.timeout));
   } catch (err) {
     process.stderr.write(`reasoning-lens solve: ${err instanceof Error ? err.message : String(err)}\n`);
     return 2;
@@ -200,14 +205,16 @@ export async function runSolve(problemArg: string, o: SolveCliOptions): Promise<
     spinner?.render();
   };
   const run = startSolve(backend, opts);
-  let interrupted = 0;
-  const onSigint = (): void => {
-    interrupted++;
-    if (interrupted > 1) process.exit(130); // second Ctrl-C: leave now
-    if (spinner) spinner.text = 'cancelling… (Ctrl-C again to quit at once)';
-    run.cancel();
-  };
-  process.on('SIGINT', onSigint);
+  // Ctrl-C, SIGTERM, SIGHUP: cancel and save the partial trace; a second one saves what is there and leaves.
+  const signals = watchStopSignals(
+    (signal) => {
+      if (spinner) spinner.text = `cancelling on ${signalName(signal)}… (again to quit at once)`;
+      run.cancel();
+    },
+    () => {
+      if (o.output) saveTrace(o.output, run.snapshot());
+    },
+  );
 
   let thinkingTokens = 0;
   let errorKind: string | undefined;
@@ -246,14 +253,14 @@ export async function runSolve(problemArg: string, o: SolveCliOptions): Promise<
   });
 
   const trace = await run.finished;
-  process.off('SIGINT', onSigint);
+  signals.dispose();
   spinner?.stop();
   spinner = null; // the summary below must not redraw it
   if (o.output) {
     try {
       saveTrace(o.output, trace);
     } catch (err) {
-      process.stderr.write(`reasoning-lens solve: could not save ${o.output}: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.stderr.write(`reasoning-lens solve: could not save ${terminalSafeLine(err instanceof Error ? err.message : String(err))}\n`);
       if (o.json) process.stdout.write(JSON.stringify(trace, null, 2) + '\n');
       return 1;
     }
@@ -265,13 +272,14 @@ export async function runSolve(problemArg: string, o: SolveCliOptions): Promise<
   }
   const stop = trace.budget?.stop;
   if (stop === 'cancelled') {
-    process.stderr.write(`reasoning-lens solve: cancelled${o.output ? `; partial trace saved to ${o.output}` : ''}\n`);
-    return 130;
+    const by = signals.received ? ` (${signalName(signals.received)})` : '';
+    process.stderr.write(`reasoning-lens solve: cancelled${by}${o.output ? `; partial trace saved to ${terminalSafeLine(o.output)}` : ''}\n`);
+    return signals.received ? SIGNAL_EXIT_CODE[signals.received] : 130;
   }
   if (trace.error) {
     // A vLLM/SGLang server answers Ollama's routes with 404: say which switch is missing.
     const hint = errorKind === 'not-ollama' && backendKindFor(o.host, o.backend) === 'ollama' ? ' For an OpenAI-compatible server (vLLM, SGLang, llama.cpp) add --backend openai.' : '';
-    process.stderr.write(`reasoning-lens solve: ${trace.error}${hint}\n`);
+    process.stderr.write(`reasoning-lens solve: ${terminalSafeLine(trace.error)}${hint}\n`);
     return 1;
   }
   return 0;
@@ -297,7 +305,7 @@ export function registerSolveCommand(program: Command): Command {
     // The older name of --mode, kept for scripts.
     .addOption(new Option('--segment <mode>', 'same as --mode').choices(['mrt', 'auto', 'sentence']).hideHelp())
     .option('--json', 'print the finished trace as JSON instead of live output')
-    .option('--timeout <ms>', 'give up when the model sends nothing for this long (default 120000)', positiveInt('--timeout'))
+    .option('--timeout <ms>', 'longest wait on the model server: a request, the first chunk of a stream, the silence between chunks (default: 30 s for requests, 10 min to start, 2 min between chunks)', positiveInt('--timeout'))
     .option('-o, --output <file>', 'save the trace (also the partial one on cancel/error)')
     .action(async (problem: string, o: SolveCliOptions) => {
       const budget = budgetFromFlags(o);

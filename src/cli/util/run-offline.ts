@@ -2,10 +2,11 @@
  * Offline annotation over files, shared by `segment` and `annotate` without a model: segment,
  * label, extract and grade every record, write trace-format JSONL, one summary line per file.
  */
-import { resolve } from 'node:path';
 import { annotateFiles, formatSummary, totalSummary, type FileSummary } from '../../io/annotate-files';
 import { expandInputs, MissingInputError } from '../../io/inputs';
+import { prepareOutput } from '../../io/paths';
 import { JsonlWriter } from '../../io/write';
+import { terminalSafeLine } from '../../core/terminal-text';
 import { EXIT_BAD_RECORDS, EXIT_OK, UsageError } from './exit';
 import { fieldNamesFrom, segmentOptionsFrom, type PipelineFlags } from './options';
 import { checkProblemSets, type AdviceFor, type InputFile } from './problem-sets';
@@ -35,16 +36,15 @@ export async function runOffline(inputs: string[], flags: PipelineFlags, run: Of
     throw err;
   }
   if (found.filter((f) => f.path === '-').length > 1) throw new UsageError('stdin ("-") can be read only once');
-  if (run.output !== '-' && found.some((f) => f.path !== '-' && resolve(f.path) === resolve(run.output))) {
-    throw new UsageError(`-o ${run.output} is one of the inputs: write the output elsewhere (an input is never overwritten)`);
-  }
+  // Before any input is read: the output is no input (in any spelling) and its folder exists.
+  prepareOutput(run.output, { inputs: found.map((f) => f.path) });
   // A problem set has no model output: annotating it would grade reference solutions.
   let files = found.map((f) => f.path);
   let stdin: AsyncIterable<string> | undefined;
   if (!run.assumeTraces) {
     const check = await checkProblemSets(found, fieldNamesFrom(flags), run.command);
     if (check.errors.length) throw new UsageError(check.errors.join('\nreasoning-lens: '));
-    for (const line of check.skipped) process.stderr.write(`${line}\n`);
+    for (const line of check.skipped) process.stderr.write(`${terminalSafeLine(line)}\n`);
     if (check.files.length === 0) throw new UsageError('no trace files to annotate: every input looks like a problem set (see above)');
     files = check.files;
     stdin = check.stdin;
@@ -57,13 +57,13 @@ export async function runOffline(inputs: string[], flags: PipelineFlags, run: Of
       fields: fieldNamesFrom(flags),
       ...(stdin ? { stdin } : {}),
       onError: (loc, errors) => printRecordErrors(loc, errors),
-      onFile: run.summaries ? (s) => process.stderr.write(`${formatSummary(s)}\n`) : undefined,
+      onFile: run.summaries ? (s) => process.stderr.write(`${terminalSafeLine(formatSummary(s))}\n`) : undefined,
     });
   } catch (err) {
     await writer.discard();
     throw err;
   }
   await writer.close();
-  if (run.summaries && summaries.length > 1) process.stderr.write(`${formatSummary(totalSummary(summaries))}\n`);
+  if (run.summaries && summaries.length > 1) process.stderr.write(`${terminalSafeLine(formatSummary(totalSummary(summaries)))}\n`);
   return summaries.some((s) => s.errors > 0) ? EXIT_BAD_RECORDS : EXIT_OK;
 }

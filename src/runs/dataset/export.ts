@@ -160,7 +160,7 @@ export interface ExportResult {
 }
 
 /**
- * Write an export. TRL and CSV go to one file. Thought Anchors writes `OUT` itself when there is
+ * Write an export ("-": stdout). TRL and CSV go to one file. Thought Anchors writes `OUT` itself when there is
  * one trace, else one `OUT/<trace id>/chunks_labeled.json` per trace (the layout of their repo).
  */
 export function writeExport(traces: readonly Trace[], format: ExportFormat, out: string, opts: TrlOptions = {}): ExportResult {
@@ -173,7 +173,8 @@ export function writeExport(traces: readonly Trace[], format: ExportFormat, out:
     writeFileAtomic(out, exportCsv(traces));
     return { written: [out], rows: traces.reduce((n, t) => n + t.episodes.length, 0), skipped: [] };
   }
-  if (traces.length === 1 && out.endsWith('.json')) {
+  // One trace: OUT is its file (also "-", stdout), never a folder named "-".
+  if (traces.length === 1 && (out.endsWith('.json') || out === '-')) {
     writeFileAtomic(out, JSON.stringify(toThoughtAnchorsChunks(traces[0]), null, 2) + '\n');
     return { written: [out], rows: traces[0].episodes.length, skipped: [] };
   }

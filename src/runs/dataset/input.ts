@@ -136,7 +136,7 @@ function columnChoice(columns: string[], choice: FieldChoice): Partial<FieldMapp
 }
 
 function loadProblems(table: Table, path: string, choice: FieldChoice): LoadedInput {
-  const issues: InputIssue[] = table.issues.map((i) => ({ where: `${path}: ${i.where}`, ...(i.field ? { field: i.field } : {}), message: i.message }));
+  const issues: InputIssue[] = table.issues.map((i) => ({ where: issueWhere(path, i.where), ...(i.field ? { field: i.field } : {}), message: i.message }));
   const override = columnChoice(table.columns, choice);
   if (typeof override === 'string') {
     if (table.rows.length === 0 && issues.length) return { kind: 'problems', items: [], issues };
@@ -151,7 +151,7 @@ function loadProblems(table: Table, path: string, choice: FieldChoice): LoadedIn
   for (const row of table.rows) {
     const r = toProblemRecord(row, detected.mapping);
     if (!r.ok) {
-      issues.push({ where: `${path}: ${row.where}`, field: r.field, message: r.message.replace(`${row.where}: `, '') });
+      issues.push({ where: issueWhere(path, row.where), field: r.field, message: r.message.replace(`${row.where}: `, '') });
       continue;
     }
     const { record } = r;
@@ -165,6 +165,12 @@ function loadProblems(table: Table, path: string, choice: FieldChoice): LoadedIn
     });
   }
   return { kind: 'problems', items: dedupeIds(items), issues, mapping: detected.mapping };
+}
+
+/** `set.jsonl:7` for a table's "line 7" (the `file:line: field: message` form); `set.json: item 3` otherwise. */
+function issueWhere(path: string, where: string): string {
+  const line = /^line (\d+)$/.exec(where);
+  return line ? `${path}:${line[1]}` : `${path}: ${where}`;
 }
 
 /** Field names for generic trace files, from an explicit choice (`--problem-field`, `--output-field`…), in order. */

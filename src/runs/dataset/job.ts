@@ -8,7 +8,9 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, statSync, truncateSync, unlinkSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { FileProblem } from '../../io/io-errors';
+import { acquireOutputLock, LockHeldError, type OutputLock } from '../../io/lock';
+import { prepareOutput as prepareOutputPath } from '../../io/paths';
 import { annotateTrace, reannotateTrace } from '../../core/annotate';
 import type { BudgetPolicy, Trace } from '../../core/trace';
 import type { ModelBackend, SamplingOptions } from '../../model/types';
@@ -17,7 +19,7 @@ import { resolveProbeSettings } from '../probes';
 import { DEFAULT_INSTRUCTION, startSolve } from '../solve';
 import { createBackend, defaultHost, type BackendKind } from '../../model/backend-factory';
 import { DEFAULT_RETRY, HostPool, classifyFailure, errorKind, type HostState, type RetryPolicy } from './hosts';
-import { loadInput, normalizeFieldChoice, type FieldChoice, type InputIssue, type InputItem, type InputKind } from './input';
+import { loadInput, normalizeFieldChoice, type FieldChoice, type InputIssue, type InputItem, type InputKind, type LoadedInput } from './input';
 import { openOutput, readSidecar, scanOutput, sidecarPath, writeSidecar, type JobSidecar } from './output';
 import { probeTraceProgress } from './probe-trace';
 import { ModelAnswerReader, readAnswersWithModel, type AnswerExtractor } from '../answer-model';
@@ -161,7 +163,14 @@ export async function runDatasetJob(o: DatasetJobOptions): Promise<DatasetJobRes
   const started = Date.now();
   const emit = (e: JobEvent) => o.onEvent?.(e);
   if (!existsSync(o.input)) throw new JobConfigError(`input ${o.input} does not exist`);
-  if (resolve(o.input) === resolve(o.output)) throw new JobConfigError(`the output ${o.output} is the input: write it elsewhere (an input is never appended to)`);
+  // Before reading the input or asking a model: the output is not the input in any spelling
+  // (never overridden, not by --force), not under /proc, and its folder exists.
+  try {
+    prepareOutputPath(o.output, { inputs: [o.input] });
+  } catch (err) {
+    if (err instanceof FileProblem) throw new JobConfigError(err.message);
+    throw err;
+  }
   let loaded;
   try {
     loaded = await loadInput(o.input, { kind: o.inputKind, mapping: o.mapping, exclude: [o.output] });
@@ -172,7 +181,7 @@ export async function runDatasetJob(o: DatasetJobOptions): Promise<DatasetJobRes
   const refused = o.checkKind?.(loaded.kind) ?? [];
   if (refused.length) throw new JobConfigError(refused.join('\n'));
   if (o.strict && loaded.issues.length) {
-    const shown = loaded.issues.slice(0, 20).map((i) => `  ${i.where}${i.field ? ` [${i.field}]` : ''}: ${i.message}`);
+    const shown = loaded.issues.slice(0, 20).map((i) => `  ${i.where}: ${i.field ?? '(record)'}: ${i.message}`);
     throw new JobConfigError(`${loaded.issues.length} unusable input record(s) (--strict):\n${shown.join('\n')}${loaded.issues.length > 20 ? '\n  …' : ''}`);
   }
   const models = o.models?.filter(Boolean) ?? [];
@@ -180,12 +189,38 @@ export async function runDatasetJob(o: DatasetJobOptions): Promise<DatasetJobRes
   if (loaded.kind === 'problems' && models.length === 0) throw new JobConfigError(`${o.input} is a problem set: name a model (--model) to generate traces`);
   if (loaded.kind === 'traces' && samples > 0 && models.length === 0) throw new JobConfigError('progress probes (--samples) on existing traces need a model (--model)');
   if (o.answerExtractor === 'model' && models.length === 0) throw new JobConfigError('--answer-extractor model needs a model (--model) to read the answers');
-  const probeSettings = samples > 0 ? resolveProbeSettings({ ...o.probe, samples }) : null;
 
   // Trace files have no detected mapping, but an explicit one (--output-field…) still decides
   // which text is annotated, so it belongs in the configuration a resume must match.
   const config = jobConfig(o, loaded.kind, loaded.mapping ?? normalizeFieldChoice(o.mapping));
   const hash = configHash(config);
+  // One job per output at a time: a second one would write every id again.
+  let lock: OutputLock;
+  try {
+    lock = acquireOutputLock(o.output, `${loaded.kind === 'problems' ? 'solve' : 'annotate'} ${o.input}`);
+  } catch (err) {
+    if (err instanceof LockHeldError) throw new JobConfigError(err.message);
+    throw err;
+  }
+  try {
+    if (lock.tookOver) emit({ type: 'repaired', message: `${lock.path}: took over a stale lock of pid ${lock.tookOver.pid} on ${lock.tookOver.host} (that process is gone)` });
+    return await runLocked(o, loaded, config, hash, started, emit);
+  } finally {
+    lock.release();
+  }
+}
+
+async function runLocked(
+  o: DatasetJobOptions,
+  loaded: LoadedInput,
+  config: Record<string, unknown>,
+  hash: string,
+  started: number,
+  emit: (e: JobEvent) => void,
+): Promise<DatasetJobResult> {
+  const models = o.models?.filter(Boolean) ?? [];
+  const samples = o.samples ?? 0;
+  const probeSettings = samples > 0 ? resolveProbeSettings({ ...o.probe, samples }) : null;
   const finished = await prepareOutput(o, config, hash, emit);
 
   // Problems run once per model; traces once (probed with the first model when asked).

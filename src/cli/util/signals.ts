@@ -1,0 +1,54 @@
+/**
+ * The one way a command stops on a signal. SIGINT (Ctrl-C), SIGTERM (kill, systemd, CI) and
+ * SIGHUP (closed terminal, ssh drop) all mean "stop and keep what is done": the first calls
+ * `stop` (cancel the run; the command saves and exits with 128 + the signal's number), a second
+ * one calls `beforeHardExit` (save what can be saved at once) and exits immediately.
+ */
+export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+
+export const STOP_SIGNALS: readonly StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/** The shell's convention: 128 + signal number (SIGHUP 1, SIGINT 2, SIGTERM 15). */
+export const SIGNAL_EXIT_CODE: Record<StopSignal, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+
+export interface StopSignalWatch {
+  /** The first signal received, or null. */
+  readonly received: StopSignal | null;
+  /** Stop listening (the default handlers come back). */
+  dispose(): void;
+}
+
+export function watchStopSignals(stop: (signal: StopSignal) => void, beforeHardExit?: () => void): StopSignalWatch {
+  let received: StopSignal | null = null;
+  const handlers = new Map<StopSignal, () => void>();
+  for (const signal of STOP_SIGNALS) {
+    const handler = () => {
+      if (received === null) {
+        received = signal;
+        stop(signal);
+        return;
+      }
+      try {
+        beforeHardExit?.();
+      } finally {
+        process.exit(SIGNAL_EXIT_CODE[received]);
+      }
+    };
+    handlers.set(signal, handler);
+    process.on(signal, handler);
+  }
+  return {
+    get received() {
+      return received;
+    },
+    dispose() {
+      for (const [signal, handler] of handlers) process.off(signal, handler);
+      handlers.clear();
+    },
+  };
+}
+
+/** How the stop is announced: "Ctrl-C" reads better than SIGINT at a terminal. */
+export function signalName(signal: StopSignal): string {
+  return signal === 'SIGINT' ? 'Ctrl-C' : signal;
+}

@@ -1,0 +1,110 @@
+/**
+ * The CLI contract, case 3 of issue 9: SIGINT, SIGTERM and SIGHUP all stop a run cleanly.
+ * `solve -o` saves the valid partial trace (readable by our reader); its output folder is made
+ * or refused before any model request; an existing directory as `-o` is refused without a stray
+ * temp file. A dataset job stopped by a signal marks its `.job.json` `stopped`, keeps every
+ * finished record, and `--resume` completes it.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readRecords } from '../../src/io/read-records';
+import { startFakeOllama } from '../fake-ollama/server';
+import { FRACTION_PROBLEM, SUM_PROBLEM } from '../fake-ollama/problems';
+import { runBounded, startCli, STACK_FRAME } from './spawn';
+
+const MODEL = 'deepseek-r1:7b';
+const EXIT_FOR: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+
+const modelRequests = (fake: { requests: { path: string }[] }) => fake.requests.filter((r) => r.path !== '/api/version').length;
+
+test('case 3: solve -o saves a valid partial trace on SIGINT, SIGTERM and SIGHUP', async () => {
+  const fake = await startFakeOllama({ problems: [SUM_PROBLEM], tokenDelayMs: 25 });
+  try {
+    for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) {
+      const dir = mkdtempSync(join(tmpdir(), 'rl-signal-'));
+      const out = join(dir, 'run.trace.json');
+      const cli = await startCli(['solve', SUM_PROBLEM.match, '-m', MODEL, '--host', fake.url, '-o', out]);
+      // The first closed episode: the run is well under way.
+      await cli.waitFor('stdout', /^#0 /m);
+      cli.child.kill(signal);
+      const r = await cli.finished;
+      assert.equal(r.signal, null, `${signal}: the CLI handled the signal instead of dying of it`);
+      assert.equal(r.code, EXIT_FOR[signal], `${signal}: exit ${r.code}\n${r.stderr}`);
+      assert.match(r.stderr, /partial trace saved/);
+      assert.doesNotMatch(r.stderr, STACK_FRAME);
+      assert.deepEqual(readdirSync(dir), ['run.trace.json'], 'no temp file left');
+      const records = [];
+      for await (const rec of readRecords(out)) records.push(rec);
+      assert.equal(records.length, 1);
+      assert.ok(records[0].ok, `our reader reads the partial trace: ${JSON.stringify(records[0])}`);
+      const trace = JSON.parse(readFileSync(out, 'utf8')) as { budget?: { stop?: string }; episodes: unknown[] };
+      assert.equal(trace.budget?.stop, 'cancelled');
+      assert.ok(trace.episodes.length >= 1, 'the episodes so far are kept');
+    }
+  } finally {
+    await fake.close();
+  }
+});
+
+test('case 3: solve -o makes a missing folder up front, and refuses an impossible one or a directory before any model request', async () => {
+  const fake = await startFakeOllama({ problems: [SUM_PROBLEM] });
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'rl-signal-'));
+    writeFileSync(join(dir, 'file.txt'), 'x');
+    mkdirSync(join(dir, 'existing'));
+    for (const [what, out, pattern] of [
+      ['a parent that is a file', join(dir, 'file.txt', 'sub', 't.trace.json'), /not a directory/],
+      ['an existing directory', join(dir, 'existing'), /is a directory/],
+    ] as const) {
+      const r = await runBounded(['solve', SUM_PROBLEM.match, '-m', MODEL, '--host', fake.url, '-o', out], { boundMs: 20_000 });
+      assert.equal(r.code, 2, `${what}: exit ${r.code}\n${r.stderr}`);
+      assert.match(r.stderr, pattern, what);
+      assert.doesNotMatch(r.stderr, STACK_FRAME, what);
+      assert.equal(modelRequests(fake), 0, `${what}: refused before any model request`);
+    }
+    assert.deepEqual(readdirSync(join(dir, 'existing')), [], 'no stray temp file in the directory');
+    assert.deepEqual(readdirSync(dir).sort(), ['existing', 'file.txt'], 'no stray temp file beside it');
+
+    const out = join(dir, 'new', 'deeper', 't.trace.json');
+    const ok = await runBounded(['solve', SUM_PROBLEM.match, '-m', MODEL, '--host', fake.url, '-o', out], { boundMs: 30_000 });
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal((JSON.parse(readFileSync(out, 'utf8')) as { final: { answer: string } }).final.answer, '42');
+  } finally {
+    await fake.close();
+  }
+});
+
+test('case 3: a dataset job stopped by SIGTERM or SIGHUP marks its job file stopped, keeps finished records, and resumes to completion', async () => {
+  const fake = await startFakeOllama({ problems: [SUM_PROBLEM, FRACTION_PROBLEM], tokenDelayMs: 8 });
+  const ids = ['p0', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7'];
+  try {
+    for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+      const dir = mkdtempSync(join(tmpdir(), 'rl-signal-'));
+      const set = join(dir, 'set.jsonl');
+      writeFileSync(set, ids.map((id, i) => JSON.stringify({ id, problem: (i % 2 ? FRACTION_PROBLEM : SUM_PROBLEM).match })).join('\n') + '\n');
+      const out = join(dir, 'run.trace.jsonl');
+      const args = ['annotate', set, '-o', out, '--model', MODEL, '--host', fake.url, '--no-report'];
+      const cli = await startCli(args);
+      await cli.waitFor('stderr', /\[1\/8\]/);
+      cli.child.kill(signal);
+      const r = await cli.finished;
+      assert.equal(r.signal, null, `${signal}: handled`);
+      assert.equal(r.code, EXIT_FOR[signal], `${signal}: exit ${r.code}\n${r.stderr}`);
+      const sidecar = JSON.parse(readFileSync(`${out}.job.json`, 'utf8')) as { status: string };
+      assert.equal(sidecar.status, 'stopped', `${signal}: the job file says stopped`);
+      const kept = readFileSync(out, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id);
+      assert.ok(kept.length >= 1 && kept.length < ids.length, `${signal}: stopped part-way (${kept.length} kept)`);
+      assert.ok(!readdirSync(dir).some((f) => f.endsWith('.lock')), 'the lock is released');
+
+      const resumed = await runBounded([...args, '--resume'], { boundMs: 60_000 });
+      assert.equal(resumed.code, 0, resumed.stderr);
+      const all = readFileSync(out, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id);
+      assert.deepEqual([...all].sort(), ids, 'every id exactly once after --resume');
+    }
+  } finally {
+    await fake.close();
+  }
+});
