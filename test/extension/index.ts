@@ -13,6 +13,7 @@ import { registerTraceFilesSuite } from './traceFiles.suite';
 import { registerViewSuite } from './view.suite';
 import { registerPropertiesSuite } from './properties.suite';
 import { registerDatasetSuite } from './dataset.suite';
+import { registerCompareSuite } from './compare.suite';
 import { metrics } from './metrics';
 
 export interface TestResult {
@@ -44,6 +45,7 @@ export function run(): Promise<void> {
   registerTraceFilesSuite();
   registerSolveSuite();
   registerDatasetSuite();
+  registerCompareSuite();
 
   const results: RunResults = { passed: 0, failed: 0, pending: 0, tests: [], metrics, vscodeVersion: '' };
   return new Promise((resolve, reject) => {

@@ -58,7 +58,9 @@ export class CompareChart {
       const mus = t.episodes.filter((e) => e.mu !== null).map((e) => e.mu as number);
       return probed[i] ? `${t.label}: μ ${mus[0].toFixed(2)} → ${mus[mus.length - 1].toFixed(2)} over ${probed[i]} probed episodes` : `${t.label}: not probed`;
     });
-    this.caption.textContent = `μ (share of forced answers correct) against ${axis}, whiskers: 95% intervals. ${parts.join('; ')}.`;
+    this.caption.textContent = probed.every((n) => n === 0)
+      ? 'No trace here was probed, so there is no μ to draw: Estimate Progress in the trace view (or `reasoning-lens annotate --model`) adds it.'
+      : `μ (share of forced answers correct) against ${axis}, whiskers: 95% intervals. ${parts.join('; ')}.`;
     this.plotHost.setAttribute('aria-label', this.caption.textContent);
     this.element.classList.toggle('rl-cmp-chart-empty', probed.every((n) => n === 0));
     this.build();

@@ -1,7 +1,8 @@
 /**
- * "Compare Traces…": pick files (any format Open as Trace reads; several at once), pick the
- * traces when the files hold more than can be compared (grouped by problem first: the usual
- * question is the same problem across models or budgets), and open the compare view.
+ * "Compare Traces…": the traces of the open trace file, or files picked (any format Open as
+ * Trace reads; several at once); then, when they hold more than can be compared, the traces
+ * (grouped by problem first: the usual question is the same problem across models or budgets);
+ * then the compare view.
  *
  * Arguments when run from code (tests, other commands): `{ files: (Uri | string)[], ids?: string[] }`
  * compares the traces of those files (only the ids given, when given); `{ last: true }` returns
@@ -24,7 +25,7 @@ interface CompareArgs {
 export async function compareTracesCommand(lens: Lens, raw?: unknown, selected?: unknown): Promise<CompareView | undefined> {
   const args = argsFrom(raw, selected);
   if (args.last) return CompareView.open[CompareView.open.length - 1];
-  const files = args.files ?? (await pickFiles());
+  const files = args.files ?? (await pickSource());
   if (!files || files.length === 0) return undefined;
   const candidates = await readAll(lens, files);
   if (!candidates) return undefined;
@@ -46,6 +47,28 @@ function argsFrom(raw: unknown, selected: unknown): CompareArgs {
     return out;
   }
   return {};
+}
+
+/** The file behind the active tab when it can hold traces (trace editor or a JSON/JSONL text). */
+function activeTraceFile(): vscode.Uri | undefined {
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  const uri = input instanceof vscode.TabInputCustom || input instanceof vscode.TabInputText ? input.uri : undefined;
+  return uri && /\.(jsonl?|ndjson)$/i.test(uri.path) ? uri : undefined;
+}
+
+/** With a trace file open: its traces, or other files; otherwise straight to the file picker. */
+async function pickSource(): Promise<vscode.Uri[] | undefined> {
+  const active = activeTraceFile();
+  if (!active) return pickFiles();
+  const picked = await vscode.window.showQuickPick(
+    [
+      { label: `$(file) Traces in ${vscode.workspace.asRelativePath(active)}`, files: [active] },
+      { label: '$(folder-opened) Choose files…', files: undefined },
+    ],
+    { title: 'Reasoning Lens: Compare Traces from' },
+  );
+  if (!picked) return undefined;
+  return picked.files ?? pickFiles();
 }
 
 async function pickFiles(): Promise<vscode.Uri[] | undefined> {

@@ -1,0 +1,83 @@
+/**
+ * Compare Traces driven through the VS Code workbench (code-server + Chromium, as ui.e2e.ts):
+ * a trace file of two real traces of one MATH problem (thought-anchors.com problem 330:
+ * R1-distill Llama-8B right, Qwen-14B wrong, annotated offline into the temporary workspace,
+ * the data itself read in place) is opened, "Reasoning Lens: Compare Traces…" is run from the
+ * palette, its first choice (the open file's traces) taken, and the compare view is checked in
+ * its webview and photographed for the README (media/screenshots/compare-traces.png).
+ */
+import { after, before, describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { readTracesAnyFormat } from '../../src/io/read-traces';
+import { artifact, launchBrowser, makeWorkspace, openWorkbench, quickOpen, repoRoot, requireSetup, runCommand, startCodeServer, webviewFrame, workbenchUrl, type CodeServer } from './harness';
+
+const DATA = path.resolve(repoRoot, '../shared/data/traces/thought-anchors.com');
+const FILES = [
+  path.join(DATA, 'deepseek-r1-distill-llama-8b/correct_base_solution/problem_330/base_solution.json'),
+  path.join(DATA, 'deepseek-r1-distill-qwen-14b/incorrect_base_solution/problem_330/base_solution.json'),
+];
+
+describe('Compare Traces in the VS Code workbench', { timeout: 10 * 60_000 }, () => {
+  let server: CodeServer;
+  let browser: Browser;
+  let page: Page;
+  let workspace: string;
+
+  before(async () => {
+    requireSetup();
+    workspace = makeWorkspace('compare', {
+      'workbench.startupEditor': 'none',
+      'workbench.colorTheme': 'Default Light Modern',
+      'git.enabled': false,
+      'reasoningLens.host': 'http://127.0.0.1:9',
+    });
+    server = await startCodeServer({ tag: 'compare' });
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
+    await openWorkbench(page, workbenchUrl(server, workspace), { waitForExtension: true });
+  });
+
+  after(async () => {
+    if (page) await page.screenshot({ path: artifact('compare-last-state.png') }).catch(() => undefined);
+    await browser?.close();
+    await server?.stop();
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+  });
+
+  test('the open file\'s two real traces of one problem, compared from the palette (screenshot)', async (t) => {
+    if (!FILES.every((f) => existsSync(f))) {
+      if (process.env.CI) throw new Error(`${DATA} is missing`);
+      t.skip(`${DATA} is missing`);
+      return;
+    }
+    const traces = [];
+    for (const f of FILES) traces.push((await readTracesAnyFormat(f)).traces[0].trace);
+    writeFileSync(path.join(workspace, 'problem-330.jsonl'), traces.map((x) => JSON.stringify(x)).join('\n') + '\n');
+    await quickOpen(page, 'problem-330.jsonl');
+    await page.keyboard.press('Enter');
+    await page.locator('.tab', { hasText: 'problem-330.jsonl' }).first().waitFor({ timeout: 30_000 });
+    await runCommand(page, 'Reasoning Lens: Compare Traces…');
+    await page.locator('.quick-input-widget', { hasText: 'Traces in problem-330.jsonl' }).waitFor({ state: 'visible', timeout: 20_000 });
+    await page.keyboard.press('Enter');
+    const frame = webviewFrame(page);
+    await frame.locator('.rl-cmp-strip').nth(1).waitFor({ state: 'visible', timeout: 60_000 });
+    assert.equal(await frame.locator('.rl-cmp-strip').count(), 2);
+    assert.match((await frame.locator('.rl-cmp-table tr[data-key="verdict"]').textContent()) ?? '', /correct.*incorrect/);
+    assert.match((await frame.locator('.rl-cmp-divergence').textContent()) ?? '', /diverge after episode #\d+/);
+    // Aligned by thinking tokens: block widths are the episodes' lengths.
+    await frame.locator('.rl-cmp-switch-button[data-align="tokens"]').click();
+    await frame.locator('.rl-cmp-switch-button[data-align="tokens"][aria-pressed="true"]').waitFor();
+    assert.match((await frame.locator('.rl-cmp-divergence').textContent()) ?? '', /diverge at [\d,]+ thinking tokens/);
+    // Room for the view: no side bar, the text editor closed.
+    await runCommand(page, 'View: Close Primary Side Bar');
+    await page.locator('.tab', { hasText: 'problem-330.jsonl' }).first().click({ button: 'middle' }).catch(() => undefined);
+    await page.waitForTimeout(800);
+    await page.screenshot({ path: artifact('compare-traces.png') });
+    const target = path.join(repoRoot, 'media', 'screenshots');
+    mkdirSync(target, { recursive: true });
+    copyFileSync(artifact('compare-traces.png'), path.join(target, 'compare-traces.png'));
+  });
+});

@@ -1,0 +1,150 @@
+/**
+ * Compare Traces in a real VS Code, from its three entry points: files (two real traces of one
+ * problem by two models), the dataset view (every trace of the row's problem in the file), and
+ * a finished "Re-run with Other Budget" on the fake Ollama server (the original and the
+ * re-run). Each test waits until the compare page says it drew the traces ('shown').
+ * Objects come back through executeCommand: the extension's own instances.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'mocha';
+import type { Trace } from '../../src/core/trace';
+import type { CompareView } from '../../src/extension/compare/compareView';
+import type { DatasetView } from '../../src/extension/dataset/datasetView';
+import type { LiveRun } from '../../src/extension/trace/liveRun';
+import { readTracesAnyFormat } from '../../src/io/read-traces';
+import { closeAllEditors, fakeServer, lensApi, setConfig, sharedData, waitFor, workspaceDir } from './helpers';
+import { metrics } from './metrics';
+
+const MODEL = 'deepseek-r1:7b';
+
+function problem330(data: string, model: string, kind: string): string {
+  return path.join(data, 'traces', 'thought-anchors.com', model, `${kind}_base_solution`, 'problem_330', 'base_solution.json');
+}
+
+const lastCompare = async () => (await vscode.commands.executeCommand('reasoningLens.compareTraces', { last: true })) as CompareView | undefined;
+
+/** The newest compare view once it is not `before` (the entry points open it asynchronously). */
+async function newCompare(before: CompareView | undefined, what: string, timeoutMs = 60_000): Promise<CompareView> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const view = await lastCompare();
+    if (view && view !== before) return view;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function drawn(view: CompareView, traces: number): Promise<void> {
+  await waitFor(`the compare page to draw ${traces} traces`, () => view.stats.shownTraces === traces, 45_000);
+  assert.equal(view.hostStats.rejected, 0, 'every message from the page was valid');
+  assert.equal(view.hostStats.pageErrors, 0, 'the page reported no error');
+}
+
+export function registerCompareSuite(): void {
+  describe('Compare Traces', () => {
+    let dir: string;
+    before(() => {
+      dir = path.join(workspaceDir(), 'ext-test-compare');
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+    });
+    after(async () => {
+      for (const key of ['host', 'model', 'samplesPerProbe', 'segmentationMode']) await setConfig(key, undefined);
+      await closeAllEditors();
+    });
+
+    it('Compare Traces… is contributed (palette, Explorer) and registered', async () => {
+      await lensApi();
+      assert.ok((await vscode.commands.getCommands(true)).includes('reasoningLens.compareTraces'));
+      const pkg = vscode.extensions.all.find((e) => e.packageJSON?.name === 'reasoning-lens')?.packageJSON;
+      const command = (pkg.contributes.commands as { command: string; title: string }[]).find((c) => c.command === 'reasoningLens.compareTraces');
+      assert.equal(command?.title, 'Compare Traces…');
+      assert.ok((pkg.contributes.menus['explorer/context'] as { command: string }[]).some((m) => m.command === 'reasoningLens.compareTraces'));
+    });
+
+    it('Compare from files: two real traces of one problem by two models open side by side', async function () {
+      const data = sharedData();
+      if (!data) return this.skip();
+      await lensApi();
+      const right = problem330(data, 'deepseek-r1-distill-llama-8b', 'correct');
+      const wrong = problem330(data, 'deepseek-r1-distill-qwen-14b', 'incorrect');
+      const started = performance.now();
+      const view = (await vscode.commands.executeCommand('reasoningLens.compareTraces', { files: [vscode.Uri.file(right), wrong] })) as CompareView;
+      assert.ok(view, 'the command returns its view');
+      await drawn(view, 2);
+      metrics.compareFromFilesShownMs = performance.now() - started;
+      assert.equal(view.panel.title, 'Compare: deepseek-r1-distill-llama-8b vs deepseek-r1-dis…', 'the two labels, shortened for the tab');
+      assert.equal(view.comparison.sameProblem, true);
+      const verdict = view.comparison.summary.find((r) => r.key === 'verdict')!;
+      assert.deepEqual(verdict.cells.map((c) => c.text), ['correct', 'incorrect']);
+      assert.equal(verdict.differs, true);
+      assert.ok(view.comparison.divergence.index, 'the answers diverge');
+      assert.equal(await lastCompare(), view, '{ last: true } returns the newest view');
+      await closeAllEditors();
+      await waitFor('the closed view to leave the list', () => view.isDisposed);
+    });
+
+    it('Compare from the dataset view: every trace of the row\'s problem in the file', async function () {
+      const data = sharedData();
+      if (!data) return this.skip();
+      await lensApi();
+      // Our trace file: problem 330 by two models (right and wrong each), and one other problem.
+      const traces: Trace[] = [];
+      for (const [model, kind] of [['deepseek-r1-distill-llama-8b', 'correct'], ['deepseek-r1-distill-qwen-14b', 'correct'], ['deepseek-r1-distill-llama-8b', 'incorrect'], ['deepseek-r1-distill-qwen-14b', 'incorrect']]) {
+        traces.push((await readTracesAnyFormat(problem330(data, model, kind))).traces[0].trace);
+      }
+      const other = path.join(data, 'traces', 'thought-anchors.com', 'deepseek-r1-distill-llama-8b', 'correct_base_solution', 'problem_1591', 'base_solution.json');
+      traces.splice(1, 0, (await readTracesAnyFormat(other)).traces[0].trace);
+      const file = path.join(dir, 'two-models.trace.jsonl');
+      writeFileSync(file, traces.map((t) => JSON.stringify(t)).join('\n') + '\n');
+      const dataset = (await vscode.commands.executeCommand('reasoningLens.showDataset', vscode.Uri.file(file))) as DatasetView;
+      assert.ok(dataset);
+      await waitFor('the dataset page to show the rows', () => dataset.stats.shownRows === 5, 45_000);
+      // What the page's "Compare" action sends for the selected row (row 1: problem 330).
+      const before = await lastCompare();
+      await dataset.handle({ type: 'compare', index: 0, id: traces[0].id });
+      const view = await newCompare(before, 'the compare view of problem 330');
+      await drawn(view, 4);
+      assert.deepEqual(view.comparison.traces.map((t) => t.id), [traces[0].id, traces[2].id, traces[3].id, traces[4].id], 'the four traces of problem 330, in file order');
+      assert.deepEqual(view.items.map((i) => i.origin), ['two-models.trace.jsonl row 1', 'two-models.trace.jsonl row 3', 'two-models.trace.jsonl row 4', 'two-models.trace.jsonl row 5']);
+      assert.equal(view.comparison.summary.find((r) => r.key === 'model')!.differs, true);
+      // A row whose problem no other row has: a notice, no new view.
+      await dataset.handle({ type: 'compare', index: 1, id: traces[1].id });
+      assert.equal(await lastCompare(), view, 'nothing new opened');
+      await closeAllEditors();
+    });
+
+    it('Compare after Re-run with Other Budget: the original and the re-run, when the re-run ends', async function () {
+      const FAST = fakeServer('REASONING_LENS_TEST_OLLAMA');
+      if (!FAST) return this.skip();
+      const { lens } = await lensApi();
+      await setConfig('host', FAST);
+      await setConfig('model', MODEL);
+      await setConfig('samplesPerProbe', 0);
+      await setConfig('segmentationMode', 'mrt');
+      const known = new Set(lens.runs.keys());
+      void vscode.commands.executeCommand('reasoningLens.solve', { problem: 'What is 17 + 25?', gold: '42', samples: 0 });
+      const first = await waitFor('the first run', () => [...lens.runs.values()].find((r) => !known.has(r.id)));
+      const original = await first.settled;
+      const session = await waitFor('its session', () => [...lens.sessions].find((s) => s.run === first));
+      const before = await lastCompare();
+      const seen = new Set(lens.runs.keys());
+      await lens.rerun(session, { budget: { maxThinkingTokens: 40 }, probe: false });
+      const rerun: LiveRun = await waitFor('the re-run', () => [...lens.runs.values()].find((r) => !seen.has(r.id)));
+      const rerunTrace = await rerun.settled;
+      const compared = await newCompare(before, 'the compare view after the re-run');
+      await drawn(compared, 2);
+      assert.deepEqual(compared.comparison.traces.map((t) => t.label), ['original', 're-run']);
+      assert.deepEqual(compared.comparison.traces.map((t) => t.id), [original.id, rerunTrace.id]);
+      assert.equal(compared.stats.shownAlignment, 'tokens', 'a budget comparison starts aligned by tokens');
+      const budget = compared.comparison.summary.find((r) => r.key === 'budget')!;
+      assert.equal(budget.cells[1].text, 'max 40 thinking tokens');
+      assert.equal(budget.differs, true);
+      assert.ok(compared.comparison.summary.find((r) => r.key === 'thinkingTokens')!.differs, 'the capped re-run thought less');
+      await closeAllEditors();
+    });
+  });
+}
