@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { extractGoldAnswer } from '../../src/core/answers';
+import { checkEquivalence, extractFinalAnswer, extractGoldAnswer } from '../../src/core/answers';
 import { segmentThinking } from '../../src/core/segment';
 import { splitThinking } from '../../src/core/thinking';
 
@@ -23,9 +23,13 @@ export interface RealTrace {
   problem: string;
   gold: string;
   /** The source's own grade of the final answer. */
+  sourceCorrect: boolean;
+  /** Our grade: the final answer we extract from the response is equivalent to the gold. */
   finalCorrect: boolean;
   thinking: string;
   truncated: boolean;
+  /** The whole model output (thinking and response), for the final answer. */
+  raw: string;
 }
 
 /** Short content hash of an episode's text: a label whose episode text changed is stale. */
@@ -53,8 +57,8 @@ export function loadRealTraces(sharedData: string): RealTrace[] {
       const split = splitThinking(String(r.code[0]));
       out.push({
         source: 'skythought', file: `traces/skythought/${f}`, record: i + 1, model: f.split('__')[0],
-        problem: String(r.question), gold: extractGoldAnswer(r.gt), finalCorrect: r.score[0] === true,
-        thinking: split.thinking, truncated: split.truncated,
+        problem: String(r.question), gold: extractGoldAnswer(r.gt), sourceCorrect: r.score[0] === true,
+        finalCorrect: false, thinking: split.thinking, truncated: split.truncated, raw: String(r.code[0]),
       });
     });
   }
@@ -68,7 +72,8 @@ export function loadRealTraces(sharedData: string): RealTrace[] {
       out.push({
         source: 'thought-anchors-cots-math', file: `traces/thought-anchors-cots-math/${dir}/solutions.json`, record: i,
         model: 'R1-distill (cots/math)', problem: String(problem.problem), gold: extractGoldAnswer(problem.gt_answer),
-        finalCorrect: s.is_correct === true || s.is_correct === 'True', thinking: split.thinking, truncated: split.truncated,
+        sourceCorrect: s.is_correct === true || s.is_correct === 'True', finalCorrect: false, thinking: split.thinking,
+        truncated: split.truncated, raw: String(s.solution),
       });
     });
   }
@@ -83,11 +88,15 @@ export function loadRealTraces(sharedData: string): RealTrace[] {
         const split = splitThinking(String(sol.full_cot));
         out.push({
           source: 'thought-anchors.com', file: `traces/thought-anchors.com/${model}/${kind}/${p}/base_solution.json`, record: 0,
-          model, problem: String(problem.problem), gold: extractGoldAnswer(problem.gt_answer), finalCorrect: sol.is_correct === true,
-          thinking: split.thinking, truncated: split.truncated,
+          model, problem: String(problem.problem), gold: extractGoldAnswer(problem.gt_answer), sourceCorrect: sol.is_correct === true,
+          finalCorrect: false, thinking: split.thinking, truncated: split.truncated, raw: String(sol.full_cot),
         });
       }
     }
+  }
+  for (const t of out) {
+    const final = extractFinalAnswer(t.raw);
+    t.finalCorrect = final !== null && checkEquivalence(t.gold, final.answer, { problem: t.problem }).equivalent;
   }
   return out;
 }

@@ -3,52 +3,19 @@
  * an episode of thinking, gold answers of benchmarks, and forced-answer probes.
  * Rules and cue lists are documented in docs/answers.md. Pure; never throws.
  */
+import { cleanProseValue, lastConclusion, readValue, type ConclusionHow } from './conclusions';
+import { BOXED_COMMAND, allBoxed, cleanAnswerText, lastBoxed } from './boxed';
 import { matchingBrace } from './latex';
+import { normalizeAnswer } from './normalize';
+import { questionTarget } from './question-target';
+
+export { cleanAnswerText, lastBoxed } from './boxed';
 
 export type ExtractionRule = 'boxed' | 'final-answer-is' | 'answer-colon' | 'gsm8k' | 'bold' | 'last-number';
 
 export interface ExtractedAnswer {
   answer: string;
   how: ExtractionRule;
-}
-
-const BOXED_COMMAND = /\\(?:boxed|fbox|framebox)(?![a-zA-Z])/g;
-
-/** Content of every complete `\boxed{...}` / `\fbox{...}` / `\boxed 5` in order of appearance. */
-function allBoxed(text: string): string[] {
-  const found: string[] = [];
-  // Every command above contains "box": most episodes have none, and this scan is far cheaper.
-  if (!text.includes('box')) return found;
-  for (const m of text.matchAll(BOXED_COMMAND)) {
-    let i = (m.index ?? 0) + m[0].length;
-    if (text[i] === '{') {
-      const close = matchingBrace(text, i);
-      if (close > 0) found.push(text.slice(i + 1, close));
-      continue;
-    }
-    // Hendrycks form "\boxed 5": one token after a space, up to whitespace or "$".
-    if (text[i] !== ' ') continue;
-    while (text[i] === ' ') i++;
-    if (text[i] === '{') {
-      const close = matchingBrace(text, i);
-      if (close > 0) found.push(text.slice(i + 1, close));
-      continue;
-    }
-    const token = /^[^\s$]+/.exec(text.slice(i));
-    if (token) found.push(token[0]);
-  }
-  return found;
-}
-
-/**
- * Content of the last complete `\boxed{...}` (or `\fbox{...}`, or `\boxed 5`),
- * nested braces of any depth. An unclosed trailing `\boxed{` (cut-off text) is
- * skipped in favour of the last complete one. Null when there is none.
- */
-export function lastBoxed(text: string): string | null {
-  if (typeof text !== 'string') return null;
-  const all = allBoxed(text);
-  return all.length > 0 ? all[all.length - 1].trim() : null;
 }
 
 /**
@@ -80,31 +47,6 @@ function responsePart(text: string): string {
     }
   }
   return cut >= 0 ? text.slice(cut + len) : text;
-}
-
-/**
- * Tidy an answer cut out of prose: drop "I hope it is correct", `$...$`,
- * `\(...\)`, `\[...\]`, bold markers and trailing punctuation.
- */
-export function cleanAnswerText(raw: string): string {
-  let s = raw.trim();
-  s = s.replace(/\.?\s*I hope it is correct\.?\s*$/i, '').trim();
-  for (let pass = 0; pass < 4; pass++) {
-    const before = s;
-    s = s.replace(/^\*\*(.*)\*\*$/s, '$1').trim();
-    s = s.replace(/^\$\$(.*)\$\$$/s, '$1').trim();
-    s = s.replace(/^\$(.*)\$$/s, '$1').trim();
-    s = s.replace(/^\\\((.*)\\\)$/s, '$1').trim();
-    s = s.replace(/^\\\[(.*)\\\]$/s, '$1').trim();
-    // "!" stays: 5! is a factorial, not an exclamation.
-    s = s.replace(/[.,;:]+$/, '').trim();
-    if (s.startsWith('\\boxed') || s.startsWith('\\fbox')) {
-      const inner = lastBoxed(s);
-      if (inner !== null && allBoxed(s).length === 1) s = inner;
-    }
-    if (s === before) break;
-  }
-  return s;
 }
 
 /** Value after a cue: a `$...$` / `\(...\)` group if it opens right away, else the rest of the line/sentence. */
@@ -213,6 +155,8 @@ const ANSWER_CUE = /\b(?:final )?answer (?:is|should be|would be|must be|will be
 // "So, a = 6" mostly names a sub-result; only the stronger openers count, for one plain variable.
 const CONCLUSION_CUE = /(?:^|[.\n]\s*)(?:Therefore|Thus|Hence)\s*,?\s*(?:the (?:value of |solution is )?)?([a-zA-Z])\s*=\s*/gm;
 const IS_SOLUTION_CUE = /\b([a-zA-Z])\s*=\s*([^\s,]+)\s+is the (?:solution|answer)\b/g;
+// "I think 505 is the answer.", "it seems that 80 is the answer"
+const VALUE_IS_ANSWER_CUE = /(?:^|[\s(:])(\$?-?\d[\d,]*(?:\.\d+)?(?:\/\d+)?%?)\s+is (?:the|my) (?:final |correct |right )?answer\b/g;
 // Literal text each cue above needs (same case rules): an episode without it skips that cue's
 // scan, which costs far more than this one (the cues open with \b or a class, so the regex
 // engine cannot look for a fixed first character).
@@ -229,57 +173,208 @@ function acceptStated(text: string, cueAt: number, value: string): string | null
   return looksLikeAnswer(v) ? v : null;
 }
 
+/** What the caller knows about the episode's problem: it guides the answer's type and target. */
+export interface AnswerContext {
+  /** The problem text: its question says what is asked ("how many cards", "find m+n"). */
+  problem?: string | null;
+  /** The gold answer: only its type is used (number, expression, tuple, list, choice letter), never its value. */
+  gold?: string | null;
+}
+
+export type IntermediateHow = 'boxed' | 'answer-is' | 'therefore-variable' | 'is-the-solution' | ConclusionHow;
+
 /**
- * An answer stated inside one episode of thinking, or null. Conservative on
- * purpose (a wrong pick becomes a false "incorrect" verdict). Cues, strongest first:
- * 1. `\boxed{X}` (last one in the episode);
- * 2. "(the) (final) answer is / should be / would be / must be / will be X";
- * 3. a sentence opening with "So / Therefore / Thus / Hence" that sets a single
- *    variable: "Therefore, m = 6.";
- * 4. "x = 5 is the solution / answer".
- * Rejected: questions, hedged sentences (if, maybe, perhaps, suppose, not, ...),
- * values longer than 60 characters, values with words, values with no digit or
- * math command, and for cue 3 values that still contain a variable.
+ * An answer stated in an episode, with where it is. `start`/`end` are UTF-16 offsets into the
+ * episode text given to findIntermediateAnswer: `episodeText.slice(start, end)` is the stated
+ * value as written (for a box its content, for "$26" the "$26"), so a view can highlight it;
+ * add the episode's own offset in the thinking to place it there. `answer` is the cleaned value
+ * used for grading (currency, percent and thousands marks dropped as the grader does).
  */
-export function extractIntermediateAnswer(episodeText: string): string | null {
+export interface IntermediateAnswer {
+  answer: string;
+  start: number;
+  end: number;
+  how: IntermediateHow;
+}
+
+type AnswerKind = 'letter' | 'tuple' | 'list' | 'expression' | 'number';
+
+/** The broad type of an answer: what kind of value a stated answer must be to be compared with it. */
+function answerKind(raw: string): AnswerKind {
+  const s = normalizeAnswer(raw).replace(/^[a-zA-Z]\s*\\in\s*/, '');
+  if (/^\(?[A-E]\)?$/.test(s)) return 'letter';
+  if (/^[([].*,.*[)\]]$/.test(s) && !/\\cup/.test(s)) return 'tuple';
+  if (/^[^()[\]{}]*,[^()[\]{}]*$/.test(s) || /\\cup|\\{/.test(s)) return 'list';
+  const plain = s.replace(/\\[a-zA-Z]+/g, '').replace(/^[a-zA-Z](_\{?\w+\}?)?\s*=/, '');
+  return /[a-zA-Z]/.test(plain) ? 'expression' : 'number';
+}
+
+/** A value of the stated kind may stand for an answer of the gold's kind. */
+function kindFits(gold: AnswerKind, stated: AnswerKind): boolean {
+  if (gold === stated) return true;
+  if (gold === 'expression') return stated === 'number';
+  if (gold === 'list') return stated === 'number';
+  if (gold === 'letter') return stated === 'number' || stated === 'expression';
+  if (gold === 'tuple') return false;
+  return false;
+}
+
+function typeCheck(ctx: AnswerContext): (value: string) => boolean {
+  const gold = typeof ctx.gold === 'string' && ctx.gold.trim() !== '' ? answerKind(ctx.gold) : null;
+  return (value: string) => {
+    if (!looksLikeAnswer(value.replace(/\\sqrt|sqrt/g, '\\sqrt'))) {
+      // Prose values such as "3*sqrt(11)" pass when they are maths only.
+      if (!/^[\d\s+\-*/^().,\\a-z{}_√π]+$/i.test(value) || /[a-zA-Z]{3,}/.test(value.replace(/sqrt|frac|pi|cdot|times/g, ''))) return false;
+    }
+    return gold === null || kindFits(gold, answerKind(value));
+  };
+}
+
+/** Offsets of `value` inside `text`, searched from `from`; the raw region when the cleaned value is not there verbatim. */
+function locate(text: string, value: string, from: number, rawEnd: number): { start: number; end: number } {
+  const at = text.indexOf(value, from);
+  if (at >= 0 && at < rawEnd) return { start: at, end: at + value.length };
+  return { start: from, end: Math.max(from, rawEnd) };
+}
+
+/** The last box of the episode (its whole line when that line holds several boxes), with its range. */
+function lastBoxedAnswer(text: string): IntermediateAnswer | null {
+  const answer = boxedOnLastLine(text);
+  if (answer === null || answer === '' || answer.length > 120) return null;
+  const commands = [...text.matchAll(BOXED_COMMAND)];
+  // The last command whose box is complete: a cut-off trailing "\boxed{" is skipped, like lastBoxed does.
+  for (let k = commands.length - 1; k >= 0; k--) {
+    const at = (commands[k].index ?? 0) + commands[k][0].length;
+    let open = at;
+    while (text[open] === ' ') open++;
+    if (text[open] === '{') {
+      const close = matchingBrace(text, open);
+      if (close < 0) continue;
+      const lineStart = text.lastIndexOf('\n', at) + 1;
+      const firstOnLine = commands.find((c) => (c.index ?? 0) >= lineStart);
+      let start = open + 1;
+      if (answer.includes(', ') && firstOnLine && firstOnLine !== commands[k]) {
+        const firstOpen = text.indexOf('{', (firstOnLine.index ?? 0) + firstOnLine[0].length);
+        if (firstOpen >= 0) start = firstOpen + 1;
+      }
+      return { answer, start, end: close, how: 'boxed' };
+    }
+    const token = /^[^\s$]+/.exec(text.slice(open));
+    if (token) return { answer, start: open, end: open + token[0].length, how: 'boxed' };
+  }
+  return null;
+}
+
+/**
+ * The answer to the problem that one episode of thinking states last, with its position, or null.
+ * A wrong pick becomes a false "incorrect" verdict, so every cue has a reason to be an answer:
+ * - `boxed`: `\boxed{X}` (the last box; several on one line are one list answer);
+ * - `answer-is`: "(the) (final) answer is / should be / would be / must be / will be X", and
+ *   "X is the answer" (a leading choice label is dropped: "the answer is E: \(X\)" gives X);
+ * - `therefore-variable`: "Therefore / Thus / Hence, v = X." with a plain value closing the sentence;
+ * - `is-the-solution`: "x = 5 is the solution";
+ * - conclusion statements (./conclusions), which need `ctx.problem` to know what is asked:
+ *   `asked-symbol` "m + n + p = 462 + 40 + 3 = 505" (the question asks m+n+p),
+ *   `conclusion` "Therefore, the slope is -2." (the subject names the asked quantity),
+ *   `count` "So he responds to 320 emails." (the value carries the asked unit: how many emails,
+ *   how much money, how long), `rounded` "Rounded to the nearest hundredth, that's 6.17%."
+ * The value read for a prose cue closes its sentence; units and currency are stripped the way
+ * the grader does (normalizeAnswer). Rejected: questions, hedged sentences (if, maybe, perhaps,
+ * suppose, not, ...), values rejected right after ("but that seems too small", "Wait, no"),
+ * rates when a total is asked ("64 emails a day"), the problem's own numbers restated without
+ * working, values with words, and values whose type does not fit `ctx.gold` (a number, an
+ * expression, a tuple or interval, a list, a choice letter: only the type, never the value).
+ * When several cues fire, the one stated last in the episode wins.
+ */
+export function findIntermediateAnswer(episodeText: string, ctx: AnswerContext = {}): IntermediateAnswer | null {
   if (typeof episodeText !== 'string' || episodeText.trim() === '') return null;
   const text = episodeText;
+  const fits = typeCheck(ctx);
+  const found: IntermediateAnswer[] = [];
 
-  const boxed = boxedOnLastLine(text);
-  if (boxed !== null && boxed !== '' && boxed.length <= 120) return boxed;
+  const boxed = lastBoxedAnswer(text);
+  if (boxed !== null) found.push(boxed);
 
-  let best: string | null = null;
   if (ANSWER_CUE_NEEDS.test(text)) for (const m of text.matchAll(ANSWER_CUE)) {
     const at = m.index ?? 0;
-    const value = valueAfterCue(text.slice(at + m[0].length));
+    const restAt = at + m[0].length;
+    const value = valueAfterCue(text.slice(restAt));
     // "the answer is E: \\(X\\)" states the value X of choice E.
     const unlabeled = value.replace(/^\(?[A-E]\)?\s*[:.]\s+(?=\S)/, '');
-    const accepted = acceptStated(text, at, valueAfterCue(unlabeled).split(/,\s+(?:which|since|because|so|but)\b/)[0]);
-    if (accepted !== null) best = accepted;
+    const raw = valueAfterCue(unlabeled).split(/,\s+(?:which|since|because|so|but)\b/)[0];
+    let accepted = acceptStated(text, at, raw);
+    let rawAt = text.indexOf(raw, restAt);
+    if (accepted === null && !HEDGES.test(sentenceAround(text, at).sentence.slice(0, Math.max(0, at - sentenceAround(text, at).start)))) {
+      // "the answer is 80 cents per burger": the value, then units.
+      const lead = text.slice(restAt).search(/\S/);
+      const span = lead >= 0 ? readValue(text, restAt + lead) : null;
+      if (span && closesUnits(text.slice(span.end))) {
+        accepted = cleanProseValue(span.text);
+        rawAt = span.start;
+      }
+    }
+    if (accepted !== null && accepted !== '' && fits(accepted)) {
+      const where = locate(text, accepted, rawAt < 0 ? restAt : rawAt, (rawAt < 0 ? restAt : rawAt) + Math.max(raw.length, accepted.length + 2));
+      found.push({ answer: accepted, ...where, how: 'answer-is' });
+    }
   }
-  if (best !== null) return best;
+  if (text.includes('answer')) for (const m of text.matchAll(VALUE_IS_ANSWER_CUE)) {
+    const valueAt = (m.index ?? 0) + m[0].indexOf(m[1]);
+    const { sentence, start } = sentenceAround(text, valueAt);
+    if (/\?\s*$/.test(sentence.trim()) || HEDGES.test(text.slice(start, valueAt))) continue;
+    const answer = cleanProseValue(m[1]);
+    if (answer !== '' && fits(answer)) found.push({ answer, start: valueAt, end: valueAt + m[1].length, how: 'answer-is' });
+  }
 
   if (CONCLUSION_CUE_NEEDS.test(text)) for (const m of text.matchAll(CONCLUSION_CUE)) {
     const at = (m.index ?? 0) + m[0].search(/[A-Z]/);
-    const rest = text.slice((m.index ?? 0) + m[0].length);
+    const valueAt = (m.index ?? 0) + m[0].length;
+    const rest = text.slice(valueAt);
     // The value must close the sentence: "Therefore, m = 6." but not "Thus, D = 0, which means ...".
     const closing = /^([^\n]*?)\s*(?:\.\s|\.$|$|\n)/.exec(rest);
     if (!closing) continue;
-    const value = closing[1];
+    // "Therefore, r = ID = 3*sqrt(11).": names of the same quantity, then its value.
+    const chain = closing[1].split('=');
+    const valueOffset = chain.length > 1 && chain.slice(0, -1).every((side) => /^\s*[A-Za-z]{1,3}\s*$/.test(side)) ? closing[1].lastIndexOf('=') + 1 : 0;
+    const raw = closing[1].slice(valueOffset);
     // A value that still names a variable is a step, not an answer ("x = 2y + 1").
-    const plain = value.replace(/\\[a-zA-Z]+/g, '');
-    if (/[a-zA-Z]/.test(plain)) continue;
-    if (/[=<>,;±≈]|\\pm|\\approx/.test(value)) continue;
+    if (/[a-zA-Z]/.test(raw.replace(/\\[a-zA-Z]+/g, '').replace(/sqrt/g, ''))) continue;
+    if (/[=<>,;±≈]|\\pm|\\approx/.test(raw)) continue;
+    const value = cleanProseValue(raw);
     const accepted = acceptStated(text, at, value);
-    if (accepted !== null) best = accepted;
+    if (accepted !== null && fits(accepted)) found.push({ answer: accepted, ...locate(text, closing[1].slice(valueOffset).trim(), valueAt, valueAt + closing[1].length), how: 'therefore-variable' });
   }
-  if (best !== null) return best;
 
   if (text.includes(IS_SOLUTION_CUE_NEEDS)) for (const m of text.matchAll(IS_SOLUTION_CUE)) {
     const accepted = acceptStated(text, m.index ?? 0, m[2]);
-    if (accepted !== null) best = accepted;
+    if (accepted !== null && fits(accepted)) found.push({ answer: accepted, ...locate(text, accepted, m.index ?? 0, (m.index ?? 0) + m[0].length), how: 'is-the-solution' });
   }
+
+  if (typeof ctx.problem === 'string' && ctx.problem.trim() !== '') {
+    const conclusion = lastConclusion(text, questionTarget(ctx.problem), fits);
+    if (conclusion !== null) found.push(conclusion);
+  }
+
+  let best: IntermediateAnswer | null = null;
+  for (const candidate of found) if (best === null || candidate.start > best.start) best = candidate;
   return best;
+}
+
+/** After a value: nothing but unit words up to the sentence end ("cents per burger."). */
+function closesUnits(tail: string): boolean {
+  const line = tail.split('\n')[0];
+  const stop = /[.!](\s|$)/.exec(line);
+  const body = (stop ? line.slice(0, stop.index) : line).trim();
+  return body === '' || /^([a-zA-Z]+\s*){1,5}$/.test(body);
+}
+
+/**
+ * The answer an episode states, or null: `findIntermediateAnswer(...)?.answer`. Without
+ * `ctx.problem` only the cue-word rules run (boxed, "the answer is", "Therefore, v = X",
+ * "x = 5 is the solution").
+ */
+export function extractIntermediateAnswer(episodeText: string, ctx: AnswerContext = {}): string | null {
+  return findIntermediateAnswer(episodeText, ctx)?.answer ?? null;
 }
 
 /**

@@ -1,6 +1,6 @@
 /** Answer extraction and math-aware equivalence (pure core; see docs/answers.md). */
-export { lastBoxed, extractFinalAnswer, extractIntermediateAnswer, extractGoldAnswer, readForcedAnswer, readToUnbalancedBrace, cleanAnswerText } from './extract';
-export type { ExtractedAnswer, ExtractionRule } from './extract';
+export { lastBoxed, extractFinalAnswer, extractIntermediateAnswer, findIntermediateAnswer, extractGoldAnswer, readForcedAnswer, readToUnbalancedBrace, cleanAnswerText } from './extract';
+export type { AnswerContext, ExtractedAnswer, ExtractionRule, IntermediateAnswer, IntermediateHow } from './extract';
 export { checkEquivalence, answerKey, RELATIVE_TOLERANCE } from './equivalence';
 export type { EquivalenceOptions, EquivalenceVerdict } from './equivalence';
 export { normalizeAnswer } from './normalize';

@@ -5,7 +5,7 @@
  * - normalizeAnswer: clean LaTeX that still parses (single spaces kept);
  * - compactElement: one list element squeezed for string comparison.
  */
-import { cleanAnswerText } from './extract';
+import { cleanAnswerText } from './boxed';
 import { outerGroup, replaceCommand, splitTopLevel } from './latex';
 
 /** Commands whose argument is kept as plain text. */

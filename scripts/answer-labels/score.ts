@@ -1,0 +1,89 @@
+/**
+ * Scores an intermediate-answer extractor on the labelled set, per source and per half.
+ * Precision = correct / extracted, recall = correct / labelled, where an extraction is correct
+ * when it is equivalent to the label (checkEquivalence with the problem, for choice letters).
+ *
+ *   node --import tsx scripts/answer-labels/score.ts [tune|held-back] [--misses]
+ * prints the table; --misses also lists the wrong and missed items of the named half (read the
+ * tune half only while changing the rules).
+ */
+import { resolve } from 'node:path';
+import { checkEquivalence, extractIntermediateAnswer } from '../../src/core/answers';
+import { loadLabelledSet, type Half, type LabelSource, type LabelledEpisode } from './labelled-set';
+
+export interface Score {
+  items: number;
+  labelled: number;
+  extracted: number;
+  correct: number;
+  precision: number;
+  recall: number;
+}
+
+export interface Outcome {
+  item: LabelledEpisode;
+  extracted: string | null;
+  correct: boolean;
+}
+
+export type Extractor = (item: LabelledEpisode) => string | null;
+
+export function judge(items: LabelledEpisode[], extract: Extractor): Outcome[] {
+  return items.map((item) => {
+    const extracted = extract(item);
+    const correct = extracted !== null && item.label !== null && checkEquivalence(item.label, extracted, { problem: item.problem }).equivalent;
+    return { item, extracted, correct };
+  });
+}
+
+export function score(outcomes: Outcome[]): Score {
+  const labelled = outcomes.filter((o) => o.item.label !== null).length;
+  const extracted = outcomes.filter((o) => o.extracted !== null).length;
+  const correct = outcomes.filter((o) => o.correct).length;
+  return {
+    items: outcomes.length, labelled, extracted, correct,
+    // Nothing extracted: precision is vacuous, reported as 1 (no wrong pick was made).
+    precision: extracted === 0 ? 1 : correct / extracted,
+    recall: labelled === 0 ? 1 : correct / labelled,
+  };
+}
+
+export const SOURCES: readonly LabelSource[] = ['skythought', 'thought-anchors-cots-math', 'thought-anchors.com', 'gsm8k-prose'];
+
+/** Scores keyed "source half" plus "all half" rows. */
+export function scoreTable(outcomes: Outcome[]): Map<string, Score> {
+  const table = new Map<string, Score>();
+  for (const half of ['tune', 'held-back'] as Half[]) {
+    for (const source of SOURCES) table.set(`${source} ${half}`, score(outcomes.filter((o) => o.item.source === source && o.item.half === half)));
+    table.set(`all ${half}`, score(outcomes.filter((o) => o.item.half === half)));
+  }
+  return table;
+}
+
+function pct(x: number): string {
+  return `${(100 * x).toFixed(1)}%`;
+}
+
+export function formatTable(table: Map<string, Score>): string {
+  const rows = ['| source | half | items | labelled | extracted | correct | precision | recall |', '|---|---|---:|---:|---:|---:|---:|---:|'];
+  for (const [key, s] of table) {
+    const [source, half] = key.split(' ');
+    rows.push(`| ${source} | ${half} | ${s.items} | ${s.labelled} | ${s.extracted} | ${s.correct} | ${pct(s.precision)} | ${pct(s.recall)} |`);
+  }
+  return rows.join('\n');
+}
+
+function main(): void {
+  const half = process.argv.find((a) => a === 'tune' || a === 'held-back') as Half | undefined;
+  const set = loadLabelledSet(resolve(__dirname, '../../../shared/data'));
+  const outcomes = judge(set, (item) => extractIntermediateAnswer(item.text, { problem: item.problem, gold: item.gold }));
+  console.log(formatTable(scoreTable(outcomes)));
+  if (process.argv.includes('--misses') && half) {
+    for (const o of outcomes.filter((x) => x.item.half === half && !x.correct && (x.extracted !== null || x.item.label !== null))) {
+      console.log(`\n--- ${o.item.key} label=${JSON.stringify(o.item.label)} extracted=${JSON.stringify(o.extracted)} gold=${o.item.gold}`);
+      console.log(o.item.text.slice(-1200));
+    }
+  }
+}
+
+if (require.main === module) main();

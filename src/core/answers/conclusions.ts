@@ -1,0 +1,425 @@
+/**
+ * Conclusion statements in prose thinking: sentences that put a value forward as the answer to
+ * the problem ("So, the total time would be 160 minutes.", "Therefore, the slope is -2.",
+ * "m + n + p = 462 + 40 + 3 = 505.", "So he responds to 320 emails."), told apart from step
+ * values by what the question asks (./question-target). Each found value keeps its character
+ * range in the text. Pure; never throws.
+ */
+import { normalizeAnswer } from './normalize';
+import { GENERIC_HEADS, sameWord, squeezeSymbol, stem, type QuestionTarget } from './question-target';
+
+export const DEBUG: { log?: (m: string) => void } = {};
+
+export interface Sentence {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/**
+ * Sentences of `text` with their offsets: breaks at ". ", "? ", "! " and line ends, never inside
+ * `$…$`, `\(…\)`, `\[…\]` or braces (display maths spans lines).
+ */
+export function sentencesOf(text: string): Sentence[] {
+  const out: Sentence[] = [];
+  let start = 0;
+  let depth = 0;
+  let dollar = false;
+  const push = (end: number) => {
+    const raw = text.slice(start, end);
+    const lead = raw.length - raw.trimStart().length;
+    const body = raw.trim();
+    if (body !== '') out.push({ start: start + lead, end: start + lead + body.length, text: body });
+    start = end;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '\\' && i + 1 < text.length) {
+      const next = text[i + 1];
+      if (next === '(' || next === '[') depth++;
+      else if ((next === ')' || next === ']') && depth > 0) depth--;
+      i++;
+      continue;
+    }
+    if (ch === '$') {
+      // "$26" outside maths is money, not an opening "$".
+      if (dollar || !/\d/.test(text[i + 1] ?? '')) dollar = !dollar;
+      continue;
+    }
+    if (ch === '{') depth++;
+    else if (ch === '}' && depth > 0) depth--;
+    if (depth > 0 || dollar) continue;
+    if (ch === '\n') push(i + 1);
+    // "8! = 40320": a "!" after a digit or ")" is a factorial, not the end of a sentence.
+    else if ((ch === '.' || ch === '?' || (ch === '!' && !/[\d)]/.test(text[i - 1] ?? ''))) && (i + 1 === text.length || /\s/.test(text[i + 1]))) push(i + 1);
+  }
+  push(text.length);
+  return out;
+}
+
+export interface ValueSpan {
+  /** Offsets within the sentence. */
+  start: number;
+  end: number;
+  text: string;
+}
+
+const FUNCTION_WORDS = new Set(['sqrt', 'frac', 'dfrac', 'tfrac', 'pi', 'cdot', 'times', 'sin', 'cos', 'tan', 'log', 'ln', 'infty', 'pm', 'circ', 'left', 'right', 'text', 'mathrm', 'boxed', 'cup', 'binom']);
+const CLOSE_OF: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
+
+/**
+ * A maths value starting at `from` in `s` (a number, fraction, radical, tuple, interval, short
+ * expression), or null. Stops at English words, `=`, `<`, `>`, `≈`, a comma or sentence end outside
+ * brackets. An inline `$…$` or `\(…\)` group opening at `from` is taken whole.
+ */
+export function readValue(s: string, from: number): ValueSpan | null {
+  let i = from;
+  if (s.startsWith('$', i) && !/^\$\d/.test(s.slice(i))) {
+    const close = s.indexOf('$', i + 1);
+    if (close > i + 1) return { start: i, end: close + 1, text: s.slice(i + 1, close) };
+  }
+  if (s.startsWith('\\(', i)) {
+    const close = s.indexOf('\\)', i + 2);
+    if (close > 0) return { start: i, end: close + 2, text: s.slice(i + 2, close) };
+  }
+  const stack: string[] = [];
+  let end = i;
+  let sawDigit = false;
+  while (i < s.length) {
+    const ch = s[i];
+    const rest = s.slice(i);
+    const lastToken = s.slice(from, i).trimEnd().slice(-1);
+    if (/^\d/.test(ch)) {
+      const num = /^\d+(?:,\d{3})*(?:\.\d+)?/.exec(rest)!;
+      i += num[0].length;
+      end = i;
+      sawDigit = true;
+      continue;
+    }
+    if (ch === '\\') {
+      const cmd = /^\\([a-zA-Z]+)/.exec(rest);
+      if (cmd) {
+        if (!FUNCTION_WORDS.has(cmd[1]) && cmd[1].length > 1 && !/^(alpha|beta|theta|gamma|omega|dfrac|tfrac|ge|le|ne)$/.test(cmd[1])) break;
+        i += cmd[0].length;
+        end = i;
+        continue;
+      }
+      if (rest.startsWith('\\{') || rest.startsWith('\\}')) {
+        i += 2;
+        end = i;
+        continue;
+      }
+      break;
+    }
+    if (ch === '(' || ch === '[' || ch === '{') {
+      stack.push(CLOSE_OF[ch]);
+      i++;
+      continue;
+    }
+    if (ch === ')' || ch === ']' || ch === '}') {
+      if (stack.length === 0) break;
+      stack.pop(); // "[1,2)" closes "[" with ")": intervals mix kinds
+      i++;
+      end = i;
+      continue;
+    }
+    if (ch === '!' && /[\d)]/.test(s[i - 1] ?? '') && !/^!\s*(\s[A-Z]|$)/.test(rest)) {
+      // 8! is a factorial; "is 5!" closing a sentence is taken as an exclamation.
+      i++;
+      end = i;
+      continue;
+    }
+    if (/[+\-*/^_×·÷−√π%$']/.test(ch) || ch === '²' || ch === '³') {
+      i++;
+      if (/[π%²³']/.test(ch)) end = i;
+      continue;
+    }
+    if (ch === ',') {
+      if (stack.length > 0) {
+        i++;
+        continue;
+      }
+      // A thousands separator was consumed with its number; a comma here ends the value.
+      break;
+    }
+    if (ch === ' ') {
+      // Spaces only between maths tokens: "3 + 4", "x^3 - 6x^2".
+      const next = /^ +(\S)/.exec(rest);
+      if (!next) break;
+      if (stack.length > 0 || /[+\-*/^×·÷−]/.test(lastToken) || /^[+\-*/^×·÷−)\]]/.test(next[1])) {
+        i++;
+        continue;
+      }
+      break;
+    }
+    if (/[a-zA-Z]/.test(ch)) {
+      const word = /^[a-zA-Z]+/.exec(rest)![0];
+      if (word.length === 1 || FUNCTION_WORDS.has(word)) {
+        i += word.length;
+        end = i;
+        continue;
+      }
+      // "6x^2", "2k": a number times a one-letter variable was handled above; a longer word ends it.
+      break;
+    }
+    break;
+  }
+  if (stack.length > 0) return null;
+  let text = s.slice(from, end);
+  // Drop trailing operators the loop kept: "5 +" → "5".
+  const trimmed = text.replace(/[\s+\-*/^_×·÷−]+$/, '');
+  end = from + trimmed.length;
+  text = trimmed;
+  if (text === '' || (!sawDigit && !/\\(sqrt|frac|pi)|√|π/.test(text))) return null;
+  return { start: from, end, text };
+}
+
+/** Words that make what follows hypothetical: "if the answer is 5", "maybe x = 3". */
+const HEDGE = /\b(if|when|maybe|perhaps|suppose|supposing|assume|assuming|might|could|whether|wonder|guess|probably|expect|unless|instead of|rather than|let's say|say|try|trying|check if|not sure|doesn't|isn't|wasn't|not)\b/i;
+/** What may stand right before a stated value: a verb or preposition of stating, or a maths mark. */
+const CONNECTOR_BEFORE = /(?:[=:≈~(]|\$|\b(?:is|are|was|were|be|been|equals|equal to|of|to|gives|give|get|gets|got|has|have|had|needs|need|make|makes|made|spend|spends|spent|save|saves|saved|take|takes|took|pay|pays|paid|cost|costs|earn|earns|earned|ate|eaten|bought|sold|contains|holds|about|approximately|roughly|exactly|just|that's|it's|becomes|yields|remains|leaves|left|with|by|at|all|total|totals|gave|gives|responds to|needed|ordered|spent|sells|sell|each|of about))\s*$/i;
+/** A value rejected right after it is stated: "which is 10°, but that seems too small". */
+const REJECTED_AFTER = /^[^.?!\n]{0,80}?\b(but that|that can't|that cannot|can't be right|doesn't seem right|doesn't make sense|not right|is wrong|that's wrong|seems off|too small|too large|too big|too high|too low|impossible|contradict|not possible|not an integer|not a perfect|is not|isn't)\b|^\s*(wait,?\s*no\b|no,|hmm,? that's not|that can't|that's not|that doesn't|but that's not|that seems wrong|that's impossible)/i;
+/** A claim about one case of a case split: "the probability for k=2 is …", "in this case". */
+const CASE_MARK = /\bfor (?:the )?(?:case\b|[a-zA-Z]\s*=)|\b(?:in|for) (?:this|that|each|every|the first|the second|the third) (?:case|step|part|layer|level|day|month|person|one)\b|\bcase \d|\bper\b/i;
+/** Openers of a concluding sentence. */
+const OPENER = /(^|[,;:]\s*|\b)(so|therefore|thus|hence|then|finally|in total|altogether|overall|all together|that gives|which gives|this gives|that means|this means|which means|yes|i think|i'm confident|i am confident|i'm pretty sure|i can confidently say|confirms?|consistent(ly)?|indeed|in conclusion|all in all|to summarize)\b/i;
+/** Words after the value that make it a rate, not a total: "64 emails a day". */
+const RATE_AFTER = /^\s*(?:[a-z]+\s+){0,3}?(?:a|per|each|every|an)\s+(day|week|month|year|hour|minute|second|box|person|room|plate|copy|pot|row|setting|piece|sack|unit|item|one)\b|^\s*(?:[a-z]+\s+){0,2}?(each|apiece)\b/i;
+
+/**
+ * A subject matches the target when it names the asked quantity and little else: the head noun
+ * ("the slope", "the probability") or enough of the question's words, with no more words of its
+ * own than words of the question ("the probability of rolling an even number on a single die" is
+ * a different probability).
+ */
+export function subjectMatches(subject: string, target: QuestionTarget): boolean {
+  const words = [...subject.toLowerCase().matchAll(/[a-z]{3,}/g)].map((m) => stem(m[0])).filter((w) => !SUBJECT_STOP.has(w));
+  if (words.includes('answer') || /\b(final|only|complete) (real )?(solution|answer)s?\b|\bsolution set\b/i.test(subject)) return true;
+  if (target.comparative && !words.some((w) => /^(more|fewer|less|difference|than)$/.test(w))) return false;
+  const hits = words.filter((w) => inQuestion(w, target) || w === target.head || w === target.countNoun);
+  const extras = words.filter((w) => !hits.includes(w) && !GENERIC_HEADS.has(w));
+  if (extras.length > hits.length) return false;
+  const specificHits = hits.filter((w) => !GENERIC_HEADS.has(w));
+  if (target.head && !GENERIC_HEADS.has(target.head) && words.includes(target.head)) return true;
+  // "The difference is 52 - 51 = 1 inch." when a difference is asked: the bare head names it.
+  if (target.head && words.length === 1 && words[0] === target.head) return true;
+  // "the total number of paths with exactly four turns" for "the number of such paths that …".
+  if (target.head && GENERIC_HEADS.has(target.head) && words.includes(target.head) && specificHits.length >= 1) return true;
+  if (words.includes('result') && extras.length === 0) return true;
+  const need = Math.min(2, Math.max(1, target.words.size));
+  return specificHits.length >= need;
+}
+
+/** Words that say nothing about which quantity a subject names. */
+const SUBJECT_STOP = new Set(('exactly such four five six seven eight nine ten the and that this these those there their them they its his her she you our are was were has have had ' +
+  'would will should could must can been being for with from into then than thus hence therefore so also just only indeed ' +
+  'now which what who all each both one two three final finally total overall altogether together entire whole ' +
+  'get got gives give make makes made equal equals become becomes comes come ' +
+  'think confident sure pretty say can confidently means mean yes okay wait let see know correct right').split(' '));
+
+/** Squeezed left-hand sides of an "A = B = value" chain ending at `valueAt`. */
+function chainLeftSides(sentence: string, valueAt: number): string[] {
+  const before = sentence.slice(0, valueAt);
+  if (!/=\s*$/.test(before)) return [];
+  const parts = before.split('=');
+  parts.pop();
+  // The first side may carry prose: "so, m + n + p" → take the maths tail.
+  return parts.map((p) => squeezeSymbol(p.replace(/^.*(?:\b(?:is|so|thus|hence|therefore|then|get|gives|that|and|which means|means)\b|[,:])\s*/i, '').trim()));
+}
+
+export type ConclusionHow = 'asked-symbol' | 'conclusion' | 'count' | 'rounded';
+
+export interface Conclusion {
+  answer: string;
+  /** Offsets within the whole text. */
+  start: number;
+  end: number;
+  how: ConclusionHow;
+}
+
+/** Tail after a value that still closes the sentence: units, "in total", "per burger", "now". */
+function closesSentence(tail: string): boolean {
+  const t = tail.replace(/^\s*(\\\)|\$|\*\*|\\\])\s*/, '');
+  if (/^\s*[.!]?\s*$/.test(t)) return true;
+  if (/^\s*(times|plus|minus|divided|over|multiplied|squared|cubed|factorial|raised|mod)\b/i.test(t)) return false;
+  if (/^\s*,\s*(which|since|because|so|as|and that|and this|and so)\b/i.test(t)) return true;
+  if (/\d|=|\?/.test(t)) return false;
+  const words = t.trim().replace(/[.!,;:)]+$/, '').split(/\s+/).filter((w) => w !== '');
+  return words.length <= 8 && !words.some((w) => /^(but|if|because|since|which|although|though|when|where|than|and then|or)$/i.test(w));
+}
+
+/** Candidate values of a sentence that close it (the last one first). */
+function closingValues(sentence: string): ValueSpan[] {
+  const found: ValueSpan[] = [];
+  for (let i = 0; i < sentence.length; i++) {
+    const prev = i === 0 ? ' ' : sentence[i - 1];
+    if (!/[\s=:(≈~$]/.test(prev) && i !== 0) continue;
+    const ch = sentence[i];
+    if (!/[\d\-−$\\√(\[]/.test(ch)) continue;
+    const v = readValue(sentence, i);
+    if (!v) continue;
+    if (closesSentence(sentence.slice(v.end))) found.push(v);
+    i = Math.max(i, v.end - 1);
+  }
+  return found.reverse();
+}
+
+/** Money, percent and thousands marks dropped the way the grader reads them. */
+export function cleanProseValue(raw: string): string {
+  let v = raw.trim().replace(/^\$\s*/, '').replace(/^\\\$\s*/, '');
+  // Plain-text radicals as the grader reads them: "3*sqrt(11)" → "3\sqrt{11}".
+  v = v.replace(/\*?\s*sqrt\s*\(([^()]*)\)/g, '\\sqrt{$1}').replace(/\*?\s*sqrt\s*(\d+)/g, '\\sqrt{$1}');
+  v = normalizeAnswer(v);
+  return v;
+}
+
+/**
+ * The last conclusion statement of `text` about the asked quantity, or null.
+ * `accept` checks the value's type against the gold answer (caller's rule).
+ */
+export function lastConclusion(text: string, questionTarget: QuestionTarget, accept: (value: string) => boolean): Conclusion | null {
+  const target = withAliases(text, questionTarget);
+  const sentences = sentencesOf(text);
+  let best: Conclusion | null = null;
+  for (const [k, s] of sentences.entries()) {
+    if (/\?\s*$/.test(s.text)) continue;
+    const next = sentences[k + 1]?.text ?? '';
+    for (const v of closingValues(s.text)) {
+      const prefix = s.text.slice(0, v.start);
+      const tail = s.text.slice(v.end);
+      const dbg = (why: string) => DEBUG.log?.(`${why}: ${JSON.stringify(v.text)} in ${JSON.stringify(s.text.slice(0, 160))}`);
+      if (!CONNECTOR_BEFORE.test(prefix)) { dbg('no connector'); continue; }
+      if (HEDGE.test(prefix)) { dbg('hedge'); continue; }
+      if (REJECTED_AFTER.test(tail) || REJECTED_AFTER.test(next)) { dbg('rejected after'); continue; }
+      if (RATE_AFTER.test(tail) && !RATE_AFTER.test(' ' + (target.countNoun ?? ''))) { dbg('rate'); continue; }
+      const answer = cleanProseValue(v.text);
+      if (answer === '' || !accept(answer)) { dbg('type'); continue; }
+      const how = classify(s.text, v, prefix, tail, target);
+      if (how === null) { dbg('not about target'); continue; }
+      const conclusion: Conclusion = { answer, start: s.start + v.start, end: s.start + v.end, how };
+      if (best === null || conclusion.start > best.start) best = conclusion;
+      break; // the closing value of a sentence is its claim; earlier ones are its working
+    }
+  }
+  const worded = lastWordedCount(sentences, target);
+  if (worded !== null && (best === null || worded.start > best.start)) best = worded;
+  return best;
+}
+
+const NUMBER_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen', 'twenty'];
+
+/** "So, 32 has six distinct positive factors.", "only one good pair": a count in words, for a how-many question. */
+function lastWordedCount(sentences: Sentence[], target: QuestionTarget): Conclusion | null {
+  if (target.countNoun === null) return null;
+  let best: Conclusion | null = null;
+  const re = new RegExp(`\\b(${NUMBER_WORDS.join('|')})\\s+((?:[a-z-]+\\s+){0,3}?)(${target.countNouns.map((n) => n.replace(/[^a-z-]/g, '')).join('|')})(?:s|es)?\\b`, 'gi');
+  for (const s of sentences) {
+    if (/\?\s*$/.test(s.text) || !OPENER.test(s.text)) continue;
+    for (const m of s.text.matchAll(re)) {
+      const at = m.index ?? 0;
+      const prefix = s.text.slice(0, at);
+      if (HEDGE.test(prefix) || CASE_MARK.test(prefix) || !CONNECTOR_BEFORE.test(prefix.replace(/\b(only|just|exactly)\s*$/i, ''))) continue;
+      if (!closesSentence(s.text.slice(at + m[0].length))) continue;
+      const value = String(NUMBER_WORDS.indexOf(m[1].toLowerCase()));
+      const conclusion: Conclusion = { answer: value, start: s.start + at, end: s.start + at + m[1].length, how: 'count' };
+      if (best === null || conclusion.start > best.start) best = conclusion;
+    }
+  }
+  return best;
+}
+
+/**
+ * Letters the episode itself names the asked quantity by: "r is the common ratio", "Let X be
+ * the original price", "denote the cost of one burger as 'b'". Only for a specific head noun.
+ */
+function withAliases(text: string, target: QuestionTarget): QuestionTarget {
+  const head = target.head;
+  if (head === null || GENERIC_HEADS.has(head) || head.length < 3) return target;
+  const aliases = new Set(target.symbols);
+  const name = `(?:[a-z]+\\s+){0,3}?${head}s?\\b`;
+  const patterns = [
+    new RegExp(`(?:^|[\\s(,])\\$?\\\\?\\(?\\s*([A-Za-z])\\s*\\$?\\\\?\\)?\\s+(?:is|be|denotes?|represents?|stands for)\\s+the\\s+${name}`, 'gi'),
+    new RegExp(`\\b(?:let|call|denote)\\s+\\$?\\\\?\\(?\\s*([A-Za-z])\\s*\\$?\\\\?\\)?\\s+(?:be\\s+)?the\\s+${name}`, 'gi'),
+    new RegExp(`\\bthe\\s+${name}\\s+(?:be\\s+|is\\s+)?(?:as\\s+|by\\s+)?['"‘’]?\\$?\\\\?\\(?\\s*([A-Za-z])\\s*\\$?\\\\?\\)?['"‘’]?(?=[\\s,.;:]|$)`, 'gi'),
+  ];
+  for (const re of patterns) for (const m of text.matchAll(re)) if (m[1] && !/^(a|I|A)$/.test(m[1])) aliases.add(m[1]);
+  return aliases.size === target.symbols.length ? target : { ...target, symbols: [...aliases] };
+}
+
+function isProblemNumber(value: string, target: QuestionTarget): boolean {
+  const v = value.replace(/^[a-zA-Z]\s*=\s*/, '').replace(/,/g, '');
+  const frac = /^(-?\d+)\s*\/\s*(\d+)$/.exec(v);
+  const n = frac ? Number(frac[1]) / Number(frac[2]) : Number(v);
+  return Number.isFinite(n) && target.problemNumbers.has(String(n));
+}
+
+function classify(sentence: string, v: ValueSpan, prefix: string, tail: string, target: QuestionTarget): ConclusionHow | null {
+  // "m + n + p = 462 + 40 + 3 = 505": the asked symbol is set equal to the value.
+  const sides = chainLeftSides(sentence, v.start);
+  if (sides.some((side) => target.symbols.includes(side))) return 'asked-symbol';
+  // Worked out right here: "0.75 × 1200 = 900", "= 8!"; not a restated given.
+  const arithmeticBefore = /[\d)!]\s*[-+*/×·÷^]\s*[\d(][^=]*=\s*\$?\s*$/.test(prefix);
+  const opener = OPENER.test(prefix);
+  // "Rounded to the nearest hundredth, that's 6.17%."
+  if (target.rounding && /\bround(s|ed|ing)?\b/i.test(prefix)) return 'rounded';
+  // "So he responds to 320 emails.", "so it would take 5 additional hours": the value carries the asked unit.
+  const unitAfter = /^\s*(?:[a-z]+\s+)?([a-z]+)/i.exec(tail);
+  const clause = lastClause(prefix);
+  // The clause and the words after the value: "So Jeff has 128 glasses and plates now."
+  const claim = clause + ' ' + tail;
+  // Without an opener, a claim must echo the question more: "She needed to pay $11 for the dinner."
+  const echoes = opener ? 1 : 2;
+  const countUnit = target.countNoun !== null && /^\s*(?:[a-z]+\s+){0,2}[a-z]+/i.test(tail) && [...tail.matchAll(/[a-z]+/gi)].slice(0, 3).some((m) => target.countNouns.includes(stem(m[0])));
+  const bareTotal = /^\s*(?:so,?\s*)?(?:the\s+)?(?:grand\s+)?total\s+(?:is|=|comes to)\s*$/i.test(clause);
+  // "How many glasses and plates": a claim about one of them ("42 plates are left") is a step.
+  const allCounted = target.countNouns.length < 2 || target.countNouns.every((n) => [...claim.matchAll(/[a-z]+/gi)].some((m) => stem(m[0]) === n));
+  if (countUnit && allCounted && (arithmeticBefore || !isProblemNumber(v.text, target)) && (bareTotal || clauseMeetsQuestion(claim, target, echoes))) return 'count';
+  if (CASE_MARK.test(clause)) return null;
+  // "How many cents does a burger cost?": "$0.80" is the same price in another unit.
+  if (target.countNoun === 'cent' && (/\$\s*$/.test(prefix) || v.text.startsWith('$'))) return null;
+  if (target.kind === 'money' && /\$\s*$/.test(prefix + (v.text.startsWith('$') ? '$' : '')) && clauseMeetsQuestion(claim, target, echoes)) return 'count';
+  if (target.kind === 'time' && unitAfter && /^(hours?|minutes?|seconds?|days?|weeks?|months?|years?)$/i.test(unitAfter[1]) && clauseMeetsQuestion(claim, target, echoes)) return 'count';
+  // "So, total 10 numbers for m=2": the value of another variable, not a claim about the asked one.
+  const assigned = /(?:^|[^\w\\])([a-zA-Z])\s*=\s*$/.exec(prefix);
+  if (assigned && !target.symbols.includes(assigned[1])) return null;
+  // "Therefore, the slope is -2." / "So the total is 123 children."
+  const subject = clause.replace(OPENER, ' ');
+  // Without an opener the subject must open the sentence as a noun phrase: "The area is 16.", "Area = 32/2 = 16 cm²".
+  const nounPhraseFirst = /^\s*(the|their|its|his|her|our|this|that)\b/i.test(subject) || (target.head !== null && !GENERIC_HEADS.has(target.head) && new RegExp(`^\\s*${target.head}s?\\b`, 'i').test(subject));
+  if ((opener || nounPhraseFirst) && subjectMatches(subject, target)) {
+    if (!arithmeticBefore && isProblemNumber(v.text, target) && !/\b(answer|result)\b/i.test(prefix)) return null;
+    return 'conclusion';
+  }
+  return null;
+}
+
+/**
+ * Count, money and time claims: the clause stating the value shares a word with the question
+ * other than the unit ("So he responds to 320 emails" for "How many emails does he respond to"),
+ * or says it is a total; when the question has no other word, the unit alone is enough.
+ */
+function clauseMeetsQuestion(clause: string, target: QuestionTarget, atLeast = 1): boolean {
+  const words = [...clause.toLowerCase().matchAll(/[a-z]{3,}/g)].map((m) => stem(m[0]));
+  if (target.comparative && !words.some((w) => /^(more|fewer|less|difference|than)$/.test(w))) return false;
+  const others = [...target.words].filter((w) => !target.countNouns.includes(w));
+  if (others.length === 0) return atLeast <= 1;
+  const met = new Set(others.filter((o) => words.some((w) => sameWord(w, o))));
+  return met.size >= atLeast;
+}
+
+/** A word of the question, up to its ending. */
+function inQuestion(word: string, target: QuestionTarget): boolean {
+  if (target.words.has(word)) return true;
+  for (const w of target.words) if (sameWord(w, word)) return true;
+  return false;
+}
+
+/** The clause a value belongs to: the prefix after its last ", so", ";", ":" or ", and" break. */
+function lastClause(prefix: string): string {
+  // A short label before a colon belongs to the claim: "Together: 6 + 5 + 3 = $14".
+  const breaks = [...prefix.matchAll(/(?:;|(?<=\S+\s+\S+\s+\S+[^:]*):|,\s*(?=so\b|and\b|then\b|which\b|while\b)|\band\s+(?=the\b|she\b|he\b|they\b|it\b))/gi)];
+  const cut = breaks.length > 0 ? (breaks[breaks.length - 1].index ?? 0) + breaks[breaks.length - 1][0].length : 0;
+  // An "A = B =" chain belongs to the clause before it: keep what precedes the chain's first side.
+  return prefix.slice(cut);
+}

@@ -1,0 +1,68 @@
+/**
+ * The intermediate-answer extractor against the hand-labelled set (docs/answers.md, "Labelled
+ * set"): precision and recall per source and per half must stay at or above the floors below,
+ * set a little under what the rules reach; and over all real traces, the share of final-correct
+ * traces whose thinking contains the gold that get a correct intermediate answer.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { findIntermediateAnswer } from '../../../src/core/answers';
+import { loadLabelledSet } from '../../../scripts/answer-labels/labelled-set';
+import { loadRealTraces } from '../../../scripts/answer-labels/real-episodes';
+import { formatTable, judge, scoreTable } from '../../../scripts/answer-labels/score';
+import { traceCoverage } from '../../../scripts/answer-labels/trace-coverage';
+import { sharedData, skipWithoutData } from '../../support/shared-data';
+
+const skip = skipWithoutData('traces') || skipWithoutData('benchmarks');
+
+/** [precision, recall] floors, in percent, per "source half". */
+const FLOORS: Record<string, [number, number]> = {
+  'skythought tune': [75, 75],
+  'thought-anchors-cots-math tune': [95, 60],
+  'thought-anchors.com tune': [90, 70],
+  'gsm8k-prose tune': [95, 90],
+  'all tune': [95, 75],
+  'skythought held-back': [75, 66],
+  'thought-anchors-cots-math held-back': [95, 55],
+  'thought-anchors.com held-back': [85, 40],
+  'gsm8k-prose held-back': [75, 50],
+  'all held-back': [85, 50],
+};
+
+test('labelled set: precision and recall per source and per half stay above their floors', { skip }, () => {
+  const set = loadLabelledSet(sharedData);
+  assert.equal(set.length, 364);
+  assert.equal(set.filter((e) => e.source !== 'gsm8k-prose').length, 300);
+  const outcomes = judge(set, (item) => findIntermediateAnswer(item.text, { problem: item.problem, gold: item.gold })?.answer ?? null);
+  const table = scoreTable(outcomes);
+  console.log(formatTable(table));
+  for (const [key, [precision, recall]] of Object.entries(FLOORS)) {
+    const s = table.get(key);
+    assert.ok(s, key);
+    assert.ok(100 * s.precision >= precision, `${key}: precision ${(100 * s.precision).toFixed(1)}% < floor ${precision}%`);
+    assert.ok(100 * s.recall >= recall, `${key}: recall ${(100 * s.recall).toFixed(1)}% < floor ${recall}%`);
+  }
+});
+
+test('labelled set: every found answer carries its place in the episode text', { skip }, () => {
+  for (const item of loadLabelledSet(sharedData)) {
+    const found = findIntermediateAnswer(item.text, { problem: item.problem, gold: item.gold });
+    if (found === null) continue;
+    assert.ok(found.start >= 0 && found.start < found.end && found.end <= item.text.length, `${item.key}: range ${found.start}-${found.end}`);
+    const shown = item.text.slice(found.start, found.end);
+    // The range holds the value as written: its digits (or maths) are those of the answer.
+    const digits = (s: string) => s.replace(/[^0-9]/g, '');
+    const words = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve'];
+    const asWord = words.indexOf(shown.toLowerCase());
+    assert.ok(digits(shown) === digits(found.answer) || digits(found.answer) === '' || shown.includes(found.answer) || String(asWord) === found.answer, `${item.key}: range shows ${JSON.stringify(shown)} for ${JSON.stringify(found.answer)}`);
+  }
+});
+
+test('all real traces: final-correct traces whose thinking holds the gold get a correct intermediate answer (≥ 90%); none numerically equal is judged incorrect', { skip }, () => {
+  const coverage = traceCoverage(loadRealTraces(sharedData), true);
+  const share = coverage.covered / coverage.containsGold;
+  console.log(`final-correct ${coverage.finalCorrect}, thinking holds the gold ${coverage.containsGold}, covered ${coverage.covered} (${(100 * share).toFixed(1)}%)`);
+  assert.ok(coverage.containsGold >= 180, `only ${coverage.containsGold} traces hold the gold`);
+  assert.ok(share >= 0.88, `covered ${(100 * share).toFixed(1)}%`);
+  assert.deepEqual(coverage.falseIncorrect.map((f) => `${f.trace.file}: ${f.answer}`), []);
+});
