@@ -14,6 +14,7 @@ import { registerExportCommand } from './commands/export';
 import { registerCompareCommand } from './commands/compare';
 import { EXIT_USAGE } from './util/exit';
 import { exitOnStdoutError, reportFailure } from './util/failure';
+import { installDefaultStopHandlers } from './util/signals';
 
 const program = new Command('reasoning-lens').description('Reasoning Lens command line').version('0.1.0');
 // Commander's own usage errors must exit 2, like ours; set before commands so they inherit it.
@@ -31,6 +32,8 @@ registerCompareCommand(program);
 process.stdout.on('error', exitOnStdoutError);
 // Nowhere left to report a failing stderr (a closed terminal after SIGHUP): do not crash on it.
 process.stderr.on('error', () => {});
+// SIGINT/SIGTERM/SIGHUP: solve and jobs stop gracefully (their own watch); the rest exit 128 + N cleanly.
+installDefaultStopHandlers();
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CommanderError) {

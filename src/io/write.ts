@@ -49,7 +49,10 @@ export class JsonlWriter {
       }
       return;
     }
-    if (path !== '-') this.temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+    if (path !== '-') {
+      this.temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+      process.on('exit', this.removeTempOnExit);
+    }
     this.stream = this.temp === null ? process.stdout : createWriteStream(this.temp, { encoding: 'utf8' });
     this.stream.on('error', (err) => {
       this.failure = err;
@@ -59,6 +62,11 @@ export class JsonlWriter {
   get written(): number {
     return this.count;
   }
+
+  /** An exit before close (a signal, process.exit) leaves no half-written temp file behind. */
+  private readonly removeTempOnExit = (): void => {
+    if (this.temp !== null) rmSync(this.temp, { force: true });
+  };
 
   /** Writes one record as one line; waits when the consumer is slower than us. */
   async write(record: unknown): Promise<void> {
@@ -129,6 +137,8 @@ export class JsonlWriter {
     } catch (err) {
       rmSync(this.temp, { force: true });
       throw writeProblem(this.path, err);
+    } finally {
+      process.off('exit', this.removeTempOnExit);
     }
   }
 
@@ -137,6 +147,7 @@ export class JsonlWriter {
     if (this.temp === null || this.stream === null) return;
     (this.stream as WriteStream).destroy();
     rmSync(this.temp, { force: true });
+    process.off('exit', this.removeTempOnExit);
   }
 }
 
@@ -174,6 +185,8 @@ export function openAtomicFileStream(path: string): AtomicFileStream {
   stream.on('error', (err) => {
     failure = err;
   });
+  const removeTemp = (): void => rmSync(temp, { force: true });
+  process.on('exit', removeTemp);
   return {
     stream,
     async commit() {
@@ -182,13 +195,16 @@ export function openAtomicFileStream(path: string): AtomicFileStream {
         if (failure) throw failure;
         renameSync(temp, path);
       } catch (err) {
-        rmSync(temp, { force: true });
+        removeTemp();
         throw writeProblem(path, err);
+      } finally {
+        process.off('exit', removeTemp);
       }
     },
     discard() {
       stream.destroy();
-      rmSync(temp, { force: true });
+      removeTemp();
+      process.off('exit', removeTemp);
     },
   };
 }

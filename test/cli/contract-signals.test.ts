@@ -7,7 +7,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readRecords } from '../../src/io/read-records';
@@ -108,3 +108,33 @@ test('case 3: a dataset job stopped by SIGTERM or SIGHUP marks its job file stop
     await fake.close();
   }
 });
+
+test('case 3: a command without a graceful stop (offline annotate) exits 128 + N on SIGTERM/SIGHUP, leaving no temp file and no half output', async () => {
+  for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+    const dir = mkdtempSync(join(tmpdir(), 'rl-signal-'));
+    const out = join(dir, 'out.jsonl');
+    const line = `${JSON.stringify({ id: 't1', problem: 'What is 1+1?', output: '<think>1+1 is 2.</think>The answer is \\boxed{2}.', gold: '2' })}\n`;
+    // stdin stays open: the command has started its output (a temp file) and waits for more input.
+    const cli = await startCli(['annotate', '-', '-o', out], { stdin: line, keepStdinOpen: true });
+    await waitForFile(dir, /^\.out\.jsonl\.\d+\.tmp$/, cli);
+    cli.child.kill(signal);
+    const r = await cli.finished;
+    assert.equal(r.signal, null, `${signal}: handled`);
+    assert.equal(r.code, EXIT_FOR[signal], `${signal}: exit ${r.code}\n${r.stderr}`);
+    assert.deepEqual(readdirSync(dir), [], `${signal}: no temp file, no partial output`);
+    assert.equal(existsSync(out), false);
+  }
+});
+
+/** Resolves when a file matching `name` appears in `dir` (checked on each tick of a bounded loop). */
+async function waitForFile(dir: string, name: RegExp, cli: { finished: Promise<unknown>; stderr: string }, ms = 20_000): Promise<void> {
+  let ended = false;
+  void cli.finished.then(() => (ended = true));
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (readdirSync(dir).some((f) => name.test(f))) return;
+    if (ended) throw new Error(`the CLI ended before ${name} appeared:\n${cli.stderr}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`no ${name} in ${dir} within ${ms} ms:\n${cli.stderr}`);
+}

@@ -25,7 +25,7 @@ export interface LiveCli {
   finished: Promise<Finished>;
 }
 
-export async function startCli(args: string[], opts: { cwd?: string; stdin?: string; stdout?: number; boundMs?: number } = {}): Promise<LiveCli> {
+export async function startCli(args: string[], opts: { cwd?: string; stdin?: string; stdout?: number; boundMs?: number; keepStdinOpen?: boolean } = {}): Promise<LiveCli> {
   const cli = await cliBundle();
   const stdio: StdioOptions = ['pipe', opts.stdout ?? 'pipe', 'pipe'];
   const t0 = Date.now();
@@ -40,7 +40,8 @@ export async function startCli(args: string[], opts: { cwd?: string; stdin?: str
     out.stderr += d.toString('utf8');
     for (const l of listeners) l();
   });
-  child.stdin?.end(opts.stdin ?? '');
+  if (opts.keepStdinOpen) child.stdin?.write(opts.stdin ?? '');
+  else child.stdin?.end(opts.stdin ?? '');
   let timedOut = false;
   const bound = setTimeout(() => {
     timedOut = true;

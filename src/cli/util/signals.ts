@@ -18,8 +18,25 @@ export interface StopSignalWatch {
   dispose(): void;
 }
 
+/** Watches active now: while one is, the defaults below leave the stopping to it. */
+let activeWatches = 0;
+
+/**
+ * For commands without a watch (segment, offline annotate, export, grade, report): a stop
+ * signal exits with 128 + N through process.exit, so 'exit' handlers run (temp files of an
+ * unfinished atomic write are removed, a lock is released) and the output stays as it was.
+ */
+export function installDefaultStopHandlers(): void {
+  for (const signal of STOP_SIGNALS) {
+    process.on(signal, () => {
+      if (activeWatches === 0) process.exit(SIGNAL_EXIT_CODE[signal]);
+    });
+  }
+}
+
 export function watchStopSignals(stop: (signal: StopSignal) => void, beforeHardExit?: () => void): StopSignalWatch {
   let received: StopSignal | null = null;
+  activeWatches++;
   const handlers = new Map<StopSignal, () => void>();
   for (const signal of STOP_SIGNALS) {
     const handler = () => {
@@ -42,8 +59,10 @@ export function watchStopSignals(stop: (signal: StopSignal) => void, beforeHardE
       return received;
     },
     dispose() {
+      if (handlers.size === 0) return;
       for (const [signal, handler] of handlers) process.off(signal, handler);
       handlers.clear();
+      activeWatches--;
     },
   };
 }
