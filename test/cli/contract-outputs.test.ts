@@ -173,6 +173,21 @@ test('case 10: export -o - writes to stdout (no file named "-"); export and job 
   const e = await runBounded(['export', bad, '--format', 'trl', '-o', join(w.dir, 'o.jsonl')], { boundMs: 20_000 });
   assert.equal(e.code, 1, e.stderr);
   assert.match(e.stderr, /bad\.jsonl:2: output: [^\n]+/);
+
+  // A dataset job: unusable problem-set lines in the same form; ids from the input are printed safely.
+  const fake = await startFakeOllama({ problems: [SUM_PROBLEM] });
+  try {
+    const set = join(w.dir, 'set.jsonl');
+    writeFileSync(set, `${JSON.stringify({ id: 'p\u001b[2J0', problem: SUM_PROBLEM.match, answer: '42' })}\n{broken\n${JSON.stringify({ id: 'p2', problem: '', answer: '1' })}\n`);
+    const job = await runBounded(['annotate', set, '-o', join(w.dir, 'job.trace.jsonl'), '--model', 'deepseek-r1:7b', '--host', fake.url, '--no-report'], { boundMs: 30_000 });
+    assert.equal(job.code, 1, job.stderr);
+    assert.match(job.stderr, /set\.jsonl:2: \(record\): invalid JSON[^\n]* \(skipped\)/);
+    assert.match(job.stderr, /set\.jsonl:3: problem: [^\n]+ \(skipped\)/);
+    assert.match(job.stderr, /\[1\/1\] p\S*0 on /, 'the id is printed without its escape character');
+    assert.doesNotMatch(job.stderr, /\u001b/);
+  } finally {
+    await fake.close();
+  }
 });
 
 test('case 8: input-derived text the CLI echoes (bad lines, file names, ids) carries no terminal control sequences', async () => {
