@@ -79,3 +79,201 @@ test('bug 6.1: after a live run finishes, every expanded episode shows its text 
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+/** Loads a 10,000-episode trace made of the 200 synthetic episodes (episode 9,000 carries a unique word). */
+async function openHuge(): Promise<{ page: Page; problems: string[] }> {
+  const opened = await open('sample=synthetic-200');
+  await opened.page.evaluate(`(() => {
+    const base = window.__trace;
+    const episodes = [];
+    let at = 0;
+    for (let i = 0; i < 10000; i++) {
+      const e = base.episodes[i % base.episodes.length];
+      const text = i === 9000 ? e.text + ' zebracorn' : e.text;
+      episodes.push({ ...e, index: i, start: at, end: at + text.length, text });
+      at += text.length;
+    }
+    window.__huge = { ...base, id: 'huge', episodes, metrics: { ...base.metrics, episodes: 10000, firstCorrectEpisode: null, tokensAfterFirstCorrect: null } };
+    window.__deliver({ type: 'load', trace: window.__huge, live: false, settings: { renderMath: true, expandEpisodes: false, showChart: true }, budget: {}, probe: false });
+  })()`);
+  await waitUntil(opened.page, `document.querySelector('.rl-card[data-index="0"]') && window.__sent.some((m) => m.type === 'shown' && m.episodes === 10000)`);
+  return opened;
+}
+
+const elementCount = (page: Page) => page.evaluate('document.getElementsByTagName("*").length') as Promise<number>;
+const mountedPositions = (page: Page) => page.evaluate('[...document.querySelectorAll(".rl-card")].map((c) => Number(c.dataset.position))') as Promise<number[]>;
+/** First card whose bottom is below the sticky header, and its top. */
+const firstVisible = (page: Page) => page.evaluate(`(() => {
+  const top = document.querySelector('.rl-header').getBoundingClientRect().bottom;
+  const card = [...document.querySelectorAll('.rl-card')].find((c) => c.getBoundingClientRect().bottom > top);
+  return card ? { position: Number(card.dataset.position), top: card.getBoundingClientRect().top } : null;
+})()`) as Promise<{ position: number; top: number } | null>;
+
+test('10,000 episodes: the DOM holds a bounded window of cards wherever the reader is', async (t) => {
+  if (skipWithout(t)) return;
+  const { page, problems } = await open('sample=synthetic-200');
+  const at200 = await elementCount(page);
+  await page.close();
+  const huge = await openHuge();
+  const atOpen = await elementCount(huge.page);
+  assert.ok((await mountedPositions(huge.page)).length <= 80);
+  assert.ok(atOpen < at200 + 400, `elements with 10,000 episodes (${atOpen}) about as many as with 200 (${at200})`);
+  await huge.page.evaluate('window.scrollTo(0, document.documentElement.scrollHeight / 2)');
+  await waitUntil(huge.page, `[...document.querySelectorAll('.rl-card')].some((c) => Math.abs(Number(c.dataset.position) - 5000) < 300)`);
+  assert.ok((await elementCount(huge.page)) < at200 + 400);
+  await huge.page.evaluate('window.scrollTo(0, document.documentElement.scrollHeight)');
+  await waitUntil(huge.page, `document.querySelector('.rl-card[data-position="9999"]')`);
+  assert.deepEqual(problems, []);
+  assert.deepEqual(huge.problems, []);
+  await huge.page.close();
+});
+
+test('search steps to a match in a card that is not mounted; j/k walk past the mounted window', async (t) => {
+  if (skipWithout(t)) return;
+  const { page, problems } = await openHuge();
+  assert.equal(await page.locator(card(9000)).count(), 0, 'not mounted at first');
+  await page.locator('h2').first().click();
+  await page.keyboard.press('/');
+  await page.keyboard.type('zebracorn');
+  await page.keyboard.press('Enter');
+  await waitUntil(page, 'document.querySelector(".rl-search-count").textContent === "1 of 1"');
+  await waitUntil(page, `document.querySelector('${card(9000)} .rl-card-toggle')?.getAttribute('aria-expanded') === 'true'`);
+  await waitUntil(page, 'CSS.highlights.get("rl-search-current")?.size === 1');
+  const range = (await page.evaluate('(() => { const r = [...CSS.highlights.get("rl-search-current")][0]; const b = r.getBoundingClientRect(); return { top: b.top, text: r.toString() }; })()')) as { top: number; text: string };
+  assert.equal(range.text.toLowerCase(), 'zebracorn');
+  assert.ok(range.top > 0 && range.top < 900, `current match on screen (top ${range.top})`);
+
+  // Keyboard continues from the match: 40 × j walks far past the cards mounted around it.
+  await page.locator('h2').first().click();
+  for (let i = 0; i < 40; i++) await page.keyboard.press('j');
+  assert.equal(await page.evaluate('document.activeElement.dataset.position'), '9040');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.getAttribute(`${card(9040)} .rl-card-toggle`, 'aria-expanded'), 'true');
+  await page.keyboard.press('c');
+  assert.deepEqual(((await page.evaluate('window.__sent.filter((m) => m.type === "copy-episode")')) as unknown[]).at(-1), { type: 'copy-episode', index: 9040 });
+  await page.keyboard.press('k');
+  assert.equal(await page.evaluate('document.activeElement.dataset.position'), '9039');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('filters, expand/collapse all and the scroll anchor hold on 10,000 episodes', async (t) => {
+  if (skipWithout(t)) return;
+  const { page, problems } = await openHuge();
+  const labelled = (await page.evaluate('window.__huge.episodes.map((e, i) => e.labels.includes("backtracking") ? i : -1).filter((i) => i >= 0)')) as number[];
+  await page.click('.rl-chip.rl-label-backtracking');
+  await waitUntil(page, `[...document.querySelectorAll('.rl-card')].every((c) => c.querySelector('.rl-labels').textContent.includes('backtracking'))`);
+  await page.evaluate('window.scrollTo(0, document.documentElement.scrollHeight)');
+  await waitUntil(page, `document.querySelector('${card(labelled[labelled.length - 1])}')`);
+  await page.click('.rl-chip.rl-label-backtracking');
+
+  // Middle of the list: expand all keeps the first visible card where it was.
+  await page.evaluate('window.scrollTo(0, document.documentElement.scrollHeight / 2)');
+  await page.waitForTimeout(300);
+  const before = await firstVisible(page);
+  assert.ok(before);
+  // A script click: Playwright's own would scroll the toolbar into view first.
+  await page.evaluate(`document.querySelector('button[aria-label="Expand all visible episodes"]').click()`);
+  await page.waitForTimeout(600);
+  const after = await firstVisible(page);
+  assert.equal(after?.position, before.position, 'same first visible card');
+  assert.ok(Math.abs(after!.top - before.top) <= 2, `its top moved ${after!.top - before.top} px`);
+  const expanded = (await page.evaluate(`[...document.querySelectorAll('.rl-card')].filter((c) => c.querySelector('.rl-card-toggle').getAttribute('aria-expanded') === 'true' && c.querySelector('.rl-card-body').textContent.trim().length > 0).length`)) as number;
+  assert.ok(expanded > 0 && expanded === (await mountedPositions(page)).length, 'every mounted card is expanded with its text');
+  await waitUntil(page, 'window.__state?.expanded?.length === 10000');
+  await page.click('button[aria-label="Collapse all episodes"]');
+  await waitUntil(page, `document.querySelectorAll('.rl-card.rl-expanded').length === 0`);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('state restore: expanded episodes and the scroll position come back on cards never mounted before', async (t) => {
+  if (skipWithout(t)) return;
+  const { page } = await open('sample=synthetic-200');
+  await page.evaluate('window.scrollTo(0, document.documentElement.scrollHeight * 0.7)');
+  await page.waitForTimeout(300);
+  const shown = (await firstVisible(page))!;
+  await page.click(`${card(shown.position + 1)} .rl-card-toggle`);
+  await waitUntil(page, `window.__state && window.__state.expanded.includes(${shown.position + 1}) && window.__state.scrollTop > 0`);
+  const state = await page.evaluate('window.__state');
+  const restored = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  await restored.addInitScript({ content: `window.__initialState = ${JSON.stringify(state)};` });
+  await restored.goto(`${baseUrl}/webview/dev/index.html?sample=none`);
+  await waitUntil(restored, `document.querySelector('${card(shown.position + 1)} .rl-card-toggle')?.getAttribute('aria-expanded') === 'true'`);
+  const again = await firstVisible(restored);
+  assert.ok(again && Math.abs(again.position - shown.position) <= 1, `first visible ${again?.position} vs ${shown.position}`);
+  await restored.close();
+  await page.close();
+});
+
+test('live: shown cards are kept (not rebuilt) as episodes append; the growing episode appends plain text, rendered when it closes', async (t) => {
+  if (skipWithout(t)) return;
+  const { page, problems } = await open('sample=synthetic-40');
+  // Drive the run by hand: a live load, then events, one batch at a time.
+  await page.evaluate(`(() => {
+    const base = window.__trace;
+    window.__ep = (i, text) => ({ ...base.episodes[i], text, end: base.episodes[i].start + text.length, tokens: Math.ceil(text.length / 4), labels: [], verdict: 'none', answer: undefined, progress: undefined });
+    window.__deliver({ type: 'load', trace: { ...base, id: 'live-by-hand', thinking: '', response: '', episodes: [] }, live: true, status: 'thinking', settings: { renderMath: true, expandEpisodes: false, showChart: true }, budget: {}, probe: false });
+    const events = [];
+    for (let i = 0; i < 3; i++) events.push({ type: 'episode-opened', episode: window.__ep(i, '') }, { type: 'episode-closed', episode: base.episodes[i] });
+    events.push({ type: 'episode-opened', episode: window.__ep(3, 'Growing: $x^2$ so far') });
+    window.__deliver({ type: 'events', events });
+  })()`);
+  await waitUntil(page, `document.querySelector('${card(3)}')`);
+  await page.evaluate(`window.__kept = [...document.querySelectorAll('.rl-card')]`);
+  await page.click(`${card(3)} .rl-card-toggle`);
+  await waitUntil(page, `document.querySelector('${card(3)} .rl-growing')`);
+  await page.evaluate(`window.__node = document.querySelector('${card(3)} .rl-growing').firstChild`);
+  for (const more of [' and more', ' and more $y$', ' and more $y$ still']) {
+    await page.evaluate(`window.__deliver({ type: 'events', events: [{ type: 'episode-grew', index: 3, text: 'Growing: $x^2$ so far${more}', end: 100, tokens: 9 }] })`);
+    await waitUntil(page, `window.__node.data.endsWith('${more}')`);
+  }
+  assert.equal(await page.evaluate(`document.querySelector('${card(3)} .rl-growing').firstChild === window.__node`), true, 'the same text node, appended to');
+  assert.equal(await page.locator(`${card(3)} .katex`).count(), 0, 'plain text while growing');
+  // More episodes arrive: the cards already shown are the same elements.
+  await page.evaluate(`window.__deliver({ type: 'events', events: [{ type: 'episode-closed', episode: window.__ep(3, 'Growing: $x^2$ so far and more $y$ still') }, { type: 'episode-opened', episode: window.__ep(4, 'next') }] })`);
+  await waitUntil(page, `document.querySelector('${card(4)}')`);
+  const replaced = (await page.evaluate(`window.__kept.filter((c) => !c.isConnected).length`)) as number;
+  assert.equal(replaced, 0, 'no shown card was rebuilt');
+  // Closed: the body is rendered (Markdown + KaTeX), no longer plain.
+  await waitUntil(page, `!document.querySelector('${card(3)} .rl-growing') && document.querySelector('${card(3)} .rl-card-body .katex')`);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('overview map: one block per episode, a text summary, click and drag navigate, follows a live run', async (t) => {
+  if (skipWithout(t)) return;
+  const { page, problems } = await openHuge();
+  await waitUntil(page, `document.querySelector('.rl-overview-canvas')?.getAttribute('aria-label') === 'Overview map of 10000 episodes'`);
+  const summary = (await page.evaluate(`document.getElementById(document.querySelector('.rl-overview-canvas').getAttribute('aria-describedby')).textContent`)) as string;
+  assert.match(summary, /^10000 episodes, /);
+  assert.match(summary, /First correct answer in episode #\d+/);
+  await page.evaluate(`window.scrollTo(0, document.querySelector('.rl-episodes-area').getBoundingClientRect().top + window.scrollY)`);
+  await page.waitForTimeout(200);
+  const box = (await page.locator('.rl-overview-canvas').boundingBox())!;
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height * 0.75);
+  await waitUntil(page, `(() => { const c = [...document.querySelectorAll('.rl-card')].map((c) => Number(c.dataset.position)); return c.some((p) => Math.abs(p - 7500) < 400); })()`);
+  const visible = (await firstVisible(page))!;
+  assert.ok(Math.abs(visible.position - 7500) < 400, `clicked at 75%: first visible ${visible.position}`);
+  // Drag to the top.
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height * 0.5);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height * 0.2, { steps: 5 });
+  await page.mouse.move(box.x + box.width / 2, box.y + 1, { steps: 5 });
+  await page.mouse.up();
+  await waitUntil(page, `document.querySelector('${card(0)}')`);
+  // Colour switch.
+  await page.click('.rl-overview-switch:has-text("verdict")');
+  assert.equal(await page.getAttribute('.rl-overview-switch:has-text("verdict")', 'aria-pressed'), 'true');
+  assert.match((await page.evaluate(`document.getElementById('rl-overview-summary').textContent`)) as string, /colour its verdict/);
+  assert.deepEqual(await page.evaluate('window.__violations'), []);
+  assert.deepEqual(problems, []);
+  await page.close();
+
+  const live = await open('sample=synthetic-200&live=1&rate=30');
+  await waitUntil(live.page, `/Overview map of ([2-9]|\\d\\d+) episodes/.test(document.querySelector('.rl-overview-canvas').getAttribute('aria-label'))`);
+  await waitUntil(live.page, 'document.querySelector(".rl-status")?.dataset.status === "done"', 90_000);
+  await waitUntil(live.page, `document.querySelector('.rl-overview-canvas').getAttribute('aria-label') === 'Overview map of 200 episodes'`);
+  assert.deepEqual(live.problems, []);
+  await live.page.close();
+});

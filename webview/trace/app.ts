@@ -140,6 +140,7 @@ export class App {
         this.load(message.trace, message.live, message.settings, message.budget, message.probe, message.origin, message.status);
         if (message.models) this.budget.setModels(message.models, message.trace.model);
         this.host.post({ type: 'shown', traceId: message.trace.id, episodes: message.trace.episodes.length, live: message.live });
+        performance.mark('rl:load-applied');
         markFirstCardPainted();
         return;
       case 'ping':
@@ -184,15 +185,10 @@ export class App {
     this.probe = probe;
     this.budget.setPolicy(budget, probe);
     const restore = this.pendingRestore && (!this.pendingRestore.traceId || this.pendingRestore.traceId === trace.id) ? this.pendingRestore : null;
-    this.episodes.update([], undefined); // a new trace: rebuild cards from scratch
-    if (restore) {
-      this.filters = restore.filters ?? emptyFilters();
-      this.episodes.setExpanded(restore.expanded ?? []);
-    } else {
-      this.episodes.setExpanded(settings.expandEpisodes ? trace.episodes.map((e) => e.index) : []);
-    }
+    if (restore) this.filters = restore.filters ?? emptyFilters();
+    // A new trace: cards are rebuilt from scratch (by renderAll, once).
+    this.episodes.reset(restore ? (restore.expanded ?? []) : settings.expandEpisodes ? trace.episodes.map((e) => e.index) : [], this.filters);
     this.toolbar.setFilters(this.filters);
-    this.episodes.setFilters(this.filters);
     this.renderAll();
     if (restore) {
       if (restore.budget) this.budget.setPolicy(restore.budget, restore.probe);
@@ -258,11 +254,14 @@ export class App {
   private scheduleChart(now: boolean): void {
     const wait = now ? 0 : Math.max(0, this.lastChartAt + CHART_INTERVAL_MS - performance.now());
     clearTimeout(this.chartTimer);
-    this.chartTimer = setTimeout(() => {
+    const draw = () => {
       this.lastChartAt = performance.now();
       if (this.state && this.settings.showChart) this.chart.update(this.state.trace, this.state.live);
       if (this.state) this.overview.update(this.state.trace);
-    }, wait);
+    };
+    // Right away means after the next paint: the first cards show before the chart and map are drawn.
+    if (now) requestAnimationFrame(() => (this.chartTimer = setTimeout(draw, 0)));
+    else this.chartTimer = setTimeout(draw, wait);
   }
 
   // ------------------------------------------------------------------ search and navigation

@@ -149,6 +149,17 @@ function refreshCard(card: Card, episode: Episode): void {
   }
 }
 
+/** A row kept at a viewport position while heights change. */
+interface Anchor {
+  position: number;
+  /** Its top, px from the viewport's top. */
+  top: number;
+}
+
+function passesFiltersOf(episodes: readonly Episode[], filters: ViewFilters): (position: number) => boolean {
+  return (position) => passesFilters(episodes[position], filters);
+}
+
 export class EpisodeList {
   readonly element: HTMLDivElement;
   /** Stand-ins for the rows above and below the mounted ones. */
@@ -221,6 +232,17 @@ export class EpisodeList {
     }
     this.markAfterFirstCorrect();
     this.layout();
+  }
+
+  /** Before a new trace: drops every card and sets the expanded set and filters (the next `update` lays out once). */
+  reset(expanded: Iterable<number>, filters: ViewFilters): void {
+    for (const card of [...this.mounted.values()]) this.unmount(card);
+    this.cache.clear();
+    this.episodes = [];
+    this.expanded = new Set(expanded);
+    if (filters.query !== this.filters.query) this.currentMatch = null;
+    this.filters = filters;
+    this.focusedPosition = -1;
   }
 
   /** The episode still being written while live (plain text, appended), or null. When it closes, its body gets the full render. */
@@ -297,7 +319,7 @@ export class EpisodeList {
       const target = scrollTargetFor(this.rows, position, viewTop, window.innerHeight - visibleTop, block);
       if (Math.abs(target - viewTop) < 1 && this.mounted.has(position)) break;
       window.scrollTo({ top: Math.max(0, listTop + target - visibleTop), behavior: 'instant' as ScrollBehavior });
-      this.layout(false);
+      this.layout(null);
     }
   }
 
@@ -363,12 +385,13 @@ export class EpisodeList {
     return { chars: episode.text.length, expanded: this.expanded.has(episode.index), visible: passesFilters(episode, this.filters) };
   }
 
-  /** Filters or the expanded set changed: every row's shape may have. */
+  /** Filters or the expanded set changed: every row's shape may have. The first visible card that stays visible keeps its place. */
   private reshape(): void {
+    const anchor = this.captureAnchor(passesFiltersOf(this.episodes, this.filters));
     this.rows.reset(this.episodes.map((e) => this.shapeOf(e)));
     for (const card of this.mounted.values()) this.applyExpanded(card, false);
     for (const card of this.cache.values()) this.applyExpanded(card, false);
-    this.layout();
+    this.layout(anchor);
   }
 
   private visibleTop(): number {
@@ -385,31 +408,37 @@ export class EpisodeList {
   }
 
   /**
-   * Mounts the rows the viewport needs, measures them and sets the spacers, keeping the first
-   * visible card where it was (`anchor`) when heights above it change. A few passes: a
-   * measurement can change which rows are needed.
+   * Mounts the rows the viewport needs, measures them and sets the spacers, keeping the anchor
+   * (by default the first visible card) where the reader saw it when heights above it change.
+   * A few passes: a measurement can change which rows are needed. `anchor`: null for none
+   * (a jump), or one captured before the rows changed shape (expand all, filters).
    */
-  private layout(anchored = true): void {
+  private layout(anchor?: Anchor | null): void {
     if (!this.element.isConnected) return;
     const width = this.element.clientWidth;
     if (width !== this.width) {
       if (this.width >= 0) this.rows.forgetMeasurements();
       this.width = width;
     }
+    let fixed = anchor === undefined ? this.captureAnchor() : anchor;
     let mountedChanged = false;
     for (let pass = 0; pass < 4; pass++) {
-      const before = anchored ? this.captureAnchor() : null;
+      if (fixed && !this.mounted.has(fixed.position)) {
+        // The anchor row is not in the DOM (its shape changed): put it where it was by the model's offsets.
+        const listTop = this.element.getBoundingClientRect().top + window.scrollY;
+        window.scrollTo({ top: Math.max(0, listTop + this.rows.offsetOf(fixed.position) - fixed.top), behavior: 'instant' as ScrollBehavior });
+      }
       const listTop = this.element.getBoundingClientRect().top;
       const visibleTop = this.visibleTop();
       const range = windowRange(this.rows, visibleTop - listTop, window.innerHeight - listTop, OVERSCAN_PX, MAX_MOUNTED);
       const changedMount = this.mountRange(range.start, range.end);
       mountedChanged ||= changedMount;
-      const anchor = before ?? (anchored ? this.captureAnchor() : null);
+      fixed ??= anchor === null ? null : this.captureAnchor();
       const measuredChange = this.measureMounted();
       this.setSpacers(range.start, range.end);
-      if (anchor) {
-        const card = this.mounted.get(anchor.position);
-        const dy = card ? anchorCorrection(anchor.top, card.li.getBoundingClientRect().top) : 0;
+      const card = fixed ? this.mounted.get(fixed.position) : undefined;
+      if (fixed && card) {
+        const dy = anchorCorrection(fixed.top, card.li.getBoundingClientRect().top);
         if (dy !== 0) window.scrollBy(0, dy);
       }
       if (!changedMount && !measuredChange) break;
@@ -427,10 +456,11 @@ export class EpisodeList {
     this.options.onViewport(first, last);
   }
 
-  /** The first mounted card whose bottom is below the visible top, and where its top is. */
-  private captureAnchor(): { position: number; top: number } | null {
+  /** The first mounted card whose bottom is below the visible top, and where its top is (viewport px). */
+  private captureAnchor(keep?: (position: number) => boolean): Anchor | null {
     const visibleTop = this.visibleTop();
     for (const card of this.mounted.values()) {
+      if (keep && !keep(card.position)) continue;
       const rect = card.li.getBoundingClientRect();
       if (rect.bottom > visibleTop && rect.height > 0) return { position: card.position, top: rect.top };
     }
