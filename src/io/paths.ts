@@ -76,9 +76,15 @@ export function refuseOutputOntoInput(output: string, inputs: readonly string[])
 
 const KERNEL_TREES = ['/proc', '/sys', '/dev'];
 
-/** Refuses outputs under /proc, /sys and /dev (by real path). */
+/** Ordinary file systems mounted inside those trees (RAM disks are fine for output). */
+const ALLOWED_INSIDE = ['/dev/shm'];
+
+const under = (path: string, tree: string): boolean => path === tree || path.startsWith(tree + sep);
+
+/** Refuses outputs under /proc, /sys and /dev, except /dev/shm (by real path). */
 function refuseSystemTree(given: string, real: string): void {
-  const tree = KERNEL_TREES.find((t) => real === t || real.startsWith(t + sep));
+  if (ALLOWED_INSIDE.some((t) => under(real, t))) return;
+  const tree = KERNEL_TREES.find((t) => under(real, t));
   if (tree) {
     const hint = tree === '/dev' ? ' (use "-" for stdout and redirect it)' : '';
     throw new FileProblem(given, `${tree} is a kernel file system, not a place for output${hint}`);

@@ -7,6 +7,7 @@ import { terminalSafe } from '../../core/terminal-text';
 import { FileProblem, isPlainIoError, plainIoMessage } from '../../io/io-errors';
 import { LockHeldError } from '../../io/lock';
 import { EXIT_USAGE, UsageError } from './exit';
+import { stopInProgress } from './signals';
 
 /** Prints the failure and returns the exit code. */
 export function reportFailure(err: unknown): number {
@@ -33,6 +34,8 @@ function prefixed(message: string): string {
 
 /** stdout failed: EPIPE (`| head` closed it) ends quietly; anything else (ENOSPC…) is one line, exit 2. */
 export function exitOnStdoutError(err: NodeJS.ErrnoException): void {
+  // Stopping on a signal (e.g. SIGHUP: the terminal is gone): the save to a file must still happen.
+  if (stopInProgress()) return;
   if (err.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
   process.stderr.write(`reasoning-lens: stdout: cannot write: ${plainIoMessage(err)}\n`);
   process.exit(EXIT_USAGE);

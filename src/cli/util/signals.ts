@@ -20,6 +20,13 @@ export interface StopSignalWatch {
 
 /** Watches active now: while one is, the defaults below leave the stopping to it. */
 let activeWatches = 0;
+/** A watched command is stopping on a signal (its terminal may be gone: SIGHUP). */
+let stopping = false;
+
+/** True once a watched command received a stop signal and is saving what it has. */
+export function stopInProgress(): boolean {
+  return stopping;
+}
 
 /**
  * For commands without a watch (segment, offline annotate, export, grade, report): a stop
@@ -42,6 +49,7 @@ export function watchStopSignals(stop: (signal: StopSignal) => void, beforeHardE
     const handler = () => {
       if (received === null) {
         received = signal;
+        stopping = true;
         stop(signal);
         return;
       }
