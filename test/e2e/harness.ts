@@ -11,6 +11,7 @@ import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page, type FrameLocator } from 'playwright-core';
 import { startFakeOllama, type FakeOllama, type FakeModelConfig } from '../fake-ollama/server';
 import { SAMPLE_PROBLEMS } from '../fake-ollama/problems';
+import { CHANGE_PROBLEM } from '../fake-ollama/self-check-problem';
 import type { ScriptedProblem } from '../fake-ollama/scripted-model';
 
 export const repoRoot = path.resolve(__dirname, '../..');
@@ -74,7 +75,7 @@ export const PULLABLE: FakeModelConfig = {
 };
 
 export async function startFakes(slowDelayMs: number): Promise<{ fast: FakeOllama; slow: FakeOllama; close(): Promise<void> }> {
-  const problems = [...SAMPLE_PROBLEMS, HOSTILE_PROBLEM, LONG_PROBLEM];
+  const problems = [...SAMPLE_PROBLEMS, HOSTILE_PROBLEM, LONG_PROBLEM, CHANGE_PROBLEM];
   const fast = await startFakeOllama({ problems, registry: [PULLABLE] });
   const slow = await startFakeOllama({ problems, tokenDelayMs: slowDelayMs, registry: [PULLABLE] });
   return { fast, slow, close: async () => void (await Promise.all([fast.close(), slow.close()])) };
