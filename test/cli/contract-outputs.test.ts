@@ -7,7 +7,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeOllama } from '../fake-ollama/server';
@@ -25,11 +25,12 @@ function workspace(): { dir: string; traces: string; bytes: Buffer } {
   writeFileSync(traces, TRACE_LINES.map((l) => JSON.stringify(l)).join('\n') + '\n');
   mkdirSync(join(dir, 'x'));
   symlinkSync(traces, join(dir, 'link.jsonl'));
+  linkSync(traces, join(dir, 'hard.jsonl'));
   return { dir, traces, bytes: readFileSync(traces) };
 }
 
-/** Every way of naming the input again: itself, through `x/..`, through a symlink. */
-const SPELLINGS = ['a.jsonl', './x/../a.jsonl', 'link.jsonl'];
+/** Every way of naming the input again: itself, through `x/..`, a symlink, a hard link. */
+const SPELLINGS = ['a.jsonl', './x/../a.jsonl', 'link.jsonl', 'hard.jsonl'];
 
 function assertRefusedUnchanged(r: Awaited<ReturnType<typeof runBounded>>, w: ReturnType<typeof workspace>, what: string): void {
   assert.equal(r.timedOut, false, `${what}: hung`);
