@@ -188,7 +188,7 @@ export function registerSolveSuite(): void {
       metrics.hiddenPanelSlowestRevealToShownMs = slowestRevealMs;
       metrics.hiddenPanelReadies = session.view.hostStats.readies;
       metrics.hiddenPanelUndelivered = session.view.hostStats.undelivered;
-      metrics.hiddenPanelRebuilds = session.view.hostStats.rebuilds;
+      metrics.hiddenPanelLateReadies = session.view.hostStats.lateReadies;
       const trace = await run.settled;
       assert.equal(trace.final.answer, '17');
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
