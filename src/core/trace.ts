@@ -169,4 +169,6 @@ export interface Trace {
   budget?: TraceBudget;
   /** Error message if the trace ended with an error (partial traces are kept). */
   error?: string;
+  /** Problems the run survived (e.g. a line from the server that was not JSON, skipped), each naming the host. */
+  warnings?: string[];
 }

@@ -10,6 +10,8 @@ import { ModelError, type ModelErrorKind } from './types';
 
 export const INCOMPLETE_STREAM_MESSAGE = 'Did not receive done or success response in stream.';
 const HOST_HINT = 'change the host (setting reasoningLens.host / --host / OLLAMA_HOST)';
+/** Every command that waits on a server has this flag (solve, annotate); the editor has settings. */
+export const TIMEOUT_HINT = 'raise the timeout (--timeout <ms> on solve and annotate; settings reasoningLens.timeouts.connectMs / idleMs in VS Code)';
 
 export interface ErrorContext {
   host: string;
@@ -80,7 +82,7 @@ export function timeoutError(ctx: ErrorContext, cause?: unknown): ModelError {
       : ctx.timedOut === 'connect'
         ? `Ollama at ${ctx.host} did not start answering the ${ctx.operation} request${seconds} (model still loading, or the server is stuck)`
         : `The ${ctx.operation} request to Ollama at ${ctx.host} timed out${seconds}`;
-  return new ModelError('timeout', `${what}. Try again, raise the timeout, or check \`ollama ps\`.`, {
+  return new ModelError('timeout', `${what}. Try again, ${TIMEOUT_HINT}, or check \`ollama ps\`.`, {
     host: ctx.host,
     model: ctx.model,
     cause,

@@ -6,16 +6,25 @@
 export const DEFAULT_OLLAMA_HOST = 'http://127.0.0.1:11434';
 const DEFAULT_PORT = '11434';
 
+/** What a valid host looks like, for every refusal. */
+export const OLLAMA_HOST_EXAMPLE = 'e.g. http://127.0.0.1:11434 (or 127.0.0.1:11434, or :11434)';
+
+function badHost(value: string, why: string): Error {
+  return new Error(`Ollama host "${value}": ${why}; expected a server address, ${OLLAMA_HOST_EXAMPLE}`);
+}
+
 /**
  * Normalise a host setting into a base URL without a trailing slash.
  * Accepts "http://h:p", "h:p", "h", ":p", "0.0.0.0", "[::1]:p", "https://h" (default ports:
  * 11434 without a scheme, 80/443 with one, as the Ollama CLI does). Bind-all addresses
- * (0.0.0.0, ::, empty host) mean "this machine" to a client, so they become 127.0.0.1.
- * Throws a plain Error naming the bad value when it cannot be parsed.
+ * (0.0.0.0, ::, an empty host without a scheme) mean "this machine" to a client, so they
+ * become 127.0.0.1. Throws a plain Error naming the bad value and showing a valid one when it
+ * cannot be parsed: an empty value, a mistyped scheme ("htp:/x"), a scheme with no host
+ * ("http://"), unbalanced IPv6 brackets, a port that is not a number.
  */
 export function normalizeOllamaHost(value: string): string {
   const input = value.trim();
-  if (input === '') return DEFAULT_OLLAMA_HOST;
+  if (input === '') throw badHost(value, 'it is empty');
   let scheme = 'http';
   let rest = input;
   let defaultPort = DEFAULT_PORT;
@@ -23,10 +32,10 @@ export function normalizeOllamaHost(value: string): string {
   if (schemeSep >= 0) {
     scheme = input.slice(0, schemeSep).toLowerCase();
     rest = input.slice(schemeSep + 3);
-    if (scheme !== 'http' && scheme !== 'https') {
-      throw new Error(`Ollama host "${value}": only http:// and https:// are supported`);
-    }
+    if (scheme !== 'http' && scheme !== 'https') throw badHost(value, `only http:// and https:// are supported, not "${scheme}://"`);
     defaultPort = scheme === 'https' ? '443' : '80';
+  } else if (/^[a-z][a-z0-9+.-]*:\/(?!\/)/i.test(input)) {
+    throw badHost(value, 'the scheme is mistyped (a scheme is followed by "://")');
   }
   const slash = rest.indexOf('/');
   const path = slash >= 0 ? rest.slice(slash).replace(/\/+$/, '') : '';
@@ -37,6 +46,8 @@ export function normalizeOllamaHost(value: string): string {
   if (bracketed) {
     host = bracketed[1];
     port = bracketed[2] || defaultPort;
+  } else if (/[[\]]/.test(hostPort)) {
+    throw badHost(value, 'an IPv6 address must be written in matching brackets, as [::1]:11434');
   } else if ((hostPort.match(/:/g) ?? []).length > 1) {
     host = hostPort; // bare IPv6 literal without a port
     port = defaultPort;
@@ -45,18 +56,24 @@ export function normalizeOllamaHost(value: string): string {
     host = colon >= 0 ? hostPort.slice(0, colon) : hostPort;
     port = colon >= 0 ? hostPort.slice(colon + 1) : defaultPort;
   }
-  if (!/^\d+$/.test(port) || Number(port) > 65535) {
-    throw new Error(`Ollama host "${value}": port "${port}" is not a number between 0 and 65535`);
-  }
+  if (port === '') throw badHost(value, 'the port after ":" is missing');
+  if (!/^\d+$/.test(port) || Number(port) > 65535) throw badHost(value, `port "${port}" is not a number between 0 and 65535`);
+  // "http://" names no server; ":11434" (no scheme) is the Ollama CLI's "this machine".
+  if (host === '' && schemeSep >= 0) throw badHost(value, 'it names no host');
   if (host === '' || host === '0.0.0.0' || host === '::' || host === '[::]') host = '127.0.0.1';
-  if (/[\s@#?]/.test(host)) {
-    throw new Error(`Ollama host "${value}": "${host}" is not a host name`);
-  }
+  if (/[\s@#?]/.test(host)) throw badHost(value, `"${host}" is not a host name`);
+  if (/\s/.test(path)) throw badHost(value, `the path "${path}" contains spaces`);
   const hostPart = host.includes(':') ? `[${host}]` : host;
-  return `${scheme}://${hostPart}:${port}${path}`;
+  const url = `${scheme}://${hostPart}:${port}${path}`;
+  try {
+    new URL(url);
+  } catch {
+    throw badHost(value, 'it is not a valid URL');
+  }
+  return url;
 }
 
-/** Explicit setting first, then OLLAMA_HOST, then the default. */
+/** Explicit setting first, then OLLAMA_HOST, then the default; an empty value counts as unset. */
 export function resolveOllamaHost(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
   if (explicit !== undefined && explicit.trim() !== '') return normalizeOllamaHost(explicit);
   const fromEnv = env.OLLAMA_HOST;

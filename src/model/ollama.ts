@@ -5,6 +5,7 @@
 import { Ollama, type ChatResponse, type GenerateResponse, type ShowResponse } from 'ollama';
 import { InlineThinkSplitter } from '../core/thinking';
 import {
+  cancelledError,
   notOllamaError,
   serverTooOldError,
   thinkUnsupportedError,
@@ -14,6 +15,7 @@ import {
 import { detectFamily, isReasoningFamily, thinkLevelsFor } from './family';
 import { HarmonyStreamSplitter } from './harmony-stream';
 import { resolveOllamaHost } from './host';
+import { limitsFor } from './limits';
 import {
   THINK_FALSE_ANY_MODEL_MIN_VERSION,
   THINK_LEVELS_MIN_VERSION,
@@ -105,15 +107,18 @@ export class OllamaBackend implements ModelBackend {
     });
   }
 
-  /** Model details, family and thinking support; cached per model for this backend. */
-  show(model: string): Promise<ModelInfo> {
+  /**
+   * Model details, family and thinking support; cached per model for this backend. The request
+   * is bounded by the request timeout; `signal` (a run's cancel, Ctrl-C) ends the wait at once.
+   */
+  show(model: string, signal?: AbortSignal): Promise<ModelInfo> {
     let cached = this.showCache.get(model);
     if (!cached) {
       cached = this.request('show', model, async (c) => toModelInfo(model, await c.show({ model })));
       this.showCache.set(model, cached);
       cached.catch(() => this.showCache.delete(model));
     }
-    return cached;
+    return untilAborted(cached, signal, { host: this.host, model, operation: 'show' });
   }
 
   chat(req: ChatRequest): StreamHandle {
@@ -123,8 +128,8 @@ export class OllamaBackend implements ModelBackend {
       host: this.host,
       headers: this.headers,
       timeouts: this.timeouts,
-      prepare: async () => {
-        think = await this.resolveThink(req.model, req.think);
+      prepare: async (signal) => {
+        think = await this.resolveThink(req.model, req.think, signal);
       },
       open: (client) =>
         client.chat({
@@ -160,11 +165,14 @@ export class OllamaBackend implements ModelBackend {
       let text = '';
       for await (const d of handle.deltas) text += d.thinking + d.content;
       const stats = await handle.stats;
+      const warnings = [...(handle.warnings ?? [])];
       return {
         text,
         doneReason: stats.doneReason,
         evalCount: stats.evalCount ?? 0,
         ...(stats.promptEvalCount !== undefined ? { promptEvalCount: stats.promptEvalCount } : {}),
+        ...(stats.cappedBy ? { cappedBy: stats.cappedBy } : {}),
+        ...(warnings.length ? { warnings } : {}),
       };
     } finally {
       signal?.removeEventListener('abort', onAbort);
@@ -205,8 +213,9 @@ export class OllamaBackend implements ModelBackend {
       host: this.host,
       headers: this.headers,
       timeouts: this.timeouts,
-      prepare: async () => {
-        const [info, version] = await Promise.all([this.show(req.model), this.version()]);
+      limits: limitsFor(req.options, req.limits, this.timeouts.idleTimeoutMs),
+      prepare: async (signal) => {
+        const [info, version] = await Promise.all([this.show(req.model, signal), untilAborted(this.version(), signal, { host: this.host, operation: 'version' })]);
         // think:false keeps the server's thinking parser out of raw output, but before 0.12.5 it
         // is an error for models without the thinking capability (platform.md A1/A5).
         think =
@@ -240,9 +249,9 @@ export class OllamaBackend implements ModelBackend {
    * gpt-oss ignores booleans (thinking.mdx), so they become its default level "medium"; levels
    * on models without levels become `true` (the server treats any level as true there).
    */
-  private async resolveThink(model: string, think: ThinkSetting | undefined): Promise<ThinkField> {
+  private async resolveThink(model: string, think: ThinkSetting | undefined, signal?: AbortSignal): Promise<ThinkField> {
     if (think === undefined) return undefined;
-    const [info, version] = await Promise.all([this.show(model), this.version()]);
+    const [info, version] = await Promise.all([this.show(model, signal), untilAborted(this.version(), signal, { host: this.host, operation: 'version' })]);
     if (info.family === 'gpt-oss') {
       if (!versionAtLeast(version, THINK_LEVELS_MIN_VERSION)) {
         throw serverTooOldError(this.host, version, THINK_LEVELS_MIN_VERSION, 'gpt-oss thinking levels');
@@ -284,6 +293,17 @@ export class OllamaBackend implements ModelBackend {
       throw toModelError(err, { host: this.host, model, operation, timeoutMs });
     }
   }
+}
+
+/** `promise`, or a 'cancelled' error as soon as `signal` aborts (the work behind it goes on, bounded by its own timeout). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, ctx: ErrorContext): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(cancelledError(ctx));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(cancelledError(ctx));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 function toModelInfo(model: string, show: ShowResponse): ModelInfo {

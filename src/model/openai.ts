@@ -5,6 +5,8 @@
  * probes through /v1/completions, model listing through /v1/models.
  */
 import { StallWatchdog } from './stall-watchdog';
+import { TIMEOUT_HINT } from './errors';
+import { limitsFor } from './limits';
 import { detectFamily, isReasoningFamily, thinkLevelsFor } from './family';
 import { InlineThinkSplitter, sseData } from './openai-stream';
 import {
@@ -21,6 +23,8 @@ import {
   type StreamDelta,
   type StreamHandle,
   type StreamStats,
+  type CapKind,
+  type StreamLimits,
 } from './types';
 
 export interface OpenAIBackendOptions {
@@ -39,14 +43,21 @@ export interface OpenAIBackendOptions {
 
 /** Strip the `openai+` scheme prefix and a trailing /v1 so paths can be appended. */
 export function normalizeOpenAIHost(value: string): string {
+  const bad = (why: string): Error => new Error(`OpenAI-compatible host "${value}": ${why}; expected e.g. openai+http://127.0.0.1:8000 (or http://127.0.0.1:8000 with --backend openai)`);
   let url = value.trim().replace(/^openai\+/i, '');
-  if (!/^https?:\/\//i.test(url)) url = `http://${url}`;
+  if (url === '') throw bad('it names no server');
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1];
+  if (scheme !== undefined && !/^https?$/i.test(scheme)) throw bad(`only http:// and https:// are supported, not "${scheme}://"`);
+  if (scheme === undefined && /^[a-z][a-z0-9+.-]*:\/(?!\/)/i.test(url)) throw bad('the scheme is mistyped (a scheme is followed by "://")');
+  if (scheme === undefined) url = `http://${url}`;
   url = url.replace(/\/+$/, '').replace(/\/v1$/, '');
+  let parsed: URL;
   try {
-    new URL(url);
+    parsed = new URL(url);
   } catch {
-    throw new Error(`OpenAI-compatible host "${value}" is not a URL (expected e.g. http://127.0.0.1:8000)`);
+    throw bad('it is not a valid URL');
   }
+  if (parsed.hostname === '') throw bad('it names no host');
   return url;
 }
 
@@ -116,8 +127,8 @@ export class OpenAIBackend implements ModelBackend {
     }));
   }
 
-  async show(model: string): Promise<ModelInfo> {
-    const models = await this.listRaw();
+  async show(model: string, signal?: AbortSignal): Promise<ModelInfo> {
+    const models = await this.listRaw(signal);
     const entry = models.find((m) => m.id === model);
     if (!entry) throw this.missingModel(model, models);
     const family = familyFromModelName(model);
@@ -150,7 +161,7 @@ export class OpenAIBackend implements ModelBackend {
 
   generateRawStream(req: RawGenerateRequest): StreamHandle {
     const body = { model: req.model, prompt: req.prompt, stream: true, stream_options: { include_usage: true }, ...samplingFields(req.options) };
-    return this.stream('/v1/completions', body, req.model, false, 'completion');
+    return this.stream('/v1/completions', body, req.model, false, 'completion', limitsFor(req.options, req.limits, this.idleTimeoutMs));
   }
 
   async generateRaw(req: RawGenerateRequest, signal?: AbortSignal): Promise<RawGenerateResult> {
@@ -196,11 +207,13 @@ export class OpenAIBackend implements ModelBackend {
     };
   }
 
-  private async listRaw(): Promise<OpenAIModelEntry[]> {
+  private async listRaw(signal?: AbortSignal): Promise<OpenAIModelEntry[]> {
     let res: Response;
+    const deadline = AbortSignal.timeout(this.timeoutMs);
     try {
-      res = await this.fetchImpl(`${this.host}/v1/models`, { headers: this.headers(), signal: AbortSignal.timeout(this.timeoutMs) });
+      res = await this.fetchImpl(`${this.host}/v1/models`, { headers: this.headers(), signal: signal ? AbortSignal.any([signal, deadline]) : deadline });
     } catch (err) {
+      if (signal?.aborted) throw new ModelError('cancelled', `listing models on ${this.host} was cancelled`, { host: this.host });
       if ((err as Error)?.name === 'TimeoutError') throw this.timeoutError(this.timeoutMs, 'listing models');
       throw this.connectionError(err);
     }
@@ -223,8 +236,11 @@ export class OpenAIBackend implements ModelBackend {
     return res;
   }
 
-  private stream(path: string, body: unknown, model: string, assumeThinking: boolean, kind: 'chat' | 'completion'): StreamHandle {
+  private stream(path: string, body: unknown, model: string, assumeThinking: boolean, kind: 'chat' | 'completion', limits: StreamLimits = {}): StreamHandle {
     const controller = new AbortController();
+    // Our caps (the server may ignore max_tokens): reaching one ends the stream normally.
+    let capped: CapKind | null = null;
+    let capTimer: ReturnType<typeof setTimeout> | undefined;
     // Watchdog: a stuck server (no first event, or silence mid-stream) becomes a 'timeout' error.
     let timedOut: number | null = null;
     const watchdog = new StallWatchdog((_kind, ms) => {
@@ -251,8 +267,19 @@ export class OpenAIBackend implements ModelBackend {
         arm(self.connectTimeoutMs);
         const res = await self.post(path, body, model, controller.signal);
         if (!res.body) throw new ModelError('stream-error', `${self.host}${path} sent no response body`, { host: self.host, model });
+        if (limits.maxMs !== undefined) {
+          capTimer = setTimeout(() => {
+            capped = 'time';
+            controller.abort();
+          }, limits.maxMs);
+        }
+        let events = 0;
         for await (const data of sseData(res.body as unknown as AsyncIterable<Uint8Array>)) {
           arm(self.idleTimeoutMs);
+          if (limits.maxChunks !== undefined && ++events > limits.maxChunks) {
+            capped = 'tokens';
+            break;
+          }
           if (data === '[DONE]') {
             sawDone = true;
             break;
@@ -289,18 +316,26 @@ export class OpenAIBackend implements ModelBackend {
           }
           if (out.thinking || out.content) yield out;
         }
-        if (!sawDone && finishReason === null) {
+        if (!sawDone && finishReason === null && !capped) {
           throw new ModelError('stream-incomplete', `${self.host}${path} closed the stream before it finished (no finish_reason, no [DONE])`, { host: self.host, model });
         }
         const rest = splitter.flush();
         if (rest.thinking || rest.content) yield rest;
         resolveStats({
-          doneReason: finishReason,
+          doneReason: capped ? 'limit' : finishReason,
+          ...(capped ? { cappedBy: capped } : {}),
           totalDurationMs: Date.now() - started,
           ...(usage?.prompt_tokens !== undefined ? { promptEvalCount: usage.prompt_tokens } : {}),
           ...(usage?.completion_tokens !== undefined ? { evalCount: usage.completion_tokens } : {}),
         });
       } catch (err) {
+        if (capped === 'time' && timedOut === null) {
+          // Our time cap ended a stream the server would not end: a normal end, with what arrived.
+          const rest = splitter.flush();
+          if (rest.thinking || rest.content) yield rest;
+          resolveStats({ doneReason: 'limit', cappedBy: 'time', totalDurationMs: Date.now() - started });
+          return;
+        }
         const mapped =
           timedOut !== null
             ? self.timeoutError(timedOut, 'waiting for the stream', model)
@@ -313,6 +348,7 @@ export class OpenAIBackend implements ModelBackend {
         throw mapped;
       } finally {
         watchdog.disarm();
+        clearTimeout(capTimer);
         controller.abort();
       }
     }
@@ -322,7 +358,7 @@ export class OpenAIBackend implements ModelBackend {
 
   private timeoutError(ms: number, what: string, model?: string): ModelError {
     const s = ms >= 1000 ? `${(ms / 1000).toFixed(ms % 1000 ? 1 : 0)} s` : `${ms} ms`;
-    return new ModelError('timeout', `${this.host} sent nothing for ${s} while ${what}; the server may be stuck or still loading the model`, { host: this.host, model });
+    return new ModelError('timeout', `${this.host} sent nothing for ${s} while ${what}; the server may be stuck or still loading the model: ${TIMEOUT_HINT}`, { host: this.host, model });
   }
 
   private connectionError(err: unknown, model?: string): ModelError {

@@ -58,6 +58,23 @@ export interface StreamStats {
   promptEvalCount?: number;
   evalCount?: number;
   evalDurationMs?: number;
+  /** Set when WE ended the stream at a StreamLimits cap (doneReason is then "limit"). */
+  cappedBy?: CapKind;
+}
+
+/** Which of our own caps ended a stream: its chunk count, or its wall time. */
+export type CapKind = 'tokens' | 'time';
+
+/**
+ * Caps we enforce on a stream whatever the server does (a server may ignore num_predict and
+ * stream forever). Reaching one ends the stream normally, with the text so far and
+ * `cappedBy` in its stats. Requests with num_predict get default caps (src/model/limits.ts).
+ */
+export interface StreamLimits {
+  /** Chunks read (every chunk counts, empty ones too), about one per token on Ollama. */
+  maxChunks?: number;
+  /** Wall time from the first byte of the answer (the wait before it is the connect timeout). */
+  maxMs?: number;
 }
 
 /** One piece of a stream: thinking text and/or answer text, in arrival order. */
@@ -73,6 +90,8 @@ export interface StreamHandle {
   stats: Promise<StreamStats>;
   /** Abort the HTTP request (the server sees the connection close). */
   abort(): void;
+  /** Problems seen but survived (a line that is not JSON, skipped), each naming the host; filled as they occur. */
+  readonly warnings?: readonly string[];
 }
 
 export interface ChatRequest {
@@ -88,6 +107,8 @@ export interface RawGenerateRequest {
   /** Fully rendered prompt (template applied by us): raw mode. */
   prompt: string;
   options?: SamplingOptions;
+  /** Our own caps; default from options.num_predict (src/model/limits.ts). */
+  limits?: StreamLimits;
 }
 
 export interface RawGenerateResult {
@@ -95,6 +116,10 @@ export interface RawGenerateResult {
   doneReason: string | null;
   evalCount: number;
   promptEvalCount?: number;
+  /** Set when our cap, not the server, ended the answer. */
+  cappedBy?: CapKind;
+  /** As StreamHandle.warnings. */
+  warnings?: string[];
 }
 
 export interface PullProgress {
@@ -109,7 +134,8 @@ export interface ModelBackend {
   readonly host: string;
   version(): Promise<string>;
   list(): Promise<ModelSummary[]>;
-  show(model: string): Promise<ModelInfo>;
+  /** `signal` ends the wait at once (the request itself stays bounded by the backend's timeout). */
+  show(model: string, signal?: AbortSignal): Promise<ModelInfo>;
   /** Streaming chat with thinking (separate field or inline <think> tags, both handled). */
   chat(req: ChatRequest): StreamHandle;
   /** Streaming raw generation (continuation of a rendered prompt, e.g. after "Wait"). */

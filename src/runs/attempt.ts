@@ -10,6 +10,7 @@ import { BudgetController, type BudgetAction, type ProbeSummary, type ResolvedPo
 import type { BudgetDecision, Episode, EpisodeProgress, StopReason } from '../core/trace';
 import { ModelError, type ModelBackend, type ModelFamily, type SamplingOptions, type StreamDelta, type StreamHandle, type StreamStats } from '../model/types';
 import { defaultForcedAnswer, renderForcedAnswerPrompt, renderThinkingPrefix } from '../model/templates';
+import { TIMEOUT_HINT } from '../model/errors';
 import type { ProbeSettings, RunEvent, SolveOptions } from './contract';
 import { ConcurrencyLimiter, ForcedAnswerProber, ProgressBook, type PrefixEstimate, type ProbeCounters } from './probes';
 
@@ -66,6 +67,8 @@ export interface AttemptResult {
   book: ProgressBook | null;
   /** Whether a budget decision forced the end of thinking. */
   forced: boolean;
+  /** Problems survived (lines from the server that were not JSON), each naming the host. */
+  warnings: string[];
 }
 
 type StreamOutcome =
@@ -184,6 +187,7 @@ export class Attempt {
         forced = true;
         stop = 'budget';
         const answered = await this.forceAnswer(outcome.action.decision);
+        if (answered.kind === 'ended' && answered.stats.cappedBy) this.record(forcedAnswerCapDecision(answered.stats.cappedBy, this.thinkingTokens()));
         if (answered.kind === 'cancelled') stop = 'cancelled';
         if (answered.kind === 'error') {
           stop = 'error';
@@ -221,7 +225,25 @@ export class Attempt {
       probes: mergeCounters(this.prober?.counters, this.stopProber?.counters),
       book: this.book,
       forced,
+      warnings: this.allWarnings(),
     };
+  }
+
+  /** Warnings of every stream read so far, and of the probes. */
+  private allWarnings(): string[] {
+    return [...this.streamWarnings, ...(this.prober?.warnings ?? []), ...(this.stopProber?.warnings ?? [])];
+  }
+
+  private readonly streamWarnings: string[] = [];
+  private readonly warningsTaken = new Map<StreamHandle, number>();
+
+  /** Takes the warnings a stream added since the last look (a stream is read across several consume() calls). */
+  private takeWarnings(handle: StreamHandle): void {
+    const all = handle.warnings ?? [];
+    const from = this.warningsTaken.get(handle) ?? 0;
+    if (all.length <= from) return;
+    this.streamWarnings.push(...all.slice(from));
+    this.warningsTaken.set(handle, all.length);
   }
 
   /** The attempt as it stands now (for snapshots): closed episodes plus the open one. */
@@ -238,6 +260,7 @@ export class Attempt {
       probes: mergeCounters(this.prober?.counters, this.stopProber?.counters),
       book: this.book,
       forced: this.budget.hasStopped,
+      warnings: this.allWarnings(),
     };
   }
 
@@ -330,12 +353,13 @@ export class Attempt {
       if (this.c.signal.aborted) return { kind: 'cancelled' };
       if (this.pendingStop && this.phase === 'thinking') return { kind: 'budget', action: this.pendingStop };
       if (this.timedOut) {
-        return { kind: 'error', error: new ModelError('timeout', `No output from the model for ${this.c.idleTimeoutMs} ms; the run was stopped (raise --timeout to wait longer).`) };
+        return { kind: 'error', error: new ModelError('timeout', `No output from "${this.c.model}" at ${this.c.backend.host} for ${this.c.idleTimeoutMs} ms; the run was stopped: ${TIMEOUT_HINT}.`, { host: this.c.backend.host, model: this.c.model }) };
       }
       return { kind: 'error', error: asModelError(err) };
     } finally {
       clearTimeout(watchdog);
       this.c.signal.removeEventListener('abort', onCancel);
+      this.takeWarnings(handle);
     }
   }
 
@@ -537,6 +561,20 @@ function mergeCounters(a?: ProbeCounters, b?: ProbeCounters): ProbeCounters {
     requests: (a?.requests ?? 0) + (b?.requests ?? 0),
     evalTokens: (a?.evalTokens ?? 0) + (b?.evalTokens ?? 0),
     failures: (a?.failures ?? 0) + (b?.failures ?? 0),
+  };
+}
+
+/**
+ * The forced answer was ended by our cap, not by the server: it asked for at most
+ * FORCED_RESPONSE_TOKENS tokens (num_predict) and the server went on (src/model/limits.ts).
+ */
+function forcedAnswerCapDecision(cappedBy: 'tokens' | 'time', atTokens: number): BudgetDecision {
+  const cap = cappedBy === 'tokens' ? `${2 * FORCED_RESPONSE_TOKENS + 32} chunks` : 'one idle timeout (--timeout)';
+  return {
+    kind: 'forced-stop',
+    atTokens,
+    detail: `the forced answer was cut at our cap of ${cap}: the server did not stop at num_predict=${FORCED_RESPONSE_TOKENS}`,
+    data: { cappedBy, numPredict: FORCED_RESPONSE_TOKENS },
   };
 }
 

@@ -110,6 +110,8 @@ export interface ProbeCounters {
 /** Issues forced-answer probes for thinking prefixes and collects the samples. */
 export class ForcedAnswerProber {
   readonly counters: ProbeCounters = { requests: 0, evalTokens: 0, failures: 0 };
+  /** Problems the probe requests survived (lines from the server that were not JSON), for the trace. */
+  readonly warnings: string[] = [];
   private seq = 0;
 
   constructor(
@@ -163,6 +165,7 @@ export class ForcedAnswerProber {
       this.o.signal,
     );
     this.counters.evalTokens += res.evalCount;
+    if (res.warnings) this.warnings.push(...res.warnings);
     const answer = readBoxedCompletion(res.text);
     return { answer, key: answer === null ? NO_ANSWER_KEY : safeKey(this.o.keyOf, answer), text: res.text, evalCount: res.evalCount };
   }

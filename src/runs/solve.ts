@@ -122,7 +122,7 @@ export class SolveRun implements RunHandle {
     const progress = resolveProbeSettings(o.progress);
 
     try {
-      this.info = await this.backend.show(o.model);
+      this.info = await this.backend.show(o.model, this.controller.signal);
     } catch (err) {
       return this.cancelled ? this.finish(null, 'cancelled') : this.fail(asModelError(err));
     }
@@ -321,6 +321,7 @@ export class SolveRun implements RunHandle {
       metrics: { thinkingTokens: 0, responseTokens: 0, episodes: 0, firstCorrectEpisode: null, tokensAfterFirstCorrect: null, ...carry },
       ...(final ? { final } : {}),
       ...(error ? { error: error.message } : {}),
+      ...(r?.warnings.length ? { warnings: [...new Set(r.warnings)] } : {}),
     });
     // Regret at every budget that applies: the cap (if any) and the trace's own length.
     if (trace.metrics.cumulativeRegret !== undefined) {

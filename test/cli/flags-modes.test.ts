@@ -36,6 +36,7 @@ const VALUES: Record<string, string[]> = {
   '--host': ['--host', 'http://h:1'],
   '--backend': ['--backend', 'openai'],
   '--concurrency': ['--concurrency', '3'],
+  '--timeout': ['--timeout', '5000'],
   '--samples': ['--samples', '4'],
   '--instruction': ['--instruction', 'Answer briefly.'],
   '--id-field': ['--id-field', 'idx'],
@@ -57,7 +58,7 @@ const VALUES: Record<string, string[]> = {
 
 /** Job options a job reads, per input (from src/runs/dataset/job.ts; checked here, not taken from the table). */
 const ALWAYS = ['input', 'output', 'segment', 'mapping', 'inputKind', 'resume', 'force', 'strict', 'limit', 'report'];
-const PROBES = ['models', 'hosts', 'backend', 'concurrency', 'samples', 'instruction'];
+const PROBES = ['models', 'hosts', 'backend', 'concurrency', 'samples', 'instruction', 'idleTimeoutMs'];
 const JOB_READS: Record<string, string[]> = {
   problems: [...ALWAYS, ...PROBES, 'budget', 'sampling', 'answerExtractor'],
   'traces+probes': [...ALWAYS, ...PROBES, 'answerExtractor'],

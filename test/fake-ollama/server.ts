@@ -34,6 +34,15 @@ export interface FakeFaults {
   httpError?: { status: number; error: string };
   /** Behave like some other web server: an HTML 404 page for every path. */
   notOllama?: boolean;
+  /**
+   * /api/generate ignores num_predict and streams forever, until the client hangs up: `text`
+   * each chunk (default "1 "), or empty chunks (a server that sends nothing but keep-alives).
+   */
+  endlessGenerate?: { text?: string; emptyChunks?: boolean };
+  /** /api/show never answers (the connection stays open until the client hangs up). */
+  hangShow?: boolean;
+  /** After this many chunks of a generate/chat stream, write `text` (not JSON) as a line, then carry on. */
+  garbageLine?: { afterChunks: number; text: string };
 }
 
 export interface FakeOllamaOptions {
@@ -232,6 +241,10 @@ export async function startFakeOllama(opts: FakeOllamaOptions = {}): Promise<Fak
     }
     switch (path) {
       case '/api/show':
+        if (faults.hangShow) {
+          res.on('close', () => disconnects++);
+          return; // never answer
+        }
         return show(res, body);
       case '/api/pull':
         return pull(res, body);
@@ -427,6 +440,8 @@ export async function startFakeOllama(opts: FakeOllamaOptions = {}): Promise<Fak
       return { ...base, ...metrics };
     };
 
+    if (faults.endlessGenerate && !isChat && stream) return endless(res, m.name, faults.endlessGenerate);
+
     if (!stream) {
       const thinking = kept.filter((t) => t.channel === 'thinking').map((t) => t.text).join('');
       const content = kept.filter((t) => t.channel === 'content').map((t) => t.text).join('');
@@ -455,11 +470,29 @@ export async function startFakeOllama(opts: FakeOllamaOptions = {}): Promise<Fak
         return true;
       }
       if (f.stallAfterChunks !== undefined && sent === f.stallAfterChunks) return true; // keep open, send nothing
+      if (f.garbageLine && sent === f.garbageLine.afterChunks) res.write(`${f.garbageLine.text}\n`);
       return false;
     });
     if (!ok) return;
     res.end(`${JSON.stringify(finalChunk(doneText))}\n`);
     completedStreams++;
+  }
+
+  /** A generation that never ends: one chunk per turn of the event loop until the client hangs up. */
+  async function endless(res: ServerResponse, model: string, how: NonNullable<FakeFaults['endlessGenerate']>): Promise<void> {
+    let closed = false;
+    res.on('close', () => {
+      closed = true;
+      disconnects++;
+    });
+    res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
+    res.flushHeaders();
+    const text = how.emptyChunks ? '' : (how.text ?? '1 ');
+    while (!closed) {
+      const line = `${JSON.stringify({ model, created_at: nowRfc3339Nano(), response: text, done: false })}\n`;
+      if (!res.write(line)) await new Promise((r) => res.once('drain', r).once('close', r));
+      await sleep(delayMs);
+    }
   }
 
   /**

@@ -5,7 +5,7 @@
  * (src/cli/util/annotate-flags.ts): a flag the mode would ignore is refused with exit 2.
  */
 import { Option, type Command } from 'commander';
-import { BACKEND_KINDS, type BackendKind } from '../../model/backend-factory';
+import { BACKEND_KINDS, hostProblem, type BackendKind } from '../../model/backend-factory';
 import type { FieldChoice, InputKind } from '../../runs/dataset/input';
 import { JobConfigError, runDatasetJob, type DatasetJobOptions, type JobEvent } from '../../runs/dataset/job';
 import { annotateMode, refusedForInput, refusedForMode } from '../util/annotate-flags';
@@ -23,6 +23,7 @@ export interface AnnotateFlags extends PipelineFlags, BudgetFlags {
   backend?: BackendKind;
   samples?: number;
   concurrency?: number;
+  timeout?: number;
   resume?: boolean;
   force?: boolean;
   strict?: boolean;
@@ -44,6 +45,7 @@ function addJobOptions(cmd: Command): Command {
     .addOption(new Option('--backend <kind>', 'server protocol: Ollama\'s native API, or OpenAI-compatible (vLLM, SGLang, llama.cpp, Ollama /v1) (default: ollama)').choices([...BACKEND_KINDS]))
     .option('--samples <k>', 'forced-answer samples per episode for progress (default 0: no probes)', positiveInteger('--samples', 0))
     .option('--concurrency <n>', 'records in flight per host (default 1)', positiveInteger('--concurrency', 1))
+    .option('--timeout <ms>', 'longest wait on a model server: a request, the first chunk of a stream, the silence between chunks (default: 30 s for requests, 10 min to start, 2 min between chunks)', positiveInteger('--timeout', 1))
     .option('--resume', 'continue OUT as a dataset job: skip finished ids, redo unfinished ones')
     .option('--force', 'dataset job: with --resume accept a changed configuration; without, overwrite OUT')
     .option('--strict', 'dataset job: fail before starting if any input record is unusable')
@@ -121,6 +123,8 @@ function fieldChoice(f: AnnotateFlags): FieldChoice | undefined {
 export function jobOptionsFromFlags(input: string, f: AnnotateFlags, given: ReadonlySet<string>): { ok: true; options: DatasetJobOptions } | { ok: false; errors: string[] } {
   const budget = budgetFromFlags(f);
   if (!budget.ok) return { ok: false, errors: flagErrorLines(budget.errors) };
+  const badHosts = (f.host ?? []).map((h) => hostProblem(h, f.backend)).filter((m): m is string => m !== null);
+  if (badHosts.length) return { ok: false, errors: badHosts.map((m) => `--host: ${m}`) };
   const policy = budget.policy;
   const sampling = { ...(f.temperature !== undefined ? { temperature: f.temperature } : {}), ...(f.seed !== undefined ? { seed: f.seed } : {}) };
   const mapping = fieldChoice(f);
@@ -132,6 +136,7 @@ export function jobOptionsFromFlags(input: string, f: AnnotateFlags, given: Read
       output: f.output,
       ...(f.model?.length ? { models: f.model } : {}),
       ...(f.host?.length ? { hosts: f.host } : {}),
+      ...(f.timeout !== undefined ? { idleTimeoutMs: f.timeout } : {}),
       ...(f.backend ? { backend: f.backend } : {}),
       ...(samples ? { samples } : {}),
       ...(f.concurrency ? { concurrency: f.concurrency } : {}),
@@ -157,7 +162,7 @@ function describeEvent(e: JobEvent): string | null {
     case 'start':
       return `${e.kind === 'problems' ? 'problem set' : 'traces'}: ${e.total} record(s), ${e.alreadyDone} already done, ${e.todo} to do${e.issues ? `, ${e.issues} unusable input record(s) skipped` : ''}`;
     case 'record':
-      return `[${e.done}/${e.todo}] ${e.id}${e.host ? ` on ${e.host}` : ''}${e.ok ? '' : `: ${e.error}`}`;
+      return `[${e.done}/${e.todo}] ${e.id}${e.host ? ` on ${e.host}` : ''}${e.ok ? '' : `: ${e.error}`}${(e.warnings ?? []).map((w) => `\n  ${e.id}: warning: ${w}`).join('')}`;
     case 'host-failed':
       return `host ${e.host} failed${e.removed ? ' and left the rotation' : ', backing off'}: ${e.message}`;
     case 'record-abandoned':

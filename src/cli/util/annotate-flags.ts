@@ -52,6 +52,7 @@ export const ANNOTATE_FLAGS: readonly AnnotateFlagRule[] = [
   rule('--host', 'host', 'model', 'probes'),
   rule('--backend', 'backend', 'model', 'probes'),
   rule('--concurrency', 'concurrency', 'model', 'probes'),
+  rule('--timeout', 'timeout', 'model', 'probes'),
   rule('--samples', 'samples', 'model'),
   rule('--instruction', 'instruction', 'model', 'probes'),
   rule('--id-field', 'idField', 'model', 'problems'),

@@ -151,6 +151,14 @@ export class HostPool<B> {
     return false;
   }
 
+  /** The retry policy as it applies to `host` after its last failure, for messages. */
+  retryNote(host: HostState<B>): string {
+    const max = this.retry.maxConsecutiveFailures;
+    if (host.removed) return `failure ${host.consecutiveFailures} of ${max} in a row: out of the rotation`;
+    const seconds = Math.max(0, host.coolingUntil - this.now()) / 1000;
+    return `failure ${host.consecutiveFailures} of ${max} in a row before it leaves the rotation; next try in ${seconds.toFixed(seconds < 10 ? 1 : 0)} s`;
+  }
+
   downMessage(): string {
     const lines = this.hosts.map((h) => `  ${h.url}: ${h.lastError ?? 'out of rotation'}`);
     return `all hosts are down:\n${lines.join('\n')}`;

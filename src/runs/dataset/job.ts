@@ -17,7 +17,7 @@ import type { ModelBackend, SamplingOptions } from '../../model/types';
 import type { ProbeSettings, SolveOptions } from '../contract';
 import { resolveProbeSettings } from '../probes';
 import { DEFAULT_INSTRUCTION, startSolve } from '../solve';
-import { createBackend, defaultHost, type BackendKind } from '../../model/backend-factory';
+import { createBackend, defaultHost, timeoutsFromFlag, type BackendKind } from '../../model/backend-factory';
 import { DEFAULT_RETRY, HostPool, classifyFailure, errorKind, type HostState, type RetryPolicy } from './hosts';
 import { loadInput, normalizeFieldChoice, type FieldChoice, type InputIssue, type InputItem, type InputKind, type LoadedInput } from './input';
 import { openOutput, readSidecar, scanOutput, sidecarPath, writeSidecar, type JobSidecar } from './output';
@@ -72,7 +72,7 @@ export interface DatasetJobOptions {
 
 export type JobEvent =
   | { type: 'start'; total: number; todo: number; alreadyDone: number; issues: number; kind: InputKind }
-  | { type: 'record'; id: string; host?: string; ok: boolean; error?: string; done: number; todo: number }
+  | { type: 'record'; id: string; host?: string; ok: boolean; error?: string; warnings?: string[]; done: number; todo: number }
   | { type: 'host-failed'; host: string; message: string; removed: boolean }
   | { type: 'record-abandoned'; id: string; message: string }
   | { type: 'repaired'; message: string };
@@ -264,7 +264,7 @@ async function runLocked(
     await appender.write(trace);
     result.written++;
     if (trace.error) result.withErrors++;
-    emit({ type: 'record', id: trace.id, ...(host ? { host } : {}), ok: !trace.error, ...(trace.error ? { error: trace.error } : {}), done: result.written, todo: todo.length });
+    emit({ type: 'record', id: trace.id, ...(host ? { host } : {}), ok: !trace.error, ...(trace.error ? { error: trace.error } : {}), ...(trace.warnings?.length ? { warnings: trace.warnings } : {}), done: result.written, todo: todo.length });
   };
 
   try {
@@ -351,7 +351,7 @@ async function runOnHosts(
   write: Writer,
   emit: (e: JobEvent) => void,
 ): Promise<void> {
-  const make = o.createBackend ?? createBackend;
+  const make = o.createBackend ?? ((url: string, kind?: BackendKind) => createBackend(url, kind, process.env, timeoutsFromFlag(o.idleTimeoutMs)));
   const readerCache = new Map<string, string | null>();
   const hosts = o.hosts?.length ? o.hosts : [defaultHost()];
   const pool = new HostPool(
@@ -388,7 +388,7 @@ async function runOnHosts(
         return;
       }
       const removed = pool.fail(host, scope, outcome.message);
-      emit({ type: 'host-failed', host: host.url, message: outcome.message, removed });
+      emit({ type: 'host-failed', host: host.url, message: `${outcome.message} (${pool.retryNote(host)}; record ${w.id}: attempt ${w.attempts} of ${maxAttempts})`, removed });
       if (w.attempts >= maxAttempts) {
         result.abandoned.push(w.id);
         emit({ type: 'record-abandoned', id: w.id, message: `gave up after ${w.attempts} attempts on failing hosts: ${outcome.message}` });
