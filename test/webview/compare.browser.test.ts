@@ -20,6 +20,7 @@ import { parseCompareViewMessage, type ComparePayload } from '../../src/shared/c
 import { CHROMIUM_ARGS } from '../../webview/dev/chromium';
 import { chromiumPath, dataPath, requireChromium, requireData } from '../support/shared-data';
 import { serveHarness } from '../../webview/dev/serve';
+import { buildLargeTrace } from '../e2e/largeTrace';
 
 const root = resolve(__dirname, '../..');
 const haveChromium = existsSync(chromiumPath);
@@ -77,6 +78,13 @@ async function writeSamples(): Promise<void> {
   });
   const hostile = comparePayload(compareTraces([evil(traces[0]), evil(traces[3])].map((trace) => ({ trace }))), [HOSTILE, `[x](javascript:alert(1))`], 'index');
   writeFileSync(join(samples, 'compare-hostile.json'), JSON.stringify(hostile));
+  // Two 1,000-episode traces (real Sky-T1 paragraphs, tiled; synthetic μ): the full one and a
+  // budgeted copy cut at 600 episodes, as a re-run with a cap would be.
+  const large = buildLargeTrace(1000);
+  if (large) {
+    const cut = { ...large, id: 'large-cut', episodes: large.episodes.slice(0, 600) };
+    writeFileSync(join(samples, 'compare-large.json'), JSON.stringify(comparePayload(compareTraces([{ trace: large, label: 'full' }, { trace: cut, label: 'cut at 600' }]), ['full', 'cut'], 'tokens')));
+  }
 }
 
 before(async () => {
@@ -203,6 +211,22 @@ test('hostile model text (problem, model, answers, gold, origins) stays inert te
   assert.match((await page.textContent('.rl-cmp-legend')) ?? '', /<b>deepseek-r1-distill-llama-8b<\/b>/);
   assert.equal(await page.locator('#app a').count(), 0, 'no link made from an origin');
   assert.deepEqual(await page.evaluate('window.__violations'), []);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('two 1,000-episode traces: time to draw and DOM size (printed, not asserted)', async (t) => {
+  if (skipWithout(t)) return;
+  const started = Date.now();
+  const { page, problems } = await open('sample=large');
+  const ms = Date.now() - started;
+  assert.equal(await page.locator('.rl-cmp-strip[data-trace="0"] .rl-cmp-verdicts .rl-cmp-block').count(), 1000);
+  assert.equal(await page.locator('.rl-cmp-strip[data-trace="1"] .rl-cmp-verdicts .rl-cmp-block').count(), 600);
+  const nodes = (await page.evaluate('document.getElementsByTagName("*").length')) as number;
+  const switched = Date.now();
+  await page.click('.rl-cmp-switch-button[data-align="index"]');
+  await page.waitForSelector('body[data-alignment="index"]');
+  console.log(`compare view, 1,000 + 600 episodes: page load to strips and chart ${ms} ms, ${nodes} DOM elements, alignment switch ${Date.now() - switched} ms`);
   assert.deepEqual(problems, []);
   await page.close();
 });

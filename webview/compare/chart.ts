@@ -40,6 +40,14 @@ export class CompareChart {
   private comparison: Comparison | null = null;
   private by: Alignment = 'index';
   private data: ChartData = { xs: [], mu: [], lo: [], hi: [] };
+  /** Theme colours, read once per build: each read forces a style recalculation of the whole page. */
+  private colours: string[] = [];
+  private warning = '';
+  private font = '';
+  private muted = '';
+  private grid = '';
+  /** The plot's width as last observed (reading clientWidth would force a layout). */
+  private width = 0;
 
   constructor() {
     this.plotHost = h('div', { class: 'rl-cmp-plot', role: 'img' });
@@ -67,6 +75,7 @@ export class CompareChart {
   }
 
   retheme(): void {
+    this.colours = [];
     if (this.comparison) this.build();
   }
 
@@ -74,12 +83,22 @@ export class CompareChart {
     const c = this.comparison;
     if (!c) return;
     this.plot?.destroy();
-    const muted = cssVar('--vscode-descriptionForeground', '#999999');
-    const grid = cssVar('--vscode-editorWidget-border', 'rgba(128,128,128,0.35)');
+    // Read once per theme (retheme clears them): each read after the strips moved forces a style
+    // recalculation of the whole page (~250 ms at 1,600 episodes).
+    if (this.colours.length < c.traces.length) {
+      this.colours = c.traces.map((_t, i) => traceColour(i));
+      this.warning = cssVar('--vscode-editorWarning-foreground', '#cca700');
+      this.font = getComputedStyle(document.body).fontFamily || 'sans-serif';
+      this.muted = cssVar('--vscode-descriptionForeground', '#999999');
+      this.grid = cssVar('--vscode-editorWidget-border', 'rgba(128,128,128,0.35)');
+    }
+    const colour = this.colours;
+    const muted = this.muted;
+    const grid = this.grid;
     const by = this.by;
     const end = axisEnd(c.traces, by);
     const options: uPlot.Options = {
-      width: this.plotHost.clientWidth || 600,
+      width: (this.width ||= this.plotHost.clientWidth) || 600,
       height: HEIGHT,
       legend: { show: false },
       cursor: { drag: { x: false, y: false }, points: { size: 6 } },
@@ -88,7 +107,7 @@ export class CompareChart {
         { stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, label: by === 'index' ? 'episodes completed' : 'thinking tokens', labelSize: 18, values: (_u, splits) => splits.map((v) => (by === 'index' ? String(Math.round(v)) : formatTokens(Math.round(v)))) },
         { stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, label: 'μ', labelSize: 18, size: 40, splits: () => [0, 0.25, 0.5, 0.75, 1] },
       ],
-      series: [{}, ...c.traces.map((t, i) => ({ label: t.label, stroke: traceColour(i), width: 2, spanGaps: true, points: { show: true, size: 5, fill: traceColour(i), stroke: traceColour(i) } }))],
+      series: [{}, ...c.traces.map((t, i) => ({ label: t.label, stroke: colour[i], width: 2, spanGaps: true, points: { show: true, size: 5, fill: colour[i], stroke: colour[i] } }))],
       hooks: { draw: [(u) => this.overlays(u)] },
     };
     this.plotHost.replaceChildren();
@@ -106,7 +125,7 @@ export class CompareChart {
     ctx.rect(left, top, width, height);
     ctx.clip();
     this.data.mu.forEach((_series, i) => {
-      ctx.strokeStyle = traceColour(i);
+      ctx.strokeStyle = this.colours[i];
       ctx.lineWidth = 1;
       ctx.beginPath();
       this.data.xs.forEach((x, k) => {
@@ -119,12 +138,12 @@ export class CompareChart {
       });
       ctx.stroke();
     });
-    ctx.font = `${11 * dpr}px ${getComputedStyle(document.body).fontFamily || 'sans-serif'}`;
+    ctx.font = `${11 * dpr}px ${this.font}`;
     c.traces.forEach((t, i) => {
       const k = firstCorrect(t);
       if (k < 0) return;
       const x = u.valToPos(afterX(t.episodes[k], k, this.by), 'x', true);
-      ctx.fillStyle = traceColour(i);
+      ctx.fillStyle = this.colours[i];
       ctx.beginPath();
       ctx.moveTo(x, top + height);
       ctx.lineTo(x - 5 * dpr, top + height - 9 * dpr);
@@ -135,9 +154,8 @@ export class CompareChart {
     const dx = divergenceX(c.divergence[this.by], this.by);
     if (dx !== null) {
       const x = u.valToPos(dx, 'x', true);
-      const colour = cssVar('--vscode-editorWarning-foreground', '#cca700');
-      ctx.strokeStyle = colour;
-      ctx.fillStyle = colour;
+      ctx.strokeStyle = this.warning;
+      ctx.fillStyle = this.warning;
       ctx.setLineDash([4 * dpr, 3 * dpr]);
       ctx.beginPath();
       ctx.moveTo(x, top);
@@ -153,8 +171,9 @@ export class CompareChart {
   }
 
   private resize(): void {
-    if (!this.plot) return;
     const width = this.plotHost.clientWidth;
+    if (width > 0) this.width = width;
+    if (!this.plot) return;
     if (width > 0 && width !== this.plot.width) this.plot.setSize({ width, height: HEIGHT });
   }
 }

@@ -22,27 +22,44 @@ function episodeTitle(e: ComparedEpisode): string {
 
 export class CompareStrips {
   readonly element: HTMLElement;
+  /** The comparison the blocks were built for: a new alignment only moves them. */
+  private built: Comparison | null = null;
+  private blocks: { el: HTMLElement; e: ComparedEpisode; position: number }[] = [];
+  private mark: HTMLElement | null = null;
+  private note: HTMLElement | null = null;
 
   constructor() {
     this.element = h('section', { class: 'rl-cmp-strips', 'aria-label': 'Verdicts and labels of every episode, aligned' });
   }
 
   update(comparison: Comparison, by: Alignment): void {
+    if (this.built !== comparison) this.build(comparison);
     const end = axisEnd(comparison.traces, by);
+    for (const { el, e, position } of this.blocks) {
+      const [a, b] = episodeSpan(e, position, by);
+      el.style.left = pct(a, end);
+      el.style.width = pct(Math.max(0, b - a), end);
+    }
+    const dx = divergenceX(comparison.divergence[by], by);
+    this.mark!.hidden = dx === null;
+    if (dx !== null) this.mark!.style.left = `calc(var(--rl-cmp-name-width) + (100% - var(--rl-cmp-name-width)) * ${(dx / end).toFixed(6)})`;
+    this.note!.textContent = by === 'index' ? 'Each block is one episode; columns are episode indices.' : 'Block widths are the episodes\' tokens; columns are thinking-token positions.';
+  }
+
+  private build(comparison: Comparison): void {
+    this.built = comparison;
+    this.blocks = [];
     const rows = comparison.traces.map((t, i) => {
       const verdicts = h('div', { class: 'rl-cmp-bar rl-cmp-verdicts', 'aria-hidden': 'true' });
       const labels = h('div', { class: 'rl-cmp-bar rl-cmp-labels', 'aria-hidden': 'true' });
       const first = firstCorrect(t);
       t.episodes.forEach((e, k) => {
-        const [a, b] = episodeSpan(e, k, by);
-        const place = (el: HTMLElement) => {
-          el.style.left = pct(a, end);
-          el.style.width = pct(Math.max(0, b - a), end);
-          return el;
-        };
         const title = episodeTitle(e);
-        verdicts.append(place(h('div', { class: `rl-cmp-block rl-cmp-v-${e.verdict}${k === first ? ' rl-cmp-first-correct' : ''}`, title, 'data-episode': e.index })));
-        labels.append(place(h('div', { class: `rl-cmp-block rl-cmp-label-${e.labels[0] ?? 'none'}`, title, 'data-episode': e.index })));
+        const verdict = h('div', { class: `rl-cmp-block rl-cmp-v-${e.verdict}${k === first ? ' rl-cmp-first-correct' : ''}`, title, 'data-episode': e.index });
+        const label = h('div', { class: `rl-cmp-block rl-cmp-label-${e.labels[0] ?? 'none'}`, title, 'data-episode': e.index });
+        verdicts.append(verdict);
+        labels.append(label);
+        this.blocks.push({ el: verdict, e, position: k }, { el: label, e, position: k });
       });
       const answered = t.episodes.filter((e) => e.verdict !== 'none');
       const summary = `${t.label}: ${t.episodes.length} episodes, ${answered.filter((e) => e.verdict === 'correct').length} correct and ${answered.filter((e) => e.verdict === 'incorrect').length} incorrect intermediate answers${first >= 0 ? `, first correct in episode #${t.episodes[first].index}` : ''}.`;
@@ -53,17 +70,12 @@ export class CompareStrips {
         h('div', { class: 'rl-cmp-bars' }, verdicts, labels),
         srOnly(summary));
     });
-    const dx = divergenceX(comparison.divergence[by], by);
-    const track = h('div', { class: 'rl-cmp-strip-rows' }, ...rows);
-    if (dx !== null) {
-      const mark = h('div', { class: 'rl-cmp-diverge-mark', title: 'the intermediate answers diverge here', 'aria-hidden': 'true' });
-      mark.style.left = `calc(var(--rl-cmp-name-width) + (100% - var(--rl-cmp-name-width)) * ${(dx / end).toFixed(6)})`;
-      track.append(mark);
-    }
+    this.mark = h('div', { class: 'rl-cmp-diverge-mark', title: 'the intermediate answers diverge here', 'aria-hidden': 'true' });
+    const track = h('div', { class: 'rl-cmp-strip-rows' }, ...rows, this.mark);
+    this.note = h('span', {});
     this.element.replaceChildren(
       h('div', { class: 'rl-cmp-strip-legend rl-dim' },
-        'Top bar: intermediate answer ', h('span', { class: 'rl-cmp-key rl-cmp-v-correct' }), ' correct ', h('span', { class: 'rl-cmp-key rl-cmp-v-incorrect' }), ' incorrect ', h('span', { class: 'rl-cmp-key rl-cmp-v-none' }), ' none; outlined: first correct. Bottom bar: first label of the episode. ',
-        by === 'index' ? 'Each block is one episode; columns are episode indices.' : 'Block widths are the episodes\' tokens; columns are thinking-token positions.'),
+        'Top bar: intermediate answer ', h('span', { class: 'rl-cmp-key rl-cmp-v-correct' }), ' correct ', h('span', { class: 'rl-cmp-key rl-cmp-v-incorrect' }), ' incorrect ', h('span', { class: 'rl-cmp-key rl-cmp-v-none' }), ' none; outlined: first correct. Bottom bar: first label of the episode. ', this.note),
       track,
     );
   }

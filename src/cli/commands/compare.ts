@@ -8,7 +8,7 @@
  * docs/compare.md. Exit: 0 ok, 1 some records bad (reported, the rest compared), 2 usage error.
  */
 import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { alignEpisodes, compareTraces, describeDivergence, MAX_COMPARED, summaryTable, type Alignment, type CompareEntry, type Comparison } from '../../core/compare';
 import { terminalSafeLine } from '../../core/terminal-text';
@@ -129,7 +129,8 @@ async function runCompare(args: string[], flags: CompareFlags): Promise<number> 
     const some = picked.slice(0, 4).map((t) => `${t.loc.path}#${t.trace.id}`).join(', ');
     throw new UsageError(`the inputs hold ${picked.length} traces; compare shows at most ${MAX_COMPARED}: pick some with FILE#ID or --id (e.g. ${terminalSafeLine(some)}, …)`);
   }
-  const entries: CompareEntry[] = picked.map((t) => ({ trace: t.trace }));
+  // Named by model; a trace without one by its file name (traceLabels adds #n to repeats).
+  const entries: CompareEntry[] = picked.map((t) => ({ trace: t.trace, label: t.trace.model || (t.loc.path === '-' ? 'stdin' : basename(t.loc.path)) }));
   const comparison = compareTraces(entries);
   const origins = picked.map((t) => origin(t.loc, t.trace.id));
   const text = flags.json

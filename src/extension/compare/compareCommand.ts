@@ -89,7 +89,9 @@ async function readAll(lens: Lens, files: readonly (vscode.Uri | string)[]): Pro
     const name = vscode.workspace.asRelativePath(uri);
     const loaded = await lens.readTraces(uri, { any: true });
     problems.push(...loaded.problems);
-    loaded.traces.forEach((trace, i) => items.push({ trace, origin: `${name}:${loaded.lines[i] ?? 1}` }));
+    const file = uri.path.split('/').pop() ?? name;
+    // Named by model; a trace without one by its file name (repeats get #n).
+    loaded.traces.forEach((trace, i) => items.push({ trace, origin: `${name}:${loaded.lines[i] ?? 1}`, ...(trace.model ? {} : { label: file }) }));
   }
   for (const p of problems) lens.log.warn(p);
   if (problems.length) {
