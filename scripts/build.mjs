@@ -29,6 +29,15 @@ const builds = [
     external: ['vscode'],
   },
   {
+    // The dataset view's report, computed off the extension host's thread (worker_threads).
+    ...common,
+    entryPoints: ['src/extension/dataset/payloadWorker.ts'],
+    outfile: 'dist/payloadWorker.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
+  {
     ...common,
     entryPoints: ['src/cli/main.ts'],
     outfile: 'dist/cli.js',

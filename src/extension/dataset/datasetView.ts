@@ -18,6 +18,7 @@ import type { TraceSession } from '../trace/session';
 import { WebviewHost } from '../webview/webviewHost';
 import { parseDatasetViewMessage, type DatasetJobState, type DatasetPayload, type DatasetViewToHost, type HostToDatasetView, type PersistedDatasetState } from '../../shared/dataset-protocol';
 import { datasetPayload } from './rows';
+import { payloadInWorker } from './payloadInWorker';
 
 export const DATASET_VIEW_TYPE = 'reasoningLens.dataset';
 /** Appends from a running job come in bursts: reload at most this often… */
@@ -149,6 +150,8 @@ export class DatasetView implements vscode.Disposable {
   private async read(): Promise<void> {
     const started = performance.now();
     const first = !this.loaded;
+    // The report over every trace is computed in a worker thread meanwhile (payloadWorker.ts).
+    const fromWorker = this.payloadOffThread();
     try {
       const loaded = await this.lens.readTraces(this.file, {
         any: true,
@@ -168,7 +171,12 @@ export class DatasetView implements vscode.Disposable {
       this.lens.log.info(`Dataset view ${this.file.fsPath}: ${loaded.traces.length} traces, ${loaded.problems.length} problem line(s), read in ${this.stats.lastLoadMs.toFixed(0)} ms`);
       for (const p of loaded.problems) this.lens.log.warn(p);
       this.problems = loaded.problems;
-      this.payload = undefined;
+      const payload = await fromWorker;
+      if (this.disposed) return;
+      // The worker read the file on its own: use its payload only when it saw the same traces.
+      const same = payload !== undefined && payload.rows.length === loaded.traces.length && payload.rows.every((r, i) => r.id === loaded.traces[i].id);
+      this.payload = same ? { ...payload, problems: loaded.problems } : undefined;
+      if (!same && payload) this.lens.log.info(`Dataset view ${this.file.fsPath}: the file changed between the two reads; the report is computed here`);
       this.sendDataset();
     } catch (err) {
       const message = `Cannot read ${this.file.fsPath}: ${err instanceof Error ? err.message : String(err)}`;
@@ -196,6 +204,23 @@ export class DatasetView implements vscode.Disposable {
     const job = this.jobState();
     this.stats.loads++;
     this.post({ type: 'dataset', ...this.payload, ...(job ? { job } : {}) });
+  }
+
+  /** The payload computed in a worker thread; undefined when that is not possible (then it is computed here). */
+  private async payloadOffThread(): Promise<DatasetPayload | undefined> {
+    if (this.file.scheme !== 'file') return undefined;
+    const s = this.lens.settings();
+    const workerFile = vscode.Uri.joinPath(this.lens.context.extensionUri, 'dist', 'payloadWorker.js').fsPath;
+    try {
+      return await payloadInWorker(workerFile, {
+        path: this.file.fsPath,
+        where: { file: this.file.fsPath, name: baseName(this.file) },
+        segment: { mode: s.segmentationMode, ...(s.markers.length ? { markers: s.markers } : {}) },
+      });
+    } catch (err) {
+      this.lens.log.warn(`Dataset view ${this.file.fsPath}: the report worker failed (${err instanceof Error ? err.message : String(err)}); computing it here`);
+      return undefined;
+    }
   }
 
   private buildPayload(problems: string[]): DatasetPayload {

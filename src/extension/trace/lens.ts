@@ -16,7 +16,7 @@ import { TraceView } from './traceView';
 import { TraceSession, type SessionSource } from './session';
 import { describePolicy } from './budgetPresets';
 import { parseTraceText, type LoadedTraces } from './traceFiles';
-import { readAnyTraces, readTraceFile, type ReadProgress } from './traceReader';
+import type { ReadProgress } from './traceReader';
 
 /** Files at least this big show a progress notification while they are read. */
 const PROGRESS_BYTES = 8_000_000;
@@ -335,6 +335,7 @@ export class Lens implements vscode.Disposable {
       const bytes = await vscode.workspace.fs.readFile(uri);
       return parseTraceText(Buffer.from(bytes).toString('utf8'), name);
     }
+    const { readAnyTraces, readTraceFile } = await import('./traceReader.js');
     const s = this.settings();
     const segment = { mode: s.segmentationMode, ...(s.markers.length ? { markers: s.markers } : {}) };
     const read = (onProgress?: (p: ReadProgress) => void) =>

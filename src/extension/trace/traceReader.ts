@@ -7,13 +7,17 @@
  * every webview message, every keystroke routed through it waited); read this way the longest
  * stall is one record's parse (bench/host-read.bench.ts). Callers get progress by bytes and
  * the traces read so far in pages, so a view can show its first rows before the end.
- * No `vscode` import (the bench runs this code outside VS Code).
+ * No `vscode` import (the bench runs this code outside VS Code). The extension imports this module
+ * on first use (it pulls in the annotator).
  */
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Trace } from '../../core/trace';
 import type { SegmentOptions } from '../../core/segment';
+import { annotateTrace } from '../../core/annotate';
+import { formatLocation } from '../../formats/types';
 import { readJsonl } from '../../io/jsonl';
+import { readRecords } from '../../io/read-records';
 import { readAllText, textChunks } from '../../io/lines';
 import { isJsonlName, TraceCollector, type LoadedTraces } from './traceFiles';
 
@@ -153,11 +157,6 @@ export async function readTraceFile(path: string, opts: TraceReadOptions = {}): 
  * file, line and field.
  */
 export async function readAnyTraces(path: string, opts: TraceReadOptions & { segment?: SegmentOptions } = {}): Promise<LoadedTraces> {
-  const [{ readRecords }, { annotateTrace }, { formatLocation }] = await Promise.all([
-    import('../../io/read-records.js'),
-    import('../../core/annotate.js'),
-    import('../../formats/types.js'),
-  ]);
   const name = basename(path);
   const collect = new TraceCollector(name);
   const slicer = new LoopSlicer(opts.sliceMs);
