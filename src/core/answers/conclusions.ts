@@ -8,8 +8,6 @@
 import { normalizeAnswer } from './normalize';
 import { GENERIC_HEADS, sameWord, squeezeSymbol, stem, type QuestionTarget } from './question-target';
 
-export const DEBUG: { log?: (m: string) => void } = {};
-
 export interface Sentence {
   start: number;
   end: number;
@@ -177,7 +175,7 @@ export function readValue(s: string, from: number): ValueSpan | null {
 /** Words that make what follows hypothetical: "if the answer is 5", "maybe x = 3". */
 const HEDGE = /\b(if|when|maybe|perhaps|suppose|supposing|assume|assuming|might|could|whether|wonder|guess|probably|expect|unless|instead of|rather than|let's say|say|try|trying|check if|not sure|doesn't|isn't|wasn't|not)\b/i;
 /** What may stand right before a stated value: a verb or preposition of stating, or a maths mark. */
-const CONNECTOR_BEFORE = /(?:[=:≈~(]|\$|\b(?:is|are|was|were|be|been|equals|equal to|of|to|gives|give|get|gets|got|has|have|had|needs|need|make|makes|made|spend|spends|spent|save|saves|saved|take|takes|took|pay|pays|paid|cost|costs|earn|earns|earned|ate|eaten|bought|sold|contains|holds|about|approximately|roughly|exactly|just|that's|it's|becomes|yields|remains|leaves|left|with|by|at|all|total|totals|gave|gives|responds to|needed|ordered|spent|sells|sell|each|of about))\s*$/i;
+const CONNECTOR_BEFORE = /(?:[=:≈~(]|\*\*|\$|\b(?:is|are|was|were|be|been|equals|equal to|of|to|gives|give|get|gets|got|has|have|had|needs|need|make|makes|made|spend|spends|spent|save|saves|saved|take|takes|took|pay|pays|paid|cost|costs|earn|earns|earned|ate|eaten|bought|sold|contains|holds|about|approximately|roughly|exactly|just|that's|it's|becomes|yields|remains|leaves|left|with|by|at|all|total|totals|gave|gives|responds to|needed|ordered|spent|sells|sell|each|of about))\s*$/i;
 /** A value rejected right after it is stated: "which is 10°, but that seems too small". */
 const REJECTED_AFTER = /^[^.?!\n]{0,80}?\b(but that|that can't|that cannot|can't be right|doesn't seem right|doesn't make sense|not right|is wrong|that's wrong|seems off|too small|too large|too big|too high|too low|impossible|contradict|not possible|not an integer|not a perfect|is not|isn't)\b|^\s*(wait,?\s*no\b|no,|hmm,? that's not|that can't|that's not|that doesn't|but that's not|that seems wrong|that's impossible)/i;
 /** A claim about one case of a case split: "the probability for k=2 is …", "in this case". */
@@ -198,7 +196,9 @@ export function subjectMatches(subject: string, target: QuestionTarget): boolean
   if (words.includes('answer') || /\b(final|only|complete) (real )?(solution|answer)s?\b|\bsolution set\b/i.test(subject)) return true;
   if (target.comparative && !words.some((w) => /^(more|fewer|less|difference|than)$/.test(w))) return false;
   const hits = words.filter((w) => inQuestion(w, target) || w === target.head || w === target.countNoun);
-  const extras = words.filter((w) => !hits.includes(w) && !GENERIC_HEADS.has(w));
+  const extras = words.filter((w) => !hits.includes(w) && !GENERIC_HEADS.has(w) && !UNIT_OR_MATH.has(w));
+  // "Compute $3(1+3(…))$": "the entire expression is …", "the value of the given expression is …".
+  if (target.expressionValue && words.every((w) => EXPRESSION_SUBJECT.has(w) || UNIT_OR_MATH.has(w)) && (words.length > 0 || /\b(total|result|answer|value)\b/i.test(subject))) return true;
   if (extras.length > hits.length) return false;
   const specificHits = hits.filter((w) => !GENERIC_HEADS.has(w));
   if (target.head && !GENERIC_HEADS.has(target.head) && words.includes(target.head)) return true;
@@ -208,8 +208,15 @@ export function subjectMatches(subject: string, target: QuestionTarget): boolean
   if (target.head && GENERIC_HEADS.has(target.head) && words.includes(target.head) && specificHits.length >= 1) return true;
   if (words.includes('result') && extras.length === 0) return true;
   const need = Math.min(2, Math.max(1, target.words.size));
-  return specificHits.length >= need;
+  if (specificHits.length >= need) return true;
+  // "the number of acceptable arrangements is 588" for "How many ways … to arrange …".
+  return target.kind === 'count' && words.includes('number') && specificHits.length >= 1;
 }
+
+/** Words a subject may carry without naming another quantity: units and maths. */
+const UNIT_OR_MATH = new Set(['sqrt', 'frac', 'cdot', 'time', 'pi', 'sin', 'cos', 'tan', 'log', 'cm', 'mm', 'km', 'inch', 'inche', 'feet', 'foot', 'meter', 'unit', 'degree', 'approximately', 'about', 'roughly', 'exactly', 'simplifie', 'simplify', 'reduce', 'evaluate', 'work', 'out', 'rounded', 'round', 'nearest', 'tenth', 'hundredth', 'whole']);
+/** Subjects that name "the value asked" when the question is a bare expression. */
+const EXPRESSION_SUBJECT = new Set(['value', 'expression', 'result', 'given', 'original', 'entire', 'whole']);
 
 /** Words that say nothing about which quantity a subject names. */
 const SUBJECT_STOP = new Set(('exactly such four five six seven eight nine ten the and that this these those there their them they its his her she you our are was were has have had ' +
@@ -225,7 +232,7 @@ function chainLeftSides(sentence: string, valueAt: number): string[] {
   const parts = before.split('=');
   parts.pop();
   // The first side may carry prose: "so, m + n + p" → take the maths tail.
-  return parts.map((p) => squeezeSymbol(p.replace(/^.*(?:\b(?:is|so|thus|hence|therefore|then|get|gives|that|and|which means|means)\b|[,:])\s*/i, '').trim()));
+  return parts.map((p) => squeezeSymbol(p.replace(/^.*(?:\b(?:is|so|thus|hence|therefore|then|get|gives|that|and|which means|means|mean)\b|[,:])\s*/i, '').trim()));
 }
 
 export type ConclusionHow = 'asked-symbol' | 'conclusion' | 'count' | 'rounded';
@@ -254,7 +261,7 @@ function closingValues(sentence: string): ValueSpan[] {
   const found: ValueSpan[] = [];
   for (let i = 0; i < sentence.length; i++) {
     const prev = i === 0 ? ' ' : sentence[i - 1];
-    if (!/[\s=:(≈~$]/.test(prev) && i !== 0) continue;
+    if (!/[\s=:(≈~$*]/.test(prev) && i !== 0) continue;
     const ch = sentence[i];
     if (!/[\d\-−$\\√(\[]/.test(ch)) continue;
     const v = readValue(sentence, i);
@@ -288,15 +295,16 @@ export function lastConclusion(text: string, questionTarget: QuestionTarget, acc
     for (const v of closingValues(s.text)) {
       const prefix = s.text.slice(0, v.start);
       const tail = s.text.slice(v.end);
-      const dbg = (why: string) => DEBUG.log?.(`${why}: ${JSON.stringify(v.text)} in ${JSON.stringify(s.text.slice(0, 160))}`);
-      if (!CONNECTOR_BEFORE.test(prefix)) { dbg('no connector'); continue; }
-      if (HEDGE.test(prefix)) { dbg('hedge'); continue; }
-      if (REJECTED_AFTER.test(tail) || REJECTED_AFTER.test(next)) { dbg('rejected after'); continue; }
-      if (RATE_AFTER.test(tail) && !RATE_AFTER.test(' ' + (target.countNoun ?? ''))) { dbg('rate'); continue; }
+      // "That gives l = 38, area 608.": the asked noun right before the value names it.
+      const headFirst = target.head !== null && !GENERIC_HEADS.has(target.head) && new RegExp(`\\b${target.head}s?\\s*$`, 'i').test(prefix);
+      if (!CONNECTOR_BEFORE.test(prefix) && !headFirst) continue;
+      if (HEDGE.test(prefix)) continue;
+      if (REJECTED_AFTER.test(tail) || REJECTED_AFTER.test(next)) continue;
+      if (RATE_AFTER.test(tail) && !RATE_AFTER.test(' ' + (target.countNoun ?? ''))) continue;
       const answer = cleanProseValue(v.text);
-      if (answer === '' || !accept(answer)) { dbg('type'); continue; }
+      if (answer === '' || !accept(answer)) continue;
       const how = classify(s.text, v, prefix, tail, target);
-      if (how === null) { dbg('not about target'); continue; }
+      if (how === null) continue;
       const conclusion: Conclusion = { answer, start: s.start + v.start, end: s.start + v.end, how };
       if (best === null || conclusion.start > best.start) best = conclusion;
       break; // the closing value of a sentence is its claim; earlier ones are its working
@@ -334,16 +342,25 @@ function lastWordedCount(sentences: Sentence[], target: QuestionTarget): Conclus
  * the original price", "denote the cost of one burger as 'b'". Only for a specific head noun.
  */
 function withAliases(text: string, target: QuestionTarget): QuestionTarget {
-  const head = target.head;
-  if (head === null || GENERIC_HEADS.has(head) || head.length < 3) return target;
+  // The asked noun and the question's other specific nouns ("the inradius 'r'" for "the length of the inradius").
+  const nouns = [target.head, ...target.words].filter((w): w is string => w !== null && w.length >= 3 && !/^(number|value|total|amount|result|count|sum)$/.test(w));
+  if (nouns.length === 0) return target;
   const aliases = new Set(target.symbols);
-  const name = `(?:[a-z]+\\s+){0,3}?${head}s?\\b`;
+  const name = `(?:[a-z]+\\s+){0,3}?(?:${[...new Set(nouns)].map((n) => n.replace(/[^a-z-]/g, '')).join('|')})s?\\b`;
   const patterns = [
     new RegExp(`(?:^|[\\s(,])\\$?\\\\?\\(?\\s*([A-Za-z])\\s*\\$?\\\\?\\)?\\s+(?:is|be|denotes?|represents?|stands for)\\s+the\\s+${name}`, 'gi'),
     new RegExp(`\\b(?:let|call|denote)\\s+\\$?\\\\?\\(?\\s*([A-Za-z])\\s*\\$?\\\\?\\)?\\s+(?:be\\s+)?the\\s+${name}`, 'gi'),
     new RegExp(`\\bthe\\s+${name}\\s+(?:be\\s+|is\\s+)?(?:as\\s+|by\\s+)?['"‘’]?\\$?\\\\?\\(?\\s*([A-Za-z])\\s*\\$?\\\\?\\)?['"‘’]?(?=[\\s,.;:]|$)`, 'gi'),
   ];
-  for (const re of patterns) for (const m of text.matchAll(re)) if (m[1] && !/^(a|I|A)$/.test(m[1])) aliases.add(m[1]);
+  for (const re of patterns) {
+    for (const m of text.matchAll(re)) {
+      if (!m[1] || /^(a|I|A)$/.test(m[1])) continue;
+      // "the cost of one burger as 'b' dollars" names a price in dollars, not the cents asked.
+      const unit = /^\s*([a-z]+)/i.exec(text.slice((m.index ?? 0) + m[0].length));
+      if (unit && /^(dollars?|cents?|hours?|minutes?|seconds?|days?|inches|inch|feet|foot|meters?|cm|km|miles?|pounds?|kg|grams?)$/i.test(unit[1]) && !target.countNouns.includes(stem(unit[1]))) continue;
+      aliases.add(m[1]);
+    }
+  }
   return aliases.size === target.symbols.length ? target : { ...target, symbols: [...aliases] };
 }
 
@@ -358,11 +375,16 @@ function classify(sentence: string, v: ValueSpan, prefix: string, tail: string, 
   // "m + n + p = 462 + 40 + 3 = 505": the asked symbol is set equal to the value.
   const sides = chainLeftSides(sentence, v.start);
   if (sides.some((side) => target.symbols.includes(side))) return 'asked-symbol';
+  // "the equivalent annual interest rate r is 6.18%": the asked symbol closes the subject.
+  const named = /(?:^|[\s(])\$?\\?\(?\s*([A-Za-z](?:_\{?\w+\}?)?|[A-Z]{2})\s*\$?\\?\)?\s+(?:is|was|would be|should be|must be|equals|comes to)\s*$/.exec(prefix);
+  if (named && target.symbols.includes(squeezeSymbol(named[1])) && !HEDGE.test(prefix)) return 'asked-symbol';
   // Worked out right here: "0.75 × 1200 = 900", "= 8!"; not a restated given.
   const arithmeticBefore = /[\d)!]\s*[-+*/×·÷^]\s*[\d(][^=]*=\s*\$?\s*$/.test(prefix);
   const opener = OPENER.test(prefix);
   // "Rounded to the nearest hundredth, that's 6.17%."
   if (target.rounding && /\bround(s|ed|ing)?\b/i.test(prefix)) return 'rounded';
+  // "So I'm confident: **82 degrees**." — a bold value after an opener.
+  if (/\*\*\s*$/.test(prefix) && OPENER.test(prefix)) return 'conclusion';
   // "So he responds to 320 emails.", "so it would take 5 additional hours": the value carries the asked unit.
   const unitAfter = /^\s*(?:[a-z]+\s+)?([a-z]+)/i.exec(tail);
   const clause = lastClause(prefix);
@@ -376,13 +398,17 @@ function classify(sentence: string, v: ValueSpan, prefix: string, tail: string, 
   const allCounted = target.countNouns.length < 2 || target.countNouns.every((n) => [...claim.matchAll(/[a-z]+/gi)].some((m) => stem(m[0]) === n));
   if (countUnit && allCounted && (arithmeticBefore || !isProblemNumber(v.text, target)) && (bareTotal || clauseMeetsQuestion(claim, target, echoes))) return 'count';
   if (CASE_MARK.test(clause)) return null;
+  // "So, total 10 numbers for m=2", "So k = 1/8 = 12.5%": the value of another variable, not a claim about the asked one.
+  const assigned = /(?:^|[^\w\\])([a-zA-Z])\s*=\s*(?:[^=]*=\s*)?$/.exec(prefix);
+  if (assigned && !target.symbols.includes(assigned[1])) return null;
   // "How many cents does a burger cost?": "$0.80" is the same price in another unit.
   if (target.countNoun === 'cent' && (/\$\s*$/.test(prefix) || v.text.startsWith('$'))) return null;
   if (target.kind === 'money' && /\$\s*$/.test(prefix + (v.text.startsWith('$') ? '$' : '')) && clauseMeetsQuestion(claim, target, echoes)) return 'count';
-  if (target.kind === 'time' && unitAfter && /^(hours?|minutes?|seconds?|days?|weeks?|months?|years?)$/i.test(unitAfter[1]) && clauseMeetsQuestion(claim, target, echoes)) return 'count';
-  // "So, total 10 numbers for m=2": the value of another variable, not a claim about the asked one.
-  const assigned = /(?:^|[^\w\\])([a-zA-Z])\s*=\s*$/.exec(prefix);
-  if (assigned && !target.symbols.includes(assigned[1])) return null;
+  if (target.kind === 'time' && unitAfter && /^(hours?|minutes?|seconds?|days?|weeks?|months?|years?)$/i.test(unitAfter[1]) && (clauseMeetsQuestion(claim, target, echoes) || (opener && /\b(total|whole|entire)?\s*time\b/i.test(clause)))) return 'count';
+  // "…, which is 20%." when a percentage is asked.
+  if (target.kind === 'percent' && (/%\s*$/.test(v.text) || /^\s*(%|\\%|percent)/i.test(tail)) && (opener || /\b(which|that)\s+(is|'s)\s*$|\bthat's\s*$/i.test(prefix) || clauseMeetsQuestion(claim, target, 2))) return 'count';
+  // "there are 89 more 4's than 8's": the value carries the comparison asked.
+  if (target.comparative && opener && /^\s*(more|fewer|less)\b/i.test(tail) && (arithmeticBefore || !isProblemNumber(v.text, target))) return 'count';
   // "Therefore, the slope is -2." / "So the total is 123 children."
   const subject = clause.replace(OPENER, ' ');
   // Without an opener the subject must open the sentence as a noun phrase: "The area is 16.", "Area = 32/2 = 16 cm²".
@@ -418,7 +444,8 @@ function inQuestion(word: string, target: QuestionTarget): boolean {
 /** The clause a value belongs to: the prefix after its last ", so", ";", ":" or ", and" break. */
 function lastClause(prefix: string): string {
   // A short label before a colon belongs to the claim: "Together: 6 + 5 + 3 = $14".
-  const breaks = [...prefix.matchAll(/(?:;|(?<=\S+\s+\S+\s+\S+[^:]*):|,\s*(?=so\b|and\b|then\b|which\b|while\b)|\band\s+(?=the\b|she\b|he\b|they\b|it\b))/gi)];
+  // "…, which simplifies to 9/34" continues the clause before it: the same quantity, rewritten.
+  const breaks = [...prefix.matchAll(/(?:;|(?<=\S+\s+\S+\s+\S+[^:]*):|,\s*(?=so\b|and\b|then\b|which\b(?!\s+(?:is|equals|simplifies|reduces|rounds|gives|becomes|comes|works))|while\b)|\band\s+(?=the\b|she\b|he\b|they\b|it\b))/gi)];
   const cut = breaks.length > 0 ? (breaks[breaks.length - 1].index ?? 0) + breaks[breaks.length - 1][0].length : 0;
   // An "A = B =" chain belongs to the clause before it: keep what precedes the chain's first side.
   return prefix.slice(cut);

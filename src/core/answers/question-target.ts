@@ -25,6 +25,8 @@ export interface QuestionTarget {
   problemNumbers: Set<string>;
   /** The question compares ("how many more", "difference"): a claim must say so too. */
   comparative: boolean;
+  /** The question asks the value of a written expression ("Compute $3(1+3(…))$"): no noun names it. */
+  expressionValue: boolean;
 }
 
 /** Nouns that name an aggregate or a generic quantity: they match only together with an of-object. */
@@ -112,7 +114,7 @@ function canonicalNumber(raw: string): string {
 
 /** Reads the question of a problem. An empty problem gives an empty target (nothing specific matches). */
 export function questionTarget(problem: string | undefined): QuestionTarget {
-  const target: QuestionTarget = { symbols: [], head: null, words: new Set(), kind: 'other', countNoun: null, countNouns: [], rounding: false, problemNumbers: new Set(), comparative: false };
+  const target: QuestionTarget = { symbols: [], head: null, words: new Set(), kind: 'other', countNoun: null, countNouns: [], rounding: false, problemNumbers: new Set(), comparative: false, expressionValue: false };
   if (typeof problem !== 'string' || problem.trim() === '') return target;
   for (const m of problem.matchAll(/(?<![\w.])\d[\d,]*(?:\.\d+)?/g)) target.problemNumbers.add(canonicalNumber(m[0]));
   for (const m of problem.matchAll(/\\[dt]?frac\s*\{?(\d+)\}?\s*\{?(\d+)\}?|(?<![\w.])(\d+)\s*\/\s*(\d+)(?![\d.])/g)) {
@@ -121,6 +123,7 @@ export function questionTarget(problem: string | undefined): QuestionTarget {
     if (den !== 0) target.problemNumbers.add(String(num / den));
   }
   const q = questionSentence(problem);
+  target.expressionValue = /\b(compute|evaluate|simplify|calculate|find the value of|what is the value of|determine the value of)\b\s*(the\s+value\s+of\s+)?(\$|\\\[|\\\()/i.test(q) || /^\s*(compute|evaluate|simplify)\b/i.test(q);
   target.comparative = /\bhow (many|much) (more|fewer|less)\b|\bdifference\b/i.test(q);
   // Rounding asked of the answer itself, not of quantities in the story ("round all his prices").
   target.rounding = /\b(answer|result)\b[^.]{0,60}\bnearest\b|(^|[.?!]\s+)round\b[^.]{0,60}\bnearest\b/i.test(problem);
@@ -142,7 +145,10 @@ export function questionTarget(problem: string | undefined): QuestionTarget {
   const headMatch = /\b(?:what is|what was|what are|what will be|find|compute|determine|calculate|evaluate|how many|how much)\s+(?:is\s+)?(?:the\s+)?((?:[a-z-]+\s*){0,5})/i.exec(q);
   if (headMatch) {
     const words: string[] = [];
-    for (const w of headMatch[1].trim().split(/\s+/)) {
+    for (const raw of headMatch[1].trim().split(/\s+/)) {
+      // "base-2 digits (bits)": brackets and marks are not part of the word.
+      const w = raw.replace(/[^A-Za-z-]/g, '').replace(/^-+|-+$/g, '');
+      if (w === '') continue;
       if (/^(of|that|which|who|with|in|on|for|to|from|when|if|such|does|do|did|is|are|was|were|will|would|can|could|has|have|had|there|between|among|than)$/i.test(w)) break;
       words.push(w);
     }

@@ -18,15 +18,15 @@ const skip = skipWithoutData('traces') || skipWithoutData('benchmarks');
 /** [precision, recall] floors, in percent, per "source half". */
 const FLOORS: Record<string, [number, number]> = {
   'skythought tune': [75, 75],
-  'thought-anchors-cots-math tune': [95, 60],
-  'thought-anchors.com tune': [90, 70],
+  'thought-anchors-cots-math tune': [95, 70],
+  'thought-anchors.com tune': [90, 85],
   'gsm8k-prose tune': [95, 90],
-  'all tune': [95, 75],
+  'all tune': [95, 80],
   'skythought held-back': [75, 66],
-  'thought-anchors-cots-math held-back': [95, 55],
-  'thought-anchors.com held-back': [85, 40],
-  'gsm8k-prose held-back': [75, 50],
-  'all held-back': [85, 50],
+  'thought-anchors-cots-math held-back': [85, 55],
+  'thought-anchors.com held-back': [75, 70],
+  'gsm8k-prose held-back': [80, 70],
+  'all held-back': [80, 65],
 };
 
 test('labelled set: precision and recall per source and per half stay above their floors', { skip }, () => {
@@ -63,6 +63,6 @@ test('all real traces: final-correct traces whose thinking holds the gold get a 
   const share = coverage.covered / coverage.containsGold;
   console.log(`final-correct ${coverage.finalCorrect}, thinking holds the gold ${coverage.containsGold}, covered ${coverage.covered} (${(100 * share).toFixed(1)}%)`);
   assert.ok(coverage.containsGold >= 180, `only ${coverage.containsGold} traces hold the gold`);
-  assert.ok(share >= 0.88, `covered ${(100 * share).toFixed(1)}%`);
+  assert.ok(share >= 0.9, `covered ${(100 * share).toFixed(1)}%`);
   assert.deepEqual(coverage.falseIncorrect.map((f) => `${f.trace.file}: ${f.answer}`), []);
 });
