@@ -83,7 +83,7 @@ test('a file of several traces: FILE#ID and FILE#N pick one, --id picks by id, t
   assert.deepEqual(parseInputSpec('runs.jsonl#abc', () => false), { path: 'runs.jsonl', selector: 'abc' });
 });
 
-test('-o never writes onto an input (also through a symlink); otherwise it writes atomically', async () => {
+test('-o never writes onto an input (also through a symlink) nor into a directory; otherwise it writes atomically', async () => {
   const dir = tempDir();
   const a = join(dir, 'a.trace.json');
   const b = join(dir, 'b.trace.json');
@@ -97,6 +97,11 @@ test('-o never writes onto an input (also through a symlink); otherwise it write
   const viaLink = await runCli(['compare', a, b, '-o', join(dir, 'link.json')]);
   assert.equal(viaLink.code, 2);
   assert.equal(readFileSync(a, 'utf8'), before, 'the input is untouched');
+  const intoDir = await runCli(['compare', a, b, '-o', dir]);
+  assert.equal(intoDir.code, 2);
+  assert.match(intoDir.stderr, /is a directory; give a file name for the output/);
+  const badAlign = await runCli(['compare', a, b, '--align', 'bytes']);
+  assert.equal(badAlign.code, 2, 'an unknown alignment is a usage error');
   const out = join(dir, 'cmp.txt');
   const ok = await runCli(['compare', a, b, '-o', out]);
   assert.equal(ok.code, 0, ok.stderr);

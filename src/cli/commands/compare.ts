@@ -7,12 +7,13 @@
  * from 1) from a file of several, `--id ID` picks by id from every input. Definitions:
  * docs/compare.md. Exit: 0 ok, 1 some records bad (reported, the rest compared), 2 usage error.
  */
-import { existsSync, statSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
 import { Option, type Command } from 'commander';
 import { alignEpisodes, compareTraces, describeDivergence, MAX_COMPARED, summaryTable, type Alignment, type CompareEntry, type Comparison } from '../../core/compare';
 import { terminalSafeLine } from '../../core/terminal-text';
 import { formatLocation, type RecordLocation } from '../../formats/types';
+import { prepareOutput } from '../../io/paths';
 import { readTracesAnyFormat, type LocatedTrace } from '../../io/read-traces';
 import { writeFileAtomic } from '../../io/write';
 import { EXIT_BAD_RECORDS, EXIT_OK, UsageError } from '../util/exit';
@@ -77,18 +78,6 @@ export function renderText(comparison: Comparison, by: Alignment, origins: reado
   return `${lines.join('\n')}\n`;
 }
 
-/** Same file by path, symlink or hard link (device and inode), so no input is ever written over. */
-function sameFile(a: string, b: string): boolean {
-  if (resolve(a) === resolve(b)) return true;
-  try {
-    const sa = statSync(a);
-    const sb = statSync(b);
-    return sa.dev === sb.dev && sa.ino === sb.ino;
-  } catch {
-    return false; // the output does not exist yet
-  }
-}
-
 export function registerCompareCommand(program: Command): Command {
   const cmd = program
     .command('compare')
@@ -109,9 +98,9 @@ async function runCompare(args: string[], flags: CompareFlags): Promise<number> 
   for (const s of specs) {
     if (s.path !== '-' && !existsSync(s.path)) throw new UsageError(`${s.path}: no such file`);
   }
-  if (flags.output !== '-' && specs.some((s) => s.path !== '-' && sameFile(s.path, flags.output))) {
-    throw new UsageError(`-o ${flags.output} is one of the inputs: write the output elsewhere (an input is never overwritten)`);
-  }
+  // The CLI contract's output check, before anything is read: never an input (real path,
+  // symlink, hard link), no kernel paths, folders made, writable.
+  prepareOutput(flags.output, { inputs: specs.map((s) => s.path) });
   let bad = 0;
   const picked: LocatedTrace[] = [];
   for (const spec of specs) {
