@@ -12,6 +12,8 @@ import { registerGradeCommand } from './commands/grade';
 import { registerReportCommand } from './commands/report';
 import { registerExportCommand } from './commands/export';
 import { registerCompareCommand } from './commands/compare';
+import { registerImportanceCommand } from './commands/importance';
+import { registerReviewCommand } from './commands/review';
 import { EXIT_USAGE } from './util/exit';
 import { exitOnStdoutError, reportFailure } from './util/failure';
 import { installDefaultStopHandlers } from './util/signals';
@@ -27,6 +29,8 @@ registerExportCommand(program);
 registerSolveCommand(program);
 registerGradeCommand(program);
 registerCompareCommand(program);
+registerImportanceCommand(program);
+registerReviewCommand(program);
 
 // stdout full or closed: one line, never a stack (`| head` stays quiet).
 process.stdout.on('error', exitOnStdoutError);

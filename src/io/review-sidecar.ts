@@ -1,35 +1,20 @@
 /**
  * The review sidecar on disk: `<trace file>.annotations.jsonl` beside the trace file, which is
- * never touched. Append-only, one complete line per change, each written with ONE write(2) on
- * a descriptor opened O_APPEND, then fdatasync'd:
- * - two writers (two windows, a window and the CLI) never interleave: on a local Linux file
- *   system a write(2) to a regular file holds the inode lock for its whole length, and O_APPEND
- *   puts each write at the end at the moment it runs, so lines follow each other whole, at any
- *   length (tested with two child processes);
- * - a writer killed inside a write can leave the start of its own line (Linux stops a file write
- *   at a page boundary on a fatal signal; notes are capped at MAX_NOTE_CHARS so a line is a few
- *   pages at most). That fragment stays in the file (kept aside, reported, never parsed into
- *   state), and the next append starts with a newline when the file does not end with one, so
- *   no later line is glued to it.
+ * never touched. Append-only, one complete line per change (src/io/append-line.ts: one
+ * O_APPEND write(2) per line, so two windows never interleave; a writer killed mid-write leaves
+ * at most the start of its own line, kept in the file and reported as torn, and the next line
+ * starts fresh). Notes are capped at MAX_NOTE_CHARS so a line is a few pages at most.
  * Readers never truncate or rewrite the file.
  */
-import { closeSync, fdatasyncSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { checkAnnotation, REVIEW_SIDECAR_SUFFIX, type ReviewAnnotation } from '../core/review/annotation';
+import { appendWholeLine } from './append-line';
 import { FileProblem, ioErrorCode } from './io-errors';
 import { readJsonl } from './jsonl';
 import { sameFile } from './paths';
 
 export function sidecarPathFor(tracePath: string): string {
   return `${tracePath}${REVIEW_SIDECAR_SUFFIX}`;
-}
-
-/** Does the file behind `fd` end with a newline (or is it empty)? */
-function endsWithNewline(fd: number): boolean {
-  const size = fstatSync(fd).size;
-  if (size === 0) return true;
-  const last = Buffer.alloc(1);
-  readSync(fd, last, 0, 1, size - 1);
-  return last[0] === 0x0a;
 }
 
 /**
@@ -40,25 +25,7 @@ export function appendAnnotation(sidecarPath: string, annotation: ReviewAnnotati
   const checked = checkAnnotation(annotation);
   if (!checked.ok) throw new Error(`${checked.problem.field}: ${checked.problem.message}`);
   if (tracePath !== undefined && sameFile(sidecarPath, tracePath)) throw new FileProblem(sidecarPath, 'is the trace file itself; annotations go to a sidecar beside it');
-  let fd: number;
-  try {
-    // 'a+': O_APPEND for the write, readable for the last-byte check.
-    fd = openSync(sidecarPath, 'a+');
-  } catch (err) {
-    throw FileProblem.from(sidecarPath, err, 'cannot write');
-  }
-  try {
-    // A torn line left by a killed writer: start ours on a line of its own.
-    const lead = endsWithNewline(fd) ? '' : '\n';
-    const bytes = Buffer.from(`${lead}${JSON.stringify(checked.value)}\n`, 'utf8');
-    const written = writeSync(fd, bytes);
-    if (written !== bytes.length) throw new FileProblem(sidecarPath, `short write (${written} of ${bytes.length} bytes); the line is incomplete`);
-    fdatasyncSync(fd);
-  } catch (err) {
-    throw err instanceof FileProblem ? err : FileProblem.from(sidecarPath, err, 'cannot write');
-  } finally {
-    closeSync(fd);
-  }
+  appendWholeLine(sidecarPath, JSON.stringify(checked.value));
 }
 
 export interface SidecarProblem {

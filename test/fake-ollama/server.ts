@@ -15,6 +15,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ScriptedModel, type AnswerDraw, type FakeModelConfig, type ScriptedProblem } from './scripted-model';
+import type { CounterfactualModel } from './counterfactual-model';
+import { embedResponse } from './embed';
 import { SPECIAL_TOKENS, tokenize } from './tokens';
 
 export type { AnswerDraw, FakeModelConfig, ScriptedProblem } from './scripted-model';
@@ -57,6 +59,8 @@ export interface FakeOllamaOptions {
   registry?: FakeModelConfig[];
   /** How forced answers are drawn (scripted-model.ts): 'quasi' (default) or seeded sampling. */
   draw?: AnswerDraw;
+  /** Raw continuations for counterfactual-importance tests (counterfactual-model.ts), tried before the scripted model. */
+  counterfactual?: CounterfactualModel;
 }
 
 export interface LoggedRequest {
@@ -210,6 +214,7 @@ export async function startFakeOllama(opts: FakeOllamaOptions = {}): Promise<Fak
       '/api/generate': ['POST'],
       '/api/chat': ['POST'],
       '/api/pull': ['POST'],
+      '/api/embed': ['POST'],
     };
     const allowed = routes[path];
     if (!allowed) return sendText(res, 404, '404 page not found');
@@ -248,6 +253,10 @@ export async function startFakeOllama(opts: FakeOllamaOptions = {}): Promise<Fak
         return show(res, body);
       case '/api/pull':
         return pull(res, body);
+      case '/api/embed': {
+        const answer = embedResponse(body, findModel);
+        return sendJson(res, answer.status, answer.body);
+      }
       default:
         return generateOrChat(req, res, path, body);
     }
@@ -390,7 +399,7 @@ export async function startFakeOllama(opts: FakeOllamaOptions = {}): Promise<Fak
     const thinkOn = canThink ? think !== false : m.thinking === 'inline';
     let tokens: Token[];
     if (raw) {
-      const text = model.continueRaw(m.family, prompt, {
+      const text = opts.counterfactual?.continueRaw(prompt, { seed: typeof options.seed === 'number' ? options.seed : undefined }) ?? model.continueRaw(m.family, prompt, {
         seed: typeof options.seed === 'number' ? options.seed : undefined,
         temperature: typeof options.temperature === 'number' ? options.temperature : undefined,
       });

@@ -105,3 +105,12 @@ export function reviewedTraces(annotations: Iterable<ReviewAnnotation>): Set<str
   for (const a of annotations) if (a.kind === 'reviewed' && a.target === 'trace') latest.set(a.trace, a.value);
   return new Set([...latest].filter(([, v]) => v).map(([id]) => id));
 }
+
+/** Latest state of every range target of every trace, keyed by `traceId targetKey` (inter-annotator agreement). */
+export function rangeStates(annotations: readonly ReviewAnnotation[], who?: string): Map<string, ReviewState> {
+  const out = new Map<string, ReviewState>();
+  for (const id of new Set(annotations.map((a) => a.trace))) {
+    for (const [key, { target, state }] of latestPerTarget(annotations, id, who)) if (target !== 'trace') out.set(`${id} ${key}`, state);
+  }
+  return out;
+}

@@ -1,0 +1,178 @@
+/**
+ * `reasoning-lens importance IN --model M [--samples N] [--embed-model E] -o OUT`: Thought
+ * Anchors' counterfactual importance of every episode (docs/importance.md). For each trace of IN,
+ * continuations are resampled from the prefix before each episode through the model server,
+ * answers compared with TA's KL, replacements filtered by embedding cosine; adaptive allocation
+ * by default (`--fixed` for TA's N per prefix). OUT is JSONL, one record per trace
+ * (`episodes[i].importance` = {method, samples, value, interval, similar, settled}), written
+ * atomically at the end; it is a separate file because trace format v1 has no importance field.
+ * Every rollout is appended to `OUT.rollouts.jsonl` as it completes: Ctrl-C stops (exit 130),
+ * and the same command resumes from that log. OUT is locked while the job runs.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { Option, type Command } from 'commander';
+import { DEFAULT_ADAPTIVE_PLAN, TA_ROLLOUTS_PER_CHUNK, TA_SIMILARITY_THRESHOLD, type ImportanceMeasure } from '../../core/importance';
+import { terminalSafeLine } from '../../core/terminal-text';
+import { formatLocation } from '../../formats/types';
+import { appendWholeLine } from '../../io/append-line';
+import { readJsonl } from '../../io/jsonl';
+import { acquireOutputLock } from '../../io/lock';
+import { prepareOutput } from '../../io/paths';
+import { readTracesAnyFormat } from '../../io/read-traces';
+import { writeFileAtomic } from '../../io/write';
+import { createBackend } from '../../model/backend-factory';
+import { ollamaEmbedder } from '../../model/embed';
+import { runImportance, TA_TEMPERATURE, TA_TOP_P, type ImportanceRunResult, type RecordedRollout } from '../../runs/importance';
+import { EXIT_BAD_RECORDS, EXIT_OK, UsageError } from '../util/exit';
+import { addPipelineOptions, collectList, fieldNamesFrom, finiteNumber, positiveInteger, segmentOptionsFrom, type PipelineFlags } from '../util/options';
+import { recordErrorLines } from '../util/report';
+import { SIGNAL_EXIT_CODE, signalName, watchStopSignals } from '../util/signals';
+
+interface ImportanceFlags extends PipelineFlags {
+  model: string;
+  output: string;
+  samples: number;
+  embedModel: string;
+  measure: ImportanceMeasure;
+  threshold: number;
+  fixed?: boolean;
+  topK: number;
+  small: number;
+  large: number;
+  host?: string;
+  id?: string[];
+  seed: number;
+  concurrency: number;
+  maxTokens: number;
+}
+
+export function registerImportanceCommand(program: Command): Command {
+  const cmd = program
+    .command('importance')
+    .description("Thought Anchors' counterfactual importance of each episode, by resampling from each prefix (docs/importance.md)")
+    .argument('<input>', 'trace file (any format the CLI reads)')
+    .requiredOption('--model <name>', 'model that continues the thinking')
+    .requiredOption('-o, --output <file>', 'importance records, JSONL, one per trace (the rollout log goes beside it: OUT.rollouts.jsonl)')
+    .option('--samples <n>', `rollouts per prefix: fixed count with --fixed, else the adaptive cap (TA: ${TA_ROLLOUTS_PER_CHUNK})`, positiveInteger('--samples', 2), TA_ROLLOUTS_PER_CHUNK)
+    .option('--embed-model <name>', 'embedding model for the similarity filter (TA: all-MiniLM-L6-v2 = Ollama "all-minilm")', 'all-minilm')
+    .addOption(new Option('--measure <m>', 'importance measure (TA definitions)').choices(['counterfactual-kl', 'resampling-kl', 'counterfactual-accuracy', 'resampling-accuracy']).default('counterfactual-kl'))
+    .option('--threshold <cos>', `cosine at or above which a replacement counts as the same episode (TA: ${TA_SIMILARITY_THRESHOLD} for its sentence chunks)`, finiteNumber('--threshold'), TA_SIMILARITY_THRESHOLD)
+    .option('--fixed', 'sample every prefix --samples times (TA recipe) instead of adaptively')
+    .option('--top-k <k>', 'adaptive: how many top episodes must be ranked', positiveInteger('--top-k', 1), DEFAULT_ADAPTIVE_PLAN.topK)
+    .option('--small <v>', 'adaptive: importance below this is settled as small', finiteNumber('--small'), DEFAULT_ADAPTIVE_PLAN.small)
+    .option('--large <v>', 'adaptive: importance above this is settled as large', finiteNumber('--large'), DEFAULT_ADAPTIVE_PLAN.large)
+    .option('--host <url>', 'Ollama server (default: OLLAMA_HOST or http://127.0.0.1:11434)')
+    .option('--id <ids>', 'only the traces with these ids (repeatable, comma-separated)', collectList)
+    .option('--seed <n>', 'base seed of the rollouts (each rollout gets its own)', positiveInteger('--seed', 0), 0)
+    .option('--concurrency <n>', 'rollouts in flight at once', positiveInteger('--concurrency', 1), 2)
+    .option('--max-tokens <n>', 'num_predict per continuation', positiveInteger('--max-tokens', 1), 8192);
+  return addPipelineOptions(cmd).action(async (input: string, flags: ImportanceFlags) => {
+    process.exitCode = await runImportanceCommand(input, flags);
+  });
+}
+
+/** Rollouts are reused on resume only under the same settings (the count and the adaptive rule may change). */
+function settingsKey(flags: ImportanceFlags, traceId: string): string {
+  const s = [traceId, flags.model, flags.host ?? '', flags.embedModel, flags.threshold, flags.seed, flags.maxTokens, TA_TEMPERATURE, TA_TOP_P, flags.mode];
+  return createHash('sha256').update(JSON.stringify(s)).digest('hex').slice(0, 16);
+}
+
+async function readLog(path: string): Promise<Map<string, RecordedRollout[]>> {
+  const byKey = new Map<string, RecordedRollout[]>();
+  if (!existsSync(path)) return byKey;
+  for await (const line of readJsonl(path)) {
+    if (!line.ok) continue; // a line torn by a kill: that rollout is simply redone
+    const v = line.value as { key?: unknown; rollout?: RecordedRollout };
+    if (typeof v.key !== 'string' || !v.rollout || typeof v.rollout.prefix !== 'number') continue;
+    const list = byKey.get(v.key) ?? [];
+    list.push(v.rollout);
+    byKey.set(v.key, list);
+  }
+  return byKey;
+}
+
+function renderResult(id: string, r: ImportanceRunResult, plan: boolean): string {
+  const lines = [`${terminalSafeLine(id)}: ${r.method} (${r.measure}; value in ${r.measure.endsWith('-kl') ? 'nats' : 'accuracy difference'}, 95% bootstrap interval)`];
+  for (const [i, e] of r.episodes.entries()) {
+    const rank = r.ranking.indexOf(i) + 1;
+    lines.push(`  #${String(i).padEnd(4)} ${e.value.toFixed(3).padStart(7)}  [${e.interval[0].toFixed(3)}, ${e.interval[1].toFixed(3)}]  rank ${String(rank).padEnd(3)} ${e.samples} rollouts, ${e.similar} similar${plan && e.settled ? `, settled ${e.settled}` : ''}`);
+  }
+  lines.push(`  rollouts spent: ${r.spent}; TA's recipe: ${TA_ROLLOUTS_PER_CHUNK} per episode = ${r.taRecipe}`);
+  return lines.join('\n');
+}
+
+async function runImportanceCommand(input: string, flags: ImportanceFlags): Promise<number> {
+  if (input !== '-' && !existsSync(input)) throw new UsageError(`${input}: no such file`);
+  if (!(flags.threshold > -1 && flags.threshold <= 1)) throw new UsageError(`--threshold must be a cosine in (-1, 1], got ${flags.threshold}`);
+  const logPath = `${flags.output}.rollouts.jsonl`;
+  prepareOutput(flags.output, { inputs: [input] });
+  prepareOutput(logPath, { inputs: [input] });
+  const lock = acquireOutputLock(flags.output, `reasoning-lens importance ${input}`);
+  const controller = new AbortController();
+  const signals = watchStopSignals((signal) => {
+    process.stderr.write(`\n${signalName(signal)}: stopping after the rollouts in flight; run the same command again to resume\n`);
+    controller.abort();
+  });
+  try {
+    const read = await readTracesAnyFormat(input, { segment: segmentOptionsFrom(flags), fields: fieldNamesFrom(flags) });
+    for (const e of read.errors) for (const line of recordErrorLines(e.loc, e.errors)) process.stderr.write(`${terminalSafeLine(line)}\n`);
+    const picked = flags.id ? read.traces.filter((t) => flags.id?.includes(t.trace.id)) : read.traces;
+    if (picked.length === 0) throw new UsageError(`${input}: no trace to measure${flags.id ? ' with the given --id' : ''}`);
+    const backend = createBackend(flags.host);
+    const needsFilter = flags.measure.startsWith('counterfactual');
+    const embed = needsFilter ? ollamaEmbedder({ host: flags.host ?? backend.host, model: flags.embedModel }) : null;
+    const log = await readLog(logPath);
+    const records: unknown[] = [];
+    for (const { trace, loc } of picked) {
+      if (trace.episodes.length === 0) {
+        process.stderr.write(`${terminalSafeLine(formatLocation(loc))}: episodes: none (blank thinking); skipped\n`);
+        continue;
+      }
+      const key = settingsKey(flags, trace.id);
+      const done = log.get(key) ?? [];
+      if (done.length) process.stderr.write(`${terminalSafeLine(trace.id)}: resuming with ${done.length} rollouts from ${terminalSafeLine(logPath)}\n`);
+      const result = await runImportance(trace, {
+        backend,
+        model: flags.model,
+        embed,
+        embedModel: needsFilter ? flags.embedModel : null,
+        measure: flags.measure,
+        threshold: flags.threshold,
+        samples: flags.samples,
+        adaptive: flags.fixed ? null : { round: DEFAULT_ADAPTIVE_PLAN.round, minSamples: Math.min(DEFAULT_ADAPTIVE_PLAN.minSamples, flags.samples), small: flags.small, large: flags.large, topK: flags.topK },
+        maxTokens: flags.maxTokens,
+        concurrency: flags.concurrency,
+        seed: flags.seed,
+        signal: controller.signal,
+        done,
+        onRollout: (rollout) => appendWholeLine(logPath, JSON.stringify({ key, trace: trace.id, rollout })),
+      });
+      if (result.cancelled) break;
+      process.stdout.write(`${renderResult(trace.id, result, !flags.fixed)}\n`);
+      records.push({
+        trace: trace.id,
+        input: formatLocation(loc),
+        model: flags.model,
+        method: result.method,
+        measure: result.measure,
+        similarity: needsFilter ? { model: flags.embedModel, threshold: flags.threshold } : null,
+        sampling: { temperature: TA_TEMPERATURE, top_p: TA_TOP_P, maxTokens: flags.maxTokens, seed: flags.seed, perPrefix: flags.samples, adaptive: !flags.fixed },
+        spent: result.spent,
+        taRecipe: result.taRecipe,
+        ranking: result.ranking,
+        episodes: trace.episodes.map((e, i) => ({ index: i, start: e.start, end: e.end, importance: result.episodes[i] })),
+      });
+    }
+    if (signals.received) {
+      process.stderr.write(`stopped; ${terminalSafeLine(flags.output)} not written; rollouts so far are in ${terminalSafeLine(logPath)}\n`);
+      return SIGNAL_EXIT_CODE[signals.received];
+    }
+    writeFileAtomic(flags.output, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    process.stderr.write(`wrote ${terminalSafeLine(flags.output)}\n`);
+    return read.errors.length ? EXIT_BAD_RECORDS : EXIT_OK;
+  } finally {
+    signals.dispose();
+    lock.release();
+  }
+}
