@@ -4,14 +4,14 @@
  * TraceAnnotator does it incrementally for live streams; annotateTrace for a whole trace;
  * finalizeTrace closes a trace (final answer + metrics) for both. Pure.
  */
-import { extractFinalAnswer, extractIntermediateAnswer } from './answers';
+import { extractFinalAnswer, findIntermediateAnswer } from './answers';
 import { labelEpisode } from './labels';
 import { computeMetrics } from './metrics';
 import { StreamingSegmenter, type Segment, type SegmentOptions } from './segment';
 import { splitThinking } from './thinking';
 import { estimateTokens } from './tokens';
 import { selfCheckOutcome } from './self-check';
-import { TRACE_FORMAT_VERSION, type AnswerSource, type Episode, type FinalAnswer, type Trace, type TraceSource } from './trace';
+import { TRACE_FORMAT_VERSION, type AnswerSource, type Episode, type EpisodeLabel, type FinalAnswer, type Trace, type TraceSource } from './trace';
 import { episodeVerdict, gradeFinal } from './verdicts';
 
 export interface TraceInput {
@@ -35,14 +35,17 @@ export interface AnnotateOptions {
 export class TraceAnnotator {
   private readonly segmenter: StreamingSegmenter;
   private gold: string | null;
+  /** The problem: its question guides which stated value is the answer (src/core/answers). */
+  private readonly problem: string | null;
   private closed: Episode[] = [];
   /** Last answer stated in a closed episode (kept incrementally: traces have 10^5 episodes). */
   private lastAnswer: string | undefined;
   private finished = false;
 
-  constructor(opts: { gold?: string | null; segment?: SegmentOptions } = {}) {
+  constructor(opts: { gold?: string | null; problem?: string | null; segment?: SegmentOptions } = {}) {
     this.segmenter = new StreamingSegmenter(opts.segment);
     this.gold = opts.gold ?? null;
+    this.problem = opts.problem ?? null;
   }
 
   /** Newly closed episodes, fully annotated (labels, tokens, answer, verdict, check). */
@@ -64,7 +67,7 @@ export class TraceAnnotator {
     if (!open || this.finished) return null;
     const segment: Segment = { index: open.index, start: open.start, end: open.start + open.text.length, text: open.text };
     if (open.opener !== undefined) segment.opener = open.opener;
-    return annotateSegment(segment, { isLast: false, gold: this.gold, runningAnswer: this.lastAnswer });
+    return annotateSegment(segment, { isLast: false, gold: this.gold, problem: this.problem, runningAnswer: this.lastAnswer });
   }
 
   get episodes(): Episode[] {
@@ -75,24 +78,46 @@ export class TraceAnnotator {
     return this.segmenter.text;
   }
 
-  /** Re-grades every closed episode against a new gold answer (checks do not depend on it). */
+  /**
+   * Takes a new gold answer: closed episodes are read again (the gold's type guides the
+   * extractor), re-graded and re-checked.
+   */
   setGold(gold: string | null): void {
     this.gold = gold;
-    this.closed = this.closed.map((ep) => ({ ...ep, verdict: episodeVerdict(ep.answer, gold) }));
+    const closed = this.closed;
+    this.closed = [];
+    this.lastAnswer = undefined;
+    for (const ep of closed) {
+      const segment: Segment = { index: ep.index, start: ep.start, end: ep.end, text: ep.text };
+      if (ep.opener !== undefined) segment.opener = ep.opener;
+      // The labels stay as they were decided (the last episode's depends on where thinking ended).
+      const fresh = annotateSegment(segment, { isLast: false, gold, problem: this.problem, runningAnswer: this.lastAnswer }, ep.labels);
+      const episode = ep.progress ? { ...fresh, progress: ep.progress } : fresh;
+      this.closed.push(episode);
+      if (episode.answer !== undefined) this.lastAnswer = episode.answer;
+    }
   }
 
   private close(segment: Segment, isLast: boolean): Episode {
     // The running answer is what a verification episode confirms or changes.
-    const episode = annotateSegment(segment, { isLast, gold: this.gold, runningAnswer: this.lastAnswer });
+    const episode = annotateSegment(segment, { isLast, gold: this.gold, problem: this.problem, runningAnswer: this.lastAnswer });
     this.closed.push(episode);
     if (episode.answer !== undefined) this.lastAnswer = episode.answer;
     return episode;
   }
 }
 
-function annotateSegment(segment: Segment, ctx: { isLast: boolean; gold: string | null; runningAnswer: string | undefined }): Episode {
-  const labels = labelEpisode(segment.text, { isLast: ctx.isLast });
-  const answer = extractIntermediateAnswer(segment.text) ?? undefined;
+interface SegmentContext {
+  isLast: boolean;
+  gold: string | null;
+  problem: string | null;
+  runningAnswer: string | undefined;
+}
+
+function annotateSegment(segment: Segment, ctx: SegmentContext, keepLabels?: EpisodeLabel[]): Episode {
+  const labels = keepLabels ?? labelEpisode(segment.text, { isLast: ctx.isLast });
+  const found = findIntermediateAnswer(segment.text, { problem: ctx.problem, gold: ctx.gold });
+  const answer = found?.answer;
   const episode: Episode = {
     index: segment.index,
     start: segment.start,
@@ -103,9 +128,11 @@ function annotateSegment(segment: Segment, ctx: { isLast: boolean; gold: string 
     verdict: episodeVerdict(answer, ctx.gold),
   };
   if (segment.opener !== undefined) episode.opener = segment.opener;
-  if (answer !== undefined) {
-    episode.answer = answer;
+  if (found) {
+    episode.answer = found.answer;
     episode.answerSource = 'rule';
+    // Offsets into the thinking, so a view can highlight the statement wherever it shows the episode.
+    episode.answerRange = [segment.start + found.start, segment.start + found.end];
   }
   setSelfCheck(episode, ctx.runningAnswer);
   return episode;
@@ -195,7 +222,7 @@ export function annotateTrace(input: TraceInput, opts: AnnotateOptions = {}): Tr
     truncated = input.truncated ?? false;
   }
   const gold = input.gold ?? null;
-  const annotator = new TraceAnnotator({ gold, segment: opts.segment });
+  const annotator = new TraceAnnotator({ gold, problem: input.problem, segment: opts.segment });
   annotator.pushThinking(thinking);
   annotator.finishThinking();
   const seg = opts.segment ?? {};

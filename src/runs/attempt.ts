@@ -108,7 +108,8 @@ export class Attempt {
   private readonly startedAt = Date.now();
 
   constructor(private readonly c: AttemptConfig) {
-    this.annotator = new TraceAnnotator({ gold: c.gold ?? null, segment: c.segment });
+    // The prompt holds the problem (plus the instruction): its question guides the answer extractor.
+    this.annotator = new TraceAnnotator({ gold: c.gold ?? null, problem: c.prompt, segment: c.segment });
     this.budget = new BudgetController(c.policy, c.same);
     const proberFor = (settings: ProbeSettings, seedOffset: number): ForcedAnswerProber =>
       new ForcedAnswerProber(c.backend, {

@@ -21,13 +21,13 @@ before(async () => {
 after(() => ollama.close());
 
 const THINK = [
-  'The first leg takes 100 minutes and the second takes 60 minutes.\n\nAdding them up.\n\nSo, the total time would be 160 minutes.',
-  'Wait, let me double-check the second leg.\n\nIt is 60 minutes.\n\nYes, that is right.',
+  'Each of the 8 students ran 14 laps.\n\nAdding the laps of every student.\n\nSo the class ran a hundred and twelve laps in all.',
+  'Wait, let me double-check the count of students.\n\nThere are 8.\n\nYes, that is right.',
 ].join('\n\n');
 
 function input(): string {
   const path = join(tmp, 'prose.jsonl');
-  writeFileSync(path, JSON.stringify({ id: 'trip', problem: 'How long is the trip in minutes?', answer: '160', output: `<think>${THINK}</think>The trip takes \\boxed{160} minutes.` }) + '\n');
+  writeFileSync(path, JSON.stringify({ id: 'laps', problem: 'How many laps did the class run in total?', answer: '112', output: `<think>${THINK}</think>The class ran \\boxed{112} laps.` }) + '\n');
   return path;
 }
 
@@ -40,17 +40,17 @@ test('annotate --answer-extractor model reads what the rules miss and names the 
   assert.equal(r.code, 0, r.stderr);
   const trace = JSON.parse(readFileSync(out, 'utf8').trim()) as Trace;
   assert.ok(validateTrace(trace).ok);
-  assert.deepEqual(trace.episodes.map((e) => [e.answer, e.answerSource, e.verdict]), [['160', 'model', 'correct'], [undefined, undefined, 'none']]);
+  assert.deepEqual(trace.episodes.map((e) => [e.answer, e.answerSource, e.verdict]), [['112', 'model', 'correct'], [undefined, undefined, 'none']]);
   assert.equal(trace.metrics.firstCorrectEpisode, 0);
   assert.equal(trace.episodes[1].check, 'no-answer');
-  assert.equal(trace.episodes[1].standingAnswer, '160');
+  assert.equal(trace.episodes[1].standingAnswer, '112');
   assert.equal(readerCalls(), 2, 'one question per episode without a rule answer');
 
   const plain = join(tmp, 'rule.jsonl');
   const offline = await runCli(['annotate', input(), '-o', plain, '--mode', 'mrt']);
   assert.equal(offline.code, 0, offline.stderr);
   const ruleTrace = JSON.parse(readFileSync(plain, 'utf8').trim()) as Trace;
-  assert.deepEqual(ruleTrace.episodes.map((e) => e.answer), [undefined, undefined], 'the rules alone read no prose answer here');
+  assert.deepEqual(ruleTrace.episodes.map((e) => e.answer), [undefined, undefined], 'the rules alone read no answer in words');
   assert.equal(readerCalls(), 2, 'offline annotate asks no model');
 });
 

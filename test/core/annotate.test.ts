@@ -79,8 +79,12 @@ test('annotateTrace: a cut-off trace is truncated; its final answer comes only f
   const cut = valid(annotateTrace(input(2)));
   assert.equal(cut.truncated, true);
   assert.equal(cut.response, '');
-  // The example ends mid-list of divisors: the last number there is not an answer.
-  assert.deepEqual([cut.final.answer, cut.final.correct], [null, false]);
+  // The example ends mid-list of divisors: the last number there (3600) is not an answer; the
+  // conclusion stated before the list ("the number of divisors should be 45") is.
+  assert.deepEqual([cut.final.answer, cut.final.correct], ['45', true]);
+  assert.match(cut.final.reason ?? '', /from the thinking/);
+  const listOnly = valid(annotateTrace({ problem: 'How many divisors?', gold: '45', source: { kind: 'test' }, raw: '<think>\nLet me list them: 1, 2, 3, 4, 6' }));
+  assert.deepEqual([listOnly.final.answer, listOnly.final.correct], [null, false]);
   const stated = valid(annotateTrace({ problem: 'p', gold: '45', source: { kind: 'test' }, raw: '<think>\nSo the final answer is 45.\n\nLet me list them: 1, 2, 3' }));
   assert.deepEqual([stated.final.answer, stated.final.correct], ['45', true]);
   assert.match(stated.final.reason ?? '', /from the thinking/);
@@ -108,7 +112,7 @@ test('property: TraceAnnotator fed in any chunking gives the same episodes as an
   fc.assert(
     fc.property(fc.integer({ min: 0, max: examples.length - 1 }), fc.array(fc.integer({ min: 1, max: 90 }), { minLength: 1, maxLength: 6 }), (i, sizes) => {
       const ref = whole[i];
-      const ann = new TraceAnnotator({ gold: ref.gold });
+      const ann = new TraceAnnotator({ gold: ref.gold, problem: ref.problem });
       const emitted = [];
       let at = 0;
       let k = 0;

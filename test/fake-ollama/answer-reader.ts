@@ -5,7 +5,7 @@
  * not computed: the tests check the reader's mechanics, not the fake's reading.
  */
 export const READER_REPLIES: { excerptIncludes: string; reply: string }[] = [
-  { excerptIncludes: 'So, the total time would be 160 minutes.', reply: '160' },
+  { excerptIncludes: 'So the class ran a hundred and twelve laps in all.', reply: '112' },
   { excerptIncludes: 'the product of length and width is 360', reply: 'The answer: 360.' },
   { excerptIncludes: 'That gives l = 38, area 608.', reply: '\\boxed{608}' },
   { excerptIncludes: '20 - 12 = 8, not 6.', reply: '8' },

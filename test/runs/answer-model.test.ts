@@ -18,9 +18,9 @@ const MODEL = 'deepseek-r1:7b';
 const backend = () => new OllamaBackend({ host: fake.url });
 const readerRequests = () => fake.requests.filter((r) => r.path === '/api/chat' && JSON.stringify(r.body).includes('<excerpt>'));
 
-/** GSM8K-style prose the rules do not read (the issue's own examples), then a closing episode. */
+/** GSM8K-style prose the rules do not read (a number in words, step values stated as results), then an episode with none. */
 const PROSE = [
-  'The first leg takes 100 minutes and the second takes 60 minutes.\n\nAdding them up.\n\nSo, the total time would be 160 minutes.',
+  'Each of the 8 students ran 14 laps.\n\nAdding the laps of every student.\n\nSo the class ran a hundred and twelve laps in all.',
   'Wait, the question asks about the garden.\n\nIts length is 24 and its width is 15.\n\nSo the product of length and width is 360 square feet.',
   'Wait, let me redo it with l = 38.\n\nThe width is 16.\n\nThat gives l = 38, area 608.',
   'Wait, I should compare these.\n\nThey are different setups.\n\nLet me think about which one the problem means.',
@@ -52,7 +52,7 @@ test('the prompt is fixed: problem and excerpt in tags, long excerpts cut to the
 });
 
 test('on the fake server: the model reads prose answers the rules miss, marked answerSource "model"; graded and metrics recomputed', async () => {
-  const rule = annotateTrace({ problem: 'How long is the trip?', gold: '160', source: { kind: 'test' }, thinking: PROSE, response: '\\boxed{160}' }, { segment: { mode: 'mrt' } });
+  const rule = annotateTrace({ problem: 'How many laps did the class run in total?', gold: '112', source: { kind: 'test' }, thinking: PROSE, response: '\\boxed{112}' }, { segment: { mode: 'mrt' } });
   assert.deepEqual(rule.episodes.map((e) => e.answer), [undefined, undefined, undefined, undefined], 'the rules read none of these');
   assert.equal(rule.metrics.firstCorrectEpisode, null);
   const before = readerRequests().length;
@@ -60,7 +60,7 @@ test('on the fake server: the model reads prose answers the rules miss, marked a
   const read = await readAnswersWithModel(rule, reader);
   assert.ok(validateTrace(read).ok);
   assert.deepEqual(read.episodes.map((e) => [e.answer, e.answerSource, e.verdict]), [
-    ['160', 'model', 'correct'],
+    ['112', 'model', 'correct'],
     ['360', 'model', 'incorrect'],
     ['608', 'model', 'incorrect'],
     [undefined, undefined, 'none'],
@@ -71,7 +71,7 @@ test('on the fake server: the model reads prose answers the rules miss, marked a
   const body = readerRequests().at(-1)!.body as { think?: unknown; options?: { temperature?: number; num_predict?: number }; messages: { content: string }[] };
   assert.equal(body.think, false);
   assert.equal(body.options?.temperature, 0);
-  assert.match(body.messages[0].content, /<problem>\nHow long is the trip\?/);
+  assert.match(body.messages[0].content, /<problem>\nHow many laps did the class run in total\?/);
   // Cached per episode: the same trace again asks nothing.
   const again = await readAnswersWithModel(rule, reader);
   assert.deepEqual(again.episodes.map((e) => e.answer), read.episodes.map((e) => e.answer));
