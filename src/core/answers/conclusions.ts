@@ -47,7 +47,12 @@ export function sentencesOf(text: string): Sentence[] {
     if (ch === '{') depth++;
     else if (ch === '}' && depth > 0) depth--;
     if (depth > 0 || dollar) continue;
-    if (ch === '\n') push(i + 1);
+    if (ch === '\n') {
+      // "Thus, the area is\n\[ 16 \]": display maths after a stating word belongs to the sentence.
+      const before = text.slice(start, i).trimEnd();
+      if (/(\bis|\bare|\bbe|=|:|\bget|\bgives?|\bequals)$/i.test(before) && /^\s*(\\\[|\$\$)/.test(text.slice(i + 1))) continue;
+      push(i + 1);
+    }
     // "8! = 40320": a "!" after a digit or ")" is a factorial, not the end of a sentence.
     else if ((ch === '.' || ch === '?' || (ch === '!' && !/[\d)]/.test(text[i - 1] ?? ''))) && (i + 1 === text.length || /\s/.test(text[i + 1]))) push(i + 1);
   }
@@ -76,9 +81,14 @@ export function readValue(s: string, from: number): ValueSpan | null {
     const close = s.indexOf('$', i + 1);
     if (close > i + 1) return { start: i, end: close + 1, text: s.slice(i + 1, close) };
   }
-  if (s.startsWith('\\(', i)) {
-    const close = s.indexOf('\\)', i + 2);
-    if (close > 0) return { start: i, end: close + 2, text: s.slice(i + 2, close) };
+  if (s.startsWith('\\(', i) || s.startsWith('\\[', i)) {
+    const closer = s[i + 1] === '(' ? '\\)' : '\\]';
+    const close = s.indexOf(closer, i + 2);
+    if (close > 0) return { start: i, end: close + 2, text: s.slice(i + 2, close).trim() };
+  }
+  if (s.startsWith('$$', i)) {
+    const close = s.indexOf('$$', i + 2);
+    if (close > 0) return { start: i, end: close + 2, text: s.slice(i + 2, close).trim() };
   }
   const stack: string[] = [];
   let end = i;
@@ -378,6 +388,9 @@ function classify(sentence: string, v: ValueSpan, prefix: string, tail: string, 
   // "the equivalent annual interest rate r is 6.18%": the asked symbol closes the subject.
   const named = /(?:^|[\s(])\$?\\?\(?\s*([A-Za-z](?:_\{?\w+\}?)?|[A-Z]{2})\s*\$?\\?\)?\s+(?:is|was|would be|should be|must be|equals|comes to)\s*$/.exec(prefix);
   if (named && target.symbols.includes(squeezeSymbol(named[1])) && !HEDGE.test(prefix)) return 'asked-symbol';
+  // "the value of \\(f(2023)\\) is 96": the asked symbol as written maths closes the subject.
+  const namedMath = /(?:\$([^$]{1,30})\$|\\\(([^)]{1,30}(?:\)[^)]{0,10})?)\\\))\s+(?:is|was|would be|should be|must be|equals)\s*$/.exec(prefix);
+  if (namedMath && target.symbols.includes(squeezeSymbol(namedMath[1] ?? namedMath[2])) && !HEDGE.test(prefix)) return 'asked-symbol';
   // Worked out right here: "0.75 × 1200 = 900", "= 8!"; not a restated given.
   const arithmeticBefore = /[\d)!]\s*[-+*/×·÷^]\s*[\d(][^=]*=\s*\$?\s*$/.test(prefix);
   const opener = OPENER.test(prefix);
@@ -403,7 +416,8 @@ function classify(sentence: string, v: ValueSpan, prefix: string, tail: string, 
   if (assigned && !target.symbols.includes(assigned[1])) return null;
   // "How many cents does a burger cost?": "$0.80" is the same price in another unit.
   if (target.countNoun === 'cent' && (/\$\s*$/.test(prefix) || v.text.startsWith('$'))) return null;
-  if (target.kind === 'money' && /\$\s*$/.test(prefix + (v.text.startsWith('$') ? '$' : '')) && clauseMeetsQuestion(claim, target, echoes)) return 'count';
+  const inDollars = /\$\s*$/.test(prefix + (v.text.startsWith('$') ? '$' : '')) || /^\s*dollars?\b/i.test(tail);
+  if (target.kind === 'money' && inDollars && clauseMeetsQuestion(claim, target, echoes)) return 'count';
   if (target.kind === 'time' && unitAfter && /^(hours?|minutes?|seconds?|days?|weeks?|months?|years?)$/i.test(unitAfter[1]) && (clauseMeetsQuestion(claim, target, echoes) || (opener && /\b(total|whole|entire)?\s*time\b/i.test(clause)))) return 'count';
   // "…, which is 20%." when a percentage is asked.
   if (target.kind === 'percent' && (/%\s*$/.test(v.text) || /^\s*(%|\\%|percent)/i.test(tail)) && (opener || /\b(which|that)\s+(is|'s)\s*$|\bthat's\s*$/i.test(prefix) || clauseMeetsQuestion(claim, target, 2))) return 'count';

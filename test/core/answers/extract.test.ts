@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { extractFinalAnswer, extractGoldAnswer, extractIntermediateAnswer, lastBoxed, readForcedAnswer } from '../../../src/core/answers';
+import { extractFinalAnswer, extractGoldAnswer, extractIntermediateAnswer, findIntermediateAnswer, lastBoxed, readForcedAnswer } from '../../../src/core/answers';
 
 test('lastBoxed: last box, nested braces of any depth, \\fbox and "\\boxed 5"', () => {
   assert.equal(lastBoxed('first \\boxed{1} then \\boxed{\\frac{\\sqrt{2}}{\\left(3\\right)}}'), '\\frac{\\sqrt{2}}{\\left(3\\right)}');
@@ -83,4 +83,51 @@ test('readForcedAnswer: up to the first unmatched "}", short remainder, else nul
   assert.equal(readForcedAnswer('I think we need to reconsider the whole problem\nfrom the start'), null);
   assert.equal(readForcedAnswer('}'), null);
   assert.equal(readForcedAnswer(''), null);
+});
+
+test('findIntermediateAnswer: prose conclusions read against the question, with the value\'s place in the text', () => {
+  const cases: { problem: string; text: string; answer: string; shown: string; how: string }[] = [
+    { problem: 'A train leaves at noon and travels 200 km at 75 km/h. How long does the trip take, in minutes?', text: 'Speed is 75 km/h, distance 200 km.\n\nSo, the total time would be 160 minutes.', answer: '160', shown: '160', how: 'count' },
+    { problem: 'A rectangle has perimeter 78 and length 20. What is the product of the length and the width?', text: 'The width is 18, so the product of length and width is 360.', answer: '360', shown: '360', how: 'conclusion' },
+    { problem: 'A garden is 38 by 16 metres. What is the area of the garden?', text: 'Solving the system: w = 16. That gives l = 38, area 608.', answer: '608', shown: '608', how: 'conclusion' },
+    { problem: 'Kyle bought a book for $19.50 after a 25% discount. What was the original price of the book?', text: 'P = 19.50 / 0.75 = 26. So the original price of the book was $26.', answer: '26', shown: '$26', how: 'conclusion' },
+    { problem: 'Let $m$ and $n$ be such that … Find $m+n$.', text: 'Thus m = 3 and n = 5, so m + n = 3 + 5 = 8.', answer: '8', shown: '8', how: 'asked-symbol' },
+    { problem: 'How many cards does Becca have?', text: 'Check: 47 + 141 + 153 = 341. So Becca has 153 cards.', answer: '153', shown: '153', how: 'count' },
+    { problem: 'An infinite geometric series has first term 328 and sum 2009. What is its common ratio?', text: 'Here r is the common ratio.\n\nr = 1681 / 2009', answer: '1681 / 2009', shown: '1681 / 2009', how: 'asked-symbol' },
+  ];
+  for (const c of cases) {
+    const found = findIntermediateAnswer(c.text, { problem: c.problem, gold: '1' });
+    assert.ok(found, c.text);
+    assert.equal(found.answer, c.answer, c.text);
+    assert.equal(c.text.slice(found.start, found.end), c.shown, c.text);
+    assert.equal(found.how, c.how, c.text);
+  }
+});
+
+test('findIntermediateAnswer: step values, hedges, rates and rejected values are not answers', () => {
+  const weekly = 'James gets 80 emails a day and answers 80% of them. How many emails does he respond to in a 5 day work week?';
+  assert.equal(extractIntermediateAnswer('So he responds to 80 - 16 = 64 emails a day.', { problem: weekly }), null);
+  assert.equal(extractIntermediateAnswer('So he responds to 64 × 5 = 320 emails.', { problem: weekly }), '320');
+  const notes = 'She had 80 notes, used 220 and kept 23. How many Post-it notes were in the package that she purchased?';
+  assert.equal(extractIntermediateAnswer('So the package plus the 80 is 243.', { problem: notes }), null);
+  const area = 'A square has side 4. What is the area of the square?';
+  assert.equal(extractIntermediateAnswer('If the area is 16, the side is 4.', { problem: area }), null);
+  assert.equal(extractIntermediateAnswer('So the area is 10. Wait, no, that can\'t be right.', { problem: area }), null);
+  assert.equal(extractIntermediateAnswer('So the area would be 16.', { problem: area }), '16');
+  // Without the problem only the cue-word rules run.
+  assert.equal(extractIntermediateAnswer('So the area would be 16.'), null);
+  // The gold's type: a tuple is not answered by a number.
+  assert.equal(extractIntermediateAnswer('So, the answer is 5.', { problem: 'Find the point.', gold: '(1, 2)' }), null);
+});
+
+test('findIntermediateAnswer: a box keeps its content range; several boxes on a line span all of them', () => {
+  const one = 'So it is \\boxed{42}.';
+  const f = findIntermediateAnswer(one);
+  assert.ok(f);
+  assert.equal(one.slice(f.start, f.end), '42');
+  const two = 'The solutions are \\boxed{81} and \\boxed{256}.';
+  const g = findIntermediateAnswer(two);
+  assert.ok(g);
+  assert.equal(g.answer, '81, 256');
+  assert.equal(two.slice(g.start, g.end), '81} and \\boxed{256');
 });
