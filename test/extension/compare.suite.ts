@@ -83,8 +83,13 @@ export function registerCompareSuite(): void {
       assert.equal(verdict.differs, true);
       assert.ok(view.comparison.divergence.index, 'the answers diverge');
       assert.equal(await lastCompare(), view, '{ last: true } returns the newest view');
+      // The Explorer with both files selected passes the clicked Uri and the selection.
+      const fromExplorer = (await vscode.commands.executeCommand('reasoningLens.compareTraces', vscode.Uri.file(wrong), [vscode.Uri.file(right), vscode.Uri.file(wrong)])) as CompareView;
+      assert.ok(fromExplorer && fromExplorer !== view);
+      await drawn(fromExplorer, 2);
+      assert.deepEqual(fromExplorer.comparison.traces.map((t) => t.id), view.comparison.traces.map((t) => t.id));
       await closeAllEditors();
-      await waitFor('the closed view to leave the list', () => view.isDisposed);
+      await waitFor('the closed views to leave the list', () => view.isDisposed && fromExplorer.isDisposed);
     });
 
     it('Compare from the dataset view: every trace of the row\'s problem in the file', async function () {

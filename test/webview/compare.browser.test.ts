@@ -15,6 +15,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { compareTraces, type Comparison } from '../../src/core/compare';
 import type { Trace } from '../../src/core/trace';
 import { comparePayload } from '../../src/extension/compare/payload';
+import { datasetPayload } from '../../src/extension/dataset/rows';
+import { parseDatasetViewMessage } from '../../src/shared/dataset-protocol';
 import { readTracesAnyFormat } from '../../src/io/read-traces';
 import { parseCompareViewMessage, type ComparePayload } from '../../src/shared/compare-protocol';
 import { CHROMIUM_ARGS } from '../../webview/dev/chromium';
@@ -63,6 +65,7 @@ async function writeSamples(): Promise<void> {
     traces.push(read.traces[0].trace);
     origins.push(`${model}/${kind}_base_solution/problem_330/base_solution.json:1`);
   }
+  writeFileSync(join(samples, 'dataset-compare-entry.json'), JSON.stringify(datasetPayload(traces, { file: '/data/problem-330.trace.jsonl', name: 'problem-330.trace.jsonl' })));
   real = comparePayload(compareTraces(traces.map((trace, i) => ({ trace, label: `${FILES[i][0].replace('deepseek-r1-distill-', '')} (${FILES[i][1]})` }))), origins, 'index');
   writeFileSync(join(samples, 'compare-real.json'), JSON.stringify(real));
   const probed = comparePayload(compareTraces([traces[0], traces[3]].map((t) => ({ trace: withProgress(t) }))), [origins[0], origins[3]], 'tokens');
@@ -228,5 +231,22 @@ test('two 1,000-episode traces: time to draw and DOM size (printed, not asserted
   await page.waitForSelector('body[data-alignment="index"]');
   console.log(`compare view, 1,000 + 600 episodes: page load to strips and chart ${ms} ms, ${nodes} DOM elements, alignment switch ${Date.now() - switched} ms`);
   assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the dataset view\'s Compare action sends the selected row for the host to compare (entry point, under its CSP)', async (t) => {
+  if (skipWithout(t)) return;
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  await page.goto(`${baseUrl}/webview/dataset/dev/index.html?sample=compare-entry`);
+  await page.waitForSelector('.rl-ds-spacer .rl-ds-row');
+  await page.click('.rl-ds-spacer .rl-ds-row[data-position="2"]');
+  await page.click('[data-action="compare"]');
+  const messages = (await sent(page)).filter((m) => m.type === 'compare');
+  const rows = JSON.parse(JSON.stringify(real.comparison.traces.map((x) => x.id)));
+  assert.equal(messages.length, 1);
+  const message = messages[0] as { type: string; index: number; id: string };
+  assert.equal(message.id, rows[message.index], 'the row\'s index and id');
+  assert.deepEqual(parseDatasetViewMessage(message), { ok: true, message }, 'the host accepts it');
+  assert.deepEqual(await page.evaluate('window.__violations'), []);
   await page.close();
 });
