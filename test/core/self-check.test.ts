@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { annotateTrace, withEpisodeAnswers } from '../../src/core/annotate';
+import { annotateTrace, TraceAnnotator, withEpisodeAnswers } from '../../src/core/annotate';
 import { validateTrace } from '../../src/core/schema';
 import { checkEffect, selfCheckOutcome, summarizeSelfChecks } from '../../src/core/self-check';
 import { describeSelfCheckCounts, describeSelfCheckEffects } from '../../src/core/self-check-text';
@@ -112,4 +112,30 @@ test('withEpisodeAnswers: a model-read answer re-grades, re-checks and recompute
   assert.equal(removed.episodes[0].answerSource, undefined);
   assert.equal(removed.episodes[1].check, 'stated');
   assert.equal(removed.final.answer, '8', 'the final answer from the response stays');
+});
+
+test('answerRange points into the thinking at the stated value, for rule answers only; re-reading with a new gold keeps it', () => {
+  const t = solved('8');
+  for (const e of t.episodes) {
+    if (e.answer === undefined) {
+      assert.equal(e.answerRange, undefined);
+      continue;
+    }
+    assert.ok(e.answerRange, `episode ${e.index} has a range`);
+    const [a, b] = e.answerRange;
+    assert.ok(e.start <= a && b <= e.end);
+    assert.equal(t.thinking.slice(a, b), e.answer, `episode ${e.index}`);
+  }
+  const modelRead = withEpisodeAnswers(t, [{ answer: '8', source: 'model' }]);
+  assert.equal(modelRead.episodes[0].answerRange, undefined, 'no position is guessed for a model answer');
+});
+
+test('TraceAnnotator.setGold re-reads, re-grades and re-checks the closed episodes', () => {
+  const ann = new TraceAnnotator({ problem: 'How much change does Tom get?', segment: { mode: 'mrt' } });
+  ann.pushThinking(`${THINKING}\n\n`);
+  ann.finishThinking();
+  assert.ok(ann.episodes.every((e) => e.verdict === 'none'));
+  ann.setGold('8');
+  const ref = solved('8').episodes;
+  assert.deepEqual(ann.episodes.map((e) => [e.answer, e.verdict, e.check, e.standingAnswer]), ref.map((e) => [e.answer, e.verdict, e.check, e.standingAnswer]));
 });
