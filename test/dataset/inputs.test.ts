@@ -78,8 +78,8 @@ test('JSONL: bad lines become issues with line numbers, the rest loads', async (
   assert.equal(loaded.kind, 'problems');
   assert.deepEqual((loaded.items as ProblemItem[]).map((i) => i.problem), ['a?', 'b?']);
   assert.deepEqual(
-    loaded.issues.map((i) => i.where.replace(`${p}: `, '')),
-    ['line 2', 'line 3', 'line 7', 'line 5'],
+    loaded.issues.map((i) => i.where),
+    [`${p}:2`, `${p}:3`, `${p}:7`, `${p}:5`],
   );
   assert.match(loaded.issues[2].message, /incomplete last line/);
   assert.equal(loaded.issues[3].field, 'problem');
