@@ -251,3 +251,25 @@ test('10,000 rows: the DOM holds only a window; scrolling to the end shows the l
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('in a narrow editor (a split) every column stays reachable: the table scrolls sideways, header and rows together', async (t) => {
+  if (skipWithout(t)) return;
+  const { page, problems } = await open('sample=real&theme=light');
+  await page.setViewportSize({ width: 480, height: 800 });
+  await page.waitForTimeout(200);
+  const geometry = (await page.evaluate(`(() => {
+    const table = document.querySelector('.rl-ds-table');
+    const head = [...document.querySelectorAll('.rl-ds-head > *')];
+    const last = head[head.length - 1].getBoundingClientRect();
+    const box = table.getBoundingClientRect();
+    return { scrollWidth: table.scrollWidth, clientWidth: table.clientWidth, lastRight: last.right - box.left + table.scrollLeft, lastWidth: last.width };
+  })()`)) as { scrollWidth: number; clientWidth: number; lastRight: number; lastWidth: number };
+  assert.ok(geometry.scrollWidth > geometry.clientWidth, `the table scrolls sideways (${geometry.scrollWidth} > ${geometry.clientWidth})`);
+  assert.ok(geometry.lastRight <= geometry.scrollWidth + 1, `the last column lies inside the scrollable width: ${JSON.stringify(geometry)}`);
+  assert.ok(geometry.lastWidth >= 40, `the last column keeps its width: ${geometry.lastWidth}px`);
+  await page.evaluate(`document.querySelector('.rl-ds-table').scrollLeft = 10000`);
+  const rowLast = (await page.evaluate(`(() => { const r = document.querySelector('.rl-ds-spacer .rl-ds-row'); const c = r.lastElementChild.getBoundingClientRect(); return c.right <= window.innerWidth + 1 && c.left >= 0; })()`)) as boolean;
+  assert.equal(rowLast, true, 'scrolled to the right, the rows\' last cells are on screen with the header');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
