@@ -122,6 +122,9 @@ describe('Reasoning Lens in the VS Code workbench', { timeout: 15 * 60_000 }, ()
     assert.ok(mus.some((t) => /μ \d\.\d\d/.test(t)), mus.join(' | '));
     assert.ok((await frame.locator('.rl-card .rl-answer').count()) >= 1, 'intermediate answers shown');
     assert.ok((await frame.locator('.rl-summary .rl-verdict, .rl-summary .rl-dim').count()) >= 1, 'final verdict or basis shown');
+    // The verification episode ("Wait, let me double-check…") shows what it did to the standing answer.
+    const checks = await frame.locator('.rl-card .rl-check').allTextContents();
+    assert.ok(checks.some((t) => /confirmed|changed|found no answer|stated a first answer/.test(t)), `self-check outcome on a card: ${checks.join(' | ')}`);
     await page.screenshot({ path: artifact('solve-live-light.png') });
     await closeEditors();
     await closeEditors();

@@ -11,6 +11,7 @@ import { passesFilters } from '../model/filter';
 import { formatTokens } from '../model/summary';
 import { h, icon, srOnly } from '../../common/dom';
 import { highlightMatches } from './highlight';
+import { checkBadge } from './episode-check';
 import { anchorCorrection, scrollTargetFor, VirtualRows, windowRange, type RowShape } from '../model/virtual-window';
 
 export interface Card {
@@ -50,7 +51,7 @@ export const LABEL_TEXT: Record<EpisodeLabel, string> = {
 
 function headSignature(e: Episode): string {
   const p = e.progress;
-  return [e.opener ?? '', e.tokens, e.labels.join(','), e.answer ?? '', e.verdict, e.check ?? '', p ? `${p.mu}|${p.delta}|${p.samples}|${p.ci ?? ''}|${p.basis}` : ''].join('\u0001');
+  return [e.opener ?? '', e.tokens, e.labels.join(','), e.answer ?? '', e.verdict, e.check ?? '', e.standingAnswer ?? '', p ? `${p.mu}|${p.delta}|${p.samples}|${p.ci ?? ''}|${p.basis}` : ''].join('\u0001');
 }
 
 function previewText(text: string): string {
@@ -77,12 +78,7 @@ function buildMeta(e: Episode): HTMLElement {
           : h('span', { class: 'rl-verdict rl-verdict-none', title: 'Not graded' }, srOnly('not graded'));
     meta.append(h('span', { class: 'rl-answer' }, h('span', { class: 'rl-dim' }, 'answer '), h('code', {}, e.answer), verdict));
   }
-  if (e.check) {
-    meta.append(
-      h('span', { class: `rl-check rl-check-${e.check}`, title: e.check === 'confirmed' ? 'The check kept the running answer' : 'The check changed the running answer' },
-        icon(e.check === 'confirmed' ? 'check-all' : 'arrow-swap'), ` ${e.check}`),
-    );
-  }
+  meta.append(checkBadge(e) ?? '');
   const p = e.progress;
   if (p) {
     const basis = p.basis === 'gold' ? 'share of forced answers equal to the gold answer' : 'share of forced answers agreeing with the final answer (no gold)';
