@@ -41,7 +41,8 @@ export function sentencesOf(text: string): Sentence[] {
     }
     if (ch === '$') {
       // "$26" outside maths is money, not an opening "$".
-      if (dollar || !/\d/.test(text[i + 1] ?? '')) dollar = !dollar;
+      const next = text.charCodeAt(i + 1);
+      if (dollar || !(next >= 48 && next <= 57)) dollar = !dollar;
       continue;
     }
     if (ch === '{') depth++;
@@ -54,10 +55,18 @@ export function sentencesOf(text: string): Sentence[] {
       push(i + 1);
     }
     // "8! = 40320": a "!" after a digit or ")" is a factorial, not the end of a sentence.
-    else if ((ch === '.' || ch === '?' || (ch === '!' && !/[\d)]/.test(text[i - 1] ?? ''))) && (i + 1 === text.length || /\s/.test(text[i + 1]))) push(i + 1);
+    else if ((ch === '.' || ch === '?' || (ch === '!' && !isDigitOrParen(text.charCodeAt(i - 1)))) && (i + 1 === text.length || isSpace(text.charCodeAt(i + 1)))) push(i + 1);
   }
   push(text.length);
   return out;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 9 || c === 13 || c === 160;
+}
+
+function isDigitOrParen(c: number): boolean {
+  return (c >= 48 && c <= 57) || c === 41;
 }
 
 export interface ValueSpan {
@@ -96,7 +105,9 @@ export function readValue(s: string, from: number): ValueSpan | null {
   while (i < s.length) {
     const ch = s[i];
     const rest = s.slice(i);
-    const lastToken = s.slice(from, i).trimEnd().slice(-1);
+    let back = i - 1;
+    while (back >= from && s[back] === ' ') back--;
+    const lastToken = back >= from ? s[back] : '';
     if (/^\d/.test(ch)) {
       const num = /^\d+(?:,\d{3})*(?:\.\d+)?/.exec(rest)!;
       i += num[0].length;
@@ -269,6 +280,7 @@ function closesSentence(tail: string): boolean {
 /** Candidate values of a sentence that close it (the last one first). */
 function closingValues(sentence: string): ValueSpan[] {
   const found: ValueSpan[] = [];
+  if (!/[\d√]|\\(frac|sqrt)/.test(sentence)) return found;
   for (let i = 0; i < sentence.length; i++) {
     const prev = i === 0 ? ' ' : sentence[i - 1];
     if (!/[\s=:(≈~$*]/.test(prev) && i !== 0) continue;
@@ -296,6 +308,8 @@ export function cleanProseValue(raw: string): string {
  * `accept` checks the value's type against the gold answer (caller's rule).
  */
 export function lastConclusion(text: string, questionTarget: QuestionTarget, accept: (value: string) => boolean): Conclusion | null {
+  // Nothing to state without a digit or a radical/fraction (or a number word for a count).
+  if (!/[\d√]|\\(frac|sqrt)/.test(text) && questionTarget.countNoun === null) return null;
   const target = withAliases(text, questionTarget);
   const sentences = sentencesOf(text);
   let best: Conclusion | null = null;
@@ -306,15 +320,18 @@ export function lastConclusion(text: string, questionTarget: QuestionTarget, acc
       const prefix = s.text.slice(0, v.start);
       const tail = s.text.slice(v.end);
       // "That gives l = 38, area 608.": the asked noun right before the value names it.
-      const headFirst = target.head !== null && !GENERIC_HEADS.has(target.head) && new RegExp(`\\b${target.head}s?\\s*$`, 'i').test(prefix);
-      if (!CONNECTOR_BEFORE.test(prefix) && !headFirst) continue;
+      const headFirst = compiled(target).headLast?.test(prefix.slice(-40)) ?? false;
+      // Anchored-at-end tests read only the prefix's tail: scanning whole sentences from every start was the cost.
+      const near = prefix.slice(-48);
+      if (!CONNECTOR_BEFORE.test(near) && !headFirst) continue;
       if (HEDGE.test(prefix)) continue;
-      if (REJECTED_AFTER.test(tail) || REJECTED_AFTER.test(next)) continue;
+      if (REJECTED_AFTER.test(tail.slice(0, 100)) || REJECTED_AFTER.test(next.slice(0, 100))) continue;
       if (RATE_AFTER.test(tail) && !RATE_AFTER.test(' ' + (target.countNoun ?? ''))) continue;
-      const answer = cleanProseValue(v.text);
-      if (answer === '' || !accept(answer)) continue;
+      // The claim test is cheap regexes; cleaning runs the grader's normaliser, so it comes last.
       const how = classify(s.text, v, prefix, tail, target);
       if (how === null) continue;
+      const answer = cleanProseValue(v.text);
+      if (answer === '' || !accept(answer)) continue;
       const conclusion: Conclusion = { answer, start: s.start + v.start, end: s.start + v.end, how };
       if (best === null || conclusion.start > best.start) best = conclusion;
       break; // the closing value of a sentence is its claim; earlier ones are its working
@@ -331,7 +348,8 @@ const NUMBER_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'sev
 function lastWordedCount(sentences: Sentence[], target: QuestionTarget): Conclusion | null {
   if (target.countNoun === null) return null;
   let best: Conclusion | null = null;
-  const re = new RegExp(`\\b(${NUMBER_WORDS.join('|')})\\s+((?:[a-z-]+\\s+){0,3}?)(${target.countNouns.map((n) => n.replace(/[^a-z-]/g, '')).join('|')})(?:s|es)?\\b`, 'gi');
+  const re = compiled(target).wordedCount;
+  if (re === null) return null;
   for (const s of sentences) {
     if (/\?\s*$/.test(s.text) || !OPENER.test(s.text)) continue;
     for (const m of s.text.matchAll(re)) {
@@ -347,22 +365,53 @@ function lastWordedCount(sentences: Sentence[], target: QuestionTarget): Conclus
   return best;
 }
 
+interface CompiledTarget {
+  /** The asked (specific) head noun right before a value: "…, area 608". */
+  headLast: RegExp | null;
+  /** A subject opening with the head noun: "Area = …". */
+  headFirst: RegExp | null;
+  aliasNouns: string[];
+  aliasPatterns: RegExp[];
+  /** "six distinct positive factors": a count in words of the counted noun. */
+  wordedCount: RegExp | null;
+}
+
+const compiledTargets = new WeakMap<QuestionTarget, CompiledTarget>();
+
+/** Regexes that depend only on the question, built once per target. */
+function compiled(target: QuestionTarget): CompiledTarget {
+  let c = compiledTargets.get(target);
+  if (c) return c;
+  const head = target.head !== null && !GENERIC_HEADS.has(target.head) ? target.head.replace(/[^a-z-]/g, '') : null;
+  // The asked noun and the question's other specific nouns ("the inradius 'r'" for "the length of the inradius").
+  const aliasNouns = [...new Set([target.head, ...target.words].filter((w): w is string => w !== null && w.length >= 3 && !/^(number|value|total|amount|result|count|sum)$/.test(w)))].map((n) => n.replace(/[^a-z-]/g, ''));
+  const name = `(?:[a-z]+\\s+){0,3}?(?:${aliasNouns.join('|')})s?\\b`;
+  const counted = target.countNouns.map((n) => n.replace(/[^a-z-]/g, '')).filter((n) => n !== '');
+  c = {
+    wordedCount: counted.length === 0 ? null : new RegExp(`\\b(${NUMBER_WORDS.join('|')})\\s+((?:[a-z-]+\\s+){0,3}?)(${counted.join('|')})(?:s|es)?\\b`, 'gi'),
+    headLast: head ? new RegExp(`\\b${head}s?\\s*$`, 'i') : null,
+    headFirst: head ? new RegExp(`^\\s*${head}s?\\b`, 'i') : null,
+    aliasNouns,
+    aliasPatterns: aliasNouns.length === 0 ? [] : [
+      new RegExp(`(?:^|[\\s(,])\\$?\\\\?\\(?\\s*([A-Za-z])\\s*\\$?\\\\?\\)?\\s+(?:is|be|denotes?|represents?|stands for)\\s+the\\s+${name}`, 'gi'),
+      new RegExp(`\\b(?:let|call|denote)\\s+\\$?\\\\?\\(?\\s*([A-Za-z])\\s*\\$?\\\\?\\)?\\s+(?:be\\s+)?the\\s+${name}`, 'gi'),
+      new RegExp(`\\bthe\\s+${name}\\s+(?:be\\s+|is\\s+)?(?:as\\s+|by\\s+)?['"‘’]?\\$?\\\\?\\(?\\s*([A-Za-z])\\s*\\$?\\\\?\\)?['"‘’]?(?=[\\s,.;:]|$)`, 'gi'),
+    ],
+  };
+  compiledTargets.set(target, c);
+  return c;
+}
+
 /**
  * Letters the episode itself names the asked quantity by: "r is the common ratio", "Let X be
  * the original price", "denote the cost of one burger as 'b'". Only for a specific head noun.
  */
 function withAliases(text: string, target: QuestionTarget): QuestionTarget {
-  // The asked noun and the question's other specific nouns ("the inradius 'r'" for "the length of the inradius").
-  const nouns = [target.head, ...target.words].filter((w): w is string => w !== null && w.length >= 3 && !/^(number|value|total|amount|result|count|sum)$/.test(w));
-  if (nouns.length === 0) return target;
+  const c = compiled(target);
+  // Cheap test first: most episodes name none of the nouns.
+  if (c.aliasPatterns.length === 0 || !c.aliasNouns.some((n) => text.includes(n))) return target;
   const aliases = new Set(target.symbols);
-  const name = `(?:[a-z]+\\s+){0,3}?(?:${[...new Set(nouns)].map((n) => n.replace(/[^a-z-]/g, '')).join('|')})s?\\b`;
-  const patterns = [
-    new RegExp(`(?:^|[\\s(,])\\$?\\\\?\\(?\\s*([A-Za-z])\\s*\\$?\\\\?\\)?\\s+(?:is|be|denotes?|represents?|stands for)\\s+the\\s+${name}`, 'gi'),
-    new RegExp(`\\b(?:let|call|denote)\\s+\\$?\\\\?\\(?\\s*([A-Za-z])\\s*\\$?\\\\?\\)?\\s+(?:be\\s+)?the\\s+${name}`, 'gi'),
-    new RegExp(`\\bthe\\s+${name}\\s+(?:be\\s+|is\\s+)?(?:as\\s+|by\\s+)?['"‘’]?\\$?\\\\?\\(?\\s*([A-Za-z])\\s*\\$?\\\\?\\)?['"‘’]?(?=[\\s,.;:]|$)`, 'gi'),
-  ];
-  for (const re of patterns) {
+  for (const re of c.aliasPatterns) {
     for (const m of text.matchAll(re)) {
       if (!m[1] || /^(a|I|A)$/.test(m[1])) continue;
       // "the cost of one burger as 'b' dollars" names a price in dollars, not the cents asked.
@@ -386,13 +435,13 @@ function classify(sentence: string, v: ValueSpan, prefix: string, tail: string, 
   const sides = chainLeftSides(sentence, v.start);
   if (sides.some((side) => target.symbols.includes(side))) return 'asked-symbol';
   // "the equivalent annual interest rate r is 6.18%": the asked symbol closes the subject.
-  const named = /(?:^|[\s(])\$?\\?\(?\s*([A-Za-z](?:_\{?\w+\}?)?|[A-Z]{2})\s*\$?\\?\)?\s+(?:is|was|would be|should be|must be|equals|comes to)\s*$/.exec(prefix);
+  const named = /(?:^|[\s(])\$?\\?\(?\s*([A-Za-z](?:_\{?\w+\}?)?|[A-Z]{2})\s*\$?\\?\)?\s+(?:is|was|would be|should be|must be|equals|comes to)\s*$/.exec(prefix.slice(-60));
   if (named && target.symbols.includes(squeezeSymbol(named[1])) && !HEDGE.test(prefix)) return 'asked-symbol';
   // "the value of \\(f(2023)\\) is 96": the asked symbol as written maths closes the subject.
-  const namedMath = /(?:\$([^$]{1,30})\$|\\\(([^)]{1,30}(?:\)[^)]{0,10})?)\\\))\s+(?:is|was|would be|should be|must be|equals)\s*$/.exec(prefix);
+  const namedMath = /(?:\$([^$]{1,30})\$|\\\(([^)]{1,30}(?:\)[^)]{0,10})?)\\\))\s+(?:is|was|would be|should be|must be|equals)\s*$/.exec(prefix.slice(-80));
   if (namedMath && target.symbols.includes(squeezeSymbol(namedMath[1] ?? namedMath[2])) && !HEDGE.test(prefix)) return 'asked-symbol';
   // Worked out right here: "0.75 × 1200 = 900", "= 8!"; not a restated given.
-  const arithmeticBefore = /[\d)!]\s*[-+*/×·÷^]\s*[\d(][^=]*=\s*\$?\s*$/.test(prefix);
+  const arithmeticBefore = /[\d)!]\s*[-+*/×·÷^]\s*[\d(][^=]*=\s*\$?\s*$/.test(prefix.slice(-120));
   const opener = OPENER.test(prefix);
   // "Rounded to the nearest hundredth, that's 6.17%."
   if (target.rounding && /\bround(s|ed|ing)?\b/i.test(prefix)) return 'rounded';
@@ -412,7 +461,7 @@ function classify(sentence: string, v: ValueSpan, prefix: string, tail: string, 
   if (countUnit && allCounted && (arithmeticBefore || !isProblemNumber(v.text, target)) && (bareTotal || clauseMeetsQuestion(claim, target, echoes))) return 'count';
   if (CASE_MARK.test(clause)) return null;
   // "So, total 10 numbers for m=2", "So k = 1/8 = 12.5%": the value of another variable, not a claim about the asked one.
-  const assigned = /(?:^|[^\w\\])([a-zA-Z])\s*=\s*(?:[^=]*=\s*)?$/.exec(prefix);
+  const assigned = /(?:^|[^\w\\])([a-zA-Z])\s*=\s*(?:[^=]*=\s*)?$/.exec(prefix.slice(-80));
   if (assigned && !target.symbols.includes(assigned[1])) return null;
   // "How many cents does a burger cost?": "$0.80" is the same price in another unit.
   if (target.countNoun === 'cent' && (/\$\s*$/.test(prefix) || v.text.startsWith('$'))) return null;
@@ -426,7 +475,7 @@ function classify(sentence: string, v: ValueSpan, prefix: string, tail: string, 
   // "Therefore, the slope is -2." / "So the total is 123 children."
   const subject = clause.replace(OPENER, ' ');
   // Without an opener the subject must open the sentence as a noun phrase: "The area is 16.", "Area = 32/2 = 16 cm²".
-  const nounPhraseFirst = /^\s*(the|their|its|his|her|our|this|that)\b/i.test(subject) || (target.head !== null && !GENERIC_HEADS.has(target.head) && new RegExp(`^\\s*${target.head}s?\\b`, 'i').test(subject));
+  const nounPhraseFirst = /^\s*(the|their|its|his|her|our|this|that)\b/i.test(subject) || (compiled(target).headFirst?.test(subject) ?? false);
   if ((opener || nounPhraseFirst) && subjectMatches(subject, target)) {
     if (!arithmeticBefore && isProblemNumber(v.text, target) && !/\b(answer|result)\b/i.test(prefix)) return null;
     return 'conclusion';
@@ -457,10 +506,13 @@ function inQuestion(word: string, target: QuestionTarget): boolean {
 
 /** The clause a value belongs to: the prefix after its last ", so", ";", ":" or ", and" break. */
 function lastClause(prefix: string): string {
-  // A short label before a colon belongs to the claim: "Together: 6 + 5 + 3 = $14".
+  let cut = 0;
   // "…, which simplifies to 9/34" continues the clause before it: the same quantity, rewritten.
-  const breaks = [...prefix.matchAll(/(?:;|(?<=\S+\s+\S+\s+\S+[^:]*):|,\s*(?=so\b|and\b|then\b|which\b(?!\s+(?:is|equals|simplifies|reduces|rounds|gives|becomes|comes|works))|while\b)|\band\s+(?=the\b|she\b|he\b|they\b|it\b))/gi)];
-  const cut = breaks.length > 0 ? (breaks[breaks.length - 1].index ?? 0) + breaks[breaks.length - 1][0].length : 0;
-  // An "A = B =" chain belongs to the clause before it: keep what precedes the chain's first side.
+  for (const m of prefix.matchAll(CLAUSE_BREAK)) cut = (m.index ?? 0) + m[0].length;
+  // A short label before a colon belongs to the claim: "Together: 6 + 5 + 3 = $14".
+  const colon = prefix.lastIndexOf(':');
+  if (colon >= cut && prefix.slice(0, colon).trim().split(/\s+/).length > 2) cut = colon + 1;
   return prefix.slice(cut);
 }
+
+const CLAUSE_BREAK = /;|,\s*(?=so\b|and\b|then\b|which\b(?!\s+(?:is|equals|simplifies|reduces|rounds|gives|becomes|comes|works))|while\b)|\band\s+(?=the\b|she\b|he\b|they\b|it\b)/gi;

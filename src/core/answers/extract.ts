@@ -7,7 +7,7 @@ import { cleanProseValue, lastConclusion, readValue, type ConclusionHow } from '
 import { BOXED_COMMAND, allBoxed, cleanAnswerText, lastBoxed } from './boxed';
 import { matchingBrace } from './latex';
 import { normalizeAnswer } from './normalize';
-import { questionTarget } from './question-target';
+import { questionTarget, type QuestionTarget } from './question-target';
 
 export { cleanAnswerText, lastBoxed } from './boxed';
 
@@ -351,13 +351,24 @@ export function findIntermediateAnswer(episodeText: string, ctx: AnswerContext =
   }
 
   if (typeof ctx.problem === 'string' && ctx.problem.trim() !== '') {
-    const conclusion = lastConclusion(text, questionTarget(ctx.problem), fits);
+    const conclusion = lastConclusion(text, targetOf(ctx.problem), fits);
     if (conclusion !== null) found.push(conclusion);
   }
 
   let best: IntermediateAnswer | null = null;
   for (const candidate of found) if (best === null || candidate.start > best.start) best = candidate;
   return best;
+}
+
+// A trace asks one question for all its episodes (10^5 of them): read it once.
+let lastProblem: string | null = null;
+let lastTarget: QuestionTarget | null = null;
+function targetOf(problem: string): QuestionTarget {
+  if (problem !== lastProblem || lastTarget === null) {
+    lastTarget = questionTarget(problem);
+    lastProblem = problem;
+  }
+  return lastTarget;
 }
 
 /** After a value: nothing but unit words up to the sentence end ("cents per burger."). */
