@@ -6,6 +6,7 @@ import { annotateTrace } from '../../core/annotate';
 import type { Trace } from '../../core/trace';
 import { writeExport, type ExportFormat, type LabelSource } from '../../runs/dataset/export';
 import { loadInput } from '../../runs/dataset/input';
+import { isPlainIoError, plainIoMessage } from '../../io/io-errors';
 import { canonicalPath, prepareOutput } from '../../io/paths';
 import { traceFilesUnder } from '../../io/inputs';
 import { EXIT_BAD_RECORDS, EXIT_OK, UsageError } from '../util/exit';
@@ -33,7 +34,7 @@ export function registerExportCommand(program: Command): Command {
       try {
         loaded = await loadInput(input, { kind: 'traces', exclude: [flags.output] });
       } catch (err) {
-        throw new UsageError(`cannot read ${input}: ${(err as Error).message}`);
+        throw new UsageError(`cannot read ${input}: ${isPlainIoError(err) ? plainIoMessage(err) : (err as Error).message}`);
       }
       for (const i of loaded.issues) process.stderr.write(`${issueLine(i.where, i.field, i.message, ' (skipped)')}\n`);
       // Our traces are exported as they are (their probes kept); raw formats are annotated first.
