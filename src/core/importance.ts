@@ -182,8 +182,8 @@ export function estimateAll(measure: ImportanceMeasure, sets: readonly (readonly
  * - 'large': its interval lies wholly above `large` (clearly an anchor; its order among other
  *   clearly large episodes rests on the point values), or
  * - 'cap': both its sets reached `maxSamples` (TA's 100 by default).
- * Never while an answer seen on one side is missing on the other (and below the cap): the KL
- * term then rests on TA's 1e-9 smoothing and swings by ~20 nats times that answer's share.
+ * Never while an answer of P is missing from Q (supportGap, below the cap): the KL term then
+ * rests on TA's 1e-9 smoothing and swings by ~20 nats times that answer's share.
  * A prefix gets another round while an episode that uses it ("without" or "with") is unsettled.
  */
 export interface AdaptivePlan {
@@ -205,15 +205,18 @@ export const DEFAULT_ADAPTIVE_PLAN: AdaptivePlan = { round: 10, minSamples: 20, 
 
 export type Settlement = 'small' | 'ranked' | 'large' | 'cap' | null;
 
-/** An answer present in one set and absent from the other (KL measures only). */
+/**
+ * An answer of the KL's first distribution P that the second, Q, never shows (KL measures
+ * only): its term p·ln(p / (1e-9/|Q|)) is ~20 nats × p and rests on the smoothing constant. An
+ * answer only Q shows adds ~0, so that direction does not count.
+ */
 export function supportGap(measure: ImportanceMeasure, without: readonly Rollout[], withIt: readonly Rollout[]): boolean {
   if (!measure.endsWith('-kl')) return false;
   const w = answered(without);
   const p = measure === 'counterfactual-kl' ? w.filter((r) => r.similar === false) : w;
   const q = measure === 'counterfactual-kl' ? [...answered(withIt), ...w.filter((r) => r.similar === true)] : answered(withIt);
-  const a = counts(p);
-  const b = counts(q);
-  return [...a.keys()].some((k) => !b.has(k)) || (a.size > 0 && [...b.keys()].some((k) => !a.has(k)));
+  const inQ = counts(q);
+  return inQ.size > 0 && [...counts(p).keys()].some((k) => !inQ.has(k));
 }
 
 /** Settlement of every episode given all sets and their estimates. */

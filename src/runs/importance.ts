@@ -42,7 +42,7 @@ export interface ImportanceTraceInput {
   source?: { segmentation?: { mode: SegmentMode } };
 }
 
-/** TA's sampling: generate_rollouts.py:36-37 (temperature 0.6, top_p 0.95). */
+/** TA's sampling: generate_rollouts.py:34-35 (temperature 0.6, top_p 0.95). */
 export const TA_TEMPERATURE = 0.6;
 export const TA_TOP_P = 0.95;
 
