@@ -12,7 +12,14 @@ export function fromGeneric(value: unknown, loc: RecordLocation, names: FieldNam
   const obj = requireObject(value);
   const problemField = firstPresent(obj, names.problem);
   const goldField = firstPresent(obj, names.gold);
+  // A thinking field that is there but not text is an error, never an empty trace.
+  if (obj.thinking !== undefined && obj.thinking !== null && typeof obj.thinking !== 'string') {
+    throw new RecordError({ field: 'thinking', message: `must be a string, got ${kindOf(obj.thinking)}` });
+  }
   const hasSplitThinking = typeof obj.thinking === 'string';
+  if (hasSplitThinking && obj.response !== undefined && obj.response !== null && typeof obj.response !== 'string') {
+    throw new RecordError({ field: 'response', message: `must be a string, got ${kindOf(obj.response)}` });
+  }
   const markupOnly = names.outputIfMarkup ?? [];
   const candidates = names.output.filter((n) => n !== goldField && n !== problemField);
   // `solution` without reasoning markup is a benchmark's reference solution, not model output.

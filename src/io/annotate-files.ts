@@ -40,6 +40,8 @@ export async function annotateFiles(inputs: readonly string[], writer: JsonlWrit
         opts.onError(result.loc, result.errors);
         continue;
       }
+      // Read, but not clean (bad UTF-8, a repeated id): said, not counted as an error.
+      if (result.warnings?.length) opts.onError(result.loc, result.warnings);
       let trace;
       try {
         const { record } = result;

@@ -42,13 +42,71 @@ function dropCR(s: string): string {
   return s.endsWith('\r') ? s.slice(0, -1) : s;
 }
 
+/**
+ * Decoded text of a file: chunks as they are read, bytes that are not UTF-8 replaced by U+FFFD
+ * (as before), and the 1-based numbers of the lines that held such bytes, known before the
+ * chunk that ends the line is yielded, so a line reader can report `file:line: invalid UTF-8`.
+ */
+export interface DecodedText extends AsyncIterable<string> {
+  readonly invalidUtf8Lines: ReadonlySet<number>;
+  /** Closes the file early (a reader that wanted only its start). */
+  destroy(): void;
+}
+
 /** Decoded text chunks of a file, or of stdin for "-". */
-export function textChunks(path: string): AsyncIterable<string> {
-  if (path === '-') {
-    process.stdin.setEncoding('utf8');
-    return process.stdin as Readable & AsyncIterable<string>;
+export function textChunks(path: string): DecodedText {
+  const stream: Readable = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 16 });
+  return decodeUtf8(stream as Readable & AsyncIterable<Uint8Array>, () => stream.destroy());
+}
+
+/**
+ * UTF-8 decoding that notices bad bytes per line: the text comes from a lenient decoder, and a
+ * fatal one (used only to check) runs over the same bytes line by line; '\n' never occurs
+ * inside a multi-byte sequence, so a line is judged on its own bytes.
+ */
+export function decodeUtf8(bytes: AsyncIterable<Uint8Array | string>, destroy: () => void = () => {}): DecodedText {
+  const invalid = new Set<number>();
+  async function* chunks(): AsyncGenerator<string> {
+    const text = new TextDecoder('utf-8', { ignoreBOM: true });
+    let check = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+    let line = 1;
+    let lineIsBad = false;
+    for await (const raw of bytes) {
+      if (typeof raw === 'string') {
+        yield raw; // already text (a stream with an encoding set): nothing left to check
+        continue;
+      }
+      let from = 0;
+      for (;;) {
+        const nl = raw.indexOf(0x0a, from);
+        const end = nl < 0 ? raw.length : nl + 1;
+        if (!lineIsBad) {
+          try {
+            check.decode(raw.subarray(from, end), { stream: true });
+          } catch {
+            lineIsBad = true;
+            invalid.add(line);
+            check = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+          }
+        }
+        if (nl < 0) break;
+        line++;
+        lineIsBad = false;
+        from = end;
+      }
+      const decoded = text.decode(raw, { stream: true });
+      if (decoded !== '') yield decoded;
+    }
+    try {
+      check.decode();
+    } catch {
+      if (!lineIsBad) invalid.add(line); // the file ended inside a multi-byte sequence
+    }
+    const rest = text.decode();
+    if (rest !== '') yield rest;
   }
-  return createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 16 }) as Readable & AsyncIterable<string>;
+  const iterable = chunks();
+  return { [Symbol.asyncIterator]: () => iterable, invalidUtf8Lines: invalid, destroy };
 }
 
 /**

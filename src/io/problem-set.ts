@@ -4,14 +4,13 @@
  * a benchmark's reference solutions as model output. JSON(L) is judged from its first
  * record, as the dataset loader does; CSV and Parquet files are always problem sets.
  */
-import type { Readable } from 'node:stream';
 import { baseName, detectContainer, isOurTraceFileName, looksBinary } from '../formats/detect';
 import { problemRecordShape } from '../formats/problem-set';
 import { detectFields } from '../formats/tabular/fields';
 import { formatFromPath, parseJsonArray, parseJsonl } from '../formats/tabular/read';
 import { readTable } from './tables';
 import type { FieldNames } from '../formats/types';
-import { peekChunks, readAllText, textChunks } from './lines';
+import { peekChunks, readAllText, textChunks, type DecodedText } from './lines';
 
 export interface ProblemSetInfo {
   path: string;
@@ -89,7 +88,7 @@ async function firstRecord(path: string): Promise<{ value: unknown; container: '
     return null;
   } finally {
     // Only the start of the file was wanted: close it now, not at exit.
-    (source as Readable).destroy?.();
+    source.destroy();
   }
 }
 
@@ -126,21 +125,21 @@ export interface StdinInspection {
  */
 export async function inspectStdin(names: Partial<FieldNames> = {}, chunks: AsyncIterable<string> = textChunks('-')): Promise<StdinInspection> {
   const { head, all } = await peekFirstLine(chunks);
-  if (looksBinary(head)) return { info: null, source: all };
+  if (looksBinary(head)) return { info: null, source: keepUtf8Report(all, chunks) };
   const container = detectContainer('-', head);
-  if (container === 'text') return { info: null, source: all };
+  if (container === 'text') return { info: null, source: keepUtf8Report(all, chunks) };
   const explicitOutput = names.output ?? [];
   if (container === 'json') {
     const text = await readAllText(all);
     const table = parseJsonArray(text);
     const shape = problemRecordShape(table.rows[0]?.values, '-', names, explicitOutput);
-    return { info: shape ? problemSetInfo('-', table.rows.length, shape) : null, source: replay(text) };
+    return { info: shape ? problemSetInfo('-', table.rows.length, shape) : null, source: keepUtf8Report(replay(text), chunks) };
   }
   const firstLine = head.replace(/^\ufeff/, '').split('\n').find((l) => l.trim() !== '') ?? '';
   const shape = problemRecordShape(tryParse(firstLine.replace(/\r$/, '')), '-', names, explicitOutput);
-  if (!shape) return { info: null, source: all };
+  if (!shape) return { info: null, source: keepUtf8Report(all, chunks) };
   const text = await readAllText(all);
-  return { info: problemSetInfo('-', parseJsonl(text).rows.length, shape), source: replay(text) };
+  return { info: problemSetInfo('-', parseJsonl(text).rows.length, shape), source: keepUtf8Report(replay(text), chunks) };
 }
 
 function problemSetInfo(path: string, problems: number, shape: { problemField: string; goldField?: string }): ProblemSetInfo {
@@ -153,6 +152,12 @@ function tryParse(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** `source` with the UTF-8 report of the stdin it replays (readRecords names the bad lines from it). */
+function keepUtf8Report(source: AsyncIterable<string>, from: AsyncIterable<string>): AsyncIterable<string> {
+  const lines = (from as Partial<DecodedText>).invalidUtf8Lines;
+  return lines ? Object.assign(source, { invalidUtf8Lines: lines }) : source;
 }
 
 async function* replay(text: string): AsyncGenerator<string> {

@@ -1,35 +1,49 @@
 /**
  * Reads any supported input file (or stdin for "-") as a stream of trace records, each either
  * ready for the pipeline or a list of field errors with its file and line. Bad records never
- * stop the rest; nothing is dropped silently.
+ * stop the rest; nothing is dropped or changed silently: a record that is read but was not
+ * clean carries warnings (a line with bytes that are not UTF-8, read with U+FFFD; an id
+ * repeated from an earlier line, made unique as `id#2`), and empty input is an error, never
+ * an empty trace. Every message is made safe to print (terminalSafeLine): they quote input.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { FieldError } from '../core/schema';
+import { terminalSafeLine } from '../core/terminal-text';
 import { arrayElementLines, baseName, convertRecord, detectContainer, detectRecordFormat, looksBinary } from '../formats/detect';
 import { fromPlainText } from '../formats/text';
 import { parseSiblingProblem } from '../formats/thought-anchors';
-import { RecordError, resolveFieldNames, type FieldNames, type ImportedRecord, type RecordFormat, type RecordLocation, type SiblingProblem } from '../formats/types';
+import { RecordError, formatLocation, resolveFieldNames, type FieldNames, type ImportedRecord, type RecordFormat, type RecordLocation, type SiblingProblem } from '../formats/types';
 import { readJsonl } from './jsonl';
-import { peekChunks, readAllText, textChunks } from './lines';
+import { peekChunks, readAllText, textChunks, type DecodedText } from './lines';
 
 export interface ReadOptions {
   /** Field names for the generic JSONL format (each list replaces the default list). */
   fields?: Partial<FieldNames>;
-  /** The text to read instead of opening `path` (stdin already read by a check). */
+  /** The text to read instead of opening `path` (stdin already read by a check; a DecodedText keeps its UTF-8 report). */
   source?: AsyncIterable<string>;
 }
 
 export type RecordResult =
-  | { ok: true; loc: RecordLocation; format: RecordFormat | 'text'; record: ImportedRecord }
+  | { ok: true; loc: RecordLocation; format: RecordFormat | 'text'; record: ImportedRecord; warnings?: FieldError[] }
   | { ok: false; loc: RecordLocation; errors: FieldError[] };
 
+/** The warning for a line whose bytes are not all UTF-8. */
+export const INVALID_UTF8 = 'invalid UTF-8 (bytes that are not UTF-8 were read as U+FFFD)';
+
 export async function* readRecords(path: string, opts: ReadOptions = {}): AsyncGenerator<RecordResult> {
+  const ids = new UniqueIds();
+  for await (const r of readRawRecords(path, opts)) yield safe(r.ok ? ids.check(r) : r);
+}
+
+async function* readRawRecords(path: string, opts: ReadOptions): AsyncGenerator<RecordResult> {
   const fields: FieldNames = resolveFieldNames(opts.fields);
   let head: string;
   let all: AsyncIterable<string>;
+  const source = opts.source ?? textChunks(path);
+  const invalidUtf8 = (source as Partial<DecodedText>).invalidUtf8Lines ?? new Set<number>();
   try {
-    ({ head, all } = await peekChunks(opts.source ?? textChunks(path)));
+    ({ head, all } = await peekChunks(source));
   } catch (err) {
     yield fileError(path, `cannot read: ${describeIoError(err)}`);
     return;
@@ -44,11 +58,12 @@ export async function* readRecords(path: string, opts: ReadOptions = {}): AsyncG
     if (container === 'jsonl') {
       for await (const r of readJsonl(all)) {
         const loc: RecordLocation = { path, line: r.line };
+        const utf8: FieldError[] = invalidUtf8.has(r.line) ? [{ field: '(line)', message: INVALID_UTF8 }] : [];
         if (!r.ok) {
-          yield { ok: false, loc, errors: [{ field: '(line)', message: r.message }] };
+          yield { ok: false, loc, errors: [...utf8, { field: '(line)', message: r.message }] };
           continue;
         }
-        yield* await converter.convert(r.value, loc);
+        for (const result of await converter.convert(r.value, loc)) yield utf8.length ? withWarnings(result, utf8) : result;
       }
     } else if (container === 'json') {
       const text = await readAllText(all);
@@ -59,15 +74,24 @@ export async function* readRecords(path: string, opts: ReadOptions = {}): AsyncG
         yield { ok: false, loc: { path, line: lineOfJsonError(err, text) }, errors: [{ field: '(file)', message: `invalid JSON: ${shortJsonError(err)}` }] };
         return;
       }
+      const utf8 = utf8Warnings(invalidUtf8);
       if (Array.isArray(value)) {
         const lines = arrayElementLines(text);
-        for (let i = 0; i < value.length; i++) yield* await converter.convert(value[i], { path, line: lines[i], index: i });
+        for (let i = 0; i < value.length; i++) {
+          for (const result of await converter.convert(value[i], { path, line: lines[i], index: i })) yield i === 0 && utf8.length ? withWarnings(result, utf8) : result;
+        }
+        if (value.length === 0) yield fileError(path, `no traces in ${formatLocation({ path })}: the JSON array is empty`);
       } else {
-        yield* await converter.convert(value, { path, line: 1 });
+        for (const result of await converter.convert(value, { path, line: 1 })) yield utf8.length ? withWarnings(result, utf8) : result;
       }
     } else {
       const text = await readAllText(all);
-      for (const record of fromPlainText(text, path)) yield { ok: true, loc: { path, line: 1 }, format: 'text', record };
+      if (text.trim() === '') {
+        yield fileError(path, `no traces in ${formatLocation({ path })}: it is empty`);
+        return;
+      }
+      const utf8 = utf8Warnings(invalidUtf8);
+      for (const record of fromPlainText(text, path)) yield { ok: true, loc: { path, line: 1 }, format: 'text', record, ...(utf8.length ? { warnings: utf8 } : {}) };
     }
   } catch (err) {
     yield fileError(path, `read failed: ${describeIoError(err)}`);
@@ -119,6 +143,56 @@ class RecordConverter {
       this.siblingErrors.push({ ok: false, loc: { path: siblingPath, line: 1 }, errors });
       return null;
     }
+  }
+}
+
+/** For a whole-file record: the lines that held bad bytes, named in the message. */
+function utf8Warnings(lines: ReadonlySet<number>): FieldError[] {
+  if (lines.size === 0) return [];
+  const list = [...lines].sort((a, b) => a - b);
+  const shown = list.slice(0, 10).join(', ') + (list.length > 10 ? ', …' : '');
+  return [{ field: '(file)', message: `${INVALID_UTF8} on line${list.length > 1 ? 's' : ''} ${shown}` }];
+}
+
+function withWarnings(result: RecordResult, warnings: FieldError[]): RecordResult {
+  if (!result.ok) return { ...result, errors: [...warnings, ...result.errors] };
+  return { ...result, warnings: [...(result.warnings ?? []), ...warnings] };
+}
+
+/** Every text that may quote input, made safe to print. */
+function safe(result: RecordResult): RecordResult {
+  const clean = (errors: FieldError[]): FieldError[] => errors.map((e) => ({ field: terminalSafeLine(e.field), message: terminalSafeLine(e.message) }));
+  if (!result.ok) return { ...result, errors: clean(result.errors) };
+  return result.warnings ? { ...result, warnings: clean(result.warnings) } : result;
+}
+
+/**
+ * Ids seen in one file: a repeated id is made unique (`a#2`, `a#3`, skipping ids the file
+ * uses itself) and reported as a warning naming the line it repeats.
+ */
+class UniqueIds {
+  private readonly firstLine = new Map<string, number | undefined>();
+  private readonly used = new Set<string>();
+
+  check(result: Extract<RecordResult, { ok: true }>): RecordResult {
+    const id = result.record.input.id;
+    if (id === undefined) return result;
+    if (!this.used.has(id)) {
+      this.used.add(id);
+      this.firstLine.set(id, result.loc.line);
+      return result;
+    }
+    let n = 2;
+    while (this.used.has(`${id}#${n}`)) n++;
+    const unique = `${id}#${n}`;
+    this.used.add(unique);
+    const first = this.firstLine.get(id);
+    const record: ImportedRecord = {
+      input: { ...result.record.input, id: unique },
+      ...(result.record.trace ? { trace: { ...result.record.trace, id: unique } } : {}),
+    };
+    const where = first !== undefined ? `line ${first}` : 'an earlier record';
+    return withWarnings({ ...result, record }, [{ field: 'id', message: `duplicate of ${where}; written as "${unique}"` }]);
   }
 }
 

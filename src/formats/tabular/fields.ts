@@ -90,13 +90,22 @@ export function goldFromCell(value: unknown): string | null {
 }
 
 export function toProblemRecord(row: TableRow, mapping: FieldMapping): RecordResult {
-  const problem = cellText(row.values[mapping.problem]);
+  const rawProblem = row.values[mapping.problem];
+  // A problem is text: a number or an object there is a wrong column, not a problem to solve.
+  if (rawProblem !== null && rawProblem !== undefined && typeof rawProblem !== 'string') {
+    return { ok: false, field: mapping.problem, message: `${row.where}: field "${mapping.problem}" must be a string, got ${typeName(rawProblem)}` };
+  }
+  const problem = cellText(rawProblem);
   if (problem === null || problem.trim() === '') {
     return { ok: false, field: mapping.problem, message: `${row.where}: field "${mapping.problem}" is missing or empty` };
   }
   let gold: string | null = null;
   if (mapping.gold) {
     const raw = row.values[mapping.gold];
+    // Numbers are answers as datasets store them (AMC: 27.0 → "27"); anything else is an error, never a silent null.
+    if (raw !== null && raw !== undefined && typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'bigint') {
+      return { ok: false, field: mapping.gold, message: `${row.where}: field "${mapping.gold}" must be a string or number, got ${typeName(raw)}` };
+    }
     gold = goldFromCell(raw);
     if (gold === null && cellText(raw) !== null && cellText(raw)!.trim() !== '') {
       return { ok: false, field: mapping.gold, message: `${row.where}: no answer could be extracted from field "${mapping.gold}"` };
@@ -111,4 +120,8 @@ export function toProblemRecord(row: TableRow, mapping: FieldMapping): RecordRes
     ok: true,
     record: { ...(idText !== null && idText !== '' ? { inputId: idText } : {}), problem, gold, where: row.where, extra },
   };
+}
+
+function typeName(v: unknown): string {
+  return Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v;
 }

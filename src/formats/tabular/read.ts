@@ -76,17 +76,50 @@ export async function parseTable(bytes: Uint8Array, format: TableFormat): Promis
     case 'parquet':
       return parseParquet(bytes);
     case 'csv':
-      return parseCsv(decodeText(bytes));
+      return withUtf8Issues(parseCsv(decodeText(bytes)), bytes);
     case 'json':
-      return parseJsonArray(decodeText(bytes));
+      return withUtf8Issues(parseJsonArray(decodeText(bytes)), bytes);
     case 'jsonl':
-      return parseJsonl(decodeText(bytes));
+      return withUtf8Issues(parseJsonl(decodeText(bytes)), bytes);
   }
 }
 
 function decodeText(bytes: Uint8Array): string {
   const text = new TextDecoder('utf-8').decode(bytes);
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** 1-based lines holding bytes that are not UTF-8 (decoded as U+FFFD); empty for clean text. */
+export function invalidUtf8Lines(bytes: Uint8Array): number[] {
+  const fatal = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  try {
+    fatal.decode(bytes);
+    return []; // the common case: one pass
+  } catch {
+    const bad: number[] = [];
+    let line = 1;
+    for (let from = 0; from <= bytes.length; line++) {
+      const nl = bytes.indexOf(0x0a, from);
+      const end = nl < 0 ? bytes.length : nl;
+      try {
+        new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(from, end));
+      } catch {
+        bad.push(line);
+      }
+      if (nl < 0) break;
+      from = nl + 1;
+    }
+    return bad;
+  }
+}
+
+/** The table, with an issue for every line that held bytes that are not UTF-8 (the row is still read, with U+FFFD). */
+function withUtf8Issues(table: Table, bytes: Uint8Array): Table {
+  for (const line of invalidUtf8Lines(bytes)) {
+    table.issues.push({ position: line, where: `line ${line}`, message: 'invalid UTF-8 (bytes that are not UTF-8 were read as U+FFFD)' });
+  }
+  table.issues.sort((a, b) => a.position - b.position);
+  return table;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
