@@ -86,18 +86,18 @@ const CLOSE_OF: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
  */
 export function readValue(s: string, from: number): ValueSpan | null {
   let i = from;
+  if (s.startsWith('$$', i)) {
+    const close = s.indexOf('$$', i + 2);
+    if (close > 0) return groupValue(s, i, i + 2, close, close + 2);
+  }
   if (s.startsWith('$', i) && !/^\$\d/.test(s.slice(i))) {
     const close = s.indexOf('$', i + 1);
-    if (close > i + 1) return { start: i, end: close + 1, text: s.slice(i + 1, close) };
+    if (close > i + 1) return groupValue(s, i, i + 1, close, close + 1);
   }
   if (s.startsWith('\\(', i) || s.startsWith('\\[', i)) {
     const closer = s[i + 1] === '(' ? '\\)' : '\\]';
     const close = s.indexOf(closer, i + 2);
-    if (close > 0) return { start: i, end: close + 2, text: s.slice(i + 2, close).trim() };
-  }
-  if (s.startsWith('$$', i)) {
-    const close = s.indexOf('$$', i + 2);
-    if (close > 0) return { start: i, end: close + 2, text: s.slice(i + 2, close).trim() };
+    if (close > 0) return groupValue(s, i, i + 2, close, close + 2);
   }
   const stack: string[] = [];
   let end = i;
@@ -193,6 +193,23 @@ export function readValue(s: string, from: number): ValueSpan | null {
   return { start: from, end, text };
 }
 
+/**
+ * A maths group `$…$`, `\\(…\\)`, `\\[…\\]` as a value: the whole group, or when it is a chain
+ * "3^7 = 729 \\cdot 3 = 2187" its last side (the span then starts inside the group, so the
+ * sentence before it reads "… = " like prose does).
+ */
+function groupValue(s: string, open: number, innerStart: number, innerEnd: number, close: number): ValueSpan {
+  const inner = s.slice(innerStart, innerEnd);
+  const eq = inner.lastIndexOf('=');
+  if (eq >= 0 && !/[<>]|\\[lg]e|\\neq/.test(inner)) {
+    const lead = inner.slice(eq + 1).search(/\S/);
+    const start = innerStart + eq + 1 + Math.max(0, lead);
+    const text = s.slice(start, innerEnd).trim();
+    if (text !== '') return { start, end: start + text.length, text };
+  }
+  return { start: open, end: close, text: inner.trim() };
+}
+
 /** Words that make what follows hypothetical: "if the answer is 5", "maybe x = 3". */
 const HEDGE = /\b(if|when|maybe|perhaps|suppose|supposing|assume|assuming|might|could|whether|wonder|guess|probably|expect|unless|instead of|rather than|let's say|say|try|trying|check if|not sure|doesn't|isn't|wasn't|not)\b/i;
 /** What may stand right before a stated value: a verb or preposition of stating, or a maths mark. */
@@ -219,7 +236,7 @@ export function subjectMatches(subject: string, target: QuestionTarget): boolean
   const hits = words.filter((w) => inQuestion(w, target) || w === target.head || w === target.countNoun);
   const extras = words.filter((w) => !hits.includes(w) && !GENERIC_HEADS.has(w) && !UNIT_OR_MATH.has(w));
   // "Compute $3(1+3(…))$": "the entire expression is …", "the value of the given expression is …".
-  if (target.expressionValue && words.every((w) => EXPRESSION_SUBJECT.has(w) || UNIT_OR_MATH.has(w)) && (words.length > 0 || /\b(total|result|answer|value)\b/i.test(subject))) return true;
+  if (target.expressionValue && words.every((w) => EXPRESSION_SUBJECT.has(w) || UNIT_OR_MATH.has(w)) && (words.some((w) => EXPRESSION_SUBJECT.has(w)) || /\b(total|result|answer|value)\b/i.test(subject))) return true;
   if (extras.length > hits.length) return false;
   const specificHits = hits.filter((w) => !GENERIC_HEADS.has(w));
   if (target.head && !GENERIC_HEADS.has(target.head) && words.includes(target.head)) return true;
