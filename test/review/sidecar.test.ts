@@ -53,7 +53,7 @@ test('two processes appending thousands of lines at once: every line parses, non
   assert.ok(firstBob < lastAlice, 'lines of the two writers interleave');
 });
 
-test('SIGKILL while writing multi-page lines: every complete line parses, a torn tail is kept aside, the next append starts a fresh line', async () => {
+test('SIGKILL while writing multi-page lines: every complete line parses, a torn tail is kept aside, the next append starts a fresh line', async (t) => {
   const sidecar = tempSidecar();
   const w = runChild([sidecar, 'carol', '100000', '7000']);
   await w.started;
@@ -63,6 +63,7 @@ test('SIGKILL while writing multi-page lines: every complete line parses, a torn
   const before = readFileSync(sidecar);
   const after = await readSidecar(sidecar);
   assert.deepEqual(after.problems, []);
+  t.diagnostic(`after the kill: ${after.annotations.length} complete lines, ${after.torn.length} torn`);
   assert.ok(after.torn.length <= 1, 'at most the one line being written is torn');
   assert.ok(after.annotations.length >= 1);
   after.annotations.forEach((x, i) => assert.equal(x.kind === 'note' && x.value.startsWith(`carol ${i} `), true));
