@@ -56,6 +56,17 @@ describe('case 5: invalid UTF-8', () => {
   });
 });
 
+test('case 5: a problem-set job with --strict refuses invalid UTF-8 before any model work', { timeout: 30_000 }, async () => {
+  const path = file('strict-utf8.jsonl', Buffer.concat([Buffer.from(record({ id: 'p1', problem: 'What is 1+1?', answer: '2' })), Buffer.from('{"id":"p2","problem":"b'), Buffer.from([0xff]), Buffer.from('","answer":"2"}\n')]));
+  const out = join(tmp, 'strict-utf8.out.trace.jsonl');
+  // An unreachable host: --strict must refuse before any request is made.
+  const r = await runCli(['annotate', path, '-o', out, '--model', 'm', '--host', 'http://127.0.0.1:9', '--strict']);
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /strict-utf8\.jsonl:2: .*invalid UTF-8/);
+  assert.doesNotMatch(r.stderr, /Could not reach/);
+  assert.throws(() => readFileSync(out), 'no output written');
+});
+
 describe('case 5: fields of the wrong type are errors naming the field', () => {
   const cases: [string, Record<string, unknown>, RegExp][] = [
     ['thinking a number', { problem: 'p', thinking: 42, response: 'r' }, /^thinking: must be a string, got number/],

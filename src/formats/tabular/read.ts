@@ -116,7 +116,7 @@ export function invalidUtf8Lines(bytes: Uint8Array): number[] {
 /** The table, with an issue for every line that held bytes that are not UTF-8 (the row is still read, with U+FFFD). */
 function withUtf8Issues(table: Table, bytes: Uint8Array): Table {
   for (const line of invalidUtf8Lines(bytes)) {
-    table.issues.push({ position: line, where: `line ${line}`, message: 'invalid UTF-8 (bytes that are not UTF-8 were read as U+FFFD)' });
+    table.issues.push({ position: line, where: `line ${line}`, field: '(line)', message: 'invalid UTF-8 (bytes that are not UTF-8 were read as U+FFFD)' });
   }
   table.issues.sort((a, b) => a.position - b.position);
   return table;
