@@ -54,7 +54,7 @@ export function registerImportanceCommand(program: Command): Command {
     .argument('<input>', 'trace file (any format the CLI reads)')
     .requiredOption('--model <name>', 'model that continues the thinking')
     .requiredOption('-o, --output <file>', 'importance records, JSONL, one per trace (the rollout log goes beside it: OUT.rollouts.jsonl)')
-    .option('--samples <n>', `rollouts per prefix: fixed count with --fixed, else the adaptive cap (TA: ${TA_ROLLOUTS_PER_CHUNK})`, positiveInteger('--samples', 2), TA_ROLLOUTS_PER_CHUNK)
+    .option('--samples <n>', `rollouts per prefix: fixed count with --fixed, else the adaptive cap (default and TA: ${TA_ROLLOUTS_PER_CHUNK})`, positiveInteger('--samples', 2), TA_ROLLOUTS_PER_CHUNK)
     .option('--embed-model <name>', 'embedding model for the similarity filter (TA: all-MiniLM-L6-v2 = Ollama "all-minilm")', 'all-minilm')
     .addOption(new Option('--measure <m>', 'importance measure (TA definitions)').choices(['counterfactual-kl', 'resampling-kl', 'counterfactual-accuracy', 'resampling-accuracy']).default('counterfactual-kl'))
     .option('--threshold <cos>', `cosine at or above which a replacement counts as the same episode (TA: ${TA_SIMILARITY_THRESHOLD} for its sentence chunks)`, finiteNumber('--threshold'), TA_SIMILARITY_THRESHOLD)
@@ -64,9 +64,9 @@ export function registerImportanceCommand(program: Command): Command {
     .option('--large <v>', 'adaptive: importance above this is settled as large', finiteNumber('--large'), DEFAULT_ADAPTIVE_PLAN.large)
     .option('--host <url>', 'Ollama server (default: OLLAMA_HOST or http://127.0.0.1:11434)')
     .option('--id <ids>', 'only the traces with these ids (repeatable, comma-separated)', collectList)
-    .option('--seed <n>', 'base seed of the rollouts (each rollout gets its own)', positiveInteger('--seed', 0), 0)
-    .option('--concurrency <n>', 'rollouts in flight at once', positiveInteger('--concurrency', 1), 2)
-    .option('--max-tokens <n>', 'num_predict per continuation', positiveInteger('--max-tokens', 1), 8192);
+    .option('--seed <n>', 'base seed of the rollouts, each rollout gets its own (default 0)', positiveInteger('--seed', 0), 0)
+    .option('--concurrency <n>', 'rollouts in flight at once (default 2)', positiveInteger('--concurrency', 1), 2)
+    .option('--max-tokens <n>', 'num_predict per continuation (default 8192)', positiveInteger('--max-tokens', 1), 8192);
   return addPipelineOptions(cmd).action(async (input: string, flags: ImportanceFlags) => {
     process.exitCode = await runImportanceCommand(input, flags);
   });
