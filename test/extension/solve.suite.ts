@@ -79,7 +79,9 @@ export function registerSolveSuite(): void {
       metrics.solveRawEvents = rawEvents;
     });
 
-    it('a palette solve of a selection with an Answer: line takes it as gold, shows verdicts live, and self-check outcomes reach the cards and the report', async () => {
+    it('a palette solve of a selection with an Answer: line takes it as gold, shows verdicts live, and self-check outcomes reach the cards and the report', async function () {
+      // A slow stream that restates the problem for ~40 s before the first answer, then the report.
+      this.timeout(240_000);
       await setConfig('host', SLOW);
       // The problem as a user has it in a file: the answer on a line after it.
       const doc = await vscode.workspace.openTextDocument({ content: `${CHANGE_PROBLEM_TEXT}\n\nAnswer: 8\n` });
