@@ -132,6 +132,8 @@ export interface PersistedViewState {
   expanded: number[];
   filters: ViewFilters;
   scrollTop: number;
+  /** The first episode on screen (position) and how many px of it are scrolled past; restores the place in a windowed list whose heights are partly estimated. */
+  scrollAnchor?: { position: number; offset: number };
   budget?: BudgetPolicy;
   probe?: ProbeRequest | false;
   settings?: ViewSettings;

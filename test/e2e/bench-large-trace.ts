@@ -5,7 +5,7 @@
  * the issue-12 budgets with the earlier numbers beside them. Needs scripts/setup-e2e.sh.
  */
 import { rmSync, statSync, writeFileSync } from 'node:fs';
-import { artifact, launchBrowser, makeWorkspace, openWorkbench, runCommand, startCodeServer, workbenchUrl } from './harness';
+import { artifact, launchBrowser, makeWorkspace, openWorkbench, runCommand, startCodeServer, webviewFrame, workbenchUrl } from './harness';
 import { formatMeasurement, measureLargeTrace, measurePlainPage, webviewHeapMB, writeLargeTrace, type LargeTraceMeasurement, type ScrollMeasurement } from './largeTrace';
 
 const VIEWPORT = { width: 1500, height: 950 };
@@ -48,6 +48,7 @@ async function main(): Promise<void> {
       const m = await measureLargeTrace(page, file.split('/').pop()!, trace, statSync(file).size);
       console.log(formatMeasurement(m));
       const heapNow = heap ? { ...(await webviewHeapMB(page)), baselineMB } : null;
+      if (!heap) await shootOverview(page);
       const plain = await measurePlainPage(browser, trace, VIEWPORT);
       cases.push({ label, trace: m, plain, heap: heapNow });
       await runCommand(page, 'View: Close All Editors');
@@ -60,6 +61,17 @@ async function main(): Promise<void> {
   }
   console.log(budgetTable(cases));
   writeFileSync(artifact('bench-large-trace.json'), JSON.stringify(cases, null, 2));
+}
+
+/** The 1,000-episode trace a third of the way down, for media/screenshots/overview-map.png (copied by hand). */
+async function shootOverview(page: import('playwright-core').Page): Promise<void> {
+  const frame = webviewFrame(page);
+  await frame.locator('body').evaluate(() => {
+    const scroller = document.scrollingElement as HTMLElement;
+    scroller.scrollTop = scroller.scrollHeight * 0.33;
+  });
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: artifact('overview-map.png') });
 }
 
 async function rendererHeapMB(page: import('playwright-core').Page): Promise<number> {

@@ -193,7 +193,8 @@ export class App {
     if (restore) {
       if (restore.budget) this.budget.setPolicy(restore.budget, restore.probe);
       const top = restore.scrollTop ?? 0;
-      requestAnimationFrame(() => window.scrollTo({ top }));
+      const place = restore.scrollAnchor;
+      requestAnimationFrame(() => (place ? this.episodes.restorePlace(place) : window.scrollTo({ top })));
       this.pendingRestore = null;
     }
     this.scheduleSave();
@@ -378,6 +379,7 @@ export class App {
       expanded: this.episodes.getExpanded(),
       filters: this.filters,
       scrollTop: Math.round(window.scrollY),
+      scrollAnchor: this.episodes.placeForSave(),
       budget: draft?.policy,
       probe: draft?.probe ?? this.probe,
       settings: this.settings,

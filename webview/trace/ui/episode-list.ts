@@ -145,6 +145,11 @@ function refreshCard(card: Card, episode: Episode): void {
   }
 }
 
+/** The body does not show the episode's current text rendered as Markdown (plain, stale or empty). */
+function needsRender(card: Card): boolean {
+  return card.bodyMode !== 'markdown' || card.renderedText !== card.episode.text;
+}
+
 /** A row kept at a viewport position while heights change. */
 interface Anchor {
   position: number;
@@ -183,6 +188,16 @@ export class EpisodeList {
   private firstCorrect = -1;
   private gap = -1;
   private width = -1;
+  /** Rows mounted by the last layout. */
+  private range = { start: 0, end: 0 };
+  /** The row kept in place when measurements arrive (set by each layout). */
+  private anchor: Anchor | null = null;
+  /** The visible top read by the last layout (the sticky header does not move while scrolling; re-reading it after a DOM change would force a layout). */
+  private lastVisibleTop = 0;
+  /** An anchor placed by the view (expand all, a filter) holds until the reader scrolls. */
+  private pinned = false;
+  /** scrollY after the view's own last scroll. */
+  private ownScrollY = -1;
   private readonly resizeObserver: ResizeObserver | null;
   private lastViewport = '';
   /** Explains the after-first-correct style; shown only when some episode has it. */
@@ -194,9 +209,13 @@ export class EpisodeList {
     this.spacerAfter = h('div', { class: 'rl-spacer', role: 'none', 'aria-hidden': 'true' });
     this.element = h('div', { class: 'rl-episodes', role: 'list', 'aria-label': 'Episodes' }, this.spacerBefore, this.spacerAfter);
     this.element.addEventListener('click', (event) => this.onClick(event));
-    this.resizeObserver = typeof ResizeObserver === 'function' ? new ResizeObserver(() => this.scheduleLayout()) : null;
+    this.resizeObserver = typeof ResizeObserver === 'function' ? new ResizeObserver((entries) => this.onResize(entries)) : null;
     this.resizeObserver?.observe(this.element);
-    window.addEventListener('scroll', () => this.scheduleLayout(), { passive: true });
+    window.addEventListener('scroll', () => {
+      // The reader scrolled (not one of our own corrections): the pinned anchor is theirs to move.
+      if (Math.abs(window.scrollY - this.ownScrollY) > 1) this.pinned = false;
+      this.scheduleLayout();
+    }, { passive: true });
     window.addEventListener('resize', () => this.scheduleLayout());
   }
 
@@ -305,6 +324,19 @@ export class EpisodeList {
     this.mounted.get(position)?.li.focus({ preventScroll: true });
   }
 
+  /** Where the reader is, for persisted state: the first visible episode and px of it above the visible top. */
+  placeForSave(): { position: number; offset: number } | undefined {
+    const anchor = this.captureAnchor();
+    return anchor ? { position: anchor.position, offset: Math.round(this.visibleTop() - anchor.top) } : undefined;
+  }
+
+  /** Returns to a saved place (see placeForSave). */
+  restorePlace(place: { position: number; offset: number }): void {
+    if (!this.episodes[place.position]) return;
+    this.scrollToPosition(place.position, 'start');
+    window.scrollBy(0, place.offset);
+  }
+
   /** Scrolls so the episode at `position` is in view and mounted (heights above it settle first). */
   scrollToPosition(position: number, block: 'nearest' | 'start' | 'center' = 'start'): void {
     if (!this.episodes[position]) return;
@@ -316,6 +348,7 @@ export class EpisodeList {
       if (Math.abs(target - viewTop) < 1 && this.mounted.has(position)) break;
       window.scrollTo({ top: Math.max(0, listTop + target - visibleTop), behavior: 'instant' as ScrollBehavior });
       this.layout(null);
+      this.measureNow();
     }
   }
 
@@ -333,18 +366,13 @@ export class EpisodeList {
     return this.episodes[position];
   }
 
-  /** Visible positions now on screen (first, last), -1 when none. */
-  visibleRange(): [number, number] {
-    const top = this.visibleTop();
-    let first = -1;
-    let last = -1;
-    for (const card of this.mounted.values()) {
-      const rect = card.li.getBoundingClientRect();
-      if (rect.bottom <= top || rect.top >= window.innerHeight) continue;
-      if (first < 0) first = card.position;
-      last = card.position;
-    }
-    return [first, last];
+  /** Visible positions now on screen (first, last) by the row model (no DOM reads but the list's top); -1 when none. */
+  visibleRange(listTop = this.element.getBoundingClientRect().top, visibleTop = this.visibleTop()): [number, number] {
+    if (this.rows.length === 0 || this.rows.total() === 0) return [-1, -1];
+    const top = visibleTop - listTop;
+    const bottom = window.innerHeight - listTop;
+    if (bottom <= 0 || top >= this.rows.total()) return [-1, -1];
+    return [this.rows.indexAt(Math.max(0, top)), this.rows.indexAt(Math.max(0, bottom - 1))];
   }
 
   /** Expands the card, scrolls to it and marks the `occurrence`-th match as current. */
@@ -355,6 +383,7 @@ export class EpisodeList {
     this.scrollToPosition(position, 'start');
     const card = this.mounted.get(position);
     if (card) this.renderBody(card);
+    this.measureNow();
     this.currentMatch = { position, occurrence };
     const current = this.refreshHighlights();
     if (current) current.startContainer.parentElement?.scrollIntoView({ block: 'center' });
@@ -416,36 +445,90 @@ export class EpisodeList {
       if (this.width >= 0) this.rows.forgetMeasurements();
       this.width = width;
     }
-    let fixed = anchor === undefined ? this.captureAnchor() : anchor;
-    let mountedChanged = false;
-    for (let pass = 0; pass < 4; pass++) {
-      if (fixed && !this.mounted.has(fixed.position)) {
-        // The anchor row is not in the DOM (its shape changed): put it where it was by the model's offsets.
-        const listTop = this.element.getBoundingClientRect().top + window.scrollY;
-        window.scrollTo({ top: Math.max(0, listTop + this.rows.offsetOf(fixed.position) - fixed.top), behavior: 'instant' as ScrollBehavior });
-      }
-      const listTop = this.element.getBoundingClientRect().top;
-      const visibleTop = this.visibleTop();
-      const range = windowRange(this.rows, visibleTop - listTop, window.innerHeight - listTop, OVERSCAN_PX, MAX_MOUNTED);
-      const changedMount = this.mountRange(range.start, range.end);
-      mountedChanged ||= changedMount;
-      fixed ??= anchor === null ? null : this.captureAnchor();
-      const measuredChange = this.measureMounted();
-      this.setSpacers(range.start, range.end);
-      const card = fixed ? this.mounted.get(fixed.position) : undefined;
-      if (fixed && card) {
-        const dy = anchorCorrection(fixed.top, card.li.getBoundingClientRect().top);
-        if (dy !== 0) window.scrollBy(0, dy);
-      }
-      if (!changedMount && !measuredChange) break;
+    const fixed = anchor === undefined ? (this.pinned ? this.anchor : this.captureAnchor()) : anchor;
+    if (anchor) this.pinned = true;
+    else if (anchor === null) this.pinned = false;
+    if (fixed && (anchor || !this.mounted.has(fixed.position))) {
+      // Rows changed shape (or the anchor is not in the DOM): put the anchor where it was by the model's offsets.
+      this.setSpacers(this.range.start, this.range.end); // the document must be as tall as the new rows first
+      const top = this.element.getBoundingClientRect().top + window.scrollY;
+      window.scrollTo({ top: Math.max(0, top + this.rows.offsetOf(fixed.position) - fixed.top), behavior: 'instant' as ScrollBehavior });
+      this.ownScrollY = window.scrollY;
     }
-    if (mountedChanged && this.filters.query) this.refreshHighlights();
-    this.reportViewport();
+    const listTop = this.element.getBoundingClientRect().top;
+    const visibleTop = this.visibleTop();
+    this.lastVisibleTop = visibleTop;
+    const range = windowRange(this.rows, visibleTop - listTop, window.innerHeight - listTop, OVERSCAN_PX, MAX_MOUNTED);
+    const changedMount = this.mountRange(range.start, range.end);
+    this.range = range;
+    this.setSpacers(range.start, range.end);
+    // Without a card to hold, hold the first visible row where the model puts it.
+    if (fixed) this.anchor = fixed;
+    else {
+      const first = this.rows.indexAt(Math.max(0, visibleTop - listTop));
+      this.anchor = this.rows.length > 0 ? { position: first, top: listTop + this.rows.offsetOf(first) } : null;
+    }
+    if (changedMount && this.filters.query) this.refreshHighlights();
+    this.reportViewport(listTop);
   }
 
-  private reportViewport(): void {
+  /**
+   * Sizes arrive after the browser's layout (no forced layout on the scroll path): record them,
+   * set the spacers, keep the anchor in place, and mount more if the viewport is not covered.
+   */
+  private onResize(entries: ResizeObserverEntry[]): void {
+    let changed = false;
+    for (const entry of entries) {
+      if (entry.target === this.element) {
+        if (this.element.clientWidth !== this.width) this.scheduleLayout();
+        continue;
+      }
+      const li = entry.target as HTMLDivElement;
+      const position = Number(li.dataset.position);
+      if (this.mounted.get(position)?.li !== li) continue;
+      const size = entry.borderBoxSize?.[0]?.blockSize ?? li.offsetHeight;
+      if (size > 0 && this.rows.measure(position, size + this.cardGap(li))) changed = true;
+    }
+    if (changed) this.settle();
+  }
+
+  /** Reads every mounted card's height now (a forced layout: for jumps and tests, not for scrolling). */
+  measureNow(): void {
+    let changed = false;
+    for (const card of this.mounted.values()) {
+      const size = card.li.offsetHeight;
+      if (size > 0 && this.rows.measure(card.position, size + this.cardGap(card.li))) changed = true;
+    }
+    if (changed) this.settle();
+  }
+
+  /** After measurements: spacers, anchor correction, and another layout if the window no longer covers the viewport. */
+  private settle(): void {
+    this.setSpacers(this.range.start, this.range.end);
+    const anchor = this.anchor;
+    const card = anchor ? this.mounted.get(anchor.position) : undefined;
+    if (anchor && card) {
+      const dy = anchorCorrection(anchor.top, card.li.getBoundingClientRect().top);
+      if (dy !== 0) {
+        window.scrollBy(0, dy);
+        this.ownScrollY = window.scrollY;
+      }
+    }
+    const listTop = this.element.getBoundingClientRect().top;
+    const need = windowRange(this.rows, this.lastVisibleTop - listTop, window.innerHeight - listTop, 0, MAX_MOUNTED);
+    if (need.end > need.start && (need.start < this.range.start || need.end > this.range.end)) this.scheduleLayout();
+    this.reportViewport(listTop);
+  }
+
+  /** Margin below a card (read once: the stylesheet's, not per card). */
+  private cardGap(li: HTMLElement): number {
+    if (this.gap < 0) this.gap = parseFloat(getComputedStyle(li).marginBottom) || 0;
+    return this.gap;
+  }
+
+  private reportViewport(listTop: number): void {
     if (!this.options.onViewport) return;
-    const [first, last] = this.visibleRange();
+    const [first, last] = this.visibleRange(listTop, this.lastVisibleTop);
     const key = `${first}:${last}`;
     if (key === this.lastViewport) return;
     this.lastViewport = key;
@@ -486,7 +569,7 @@ export class EpisodeList {
         this.resizeObserver?.observe(card.li);
         changed = true;
         // Bodies of expanded cards: rendered now while the frame has time, plain text and queued after.
-        if (this.expanded.has(card.episode.index) && card.renderedText !== card.episode.text) {
+        if (this.expanded.has(card.episode.index) && needsRender(card)) {
           if (performance.now() - budgetStart < RENDER_BUDGET_MS && card.episode.index !== this.growing) this.renderBody(card);
           else this.showPlain(card);
         }
@@ -506,20 +589,6 @@ export class EpisodeList {
     this.cache.delete(card.position);
     this.cache.set(card.position, card);
     if (this.cache.size > CARD_CACHE) this.cache.delete(this.cache.keys().next().value as number);
-  }
-
-  /** Records the height of every mounted card; true when any row's height changed. */
-  private measureMounted(): boolean {
-    if (this.gap < 0 && this.mounted.size > 0) {
-      const first = this.mounted.values().next().value as Card;
-      this.gap = parseFloat(getComputedStyle(first.li).marginBottom) || 0;
-    }
-    let changed = false;
-    for (const card of this.mounted.values()) {
-      const height = card.li.offsetHeight + Math.max(0, this.gap);
-      if (height > 0 && this.rows.measure(card.position, height)) changed = true;
-    }
-    return changed;
   }
 
   private setSpacers(start: number, end: number): void {
@@ -561,7 +630,7 @@ export class EpisodeList {
     card.li.classList.toggle('rl-expanded', open);
     card.body.hidden = !open;
     card.preview.hidden = open;
-    if (!open || !card.li.isConnected || card.renderedText === card.episode.text) return;
+    if (!open || !card.li.isConnected || !needsRender(card)) return;
     if (card.episode.index === this.growing) this.showPlain(card);
     else if (now) this.renderBody(card);
     else this.showPlain(card); // queues the full render

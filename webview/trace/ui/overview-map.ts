@@ -113,6 +113,11 @@ export class OverviewMap {
   private dragging = false;
   private readonly navigate: (position: number) => void;
   private colourCache = new Map<string, string>();
+  /** The tracks drawn once per data/colouring/size/theme change; the viewport is drawn over it. */
+  private tracksBitmap: HTMLCanvasElement | null = null;
+  private tracksKey = '';
+  private modelVersion = 0;
+  private colourVersion = 0;
 
   constructor(navigate: (position: number) => void) {
     this.navigate = navigate;
@@ -157,6 +162,7 @@ export class OverviewMap {
 
   update(trace: Trace): void {
     this.model = overviewModel(trace);
+    this.modelVersion++;
     this.element.hidden = this.model.blocks.length < 2;
     this.canvas.setAttribute('aria-label', `Overview map of ${this.model.blocks.length} episodes`);
     this.summary.textContent = overviewSummary(this.model, this.colouring);
@@ -173,6 +179,7 @@ export class OverviewMap {
   /** The theme changed: colours are re-read. */
   retheme(): void {
     this.colourCache.clear();
+    this.colourVersion++;
     this.scheduleDraw();
   }
 
@@ -207,6 +214,10 @@ export class OverviewMap {
     return value;
   }
 
+  /**
+   * Draws the map: the tracks into a cached bitmap (only when the data, colouring, size or theme
+   * changed), then that bitmap and the viewport frame (every scroll frame: one blit).
+   */
   private draw(): void {
     const width = this.canvas.clientWidth;
     const height = this.canvas.clientHeight;
@@ -220,10 +231,27 @@ export class OverviewMap {
     }
     const ctx = this.canvas.getContext('2d');
     if (!ctx) return;
+    const key = `${pixelWidth}x${pixelHeight}:${this.colouring}:${this.modelVersion}:${this.colourVersion}`;
+    if (key !== this.tracksKey || !this.tracksBitmap) {
+      this.tracksBitmap = this.drawTracks(width, height, ratio);
+      this.tracksKey = key;
+    }
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, pixelWidth, pixelHeight);
+    if (this.tracksBitmap) ctx.drawImage(this.tracksBitmap, 0, 0);
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    ctx.clearRect(0, 0, width, height);
+    this.drawViewport(ctx, width);
+  }
+
+  private drawTracks(width: number, height: number, ratio: number): HTMLCanvasElement | null {
+    const bitmap = document.createElement('canvas');
+    bitmap.width = Math.round(width * ratio);
+    bitmap.height = Math.round(height * ratio);
+    const ctx = bitmap.getContext('2d');
+    if (!ctx) return null;
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     const model = this.model;
-    if (model.totalTokens <= 0) return;
+    if (model.totalTokens <= 0) return bitmap;
     const scale = height / model.totalTokens;
     const colours: OverviewColours = { css: (name, fallback) => this.css(name, fallback) };
     const fixed = this.tracks.reduce((sum, t) => sum + t.width, 0);
@@ -251,7 +279,14 @@ export class OverviewMap {
       ctx.lineTo(width, y + 5);
       ctx.fill();
     }
-    // What the list shows now.
+    return bitmap;
+  }
+
+  /** What the list shows now: a framed band. */
+  private drawViewport(ctx: CanvasRenderingContext2D, width: number): void {
+    const model = this.model;
+    if (model.totalTokens <= 0) return;
+    const scale = this.canvas.clientHeight / model.totalTokens;
     const [first, last] = this.viewport;
     if (first >= 0 && last >= first && model.blocks[last]) {
       const y0 = model.blocks[first].start * scale;
