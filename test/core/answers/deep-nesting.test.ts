@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { checkEquivalence, MAX_ANSWER_CHARS, MAX_ANSWER_NESTING } from '../../../src/core/answers';
-import { runCli } from '../../cli/helpers';
+import { cliBundle, runCli } from '../../cli/helpers';
 
 const nested = (depth: number, inner = '1'): string => '\\boxed{'.repeat(depth) + inner + '}'.repeat(depth);
 
@@ -22,7 +22,8 @@ describe('case 7: deep and huge answers', () => {
         const took = performance.now() - started;
         assert.equal(v.equivalent, false);
         assert.match(v.reason, /too deeply nested|too long/);
-        assert.ok(took < 100, `took ${took.toFixed(0)} ms`);
+        // Bounded by a scan of the text: far below a second even on a loaded machine (it was 50 s).
+        assert.ok(took < 1000, `took ${took.toFixed(0)} ms`);
       }
     });
   }
@@ -37,11 +38,12 @@ describe('case 7: deep and huge answers', () => {
     const started = performance.now();
     const v = checkEquivalence('1', '1+'.repeat(500_000) + '1');
     assert.match(v.reason, /too long \(1000001 characters; limit 10000\)/);
-    assert.ok(performance.now() - started < 100);
+    assert.ok(performance.now() - started < 1000);
   });
 
   test('grade --timeout is enforced end to end: a 30k-deep line is graded at once', { timeout: 30_000 }, async () => {
     const line = JSON.stringify({ gold: '1', pred: nested(30_000) });
+    await cliBundle(); // built once per process: not part of what is timed
     const started = Date.now();
     const r = await runCli(['grade', '-', '--timeout', '200'], { stdin: `${line}\n${JSON.stringify({ gold: '2', pred: '2' })}\n` });
     const took = Date.now() - started;
