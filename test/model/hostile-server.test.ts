@@ -191,6 +191,19 @@ describe('case 10: a garbage line mid-stream', () => {
     }
   });
 
+  test('solve says so on stderr, naming the host and the trace', TEST_TIMEOUT, async () => {
+    const garbled = await startFakeOllama({ problems: SAMPLE_PROBLEMS, faults: { garbageLine: { afterChunks: 4, text: 'this is not json' } } });
+    try {
+      const r = await runCli(['solve', SUM_PROBLEM.match, '--model', 'deepseek-r1:7b', '--host', garbled.url]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /warning \(trace solve-[^)]+\): .*not JSON.*this is not json/);
+      assert.match(r.stderr, new RegExp(garbled.url.replace(/[.]/g, '\\.')));
+      assert.doesNotMatch(r.stderr, /invalid json: {2}this/);
+    } finally {
+      await garbled.close();
+    }
+  });
+
   test('annotate names the record on stderr', TEST_TIMEOUT, async () => {
     const garbled = await startFakeOllama({ problems: SAMPLE_PROBLEMS, faults: { garbageLine: { afterChunks: 4, text: 'this is not json' } } });
     const dir = mkdtempSync(join(tmpdir(), 'rl-9b-'));

@@ -270,6 +270,8 @@ export async function runSolve(problemArg: string, o: SolveCliOptions): Promise<
     if (trace.response.trim()) print(`\n${oneLine(trace.response, 400)}\n`);
     for (const l of formatSummary(trace)) if (!l.startsWith('error:')) print(l);
   }
+  // Problems the run survived (a line from the server that was not JSON): said, and kept in the trace.
+  for (const w of trace.warnings ?? []) process.stderr.write(`reasoning-lens solve: warning (trace ${terminalSafeLine(trace.id)}): ${terminalSafeLine(w)}\n`);
   const stop = trace.budget?.stop;
   if (stop === 'cancelled') {
     const by = signals.received ? ` (${signalName(signals.received)})` : '';
