@@ -9,7 +9,7 @@ import { WebviewHost } from '../../src/extension/webview/webviewHost';
 import type { WebviewBundle } from '../../src/extension/webview/webviewPage';
 import { lensApi, waitFor } from './helpers';
 
-const INPUT = { cspSource: 'https://x.vscode-cdn.net', scriptUri: 'https://x/main.js', styleUri: 'https://x/main.css', codiconUri: 'https://x/codicon.css', title: '<b>t</b>' };
+const INPUT = { cspSource: 'https://x.vscode-cdn.net', script: 'void 0;', style: 'body{}', codiconStyle: '.codicon{}', codiconUri: 'https://x/codicon.css', title: '<b>t</b>' };
 
 export function registerViewSuite(): void {
   describe('trace view plumbing', () => {
@@ -50,7 +50,7 @@ export function registerViewSuite(): void {
       const { lens } = await lensApi();
       const panel = vscode.window.createWebviewPanel('reasoningLens.test', 'never ready', vscode.ViewColumn.Active, {});
       let snapshots = 0;
-      // A bundle that does not exist: its script never loads, so the page never says 'ready'.
+      // A bundle that does not exist: it cannot be read, the page has no script and never says 'ready'.
       const host = new WebviewHost<{ type: 'ready' }, { type: 'notice'; message: string }>(panel, {
         extensionUri: lens.context.extensionUri,
         log: lens.log,
@@ -62,8 +62,11 @@ export function registerViewSuite(): void {
         handle: () => undefined,
         readyGraceMs: 400,
       });
-      const first = panel.webview.html;
       try {
+        // The HTML is set once the bundle is read; a missing bundle gets a page without a script.
+        await waitFor('the page to be set', () => panel.webview.html !== '', 10_000);
+        const first = panel.webview.html;
+        assert.doesNotMatch(first, /<script/);
         await waitFor('the late page to be logged', () => host.stats.lateReadies === 1, 10_000);
         await new Promise((r) => setTimeout(r, 1500));
         assert.equal(host.stats.lateReadies, 1, 'once only');

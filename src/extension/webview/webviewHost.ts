@@ -26,6 +26,7 @@
  * text, so what it sends is untrusted too); invalid ones are logged, counted and dropped.
  */
 import * as vscode from 'vscode';
+import { escapeAttr } from './webviewHtml';
 import { bundlePageHtml, type WebviewBundle } from './webviewPage';
 
 /** Options every Reasoning Lens webview uses: scripts on, only dist/webview readable. */
@@ -89,6 +90,8 @@ export class WebviewHost<In extends { type: string }, Out extends { type: string
   private readonly disposables: vscode.Disposable[] = [];
   readonly stats: WebviewHostStats = { messages: 0, rejected: 0, readies: 0, pageErrors: 0, undelivered: 0, lateReadies: 0 };
   private readyWatch: ReturnType<typeof setTimeout> | undefined;
+  /** Counts render() calls, so only the latest one sets the HTML. */
+  private renders = 0;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -102,11 +105,25 @@ export class WebviewHost<In extends { type: string }, Out extends { type: string
     this.render();
   }
 
-  /** Renders the page again (fresh nonce); the new page says 'ready' when it runs. */
+  /**
+   * Renders the page again (fresh nonce); the new page says 'ready' when it runs. The HTML is
+   * set once the bundle is read (once per extension host, then cached); a later render wins.
+   */
   render(): void {
     this.ready = false;
-    this.panel.webview.html = bundlePageHtml(this.panel.webview, this.options.extensionUri, this.options.bundle, this.options.title);
+    const render = ++this.renders;
     this.awaitReady();
+    bundlePageHtml(this.panel.webview, this.options.extensionUri, this.options.bundle, this.options.title).then(
+      (html) => {
+        if (!this.disposed && render === this.renders) this.panel.webview.html = html;
+      },
+      (err: unknown) => {
+        if (this.disposed || render !== this.renders) return;
+        const text = err instanceof Error ? err.message : String(err);
+        this.options.log.error(`${this.options.name} "${this.panel.title}": could not build the page: ${text}`);
+        this.panel.webview.html = pageFailedHtml(text);
+      },
+    );
   }
 
   /** Logs a visible panel whose page has not said 'ready' in READY_GRACE_MS (see the top of this file). */
@@ -232,4 +249,11 @@ export class WebviewHost<In extends { type: string }, Out extends { type: string
     clearTimeout(this.readyWatch);
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** A page with no script that says why the view could not be built (the text is escaped). */
+function pageFailedHtml(reason: string): string {
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="UTF-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'"></head>
+<body><p>Reasoning Lens could not build this view: ${escapeAttr(reason)}</p></body></html>`;
 }
