@@ -84,7 +84,10 @@ export function registerSolveSuite(): void {
       this.timeout(240_000);
       await setConfig('host', SLOW);
       // The problem as a user has it in a file: the answer on a line after it.
-      const doc = await vscode.workspace.openTextDocument({ content: `${CHANGE_PROBLEM_TEXT}\n\nAnswer: 8\n` });
+      // A saved file, not an untitled buffer: closing it later asks nothing.
+      const problemFile = path.join(workspaceDir(), 'ext-test-change-problem.md');
+      writeFileSync(problemFile, `${CHANGE_PROBLEM_TEXT}\n\nAnswer: 8\n`);
+      const doc = await vscode.workspace.openTextDocument(problemFile);
       const editor = await vscode.window.showTextDocument(doc);
       editor.selection = new vscode.Selection(0, 0, doc.lineCount, 0);
       const known = new Set(lens.runs.keys());
