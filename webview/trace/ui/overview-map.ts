@@ -105,6 +105,8 @@ export class OverviewMap {
   /** Tracks left to right; another issue adds a column by pushing one before `draw`. */
   readonly tracks: OverviewTrack[] = [decisionTrack, episodeTrack];
   private readonly summary: HTMLElement;
+  /** What the list shows now: an element moved by transform over the canvas (scrolling never redraws the canvas). */
+  private readonly band: HTMLElement;
   private readonly colourButtons = new Map<OverviewColouring, HTMLButtonElement>();
   private model: OverviewModel = { totalTokens: 0, blocks: [], firstCorrect: null, decisions: [] };
   private colouring: OverviewColouring = 'label';
@@ -132,7 +134,8 @@ export class OverviewMap {
       this.colourButtons.set(colouring, button);
       switcher.append(button);
     }
-    this.element = h('aside', { class: 'rl-overview', 'aria-label': 'Overview map' }, switcher, this.canvas, this.summary);
+    this.band = h('div', { class: 'rl-overview-band', 'aria-hidden': 'true' });
+    this.element = h('aside', { class: 'rl-overview', 'aria-label': 'Overview map' }, switcher, h('div', { class: 'rl-overview-frame' }, this.canvas, this.band), this.summary);
     this.canvas.addEventListener('pointerdown', (event) => {
       this.dragging = true;
       this.canvas.setPointerCapture(event.pointerId);
@@ -173,7 +176,7 @@ export class OverviewMap {
   setViewport(first: number, last: number): void {
     if (first === this.viewport[0] && last === this.viewport[1]) return;
     this.viewport = [first, last];
-    this.scheduleDraw();
+    this.placeBand();
   }
 
   /** The theme changed: colours are re-read. */
@@ -239,8 +242,7 @@ export class OverviewMap {
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, pixelWidth, pixelHeight);
     if (this.tracksBitmap) ctx.drawImage(this.tracksBitmap, 0, 0);
-    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    this.drawViewport(ctx, width);
+    this.placeBand();
   }
 
   private drawTracks(width: number, height: number, ratio: number): HTMLCanvasElement | null {
@@ -282,20 +284,21 @@ export class OverviewMap {
     return bitmap;
   }
 
-  /** What the list shows now: a framed band. */
-  private drawViewport(ctx: CanvasRenderingContext2D, width: number): void {
+  /** Moves the viewport band (transform and height only: compositor work, no canvas redraw). */
+  private placeBand(): void {
     const model = this.model;
-    if (model.totalTokens <= 0) return;
-    const scale = this.canvas.clientHeight / model.totalTokens;
     const [first, last] = this.viewport;
-    if (first >= 0 && last >= first && model.blocks[last]) {
-      const y0 = model.blocks[first].start * scale;
-      const y1 = Math.max(y0 + 3, model.blocks[last].end * scale);
-      ctx.fillStyle = this.css('--vscode-scrollbarSlider-background', 'rgba(121,121,121,0.4)');
-      ctx.fillRect(0, y0, width, y1 - y0);
-      ctx.strokeStyle = this.css('--vscode-focusBorder', '#007fd4');
-      ctx.lineWidth = 1;
-      ctx.strokeRect(0.5, y0 + 0.5, width - 1, y1 - y0 - 1);
+    const height = this.canvas.clientHeight;
+    if (model.totalTokens <= 0 || first < 0 || last < first || !model.blocks[last] || height <= 0) {
+      this.band.hidden = true;
+      return;
     }
+    const scale = height / model.totalTokens;
+    const y0 = model.blocks[first].start * scale;
+    const y1 = Math.max(y0 + 3, model.blocks[last].end * scale);
+    this.band.hidden = false;
+    this.band.style.setProperty('transform', `translateY(${y0.toFixed(1)}px)`);
+    this.band.style.setProperty('height', `${(y1 - y0).toFixed(1)}px`);
   }
+
 }
