@@ -9,7 +9,7 @@ import { WebviewHost } from '../../src/extension/webview/webviewHost';
 import type { WebviewBundle } from '../../src/extension/webview/webviewPage';
 import { lensApi, waitFor } from './helpers';
 
-const INPUT = { cspSource: 'https://x.vscode-cdn.net', script: 'void 0;', style: 'body{}', codiconStyle: '.codicon{}', codiconUri: 'https://x/codicon.css', title: '<b>t</b>' };
+const INPUT = { cspSource: 'https://x.vscode-cdn.net', script: 'void 0;', style: 'body{}', codiconStyle: '.codicon{}', codiconStylesheetHref: 'data:text/css;base64,', title: '<b>t</b>' };
 
 export function registerViewSuite(): void {
   describe('trace view plumbing', () => {

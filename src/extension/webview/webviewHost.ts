@@ -14,13 +14,17 @@
  * its content answers 'ready' and gets a fresh snapshot, a new page has already said 'ready'.
  *
  * A page that has not said 'ready' READY_GRACE_MS after it was built is logged, not rebuilt.
- * In code-server every webview iframe shares one origin, and each registers VS Code's webview
- * service worker under its own URL (`service-worker.js?...&id=<webview id>`) for the same scope:
- * every new iframe installs a new worker version and waits for `controllerchange` ("Found
- * unexpected service worker controller ... Waiting for controllerchange" in the browser console),
- * and a resource request caught in the switch can wait for the worker's 30 s timeout. A rebuilt
- * page is one more iframe and one more registration: it hit the same stall (it did not help),
- * so the host no longer rebuilds.
+ * In code-server (VS Code 1.100) every webview iframe shares one origin, and each registers VS
+ * Code's webview service worker under its own URL (`service-worker.js?...&id=<webview id>`) for
+ * the same scope: every new iframe installs a new worker version and waits for it to take over
+ * (`controllerchange`; "Found unexpected service worker controller ... Waiting for
+ * controllerchange" in the browser console) before VS Code writes the page's HTML into it. The
+ * new worker cannot take over while the old one still has a resource request open, and a request
+ * whose page went away (a panel hidden while its fonts loaded) or whose answer went to a newer
+ * worker stays open for the worker's 30 s timeout: the next page then says 'ready' up to 30 s
+ * late, whatever its own HTML. So pages request nothing through the worker (webviewHtml.ts
+ * inlines script, CSS and fonts). Setting the HTML again cannot help (same iframe, same wait),
+ * so the host does not rebuild.
  *
  * Every inbound message is validated by the protocol's parser (the page renders untrusted model
  * text, so what it sends is untrusted too); invalid ones are logged, counted and dropped.
@@ -135,7 +139,7 @@ export class WebviewHost<In extends { type: string }, Out extends { type: string
       this.readyWatch = undefined;
       if (this.disposed || this.generation !== generation || !this.panel.visible) return;
       this.stats.lateReadies++;
-      this.options.log.warn(`${this.options.name} "${this.panel.title}": no 'ready' from the page ${grace / 1000} s after it was built; still waiting (webview resources load through VS Code's service worker)`);
+      this.options.log.warn(`${this.options.name} "${this.panel.title}": no 'ready' from the page ${grace / 1000} s after it was built; still waiting (VS Code's webview frame may be waiting for its service worker; see webviewHost.ts)`);
     }, grace);
   }
 

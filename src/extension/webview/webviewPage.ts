@@ -1,49 +1,64 @@
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { buildWebviewHtml, rewriteCssUrls, rewriteScriptSourceMap } from './webviewHtml';
+import { buildWebviewHtml, codiconShadowHref, cssRelativeUrls, dataUri, rewriteCssUrls, rewriteScriptSourceMap } from './webviewHtml';
 
 /**
  * The page for one webview bundle in dist/webview (`main` = the trace view, `dataset` = the
- * dataset view, `compare` = Compare Traces), with a fresh nonce, its script and CSS inlined (see
- * webviewHtml.ts for why) and every other resource resolved through asWebviewUri.
+ * dataset view, `compare` = Compare Traces), with a fresh nonce and everything inlined: script,
+ * CSS, and the fonts the CSS names as data: URIs (webviewHtml.ts says why).
  */
 export type WebviewBundle = 'main' | 'dataset' | 'compare';
 
-interface BundleFiles {
+interface InlinedBundle {
   script: string;
   style: string;
   codiconStyle: string;
+  codiconStylesheetHref: string;
 }
 
 /**
- * Bundle files by path, read once per extension host (they do not change while it runs; a
- * rebuilt dist/ needs a window reload, as the extension itself does). A failed read is not kept.
+ * Inlined bundles by path, read once per extension host (dist/ does not change while it runs;
+ * a rebuilt dist/ needs a window reload, as the extension itself does). A failed read is not kept.
  */
-const bundleFiles = new Map<string, Promise<BundleFiles>>();
+const inlinedBundles = new Map<string, Promise<InlinedBundle>>();
 
-function readBundle(root: vscode.Uri, bundle: string): Promise<BundleFiles> {
+/** CSS from dist/webview with every relative url(...) (fonts) replaced by the file as a data: URI. */
+async function cssWithDataUris(root: vscode.Uri, name: string): Promise<string> {
+  const css = await readFile(vscode.Uri.joinPath(root, name).fsPath, 'utf8');
+  const uris = new Map<string, string>();
+  await Promise.all(
+    cssRelativeUrls(css).map(async (path) => {
+      // Every stylesheet sits directly in dist/webview, so its relative URLs resolve against it.
+      uris.set(path, dataUri(path, await readFile(vscode.Uri.joinPath(root, path).fsPath)));
+    }),
+  );
+  return rewriteCssUrls(css, (path) => uris.get(path)!);
+}
+
+function inlinedBundle(root: vscode.Uri, bundle: string): Promise<InlinedBundle> {
   const key = vscode.Uri.joinPath(root, bundle).toString();
-  let files = bundleFiles.get(key);
-  if (!files) {
-    const read = (name: string) => readFile(vscode.Uri.joinPath(root, name).fsPath, 'utf8');
-    files = Promise.all([read(`${bundle}.js`), read(`${bundle}.css`), read('codicon.css')]).then(([script, style, codiconStyle]) => ({ script, style, codiconStyle }));
-    bundleFiles.set(key, files);
-    files.catch(() => bundleFiles.delete(key));
+  let inlined = inlinedBundles.get(key);
+  if (!inlined) {
+    inlined = Promise.all([readFile(vscode.Uri.joinPath(root, `${bundle}.js`).fsPath, 'utf8'), cssWithDataUris(root, `${bundle}.css`), cssWithDataUris(root, 'codicon.css')]).then(([script, style, codiconStyle]) => ({
+      script,
+      style,
+      codiconStyle,
+      codiconStylesheetHref: codiconShadowHref(codiconStyle),
+    }));
+    inlinedBundles.set(key, inlined);
+    inlined.catch(() => inlinedBundles.delete(key));
   }
-  return files;
+  return inlined;
 }
 
 export async function bundlePageHtml(webview: vscode.Webview, extensionUri: vscode.Uri, bundle: WebviewBundle, title: string): Promise<string> {
   const root = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
-  const files = await readBundle(root, bundle);
-  // Every CSS and the bundle sit directly in dist/webview, so their relative URLs resolve against it.
-  const asset = (relativePath: string) => webview.asWebviewUri(vscode.Uri.joinPath(root, relativePath)).toString();
+  const inlined = await inlinedBundle(root, bundle);
   return buildWebviewHtml({
     cspSource: webview.cspSource,
-    script: rewriteScriptSourceMap(files.script, asset),
-    style: rewriteCssUrls(files.style, asset),
-    codiconStyle: rewriteCssUrls(files.codiconStyle, asset),
-    codiconUri: asset('codicon.css'),
+    ...inlined,
+    // Fetched only by developer tools, never by the page.
+    script: rewriteScriptSourceMap(inlined.script, (path) => webview.asWebviewUri(vscode.Uri.joinPath(root, path)).toString()),
     title,
   });
 }
