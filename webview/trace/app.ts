@@ -326,7 +326,13 @@ export class App {
       clearTimeout(this.readerTimer);
       this.readerTimer = setTimeout(() => (this.readerScrolling = false), 400);
     };
-    for (const type of ['wheel', 'touchmove', 'keydown', 'pointerdown'] as const) window.addEventListener(type, reader, { passive: true, capture: true });
+    // Input that scrolls: the wheel, touch, scrolling keys (and j/k, n/N, which move to a card),
+    // a press on the scrollbar (its target is the root element). A click on a button is not.
+    const scrollKeys = /^(PageUp|PageDown|Home|End|ArrowUp|ArrowDown| |j|k|n|N)$/;
+    window.addEventListener('wheel', reader, { passive: true, capture: true });
+    window.addEventListener('touchmove', reader, { passive: true, capture: true });
+    window.addEventListener('keydown', (event) => { if (scrollKeys.test(event.key)) reader(); }, { passive: true, capture: true });
+    window.addEventListener('pointerdown', (event) => { if (event.target === document.documentElement) reader(); }, { passive: true, capture: true });
     // VS Code swaps body classes on theme change; the chart draws on canvas and must re-read colours.
     new MutationObserver(() => {
       this.chart.retheme();
