@@ -3,9 +3,11 @@
  * directory gives its trace files, sorted naturally, recursively). Used by `segment`,
  * offline `annotate` and dataset jobs alike.
  */
+import { statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { canonicalPath } from './paths';
+import { basename, join, sep } from 'node:path';
+import { FileProblem } from './io-errors';
+import { canonicalPath, STDIO } from './paths';
 
 /** File names taken from a directory; problem.json, chunk labels and metrics files are not traces. */
 export function isTraceFileName(name: string): boolean {
@@ -16,6 +18,41 @@ export function isTraceFileName(name: string): boolean {
 }
 
 export class MissingInputError extends Error {}
+
+export class OutputInInputFolderError extends FileProblem {
+  constructor(output: string, folder: string) {
+    super(output, `is inside the input folder ${folder} and already exists: it would be left out of the inputs and replaced; choose an output outside ${folder}, or pass --force to replace it`);
+    this.name = 'OutputInInputFolderError';
+  }
+}
+
+/**
+ * A walk leaves the command's own output out of the inputs. When that output already exists
+ * and is a file the walk would take, it may be the user's own data: skipped, then replaced.
+ * So it is refused (before anything is read) unless the user says it may be replaced
+ * (`replace`: --force, or a job resuming its own output). A new output there is fine.
+ */
+export function refuseExistingOutputInInputFolder(output: string, inputs: readonly string[], replace: boolean): void {
+  if (output === STDIO || replace || !isTraceFileName(basename(output))) return;
+  let existing;
+  try {
+    existing = statSync(output);
+  } catch {
+    return; // not there yet: it is only left out of the walk
+  }
+  if (!existing.isFile()) return; // refused elsewhere (a directory given for a file…)
+  const real = canonicalPath(output);
+  for (const input of inputs) {
+    if (input === STDIO) continue;
+    let isFolder = false;
+    try {
+      isFolder = statSync(input).isDirectory();
+    } catch {
+      continue; // a missing input is reported by the walk
+    }
+    if (isFolder && real.startsWith(canonicalPath(input) + sep)) throw new OutputInInputFolderError(output, input);
+  }
+}
 
 /**
  * `exclude` names files never taken from a directory walk (the command's own output, which

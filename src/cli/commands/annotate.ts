@@ -47,7 +47,7 @@ function addJobOptions(cmd: Command): Command {
     .option('--concurrency <n>', 'records in flight per host (default 1)', positiveInteger('--concurrency', 1))
     .option('--timeout <ms>', 'longest wait on a model server: a request, the first chunk of a stream, the silence between chunks (default: 30 s for requests, 10 min to start, 2 min between chunks)', positiveInteger('--timeout', 1))
     .option('--resume', 'continue OUT as a dataset job: skip finished ids, redo unfinished ones')
-    .option('--force', 'dataset job: with --resume accept a changed configuration; without, overwrite OUT')
+    .option('--force', 'replace OUT when it already exists inside an input folder (it is then left out of the inputs); dataset job: with --resume accept a changed configuration, without, overwrite OUT')
     .option('--strict', 'dataset job: fail before starting if any input record is unusable')
     .option('--limit <n>', 'dataset job: process at most N unfinished records', positiveInteger('--limit', 0))
     .option('--temperature <t>', 'sampling temperature (default: the model\'s)', finiteNumber('--temperature'))
@@ -94,7 +94,7 @@ export function planAnnotate(inputs: readonly string[], flags: AnnotateFlags, gi
   }
   return {
     mode: 'offline',
-    options: { output: flags.output, summaries: true, command: 'annotate', assumeTraces: flags.inputKind === 'traces', segment: segmentOptionsFrom(flags), fields: fieldNamesFrom(flags) },
+    options: { output: flags.output, summaries: true, command: 'annotate', assumeTraces: flags.inputKind === 'traces', force: Boolean(flags.force), segment: segmentOptionsFrom(flags), fields: fieldNamesFrom(flags) },
   };
 }
 

@@ -12,8 +12,9 @@ export function registerSegmentCommand(program: Command): void {
     .command('segment')
     .description('split traces into episodes; writes trace-format JSONL')
     .argument('<inputs...>', 'trace files or directories ("-" for stdin)')
-    .option('-o, --output <file>', 'output JSONL ("-" for stdout)', '-');
-  addPipelineOptions(cmd).action(async (inputs: string[], flags: PipelineFlags & { output: string }) => {
-    process.exitCode = await runOffline(inputs, flags, { output: flags.output, summaries: false, command: 'segment' });
+    .option('-o, --output <file>', 'output JSONL ("-" for stdout)', '-')
+    .option('--force', 'replace OUT when it already exists inside an input folder (it is then left out of the inputs)');
+  addPipelineOptions(cmd).action(async (inputs: string[], flags: PipelineFlags & { output: string; force?: boolean }) => {
+    process.exitCode = await runOffline(inputs, flags, { output: flags.output, summaries: false, command: 'segment', force: Boolean(flags.force) });
   });
 }

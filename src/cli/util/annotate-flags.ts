@@ -47,7 +47,8 @@ export const ANNOTATE_FLAGS: readonly AnnotateFlagRule[] = [
   rule('--resume', 'resume', 'job'),
   rule('--limit', 'limit', 'job'),
   rule('--strict', 'strict', 'job'),
-  rule('--force', 'force', 'job'),
+  // Offline: replace an existing OUT inside an input folder; in a job also overwrite or re-configure it.
+  rule('--force', 'force', 'any'),
   rule('--no-report', 'report', 'job'),
   rule('--host', 'host', 'model', 'probes'),
   rule('--backend', 'backend', 'model', 'probes'),

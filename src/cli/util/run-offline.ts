@@ -3,7 +3,7 @@
  * label, extract and grade every record, write trace-format JSONL, one summary line per file.
  */
 import { annotateFiles, formatSummary, totalSummary, type FileSummary } from '../../io/annotate-files';
-import { expandInputs, MissingInputError } from '../../io/inputs';
+import { expandInputs, MissingInputError, refuseExistingOutputInInputFolder } from '../../io/inputs';
 import { prepareOutput } from '../../io/paths';
 import { JsonlWriter } from '../../io/write';
 import { terminalSafeLine } from '../../core/terminal-text';
@@ -20,10 +20,14 @@ export interface OfflineRunOptions {
   command: AdviceFor;
   /** `--input-kind traces`: read every input as traces, even one that looks like a problem set. */
   assumeTraces?: boolean;
+  /** `--force`: an existing output inside an input folder may be replaced (it is left out of the inputs). */
+  force?: boolean;
 }
 
 /** Shared by `annotate` and `segment`: returns the exit code. */
 export async function runOffline(inputs: string[], flags: PipelineFlags, run: OfflineRunOptions): Promise<number> {
+  // Before anything is read: an existing file in an input folder would be skipped by the walk, then replaced.
+  refuseExistingOutputInInputFolder(run.output, inputs, Boolean(run.force));
   const found: InputFile[] = [];
   try {
     for (const input of inputs) {

@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, statSync, truncateSync, unlinkSync } from 'node:fs';
 import { FileProblem } from '../../io/io-errors';
+import { refuseExistingOutputInInputFolder } from '../../io/inputs';
 import { acquireOutputLock, LockHeldError, type OutputLock } from '../../io/lock';
 import { prepareOutput as prepareOutputPath } from '../../io/paths';
 import { annotateTrace, reannotateTrace } from '../../core/annotate';
@@ -167,6 +168,9 @@ export async function runDatasetJob(o: DatasetJobOptions): Promise<DatasetJobRes
   // (never overridden, not by --force), not under /proc, and its folder exists.
   try {
     prepareOutputPath(o.output, { inputs: [o.input] });
+    // An existing file in the input folder would be skipped by the walk and then replaced, unless it
+    // is this job's own output being resumed (it has a job file) or --force says it may go.
+    refuseExistingOutputInInputFolder(o.output, [o.input], Boolean(o.force) || (Boolean(o.resume) && existsSync(sidecarPath(o.output))));
   } catch (err) {
     if (err instanceof FileProblem) throw new JobConfigError(err.message);
     throw err;
