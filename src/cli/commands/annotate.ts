@@ -7,11 +7,11 @@
 import { Option, type Command } from 'commander';
 import { BACKEND_KINDS, hostProblem, type BackendKind } from '../../model/backend-factory';
 import type { FieldChoice, InputKind } from '../../runs/dataset/input';
-import { JobConfigError, runDatasetJob, type DatasetJobOptions, type JobEvent } from '../../runs/dataset/job';
+import { inputReportLines, JobConfigError, runDatasetJob, type DatasetJobOptions, type JobEvent } from '../../runs/dataset/job';
 import { annotateMode, refusedForInput, refusedForMode } from '../util/annotate-flags';
 import { addBudgetOptions, budgetFromFlags, flagErrorLines, type BudgetFlags } from '../util/budget-flags';
 import { EXIT_BAD_RECORDS, EXIT_OK, UsageError } from '../util/exit';
-import { issueLine, printSafe } from '../util/report';
+import { printSafe } from '../util/report';
 import { SIGNAL_EXIT_CODE, signalName, watchStopSignals } from '../util/signals';
 import { addPipelineOptions, collectList, fieldNamesFrom, finiteNumber, positiveInteger, segmentOptionsFrom, type PipelineFlags } from '../util/options';
 import { runOffline, type OfflineRunOptions } from '../util/run-offline';
@@ -160,7 +160,7 @@ export function jobOptionsFromFlags(input: string, f: AnnotateFlags, given: Read
 function describeEvent(e: JobEvent): string | null {
   switch (e.type) {
     case 'start':
-      return `${e.kind === 'problems' ? 'problem set' : 'traces'}: ${e.total} record(s), ${e.alreadyDone} already done, ${e.todo} to do${e.issues ? `, ${e.issues} unusable input record(s) skipped` : ''}`;
+      return `${e.kind === 'problems' ? 'problem set' : 'traces'}: ${e.total} record(s), ${e.alreadyDone} already done, ${e.todo} to do${e.issues ? `, ${e.issues} unusable input record(s) skipped` : ''}${e.warnings ? `, ${e.warnings} input warning(s)` : ''}`;
     case 'record':
       return `[${e.done}/${e.todo}] ${e.id}${e.host ? ` on ${e.host}` : ''}${e.ok ? '' : `: ${e.error}`}${(e.warnings ?? []).map((w) => `\n  ${e.id}: warning: ${w}`).join('')}`;
     case 'host-failed':
@@ -191,11 +191,11 @@ async function runJobCommand(inputs: string[], options: DatasetJobOptions): Prom
         for (const l of line?.split('\n') ?? []) printSafe(l);
       },
     });
-    for (const i of r.inputIssues) process.stderr.write(`${issueLine(i.where, i.field, i.message, ' (skipped)')}\n`);
+    for (const line of inputReportLines(r)) process.stderr.write(`${line}\n`);
     for (const line of r.message?.split('\n') ?? []) printSafe(line);
     const summary = r.report?.report.overall;
     printSafe(
-      `${r.status}: ${r.written} written, ${r.alreadyDone} already done, ${r.withErrors} with errors, ${r.abandoned.length} unfinished, ${r.inputIssues.length} unusable input record(s) in ${(r.elapsedMs / 1000).toFixed(1)} s` +
+      `${r.status}: ${r.written} written, ${r.alreadyDone} already done, ${r.withErrors} with errors, ${r.abandoned.length} unfinished, ${r.inputIssues.length} unusable input record(s), ${r.inputWarnings.length} input warning(s) in ${(r.elapsedMs / 1000).toFixed(1)} s` +
         (summary ? `; accuracy ${summary.accuracy === null ? '–' : `${(100 * summary.accuracy).toFixed(1)}%`}; report ${r.report!.markdown}` : ''),
     );
     if (signals.received) return SIGNAL_EXIT_CODE[signals.received];

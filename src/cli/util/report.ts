@@ -11,10 +11,8 @@ export function recordErrorLines(loc: RecordLocation, errors: readonly FieldErro
   return errors.map((e) => terminalSafeLine(`${where}: ${e.field}: ${e.message}`));
 }
 
-/** One `where: field: message` line for an input problem found elsewhere (jobs, exports, reports). */
-export function issueLine(where: string, field: string | undefined, message: string, suffix = ''): string {
-  return terminalSafeLine(`${where}: ${field ?? '(record)'}: ${message}${suffix}`);
-}
+/** One `where: field: message` line for an input problem found elsewhere (jobs, exports, reports); lives in core for the extension too. */
+export { issueLine } from '../../core/issue-line';
 
 /** Prints a message built from input (ids, file names, model errors) safely. */
 export function printSafe(line: string, out: NodeJS.WritableStream = process.stderr): void {

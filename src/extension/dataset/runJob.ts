@@ -108,7 +108,7 @@ export async function annotateDatasetCommand(lens: Lens, raw?: unknown): Promise
   };
   lens.log.info(`Dataset job ${input} → ${output}: ${kind}, models ${models.join(', ') || '(none)'}, hosts ${hosts.join(', ')}, samples ${samples}, budget ${describePolicy(budget)}${resume ? ', resuming' : force ? ', starting over' : ''}`);
 
-  const { runDatasetJob, JobConfigError } = await import('../../runs/dataset/job.js');
+  const { runDatasetJob, JobConfigError, inputReportLines } = await import('../../runs/dataset/job.js');
   const name = nodePath.basename(input);
   const run = (opts: { resume: boolean; force: boolean }) =>
     vscode.window.withProgress(
@@ -164,12 +164,12 @@ export async function annotateDatasetCommand(lens: Lens, raw?: unknown): Promise
     return undefined;
   }
 
-  for (const i of result.inputIssues) lens.log.warn(`${i.where}${i.field ? ` [${i.field}]` : ''}: ${i.message}`);
+  for (const line of inputReportLines(result)) lens.log.warn(line);
   if (result.message) lens.log.warn(result.message);
   const summary = jobSummary(result);
   lens.log.info(`Dataset job ${input}: ${summary}`);
   if (request.open !== false && existsSync(output) && statSync(output).size > 0) await showDataset(lens, output);
-  const warn = result.status !== 'done' || result.inputIssues.length > 0 || result.withErrors > 0;
+  const warn = result.status !== 'done' || result.inputIssues.length > 0 || result.inputWarnings.length > 0 || result.withErrors > 0;
   const show = warn ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
   void show(`${TITLE}: ${summary}`, ...(warn ? ['Show Log'] : [])).then((c) => {
     if (c) lens.log.show();
@@ -187,6 +187,7 @@ export function jobSummary(r: DatasetJobResult): string {
   if (r.withErrors) parts.push(`${r.withErrors} with errors`);
   if (r.abandoned.length) parts.push(`${r.abandoned.length} left for a resume`);
   if (r.inputIssues.length) parts.push(`${r.inputIssues.length} input records skipped`);
+  if (r.inputWarnings.length) parts.push(`${r.inputWarnings.length} input warnings (see the log)`);
   if (acc !== undefined && acc !== null) parts.push(`accuracy ${(100 * acc).toFixed(1)}%`);
   return `${parts.join(', ')} in ${(r.elapsedMs / 1000).toFixed(1)} s`;
 }

@@ -13,7 +13,7 @@ import { formatLocation, type FieldNames } from '../../formats/types';
 import { detectFields, toProblemRecord, type FieldMapping } from '../../formats/tabular/fields';
 import type { Table } from '../../formats/tabular/read';
 import { traceFilesUnder } from '../../io/inputs';
-import { readRecords } from '../../io/read-records';
+import { INVALID_UTF8, readRecords } from '../../io/read-records';
 import { readTable } from '../../io/tables';
 
 export type InputKind = 'problems' | 'traces';
@@ -48,7 +48,13 @@ export interface InputIssue {
 export interface LoadedInput {
   kind: InputKind;
   items: InputItem[];
+  /** Unusable records: reported and skipped. */
   issues: InputIssue[];
+  /**
+   * Records read but not clean (bytes that are not UTF-8 read as U+FFFD, an id repeated and
+   * made unique): reported, still processed; `--strict` refuses them like issues.
+   */
+  warnings: InputIssue[];
   /** For problem sets: the field mapping used. */
   mapping?: FieldMapping;
 }
@@ -99,12 +105,14 @@ export async function loadInput(path: string, opts: LoadOptions = {}): Promise<L
     if (opts.kind === 'problems') throw new Error(`${path}: a directory can only hold traces; give a problem-set file`);
     const items: InputItem[] = [];
     const issues: InputIssue[] = [];
+    const warnings: InputIssue[] = [];
     for (const f of await traceFilesUnder(path, opts.exclude)) {
       const r = await loadTraces(f, traceFields);
       items.push(...r.items);
       issues.push(...r.issues);
+      warnings.push(...r.warnings);
     }
-    return { kind: 'traces', items: dedupeIds(items), issues };
+    return { kind: 'traces', ...uniqueIds(items, warnings), issues };
   }
   let table: Table | null = null;
   let kind = opts.kind;
@@ -115,7 +123,7 @@ export async function loadInput(path: string, opts: LoadOptions = {}): Promise<L
   }
   if (kind === 'traces') {
     const r = await loadTraces(path, traceFields);
-    return { kind, items: dedupeIds(r.items), issues: r.issues };
+    return { kind, ...uniqueIds(r.items, r.warnings), issues: r.issues };
   }
   table ??= await readTable(path);
   return loadProblems(table, path, opts.mapping ?? {});
@@ -136,15 +144,20 @@ function columnChoice(columns: string[], choice: FieldChoice): Partial<FieldMapp
 }
 
 function loadProblems(table: Table, path: string, choice: FieldChoice): LoadedInput {
-  const issues: InputIssue[] = table.issues.map((i) => ({ where: issueWhere(path, i.where), ...(i.field ? { field: i.field } : {}), message: i.message }));
+  const issues: InputIssue[] = [];
+  const warnings: InputIssue[] = [];
+  for (const i of table.issues) {
+    // A line with bytes that are not UTF-8 is still read (with U+FFFD): a warning, not a skipped row.
+    (i.message.startsWith(INVALID_UTF8) ? warnings : issues).push({ where: issueWhere(path, i.where), ...(i.field ? { field: i.field } : {}), message: i.message });
+  }
   const override = columnChoice(table.columns, choice);
   if (typeof override === 'string') {
-    if (table.rows.length === 0 && issues.length) return { kind: 'problems', items: [], issues };
+    if (table.rows.length === 0 && issues.length) return { kind: 'problems', items: [], issues, warnings };
     throw new Error(`${path}: ${override}`);
   }
   const detected = detectFields(table.columns, override);
   if (!detected.ok) {
-    if (table.rows.length === 0 && issues.length) return { kind: 'problems', items: [], issues };
+    if (table.rows.length === 0 && issues.length) return { kind: 'problems', items: [], issues, warnings };
     throw new Error(`${path}: ${detected.message}`);
   }
   const items: InputItem[] = [];
@@ -164,7 +177,7 @@ function loadProblems(table: Table, path: string, choice: FieldChoice): LoadedIn
       extra: smallExtras(record.extra),
     });
   }
-  return { kind: 'problems', items: dedupeIds(items), issues, mapping: detected.mapping };
+  return { kind: 'problems', ...uniqueIds(items, warnings), issues, mapping: detected.mapping };
 }
 
 /** `set.jsonl:7` for a table's "line 7" (the `file:line: field: message` form); `set.json: item 3` otherwise. */
@@ -183,20 +196,22 @@ function traceFieldNames(choice: FieldChoice = {}): Partial<FieldNames> {
   return names;
 }
 
-async function loadTraces(path: string, fields: Partial<FieldNames> = {}): Promise<{ items: InputItem[]; issues: InputIssue[] }> {
+async function loadTraces(path: string, fields: Partial<FieldNames> = {}): Promise<{ items: InputItem[]; issues: InputIssue[]; warnings: InputIssue[] }> {
   const items: InputItem[] = [];
   const issues: InputIssue[] = [];
+  const warnings: InputIssue[] = [];
   for await (const r of readRecords(path, { fields })) {
     const where = formatLocation(r.loc);
     if (!r.ok) {
       for (const e of r.errors) issues.push({ where, field: e.field, message: e.message });
       continue;
     }
+    for (const w of r.warnings ?? []) warnings.push({ where, field: w.field, message: w.message });
     const { input, trace } = r.record;
     const baseId = input.id ?? `t-${shortHash(input.problem, input.raw ?? input.thinking ?? '', input.response ?? '')}`;
     items.push({ kind: 'trace', baseId, input: { ...input, id: baseId }, ...(trace ? { trace } : {}), where });
   }
-  return { items, issues };
+  return { items, issues, warnings };
 }
 
 /** Keep benchmark metadata (level, subject, url…) but not long texts like full solutions. */
@@ -208,14 +223,24 @@ function smallExtras(extra: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-/** Repeated ids get a stable "#2", "#3" suffix in input order, so every record stays addressable. */
-function dedupeIds<T extends InputItem>(items: T[]): T[] {
+/**
+ * Repeated ids get a stable "#2", "#3" suffix in input order, so every record stays addressable;
+ * each one is said in `warnings` (within one trace file the reader already did this and said so,
+ * so what is left here are repeats across files and in problem sets).
+ */
+function uniqueIds<T extends InputItem>(items: T[], warnings: InputIssue[]): { items: T[]; warnings: InputIssue[] } {
   const seen = new Map<string, number>();
-  return items.map((it) => {
+  const firstWhere = new Map<string, string>();
+  const out = items.map((it) => {
     const n = (seen.get(it.baseId) ?? 0) + 1;
     seen.set(it.baseId, n);
-    if (n === 1) return it;
+    if (n === 1) {
+      firstWhere.set(it.baseId, it.where);
+      return it;
+    }
     const baseId = `${it.baseId}#${n}`;
+    warnings.push({ where: it.where, field: 'id', message: `duplicate of ${firstWhere.get(it.baseId)}; written as "${baseId}"` });
     return it.kind === 'trace' ? { ...it, baseId, input: { ...it.input, id: baseId } } : { ...it, baseId };
   });
+  return { items: out, warnings };
 }

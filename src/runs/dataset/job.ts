@@ -13,6 +13,7 @@ import { refuseExistingOutputInInputFolder } from '../../io/inputs';
 import { acquireOutputLock, LockHeldError, type OutputLock } from '../../io/lock';
 import { prepareOutput as prepareOutputPath } from '../../io/paths';
 import { annotateTrace, reannotateTrace } from '../../core/annotate';
+import { issueLine } from '../../core/issue-line';
 import type { BudgetPolicy, Trace } from '../../core/trace';
 import type { ModelBackend, SamplingOptions } from '../../model/types';
 import type { ProbeSettings, SolveOptions } from '../contract';
@@ -72,7 +73,7 @@ export interface DatasetJobOptions {
 }
 
 export type JobEvent =
-  | { type: 'start'; total: number; todo: number; alreadyDone: number; issues: number; kind: InputKind }
+  | { type: 'start'; total: number; todo: number; alreadyDone: number; issues: number; warnings: number; kind: InputKind }
   | { type: 'record'; id: string; host?: string; ok: boolean; error?: string; warnings?: string[]; done: number; todo: number }
   | { type: 'host-failed'; host: string; message: string; removed: boolean }
   | { type: 'record-abandoned'; id: string; message: string }
@@ -96,11 +97,23 @@ export interface DatasetJobResult {
   withErrors: number;
   /** Records left unfinished by failing hosts (resume retries them). */
   abandoned: string[];
+  /** Unusable input records (skipped). */
   inputIssues: InputIssue[];
+  /** Input records read with a warning (bad UTF-8, a repeated id): processed, not skipped. */
+  inputWarnings: InputIssue[];
   message?: string;
   hosts: HostReport[];
   report?: WrittenReport;
   elapsedMs: number;
+}
+
+/**
+ * The job's input report, one `file:line: field: message` line per input problem: unusable
+ * records end in "(skipped)", records read with a warning in "(warning)". The CLI prints these
+ * lines and the extension logs them: one form for both.
+ */
+export function inputReportLines(r: Pick<DatasetJobResult, 'inputIssues' | 'inputWarnings'>): string[] {
+  return [...r.inputIssues.map((i) => issueLine(i.where, i.field, i.message, ' (skipped)')), ...r.inputWarnings.map((i) => issueLine(i.where, i.field, i.message, ' (warning)'))];
 }
 
 export class JobConfigError extends Error {
@@ -184,9 +197,12 @@ export async function runDatasetJob(o: DatasetJobOptions): Promise<DatasetJobRes
   }
   const refused = o.checkKind?.(loaded.kind) ?? [];
   if (refused.length) throw new JobConfigError(refused.join('\n'));
-  if (o.strict && loaded.issues.length) {
-    const shown = loaded.issues.slice(0, 20).map((i) => `  ${i.where}: ${i.field ?? '(record)'}: ${i.message}`);
-    throw new JobConfigError(`${loaded.issues.length} unusable input record(s) (--strict):\n${shown.join('\n')}${loaded.issues.length > 20 ? '\n  …' : ''}`);
+  if (o.strict && (loaded.issues.length || loaded.warnings.length)) {
+    // --strict: any input problem fails the run, a record read with a warning too.
+    const all = [...loaded.issues, ...loaded.warnings];
+    const shown = all.slice(0, 20).map((i) => `  ${issueLine(i.where, i.field, i.message)}`);
+    const counts = [loaded.issues.length ? `${loaded.issues.length} unusable input record(s)` : '', loaded.warnings.length ? `${loaded.warnings.length} input warning(s)` : ''].filter(Boolean).join(' and ');
+    throw new JobConfigError(`${counts} (--strict):\n${shown.join('\n')}${all.length > 20 ? '\n  …' : ''}`);
   }
   const models = o.models?.filter(Boolean) ?? [];
   const samples = o.samples ?? 0;
@@ -238,7 +254,7 @@ async function runLocked(
   }
   let todo = all.filter((w) => !finished.has(w.id));
   if (o.limit !== undefined) todo = todo.slice(0, Math.max(0, o.limit));
-  emit({ type: 'start', total: all.length, todo: todo.length, alreadyDone: all.length - all.filter((w) => !finished.has(w.id)).length, issues: loaded.issues.length, kind: loaded.kind });
+  emit({ type: 'start', total: all.length, todo: todo.length, alreadyDone: all.length - all.filter((w) => !finished.has(w.id)).length, issues: loaded.issues.length, warnings: loaded.warnings.length, kind: loaded.kind });
 
   const sidecar: JobSidecar = {
     version: 1,
@@ -261,6 +277,7 @@ async function runLocked(
     withErrors: 0,
     abandoned: [],
     inputIssues: loaded.issues,
+    inputWarnings: loaded.warnings,
     hosts: [],
     elapsedMs: 0,
   };
@@ -288,7 +305,7 @@ async function runLocked(
     await appender.close();
     sidecar.status = result.status === 'done' ? 'done' : 'stopped';
     sidecar.updatedAt = new Date().toISOString();
-    sidecar.counts = { total: result.total, finished: result.alreadyDone + result.written, withErrors: result.withErrors, abandoned: result.abandoned.length, inputIssues: loaded.issues.length };
+    sidecar.counts = { total: result.total, finished: result.alreadyDone + result.written, withErrors: result.withErrors, abandoned: result.abandoned.length, inputIssues: loaded.issues.length, inputWarnings: loaded.warnings.length };
     if (result.message) sidecar.message = result.message;
     writeSidecar(o.output, sidecar);
   }
