@@ -6,6 +6,7 @@
 import { DEFAULT_OLLAMA_HOST, normalizeOllamaHost, resolveOllamaHost } from './host';
 import { OllamaBackend } from './ollama';
 import { OpenAIBackend, normalizeOpenAIHost } from './openai';
+import { startTimeoutFor } from './limits';
 import type { ModelBackend } from './types';
 
 export const BACKEND_KINDS = ['ollama', 'openai'] as const;
@@ -61,10 +62,10 @@ export function hostProblem(host: string, kind?: BackendKind): string | null {
 }
 
 /**
- * The backend limits for a user's `--timeout` (ms): it bounds every wait on the server, the
- * short requests (version, show), the wait for the first chunk and the silence between chunks.
- * Undefined keeps each backend's defaults (30 s, 10 min, 2 min).
+ * The backend limits for a user's `--timeout` (ms): it bounds the short requests (version,
+ * show) and the silence between chunks; the wait for the first chunk (model loading) gets
+ * max(10 min, it) (startTimeoutFor). Undefined keeps each backend's defaults (30 s, 10 min, 2 min).
  */
 export function timeoutsFromFlag(timeoutMs: number | undefined): BackendTimeouts {
-  return timeoutMs === undefined ? {} : { timeoutMs, connectTimeoutMs: timeoutMs, idleTimeoutMs: timeoutMs };
+  return timeoutMs === undefined ? {} : { timeoutMs, connectTimeoutMs: startTimeoutFor(timeoutMs), idleTimeoutMs: timeoutMs };
 }

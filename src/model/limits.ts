@@ -8,6 +8,24 @@
  */
 import type { SamplingOptions, StreamLimits } from './types';
 
+/**
+ * The waits on a model server and their defaults. Three bounds, because the waits differ: a
+ * short request (version, show, list) answers at once; the first chunk of a stream comes after
+ * the model is loaded and the prompt evaluated (a cold load of a big model takes minutes);
+ * after that, chunks come steadily.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+export const DEFAULT_START_TIMEOUT_MS = 600_000;
+export const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
+
+/**
+ * The bound on the first chunk when the user set one timeout T (`--timeout`, the editor's idle
+ * setting) for requests and silences: T must not cut a model load, so max(10 min, T).
+ */
+export function startTimeoutFor(timeoutMs: number): number {
+  return Math.max(DEFAULT_START_TIMEOUT_MS, timeoutMs);
+}
+
 export const CHUNKS_PER_TOKEN = 2;
 export const CHUNK_SLACK = 32;
 

@@ -11,6 +11,7 @@ import type { BudgetDecision, Episode, EpisodeProgress, StopReason } from '../co
 import { ModelError, type ModelBackend, type ModelFamily, type SamplingOptions, type StreamDelta, type StreamHandle, type StreamStats } from '../model/types';
 import { defaultForcedAnswer, renderForcedAnswerPrompt, renderThinkingPrefix } from '../model/templates';
 import { TIMEOUT_HINT } from '../model/errors';
+import { startTimeoutFor } from '../model/limits';
 import type { ProbeSettings, RunEvent, SolveOptions } from './contract';
 import { ConcurrencyLimiter, ForcedAnswerProber, ProgressBook, type PrefixEstimate, type ProbeCounters } from './probes';
 
@@ -23,6 +24,9 @@ export interface AttemptConfig {
   family: ModelFamily;
   /** The user message (problem + instruction). */
   prompt: string;
+  /** The problem alone, as the trace stores it: the extractor reads the question from it, so a
+   * saved trace re-annotated offline reads the same answers as the live run did. */
+  problem: string;
   gold: string | null;
   sampling: SamplingOptions;
   /** The budget, including the think level sent with every request. */
@@ -99,6 +103,9 @@ export class Attempt {
   /** Set by a background probe that decided to stop thinking; the stream loop acts on it. */
   private pendingStop: Extract<BudgetAction, { kind: 'force-answer' }> | null = null;
   private timedOut = false;
+  /** Whether the current handle sent its first delta (before it, the wait includes loading the model). */
+  private handleStarted = false;
+  private timedOutAfterMs = 0;
   private readonly stats: AttemptStats = { durationMs: 0, evalTokens: 0, evalDurationMs: 0, wallMs: 0 };
   private readonly book: ProgressBook | null;
   private readonly stopBook: ProgressBook | null;
@@ -108,8 +115,7 @@ export class Attempt {
   private readonly startedAt = Date.now();
 
   constructor(private readonly c: AttemptConfig) {
-    // The prompt holds the problem (plus the instruction): its question guides the answer extractor.
-    this.annotator = new TraceAnnotator({ gold: c.gold ?? null, problem: c.prompt, segment: c.segment });
+    this.annotator = new TraceAnnotator({ gold: c.gold ?? null, problem: c.problem, segment: c.segment });
     this.budget = new BudgetController(c.policy, c.same);
     const proberFor = (settings: ProbeSettings, seedOffset: number): ForcedAnswerProber =>
       new ForcedAnswerProber(c.backend, {
@@ -300,16 +306,20 @@ export class Attempt {
     if (this.handle !== handle) {
       this.handle = handle;
       this.iterator = handle.deltas[Symbol.asyncIterator]();
+      this.handleStarted = false;
     }
     const iterator = this.iterator as AsyncIterator<StreamDelta>;
     let watchdog: ReturnType<typeof setTimeout> | undefined;
     const arm = (): void => {
       if (!this.c.idleTimeoutMs) return;
       clearTimeout(watchdog);
+      // The first delta comes after the model is loaded: it gets the start bound, not the idle one.
+      const ms = this.handleStarted ? this.c.idleTimeoutMs : startTimeoutFor(this.c.idleTimeoutMs);
       watchdog = setTimeout(() => {
         this.timedOut = true;
+        this.timedOutAfterMs = ms;
         handle.abort();
-      }, this.c.idleTimeoutMs);
+      }, ms);
     };
     const onCancel = (): void => handle.abort();
     this.c.signal.addEventListener('abort', onCancel);
@@ -319,6 +329,7 @@ export class Attempt {
         const next = await iterator.next();
         if (next.done) break;
         const delta = next.value;
+        this.handleStarted = true;
         arm();
         if (delta.thinking) {
           if (this.phase === 'answering') {
@@ -354,7 +365,7 @@ export class Attempt {
       if (this.c.signal.aborted) return { kind: 'cancelled' };
       if (this.pendingStop && this.phase === 'thinking') return { kind: 'budget', action: this.pendingStop };
       if (this.timedOut) {
-        return { kind: 'error', error: new ModelError('timeout', `No output from "${this.c.model}" at ${this.c.backend.host} for ${this.c.idleTimeoutMs} ms; the run was stopped: ${TIMEOUT_HINT}.`, { host: this.c.backend.host, model: this.c.model }) };
+        return { kind: 'error', error: new ModelError('timeout', `No output from "${this.c.model}" at ${this.c.backend.host} for ${this.timedOutAfterMs} ms; the run was stopped: ${TIMEOUT_HINT}.`, { host: this.c.backend.host, model: this.c.model }) };
       }
       return { kind: 'error', error: asModelError(err) };
     } finally {

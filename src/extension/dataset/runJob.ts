@@ -104,7 +104,9 @@ export async function annotateDatasetCommand(lens: Lens, raw?: unknown): Promise
       : {}),
     ...(kind === 'problems' && Object.keys(budget).length ? { budget } : {}),
     segment: { mode: s.segmentationMode, ...(s.markers.length ? { markers: s.markers } : {}) },
+    // Silence between chunks; the first chunk (model loading) gets max(10 min, idleMs), short requests connectMs.
     idleTimeoutMs: s.idleTimeoutMs,
+    requestTimeoutMs: s.connectTimeoutMs,
   };
   lens.log.info(`Dataset job ${input} → ${output}: ${kind}, models ${models.join(', ') || '(none)'}, hosts ${hosts.join(', ')}, samples ${samples}, budget ${describePolicy(budget)}${resume ? ', resuming' : force ? ', starting over' : ''}`);
 

@@ -44,7 +44,13 @@ export interface DatasetJobOptions {
   sampling?: SamplingOptions;
   segment?: SolveOptions['segment'];
   instruction?: string;
+  /**
+   * Longest silence between chunks, and (unless requestTimeoutMs) the bound on short requests;
+   * the first chunk of a stream (model loading) gets max(10 min, it) (src/model/limits.ts).
+   */
   idleTimeoutMs?: number;
+  /** Short requests (version, show); the editor's `timeouts.connectMs`. Default: idleTimeoutMs, else 30 s. */
+  requestTimeoutMs?: number;
   /** Field names chosen by the user, each list tried in order. */
   mapping?: FieldChoice;
   inputKind?: InputKind;
@@ -372,7 +378,7 @@ async function runOnHosts(
   write: Writer,
   emit: (e: JobEvent) => void,
 ): Promise<void> {
-  const make = o.createBackend ?? ((url: string, kind?: BackendKind) => createBackend(url, kind, process.env, timeoutsFromFlag(o.idleTimeoutMs)));
+  const make = o.createBackend ?? ((url: string, kind?: BackendKind) => createBackend(url, kind, process.env, { ...timeoutsFromFlag(o.idleTimeoutMs), ...(o.requestTimeoutMs ? { timeoutMs: o.requestTimeoutMs } : {}) }));
   const readerCache = new Map<string, string | null>();
   const hosts = o.hosts?.length ? o.hosts : [defaultHost()];
   const pool = new HostPool(
