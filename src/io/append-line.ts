@@ -6,7 +6,10 @@
  * can leave the start of its own line (Linux ends a file write at a page boundary on a fatal
  * signal): that fragment is never cut (nothing is lost), and the next append starts with a
  * newline when the file does not end with one, so no later line is glued to it. Readers
- * (src/io/jsonl.ts) report such a fragment as an invalid line.
+ * (src/io/jsonl.ts) report such a fragment as an invalid line. That check cannot be atomic with
+ * the write (reads do not wait for another process's write in progress), so when it looks while
+ * another writer's line is half in the page cache it adds a newline that was not needed: an
+ * empty line, which readers skip. A blank line costs nothing; a glued line would lose a record.
  */
 import { closeSync, fdatasyncSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { FileProblem } from './io-errors';

@@ -143,6 +143,7 @@ export class SolveRun implements RunHandle {
         model: o.model,
         family: (this.info as ModelInfo).family,
         prompt: this.prompt(),
+        problem: this.opts.problem,
         gold: o.gold ?? null,
         // Attempt 0 keeps the user's seed (or none); later votes need different seeds to differ.
         sampling: index === 0 ? { ...(o.sampling ?? {}) } : { ...(o.sampling ?? {}), seed: baseSeed + index },

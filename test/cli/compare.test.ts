@@ -37,7 +37,9 @@ test('two real traces of one problem: the table marks the rows that differ and n
   assert.match(r.stdout, /^\* Final answer\s+88572\s+36084$/m);
   assert.match(r.stdout, /^ {2}Budget policy\s+not recorded\s+not recorded$/m);
   assert.match(r.stdout, /deepseek-r1-distill-llama-8b: .*problem_330\/base_solution\.json:1 \(id [0-9a-f]+\)/);
-  assert.match(r.stdout, /Intermediate answers diverge after episode #\d+: deepseek-r1-distill-llama-8b says 88572/);
+  // Which values the sentence names depends on the answer extractor (issue 11 tunes it); the
+  // compare logic is checked on hand-made traces below and in test/core/compare.test.ts.
+  assert.match(r.stdout, /Intermediate answers diverge after episode #\d+: deepseek-r1-distill-llama-8b says \S+ \(episode #\d+\), deepseek-r1-distill-qwen-14b says \S+ \(episode #\d+\)\./);
   const tokens = await runCli(['compare', RIGHT, WRONG, '--align', 'tokens']);
   assert.match(tokens.stdout, /Intermediate answers diverge at [\d,]+ thinking tokens/);
 });

@@ -21,12 +21,16 @@ const EXIT_FOR: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 12
 const modelRequests = (fake: { requests: { path: string }[] }) => fake.requests.filter((r) => r.path !== '/api/version').length;
 
 test('case 3: solve -o saves a valid partial trace on SIGINT, SIGTERM and SIGHUP', async () => {
-  const fake = await startFakeOllama({ problems: [SUM_PROBLEM], tokenDelayMs: 25 });
+  // The stream holds still after the first episode closes, so every signal lands mid-run
+  // (without it, a loaded machine could finish the short run before the signal was handled).
+  const fake = await startFakeOllama({ problems: [SUM_PROBLEM], tokenDelayMs: 5, faults: { stallAfterChunks: 60 } });
   try {
     for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) {
       const dir = mkdtempSync(join(tmpdir(), 'rl-signal-'));
       const out = join(dir, 'run.trace.json');
-      const cli = await startCli(['solve', SUM_PROBLEM.match, '-m', MODEL, '--host', fake.url, '-o', out]);
+      // MRT segmentation closes episode 0 when episode 1 opens (auto would merge these short
+      // episodes into one that closes only at the end of the run).
+      const cli = await startCli(['solve', SUM_PROBLEM.match, '-m', MODEL, '--mode', 'mrt', '--host', fake.url, '-o', out]);
       // The first closed episode: the run is well under way.
       await cli.waitFor('stdout', /^#0 /m);
       // A hang-up usually means the terminal is gone: stdout fails from now on, the save must not.
@@ -46,6 +50,28 @@ test('case 3: solve -o saves a valid partial trace on SIGINT, SIGTERM and SIGHUP
       assert.equal(trace.budget?.stop, 'cancelled');
       assert.ok(trace.episodes.length >= 1, 'the episodes so far are kept');
     }
+  } finally {
+    await fake.close();
+  }
+});
+
+test('case 3: solve -o whose stdout is closed (the terminal or reader went, no signal) stops and saves the partial trace', async () => {
+  // Many episodes: the CLI prints an episode line after stdout is closed, whatever the load.
+  const long = { ...SUM_PROBLEM, match: 'Add 17 and 25, slowly.', episodes: Array.from({ length: 12 }, (_, i) => SUM_PROBLEM.episodes[i % 3]), accuracy: Array.from({ length: 13 }, () => 0.5), hedge: undefined };
+  const fake = await startFakeOllama({ problems: [long], tokenDelayMs: 25 });
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'rl-signal-'));
+    const out = join(dir, 'run.trace.json');
+    const cli = await startCli(['solve', long.match, '-m', MODEL, '--mode', 'mrt', '--host', fake.url, '-o', out]);
+    await cli.waitFor('stdout', /^#0 /m);
+    cli.child.stdout?.destroy();
+    const r = await cli.finished;
+    // Before: the next episode line hit EPIPE and the CLI exited 0 with nothing saved.
+    assert.equal(r.code, 141, `exit ${r.code}\n${r.stderr}`);
+    assert.match(r.stderr, /cancelled \(output closed\); partial trace saved/);
+    const trace = JSON.parse(readFileSync(out, 'utf8')) as { budget?: { stop?: string }; episodes: unknown[] };
+    assert.equal(trace.budget?.stop, 'cancelled');
+    assert.ok(trace.episodes.length >= 1);
   } finally {
     await fake.close();
   }

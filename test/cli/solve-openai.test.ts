@@ -36,7 +36,8 @@ test('backend factory: --backend picks the protocol, an openai+ host always mean
   assert.equal(defaultHost({ OLLAMA_HOST: 'gpu:8080' }), 'http://gpu:8080');
   assert.equal(defaultHost({}), 'http://127.0.0.1:11434');
   assert.ok(createBackend('openai+http://h:8000', 'ollama') instanceof OpenAIBackend);
-  assert.ok(createBackend('', 'ollama', { OLLAMA_HOST: 'gpu:8080' }) instanceof OllamaBackend, 'an empty host is no host');
+  // `--host ""` names no server: refused, not quietly the default (issue 9, case 9).
+  assert.throws(() => createBackend('', 'ollama', { OLLAMA_HOST: 'gpu:8080' }), /host "" is empty: name a server, e\.g\. http:\/\/127\.0\.0\.1:11434/);
 });
 
 for (const hostArgs of [['--host', 'openai+URL'], ['--backend', 'openai', '--host', 'URL']]) {

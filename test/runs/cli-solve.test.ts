@@ -124,7 +124,7 @@ test('Ctrl-C cancels cleanly and saves the partial trace', async () => {
   });
   assert.ok(sent, `no episode line before exit; stdout: ${r.stdout}; stderr: ${r.stderr}`);
   assert.equal(r.code, 130, r.stderr);
-  assert.match(r.stderr, /cancelled; partial trace saved/);
+  assert.match(r.stderr, /cancelled \(Ctrl-C\); partial trace saved/);
   assert.ok(existsSync(out));
   const trace = valid(JSON.parse(readFileSync(out, 'utf8')) as Trace);
   assert.equal(trace.budget?.stop, 'cancelled');

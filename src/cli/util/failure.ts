@@ -7,7 +7,7 @@ import { terminalSafe } from '../../core/terminal-text';
 import { FileProblem, isPlainIoError, plainIoMessage } from '../../io/io-errors';
 import { LockHeldError } from '../../io/lock';
 import { EXIT_USAGE, UsageError } from './exit';
-import { stopInProgress } from './signals';
+import { stopInProgress, stopOnLostOutput } from './signals';
 
 /** Prints the failure and returns the exit code. */
 export function reportFailure(err: unknown): number {
@@ -36,7 +36,10 @@ function prefixed(message: string): string {
 export function exitOnStdoutError(err: NodeJS.ErrnoException): void {
   // Stopping on a signal (e.g. SIGHUP: the terminal is gone): the save to a file must still happen.
   if (stopInProgress()) return;
+  if (err.code !== 'EPIPE') process.stderr.write(`reasoning-lens: stdout: cannot write: ${plainIoMessage(err)}\n`);
+  // A run that saves to a file (solve -o, jobs) stops as on a hang-up and saves it: exiting here
+  // would lose the trace when the terminal goes before its SIGHUP is handled.
+  if (stopOnLostOutput()) return;
   if (err.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
-  process.stderr.write(`reasoning-lens: stdout: cannot write: ${plainIoMessage(err)}\n`);
   process.exit(EXIT_USAGE);
 }

@@ -4,12 +4,14 @@
  * `stop` (cancel the run; the command saves and exits with 128 + the signal's number), a second
  * one calls `beforeHardExit` (save what can be saved at once) and exits immediately.
  */
-export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'SIGPIPE';
 
-export const STOP_SIGNALS: readonly StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+/** The signals we listen for. SIGPIPE is not one (Node ignores it): a lost stdout arrives as an
+ * EPIPE error instead, and `stopOnLostOutput` turns it into the same graceful stop. */
+export const STOP_SIGNALS: readonly Exclude<StopSignal, 'SIGPIPE'>[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
-/** The shell's convention: 128 + signal number (SIGHUP 1, SIGINT 2, SIGTERM 15). */
-export const SIGNAL_EXIT_CODE: Record<StopSignal, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+/** The shell's convention: 128 + signal number (SIGHUP 1, SIGINT 2, SIGPIPE 13, SIGTERM 15). */
+export const SIGNAL_EXIT_CODE: Record<StopSignal, number> = { SIGHUP: 129, SIGINT: 130, SIGPIPE: 141, SIGTERM: 143 };
 
 export interface StopSignalWatch {
   /** The first signal received, or null. */
@@ -22,6 +24,19 @@ export interface StopSignalWatch {
 let activeWatches = 0;
 /** A watched command is stopping on a signal (its terminal may be gone: SIGHUP). */
 let stopping = false;
+/** The stop handlers of the active watches, for a stop that is not a signal (lost stdout). */
+const liveStops = new Set<(signal: StopSignal) => void>();
+
+/**
+ * stdout is gone (EPIPE: the terminal or the reader closed it) while a command that stops
+ * gracefully runs: stop it as on a hang-up, so it saves its output file instead of the process
+ * exiting with the run unsaved. False when no such command runs.
+ */
+export function stopOnLostOutput(): boolean {
+  if (liveStops.size === 0) return false;
+  for (const stop of [...liveStops]) stop('SIGPIPE');
+  return true;
+}
 
 /** True once a watched command received a stop signal and is saving what it has. */
 export function stopInProgress(): boolean {
@@ -45,20 +60,22 @@ export function watchStopSignals(stop: (signal: StopSignal) => void, beforeHardE
   let received: StopSignal | null = null;
   activeWatches++;
   const handlers = new Map<StopSignal, () => void>();
+  const onStop = (signal: StopSignal) => {
+    if (received === null) {
+      received = signal;
+      stopping = true;
+      stop(signal);
+      return;
+    }
+    try {
+      beforeHardExit?.();
+    } finally {
+      process.exit(SIGNAL_EXIT_CODE[received]);
+    }
+  };
+  liveStops.add(onStop);
   for (const signal of STOP_SIGNALS) {
-    const handler = () => {
-      if (received === null) {
-        received = signal;
-        stopping = true;
-        stop(signal);
-        return;
-      }
-      try {
-        beforeHardExit?.();
-      } finally {
-        process.exit(SIGNAL_EXIT_CODE[received]);
-      }
-    };
+    const handler = () => onStop(signal);
     handlers.set(signal, handler);
     process.on(signal, handler);
   }
@@ -70,6 +87,7 @@ export function watchStopSignals(stop: (signal: StopSignal) => void, beforeHardE
       if (handlers.size === 0) return;
       for (const [signal, handler] of handlers) process.off(signal, handler);
       handlers.clear();
+      liveStops.delete(onStop);
       activeWatches--;
     },
   };
@@ -77,5 +95,6 @@ export function watchStopSignals(stop: (signal: StopSignal) => void, beforeHardE
 
 /** How the stop is announced: "Ctrl-C" reads better than SIGINT at a terminal. */
 export function signalName(signal: StopSignal): string {
+  if (signal === 'SIGPIPE') return 'output closed';
   return signal === 'SIGINT' ? 'Ctrl-C' : signal;
 }
