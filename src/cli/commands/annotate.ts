@@ -45,7 +45,7 @@ function addJobOptions(cmd: Command): Command {
     .addOption(new Option('--backend <kind>', 'server protocol: Ollama\'s native API, or OpenAI-compatible (vLLM, SGLang, llama.cpp, Ollama /v1) (default: ollama)').choices([...BACKEND_KINDS]))
     .option('--samples <k>', 'forced-answer samples per episode for progress (default 0: no probes)', positiveInteger('--samples', 0))
     .option('--concurrency <n>', 'records in flight per host (default 1)', positiveInteger('--concurrency', 1))
-    .option('--timeout <ms>', 'longest wait on a model server: a request, the first chunk of a stream, the silence between chunks (default: 30 s for requests, 10 min to start, 2 min between chunks)', positiveInteger('--timeout', 1))
+    .option('--timeout <ms>', 'longest wait on a model server for a short request and between two chunks of a stream; the first chunk (model loading) may take max(10 min, this) (default: 30 s for requests, 10 min to start, 2 min between chunks)', positiveInteger('--timeout', 1))
     .option('--resume', 'continue OUT as a dataset job: skip finished ids, redo unfinished ones')
     .option('--force', 'replace OUT when it already exists inside an input folder (it is then left out of the inputs); dataset job: with --resume accept a changed configuration, without, overwrite OUT')
     .option('--strict', 'dataset job: fail before starting if any input record is unusable')

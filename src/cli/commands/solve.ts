@@ -307,7 +307,7 @@ export function registerSolveCommand(program: Command): Command {
     // The older name of --mode, kept for scripts.
     .addOption(new Option('--segment <mode>', 'same as --mode').choices(['mrt', 'auto', 'sentence']).hideHelp())
     .option('--json', 'print the finished trace as JSON instead of live output')
-    .option('--timeout <ms>', 'longest wait on the model server: a request, the first chunk of a stream, the silence between chunks (default: 30 s for requests, 10 min to start, 2 min between chunks)', positiveInt('--timeout'))
+    .option('--timeout <ms>', 'longest wait on a model server for a short request and between two chunks of a stream; the first chunk (model loading) may take max(10 min, this) (default: 30 s for requests, 10 min to start, 2 min between chunks)', positiveInt('--timeout'))
     .option('-o, --output <file>', 'save the trace (also the partial one on cancel/error)')
     .action(async (problem: string, o: SolveCliOptions) => {
       const budget = budgetFromFlags(o);
