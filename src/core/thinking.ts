@@ -1,6 +1,7 @@
 /**
  * Separating a model's thinking from its answer, for the markups reasoning models use:
- *   think-tags        `<think>` … `</think>` answer  (DeepSeek-R1 and distills, QwQ, Qwen3);
+ *   think-tags        `<think>` … `</think>` answer  (DeepSeek-R1 and distills, QwQ, Qwen3); also
+ *                     `<thinking>`, `<reasoning>`, `<reason>`, `<thought>` (THINKING_TAG_NAMES);
  *                     text before `<think>` (e.g. the prompt in Thought Anchors files) is dropped
  *   think-close-only  thinking `</think>` answer      (the chat template injected `<think>`)
  *   sky-t1            `<|begin_of_thought|>` … `<|end_of_thought|>` `<|begin_of_solution|>` … `<|end_of_solution|>`
@@ -22,6 +23,15 @@ export interface SplitResult {
 
 export const THINK_OPEN = '<think>';
 export const THINK_CLOSE = '</think>';
+/**
+ * Tag names models and datasets use for the thinking block, all read like `<think>`:
+ * `<thinking>` (Claude-style prompts, many SFT sets), `<reason>`/`<reasoning>` (GRPO recipes),
+ * `<thought>`. Sky-T1's `<|begin_of_thought|>` is handled on its own (it has a solution block).
+ */
+export const THINKING_TAG_NAMES = ['think', 'thinking', 'reasoning', 'reason', 'thought'] as const;
+const TAG_ALTERNATIVES = THINKING_TAG_NAMES.join('|');
+const THINK_OPEN_ANY = new RegExp(`<(${TAG_ALTERNATIVES})>`);
+const THINK_CLOSE_ANY = new RegExp(`</(${TAG_ALTERNATIVES})>`);
 const SKY_THOUGHT_OPEN = '<|begin_of_thought|>';
 const SKY_THOUGHT_CLOSE = '<|end_of_thought|>';
 const SKY_SOLUTION_OPEN = '<|begin_of_solution|>';
@@ -38,23 +48,24 @@ export function splitThinking(raw: string): SplitResult {
     const harmony = splitHarmony(text);
     if (harmony) return harmony;
   }
-  const open = text.indexOf(THINK_OPEN);
-  const close = text.indexOf(THINK_CLOSE);
-  if (open >= 0 && (close < 0 || open < close)) {
-    const from = open + THINK_OPEN.length;
-    const end = text.indexOf(THINK_CLOSE, from);
+  const open = THINK_OPEN_ANY.exec(text);
+  const close = THINK_CLOSE_ANY.exec(text);
+  if (open && (!close || open.index < close.index)) {
+    const from = open.index + open[0].length;
+    const closeTag = `</${open[1]}>`;
+    const end = text.indexOf(closeTag, from);
     if (end < 0) return { thinking: text.slice(from), response: '', truncated: true, format: 'think-tags' };
     return {
       thinking: text.slice(from, end),
-      response: text.slice(end + THINK_CLOSE.length).trim(),
+      response: text.slice(end + closeTag.length).trim(),
       truncated: false,
       format: 'think-tags',
     };
   }
-  if (close >= 0) {
+  if (close) {
     return {
-      thinking: text.slice(0, close),
-      response: text.slice(close + THINK_CLOSE.length).trim(),
+      thinking: text.slice(0, close.index),
+      response: text.slice(close.index + close[0].length).trim(),
       truncated: false,
       format: 'think-close-only',
     };
