@@ -3,6 +3,7 @@
  * from the file name and its first bytes; the record format from the first record.
  * Ours: a `.trace.json`/`.trace.jsonl` name or a `version` field.
  */
+import { fromHfChat, fromOpenAIChat, fromOpenWebUI, looksLikeHfChat, looksLikeOpenAIChat, looksLikeOpenWebUI } from './chat';
 import { fromGeneric } from './generic';
 import { fromQwenMathEval, looksLikeQwenMathEval } from './qwen-math-eval';
 import { fromBaseSolution, fromSolutionsEntry, looksLikeBaseSolution, looksLikeSolutionsEntry } from './thought-anchors';
@@ -62,6 +63,9 @@ export function detectRecordFormat(value: unknown, path: string): RecordFormat {
   if (name === 'base_solution.json' || looksLikeBaseSolution(value)) return 'thought-anchors-base';
   if (name === 'solutions.json' || looksLikeSolutionsEntry(value)) return 'thought-anchors-solutions';
   if (looksLikeQwenMathEval(value)) return 'qwen-math-eval';
+  if (looksLikeOpenWebUI(value)) return 'open-webui';
+  if (looksLikeOpenAIChat(value)) return 'openai-chat';
+  if (looksLikeHfChat(value)) return 'hf-chat';
   return 'generic';
 }
 
@@ -73,13 +77,19 @@ export interface ConvertContext {
 export function convertRecord(format: RecordFormat, value: unknown, loc: RecordLocation, ctx: ConvertContext): ImportedRecord[] {
   switch (format) {
     case 'trace':
-      return fromOurTrace(value);
+      return fromOurTrace(value, loc);
     case 'thought-anchors-base':
       return fromBaseSolution(value, loc, ctx.sibling);
     case 'thought-anchors-solutions':
       return fromSolutionsEntry(value, loc, ctx.sibling);
     case 'qwen-math-eval':
       return fromQwenMathEval(value, loc);
+    case 'openai-chat':
+      return fromOpenAIChat(value, loc);
+    case 'hf-chat':
+      return fromHfChat(value, loc);
+    case 'open-webui':
+      return fromOpenWebUI(value, loc);
     case 'generic':
       return fromGeneric(value, loc, ctx.fields);
   }

@@ -20,7 +20,15 @@ export interface ImportedRecord {
   trace?: Trace;
 }
 
-export type RecordFormat = 'trace' | 'qwen-math-eval' | 'thought-anchors-base' | 'thought-anchors-solutions' | 'generic';
+export type RecordFormat =
+  | 'trace'
+  | 'qwen-math-eval'
+  | 'thought-anchors-base'
+  | 'thought-anchors-solutions'
+  | 'openai-chat'
+  | 'hf-chat'
+  | 'open-webui'
+  | 'generic';
 export type FileFormat = RecordFormat | 'text';
 
 /** Field names for the generic JSONL format, most preferred first. */
