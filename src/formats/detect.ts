@@ -4,11 +4,12 @@
  * Ours: a `.trace.json`/`.trace.jsonl` name or a `version` field.
  */
 import { fromHfChat, fromOpenAIChat, fromOpenWebUI, looksLikeHfChat, looksLikeOpenAIChat, looksLikeOpenWebUI } from './chat';
+import { ChunkLogAssembler, looksLikeChatChunk } from './chat-chunks';
 import { fromGeneric } from './generic';
 import { fromQwenMathEval, looksLikeQwenMathEval } from './qwen-math-eval';
 import { fromBaseSolution, fromSolutionsEntry, looksLikeBaseSolution, looksLikeSolutionsEntry } from './thought-anchors';
 import { fromOurTrace, looksLikeOurTrace } from './trace-format';
-import type { FieldNames, ImportedRecord, RecordFormat, RecordLocation, SiblingProblem } from './types';
+import { RecordError, type FieldNames, type ImportedRecord, type RecordFormat, type RecordLocation, type SiblingProblem } from './types';
 
 export type Container = 'json' | 'jsonl' | 'text';
 
@@ -65,6 +66,7 @@ export function detectRecordFormat(value: unknown, path: string): RecordFormat {
   if (looksLikeQwenMathEval(value)) return 'qwen-math-eval';
   if (looksLikeOpenWebUI(value)) return 'open-webui';
   if (looksLikeOpenAIChat(value)) return 'openai-chat';
+  if (looksLikeChatChunk(value)) return 'openai-chunks';
   if (looksLikeHfChat(value)) return 'hf-chat';
   return 'generic';
 }
@@ -72,6 +74,8 @@ export function detectRecordFormat(value: unknown, path: string): RecordFormat {
 export interface ConvertContext {
   fields: FieldNames;
   sibling: SiblingProblem | null;
+  /** Streamed chunk logs span many records: the caller keeps one per file and calls finish() at its end. */
+  chunks?: ChunkLogAssembler;
 }
 
 export function convertRecord(format: RecordFormat, value: unknown, loc: RecordLocation, ctx: ConvertContext): ImportedRecord[] {
@@ -90,6 +94,9 @@ export function convertRecord(format: RecordFormat, value: unknown, loc: RecordL
       return fromHfChat(value, loc);
     case 'open-webui':
       return fromOpenWebUI(value, loc);
+    case 'openai-chunks':
+      if (!ctx.chunks) throw new RecordError({ field: '(record)', message: 'a streamed chunk needs the rest of its stream (read the whole file)' });
+      return ctx.chunks.push(value, loc);
     case 'generic':
       return fromGeneric(value, loc, ctx.fields);
   }

@@ -26,6 +26,7 @@ export type RecordFormat =
   | 'thought-anchors-base'
   | 'thought-anchors-solutions'
   | 'openai-chat'
+  | 'openai-chunks'
   | 'hf-chat'
   | 'open-webui'
   | 'generic';

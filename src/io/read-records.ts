@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import type { FieldError } from '../core/schema';
 import { terminalSafeLine } from '../core/terminal-text';
 import { arrayElementLines, baseName, convertRecord, detectContainer, detectRecordFormat, looksBinary } from '../formats/detect';
+import { ChunkLogAssembler } from '../formats/chat-chunks';
 import { fromPlainText } from '../formats/text';
 import { parseSiblingProblem } from '../formats/thought-anchors';
 import { RecordError, formatLocation, resolveFieldNames, type FieldNames, type ImportedRecord, type RecordFormat, type RecordLocation, type SiblingProblem } from '../formats/types';
@@ -65,6 +66,7 @@ async function* readRawRecords(path: string, opts: ReadOptions): AsyncGenerator<
         }
         for (const result of await converter.convert(r.value, loc)) yield utf8.length ? withWarnings(result, utf8) : result;
       }
+      yield* converter.finish();
     } else if (container === 'json') {
       const text = await readAllText(all);
       let value: unknown;
@@ -80,9 +82,11 @@ async function* readRawRecords(path: string, opts: ReadOptions): AsyncGenerator<
         for (let i = 0; i < value.length; i++) {
           for (const result of await converter.convert(value[i], { path, line: lines[i], index: i })) yield i === 0 && utf8.length ? withWarnings(result, utf8) : result;
         }
+        yield* converter.finish();
         if (value.length === 0) yield fileError(path, `no traces in ${formatLocation({ path })}: the JSON array is empty`);
       } else {
         for (const result of await converter.convert(value, { path, line: 1 })) yield utf8.length ? withWarnings(result, utf8) : result;
+        yield* converter.finish();
       }
     } else {
       const text = await readAllText(all);
@@ -103,6 +107,8 @@ class RecordConverter {
   private format: RecordFormat | null = null;
   private sibling: SiblingProblem | null | undefined;
   private siblingErrors: RecordResult[] = [];
+  /** Streamed chunk logs: pieces gathered across records until their choice finishes. */
+  private readonly chunks = new ChunkLogAssembler();
 
   constructor(
     private readonly path: string,
@@ -117,13 +123,19 @@ class RecordConverter {
       out.push(...this.siblingErrors);
     }
     try {
-      const records = convertRecord(format, value, loc, { fields: this.fields, sibling: this.sibling ?? null });
+      const records = convertRecord(format, value, loc, { fields: this.fields, sibling: this.sibling ?? null, chunks: this.chunks });
       this.format = format;
       for (const record of records) out.push({ ok: true, loc, format, record });
     } catch (err) {
       out.push({ ok: false, loc, errors: err instanceof RecordError ? err.errors : [{ field: '(record)', message: `could not be read: ${String(err)}` }] });
     }
     return out;
+  }
+
+  /** Streams still open at the end of the file, read as cut off. */
+  finish(): RecordResult[] {
+    if (this.format !== 'openai-chunks') return [];
+    return this.chunks.finish().map((record) => ({ ok: true, loc: { path: this.path, line: record.input.source.line }, format: 'openai-chunks', record }));
   }
 
   /** Thought Anchors keep problem and gold answer in problem.json beside the traces. */

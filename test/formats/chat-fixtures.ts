@@ -112,4 +112,19 @@ export const CHAT_FIXTURES: ChatFixture[] = [
       },
     ],
   },
+  {
+    // OpenAI API reference, "The chat completion chunk object" (object: chat.completion.chunk,
+    // choices[].delta, finish_reason on the last chunk); thinking in `delta.reasoning` as Ollama's
+    // OpenAI-compatible endpoint and vLLM stream it (`delta.reasoning_content` for LM Studio/llama.cpp).
+    name: 'streamed chunk log',
+    format: 'openai-chunks',
+    file: 'stream.jsonl',
+    records: [
+      { id: 'chatcmpl-s1', object: 'chat.completion.chunk', created: 1, model: 'qwen3:8b', choices: [{ index: 0, delta: { role: 'assistant', reasoning: 'Two ' }, finish_reason: null }] },
+      { id: 'chatcmpl-s1', object: 'chat.completion.chunk', created: 1, model: 'qwen3:8b', choices: [{ index: 0, delta: { reasoning: 'apples plus three is five.' }, finish_reason: null }] },
+      { id: 'chatcmpl-s1', object: 'chat.completion.chunk', created: 1, model: 'qwen3:8b', choices: [{ index: 0, delta: { content: 'The answer ' }, finish_reason: null }] },
+      { id: 'chatcmpl-s1', object: 'chat.completion.chunk', created: 1, model: 'qwen3:8b', choices: [{ index: 0, delta: { content: 'is 5.' }, finish_reason: null }] },
+      { id: 'chatcmpl-s1', object: 'chat.completion.chunk', created: 1, model: 'qwen3:8b', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] },
+    ],
+  },
 ];

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { ChunkLogAssembler } from '../../src/formats/chat-chunks';
 import { convertRecord, detectRecordFormat } from '../../src/formats/detect';
 import { fromOurTrace } from '../../src/formats/trace-format';
 import { resolveFieldNames, RecordError } from '../../src/formats/types';
@@ -103,4 +104,17 @@ test('our format, leniently: a minimal version-1 record is raw input; a complete
   assert.deepEqual([input.id, input.problem, input.gold, input.thinking, input.response, input.model, input.source.kind], ['m', 'p', '3', 'so 3', '3', 'me', 'import:trace-minimal']);
   assert.throws(() => fromOurTrace({ version: 1, problem: 'p' }, loc), (e: RecordError) => e.errors.some((x) => x.field === 'thinking' && /is required/.test(x.message)));
   assert.throws(() => fromOurTrace({ version: 1, problem: 'p', thinking: 't', episodes: [] }, loc), RecordError);
+});
+
+test('streamed chunks: pieces concatenated per id and choice, done at finish_reason, unfinished ones cut off', () => {
+  const chunks = new ChunkLogAssembler();
+  const fixture = CHAT_FIXTURES.find((f) => f.format === 'openai-chunks')!;
+  const out = fixture.records.flatMap((r, i) => convertRecord('openai-chunks', r, { path: 's.jsonl', line: i + 1 }, { ...ctx, chunks }).map((x) => x.input));
+  assert.equal(out.length, 1);
+  assert.deepEqual([out[0].id, out[0].thinking, out[0].response, out[0].source.kind, out[0].source.extra?.chunks], ['chatcmpl-s1', 'Two apples plus three is five.', 'The answer is 5.', 'import:openai-chunks', 5]);
+  assert.equal(out[0].source.line, 1, 'located at the first chunk');
+  chunks.push({ id: 'x', choices: [{ index: 0, delta: { reasoning_content: 'half a th' } }] }, { path: 's', line: 9 });
+  const [cut] = chunks.finish().map((r) => r.input);
+  assert.deepEqual([cut.thinking, cut.truncated, cut.source.extra?.unfinished, cut.source.extra?.reasoningFrom], ['half a th', true, true, 'reasoning_content']);
+  assert.throws(() => chunks.push({ id: 'y', choices: [{ delta: { content: 3 } }] }, loc), (e: RecordError) => e.errors[0].field === 'choices[0].delta.content');
 });
