@@ -6,6 +6,7 @@
 import { fromHfChat, fromOpenAIChat, fromOpenWebUI, looksLikeHfChat, looksLikeOpenAIChat, looksLikeOpenWebUI } from './chat';
 import { ChunkLogAssembler, looksLikeChatChunk } from './chat-chunks';
 import { fromGeneric } from './generic';
+import { fromOpenAIResponse, looksLikeOpenAIResponse } from './openai-responses';
 import { fromQwenMathEval, looksLikeQwenMathEval } from './qwen-math-eval';
 import { fromBaseSolution, fromSolutionsEntry, looksLikeBaseSolution, looksLikeSolutionsEntry } from './thought-anchors';
 import { fromOurTrace, looksLikeOurTrace } from './trace-format';
@@ -67,6 +68,7 @@ export function detectRecordFormat(value: unknown, path: string): RecordFormat {
   if (looksLikeOpenWebUI(value)) return 'open-webui';
   if (looksLikeOpenAIChat(value)) return 'openai-chat';
   if (looksLikeChatChunk(value)) return 'openai-chunks';
+  if (looksLikeOpenAIResponse(value)) return 'openai-responses';
   if (looksLikeHfChat(value)) return 'hf-chat';
   return 'generic';
 }
@@ -97,6 +99,8 @@ export function convertRecord(format: RecordFormat, value: unknown, loc: RecordL
     case 'openai-chunks':
       if (!ctx.chunks) throw new RecordError({ field: '(record)', message: 'a streamed chunk needs the rest of its stream (read the whole file)' });
       return ctx.chunks.push(value, loc);
+    case 'openai-responses':
+      return fromOpenAIResponse(value, loc);
     case 'generic':
       return fromGeneric(value, loc, ctx.fields);
   }

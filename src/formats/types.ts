@@ -27,6 +27,7 @@ export type RecordFormat =
   | 'thought-anchors-solutions'
   | 'openai-chat'
   | 'openai-chunks'
+  | 'openai-responses'
   | 'hf-chat'
   | 'open-webui'
   | 'generic';

@@ -127,4 +127,24 @@ export const CHAT_FIXTURES: ChatFixture[] = [
       { id: 'chatcmpl-s1', object: 'chat.completion.chunk', created: 1, model: 'qwen3:8b', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] },
     ],
   },
+  {
+    // OpenAI API reference, "The response object" (object: response, output[] of reasoning and
+    // message items); reasoning_text content parts as vLLM's Responses endpoint returns for gpt-oss.
+    name: 'responses api',
+    format: 'openai-responses',
+    file: 'responses.json',
+    records: [
+      {
+        id: 'resp_1',
+        object: 'response',
+        status: 'completed',
+        model: 'openai/gpt-oss-20b',
+        input: 'What is 6 * 7?',
+        output: [
+          { id: 'rs_1', type: 'reasoning', summary: [{ type: 'summary_text', text: 'Multiplied.' }], content: [{ type: 'reasoning_text', text: '6 * 7 = 42.\n\nCheck: 7 * 6 = 42.' }] },
+          { id: 'msg_1', type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: '42', annotations: [] }] },
+        ],
+      },
+    ],
+  },
 ];

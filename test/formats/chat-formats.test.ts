@@ -118,3 +118,14 @@ test('streamed chunks: pieces concatenated per id and choice, done at finish_rea
   assert.deepEqual([cut.thinking, cut.truncated, cut.source.extra?.unfinished, cut.source.extra?.reasoningFrom], ['half a th', true, true, 'reasoning_content']);
   assert.throws(() => chunks.push({ id: 'y', choices: [{ delta: { content: 3 } }] }, loc), (e: RecordError) => e.errors[0].field === 'choices[0].delta.content');
 });
+
+test('Responses API: reasoning_text content is the thinking, the summary is kept, output_text is the answer', () => {
+  const [t] = read(CHAT_FIXTURES.find((f) => f.format === 'openai-responses')!.records[0]);
+  assert.deepEqual([t.id, t.problem, t.thinking, t.response, t.model, t.source.kind], ['resp_1', 'What is 6 * 7?', '6 * 7 = 42.\n\nCheck: 7 * 6 = 42.', '42', 'openai/gpt-oss-20b', 'import:openai-responses']);
+  assert.deepEqual(t.source.extra?.otherReasoning, { summary: 'Multiplied.' });
+  const [s] = read({ id: 'r2', object: 'response', output: [{ type: 'reasoning', summary: [{ type: 'summary_text', text: 'Thought briefly.' }] }, { type: 'message', content: [{ type: 'output_text', text: '1' }] }] });
+  assert.deepEqual([s.thinking, s.source.extra?.reasoningFrom], ['Thought briefly.', 'reasoning.summary']);
+  const [n] = read({ id: 'r3', object: 'response', output: [{ type: 'message', content: [{ type: 'output_text', text: '1' }] }] });
+  assert.equal(n.source.extra?.noReasoning, true);
+  assert.throws(() => read({ object: 'response', output: [{ type: 'reasoning', summary: [{ type: 'summary_text', text: 2 }] }] }), (e: RecordError) => e.errors[0].field === 'output[0].summary[0].text');
+});
