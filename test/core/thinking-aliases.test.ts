@@ -18,3 +18,10 @@ test('an alias closes only with its own tag; close-only and truncated work for a
   assert.equal(splitThinking('<|begin_of_thought|>t<|end_of_thought|><|begin_of_solution|>s<|end_of_solution|>').format, 'sky-t1');
   assert.equal(splitThinking('<thinker>no</thinker>').format, 'plain', 'only the listed names are tags');
 });
+
+test('a plain text file with an alias tag: the text before it is the problem', async () => {
+  const { fromPlainText } = await import('../../src/formats/text');
+  const [{ input }] = fromPlainText('What is 1+1?\nGold: 2\n<thinking>1+1 = 2</thinking>\n2', 'a.txt');
+  assert.deepEqual([input.problem, input.gold], ['What is 1+1?', '2']);
+  assert.deepEqual(splitThinking(input.raw ?? '').thinking, '1+1 = 2');
+});

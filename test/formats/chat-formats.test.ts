@@ -129,3 +129,17 @@ test('Responses API: reasoning_text content is the thinking, the summary is kept
   assert.equal(n.source.extra?.noReasoning, true);
   assert.throws(() => read({ object: 'response', output: [{ type: 'reasoning', summary: [{ type: 'summary_text', text: 2 }] }] }), (e: RecordError) => e.errors[0].field === 'output[0].summary[0].text');
 });
+
+test('detection: the older formats are never taken for a chat format, nor a chat format for them', () => {
+  const older: [unknown, string, string][] = [
+    [{ problem: 'p', output: '<think>t</think>a' }, 'x.jsonl', 'generic'],
+    [{ question: 'q', code: ['<think>t</think>a'], gt: '1' }, 'x.jsonl', 'qwen-math-eval'],
+    [{ prompt: 'p', solution: 's', full_cot: 'c' }, 'x.json', 'thought-anchors-base'],
+    [{ seed: 1, solution: '<think>t</think>' }, 'x.json', 'thought-anchors-solutions'],
+    [{ version: 1, problem: 'p', thinking: 't' }, 'x.jsonl', 'trace'],
+    [{ prompt: 'p', messages: 'not a list', output: 'o' }, 'x.jsonl', 'generic'],
+  ];
+  for (const [record, file, format] of older) assert.equal(detectRecordFormat(record, file), format, JSON.stringify(record));
+  const chatFormats = new Set(CHAT_FIXTURES.map((f) => f.format));
+  for (const [record, file] of older) assert.ok(!chatFormats.has(detectRecordFormat(record, file)));
+});
