@@ -205,12 +205,14 @@ const WEBUI_REASONING = /<details\s+type="reasoning"[^>]*>\s*(?:<summary>[\s\S]*
 
 function splitOpenWebUI(content: string, message: JsonObject, prefix: string): ChosenReasoning {
   const blocks: string[] = [];
-  const response = content.replace(WEBUI_REASONING, (_all, body: string) => {
+  let unfinished = false;
+  const response = content.replace(WEBUI_REASONING, (all: string, body: string) => {
     blocks.push(unquote(body));
+    if (/^<details[^>]*\sdone="false"/.test(all)) unfinished = true; // the stream stopped while thinking
     return '';
   });
   if (blocks.length === 0) return chooseReasoning(message, content, prefix);
-  return { thinking: blocks.join('\n\n'), response: response.trim(), truncated: false, from: 'details-reasoning', others: {} };
+  return { thinking: blocks.join('\n\n'), response: unfinished ? '' : response.trim(), truncated: unfinished, from: 'details-reasoning', others: {} };
 }
 
 /** Open WebUI quotes every reasoning line with "> "; undo it. */

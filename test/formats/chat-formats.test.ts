@@ -143,3 +143,8 @@ test('detection: the older formats are never taken for a chat format, nor a chat
   const chatFormats = new Set(CHAT_FIXTURES.map((f) => f.format));
   for (const [record, file] of older) assert.ok(!chatFormats.has(detectRecordFormat(record, file)));
 });
+
+test('Open WebUI: a reasoning block left at done="false" is a cut-off trace', () => {
+  const [t] = read({ id: 'w', chat: { messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: '<details type="reasoning" done="false">\n<summary>Thinking…</summary>\n> half\n</details>\n' }] } });
+  assert.deepEqual([t.thinking, t.response, t.truncated], ['half', '', true]);
+});
