@@ -73,3 +73,14 @@ test('bad chat records are reported as file:line: field: message and the rest is
   assert.match(r.stderr, /bad-chat\.jsonl:2: choices\[0\]\.message\.reasoning: must be a string, got number/);
   assert.deepEqual(traces(readFileSync(out, 'utf8')).map((t) => t.id), ['g', 'g2']);
 });
+
+test('a bad chat in an Open WebUI export array is reported with its line and index; the others are read', async () => {
+  const webui = CHAT_FIXTURES.find((f) => f.format === 'open-webui')!;
+  const input = join(tmp, 'export-bad.json');
+  writeFileSync(input, JSON.stringify([webui.records[0], { id: 'bad', chat: { messages: [{ role: 'user', content: 'q' }] } }], null, 2));
+  const out = join(tmp, 'export-bad.out.jsonl');
+  const r = await runCli(['segment', input, '-o', out]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /export-bad\.json:\d+\[1\]: chat\.messages: has no assistant message/);
+  assert.deepEqual(traces(readFileSync(out, 'utf8')).map((t) => t.id), ['c0ffee']);
+});
