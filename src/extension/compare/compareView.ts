@@ -29,10 +29,16 @@ export class CompareView implements vscode.Disposable {
   /** Open views, newest last (tests and the command's `{ last: true }`). */
   static readonly open: CompareView[] = [];
 
-  static show(lens: Lens, items: readonly CompareItem[], opts: { alignment?: Alignment; title?: string } = {}): CompareView {
+  /**
+   * `background`: opened by the tool, not by the user's command (after a re-run ends): beside the
+   * active editor and without taking focus, so it never pulls the user out of what they are
+   * typing (a palette or input box open at that moment would close).
+   */
+  static show(lens: Lens, items: readonly CompareItem[], opts: { alignment?: Alignment; title?: string; background?: boolean } = {}): CompareView {
     const comparison = compareTraces(items.map((i) => ({ trace: i.trace, ...(i.label ? { label: i.label } : {}) })));
     const title = opts.title ?? compareTitle(comparison);
-    const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, title, { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, {
+    const placement = opts.background ? { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true } : { viewColumn: vscode.ViewColumn.Active, preserveFocus: false };
+    const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, title, placement, {
       enableScripts: true,
       retainContextWhenHidden: false,
       enableFindWidget: true,

@@ -41,7 +41,7 @@ export async function compareAfterRerun(lens: Lens, original: Trace, run: LiveRu
     return CompareView.show(lens, [
       { trace: original, label: 'original', origin: `before the re-run · budget: ${describeBudget(original.budget?.policy)}` },
       { trace: rerun, label: 're-run', origin: `${run.savedTo ? vscode.workspace.asRelativePath(run.savedTo) : 'not saved'} · budget: ${describeBudget(run.budget)}` },
-    ], { alignment: 'tokens' });
+    ], { alignment: 'tokens', background: true });
   } catch (err) {
     lens.log.warn(`Could not compare the re-run with the original: ${err instanceof Error ? err.message : String(err)}`);
     return undefined;
