@@ -10,6 +10,7 @@ import type { Alignment, Comparison } from '../../src/core/compare';
 import { h } from '../common/dom';
 import { formatTokens } from '../common/format';
 import { axisEnd, chartData, divergenceX, firstCorrect, afterX, type ChartData } from './model';
+import { drawLabelledMarker } from '../common/plot-marker';
 
 const HEIGHT = 220;
 const SERIES_VARS: [string, string][] = [
@@ -153,19 +154,7 @@ export class CompareChart {
     });
     const dx = divergenceX(c.divergence[this.by], this.by);
     if (dx !== null) {
-      const x = u.valToPos(dx, 'x', true);
-      ctx.strokeStyle = this.warning;
-      ctx.fillStyle = this.warning;
-      ctx.setLineDash([4 * dpr, 3 * dpr]);
-      ctx.beginPath();
-      ctx.moveTo(x, top);
-      ctx.lineTo(x, top + height);
-      ctx.stroke();
-      ctx.setLineDash([]);
-      const label = 'answers diverge';
-      const room = left + width - x > ctx.measureText(label).width + 8 * dpr;
-      ctx.textAlign = room ? 'left' : 'right';
-      ctx.fillText(label, room ? x + 4 * dpr : x - 4 * dpr, top + 12 * dpr);
+      drawLabelledMarker(ctx, { left, top, width, height }, u.valToPos(dx, 'x', true), dpr, this.warning, [4, 3], 'answers diverge');
     }
     ctx.restore();
   }

@@ -7,6 +7,7 @@ import uPlot from 'uplot';
 import type { Trace } from '../../../src/core/trace';
 import { chartSeries, formatTokens, summarize, type ChartSeries, type TraceSummary } from '../model/summary';
 import { h } from '../../common/dom';
+import { drawLabelledMarker } from '../../common/plot-marker';
 
 interface Palette {
   foreground: string;
@@ -182,20 +183,7 @@ export class MuChart {
     const s = this.summary;
     ctx.font = `${11 * dpr}px ${getComputedStyle(document.body).fontFamily || 'sans-serif'}`;
     if (s?.firstCorrectAtTokens != null) {
-      const x = u.valToPos(s.firstCorrectAtTokens, 'x', true);
-      ctx.strokeStyle = p.correct;
-      ctx.fillStyle = p.correct;
-      ctx.setLineDash([2 * dpr, 3 * dpr]);
-      ctx.beginPath();
-      ctx.moveTo(x, top);
-      ctx.lineTo(x, top + height);
-      ctx.stroke();
-      ctx.setLineDash([]);
-      // Label on the side with room, so it never runs off the plot.
-      const label = 'first correct';
-      const room = left + width - x > ctx.measureText(label).width + 8 * dpr;
-      ctx.textAlign = room ? 'left' : 'right';
-      ctx.fillText(label, room ? x + 4 * dpr : x - 4 * dpr, top + 12 * dpr);
+      drawLabelledMarker(ctx, { left, top, width, height }, u.valToPos(s.firstCorrectAtTokens, 'x', true), dpr, p.correct, [2, 3], 'first correct');
     }
     if (s?.budgetTokens != null) {
       const x = u.valToPos(s.budgetTokens, 'x', true);
