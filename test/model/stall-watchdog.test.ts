@@ -60,10 +60,19 @@ test('control: a plain setTimeout watchdog calls the same healthy stream stalled
   assert.equal(outcome, 'stall');
 });
 
-test('a real stall still fires, once, with its kind and time', async () => {
+test('a real stall still fires, once, with its kind and time', { timeout: 10_000 }, async () => {
   const fired: [string, number][] = [];
-  const dog = new StallWatchdog((kind, ms) => fired.push([kind, ms]));
+  let stalled!: () => void;
+  const firstStall = new Promise<void>((r) => (stalled = r));
+  const dog = new StallWatchdog((kind, ms) => {
+    fired.push([kind, ms]);
+    stalled();
+  });
   dog.arm('connect', 20);
-  await new Promise((r) => setTimeout(r, 120));
+  // Wait for the stall itself: a fixed 120 ms sleep lost to a starved CI process (fired: []).
+  await firstStall;
+  // Then let timers and immediates run again: it must not fire a second time.
+  await new Promise((r) => setTimeout(r, 40));
+  await new Promise((r) => setImmediate(r));
   assert.deepEqual(fired, [['connect', 20]]);
 });
