@@ -100,6 +100,13 @@ async function openHuge(): Promise<{ page: Page; problems: string[] }> {
   return opened;
 }
 
+/** Resolves after two animation frames: a layout scheduled by the last change has run. */
+const nextFrames = (page: Page) => page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+/** Waits until the cards are laid out for the new scroll position: one straddles the sticky header's bottom. */
+const waitForSettledScroll = async (page: Page) => {
+  await waitUntil(page, `(() => { const top = document.querySelector('.rl-header').getBoundingClientRect().bottom; return [...document.querySelectorAll('.rl-card')].some((c) => c.getBoundingClientRect().top <= top && c.getBoundingClientRect().bottom > top); })()`);
+  await nextFrames(page);
+};
 const elementCount = (page: Page) => page.evaluate('document.getElementsByTagName("*").length') as Promise<number>;
 const mountedPositions = (page: Page) => page.evaluate('[...document.querySelectorAll(".rl-card")].map((c) => Number(c.dataset.position))') as Promise<number[]>;
 /** First card whose bottom is below the sticky header, and its top. */
@@ -169,17 +176,20 @@ test('filters, expand/collapse all and the scroll anchor hold on 10,000 episodes
 
   // Middle of the list: expand all keeps the first visible card where it was.
   await page.evaluate('window.scrollTo(0, document.documentElement.scrollHeight / 2)');
-  await page.waitForTimeout(300);
+  await waitForSettledScroll(page);
   const before = await firstVisible(page);
   assert.ok(before);
   // A script click: Playwright's own would scroll the toolbar into view first.
   await page.evaluate(`document.querySelector('button[aria-label="Expand all visible episodes"]').click()`);
-  await page.waitForTimeout(600);
+  // Bodies are shown as plain text, then typeset a few per frame: wait until none is left plain.
+  await waitUntil(page, `document.querySelectorAll('.rl-card').length > 0 && document.querySelectorAll('.rl-card .rl-plain').length === 0`);
+  await nextFrames(page);
   const after = await firstVisible(page);
   assert.equal(after?.position, before.position, 'same first visible card');
   assert.ok(Math.abs(after!.top - before.top) <= 2, `its top moved ${after!.top - before.top} px`);
-  const expanded = (await page.evaluate(`[...document.querySelectorAll('.rl-card')].filter((c) => c.querySelector('.rl-card-toggle').getAttribute('aria-expanded') === 'true' && c.querySelector('.rl-card-body').textContent.trim().length > 0).length`)) as number;
-  assert.ok(expanded > 0 && expanded === (await mountedPositions(page)).length, 'every mounted card is expanded with its text');
+  const notExpanded = await page.evaluate(`[...document.querySelectorAll('.rl-card')].filter((c) => !(c.querySelector('.rl-card-toggle').getAttribute('aria-expanded') === 'true' && c.querySelector('.rl-card-body').textContent.trim().length > 0)).map((c) => ({ position: c.dataset.position, expanded: c.querySelector('.rl-card-toggle').getAttribute('aria-expanded'), hidden: c.querySelector('.rl-card-body').hidden, body: c.querySelector('.rl-card-body').innerHTML.slice(0, 80), text: window.__huge.episodes[Number(c.dataset.position)].text.slice(0, 40) }))`);
+  assert.ok((await mountedPositions(page)).length > 0);
+  assert.deepEqual(notExpanded, [], 'every mounted card is expanded with its text');
   await waitUntil(page, 'window.__state?.expanded?.length === 10000');
   await page.click('button[aria-label="Collapse all episodes"]');
   await waitUntil(page, `document.querySelectorAll('.rl-card.rl-expanded').length === 0`);
@@ -191,7 +201,7 @@ test('state restore: expanded episodes and the scroll position come back on card
   if (skipWithout(t)) return;
   const { page } = await open('sample=synthetic-200');
   await page.evaluate('window.scrollTo(0, document.documentElement.scrollHeight * 0.7)');
-  await page.waitForTimeout(300);
+  await waitForSettledScroll(page);
   const shown = (await firstVisible(page))!;
   await page.click(`${card(shown.position + 1)} .rl-card-toggle`);
   await waitUntil(page, `window.__state && window.__state.expanded.includes(${shown.position + 1}) && window.__state.scrollTop > 0`);
@@ -249,7 +259,7 @@ test('overview map: one block per episode, a text summary, click and drag naviga
   assert.match(summary, /^10000 episodes, /);
   assert.match(summary, /First correct answer in episode #\d+/);
   await page.evaluate(`window.scrollTo(0, document.querySelector('.rl-episodes-area').getBoundingClientRect().top + window.scrollY)`);
-  await page.waitForTimeout(200);
+  await nextFrames(page);
   const box = (await page.locator('.rl-overview-canvas').boundingBox())!;
   await page.mouse.click(box.x + box.width / 2, box.y + box.height * 0.75);
   await waitUntil(page, `(() => { const c = [...document.querySelectorAll('.rl-card')].map((c) => Number(c.dataset.position)); return c.some((p) => Math.abs(p - 7500) < 400); })()`);

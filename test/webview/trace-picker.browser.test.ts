@@ -53,8 +53,7 @@ test('the trace picker shows the trace the host selected, and arrow keys move fr
   await waitUntil(page, `${picker}.value === '0'`);
   // The user picked #3; the host shows it and sends the list again with selected = 2 (TraceView.sendLoad).
   await page.evaluate(`window.__deliver(${JSON.stringify(list(2))})`);
-  await page.waitForTimeout(200); // slotchange and lit's update
-  assert.equal(await page.evaluate(`${picker}.value`), '2', 'the picker holds the chosen trace');
+  await waitUntil(page, `${picker}.value === '2'`); // after slotchange and lit's update
   assert.equal(await page.evaluate(`${picker}.selectedIndex`), 2);
   const shown = (await page.evaluate(`${picker}.shadowRoot.querySelector('.select-face')?.textContent ?? ''`)) as string;
   assert.match(shown, /^\s*3\. /, `the closed picker shows trace #3, got ${JSON.stringify(shown)}`);
