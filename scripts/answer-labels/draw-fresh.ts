@@ -1,0 +1,97 @@
+/**
+ * Draws the FRESH held-back set of intermediate answers (docs/answers.md, "Fresh held-back set"),
+ * made after the first set (seed 20261201, draw.ts) had been read while tuning the rules:
+ * FRESH_PER_SOURCE episodes per real source, uniformly at random over that source's episodes
+ * (default 'auto' segmentation) not already in the first set, with a new seed; and FRESH_PROBLEMS
+ * GSM8K test problems not used by the first set's prose, for prose episodes we write ourselves.
+ * It prints each episode with its problem and gold so a person can read it and write the label;
+ * it never runs the extractor.
+ *
+ *   node --import tsx scripts/answer-labels/draw-fresh.ts print [FROM] [TO]   # read episodes FROM..TO-1
+ *   node --import tsx scripts/answer-labels/draw-fresh.ts skeleton OUT.jsonl   # pointers, label to be filled
+ *   node --import tsx scripts/answer-labels/draw-fresh.ts problems             # the GSM8K problems to write prose for
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { seededRandom } from '../../test/support/prng';
+import { REAL_SOURCES, episodeKey, episodesOf, loadRealTraces, textHash, type RealEpisode } from './real-episodes';
+import { LABEL_DIR } from './labelled-set';
+
+export const FRESH_SEED = 20261202;
+export const FRESH_PER_SOURCE = 50;
+export const FRESH_PROBLEMS = 15;
+
+function shuffle<T>(pool: T[], random: () => number): T[] {
+  for (let i = pool.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [pool[i], pool[j]] = [pool[j], pool[i]];
+  }
+  return pool;
+}
+
+function jsonl(path: string): any[] {
+  return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l));
+}
+
+/** Keys of the episodes in the first (tuning) set: the fresh draw never repeats them. */
+function firstSetKeys(): Set<string> {
+  return new Set(jsonl(join(LABEL_DIR, 'real-episodes.jsonl')).map((l) => episodeKey(l.file, l.record, l.episode)));
+}
+
+/** The fresh real episodes: a seeded shuffle of each source's episodes outside the first set, the first FRESH_PER_SOURCE kept. */
+export function drawFreshEpisodes(sharedData: string): RealEpisode[] {
+  const traces = loadRealTraces(sharedData);
+  const used = firstSetKeys();
+  const drawn: RealEpisode[] = [];
+  for (const source of REAL_SOURCES) {
+    const pool = traces.filter((t) => t.source === source).flatMap(episodesOf)
+      .filter((ep) => !used.has(episodeKey(ep.trace.file, ep.trace.record, ep.index)));
+    drawn.push(...shuffle(pool, seededRandom(FRESH_SEED, 'draw', source)).slice(0, FRESH_PER_SOURCE));
+  }
+  return drawn;
+}
+
+/** 1-based GSM8K test lines for the fresh prose: seeded, none used by the first set's prose. */
+export function drawFreshProblems(sharedData: string): number[] {
+  const lines = readFileSync(join(sharedData, 'benchmarks/gsm8k_test__openai_grade-school-math.jsonl'), 'utf8').split('\n').filter((l) => l.trim() !== '');
+  const used = new Set(jsonl(join(LABEL_DIR, 'gsm8k-prose.jsonl')).map((l) => l.gsm8kLine as number));
+  const pool = lines.map((_, i) => i + 1).filter((n) => !used.has(n));
+  return shuffle(pool, seededRandom(FRESH_SEED, 'gsm8k')).slice(0, FRESH_PROBLEMS);
+}
+
+function main(): void {
+  const sharedData = resolve(__dirname, '../../../shared/data');
+  const [command, a, b] = process.argv.slice(2);
+  if (command === 'problems') {
+    const lines = readFileSync(join(sharedData, 'benchmarks/gsm8k_test__openai_grade-school-math.jsonl'), 'utf8').split('\n');
+    for (const n of drawFreshProblems(sharedData)) {
+      const r = JSON.parse(lines[n - 1]);
+      console.log(`\n=== gsm8k line ${n}\nQ: ${r.question}\nA: ${r.answer}`);
+    }
+    return;
+  }
+  const drawn = drawFreshEpisodes(sharedData);
+  if (command === 'print') {
+    const from = Number(a ?? 0);
+    const to = Number(b ?? drawn.length);
+    drawn.slice(from, to).forEach((ep, k) => {
+      const t = ep.trace;
+      console.log(`\n=== #${from + k} ${episodeKey(t.file, t.record, ep.index)} (${t.model}, final ${t.finalCorrect ? 'correct' : 'incorrect'})`);
+      console.log(`PROBLEM: ${t.problem.replace(/\s+/g, ' ').slice(0, 600)}`);
+      console.log(`GOLD: ${t.gold}`);
+      console.log('--- episode text ---');
+      console.log(ep.text);
+    });
+  } else if (command === 'skeleton' && a) {
+    const lines = drawn.map((ep) => JSON.stringify({
+      source: ep.trace.source, file: ep.trace.file, record: ep.trace.record, mode: 'auto', episode: ep.index,
+      hash: textHash(ep.text), label: '?',
+    }));
+    writeFileSync(a, lines.join('\n') + '\n');
+  } else {
+    console.error('usage: draw-fresh.ts print [FROM] [TO] | skeleton OUT.jsonl | problems');
+    process.exit(2);
+  }
+}
+
+if (require.main === module) main();
