@@ -1,9 +1,12 @@
 /**
- * The hand-labelled evaluation set of intermediate answers (docs/answers.md, "Labelled set"):
- * test/data/answer-labels/real-episodes.jsonl (pointers into ../shared/data plus the label) and
- * test/data/answer-labels/gsm8k-prose.jsonl (episodes we wrote, text stored). Loads both, resolves
- * the pointers to episode text, checks the text hash, and splits every item into the tune or the
- * held-back half by a seeded hash of its key (so the split never depends on the extractor).
+ * The hand-labelled evaluation sets of intermediate answers (docs/answers.md, "Labelled set"):
+ * - the tuning set: test/data/answer-labels/real-episodes.jsonl (pointers into ../shared/data plus
+ *   the label) and gsm8k-prose.jsonl (episodes we wrote, text stored), drawn with seed 20261201.
+ *   It was first split into a tune and a held-back half (`firstHalf`, a seeded hash of the key);
+ *   both halves were read while changing the rules, so both are tuning data now;
+ * - the fresh held-back set: fresh-real-episodes.jsonl and fresh-gsm8k-prose.jsonl, drawn with
+ *   seed 20261202 (scripts/answer-labels/draw-fresh.ts) and labelled before the next rule change.
+ * Loads them, resolves the pointers to episode text and checks the text hash.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,12 +15,17 @@ import { episodeKey, episodesOf, loadRealTraces, textHash, type RealSource } fro
 
 export const SPLIT_SEED = 20261201;
 export type Half = 'tune' | 'held-back';
+/** Which labelled set an item belongs to: rules are changed by reading `tuning` only. */
+export type LabelSet = 'tuning' | 'fresh';
+export const LABEL_SETS: readonly LabelSet[] = ['tuning', 'fresh'];
 export type LabelSource = RealSource | 'gsm8k-prose';
 
 export interface LabelledEpisode {
   key: string;
   source: LabelSource;
-  half: Half;
+  set: LabelSet;
+  /** The first set's old split (tune / held-back), kept to compare with the numbers of that time. */
+  firstHalf?: Half;
   problem: string;
   gold: string;
   text: string;
@@ -26,7 +34,7 @@ export interface LabelledEpisode {
   reason?: string;
 }
 
-/** Tune or held-back, from a seeded hash of the key: about half each, fixed forever. */
+/** The first set's tune or held-back half, from a seeded hash of the key: about half each, fixed forever. */
 export function halfOf(key: string): Half {
   return seededUniform(SPLIT_SEED, 'half', key) < 0.5 ? 'tune' : 'held-back';
 }
@@ -57,36 +65,46 @@ function readJsonl<T>(path: string): T[] {
 
 export const LABEL_DIR = join(__dirname, '../../test/data/answer-labels');
 
+const LABEL_FILES: Record<LabelSet, { real: string; prose: string }> = {
+  tuning: { real: 'real-episodes.jsonl', prose: 'gsm8k-prose.jsonl' },
+  fresh: { real: 'fresh-real-episodes.jsonl', prose: 'fresh-gsm8k-prose.jsonl' },
+};
+
 /**
- * Every labelled episode. Throws when a pointer no longer resolves or its text hash changed
- * (the data or the default segmenter moved: the label may no longer fit the episode).
+ * Every labelled episode of both sets. Throws when a pointer no longer resolves or its text hash
+ * changed (the data or the default segmenter moved: the label may no longer fit the episode).
  */
 export function loadLabelledSet(sharedData: string): LabelledEpisode[] {
   const out: LabelledEpisode[] = [];
   const traces = loadRealTraces(sharedData);
   const byPointer = new Map(traces.map((t) => [`${t.file}#${t.record}`, t]));
   const episodeCache = new Map<string, ReturnType<typeof episodesOf>>();
-  for (const [i, line] of readJsonl<RealLabelLine>(join(LABEL_DIR, 'real-episodes.jsonl')).entries()) {
-    const trace = byPointer.get(`${line.file}#${line.record}`);
-    if (!trace) throw new Error(`real-episodes.jsonl:${i + 1}: no trace ${line.file} record ${line.record}`);
-    const pointer = `${line.file}#${line.record}`;
-    let episodes = episodeCache.get(pointer);
-    if (!episodes) episodeCache.set(pointer, (episodes = episodesOf(trace)));
-    const ep = episodes[line.episode];
-    if (!ep || textHash(ep.text) !== line.hash) {
-      throw new Error(`real-episodes.jsonl:${i + 1}: episode ${line.episode} of ${pointer} changed (hash ${ep ? textHash(ep.text) : 'none'} ≠ ${line.hash})`);
-    }
-    const key = episodeKey(line.file, line.record, line.episode);
-    const item: LabelledEpisode = { key, source: line.source, half: halfOf(key), problem: trace.problem, gold: trace.gold, text: ep.text, label: line.label };
-    if (line.reason) item.reason = line.reason;
-    out.push(item);
-  }
   const gsm8k = readFileSync(join(sharedData, 'benchmarks/gsm8k_test__openai_grade-school-math.jsonl'), 'utf8').split('\n');
-  for (const line of readJsonl<ProseLabelLine>(join(LABEL_DIR, 'gsm8k-prose.jsonl'))) {
-    const problem = JSON.parse(gsm8k[line.gsm8kLine - 1]).question as string;
-    const item: LabelledEpisode = { key: line.id, source: 'gsm8k-prose', half: halfOf(line.id), problem, gold: line.gold, text: line.text, label: line.label };
-    if (line.reason) item.reason = line.reason;
-    out.push(item);
+  for (const set of LABEL_SETS) {
+    const { real, prose } = LABEL_FILES[set];
+    for (const [i, line] of readJsonl<RealLabelLine>(join(LABEL_DIR, real)).entries()) {
+      const pointer = `${line.file}#${line.record}`;
+      const trace = byPointer.get(pointer);
+      if (!trace) throw new Error(`${real}:${i + 1}: no trace ${line.file} record ${line.record}`);
+      let episodes = episodeCache.get(pointer);
+      if (!episodes) episodeCache.set(pointer, (episodes = episodesOf(trace)));
+      const ep = episodes[line.episode];
+      if (!ep || textHash(ep.text) !== line.hash) {
+        throw new Error(`${real}:${i + 1}: episode ${line.episode} of ${pointer} changed (hash ${ep ? textHash(ep.text) : 'none'} ≠ ${line.hash})`);
+      }
+      const key = episodeKey(line.file, line.record, line.episode);
+      const item: LabelledEpisode = { key, source: line.source, set, problem: trace.problem, gold: trace.gold, text: ep.text, label: line.label };
+      if (set === 'tuning') item.firstHalf = halfOf(key);
+      if (line.reason) item.reason = line.reason;
+      out.push(item);
+    }
+    for (const line of readJsonl<ProseLabelLine>(join(LABEL_DIR, prose))) {
+      const problem = JSON.parse(gsm8k[line.gsm8kLine - 1]).question as string;
+      const item: LabelledEpisode = { key: line.id, source: 'gsm8k-prose', set, problem, gold: line.gold, text: line.text, label: line.label };
+      if (set === 'tuning') item.firstHalf = halfOf(line.id);
+      if (line.reason) item.reason = line.reason;
+      out.push(item);
+    }
   }
   return out;
 }

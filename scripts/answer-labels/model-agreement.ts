@@ -1,11 +1,11 @@
 /**
  * Agreement of the model-based answer reader (src/runs/answer-model.ts) with the hand labels
- * (test/data/answer-labels, docs/answers.md "Labelled set"), per source and per half, scored
+ * (test/data/answer-labels, docs/answers.md "Labelled set"), per source and per set, scored
  * like the rule extractor (scripts/answer-labels/score.ts): precision = correct / read,
  * recall = correct / labelled. Needs a real model on a local server; nothing here is faked.
  *
  *   node --import tsx scripts/answer-labels/model-agreement.ts --model qwen3:8b [--host URL]
- *       [--backend ollama|openai] [--half held-back] [--limit N per source] [--concurrency N]
+ *       [--backend ollama|openai] [--set fresh] [--limit N per source] [--concurrency N]
  *
  * Prints three tables: the model alone (every episode asked), the rules alone, and the rules
  * then the model (what `annotate --answer-extractor model` does), plus the exact agreement
@@ -17,14 +17,14 @@ import { extractIntermediateAnswer } from '../../src/core/answers';
 import { checkEquivalence } from '../../src/core/answers';
 import { createBackend, type BackendKind } from '../../src/model/backend-factory';
 import { ModelAnswerReader } from '../../src/runs/answer-model';
-import { LABEL_DIR, loadLabelledSet, type Half, type LabelledEpisode } from './labelled-set';
+import { LABEL_DIR, loadLabelledSet, type LabelSet, type LabelledEpisode } from './labelled-set';
 import { formatTable, judge, scoreTable } from './score';
 
 interface Args {
   model: string;
   host?: string;
   backend?: BackendKind;
-  half?: Half;
+  set?: LabelSet;
   limit?: number;
   concurrency: number;
 }
@@ -36,8 +36,8 @@ function parseArgs(argv: string[]): Args {
   };
   const model = value('--model');
   if (!model) throw new Error('--model NAME is required (a model on the server, e.g. qwen3:8b)');
-  const half = value('--half');
-  if (half !== undefined && half !== 'tune' && half !== 'held-back') throw new Error(`--half: expected tune or held-back, got ${half}`);
+  const set = value('--set');
+  if (set !== undefined && set !== 'tuning' && set !== 'fresh') throw new Error(`--set: expected tuning or fresh, got ${set}`);
   const backend = value('--backend');
   if (backend !== undefined && backend !== 'ollama' && backend !== 'openai') throw new Error(`--backend: expected ollama or openai, got ${backend}`);
   const limit = value('--limit');
@@ -47,7 +47,7 @@ function parseArgs(argv: string[]): Args {
     model,
     ...(value('--host') ? { host: value('--host') } : {}),
     ...(backend ? { backend: backend as BackendKind } : {}),
-    ...(half ? { half: half as Half } : {}),
+    ...(set ? { set: set as LabelSet } : {}),
     ...(limit !== undefined ? { limit: Number(limit) } : {}),
     concurrency,
   };
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (!existsSync(join(LABEL_DIR, 'real-episodes.jsonl'))) throw new Error(`no labels in ${LABEL_DIR}`);
   let items = loadLabelledSet(resolve(__dirname, '../../../shared/data'));
-  if (args.half) items = items.filter((i) => i.half === args.half);
+  if (args.set) items = items.filter((i) => i.set === args.set);
   if (args.limit !== undefined) {
     // At most N per source, so a short run still covers every source.
     const per = new Map<string, number>();

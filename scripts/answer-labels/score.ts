@@ -1,15 +1,16 @@
 /**
- * Scores an intermediate-answer extractor on the labelled set, per source and per half.
- * Precision = correct / extracted, recall = correct / labelled, where an extraction is correct
- * when it is equivalent to the label (checkEquivalence with the problem, for choice letters).
+ * Scores an intermediate-answer extractor on the labelled sets, per source and per set (tuning,
+ * fresh held-back). Precision = correct / extracted, recall = correct / labelled, where an
+ * extraction is correct when it is equivalent to the label (checkEquivalence with the problem,
+ * for choice letters).
  *
- *   node --import tsx scripts/answer-labels/score.ts [tune|held-back] [--misses]
- * prints the table; --misses also lists the wrong and missed items of the named half (read the
- * tune half only while changing the rules).
+ *   node --import tsx scripts/answer-labels/score.ts [--misses]
+ * prints the table; --misses also lists the wrong and missed items of the TUNING set only (the
+ * fresh set's items are never printed here: read them and it is no longer held back).
  */
 import { resolve } from 'node:path';
 import { checkEquivalence, extractIntermediateAnswer } from '../../src/core/answers';
-import { loadLabelledSet, type Half, type LabelSource, type LabelledEpisode } from './labelled-set';
+import { LABEL_SETS, loadLabelledSet, type LabelSource, type LabelledEpisode } from './labelled-set';
 
 export interface Score {
   items: number;
@@ -50,12 +51,14 @@ export function score(outcomes: Outcome[]): Score {
 
 export const SOURCES: readonly LabelSource[] = ['skythought', 'thought-anchors-cots-math', 'thought-anchors.com', 'gsm8k-prose'];
 
-/** Scores keyed "source half" plus "all half" rows. */
+/** Scores keyed "source set" plus "all set" rows. */
 export function scoreTable(outcomes: Outcome[]): Map<string, Score> {
   const table = new Map<string, Score>();
-  for (const half of ['tune', 'held-back'] as Half[]) {
-    for (const source of SOURCES) table.set(`${source} ${half}`, score(outcomes.filter((o) => o.item.source === source && o.item.half === half)));
-    table.set(`all ${half}`, score(outcomes.filter((o) => o.item.half === half)));
+  for (const set of LABEL_SETS) {
+    const inSet = outcomes.filter((o) => o.item.set === set);
+    if (inSet.length === 0) continue;
+    for (const source of SOURCES) table.set(`${source} ${set}`, score(inSet.filter((o) => o.item.source === source)));
+    table.set(`all ${set}`, score(inSet));
   }
   return table;
 }
@@ -65,21 +68,20 @@ function pct(x: number): string {
 }
 
 export function formatTable(table: Map<string, Score>): string {
-  const rows = ['| source | half | items | labelled | extracted | correct | precision | recall |', '|---|---|---:|---:|---:|---:|---:|---:|'];
+  const rows = ['| source | set | items | labelled | extracted | correct | precision | recall |', '|---|---|---:|---:|---:|---:|---:|---:|'];
   for (const [key, s] of table) {
-    const [source, half] = key.split(' ');
-    rows.push(`| ${source} | ${half} | ${s.items} | ${s.labelled} | ${s.extracted} | ${s.correct} | ${pct(s.precision)} | ${pct(s.recall)} |`);
+    const [source, set] = key.split(' ');
+    rows.push(`| ${source} | ${set} | ${s.items} | ${s.labelled} | ${s.extracted} | ${s.correct} | ${pct(s.precision)} | ${pct(s.recall)} |`);
   }
   return rows.join('\n');
 }
 
 function main(): void {
-  const half = process.argv.find((a) => a === 'tune' || a === 'held-back') as Half | undefined;
   const set = loadLabelledSet(resolve(__dirname, '../../../shared/data'));
   const outcomes = judge(set, (item) => extractIntermediateAnswer(item.text, { problem: item.problem, gold: item.gold }));
   console.log(formatTable(scoreTable(outcomes)));
-  if (process.argv.includes('--misses') && half) {
-    for (const o of outcomes.filter((x) => x.item.half === half && !x.correct && (x.extracted !== null || x.item.label !== null))) {
+  if (process.argv.includes('--misses')) {
+    for (const o of outcomes.filter((x) => x.item.set === 'tuning' && !x.correct && (x.extracted !== null || x.item.label !== null))) {
       console.log(`\n--- ${o.item.key} label=${JSON.stringify(o.item.label)} extracted=${JSON.stringify(o.extracted)} gold=${o.item.gold}`);
       console.log(o.item.text.slice(-1200));
     }

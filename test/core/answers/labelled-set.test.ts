@@ -1,6 +1,6 @@
 /**
  * The intermediate-answer extractor against the hand-labelled set (docs/answers.md, "Labelled
- * set"): precision and recall per source and per half must stay at or above the floors below,
+ * set"): precision and recall per source and per set must stay at or above the floors below,
  * set a little under what the rules reach; and over all real traces, the share of final-correct
  * traces whose thinking contains the gold that get a correct intermediate answer.
  */
@@ -15,24 +15,31 @@ import { sharedData, skipWithoutData } from '../../support/shared-data';
 
 const skip = skipWithoutData('traces') || skipWithoutData('benchmarks');
 
-/** [precision, recall] floors, in percent, per "source half". */
+/**
+ * [precision, recall] floors, in percent, per "source set": `tuning` is the first labelled set
+ * (both of its old halves, read while changing the rules), `fresh` the held-back set labelled
+ * before the last rule change (docs/answers.md, "Fresh held-back set").
+ */
 const FLOORS: Record<string, [number, number]> = {
-  'skythought tune': [75, 75],
-  'thought-anchors-cots-math tune': [95, 70],
-  'thought-anchors.com tune': [90, 85],
-  'gsm8k-prose tune': [95, 90],
-  'all tune': [95, 80],
-  'skythought held-back': [75, 66],
-  'thought-anchors-cots-math held-back': [85, 55],
-  'thought-anchors.com held-back': [75, 70],
-  'gsm8k-prose held-back': [80, 70],
-  'all held-back': [80, 65],
+  'skythought tuning': [95, 95],
+  'thought-anchors-cots-math tuning': [90, 60],
+  'thought-anchors.com tuning': [80, 75],
+  'gsm8k-prose tuning': [88, 78],
+  'all tuning': [85, 72],
+  'skythought fresh': [95, 95],
+  'thought-anchors-cots-math fresh': [55, 40],
+  'thought-anchors.com fresh': [60, 75],
+  'gsm8k-prose fresh': [40, 30],
+  'all fresh': [55, 50],
 };
 
-test('labelled set: precision and recall per source and per half stay above their floors', { skip }, () => {
+test('labelled set: precision and recall per source and per set stay above their floors', { skip }, () => {
   const set = loadLabelledSet(sharedData);
-  assert.equal(set.length, 364);
-  assert.equal(set.filter((e) => e.source !== 'gsm8k-prose').length, 300);
+  assert.equal(set.length, 544);
+  assert.equal(set.filter((e) => e.set === 'tuning').length, 364);
+  assert.equal(set.filter((e) => e.set === 'tuning' && e.source !== 'gsm8k-prose').length, 300);
+  assert.equal(set.filter((e) => e.set === 'fresh' && e.source !== 'gsm8k-prose').length, 150);
+  assert.equal(set.filter((e) => e.set === 'fresh' && e.source === 'gsm8k-prose').length, 30);
   const outcomes = judge(set, (item) => findIntermediateAnswer(item.text, { problem: item.problem, gold: item.gold })?.answer ?? null);
   const table = scoreTable(outcomes);
   console.log(formatTable(table));
