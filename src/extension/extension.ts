@@ -66,6 +66,9 @@ export function activate(context: vscode.ExtensionContext): LensApi {
     vscode.window.registerWebviewPanelSerializer('reasoningLens.dataset', {
       deserializeWebviewPanel: async (panel, state: unknown) => (await import('./dataset/datasetView.js')).DatasetView.restore(l, panel, state),
     }),
+    vscode.window.registerWebviewPanelSerializer('reasoningLens.compare', {
+      deserializeWebviewPanel: async (panel, state: unknown) => void (await import('./compare/compareRestore.js')).restoreCompareView(l, panel, state),
+    }),
   );
   // Check the server in the background, after start-up work has settled.
   const timer = setTimeout(() => {

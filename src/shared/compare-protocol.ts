@@ -5,6 +5,7 @@
  * labels, problems) is untrusted: the page puts it into the DOM as text only.
  */
 import type { Alignment, Comparison } from '../core/compare';
+import type { Trace } from '../core/trace';
 
 export const COMPARE_PROTOCOL_VERSION = 1 as const;
 
@@ -16,18 +17,40 @@ export interface ComparePayload {
   divergenceText: Record<Alignment, string>;
   /** The alignment to start with (the page's saved choice wins). */
   alignment: Alignment;
+  /** Where each trace can be read again, in the comparison's order: the page keeps them in its state for a window reload. */
+  sources: CompareSource[];
+  /** Compared traces a restore could not read again (sentences), shown above the comparison. */
+  missing?: string[];
+}
+
+/**
+ * Where one compared trace can be read again after a window reload: a file (URI string) and the
+ * trace's id in it, or, for a trace in no file (an unsaved re-run), the trace itself.
+ */
+export interface CompareSource {
+  id: string;
+  /** Its heading when it was given one ("original", "re-run"); else the model, as first time. */
+  label?: string;
+  /** "file:line", "re-run", … as shown under the heading. */
+  origin: string;
+  file?: string;
+  /** Its position among the file's traces (from 0): which one, when ids repeat. */
+  position?: number;
+  trace?: Trace;
 }
 
 export type HostToCompareView =
   | ({ type: 'compare' } & ComparePayload)
   | { type: 'error'; message: string }
   | { type: 'notice'; message: string }
+  /** A restored comparison none of whose traces (or fewer than two) could be read again: why, per trace. */
+  | { type: 'unavailable'; message: string; missing: string[] }
   /** Shown again after being hidden: a page that kept its content answers 'ready'. */
   | { type: 'ping' };
 
 export type CompareViewToHost =
   | { type: 'ready' }
-  /** The page drew a comparison of this many traces under this alignment. */
+  /** The page drew a comparison of this many traces under this alignment (0: it shows why it cannot). */
   | { type: 'shown'; traces: number; alignment: Alignment }
   /** Open trace `position` (of the comparison) in a trace view. */
   | { type: 'open-trace'; position: number }
@@ -36,6 +59,8 @@ export type CompareViewToHost =
 export interface PersistedCompareState {
   version: typeof COMPARE_PROTOCOL_VERSION;
   alignment: Alignment;
+  /** What a window reload reads again (absent in states saved before restoring existed). */
+  sources?: CompareSource[];
 }
 
 export type ValidatedCompareMessage = { ok: true; message: CompareViewToHost } | { ok: false; error: string };

@@ -122,6 +122,9 @@ async function open(query: string, initialState?: unknown): Promise<{ page: Page
   return { page, problems };
 }
 
+/** Two painted frames: what a page does after a message (errors, CSP reports) has happened by then. */
+const twoFrames = (page: Page) => page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+
 const sent = (page: Page) => page.evaluate('window.__sent') as Promise<{ type: string; [k: string]: unknown }[]>;
 
 /** left% of the verdict block of episode position k in each strip. */
@@ -152,7 +155,7 @@ test('four real traces of one problem: strips, chart, summary with differences, 
   const shown = (await sent(page)).filter((m) => m.type === 'shown');
   assert.deepEqual(shown, [{ type: 'shown', traces: 4, alignment: 'index' }]);
   for (const m of await sent(page)) assert.ok(parseCompareViewMessage(m).ok, `the host accepts ${JSON.stringify(m)}`);
-  await page.waitForTimeout(100);
+  await twoFrames(page);
   assert.deepEqual(await page.evaluate('window.__violations'), [], 'no CSP violations');
   assert.deepEqual(problems, []);
   await page.close();
@@ -181,7 +184,8 @@ test('the alignment switch: by index episode k starts at the same place in every
   assert.notDeepEqual(byTokens, lefts);
   assert.deepEqual((await sent(page)).filter((m) => m.type === 'shown').pop(), { type: 'shown', traces: 4, alignment: 'tokens' });
   const state = await page.evaluate('window.__state');
-  assert.deepEqual(state, { version: 1, alignment: 'tokens' });
+  assert.deepEqual(state, { version: 1, alignment: 'tokens', sources: real.sources }, 'the alignment and where the traces came from (for a window reload)');
+  assert.deepEqual(real.sources.map((x) => x.id), c.traces.map((x) => x.id));
   await page.close();
   const again = await open('sample=real', state);
   assert.equal(await again.page.getAttribute('.rl-cmp-switch-button[data-align="tokens"]', 'aria-pressed'), 'true', 'restored before the host said otherwise');
@@ -203,10 +207,35 @@ test('μ of both traces on one chart with interval whiskers; Open asks the host 
   await page.close();
 });
 
+test('a restore that could not read every trace names the missing ones above the rest; one with too few shows only why', async (t) => {
+  if (skipWithout(t)) return;
+  const { page, problems } = await open('sample=real');
+  const gone = 'deepseek-r1-distill-qwen-14b (problem-330.jsonl:2): problem-330.jsonl is gone (moved or deleted).';
+  assert.equal(await page.locator('.rl-cmp-missing').isHidden(), true, 'nothing missing: no note');
+  await page.evaluate(`window.__deliver(${JSON.stringify({ type: 'compare', ...real, missing: [gone] })})`);
+  await page.waitForSelector('.rl-cmp-missing:not([hidden])');
+  assert.match((await page.textContent('.rl-cmp-missing')) ?? '', /One trace of this comparison could not be read again; the others are compared\..*problem-330\.jsonl is gone/);
+  assert.equal(await page.locator('.rl-cmp-strip').count(), 4, 'the traces that were read are compared');
+  const before = await page.evaluate('JSON.stringify(window.__state)');
+  const why = 'This comparison cannot be restored: none of its traces could be read again.';
+  await page.evaluate(`window.__deliver(${JSON.stringify({ type: 'unavailable', message: why, missing: [gone, `${HOSTILE}: gone`] })})`);
+  await page.waitForSelector('.rl-cmp-body[hidden]', { state: 'attached' });
+  assert.equal(await page.locator('.rl-cmp-missing li').count(), 2);
+  assert.match((await page.textContent('.rl-cmp-missing')) ?? '', /cannot be restored: none of its traces.*problem-330\.jsonl is gone.*<img src=x onerror=/);
+  assert.equal(await page.locator('#app img, #app script, #app iframe').count(), 0, 'a hostile file name stays text');
+  assert.deepEqual((await sent(page)).filter((m) => m.type === 'shown').pop(), { type: 'shown', traces: 0, alignment: 'index' }, 'the page says it shows why, not a comparison');
+  assert.equal(await page.evaluate('JSON.stringify(window.__state)'), before, 'the saved sources are kept: the next reload tries the same files again');
+  await twoFrames(page);
+  assert.equal(await page.evaluate('window.__pwned'), undefined);
+  assert.deepEqual(await page.evaluate('window.__violations'), []);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('hostile model text (problem, model, answers, gold, origins) stays inert text', async (t) => {
   if (skipWithout(t)) return;
   const { page, problems } = await open('sample=hostile');
-  await page.waitForTimeout(200);
+  await twoFrames(page);
   assert.equal(await page.evaluate('window.__pwned'), undefined);
   assert.equal(await page.locator('#app img, #app script, #app iframe, #app b').count(), 0, 'no element made from model text');
   assert.match((await page.textContent('.rl-cmp-problem')) ?? '', /<img src=x onerror=/);

@@ -18,16 +18,13 @@ import {
   type SortSpec,
 } from '../../src/shared/dataset-protocol';
 import { h, icon } from '../common/dom';
+import { handleCommonMessage, type PageBridge } from '../common/page';
 import { DatasetCharts, LABEL_ORDER } from './charts';
 import { DEFAULT_SORT, defaultFilters, nextSort, outcomeCounts, sanitizeFilters, sanitizeSort, visibleRows } from './rows';
 import { SummarySection } from './summary';
 import { TraceTable } from './table';
 
-export interface DatasetBridge {
-  post(message: DatasetViewToHost): void;
-  getState(): PersistedDatasetState | undefined;
-  setState(state: PersistedDatasetState): void;
-}
+export type DatasetBridge = PageBridge<DatasetViewToHost, PersistedDatasetState>;
 
 const SAVE_DELAY_MS = 300;
 const OUTCOMES: [OutcomeFilter, string][] = [
@@ -118,24 +115,10 @@ export class DatasetApp {
   }
 
   handle(message: HostToDatasetView): void {
-    switch (message.type) {
-      case 'dataset': {
-        const { type: _type, ...payload } = message;
-        this.load(payload);
-        return;
-      }
-      case 'error':
-        this.errorBox.textContent = message.message;
-        this.errorBox.hidden = false;
-        return;
-      case 'notice':
-        this.notice.textContent = message.message;
-        return;
-      case 'ping':
-        // Shown again after being hidden: a page that kept its content asks for the current
-        // payload; one that has none yet has already said 'ready'.
-        if (this.payload) this.host.post({ type: 'ready' });
-        return;
+    if (handleCommonMessage(message, { errorBox: this.errorBox, notice: this.notice, hasContent: () => this.payload !== null, ready: () => this.host.post({ type: 'ready' }) })) return;
+    if (message.type === 'dataset') {
+      const { type: _type, ...payload } = message;
+      this.load(payload);
     }
   }
 

@@ -91,7 +91,7 @@ async function readAll(lens: Lens, files: readonly (vscode.Uri | string)[]): Pro
     problems.push(...loaded.problems);
     const file = uri.path.split('/').pop() ?? name;
     // Named by model; a trace without one by its file name (repeats get #n).
-    loaded.traces.forEach((trace, i) => items.push({ trace, origin: `${name}:${loaded.lines[i] ?? 1}`, ...(trace.model ? {} : { label: file }) }));
+    loaded.traces.forEach((trace, i) => items.push({ trace, origin: `${name}:${loaded.lines[i] ?? 1}`, file: uri, position: i, ...(trace.model ? {} : { label: file }) }));
   }
   for (const p of problems) lens.log.warn(p);
   if (problems.length) {

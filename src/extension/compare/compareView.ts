@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import { compareTraces, type Alignment, type Comparison } from '../../core/compare';
 import type { Trace } from '../../core/trace';
-import { parseCompareViewMessage, type CompareViewToHost, type HostToCompareView } from '../../shared/compare-protocol';
+import { parseCompareViewMessage, type CompareSource, type CompareViewToHost, type HostToCompareView } from '../../shared/compare-protocol';
 import type { Lens } from '../trace/lens';
 import { panelTitle } from '../trace/viewTypes';
 import { WebviewHost } from '../webview/webviewHost';
@@ -23,6 +23,17 @@ export interface CompareItem {
   label?: string;
   /** "file:line", "re-run", …: shown under the heading. */
   origin: string;
+  /** The file it was read from and its position there (from 0): a window reload reads it again; without one the trace itself is kept. */
+  file?: vscode.Uri;
+  position?: number;
+}
+
+/** Where the page keeps each trace for a window reload (compareRestore.ts reads them back). */
+export function compareSources(items: readonly CompareItem[]): CompareSource[] {
+  return items.map((i) => {
+    const named = { id: i.trace.id, origin: i.origin, ...(i.label ? { label: i.label } : {}) };
+    return i.file ? { ...named, file: i.file.toString(), ...(i.position !== undefined ? { position: i.position } : {}) } : { ...named, trace: i.trace };
+  });
 }
 
 export class CompareView implements vscode.Disposable {
@@ -32,18 +43,20 @@ export class CompareView implements vscode.Disposable {
   /**
    * `background`: opened by the tool, not by the user's command (after a re-run ends): beside the
    * active editor and without taking focus, so it never pulls the user out of what they are
-   * typing (a palette or input box open at that moment would close).
+   * typing (a palette or input box open at that moment would close). `panel`: a panel VS Code
+   * restored after a window reload; `missing`: what that restore could not read again.
    */
-  static show(lens: Lens, items: readonly CompareItem[], opts: { alignment?: Alignment; title?: string; background?: boolean } = {}): CompareView {
+  static show(lens: Lens, items: readonly CompareItem[], opts: { alignment?: Alignment; title?: string; background?: boolean; panel?: vscode.WebviewPanel; missing?: string[] } = {}): CompareView {
     const comparison = compareTraces(items.map((i) => ({ trace: i.trace, ...(i.label ? { label: i.label } : {}) })));
     const title = opts.title ?? compareTitle(comparison);
     const placement = opts.background ? { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true } : { viewColumn: vscode.ViewColumn.Active, preserveFocus: false };
-    const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, title, placement, {
+    const panel = opts.panel ?? vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, title, placement, {
       enableScripts: true,
       retainContextWhenHidden: false,
       enableFindWidget: true,
     });
-    const view = new CompareView(lens, panel, items, comparison, opts.alignment ?? 'index');
+    panel.title = title;
+    const view = new CompareView(lens, panel, items, comparison, opts.alignment ?? 'index', opts.missing ?? []);
     CompareView.open.push(view);
     return view;
   }
@@ -59,6 +72,7 @@ export class CompareView implements vscode.Disposable {
     readonly items: readonly CompareItem[],
     readonly comparison: Comparison,
     private readonly alignment: Alignment,
+    private readonly missing: readonly string[],
   ) {
     this.host = new WebviewHost<CompareViewToHost, HostToCompareView>(panel, {
       extensionUri: lens.context.extensionUri,
@@ -84,7 +98,7 @@ export class CompareView implements vscode.Disposable {
 
   private sendPayload(): void {
     this.stats.payloads++;
-    this.host.post({ type: 'compare', ...comparePayload(this.comparison, this.items.map((i) => i.origin), this.alignment) });
+    this.host.post({ type: 'compare', ...comparePayload(this.comparison, this.items.map((i) => i.origin), this.alignment, compareSources(this.items), [...this.missing]) });
   }
 
   private handle(message: Exclude<CompareViewToHost, { type: 'ready' } | { type: 'log' }>): void {

@@ -18,19 +18,34 @@ function problemKey(trace: Trace): string {
 /**
  * Compares the traces of `traces` whose problem is the problem of row `index` (its id must
  * still be `id`: the file may have changed under the row). Returns the view, or a sentence
- * saying why there is nothing to compare.
+ * saying why there is nothing to compare. `file`: where the rows were read (a window reload
+ * reads them again from there).
  */
-export async function compareSameProblem(lens: Lens, traces: readonly Trace[], index: number, id: string, fileName: string): Promise<CompareView | string> {
+export async function compareSameProblem(lens: Lens, traces: readonly Trace[], index: number, id: string, fileName: string, file?: vscode.Uri): Promise<CompareView | string> {
   const row = traces[index];
   if (!row || row.id !== id) return `Trace ${id} is no longer at row ${index + 1}: the file changed.`;
   const key = problemKey(row);
   const items: CompareItem[] = [];
   traces.forEach((trace, i) => {
-    if (problemKey(trace) === key) items.push({ trace, origin: `${fileName} row ${i + 1}` });
+    if (problemKey(trace) === key) items.push({ trace, origin: `${fileName} row ${i + 1}`, ...(file ? { file, position: i } : {}) });
   });
   if (items.length < 2) return `No other trace in ${fileName} has the problem of row ${index + 1}: nothing to compare it with.`;
   const chosen = items.length <= MAX_COMPARED ? items : await pickTraces(items);
   return chosen ? CompareView.show(lens, chosen) : 'Nothing compared.';
+}
+
+/**
+ * The file the original of a re-run can be read again from: the run that made it (saved), or a
+ * trace view showing it from a file. None: the comparison keeps the trace itself.
+ */
+function originalFile(lens: Lens, original: Trace): { file: vscode.Uri; position?: number } | undefined {
+  const run = [...lens.runs.values()].find((r) => r.savedTo && r.trace().id === original.id);
+  if (run?.savedTo) return { file: vscode.Uri.file(run.savedTo) };
+  for (const session of lens.sessions) {
+    const origin = session.origin();
+    if (session.file && session.trace().id === original.id) return { file: session.file, ...(origin?.index !== undefined ? { position: origin.index } : {}) };
+  }
+  return undefined;
 }
 
 /** When the re-run ends (done, stopped or failed: its partial trace is compared too), opens the comparison. */
@@ -39,8 +54,8 @@ export async function compareAfterRerun(lens: Lens, original: Trace, run: LiveRu
   if (rerun.episodes.length === 0 && original.episodes.length === 0) return undefined;
   try {
     return CompareView.show(lens, [
-      { trace: original, label: 'original', origin: `before the re-run · budget: ${describeBudget(original.budget?.policy)}` },
-      { trace: rerun, label: 're-run', origin: `${run.savedTo ? vscode.workspace.asRelativePath(run.savedTo) : 'not saved'} · budget: ${describeBudget(run.budget)}` },
+      { trace: original, label: 'original', origin: `before the re-run · budget: ${describeBudget(original.budget?.policy)}`, ...originalFile(lens, original) },
+      { trace: rerun, label: 're-run', origin: `${run.savedTo ? vscode.workspace.asRelativePath(run.savedTo) : 'not saved'} · budget: ${describeBudget(run.budget)}`, ...(run.savedTo ? { file: vscode.Uri.file(run.savedTo) } : {}) },
     ], { alignment: 'tokens', background: true });
   } catch (err) {
     lens.log.warn(`Could not compare the re-run with the original: ${err instanceof Error ? err.message : String(err)}`);
