@@ -134,6 +134,8 @@ export function fromOpenAIChat(value: unknown, loc: RecordLocation): ImportedRec
     if (choice.finish_reason === 'length' && chosen.response === '') chosen.truncated = true;
     const input = inputFrom('import:openai-chat', loc, problem, chosen, extra);
     if (typeof obj.model === 'string') input.model = obj.model;
+    // Not in the API object: a log's string metadata map may name the reference answer (our openai-chat writer puts it there).
+    if (isObject(obj.metadata)) input.gold = optionalAnswer(obj.metadata, 'gold', 'metadata.');
     if (id !== undefined) input.id = choices.length > 1 ? `${id}#${i}` : id;
     return { input };
   });

@@ -1,10 +1,14 @@
-/** `reasoning-lens export IN --format F -o OUT`: annotated traces as TRL stepwise supervision, Thought Anchors chunks or per-episode CSV. */
+/**
+ * `reasoning-lens export IN --format F -o OUT`: annotated traces as TRL stepwise supervision, Thought Anchors chunks or
+ * per-episode CSV, or through the format writers (HF chat, OpenAI chat completion, Inspect log, minimal trace).
+ */
 import { statSync } from 'node:fs';
 import { sep } from 'node:path';
 import { Option, type Command } from 'commander';
 import { annotateTrace } from '../../core/annotate';
 import type { Trace } from '../../core/trace';
 import { writeExport, type ExportFormat, type LabelSource } from '../../runs/dataset/export';
+import { WRITER_FORMATS, writeWriterExport, type WriterFormat } from '../../runs/dataset/export-writers';
 import { loadInput } from '../../runs/dataset/input';
 import { isPlainIoError, plainIoMessage } from '../../io/io-errors';
 import { canonicalPath, prepareOutput } from '../../io/paths';
@@ -16,13 +20,15 @@ import { issueLine, printSafe } from '../util/report';
 export function registerExportCommand(program: Command): Command {
   return program
     .command('export')
-    .description('export annotated traces: TRL stepwise supervision, Thought Anchors chunks, or per-episode CSV')
+    .description('export annotated traces: TRL stepwise supervision, Thought Anchors chunks, per-episode CSV, HF chat or OpenAI chat completion JSONL, an Inspect log, or minimal traces')
     .argument('<input>', 'traces (our JSONL, or any trace format annotate reads; a directory is walked like annotate\'s)')
-    .addOption(new Option('--format <format>', 'export format').choices(['trl', 'thought-anchors', 'csv']).makeOptionMandatory())
+    .addOption(new Option('--format <format>', 'export format').choices(['trl', 'thought-anchors', 'csv', ...WRITER_FORMATS]).makeOptionMandatory())
+    .option('--think-in-content', 'hf-chat: <think>…</think> in the assistant content instead of reasoning_content/reasoning fields')
     .requiredOption('-o, --output <path>', 'output file ("-" for stdout; thought-anchors with several traces: a directory)')
     .option('--threshold <x>', 'trl: a step is good when its progress delta exceeds x (default 0)', finiteNumber('--threshold'), 0)
     .addOption(new Option('--labels <source>', 'trl: label steps from progress, verdicts, or auto').choices(['auto', 'progress', 'verdict']).default('auto'))
-    .action(async (input: string, flags: { format: ExportFormat; output: string; threshold: number; labels: LabelSource }) => {
+    .action(async (input: string, flags: { format: ExportFormat | WriterFormat; output: string; threshold: number; labels: LabelSource; thinkInContent?: boolean }) => {
+      if (flags.thinkInContent && flags.format !== 'hf-chat') throw new UsageError('--think-in-content is an hf-chat option');
       // Before reading: the output is no input (a file given, or any trace file in a directory given).
       const inputs = statSync(input, { throwIfNoEntry: false })?.isDirectory() ? await traceFilesUnder(input) : [input];
       const folder = flags.format === 'thought-anchors' && !flags.output.endsWith('.json') && flags.output !== '-';
@@ -40,7 +46,9 @@ export function registerExportCommand(program: Command): Command {
       // Our traces are exported as they are (their probes kept); raw formats are annotated first.
       const traces: Trace[] = loaded.items.map((it) => (it.kind === 'trace' ? (it.trace ?? annotateTrace(it.input)) : annotateTrace({ problem: it.problem, gold: it.gold, source: { kind: 'problem' } })));
       if (flags.output === '-' && flags.format === 'thought-anchors' && traces.length !== 1) throw new UsageError('thought-anchors to stdout ("-") takes exactly one trace; give a folder for several');
-      const r = writeExport(traces, flags.format, flags.output, { threshold: flags.threshold, labels: flags.labels });
+      const r = isWriterFormat(flags.format)
+        ? writeWriterExport(traces, flags.format, flags.output, { thinkInContent: flags.thinkInContent, inputName: input })
+        : writeExport(traces, flags.format, flags.output, { threshold: flags.threshold, labels: flags.labels });
       for (const s of r.skipped) printSafe(`trace ${s.id}: not exported (${s.reason})`);
       // With -o - the data owns stdout: the summary goes to stderr.
       printSafe(
@@ -49,4 +57,8 @@ export function registerExportCommand(program: Command): Command {
       );
       process.exitCode = loaded.issues.length || r.skipped.length ? EXIT_BAD_RECORDS : EXIT_OK;
     });
+}
+
+function isWriterFormat(f: string): f is WriterFormat {
+  return (WRITER_FORMATS as readonly string[]).includes(f);
 }
