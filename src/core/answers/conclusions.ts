@@ -215,13 +215,24 @@ const HEDGE = /\b(if|when|maybe|perhaps|suppose|supposing|assume|assuming|might|
 /** What may stand right before a stated value: a verb or preposition of stating, or a maths mark. */
 const CONNECTOR_BEFORE = /(?:[=:≈~(]|\*\*|\$|\b(?:is|are|was|were|be|been|equals|equal to|of|to|gives|give|get|gets|got|has|have|had|needs|need|make|makes|made|spend|spends|spent|save|saves|saved|take|takes|took|pay|pays|paid|cost|costs|earn|earns|earned|ate|eaten|bought|sold|contains|holds|about|approximately|roughly|exactly|just|that's|it's|becomes|yields|remains|leaves|left|with|by|at|all|total|totals|gave|gives|responds to|needed|ordered|spent|sells|sell|each|of about))\s*$/i;
 /** A value rejected right after it is stated: "which is 10°, but that seems too small". */
-const REJECTED_AFTER = /^[^.?!\n]{0,80}?\b(but that|that can't|that cannot|can't be right|doesn't seem right|doesn't make sense|not right|is wrong|that's wrong|seems off|too small|too large|too big|too high|too low|impossible|contradict|not possible|not an integer|not a perfect|is not|isn't)\b|^\s*(wait,?\s*no\b|no,|hmm,? that's not|that can't|that's not|that doesn't|but that's not|that seems wrong|that's impossible)/i;
+const REJECTED_AFTER = /^[^.?!\n]{0,80}?\b(but that(?:'s)? (?:seems|can't|cannot|doesn't|does not|isn't|is not|not|would|contradicts|gives|means|was|wrong)|that can't|that cannot|can't be right|doesn't seem right|doesn't make sense|not right|is wrong|that's wrong|seems off|too small|too large|too big|too high|too low|impossible|contradict|not possible|not an integer|not a perfect|is not|isn't)\b|^\s*(wait,?\s*no\b|no,|hmm,? that's not|that can't|that's not|that doesn't|but that's not|that seems wrong|that's impossible)/i;
 /** A claim about one case of a case split: "the probability for k=2 is …", "in this case". */
 const CASE_MARK = /\bfor (?:the )?(?:case\b|[a-zA-Z]\s*=)|\b(?:in|for) (?:this|that|each|every|the first|the second|the third) (?:case|step|part|layer|level|day|month|person|one)\b|\bcase \d|\bper\b/i;
+/** A value with its unit (or money) right before "is / = / equals": what follows rewrites it in another unit. */
+const CONVERSION_BEFORE = /(?:\$\s*\d[\d,]*(?:\.\d+)?|\d[\d,]*(?:\.\d+)?\s*([a-z]+))\s*(?:is|are|=|equals|makes)\s*$/i;
+/** Words that make a claim a total of parts. */
+const TOTALLING = /\b(total|totals|altogether|together|combined|in all|all together|both|all three|all four|the (?:two|three|four|five) of them|all of them|overall|sum)\b/i;
 /** Openers of a concluding sentence. */
-const OPENER = /(^|[,;:]\s*|\b)(so|therefore|thus|hence|then|finally|in total|altogether|overall|all together|that gives|which gives|this gives|that means|this means|which means|yes|i think|i'm confident|i am confident|i'm pretty sure|i can confidently say|confirms?|consistent(ly)?|indeed|in conclusion|all in all|to summarize)\b/i;
+const OPENER = /(^|[,;:]\s*|\b)(so|therefore|thus|hence|then|finally|in total|altogether|together|in all|combined|overall|all together|that gives|which gives|this gives|that means|this means|which means|yes|i think|i'm confident|i am confident|i'm pretty sure|i can confidently say|confirms?|consistent(ly)?|indeed|in conclusion|all in all|to summarize)\b/i;
 /** Words after the value that make it a rate, not a total: "64 emails a day". */
 const RATE_AFTER = /^\s*(?:[a-z]+\s+){0,3}?(?:a|per|each|every|an)\s+(day|week|month|year|hour|minute|second|box|person|room|plate|copy|pot|row|setting|piece|sack|unit|item|one)\b|^\s*(?:[a-z]+\s+){0,2}?(each|apiece)\b/i;
+
+/** The period a rate names ("a day", "per week") is the one the question asks about. */
+function rateAsked(tail: string, target: QuestionTarget): boolean {
+  const m = RATE_AFTER.exec(tail);
+  const unit = m?.[1] ?? null;
+  return unit !== null && target.ratePeriods.includes(stem(unit));
+}
 
 /**
  * A subject matches the target when it names the asked quantity and little else: the head noun
@@ -343,7 +354,8 @@ export function lastConclusion(text: string, questionTarget: QuestionTarget, acc
       if (!CONNECTOR_BEFORE.test(near) && !headFirst) continue;
       if (HEDGE.test(prefix)) continue;
       if (REJECTED_AFTER.test(tail.slice(0, 100)) || REJECTED_AFTER.test(next.slice(0, 100))) continue;
-      if (RATE_AFTER.test(tail) && !RATE_AFTER.test(' ' + (target.countNoun ?? ''))) continue;
+      // A rate is a step unless the question asks for that rate ("How many cups … every day").
+      if (RATE_AFTER.test(tail) && !rateAsked(tail, target)) continue;
       // The claim test is cheap regexes; cleaning runs the grader's normaliser, so it comes last.
       const how = classify(s.text, v, prefix, tail, target);
       if (how === null) continue;
@@ -471,18 +483,27 @@ function classify(sentence: string, v: ValueSpan, prefix: string, tail: string, 
   const claim = clause + ' ' + tail;
   // Without an opener, a claim must echo the question more: "She needed to pay $11 for the dinner."
   const echoes = opener ? 1 : 2;
-  const countUnit = target.countNoun !== null && /^\s*(?:[a-z]+\s+){0,2}[a-z]+/i.test(tail) && [...tail.matchAll(/[a-z]+/gi)].slice(0, 3).some((m) => target.countNouns.includes(stem(m[0])));
-  const bareTotal = /^\s*(?:so,?\s*)?(?:the\s+)?(?:grand\s+)?total\s+(?:is|=|comes to)\s*$/i.test(clause);
+  const countUnit = target.countNoun !== null && /^\s*(?:[a-z]+\s+){0,2}[a-z]+/i.test(tail) && [...tail.matchAll(/[a-z]+/gi)].slice(0, 3).some((m) => isCounted(m[0], target));
+  // "so the total is 7 × 25 = 175 kilograms": a bare total, worked out or not.
+  const bareTotal = /^\s*(?:so,?\s*)?(?:the\s+)?(?:grand\s+)?total\s+(?:is|=|comes to)\s*(?:[^=a-z]*=\s*)?\$?\s*$/i.test(clause);
   // "How many glasses and plates": a claim about one of them ("42 plates are left") is a step.
-  const allCounted = target.countNouns.length < 2 || target.countNouns.every((n) => [...claim.matchAll(/[a-z]+/gi)].some((m) => stem(m[0]) === n));
-  if (countUnit && allCounted && (arithmeticBefore || !isProblemNumber(v.text, target)) && (bareTotal || clauseMeetsQuestion(claim, target, echoes))) return 'count';
+  const allCounted = target.countNouns.length < 2 || target.countNouns.every((n) => [...claim.matchAll(/[a-z]+/gi)].some((m) => sameWord(stem(m[0]), n)));
+  // "how many total pets do the three have": one part ("so Marcia has 4 + 2 = 6 pets") is a step;
+  // the claim must total ("altogether", "in total", "the three of them") or add parts right there.
+  const totals = !target.totalAsked || bareTotal || TOTALLING.test(claim) || /[\d)]\s*\+\s*[^=]*=\s*\$?\s*$/.test(prefix.slice(-120));
+  if (countUnit && allCounted && totals && (arithmeticBefore || !isProblemNumber(v.text, target)) && (bareTotal || clauseMeetsQuestion(claim, target, echoes))) return 'count';
+  // "$0.80 is 80 cents", "900 minutes = 15 hours": a value rewritten in the asked unit.
+  const converted = CONVERSION_BEFORE.exec(prefix.slice(-40));
+  if (countUnit && converted && !isCounted(converted[1] ?? '', target)) return 'count';
+  // "So Sophia bought 4 in total.": a bare count that says it is the total.
+  if (target.kind === 'count' && opener && /^\s*(in total|altogether|in all|all together|total)\s*[.!]?\s*$/i.test(tail) && clauseMeetsQuestion(claim, target, 1)) return 'count';
   if (CASE_MARK.test(clause)) return null;
   // "So, total 10 numbers for m=2", "So k = 1/8 = 12.5%": the value of another variable, not a claim about the asked one.
   const assigned = /(?:^|[^\w\\])([a-zA-Z])\s*=\s*(?:[^=]*=\s*)?$/.exec(prefix.slice(-80));
   if (assigned && !target.symbols.includes(assigned[1])) return null;
   // "How many cents does a burger cost?": "$0.80" is the same price in another unit.
   if (target.countNoun === 'cent' && (/\$\s*$/.test(prefix) || v.text.startsWith('$'))) return null;
-  const inDollars = /\$\s*$/.test(prefix + (v.text.startsWith('$') ? '$' : '')) || /^\s*dollars?\b/i.test(tail);
+  const inDollars = /\$\s*$/.test(prefix + (v.text.startsWith('$') ? '$' : '')) || /^\s*(dollars?|pesos?|euros?|pounds?|yen|rupees?|bucks)\b/i.test(tail);
   if (target.kind === 'money' && inDollars && clauseMeetsQuestion(claim, target, echoes)) return 'count';
   if (target.kind === 'time' && unitAfter && /^(hours?|minutes?|seconds?|days?|weeks?|months?|years?)$/i.test(unitAfter[1]) && (clauseMeetsQuestion(claim, target, echoes) || (opener && /\b(total|whole|entire)?\s*time\b/i.test(clause)))) return 'count';
   // "…, which is 20%." when a percentage is asked.
@@ -505,6 +526,12 @@ function classify(sentence: string, v: ValueSpan, prefix: string, tail: string, 
  * other than the unit ("So he responds to 320 emails" for "How many emails does he respond to"),
  * or says it is a total; when the question has no other word, the unit alone is enough.
  */
+/** A word of the text names the counted noun ("potato" for "potatoes", "cups" for "cup"). */
+function isCounted(word: string, target: QuestionTarget): boolean {
+  const w = stem(word);
+  return target.countNouns.some((n) => sameWord(w, n));
+}
+
 function clauseMeetsQuestion(clause: string, target: QuestionTarget, atLeast = 1): boolean {
   const words = [...clause.toLowerCase().matchAll(/[a-z]{3,}/g)].map((m) => stem(m[0]));
   if (target.comparative && !words.some((w) => /^(more|fewer|less|difference|than)$/.test(w))) return false;

@@ -27,6 +27,10 @@ export interface QuestionTarget {
   comparative: boolean;
   /** The question asks the value of a written expression ("Compute $3(1+3(…))$"): no noun names it. */
   expressionValue: boolean;
+  /** Periods the question asks a rate over ("How many cups … every day" → day): a per-day value answers it. */
+  ratePeriods: string[];
+  /** The question asks a total of several parts ("how many total pets do the three have", "in total", "together"). */
+  totalAsked: boolean;
 }
 
 /** Nouns that name an aggregate or a generic quantity: they match only together with an of-object. */
@@ -57,6 +61,7 @@ export function stem(word: string): string {
   if (IRREGULAR[w]) return IRREGULAR[w];
   if (w.length > 4 && w.endsWith('sses')) return w.slice(0, -2);
   if (w.length > 4 && w.endsWith('ies')) return w.slice(0, -3) + 'y';
+  if (w.length > 5 && w.endsWith('toes')) return w.slice(0, -2); // potatoes, tomatoes
   if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us') && !w.endsWith('is')) return w.slice(0, -1);
   return w;
 }
@@ -114,7 +119,7 @@ function canonicalNumber(raw: string): string {
 
 /** Reads the question of a problem. An empty problem gives an empty target (nothing specific matches). */
 export function questionTarget(problem: string | undefined): QuestionTarget {
-  const target: QuestionTarget = { symbols: [], head: null, words: new Set(), kind: 'other', countNoun: null, countNouns: [], rounding: false, problemNumbers: new Set(), comparative: false, expressionValue: false };
+  const target: QuestionTarget = { symbols: [], head: null, words: new Set(), kind: 'other', countNoun: null, countNouns: [], rounding: false, problemNumbers: new Set(), comparative: false, expressionValue: false, ratePeriods: [], totalAsked: false };
   if (typeof problem !== 'string' || problem.trim() === '') return target;
   for (const m of problem.matchAll(/(?<![\w.])\d[\d,]*(?:\.\d+)?/g)) target.problemNumbers.add(canonicalNumber(m[0]));
   for (const m of problem.matchAll(/\\[dt]?frac\s*\{?(\d+)\}?\s*\{?(\d+)\}?|(?<![\w.])(\d+)\s*\/\s*(\d+)(?![\d.])/g)) {
@@ -124,6 +129,8 @@ export function questionTarget(problem: string | undefined): QuestionTarget {
   }
   const q = questionSentence(problem);
   target.expressionValue = /\b(compute|evaluate|simplify|calculate|find the value of|what is the value of|determine the value of)\b\s*(the\s+value\s+of\s+)?(\$|\\\[|\\\()/i.test(q) || /^\s*(compute|evaluate|simplify)\b/i.test(q);
+  target.ratePeriods = [...q.matchAll(/\b(?:a|an|per|each|every)\s+([a-z]+)/gi)].map((m) => stem(m[1]));
+  target.totalAsked = /\b(total|totals|altogether|together|combined|in all|all together|both)\b/i.test(q);
   target.comparative = /\bhow (many|much) (more|fewer|less)\b|\bdifference\b/i.test(q);
   // Rounding asked of the answer itself, not of quantities in the story ("round all his prices").
   target.rounding = /\b(answer|result)\b[^.]{0,60}\bnearest\b|(^|[.?!]\s+)round\b[^.]{0,60}\bnearest\b/i.test(problem);
@@ -149,7 +156,10 @@ export function questionTarget(problem: string | undefined): QuestionTarget {
       // "base-2 digits (bits)": brackets and marks are not part of the word.
       const w = raw.replace(/[^A-Za-z-]/g, '').replace(/^-+|-+$/g, '');
       if (w === '') continue;
-      if (/^(of|that|which|who|with|in|on|for|to|from|when|if|such|does|do|did|is|are|was|were|will|would|can|could|has|have|had|there|between|among|than)$/i.test(w)) break;
+      if (/^(of|that|which|who|with|in|on|for|to|from|when|where|if|such|does|do|did|is|are|was|were|will|would|can|could|has|have|had|there|between|among|than)$/i.test(w)) break;
+      // A subject after the noun opens a relative clause: "the greatest distance the dog can be",
+      // "the total amount she made".
+      if (words.some((x) => !/^(the|a|an)$/i.test(x) && !ADJECTIVES_BEFORE_HEAD.has(x.toLowerCase())) && /^(the|a|an|she|he|they|it|we|you|i)$/i.test(w)) break;
       words.push(w);
     }
     const nouns = words.filter((w) => !ADJECTIVES_BEFORE_HEAD.has(w.toLowerCase()) && !/^(the|a|an)$/i.test(w) && /^[a-z]/.test(w));
