@@ -333,7 +333,8 @@ function summaryRows(traces: readonly Trace[], reduced: readonly ComparedTrace[]
       return p.length ? cell(round(p[p.length - 1].progress!.mu, 2), p[p.length - 1].progress!.mu.toFixed(2)) : cell(null);
     }),
     column('cumulativeRegret', (t) => {
-      const v = probed(t).length ? cumulativeRegret(t.episodes) : (t.metrics.cumulativeRegret ?? null);
+      const carried = t.metrics.cumulativeRegret;
+      const v = probed(t).length ? cumulativeRegret(t.episodes) : typeof carried === 'number' ? carried : null;
       return v === null ? cell(null) : cell(round(v, 2), v.toFixed(2));
     }),
     column('normalizedRegret', (t) => {

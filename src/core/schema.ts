@@ -1,11 +1,13 @@
 /**
- * Validation of trace format v1: the JSON Schema (schema/trace.v1.schema.json, bundled so no
- * file I/O is needed) plus the rules a schema cannot express (offsets, order, text slices).
+ * Validation of trace formats 1 and 2: the JSON Schema (schema/trace.v2.schema.json, bundled so
+ * no file I/O is needed; version 2 only adds optional fields, so it validates version-1 records
+ * too) plus the rules a schema cannot express (offsets, order, text slices, which fields a
+ * version-1 record may carry).
  * Field paths look like `episodes[3].verdict`; callers prefix file and line.
  */
 import Ajv from 'ajv';
 import type { ErrorObject } from 'ajv';
-import traceSchema from '../../schema/trace.v1.schema.json';
+import traceSchema from '../../schema/trace.v2.schema.json';
 import type { Trace } from './trace';
 
 export interface FieldError {
@@ -79,7 +81,7 @@ function describeSchemaError(e: ErrorObject): FieldError {
     case 'additionalProperties':
       return {
         field: fieldPath(e.instancePath, String(params.additionalProperty)),
-        message: 'is not a field of trace format v1 (put extra data under source.extra)',
+        message: 'is not a field of the trace format (put extra data under source.extra)',
       };
     case 'enum':
       return {
@@ -151,9 +153,29 @@ function semanticErrors(t: Trace): FieldError[] {
   if (t.metrics.episodes !== t.episodes.length) {
     errors.push({ field: 'metrics.episodes', message: `must equal the number of episodes (${t.episodes.length}), got ${t.metrics.episodes}` });
   }
+  if (t.version === 1) errors.push(...versionTwoFields(t));
   const first = t.metrics.firstCorrectEpisode;
   if (first !== null && first >= t.episodes.length) {
     errors.push({ field: 'metrics.firstCorrectEpisode', message: `must be < the number of episodes (${t.episodes.length}), got ${first}` });
   }
   return errors;
+}
+
+/** Fields version 2 introduced: a record that says version 1 must not carry them (it would be read with the wrong meaning). */
+function versionTwoFields(t: Trace): FieldError[] {
+  const found: string[] = [];
+  if (t.probes !== undefined) found.push('probes');
+  if (Array.isArray(t.metrics.cumulativeRegret)) found.push('metrics.cumulativeRegret');
+  for (const key of ['tokenCounter', 'probeTokens'] as const) if (t.metrics[key] !== undefined) found.push(`metrics.${key}`);
+  const regret = (t.metrics.regret ?? []).findIndex((r) => r.comparator !== undefined);
+  if (regret >= 0) found.push(`metrics.regret[${regret}].comparator`);
+  if (t.budget?.attempts !== undefined) found.push('budget.attempts');
+  t.episodes.forEach((ep, i) => {
+    if (ep.importance !== undefined) found.push(`episodes[${i}].importance`);
+    const p = ep.progress as Record<string, unknown> | undefined;
+    for (const key of ['interval', 'deltaInterval', 'correct', 'noAnswer', 'entropy', 'promptTokens', 'rolloutTokens', 'recipe']) {
+      if (p && p[key] !== undefined) found.push(`episodes[${i}].progress.${key}`);
+    }
+  });
+  return found.slice(0, 5).map((field) => ({ field, message: 'is a field of trace format version 2, but the record says "version": 1 (set it to 2)' }));
 }

@@ -1,9 +1,15 @@
 /**
- * Trace format version 1 (see README "Trace format" and schema/trace.v1.schema.json).
+ * Trace format version 2 (docs/trace-format.md, schema/trace.v2.schema.json). Version 2 only
+ * adds optional fields to version 1 (probe recipe and honest statistics, MRT regret with its
+ * comparator, per-attempt token costs, importance), so every version-1 trace reads unchanged.
  * Pure types: every layer imports these; nothing here does I/O.
  */
 
-export const TRACE_FORMAT_VERSION = 1 as const;
+/** The version the tool writes. */
+export const TRACE_FORMAT_VERSION = 2 as const;
+/** Versions the tool reads. */
+export type TraceFormatVersion = 1 | 2;
+export const READABLE_TRACE_VERSIONS: readonly TraceFormatVersion[] = [1, 2];
 
 export type Verdict = 'correct' | 'incorrect' | 'none';
 export type ProgressBasis = 'gold' | 'self';
@@ -29,19 +35,84 @@ export type AnswerSource = 'rule' | 'model';
  */
 export type SelfCheck = 'confirmed' | 'changed' | 'no-answer' | 'stated';
 
-export interface EpisodeProgress {
-  /** Estimated probability that a forced answer after this episode is correct (MRT mu_j). */
+/** A closed interval [low, high]. */
+export type Interval = [number, number];
+
+/** Forced-answer probe recipes (src/core/probe-recipes.ts): MRT's exact probe, or "answer-now accuracy". */
+export type ProbeRecipeId = 'mrt' | 'quick';
+
+/** Version 2: what one prefix's forced-answer probes found (shared by episodes and prefix 0). */
+export interface PrefixProbes {
+  /** Estimated probability that a forced answer here is correct (MRT mu_j under `probes.recipe`). */
   mu: number;
-  /** mu_j - mu_(j-1); for episode 0, mu_0 - mu_prefix (the empty-thinking probe). */
-  delta: number;
-  /** Number of forced-answer samples behind mu. */
+  /** Confidence interval on mu (method and level in `probes.interval`). */
+  interval?: Interval;
+  /** Forced-answer samples behind mu. */
   samples: number;
+  /** Of those, judged correct. */
+  correct?: number;
+  /** Of those, no answer could be read (counted as not correct, and kept apart). */
+  noAnswer?: number;
   /** Histogram: normalised answer text -> count. */
   answers: Record<string, number>;
+  /** Shannon entropy of the answer histogram in bits (noAnswer included as one outcome); null with no samples. */
+  entropy?: number | null;
+  /** Prompt tokens of the probe request (problem + prefix), as counted by `probes.promptTokenCounter`. */
+  promptTokens?: number;
+  /** Completion tokens of all this prefix's probes, summed. */
+  rolloutTokens?: number;
+}
+
+export interface EpisodeProgress extends PrefixProbes {
+  /** mu_j - mu_(j-1); for episode 0, mu_0 - mu_prefix (the empty-thinking probe). */
+  delta: number;
+  /** Version 2: interval on delta (MOVER from the two mu intervals, `probes.deltaInterval`). */
+  deltaInterval?: Interval;
   /** What "correct" meant: the gold answer, or the trace's own final answer. */
   basis: ProgressBasis;
-  /** Half-width of a 95% Wilson interval on mu (optional, set by live probes). */
+  /** Version 2: the recipe behind this mu when it differs from `probes.recipe` (e.g. a live quick probe). */
+  recipe?: ProbeRecipeId;
+  /** Version 1: half-width of a 95% Wilson interval on mu. Version 2 writes `interval` instead. */
   ci?: number;
+}
+
+/** Version 2: how the trace's forced-answer probes were made, so every mu names its definition. */
+export interface ProbeSettings {
+  recipe: ProbeRecipeId;
+  /** Samples per prefix (fixed K), or the adaptive rule's cap. */
+  k: number;
+  /** `fixed` (MRT: K samples per prefix) or `adaptive` (a Beta-posterior width rule; biased, see docs/fidelity.md). */
+  sampling: 'fixed' | 'adaptive';
+  temperature: number;
+  topP: number;
+  maxTokens: number;
+  /** What "correct" meant for every prefix. */
+  basis: ProgressBasis;
+  /** Interval method and level on mu, and the method on delta. */
+  interval: { method: 'clopper-pearson' | 'wilson' | 'jeffreys'; level: number };
+  deltaInterval?: 'mover-clopper-pearson' | 'newcombe';
+  /** Who counted `promptTokens`: the server's prompt_eval_count, or our estimate (fallback when the server reuses a cached prompt). */
+  promptTokenCounter?: 'server' | 'estimate';
+  /** Model that answered the probes, when not the trace's own. */
+  model?: string;
+  /** Prefix 0: the empty thinking (a solve with no thinking). */
+  prefix0?: PrefixProbes;
+  /** Tokens all probes cost (prompt + completion), the probing charge of this trace. */
+  tokens?: number;
+}
+
+/** Version 2: counterfactual importance of an episode (docs/importance.md; Thought Anchors' definitions). */
+export interface EpisodeImportance {
+  /** Measure and variant name, e.g. "counterfactual-kl" or "counterfactual-kl@episodes". */
+  method: string;
+  value: number;
+  interval?: Interval;
+  /** Rollouts resampled from the prefix before this episode. */
+  samples: number;
+  /** Of those, replacements too similar to the episode (filtered by counterfactual measures). */
+  similar?: number;
+  /** Why adaptive allocation stopped sampling: clearly small, ranked, clearly large, or the cap. */
+  settled?: 'small' | 'ranked' | 'large' | 'cap';
 }
 
 export interface Episode {
@@ -66,6 +137,8 @@ export interface Episode {
   /** The standing answer the check was made against (the last answer stated before it), when one stood. */
   standingAnswer?: string;
   progress?: EpisodeProgress;
+  /** Version 2. */
+  importance?: EpisodeImportance;
 }
 
 export interface FinalAnswer {
@@ -79,6 +152,22 @@ export interface RegretAtBudget {
   budget: number;
   /** 1 - area under the mu-vs-tokens curve / budget (MRT's normalised regret). */
   normalized: number;
+  /**
+   * Version 2: J*, what the curve is compared with. `oracle` (J* = 1, regret.ipynb) on MRT's x
+   * axis (probe prompt tokens + rollout tokens / 16). Absent in version 1, whose regret used
+   * thinking tokens and is a different quantity.
+   */
+  comparator?: 'oracle';
+}
+
+/** Version 2: MRT Definition 4.1 over a common episode budget k, one entry per comparator. */
+export interface CumulativeRegretEntry {
+  comparator: 'oracle' | 'majority';
+  k: number;
+  /** Sum over the first k prefixes of (J*_j - mu_j); null when the trace has fewer than k probed prefixes. */
+  value: number | null;
+  /** value / k. */
+  normalized: number | null;
 }
 
 export interface TraceMetrics {
@@ -89,9 +178,16 @@ export interface TraceMetrics {
   firstCorrectEpisode: number | null;
   /** Thinking tokens spent after the end of the first correct episode, or null. */
   tokensAfterFirstCorrect: number | null;
-  /** Sum over probed episodes of (1 - mu_j) (MRT cumulative regret with J* = 1). */
-  cumulativeRegret?: number;
+  /**
+   * Version 1: a number, the sum over probed episodes of (1 - mu_j) (no shared budget).
+   * Version 2: a list, one entry per comparator over a common episode budget k.
+   */
+  cumulativeRegret?: number | CumulativeRegretEntry[];
   regret?: RegretAtBudget[];
+  /** Version 2: who counted the token numbers: the server, our estimate, or a named tokenizer (`tokenizer:<name>`). */
+  tokenCounter?: string;
+  /** Version 2: tokens the forced-answer probes cost (also in `probes.tokens`). */
+  probeTokens?: number;
   /** Timing from the model server (ms), when the trace came from a live run. */
   durationMs?: number;
   promptTokens?: number;
@@ -132,10 +228,23 @@ export interface BudgetPolicy {
   think?: boolean | 'low' | 'medium' | 'high';
 }
 
+/** Version 2: what one attempt of a sequential vote (or the single attempt) cost and answered. */
+export interface AttemptCost {
+  index: number;
+  thinkingTokens: number;
+  responseTokens: number;
+  /** Forced-answer probe tokens spent deciding about this attempt (adaptive voting, early stop). */
+  probeTokens?: number;
+  answer?: string | null;
+  stop?: StopReason;
+}
+
 export interface TraceBudget {
   policy: BudgetPolicy;
   decisions: BudgetDecision[];
   stop: StopReason;
+  /** Version 2: every attempt's tokens; totals, reports and accuracy-vs-tokens use their sum. */
+  attempts?: AttemptCost[];
 }
 
 export interface TraceSource {
@@ -153,7 +262,7 @@ export interface TraceSource {
 }
 
 export interface Trace {
-  version: typeof TRACE_FORMAT_VERSION;
+  version: TraceFormatVersion;
   id: string;
   problem: string;
   gold?: string | null;
@@ -167,6 +276,8 @@ export interface Trace {
   final: FinalAnswer;
   metrics: TraceMetrics;
   budget?: TraceBudget;
+  /** Version 2: how the forced-answer probes behind `episodes[].progress` were made. */
+  probes?: ProbeSettings;
   /** Error message if the trace ended with an error (partial traces are kept). */
   error?: string;
   /** Problems the run survived (e.g. a line from the server that was not JSON, skipped), each naming the host. */

@@ -17,7 +17,7 @@ export function looksLikeOurTrace(value: unknown): boolean {
 const DERIVED_FIELDS = ['episodes', 'metrics', 'final'];
 
 export function fromOurTrace(value: unknown, loc: RecordLocation = { path: '-' }): ImportedRecord[] {
-  if (isObject(value) && value.version === 1 && !DERIVED_FIELDS.some((f) => f in value)) return [{ input: minimalTraceInput(value, loc) }];
+  if (isObject(value) && (value.version === 1 || value.version === 2) && !DERIVED_FIELDS.some((f) => f in value)) return [{ input: minimalTraceInput(value, loc) }];
   const r = validateTrace(value);
   if (!r.ok) throw new RecordError(r.errors);
   return [{ input: traceToInput(r.trace), trace: r.trace }];

@@ -30,6 +30,11 @@ function traceWithCuts(thinking: string, cuts: number[]): Trace {
 
 const sample = () => traceWithCuts('First, 1+1=2.\n\nWait, check: 1+1 is 2.\n\nSo 2.', [15, 38]);
 
+function validErrors(value: unknown) {
+  const r = validateTrace(value);
+  return r.ok ? [] : r.errors;
+}
+
 function errorsOf(value: unknown) {
   const r = validateTrace(value);
   assert.equal(r.ok, false, 'expected the trace to be rejected');
@@ -52,16 +57,53 @@ test('schema errors name the field and say what is wrong', () => {
   const t = sample() as unknown as Record<string, any>;
   t.episodes[1].verdict = 'maybe';
   delete t.episodes[2].text;
-  t.version = 2;
+  t.version = 3;
   t.extraField = 1;
   t.metrics.firstCorrectEpisode = -1;
   const errors = errorsOf(t);
   const byField = new Map(errors.map((e) => [e.field, e.message]));
   assert.match(byField.get('episodes[1].verdict') ?? '', /must be one of "correct", "incorrect", "none", got "maybe"/);
   assert.equal(byField.get('episodes[2].text'), 'is required');
-  assert.match(byField.get('version') ?? '', /must be 1, got 2/);
+  assert.match(byField.get('version') ?? '', /must be one of 1, 2, got 3/);
   assert.match(byField.get('extraField') ?? '', /not a field/);
   assert.ok(byField.has('metrics.firstCorrectEpisode'));
+});
+
+test('version 2: its optional fields validate, version-1 records stay valid, and a version-1 record carrying them is refused by name', () => {
+  const v1 = sample();
+  v1.version = 1;
+  assert.deepEqual(validErrors(v1), []);
+  const v2 = sample() as unknown as Record<string, any>;
+  v2.version = 2;
+  v2.probes = {
+    recipe: 'mrt', k: 8, sampling: 'fixed', temperature: 0.6, topP: 0.95, maxTokens: 4096, basis: 'gold',
+    interval: { method: 'clopper-pearson', level: 0.95 }, deltaInterval: 'mover-clopper-pearson', promptTokenCounter: 'server',
+    prefix0: { mu: 0.125, interval: [0.003, 0.527], samples: 8, correct: 1, noAnswer: 2, answers: { '42': 1, '41': 5 }, entropy: 1.3, promptTokens: 80, rolloutTokens: 900 },
+    tokens: 12000,
+  };
+  v2.episodes[0].progress = { mu: 0.5, interval: [0.157, 0.843], delta: 0.375, deltaInterval: [-0.1, 0.7], samples: 8, correct: 4, noAnswer: 0, answers: { '42': 4, '41': 4 }, entropy: 1, basis: 'gold', promptTokens: 120, rolloutTokens: 700 };
+  v2.episodes[1].importance = { method: 'counterfactual-kl', value: 0.4, interval: [0.1, 0.9], samples: 20, similar: 3, settled: 'ranked' };
+  v2.metrics.regret = [{ budget: 4096, normalized: 0.4, comparator: 'oracle' }];
+  v2.metrics.cumulativeRegret = [{ comparator: 'oracle', k: 3, value: 1.2, normalized: 0.4 }, { comparator: 'majority', k: 3, value: null, normalized: null }];
+  v2.metrics.tokenCounter = 'tokenizer:qwen2.5';
+  v2.metrics.probeTokens = 12000;
+  v2.budget = { policy: { vote: { n: 8, m: 3 } }, decisions: [], stop: 'done', attempts: [{ index: 0, thinkingTokens: 100, responseTokens: 10, answer: '42', stop: 'done' }] };
+  assert.deepEqual(validErrors(v2), []);
+
+  const bad = structuredClone(v2);
+  bad.episodes[0].progress.interval = [0.2];
+  bad.probes.recipe = 'fast';
+  bad.metrics.tokenCounter = 'guess';
+  const byField = new Map(errorsOf(bad).map((e) => [e.field, e.message]));
+  assert.ok(byField.has('episodes[0].progress.interval'));
+  assert.match(byField.get('probes.recipe') ?? '', /must be one of "mrt", "quick", got "fast"/);
+  assert.ok(byField.has('metrics.tokenCounter'));
+
+  const mislabelled = structuredClone(v2);
+  mislabelled.version = 1;
+  const fields = errorsOf(mislabelled).map((e) => e.field);
+  assert.deepEqual(fields, ['probes', 'metrics.cumulativeRegret', 'metrics.tokenCounter', 'metrics.probeTokens', 'metrics.regret[0].comparator']);
+  assert.match(errorsOf(mislabelled)[0].message, /version 2, but the record says "version": 1/);
 });
 
 test('non-objects are rejected without throwing', () => {

@@ -421,7 +421,7 @@ function nearBottom(): boolean {
 
 function emptyTraceForEvents(): Trace {
   return {
-    version: 1, id: '', problem: '', source: { kind: 'ollama' }, thinking: '', response: '', episodes: [],
+    version: 2, id: '', problem: '', source: { kind: 'ollama' }, thinking: '', response: '', episodes: [],
     final: { answer: null, correct: null },
     metrics: { thinkingTokens: 0, responseTokens: 0, episodes: 0, firstCorrectEpisode: null, tokensAfterFirstCorrect: null },
   };

@@ -148,7 +148,10 @@ export function formatSummary(t: Trace): string[] {
   );
   if (m.cumulativeRegret !== undefined) {
     const at = (m.regret ?? []).map((r) => `${r.normalized.toFixed(3)} @${r.budget}`).join(', ');
-    lines.push(`cumulative regret: ${m.cumulativeRegret.toFixed(2)}${at ? `  normalized regret: ${at}` : ''}`);
+    const cumulative = typeof m.cumulativeRegret === 'number'
+      ? m.cumulativeRegret.toFixed(2)
+      : m.cumulativeRegret.map((c) => `${c.value === null ? 'n/a' : c.value.toFixed(2)} (${c.comparator}, k=${c.k})`).join(', ');
+    lines.push(`cumulative regret: ${cumulative}${at ? `  normalized regret: ${at}` : ''}`);
   }
   for (const d of t.budget?.decisions ?? []) lines.push(`budget: ${d.kind}: ${oneLine(d.detail, 160)}`);
   if (t.error) lines.push(`error: ${t.error}`);

@@ -40,7 +40,7 @@ export function noChange(): ViewChange {
 
 export function emptyTrace(id: string, problem: string, model: string | null, gold: string | null, policy: BudgetPolicy): Trace {
   return {
-    version: 1,
+    version: 2,
     id,
     problem,
     gold,

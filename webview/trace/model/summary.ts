@@ -75,7 +75,7 @@ export function summarize(trace: Trace): TraceSummary {
     firstCorrectAtTokens,
     tokensAfterFirstCorrect: after,
     wastedShare: after !== null && thinkingTokens > 0 ? Math.min(1, after / thinkingTokens) : null,
-    cumulativeRegret: trace.metrics?.cumulativeRegret ?? (probed > 0 ? regret : null),
+    cumulativeRegret: typeof trace.metrics?.cumulativeRegret === 'number' ? trace.metrics.cumulativeRegret : probed > 0 ? regret : null,
     probedEpisodes: probed,
     basis,
     budgetTokens: trace.budget?.policy.maxThinkingTokens ?? null,
