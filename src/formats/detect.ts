@@ -6,11 +6,16 @@
 import { fromHfChat, fromOpenAIChat, fromOpenWebUI, looksLikeHfChat, looksLikeOpenAIChat, looksLikeOpenWebUI } from './chat';
 import { ChunkLogAssembler, looksLikeChatChunk } from './chat-chunks';
 import { fromGeneric } from './generic';
+import { fromHarmonyText, looksLikeHarmonyText } from './harmony';
+import { fromInspectSample, looksLikeInspectLog, looksLikeInspectSample } from './inspect';
+import { fromLightevalDetail, looksLikeLightevalDetail } from './lighteval';
+import { fromLmEvalSample, looksLikeLmEvalSample } from './lm-eval';
 import { fromOpenAIResponse, looksLikeOpenAIResponse } from './openai-responses';
 import { fromQwenMathEval, looksLikeQwenMathEval } from './qwen-math-eval';
 import { fromBaseSolution, fromSolutionsEntry, looksLikeBaseSolution, looksLikeSolutionsEntry } from './thought-anchors';
 import { fromOurTrace, looksLikeOurTrace } from './trace-format';
-import { RecordError, type FieldNames, type ImportedRecord, type RecordFormat, type RecordLocation, type SiblingProblem } from './types';
+import { fromPlainText } from './text';
+import { RecordError, type FieldNames, type FileFormat, type ImportedRecord, type RecordFormat, type RecordLocation, type SiblingProblem } from './types';
 
 export type Container = 'json' | 'jsonl' | 'text';
 
@@ -60,7 +65,11 @@ export function detectContainer(path: string, head: string): Container {
 }
 
 export function detectRecordFormat(value: unknown, path: string): RecordFormat {
-  if (isOurTraceFileName(path) || looksLikeOurTrace(value)) return 'trace';
+  if (isOurTraceFileName(path)) return 'trace';
+  // Inspect logs and samples carry a `version`/`epoch` of their own: tried before ours.
+  if (looksLikeInspectLog(value)) return 'inspect-log';
+  if (looksLikeInspectSample(value)) return 'inspect-sample';
+  if (looksLikeOurTrace(value)) return 'trace';
   const name = baseName(path).toLowerCase();
   if (name === 'base_solution.json' || looksLikeBaseSolution(value)) return 'thought-anchors-base';
   if (name === 'solutions.json' || looksLikeSolutionsEntry(value)) return 'thought-anchors-solutions';
@@ -70,7 +79,15 @@ export function detectRecordFormat(value: unknown, path: string): RecordFormat {
   if (looksLikeChatChunk(value)) return 'openai-chunks';
   if (looksLikeOpenAIResponse(value)) return 'openai-responses';
   if (looksLikeHfChat(value)) return 'hf-chat';
+  if (looksLikeLmEvalSample(value)) return 'lm-eval-sample';
+  if (looksLikeLightevalDetail(value)) return 'lighteval-detail';
   return 'generic';
+}
+
+/** A plain text file: gpt-oss harmony when it opens with a harmony token, else text with its markup. */
+export function convertText(text: string, path: string): { format: FileFormat; records: ImportedRecord[] } {
+  if (looksLikeHarmonyText(text)) return { format: 'harmony', records: fromHarmonyText(text, path) };
+  return { format: 'text', records: fromPlainText(text, path) };
 }
 
 export interface ConvertContext {
@@ -101,6 +118,15 @@ export function convertRecord(format: RecordFormat, value: unknown, loc: RecordL
       return ctx.chunks.push(value, loc);
     case 'openai-responses':
       return fromOpenAIResponse(value, loc);
+    case 'inspect-log':
+      // A whole log holds many samples, each reported on its own: the reader splits it (inspectLogResults).
+      throw new RecordError({ field: '(record)', message: 'an Inspect log inside a list of records: give the log file itself' });
+    case 'inspect-sample':
+      return fromInspectSample(value, loc);
+    case 'lm-eval-sample':
+      return fromLmEvalSample(value, loc);
+    case 'lighteval-detail':
+      return fromLightevalDetail(value, loc);
     case 'generic':
       return fromGeneric(value, loc, ctx.fields);
   }

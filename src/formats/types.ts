@@ -12,6 +12,8 @@ export interface RecordLocation {
   line?: number;
   /** Position inside a top-level JSON array, when the file is one. */
   index?: number;
+  /** A part of a container file: a zip member (`samples/1_epoch_1.json`), `samples[3]` of a JSON log, `row 12` of a Parquet file. */
+  entry?: string;
 }
 
 /** One record ready for the pipeline; `trace` is set when the record already was in our format. */
@@ -30,8 +32,12 @@ export type RecordFormat =
   | 'openai-responses'
   | 'hf-chat'
   | 'open-webui'
+  | 'inspect-log'
+  | 'inspect-sample'
+  | 'lm-eval-sample'
+  | 'lighteval-detail'
   | 'generic';
-export type FileFormat = RecordFormat | 'text';
+export type FileFormat = RecordFormat | 'text' | 'harmony';
 
 /** Field names for the generic JSONL format, most preferred first. */
 export interface FieldNames {
@@ -84,5 +90,6 @@ export function formatLocation(loc: RecordLocation): string {
   let s = loc.path === '-' ? '<stdin>' : loc.path;
   if (loc.line !== undefined) s += `:${loc.line}`;
   if (loc.index !== undefined) s += `[${loc.index}]`;
+  if (loc.entry !== undefined) s += `:${loc.entry}`;
   return s;
 }

@@ -4,17 +4,42 @@
  * offline `annotate` and dataset jobs alike.
  */
 import { statSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { basename, join, sep } from 'node:path';
 import { FileProblem } from './io-errors';
 import { canonicalPath, STDIO } from './paths';
 
-/** File names taken from a directory; problem.json, chunk labels and metrics files are not traces. */
+/**
+ * File names taken from a directory; problem.json, chunk labels and metrics files are not
+ * traces. Inspect `.eval` logs and Parquet files (lighteval details, HF datasets) are; other
+ * `.json` files are taken only when their content is an Inspect log (isInspectJsonLog).
+ */
 export function isTraceFileName(name: string): boolean {
   const n = name.toLowerCase();
   if (n === 'base_solution.json' || n === 'solutions.json') return true;
   if (/\.trace\.json$/.test(n)) return true;
-  return /\.(jsonl|ndjson|txt)$/.test(n);
+  return /\.(jsonl|ndjson|txt|eval|parquet)$/.test(n);
+}
+
+/**
+ * An Inspect `.json` log starts with its first fields in a fixed order (`version`, `status`,
+ * `eval`: inspect_ai log/_log.py:1133), so its first bytes tell it from other JSON files.
+ */
+const INSPECT_JSON_HEAD = /^\s*\{\s*"version"\s*:\s*\d+\s*,\s*"status"\s*:\s*"[a-z_]+"\s*,\s*"eval"\s*:/;
+
+export async function isInspectJsonLog(path: string): Promise<boolean> {
+  if (!/\.json$/i.test(path)) return false;
+  let handle;
+  try {
+    handle = await open(path, 'r');
+    const head = new Uint8Array(256);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return INSPECT_JSON_HEAD.test(new TextDecoder().decode(head.subarray(0, bytesRead)).replace(/^\ufeff/, ''));
+  } catch {
+    return false;
+  } finally {
+    await handle?.close();
+  }
 }
 
 export class MissingInputError extends Error {}
@@ -73,7 +98,7 @@ export async function expandInputs(paths: readonly string[], exclude: readonly s
     }
     if (info.isDirectory()) {
       const found = await traceFilesUnder(p, exclude);
-      if (found.length === 0) throw new MissingInputError(`no trace files (*.jsonl, *.trace.json, *.txt, base_solution.json, solutions.json) under ${p}`);
+      if (found.length === 0) throw new MissingInputError(`no trace files (*.jsonl, *.trace.json, *.txt, *.eval, *.parquet, Inspect *.json logs, base_solution.json, solutions.json) under ${p}`);
       out.push(...found);
     } else out.push(p);
   }
@@ -94,7 +119,7 @@ async function walk(dir: string): Promise<string[]> {
   for (const e of entries) {
     const p = join(dir, e.name);
     if (e.isDirectory()) out.push(...(await walk(p)));
-    else if (e.isFile() && isTraceFileName(e.name)) out.push(p);
+    else if (e.isFile() && (isTraceFileName(e.name) || (await isInspectJsonLog(p)))) out.push(p);
   }
   return out;
 }

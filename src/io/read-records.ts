@@ -10,12 +10,14 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { FieldError } from '../core/schema';
 import { terminalSafeLine } from '../core/terminal-text';
-import { arrayElementLines, baseName, convertRecord, detectContainer, detectRecordFormat, looksBinary } from '../formats/detect';
+import { arrayElementLines, baseName, convertRecord, convertText, detectContainer, detectRecordFormat, looksBinary } from '../formats/detect';
 import { ChunkLogAssembler } from '../formats/chat-chunks';
-import { fromPlainText } from '../formats/text';
+import { inspectLogResults, looksLikeInspectLog } from '../formats/inspect';
 import { parseSiblingProblem } from '../formats/thought-anchors';
-import { RecordError, formatLocation, resolveFieldNames, type FieldNames, type ImportedRecord, type RecordFormat, type RecordLocation, type SiblingProblem } from '../formats/types';
+import { RecordError, formatLocation, resolveFieldNames, type FieldNames, type FileFormat, type ImportedRecord, type RecordFormat, type RecordLocation, type SiblingProblem } from '../formats/types';
+import { isInspectEvalFileName, readInspectEval } from './inspect-eval';
 import { readJsonl } from './jsonl';
+import { isParquetFileName, parquetRows } from './parquet-records';
 import { peekChunks, readAllText, textChunks, type DecodedText } from './lines';
 
 export interface ReadOptions {
@@ -26,7 +28,7 @@ export interface ReadOptions {
 }
 
 export type RecordResult =
-  | { ok: true; loc: RecordLocation; format: RecordFormat | 'text'; record: ImportedRecord; warnings?: FieldError[] }
+  | { ok: true; loc: RecordLocation; format: FileFormat; record: ImportedRecord; warnings?: FieldError[] }
   | { ok: false; loc: RecordLocation; errors: FieldError[] };
 
 /** The warning for a line whose bytes are not all UTF-8. */
@@ -39,6 +41,19 @@ export async function* readRecords(path: string, opts: ReadOptions = {}): AsyncG
 
 async function* readRawRecords(path: string, opts: ReadOptions): AsyncGenerator<RecordResult> {
   const fields: FieldNames = resolveFieldNames(opts.fields);
+  // Binary containers, read by random access one sample or row group at a time.
+  if (!opts.source && isInspectEvalFileName(path)) {
+    yield* readInspectEval(path);
+    return;
+  }
+  if (!opts.source && isParquetFileName(path)) {
+    const converter = new RecordConverter(path, fields);
+    for await (const row of parquetRows(path)) {
+      if (row.ok) yield* await converter.convert(row.value, row.loc);
+      else yield row;
+    }
+    return;
+  }
   let head: string;
   let all: AsyncIterable<string>;
   const source = opts.source ?? textChunks(path);
@@ -77,7 +92,9 @@ async function* readRawRecords(path: string, opts: ReadOptions): AsyncGenerator<
         return;
       }
       const utf8 = utf8Warnings(invalidUtf8);
-      if (Array.isArray(value)) {
+      if (looksLikeInspectLog(value)) {
+        yield* inspectLogResults(value, path).map((result, i) => (i === 0 && utf8.length ? withWarnings(result, utf8) : result));
+      } else if (Array.isArray(value)) {
         const lines = arrayElementLines(text);
         for (let i = 0; i < value.length; i++) {
           for (const result of await converter.convert(value[i], { path, line: lines[i], index: i })) yield i === 0 && utf8.length ? withWarnings(result, utf8) : result;
@@ -95,7 +112,14 @@ async function* readRawRecords(path: string, opts: ReadOptions): AsyncGenerator<
         return;
       }
       const utf8 = utf8Warnings(invalidUtf8);
-      for (const record of fromPlainText(text, path)) yield { ok: true, loc: { path, line: 1 }, format: 'text', record, ...(utf8.length ? { warnings: utf8 } : {}) };
+      let read: ReturnType<typeof convertText>;
+      try {
+        read = convertText(text, path);
+      } catch (err) {
+        yield { ok: false, loc: { path, line: 1 }, errors: err instanceof RecordError ? err.errors : [{ field: '(file)', message: String(err) }] };
+        return;
+      }
+      for (const record of read.records) yield { ok: true, loc: { path, line: record.input.source.line ?? 1 }, format: read.format, record, ...(utf8.length ? { warnings: utf8 } : {}) };
     }
   } catch (err) {
     yield fileError(path, `read failed: ${describeIoError(err)}`);

@@ -1,0 +1,115 @@
+/**
+ * Inspect AI `.eval` logs, read one sample at a time: the zip's central directory first, then
+ * `header.json` (or `_journal/start.json` of a log still running) for the task and model, then
+ * each `samples/*.json` member inflated, parsed, converted and let go before the next. A bad
+ * sample is reported as `file:samples/x.json: field: message` and the others are still read.
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+import type { FieldError } from '../core/schema';
+import { baseName } from '../formats/detect';
+import { convertInspectSample, inspectHeader, type InspectHeader, type InspectSampleResult } from '../formats/inspect';
+import { BUILTIN_DECOMPRESSORS, readZipMember, zipMembers, type Decompressor, type RandomAccess, type ZipMember } from '../formats/zip';
+
+export function isInspectEvalFileName(path: string): boolean {
+  return /\.eval$/i.test(baseName(path));
+}
+
+export type EvalSampleResult = InspectSampleResult & { warnings?: FieldError[] };
+
+/** Reads of a file at any offset, through one open handle. */
+export function fileAccess(handle: FileHandle, size: number): RandomAccess {
+  return {
+    size,
+    async read(offset, length) {
+      const out = new Uint8Array(length);
+      let done = 0;
+      while (done < length) {
+        const { bytesRead } = await handle.read(out, done, length - done, offset + done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+      return done === length ? out : out.subarray(0, done);
+    },
+  };
+}
+
+const SAMPLE_MEMBER = /^samples\/[^/]+\.json$/;
+const HEADER_MEMBERS = ['header.json', '_journal/start.json'];
+
+export async function* readInspectEval(path: string, decompressors: Readonly<Record<number, Decompressor>> = BUILTIN_DECOMPRESSORS): AsyncGenerator<EvalSampleResult> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (err) {
+    yield fileError(path, `cannot read: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(err)}`);
+    return;
+  }
+  try {
+    const file = fileAccess(handle, (await handle.stat()).size);
+    let members: ZipMember[];
+    try {
+      members = await zipMembers(file);
+    } catch (err) {
+      yield fileError(path, `not a readable Inspect .eval log (a zip): ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
+    const header = await readHeader(file, members, decompressors);
+    // Natural order of the names (`samples/2_epoch_1.json` before `samples/10_epoch_1.json`), not the order they were written in.
+    const samples = members.filter((m) => SAMPLE_MEMBER.test(m.name)).sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
+    if (samples.length === 0) {
+      yield fileError(path, 'the log has no samples (no samples/*.json member: written with log_samples off, or nothing finished)');
+      return;
+    }
+    for (const member of samples) {
+      const loc = { path, entry: member.name };
+      let text: string;
+      let warnings: FieldError[] = [];
+      try {
+        ({ text, warnings } = decode(await readZipMember(file, member, decompressors)));
+      } catch (err) {
+        yield { ok: false, loc, errors: [{ field: '(sample)', message: err instanceof Error ? err.message : String(err) }] };
+        continue;
+      }
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (err) {
+        yield { ok: false, loc, errors: [...warnings, { field: '(sample)', message: `invalid JSON: ${err instanceof Error ? err.message : String(err)}` }] };
+        continue;
+      }
+      for (const result of convertInspectSample(value, loc, header)) {
+        if (warnings.length === 0) yield result;
+        else if (result.ok) yield { ...result, warnings };
+        else yield { ...result, errors: [...warnings, ...result.errors] };
+      }
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The log's task and model; a log without a readable header is still read (samples name their model). */
+async function readHeader(file: RandomAccess, members: ZipMember[], decompressors: Readonly<Record<number, Decompressor>>): Promise<InspectHeader> {
+  for (const name of HEADER_MEMBERS) {
+    const member = members.find((m) => m.name === name);
+    if (!member) continue;
+    try {
+      return inspectHeader(JSON.parse(decode(await readZipMember(file, member, decompressors)).text));
+    } catch {
+      continue;
+    }
+  }
+  return {};
+}
+
+function decode(bytes: Uint8Array): { text: string; warnings: FieldError[] } {
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), warnings: [] };
+  } catch {
+    return { text: new TextDecoder('utf-8').decode(bytes), warnings: [{ field: '(sample)', message: 'invalid UTF-8 (bytes that are not UTF-8 were read as U+FFFD)' }] };
+  }
+}
+
+function fileError(path: string, message: string): EvalSampleResult {
+  return { ok: false, loc: { path }, errors: [{ field: '(file)', message }] };
+}
