@@ -14,10 +14,12 @@
  *   Score       src/inspect_ai/scorer/_metric.py:91-105 (value, answer, explanation); CORRECT "C" :36, INCORRECT "I" :39
  * The problem is the sample's `input` and its user message; the thinking is a ContentReasoning
  * block of the assistant message (left out when the trace has none), the answer its text block;
- * gold is `target` ("" when there is none, Inspect's default for a sample without a target,
- * src/inspect_ai/dataset/_dataset.py:82). Pure.
+ * gold is `target` (`target: str | list[str]`, _log.py:415; a trace without gold gets the empty
+ * list, which says "no target" apart from an empty string). Read back by src/formats/inspect.ts.
+ * Pure.
  */
 import type { Trace } from '../../core/trace';
+import { answerMarkupProblem, type UnwritableTrace } from './common';
 
 export interface InspectContentReasoning {
   type: 'reasoning';
@@ -48,7 +50,7 @@ export interface InspectSample {
   id: string;
   epoch: number;
   input: string;
-  target: string;
+  target: string | string[];
   messages: [InspectUserMessage, InspectAssistantMessage];
   output: {
     model: string;
@@ -83,7 +85,10 @@ export interface InspectLogOptions {
 /** The name our graded final answer is stored under in each sample's `scores`. */
 export const INSPECT_SCORER = 'reasoning_lens';
 
-export function toInspectSample(t: Trace): InspectSample {
+/** The sample for a trace, or why it cannot be one (an answer holding reasoning markup, as for the chat writers). */
+export function toInspectSample(t: Trace): InspectSample | UnwritableTrace {
+  const problem = answerMarkupProblem(t);
+  if (problem) return problem;
   const content: InspectAssistantMessage['content'] = [];
   if (t.thinking !== '') content.push({ type: 'reasoning', reasoning: t.thinking, redacted: false });
   content.push({ type: 'text', text: t.response });
@@ -93,7 +98,7 @@ export function toInspectSample(t: Trace): InspectSample {
     id: t.id,
     epoch: 1,
     input: t.problem,
-    target: t.gold ?? '',
+    target: t.gold ?? [],
     messages: [{ role: 'user', content: t.problem, source: 'input' }, assistant],
     output: { model: t.model ?? '', choices: [{ message: assistant, stop_reason: t.truncated ? 'max_tokens' : 'stop' }], completion: t.response },
     metadata: { source: t.source.kind },
@@ -107,19 +112,27 @@ export function toInspectSample(t: Trace): InspectSample {
   return sample;
 }
 
-/** One EvalLog holding every trace as a sample; its model is the traces' model when they share one. */
-export function toInspectLog(traces: readonly Trace[], opts: InspectLogOptions): InspectEvalLog {
-  const models = [...new Set(traces.map((t) => t.model ?? ''))];
-  return {
+/** One EvalLog holding every trace it can carry as a sample; its model is the traces' model when they share one. */
+export function toInspectLog(traces: readonly Trace[], opts: InspectLogOptions): { log: InspectEvalLog; skipped: UnwritableTrace[] } {
+  const samples: InspectSample[] = [];
+  const skipped: UnwritableTrace[] = [];
+  for (const t of traces) {
+    const s = toInspectSample(t);
+    if ('reason' in s) skipped.push(s);
+    else samples.push(s);
+  }
+  const models = [...new Set(samples.map((s) => s.output.model))];
+  const log: InspectEvalLog = {
     version: 2,
     status: 'success',
     eval: {
       created: opts.created,
       task: opts.task ?? 'reasoning-lens-export',
-      dataset: { name: opts.dataset ?? 'reasoning-lens-export', samples: traces.length, sample_ids: traces.map((t) => t.id) },
+      dataset: { name: opts.dataset ?? 'reasoning-lens-export', samples: samples.length, sample_ids: samples.map((s) => s.id) },
       model: models.length === 1 ? models[0] || 'unknown' : 'mixed',
       config: {},
     },
-    samples: traces.map(toInspectSample),
+    samples,
   };
+  return { log, skipped };
 }

@@ -34,8 +34,8 @@ export interface WriterExportResult {
 export function renderWriterExport(traces: readonly Trace[], format: WriterFormat, opts: WriterExportOptions = {}): { text: string; rows: number; skipped: UnwritableTrace[] } {
   const now = opts.now ?? new Date();
   if (format === 'inspect') {
-    const log = toInspectLog(traces, { created: now.toISOString(), ...(opts.inputName ? { dataset: basename(opts.inputName) } : {}) });
-    return { text: JSON.stringify(log, null, 2) + '\n', rows: log.samples.length, skipped: [] };
+    const { log, skipped } = toInspectLog(traces, { created: now.toISOString(), ...(opts.inputName ? { dataset: basename(opts.inputName) } : {}) });
+    return { text: JSON.stringify(log, null, 2) + '\n', rows: log.samples.length, skipped };
   }
   const rows: object[] = [];
   const skipped: UnwritableTrace[] = [];
