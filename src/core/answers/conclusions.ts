@@ -215,13 +215,21 @@ const HEDGE = /\b(if|when|maybe|perhaps|suppose|supposing|assume|assuming|might|
 /** What may stand right before a stated value: a verb or preposition of stating, or a maths mark. */
 const CONNECTOR_BEFORE = /(?:[=:≈~(]|\*\*|\$|\b(?:is|are|was|were|be|been|equals|equal to|of|to|gives|give|get|gets|got|has|have|had|needs|need|make|makes|made|spend|spends|spent|save|saves|saved|take|takes|took|pay|pays|paid|cost|costs|earn|earns|earned|ate|eaten|bought|sold|contains|holds|about|approximately|roughly|exactly|just|that's|it's|becomes|yields|remains|leaves|left|with|by|at|all|total|totals|gave|gives|responds to|needed|ordered|spent|sells|sell|each|of about))\s*$/i;
 /** A value rejected right after it is stated: "which is 10°, but that seems too small". */
-const REJECTED_AFTER = /^[^.?!\n]{0,80}?\b(but that(?:'s)? (?:seems|can't|cannot|doesn't|does not|isn't|is not|not|would|contradicts|gives|means|was|wrong)|that can't|that cannot|can't be right|doesn't seem right|doesn't make sense|not right|is wrong|that's wrong|seems off|too small|too large|too big|too high|too low|impossible|contradict|not possible|not an integer|not a perfect|is not|isn't)\b|^\s*(wait,?\s*no\b|no,|hmm,? that's not|that can't|that's not|that doesn't|but that's not|that seems wrong|that's impossible)/i;
+const REJECTED_AFTER = /^[^.?!\n]{0,80}?\b(but that(?:'s)? (?:seems (?:wrong|off|too|odd|strange|unlikely|incorrect|high|low|small|large|big|like a lot|a bit|inconsistent|impossible)|can't|cannot|doesn't|does not|isn't|is not|not|would|contradicts|gives|means|was|wrong)|that can't|that cannot|can't be right|doesn't seem right|doesn't make sense|not right|is wrong|that's wrong|seems off|too small|too large|too big|too high|too low|impossible|contradict|not possible|not an integer|not a perfect|is not|isn't)\b|^\s*(wait,?\s*no\b|no,|hmm,? that's not|that can't|that's not|that doesn't|but that's not|that seems wrong|that's impossible)/i;
 /** A claim about one case of a case split: "the probability for k=2 is …", "in this case". */
 const CASE_MARK = /\bfor (?:the )?(?:case\b|[a-zA-Z]\s*=)|\b(?:in|for) (?:this|that|each|every|the first|the second|the third) (?:case|step|part|layer|level|day|month|person|one)\b|\bcase \d|\bper\b/i;
 /** A value with its unit (or money) right before "is / = / equals": what follows rewrites it in another unit. */
 const CONVERSION_BEFORE = /(?:\$\s*\d[\d,]*(?:\.\d+)?|\d[\d,]*(?:\.\d+)?\s*([a-z]+))\s*(?:is|are|=|equals|makes)\s*$/i;
 /** Words that make a claim a total of parts. */
 const TOTALLING = /\b(total|totals|altogether|together|combined|in all|all together|both|all three|all four|the (?:two|three|four|five) of them|all of them|overall|sum)\b/i;
+/** A sentence that only follows on from the one before. */
+const FOLLOW_ON = /^\s*(so|then|that gives|which gives|this gives)\b/i;
+/** A sentence that sets up a hypothesis the next one may conclude under. */
+const HYPOTHESIS_START = /^\s*(?:(?:wait|hmm|alternatively|or)[,.]?\s*)*(?:perhaps|maybe|suppose|assume|assuming|what if|if that's the case|if so|if this is (?:the case|true|right)|let's say|let me assume|let's assume|let's suppose|say)\b/i;
+/** A sentence that checks one case: "let's check n=1: …", "try x = 2". */
+const CHECKED_CASE = /\b(?:check|try|take|consider|plug(?:ging)? in|test|for)\s+\$?\\?\(?\s*[a-zA-Z]\s*=\s*-?\d/i;
+/** The answer to a question the episode just asked itself: "That would be …", "It's …". */
+const SELF_ANSWER = /^\s*(?:so,?\s*)?(?:that would be|that's|that is|it's|it is|it would be|the answer is|this is|that gives|which is)\b/i;
 /** Openers of a concluding sentence. */
 const OPENER = /(^|[,;:]\s*|\b)(so|therefore|thus|hence|then|finally|in total|altogether|together|in all|combined|overall|all together|that gives|which gives|this gives|that means|this means|which means|yes|i think|i'm confident|i am confident|i'm pretty sure|i can confidently say|confirms?|consistent(ly)?|indeed|in conclusion|all in all|to summarize)\b/i;
 /** Words after the value that make it a rate, not a total: "64 emails a day". */
@@ -344,9 +352,35 @@ export function lastConclusion(text: string, questionTarget: QuestionTarget, acc
   for (const [k, s] of sentences.entries()) {
     if (/\?\s*$/.test(s.text)) continue;
     const next = sentences[k + 1]?.text ?? '';
+    const previous = sentences[k - 1]?.text ?? '';
+    // "Wait, perhaps the figure is …. So, the distance is √17.", "let's check n=1: …. So, units digit 5.":
+    // a sentence that only follows on ("So", "Then") stays inside the hypothesis or case before it.
+    if (FOLLOW_ON.test(s.text) && !/\b(confident|sure|answer|final)\b/i.test(s.text) && (HYPOTHESIS_START.test(previous) || CHECKED_CASE.test(previous)) && !REJECTED_AFTER.test(previous)) continue;
+    // "So, how many more 4's are printed than 8's? That would be 188 - 98 = 90.": the episode asks the question itself.
+    const answersOwnQuestion = /\?\s*$/.test(previous) && clauseMeetsQuestion(previous, target, 2) && SELF_ANSWER.test(s.text);
     for (const v of closingValues(s.text)) {
       const prefix = s.text.slice(0, v.start);
       const tail = s.text.slice(v.end);
+      // "(5 + √34)/2, (5 - √34)/2, and 7/2": the last item of a list is not the claim.
+      if (/(?:,|\band|\bor)\s*$/i.test(prefix)) continue;
+      if (answersOwnQuestion && !HEDGE.test(prefix) && !REJECTED_AFTER.test(next.slice(0, 100))) {
+        const answer = cleanProseValue(v.text);
+        if (answer !== '' && accept(answer)) {
+          const conclusion: Conclusion = { answer, start: s.start + v.start, end: s.start + v.end, how: 'conclusion' };
+          if (best === null || conclusion.start > best.start) best = conclusion;
+          break;
+        }
+      }
+      // "Difference: 188 - 98 = 90" when the difference is asked: a label naming the asked quantity.
+      const label = /^\s*([A-Za-z]+)\s*:\s*[^:=]*=\s*$/.exec(prefix);
+      if (label && (stem(label[1]) === target.head || (target.comparative && /^difference$/i.test(label[1]))) && !REJECTED_AFTER.test(next.slice(0, 100))) {
+        const answer = cleanProseValue(v.text);
+        if (answer !== '' && accept(answer)) {
+          const conclusion: Conclusion = { answer, start: s.start + v.start, end: s.start + v.end, how: 'conclusion' };
+          if (best === null || conclusion.start > best.start) best = conclusion;
+          break;
+        }
+      }
       // "That gives l = 38, area 608.": the asked noun right before the value names it.
       const headFirst = compiled(target).headLast?.test(prefix.slice(-40)) ?? false;
       // Anchored-at-end tests read only the prefix's tail: scanning whole sentences from every start was the cost.
@@ -384,7 +418,10 @@ function lastWordedCount(sentences: Sentence[], target: QuestionTarget): Conclus
     for (const m of s.text.matchAll(re)) {
       const at = m.index ?? 0;
       const prefix = s.text.slice(0, at);
-      if (HEDGE.test(prefix) || CASE_MARK.test(prefix) || !CONNECTOR_BEFORE.test(prefix.replace(/\b(only|just|exactly)\s*$/i, ''))) continue;
+      const bare = prefix.replace(/\b(only|just|exactly)\s*$/i, '');
+      // "Therefore, only one good pair.": an opener alone states the count.
+      const openerOnly = /^\s*(so|therefore|thus|hence|in total|altogether)\s*,?\s*$/i.test(bare);
+      if (HEDGE.test(prefix) || CASE_MARK.test(prefix) || (!CONNECTOR_BEFORE.test(bare) && !openerOnly)) continue;
       if (!closesSentence(s.text.slice(at + m[0].length))) continue;
       const value = String(NUMBER_WORDS.indexOf(m[1].toLowerCase()));
       const conclusion: Conclusion = { answer: value, start: s.start + at, end: s.start + at + m[1].length, how: 'count' };
@@ -514,6 +551,8 @@ function classify(sentence: string, v: ValueSpan, prefix: string, tail: string, 
   const subject = clause.replace(OPENER, ' ');
   // Without an opener the subject must open the sentence as a noun phrase: "The area is 16.", "Area = 32/2 = 16 cm²".
   const nounPhraseFirst = /^\s*(the|their|its|his|her|our|this|that)\b/i.test(subject) || (compiled(target).headFirst?.test(subject) ?? false);
+  // "the total number of unrestricted arrangements" when the question restricts them is a step.
+  if (target.restricted && /\b(unrestricted|without (?:any )?restrictions?|no restrictions?|with no restriction)\b/i.test(subject)) return null;
   if ((opener || nounPhraseFirst) && subjectMatches(subject, target)) {
     if (!arithmeticBefore && isProblemNumber(v.text, target) && !/\b(answer|result)\b/i.test(prefix)) return null;
     return 'conclusion';

@@ -226,6 +226,8 @@ function typeCheck(ctx: AnswerContext): (value: string) => boolean {
       // Prose values such as "3*sqrt(11)" pass when they are maths only.
       if (!/^[\d\s+\-*/^().,\\a-z{}_√π]+$/i.test(value) || /[a-zA-Z]{3,}/.test(value.replace(/sqrt|frac|pi|cdot|times/g, ''))) return false;
     }
+    // "\\binom{4}{2}", "8!": a count still to be worked out, not the number a numeric answer is.
+    if (gold === 'number' && /\\binom|\d!|\)!/.test(value)) return false;
     return gold === null || kindFits(gold, answerKind(value));
   };
 }
@@ -326,6 +328,7 @@ export function findIntermediateAnswer(episodeText: string, ctx: AnswerContext =
     if (answer !== '' && fits(answer)) found.push({ answer, start: valueAt, end: valueAt + m[1].length, how: 'answer-is' });
   }
 
+  const asked = typeof ctx.problem === 'string' && ctx.problem.trim() !== '' ? targetOf(ctx.problem) : null;
   if (CONCLUSION_CUE_NEEDS.test(text)) for (const m of text.matchAll(CONCLUSION_CUE)) {
     const at = (m.index ?? 0) + m[0].search(/[A-Z]/);
     const valueAt = (m.index ?? 0) + m[0].length;
@@ -340,6 +343,8 @@ export function findIntermediateAnswer(episodeText: string, ctx: AnswerContext =
     // A value that still names a variable is a step, not an answer ("x = 2y + 1").
     if (/[a-zA-Z]/.test(raw.replace(/\\[a-zA-Z]+/g, '').replace(/sqrt/g, ''))) continue;
     if (/[=<>,;±≈]|\\pm|\\approx/.test(raw)) continue;
+    // With a question at hand, "Thus, d = 1 + 542/288" names another unknown when the question asks for others.
+    if (asked !== null && asked.symbols.length > 0 && !asked.symbols.includes(m[1])) continue;
     const value = cleanProseValue(raw);
     const accepted = acceptStated(text, at, value);
     if (accepted !== null && fits(accepted)) found.push({ answer: accepted, ...locate(text, closing[1].slice(valueOffset).trim(), valueAt, valueAt + closing[1].length), how: 'therefore-variable' });

@@ -31,6 +31,8 @@ export interface QuestionTarget {
   ratePeriods: string[];
   /** The question asks a total of several parts ("how many total pets do the three have", "in total", "together"). */
   totalAsked: boolean;
+  /** The question restricts what is counted ("if she doesn't want the green plates adjacent"). */
+  restricted: boolean;
 }
 
 /** Nouns that name an aggregate or a generic quantity: they match only together with an of-object. */
@@ -119,7 +121,7 @@ function canonicalNumber(raw: string): string {
 
 /** Reads the question of a problem. An empty problem gives an empty target (nothing specific matches). */
 export function questionTarget(problem: string | undefined): QuestionTarget {
-  const target: QuestionTarget = { symbols: [], head: null, words: new Set(), kind: 'other', countNoun: null, countNouns: [], rounding: false, problemNumbers: new Set(), comparative: false, expressionValue: false, ratePeriods: [], totalAsked: false };
+  const target: QuestionTarget = { symbols: [], head: null, words: new Set(), kind: 'other', countNoun: null, countNouns: [], rounding: false, problemNumbers: new Set(), comparative: false, expressionValue: false, ratePeriods: [], totalAsked: false, restricted: false };
   if (typeof problem !== 'string' || problem.trim() === '') return target;
   for (const m of problem.matchAll(/(?<![\w.])\d[\d,]*(?:\.\d+)?/g)) target.problemNumbers.add(canonicalNumber(m[0]));
   for (const m of problem.matchAll(/\\[dt]?frac\s*\{?(\d+)\}?\s*\{?(\d+)\}?|(?<![\w.])(\d+)\s*\/\s*(\d+)(?![\d.])/g)) {
@@ -131,6 +133,7 @@ export function questionTarget(problem: string | undefined): QuestionTarget {
   target.expressionValue = /\b(compute|evaluate|simplify|calculate|find the value of|what is the value of|determine the value of)\b\s*(the\s+value\s+of\s+)?(\$|\\\[|\\\()/i.test(q) || /^\s*(compute|evaluate|simplify)\b/i.test(q);
   target.ratePeriods = [...q.matchAll(/\b(?:a|an|per|each|every)\s+([a-z]+)/gi)].map((m) => stem(m[1]));
   target.totalAsked = /\b(total|totals|altogether|together|combined|in all|all together|both)\b/i.test(q);
+  target.restricted = /\b(not|n't|never|no two|without|cannot|can't|neither|nor)\b/i.test(q);
   target.comparative = /\bhow (many|much) (more|fewer|less)\b|\bdifference\b/i.test(q);
   // Rounding asked of the answer itself, not of quantities in the story ("round all his prices").
   target.rounding = /\b(answer|result)\b[^.]{0,60}\bnearest\b|(^|[.?!]\s+)round\b[^.]{0,60}\bnearest\b/i.test(problem);
