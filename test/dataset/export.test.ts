@@ -15,9 +15,9 @@ const probed = trace('P', [
 const unprobed = trace('U', [episode(0, 10, { verdict: 'incorrect', answer: '3' }), episode(1, 10, { verdict: 'correct', answer: '1' }), episode(2, 10)]);
 
 test('TRL rows: prompt, completions = episode texts, labels from progress delta > threshold', () => {
-  assert.deepEqual(toTrlRow(probed), { prompt: 'problem P', completions: ['step 0', 'step 1', 'step 2'], labels: [true, false, true] });
+  assert.deepEqual(toTrlRow(probed), { prompt: 'problem P', completions: ['step 0', 'step 1', 'step 2'], labels: [true, false, true], label_source: ['auto', 'auto', 'auto'], auto_rule: 'progress' });
   assert.deepEqual((toTrlRow(probed, { threshold: 0.3 }) as { labels: boolean[] }).labels, [false, false, true]);
-  assert.deepEqual(Object.keys(toTrlRow(probed)).sort(), ['completions', 'labels', 'prompt']);
+  assert.deepEqual(Object.keys(toTrlRow(probed)).sort(), ['auto_rule', 'completions', 'label_source', 'labels', 'prompt']);
 });
 
 test('TRL labels fall back to verdicts when a trace is not fully probed; forcing progress skips it', () => {

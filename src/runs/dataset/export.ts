@@ -1,7 +1,8 @@
 /**
  * Exports of annotated traces to formats other tools read:
  * - TRL stepwise supervision (JSONL of {prompt, completions, labels}, the columns TRL's
- *   PRMTrainer expects): one step per episode, labels from progress or verdicts;
+ *   PRMTrainer expects): one step per episode, labels from a reviewer's step verdict where one
+ *   was given, else from progress or verdicts; `label_source` says which per step;
  * - Thought Anchors `chunks_labeled.json` (chunk, chunk_idx, function_tags, depends_on, accuracy);
  * - CSV with one row per episode (papaparse).
  * Pure functions return the text; the writer is `writeExport`.
@@ -10,6 +11,9 @@ import { join } from 'node:path';
 import Papa from 'papaparse';
 import { writeFileAtomic } from '../../io/write';
 import type { Episode, EpisodeLabel, Trace } from '../../core/trace';
+import type { StepVerdict } from '../../core/review/annotation';
+import type { TraceReview } from '../../core/review/resolve';
+import { mergeStepLabels } from '../../core/review/step-labels';
 
 export type ExportFormat = 'trl' | 'thought-anchors' | 'csv';
 export type LabelSource = 'auto' | 'progress' | 'verdict';
@@ -19,12 +23,26 @@ export interface TrlOptions {
   threshold?: number;
   /** `auto`: progress when every episode of the trace was probed, verdicts otherwise. */
   labels?: LabelSource;
+  /** Human reviews (from the sidecar, src/runs/dataset/reviews.ts): a reviewer's step verdict replaces the automatic label. */
+  reviews?: ReviewLookup;
+  /** The label of a `neutral` human verdict (default true: a neutral step is no mistake). */
+  neutralAs?: boolean;
 }
+
+/** The resolved review of a trace, if any (re-attached to its current episodes). */
+export type ReviewLookup = (t: Trace) => TraceReview | undefined;
+
+/** Per step: a reviewer's verdict (`human`) or the automatic rule (`auto`). */
+export type StepLabelOrigin = 'human' | 'auto';
 
 export interface TrlRow {
   prompt: string;
   completions: string[];
   labels: boolean[];
+  /** One per step: where its label came from. Extra columns are ignored by TRL's PRMTrainer. */
+  label_source: StepLabelOrigin[];
+  /** The automatic rule used for steps without a human verdict. */
+  auto_rule: 'progress' | 'verdict';
 }
 
 /** Why a trace produced no row (reported, not silently dropped). */
@@ -45,10 +63,14 @@ export function toTrlRow(t: Trace, opts: TrlOptions = {}): TrlRow | SkippedTrace
   const source = opts.labels ?? 'auto';
   if (source === 'progress' && !allProbed) return { id: t.id, reason: 'not every episode has progress (run with --samples K, or use --labels verdict)' };
   const useProgress = source === 'progress' || (source === 'auto' && allProbed);
+  const automatic = t.episodes.map((e) => (useProgress ? (e.progress as NonNullable<Episode['progress']>).delta > threshold : verdictLabel(e)));
+  const merged = mergeStepLabels(automatic, opts.reviews?.(t), opts.neutralAs ?? true);
   return {
     prompt: t.problem,
     completions: t.episodes.map((e) => e.text),
-    labels: t.episodes.map((e) => (useProgress ? (e.progress as NonNullable<Episode['progress']>).delta > threshold : verdictLabel(e))),
+    labels: merged.labels,
+    label_source: merged.sources.map((s) => (s === 'human' ? 'human' : 'auto')),
+    auto_rule: useProgress ? 'progress' : 'verdict',
   };
 }
 
@@ -85,21 +107,51 @@ export interface ThoughtAnchorsChunk {
   verdict: Episode['verdict'];
   answer?: string;
   tokens: number;
+  /** `function_tags` from a reviewer's labels (`human`) or the automatic cue labels (`auto`). */
+  function_tags_source: StepLabelOrigin;
+  /** What a reviewer set on this chunk (absent when nobody did); automatic values stay in `labels`/`verdict`. */
+  human?: HumanChunkReview;
 }
 
-export function toThoughtAnchorsChunks(t: Trace): ThoughtAnchorsChunk[] {
-  return t.episodes.map((e) => ({
-    chunk: e.text,
-    chunk_idx: e.index,
-    function_tags: [...new Set(e.labels.map((l) => FUNCTION_TAGS[l]))],
-    // Dependencies need an LLM judge in Thought Anchors; we do not infer them.
-    depends_on: [],
-    ...(e.progress ? { accuracy: e.progress.mu } : {}),
-    labels: e.labels,
-    verdict: e.verdict,
-    ...(e.answer !== undefined ? { answer: e.answer } : {}),
-    tokens: e.tokens,
-  }));
+export interface HumanChunkReview {
+  labels?: EpisodeLabel[];
+  step_verdict?: StepVerdict;
+  note?: string;
+  tags?: string[];
+  /** Who made the latest change (of any kind) on this chunk. */
+  by: string[];
+}
+
+function humanChunkReview(state: NonNullable<ReturnType<TraceReview['episodes']['get']>> | undefined): HumanChunkReview | undefined {
+  if (!state) return undefined;
+  const out: HumanChunkReview = { by: [...new Set(Object.values(state.by).map((b) => b.who))].sort() };
+  if (state.labels) out.labels = state.labels;
+  if (state.stepVerdict) out.step_verdict = state.stepVerdict;
+  if (state.note) out.note = state.note;
+  if (state.tags?.length) out.tags = state.tags;
+  return Object.keys(out).length > 1 ? out : undefined;
+}
+
+export function toThoughtAnchorsChunks(t: Trace, reviews?: ReviewLookup): ThoughtAnchorsChunk[] {
+  const review = reviews?.(t);
+  return t.episodes.map((e, i) => {
+    const human = humanChunkReview(review?.episodes.get(i));
+    const tagged = human?.labels ?? e.labels;
+    return {
+      chunk: e.text,
+      chunk_idx: e.index,
+      function_tags: [...new Set(tagged.map((l) => FUNCTION_TAGS[l]))],
+      // Dependencies need an LLM judge in Thought Anchors; we do not infer them.
+      depends_on: [],
+      ...(e.progress ? { accuracy: e.progress.mu } : {}),
+      labels: e.labels,
+      verdict: e.verdict,
+      ...(e.answer !== undefined ? { answer: e.answer } : {}),
+      tokens: e.tokens,
+      function_tags_source: human?.labels ? 'human' : 'auto',
+      ...(human ? { human } : {}),
+    };
+  });
 }
 
 export const CSV_COLUMNS = [
@@ -175,7 +227,7 @@ export function writeExport(traces: readonly Trace[], format: ExportFormat, out:
   }
   // One trace: OUT is its file (also "-", stdout), never a folder named "-".
   if (traces.length === 1 && (out.endsWith('.json') || out === '-')) {
-    writeFileAtomic(out, JSON.stringify(toThoughtAnchorsChunks(traces[0]), null, 2) + '\n');
+    writeFileAtomic(out, JSON.stringify(toThoughtAnchorsChunks(traces[0], opts.reviews), null, 2) + '\n');
     return { written: [out], rows: traces[0].episodes.length, skipped: [] };
   }
   const written: string[] = [];
@@ -187,7 +239,7 @@ export function writeExport(traces: readonly Trace[], format: ExportFormat, out:
     used.set(name, n + 1);
     if (n > 0) name = `${name}_${n + 1}`;
     const file = join(out, name, 'chunks_labeled.json');
-    writeFileAtomic(file, JSON.stringify(toThoughtAnchorsChunks(t), null, 2) + '\n');
+    writeFileAtomic(file, JSON.stringify(toThoughtAnchorsChunks(t, opts.reviews), null, 2) + '\n');
     written.push(file);
     rows += t.episodes.length;
   }
