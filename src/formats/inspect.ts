@@ -142,7 +142,7 @@ interface AssistantTurn {
   parts: MessageParts;
 }
 
-/** Fields of a sample not copied to each trace: the transcript (`events`; `transcript` in logs before v0.3.4x), the attachments (resolved into the text) and the other messages (`messageIndex` points into them). */
+/** Fields of a sample not copied to each trace: the transcript (`events`; `transcript` in older logs), the attachments (resolved into the text) and the other messages (`messageIndex` points into them). */
 export const INSPECT_OMITTED_FIELDS = ['events', 'transcript', 'events_data', 'attachments', 'messages', 'output', 'timelines'] as const;
 
 export function fromInspectSample(value: unknown, loc: RecordLocation, header: InspectHeader = {}): ImportedRecord[] {
