@@ -211,7 +211,7 @@ function groupValue(s: string, open: number, innerStart: number, innerEnd: numbe
 }
 
 /** Words that make what follows hypothetical: "if the answer is 5", "maybe x = 3". */
-const HEDGE = /\b(if|when|maybe|perhaps|suppose|supposing|assume|assuming|might|could|whether|wonder|guess|probably|expect|unless|instead of|rather than|let's say|say|try|trying|check if|not sure|doesn't|isn't|wasn't|not)\b/i;
+const HEDGE = /\b(if|when(?!\s+(?:multiplied|divided|added|subtracted|rounded|simplified|reduced|squared|cubed|converted|expressed|written|computed|calculated|evaluated)\b)|maybe|perhaps|suppose|supposing|assume|assuming|might|could|whether|wonder|guess|probably|expect|unless|instead of|rather than|let's say|say|try|trying|check if|not sure|doesn't|isn't|wasn't|not)\b/i;
 /** What may stand right before a stated value: a verb or preposition of stating, or a maths mark. */
 const CONNECTOR_BEFORE = /(?:[=:≈~(]|\*\*|\$|\b(?:is|are|was|were|be|been|equals|equal to|of|to|gives|give|get|gets|got|has|have|had|needs|need|make|makes|made|spend|spends|spent|save|saves|saved|take|takes|took|pay|pays|paid|cost|costs|earn|earns|earned|ate|eaten|bought|sold|contains|holds|about|approximately|roughly|exactly|just|that's|it's|becomes|yields|remains|leaves|left|with|by|at|all|total|totals|gave|gives|responds to|needed|ordered|spent|sells|sell|each|of about))\s*$/i;
 /** A value rejected right after it is stated: "which is 10°, but that seems too small". */
@@ -235,6 +235,31 @@ const OPENER = /(^|[,;:]\s*|\b)(so|therefore|thus|hence|then|finally|in total|al
 /** Words after the value that make it a rate, not a total: "64 emails a day". */
 const RATE_AFTER = /^\s*(?:[a-z]+\s+){0,3}?(?:a|per|each|every|an)\s+(day|week|month|year|hour|minute|second|box|person|room|plate|copy|pot|row|setting|piece|sack|unit|item|one)\b|^\s*(?:[a-z]+\s+){0,2}?(each|apiece)\b/i;
 
+/** "the result is 29524, which when multiplied by 3 gives ": a value, then what the sentence works it into. */
+const CONTINUATION = /(\d[\d,]*(?:\.\d+)?)\s*,\s*which\b[^.,=]*?\b(?:gives?|is|equals|becomes|makes|yields|comes to)\s*$/i;
+
+/**
+ * The claim a sentence makes about an earlier value carries over to the value it arrives at:
+ * "the result is 29524, which when multiplied by 3 gives 88,572" claims 88,572.
+ */
+function carriedClaim(sentence: string, prefix: string, target: QuestionTarget): ConclusionHow | null {
+  const cont = CONTINUATION.exec(prefix);
+  if (!cont) return null;
+  const earlier = readValue(sentence, cont.index);
+  if (!earlier) return null;
+  const before = sentence.slice(0, earlier.start);
+  if (HEDGE.test(before)) return null;
+  return classify(sentence, earlier, before, sentence.slice(earlier.end), target);
+}
+
+/** Nouns counted in measures, where a fraction is a fine answer ("2.5 cups"). */
+const MEASURE_NOUNS = /^(cup|pound|ounce|gallon|liter|litre|quart|pint|mile|kilometer|meter|metre|foot|feet|inch|inche|yard|hour|minute|second|day|week|month|year|kilogram|gram|kg|ton|degree|percent|cent|dollar|unit|acre|square|cubic|time|liter|ml|teaspoon|tablespoon|slice|piece|bag|can|bottle|box)$/;
+
+/** The question counts discrete things ("how many positive solutions", "the number of ways"): the answer is a whole number. */
+function countsThings(target: QuestionTarget): boolean {
+  return target.kind === 'count' && target.countNoun !== null && target.countNouns.every((n) => !MEASURE_NOUNS.test(n));
+}
+
 /** The period a rate names ("a day", "per week") is the one the question asks about. */
 function rateAsked(tail: string, target: QuestionTarget): boolean {
   const m = RATE_AFTER.exec(tail);
@@ -251,6 +276,9 @@ function rateAsked(tail: string, target: QuestionTarget): boolean {
 export function subjectMatches(subject: string, target: QuestionTarget): boolean {
   const words = [...subject.toLowerCase().matchAll(/[a-z]{3,}/g)].map((m) => stem(m[0])).filter((w) => !SUBJECT_STOP.has(w));
   if (words.includes('answer') || /\b(final|only|complete) (real )?(solution|answer)s?\b|\bsolution set\b/i.test(subject)) return true;
+  // "the result of g(g(g(10.5)))" names the value of another expression than the one asked.
+  const ofMath = /\bof\s+(\$[^$]+\$|\\\([^]*?\\\)|[A-Za-z]\([^\s]*\))\s*(?:is|was|=|equals|would be)?\s*$/.exec(subject);
+  if (ofMath && target.symbols.length > 0 && !target.symbols.includes(squeezeSymbol(ofMath[1].replace(/^\\\(|\\\)$/g, '')))) return false;
   if (target.comparative && !words.some((w) => /^(more|fewer|less|difference|than)$/.test(w))) return false;
   const hits = words.filter((w) => inQuestion(w, target) || w === target.head || w === target.countNoun);
   const extras = words.filter((w) => !hits.includes(w) && !GENERIC_HEADS.has(w) && !UNIT_OR_MATH.has(w));
@@ -307,7 +335,10 @@ function closesSentence(tail: string): boolean {
   const t = tail.replace(/^\s*(\\\)|\$|\*\*|\\\])\s*/, '');
   if (/^\s*[.!]?\s*$/.test(t)) return true;
   if (/^\s*(times|plus|minus|divided|over|multiplied|squared|cubed|factorial|raised|mod)\b/i.test(t)) return false;
-  if (/^\s*,\s*(which|since|because|so|as|and that|and this|and so)\b/i.test(t)) return true;
+  // "29524, which when multiplied by 3 gives 88,572": the sentence goes on to the value it arrives at.
+  if (/^\s*,\s*(which|since|because|so|as|and that|and this|and so)\b/i.test(t)) return !/\b(multipl|divid|times|plus|minus|add|subtract|gives?|giving|becomes?|equals?)\w*\b[^.]*\d/i.test(t);
+  // "its only divisors are 1 and itself": one item of a list.
+  if (/^\s*(and|or)\b/i.test(t)) return false;
   if (/\d|=|\?/.test(t)) return false;
   const words = t.trim().replace(/[.!,;:)]+$/, '').split(/\s+/).filter((w) => w !== '');
   return words.length <= 8 && !words.some((w) => /^(but|if|because|since|which|although|though|when|where|than|and then|or)$/i.test(w));
@@ -391,10 +422,12 @@ export function lastConclusion(text: string, questionTarget: QuestionTarget, acc
       // A rate is a step unless the question asks for that rate ("How many cups … every day").
       if (RATE_AFTER.test(tail) && !rateAsked(tail, target)) continue;
       // The claim test is cheap regexes; cleaning runs the grader's normaliser, so it comes last.
-      const how = classify(s.text, v, prefix, tail, target);
+      const how = classify(s.text, v, prefix, tail, target) ?? carriedClaim(s.text, prefix, target);
       if (how === null) continue;
       const answer = cleanProseValue(v.text);
       if (answer === '' || !accept(answer)) continue;
+      // "How many positive solutions": x = (√5 - 1)/2 is a solution, not their number.
+      if (countsThings(target) && !/^\d+$/.test(answer)) continue;
       const conclusion: Conclusion = { answer, start: s.start + v.start, end: s.start + v.end, how };
       if (best === null || conclusion.start > best.start) best = conclusion;
       break; // the closing value of a sentence is its claim; earlier ones are its working
@@ -554,7 +587,7 @@ function classify(sentence: string, v: ValueSpan, prefix: string, tail: string, 
   // "the total number of unrestricted arrangements" when the question restricts them is a step.
   if (target.restricted && /\b(unrestricted|without (?:any )?restrictions?|no restrictions?|with no restriction)\b/i.test(subject)) return null;
   if ((opener || nounPhraseFirst) && subjectMatches(subject, target)) {
-    if (!arithmeticBefore && isProblemNumber(v.text, target) && !/\b(answer|result)\b/i.test(prefix)) return null;
+    if (!arithmeticBefore && isProblemNumber(v.text, target) && !/\b(answer|result)\s+(?:is|was|should be|would be|must be|=|:)\s*$/i.test(prefix)) return null;
     return 'conclusion';
   }
   return null;
