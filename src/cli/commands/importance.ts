@@ -3,9 +3,9 @@
  * Anchors' counterfactual importance of every episode (docs/importance.md). For each trace of IN,
  * continuations are resampled from the prefix before each episode through the model server,
  * answers compared with TA's KL, replacements filtered by embedding cosine; adaptive allocation
- * by default (`--fixed` for TA's N per prefix). OUT is JSONL, one record per trace
- * (`episodes[i].importance` = {method, samples, value, interval, similar, settled}), written
- * atomically at the end; it is a separate file because trace format v1 has no importance field.
+ * by default (`--fixed` for TA's N per prefix). OUT is a trace file (JSONL, format version 2):
+ * every trace of IN, the measured ones with `episodes[i].importance` = {method, samples, value,
+ * interval, similar, settled}; written atomically at the end, checked by validateTrace first.
  * Every rollout is appended to `OUT.rollouts.jsonl` as it completes: Ctrl-C stops (exit 130),
  * and the same command resumes from that log. OUT is locked while the job runs.
  */
@@ -13,17 +13,19 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { DEFAULT_ADAPTIVE_PLAN, TA_ROLLOUTS_PER_CHUNK, TA_SIMILARITY_THRESHOLD, type ImportanceMeasure } from '../../core/importance';
+import { validateTrace } from '../../core/schema';
 import { terminalSafeLine } from '../../core/terminal-text';
+import { TRACE_FORMAT_VERSION, type EpisodeImportance, type Trace } from '../../core/trace';
 import { formatLocation } from '../../formats/types';
 import { appendWholeLine } from '../../io/append-line';
 import { readJsonl } from '../../io/jsonl';
 import { acquireOutputLock } from '../../io/lock';
 import { prepareOutput } from '../../io/paths';
-import { readTracesAnyFormat } from '../../io/read-traces';
+import { readTracesAnyFormat, type LocatedTrace } from '../../io/read-traces';
 import { writeFileAtomic } from '../../io/write';
 import { createBackend } from '../../model/backend-factory';
 import { ollamaEmbedder } from '../../model/embed';
-import { runImportance, TA_TEMPERATURE, TA_TOP_P, type ImportanceRunResult, type RecordedRollout } from '../../runs/importance';
+import { runImportance, TA_TEMPERATURE, TA_TOP_P, type EpisodeImportance as MeasuredImportance, type ImportanceRunResult, type RecordedRollout } from '../../runs/importance';
 import { EXIT_BAD_RECORDS, EXIT_OK, UsageError } from '../util/exit';
 import { addPipelineOptions, collectList, fieldNamesFrom, finiteNumber, positiveInteger, segmentOptionsFrom, type PipelineFlags } from '../util/options';
 import { recordErrorLines } from '../util/report';
@@ -53,7 +55,7 @@ export function registerImportanceCommand(program: Command): Command {
     .description("Thought Anchors' counterfactual importance of each episode, by resampling from each prefix (docs/importance.md)")
     .argument('<input>', 'trace file (any format the CLI reads)')
     .requiredOption('--model <name>', 'model that continues the thinking')
-    .requiredOption('-o, --output <file>', 'importance records, JSONL, one per trace (the rollout log goes beside it: OUT.rollouts.jsonl)')
+    .requiredOption('-o, --output <file>', 'the traces with episodes[i].importance (trace format v2, JSONL; the rollout log goes beside it: OUT.rollouts.jsonl)')
     .option('--samples <n>', `rollouts per prefix: fixed count with --fixed, else the adaptive cap (default and TA: ${TA_ROLLOUTS_PER_CHUNK})`, positiveInteger('--samples', 2), TA_ROLLOUTS_PER_CHUNK)
     .option('--embed-model <name>', 'embedding model for the similarity filter (TA: all-MiniLM-L6-v2 = Ollama "all-minilm")', 'all-minilm')
     .addOption(new Option('--measure <m>', 'importance measure (TA definitions)').choices(['counterfactual-kl', 'resampling-kl', 'counterfactual-accuracy', 'resampling-accuracy']).default('counterfactual-kl'))
@@ -102,6 +104,19 @@ function renderResult(id: string, r: ImportanceRunResult, plan: boolean): string
   return lines.join('\n');
 }
 
+/** The trace as format version 2 with each episode's importance (settled omitted when sampling never stopped early). */
+function withImportance(trace: Trace, measured: readonly MeasuredImportance[]): Trace {
+  return {
+    ...trace,
+    version: TRACE_FORMAT_VERSION,
+    episodes: trace.episodes.map((e, i) => {
+      const m = measured[i];
+      const importance: EpisodeImportance = { method: m.method, value: m.value, interval: m.interval, samples: m.samples, similar: m.similar, ...(m.settled ? { settled: m.settled } : {}) };
+      return { ...e, importance };
+    }),
+  };
+}
+
 async function runImportanceCommand(input: string, flags: ImportanceFlags): Promise<number> {
   if (input !== '-' && !existsSync(input)) throw new UsageError(`${input}: no such file`);
   if (!(flags.threshold > -1 && flags.threshold <= 1)) throw new UsageError(`--threshold must be a cosine in (-1, 1], got ${flags.threshold}`);
@@ -123,8 +138,9 @@ async function runImportanceCommand(input: string, flags: ImportanceFlags): Prom
     const needsFilter = flags.measure.startsWith('counterfactual');
     const embed = needsFilter ? ollamaEmbedder({ host: flags.host ?? backend.host, model: flags.embedModel }) : null;
     const log = await readLog(logPath);
-    const records: unknown[] = [];
-    for (const { trace, loc } of picked) {
+    const measured = new Map<LocatedTrace, Trace>();
+    for (const located of picked) {
+      const { trace, loc } = located;
       if (trace.episodes.length === 0) {
         process.stderr.write(`${terminalSafeLine(formatLocation(loc))}: episodes: none (blank thinking); skipped\n`);
         continue;
@@ -150,25 +166,22 @@ async function runImportanceCommand(input: string, flags: ImportanceFlags): Prom
       });
       if (result.cancelled) break;
       process.stdout.write(`${renderResult(trace.id, result, !flags.fixed)}\n`);
-      records.push({
-        trace: trace.id,
-        input: formatLocation(loc),
-        model: flags.model,
-        method: result.method,
-        measure: result.measure,
-        similarity: needsFilter ? { model: flags.embedModel, threshold: flags.threshold } : null,
-        sampling: { temperature: TA_TEMPERATURE, top_p: TA_TOP_P, maxTokens: flags.maxTokens, seed: flags.seed, perPrefix: flags.samples, adaptive: !flags.fixed },
-        spent: result.spent,
-        taRecipe: result.taRecipe,
-        ranking: result.ranking,
-        episodes: trace.episodes.map((e, i) => ({ index: i, start: e.start, end: e.end, importance: result.episodes[i] })),
-      });
+      measured.set(located, withImportance(trace, result.episodes));
     }
     if (signals.received) {
       process.stderr.write(`stopped; ${terminalSafeLine(flags.output)} not written; rollouts so far are in ${terminalSafeLine(logPath)}\n`);
       return SIGNAL_EXIT_CODE[signals.received];
     }
-    writeFileAtomic(flags.output, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    // Every trace of the input, in order; the measured ones carry their importance.
+    const lines: string[] = [];
+    for (const located of read.traces) {
+      const { trace, loc } = located;
+      const out = measured.get(located) ?? trace;
+      const checked = validateTrace(out);
+      if (!checked.ok) throw new Error(`${formatLocation(loc)}: the trace with importance does not validate: ${checked.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`);
+      lines.push(`${JSON.stringify(out)}\n`);
+    }
+    writeFileAtomic(flags.output, lines.join(''));
     process.stderr.write(`wrote ${terminalSafeLine(flags.output)}\n`);
     return read.errors.length ? EXIT_BAD_RECORDS : EXIT_OK;
   } finally {
