@@ -120,6 +120,12 @@ export class OverviewMap {
   private tracksKey = '';
   private modelVersion = 0;
   private colourVersion = 0;
+  /**
+   * The canvas's size (CSS px) as the ResizeObserver last reported it. The band moves on every
+   * scroll frame, right after the list mounted cards: reading clientHeight there forced a
+   * synchronous layout per frame (most of the scroll's script time in a profile).
+   */
+  private size = { width: 0, height: 0 };
 
   constructor(navigate: (position: number) => void) {
     this.navigate = navigate;
@@ -149,7 +155,13 @@ export class OverviewMap {
     };
     this.canvas.addEventListener('pointerup', stop);
     this.canvas.addEventListener('pointercancel', stop);
-    if (typeof ResizeObserver === 'function') new ResizeObserver(() => this.scheduleDraw()).observe(this.canvas);
+    if (typeof ResizeObserver === 'function') {
+      new ResizeObserver((entries) => {
+        const box = entries.at(-1)?.contentRect;
+        if (box) this.size = { width: box.width, height: box.height };
+        this.scheduleDraw();
+      }).observe(this.canvas);
+    }
   }
 
   get colour(): OverviewColouring {
@@ -192,7 +204,7 @@ export class OverviewMap {
   }
 
   private goTo(y: number): void {
-    const height = this.canvas.clientHeight;
+    const height = this.canvas.clientHeight; // on a pointer event: no layout is pending
     if (height <= 0 || this.model.totalTokens <= 0) return;
     const tokens = (Math.max(0, Math.min(height - 1, y)) / height) * this.model.totalTokens;
     const position = positionAtTokens(this.model, tokens);
@@ -222,8 +234,8 @@ export class OverviewMap {
    * changed), then that bitmap and the viewport frame (every scroll frame: one blit).
    */
   private draw(): void {
-    const width = this.canvas.clientWidth;
-    const height = this.canvas.clientHeight;
+    if (this.size.height <= 0) this.size = { width: this.canvas.clientWidth, height: this.canvas.clientHeight }; // no ResizeObserver report yet
+    const { width, height } = this.size;
     if (width <= 0 || height <= 0 || this.element.hidden) return;
     const ratio = window.devicePixelRatio || 1;
     const pixelWidth = Math.round(width * ratio);
@@ -288,7 +300,7 @@ export class OverviewMap {
   private placeBand(): void {
     const model = this.model;
     const [first, last] = this.viewport;
-    const height = this.canvas.clientHeight;
+    const height = this.size.height;
     if (model.totalTokens <= 0 || first < 0 || last < first || !model.blocks[last] || height <= 0) {
       this.band.hidden = true;
       return;
