@@ -28,6 +28,7 @@ const COMMANDS: Record<string, (l: Lens, ...args: unknown[]) => Promise<unknown>
   'reasoningLens.statusMenu': async (l) => (await import('./commands/models.js')).statusMenuCommand(l),
   'reasoningLens.showLog': async (l) => l.log.show(),
   'reasoningLens.compareTraces': async (l, a, b) => (await import('./compare/compareCommand.js')).compareTracesCommand(l, a, b),
+  'reasoningLens.compareWith': async (l, a) => (await import('./compare/compareWith.js')).compareWithCommand(l, a),
 };
 
 export interface LensApi {

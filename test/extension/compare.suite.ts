@@ -7,11 +7,12 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import type { Trace } from '../../src/core/trace';
 import type { CompareView } from '../../src/extension/compare/compareView';
+import type { UnavailableComparison } from '../../src/extension/compare/compareRestore';
 import type { DatasetView } from '../../src/extension/dataset/datasetView';
 import type { LiveRun } from '../../src/extension/trace/liveRun';
 import { readTracesAnyFormat } from '../../src/io/read-traces';
@@ -41,6 +42,15 @@ async function drawn(view: CompareView, traces: number): Promise<void> {
   await waitFor(`the compare page to draw ${traces} traces`, () => view.stats.shownTraces === traces, 45_000);
   assert.equal(view.hostStats.rejected, 0, 'every message from the page was valid');
   assert.equal(view.hostStats.pageErrors, 0, 'the page reported no error');
+}
+
+/** Problem 330 by two models (right and wrong each), in file order llama-right, qwen-wrong, llama-wrong. */
+async function threeOf330(data: string): Promise<Trace[]> {
+  const traces: Trace[] = [];
+  for (const [model, kind] of [['deepseek-r1-distill-llama-8b', 'correct'], ['deepseek-r1-distill-qwen-14b', 'incorrect'], ['deepseek-r1-distill-llama-8b', 'incorrect']]) {
+    traces.push((await readTracesAnyFormat(problem330(data, model, kind))).traces[0].trace);
+  }
+  return traces;
 }
 
 export function registerCompareSuite(): void {
@@ -149,6 +159,93 @@ export function registerCompareSuite(): void {
       assert.equal(budget.cells[1].text, 'max 40 thinking tokens');
       assert.equal(budget.differs, true);
       assert.ok(compared.comparison.summary.find((r) => r.key === 'thinkingTokens')!.differs, 'the capped re-run thought less');
+      await closeAllEditors();
+    });
+
+    it('Compare With… (the trace picker\'s entry): the trace view\'s trace against another of its file, or of another file', async function () {
+      const data = sharedData();
+      if (!data) return this.skip();
+      const { lens } = await lensApi();
+      const pkg = vscode.extensions.all.find((e) => e.packageJSON?.name === 'reasoning-lens')?.packageJSON;
+      assert.ok((pkg.contributes.menus['editor/title'] as { command: string; when: string }[]).some((m) => m.command === 'reasoningLens.compareWith' && /reasoningLens\.traceEditor/.test(m.when) && /reasoningLens\.trace\b/.test(m.when)), 'a title-bar button on the trace editor and the trace panel');
+      const traces = await threeOf330(data);
+      const file = path.join(dir, 'picker.trace.jsonl');
+      writeFileSync(file, traces.map((t) => JSON.stringify(t)).join('\n') + '\n');
+      await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(file), 'reasoningLens.traceEditor');
+      const session = await waitFor('the trace editor of the file', () => [...lens.sessions].find((s) => s.file?.fsPath === file && s.view.isReady), 45_000);
+      // What choosing the second entry in the view's trace picker does.
+      session.select(1);
+      assert.equal(lens.activeSession(), session);
+      const view = (await vscode.commands.executeCommand('reasoningLens.compareWith', { id: traces[2].id })) as CompareView;
+      assert.ok(view, 'the command returns its view');
+      await drawn(view, 2);
+      assert.deepEqual(view.comparison.traces.map((t) => t.id), [traces[1].id, traces[2].id], 'the shown (picked) trace first, then the chosen one');
+      assert.deepEqual(view.items.map((i) => [i.origin, i.position]), [['ext-test-compare/picker.trace.jsonl:2', 1], ['ext-test-compare/picker.trace.jsonl:3', 2]]);
+      // Another file's trace: the Explorer-free way in (the QuickPick's "another file" choice leads here).
+      const other = problem330(data, 'deepseek-r1-distill-qwen-14b', 'correct');
+      const otherId = (await readTracesAnyFormat(other)).traces[0].trace.id;
+      const withOther = (await vscode.commands.executeCommand('reasoningLens.compareWith', { file: other, id: otherId })) as CompareView;
+      await drawn(withOther, 2);
+      assert.deepEqual(withOther.comparison.traces.map((t) => t.id), [traces[1].id, otherId]);
+      await closeAllEditors();
+    });
+
+    it('a compare panel comes back after a window reload (serializer): read again from its files; a vanished file is said, not an empty view', async function () {
+      const data = sharedData();
+      if (!data) return this.skip();
+      const { lens } = await lensApi();
+      const { restoreCompareView } = await import('../../src/extension/compare/compareRestore.js');
+      const { compareSources } = await import('../../src/extension/compare/compareView.js');
+      const pkg = vscode.extensions.all.find((e) => e.packageJSON?.name === 'reasoning-lens')?.packageJSON;
+      assert.ok((pkg.activationEvents as string[]).includes('onWebviewPanel:reasoningLens.compare'), 'VS Code activates the extension to restore the panel');
+      const traces = await threeOf330(data);
+      const file = path.join(dir, 'restore.trace.jsonl');
+      writeFileSync(file, traces.map((t) => JSON.stringify(t)).join('\n') + '\n');
+      const view = (await vscode.commands.executeCommand('reasoningLens.compareTraces', { files: [file], ids: traces.map((t) => t.id) })) as CompareView;
+      await drawn(view, 3);
+      // The state the page saves (webview/compare/app.ts; the browser test checks it saves exactly these).
+      const state = { version: 1, alignment: 'tokens', sources: compareSources(view.items) };
+      assert.deepEqual(state.sources.map((x) => [x.file, x.position, x.id]), traces.map((t, i) => [vscode.Uri.file(file).toString(), i, t.id]));
+      assert.ok(state.sources.every((x) => x.trace === undefined), 'traces read from a file are not copied into the state');
+      const title = view.panel.title;
+      await closeAllEditors();
+
+      const panel = vscode.window.createWebviewPanel('reasoningLens.compare', title, vscode.ViewColumn.Active, {});
+      const restored = (await restoreCompareView(lens, panel, JSON.parse(JSON.stringify(state)))) as CompareView;
+      await drawn(restored, 3);
+      assert.deepEqual(restored.comparison.traces.map((t) => t.id), traces.map((t) => t.id));
+      assert.equal(restored.stats.shownAlignment, 'tokens', 'the saved alignment');
+      assert.equal(restored.panel.title, title);
+      await closeAllEditors();
+
+      // One trace's file vanished: the other two are compared and the missing one is named.
+      const second = path.join(dir, 'restore-second.trace.jsonl');
+      writeFileSync(second, JSON.stringify(traces[1]) + '\n');
+      const mixed = { ...state, sources: [state.sources[0], { ...state.sources[1], file: vscode.Uri.file(second).toString(), position: 0 }, state.sources[2]] };
+      rmSync(second);
+      const partly = (await restoreCompareView(lens, vscode.window.createWebviewPanel('reasoningLens.compare', 'partly', vscode.ViewColumn.Active, {}), mixed)) as CompareView;
+      await drawn(partly, 2);
+      assert.deepEqual(partly.comparison.traces.map((t) => t.id), [traces[0].id, traces[2].id]);
+      await closeAllEditors();
+
+      // The whole file vanished: the panel says so, trace by trace.
+      renameSync(file, `${file}.moved`);
+      try {
+        const gone = (await restoreCompareView(lens, vscode.window.createWebviewPanel('reasoningLens.compare', 'gone', vscode.ViewColumn.Active, {}), state)) as UnavailableComparison;
+        assert.ok(!('comparison' in gone), 'nothing to compare');
+        await waitFor('the page to show why the comparison is not restored', () => gone.stats.shown, 45_000);
+        assert.match(gone.message, /cannot be restored: none of its traces could be read again/);
+        assert.equal(gone.missing.length, 3);
+        assert.match(gone.missing[0], /restore\.trace\.jsonl is gone \(moved or deleted\)/);
+        assert.equal(gone.hostStats.pageErrors, 0);
+        assert.equal(gone.hostStats.rejected, 0);
+        // A state saved before restoring existed (no sources) is said too, not dropped silently.
+        const old = (await restoreCompareView(lens, vscode.window.createWebviewPanel('reasoningLens.compare', 'old', vscode.ViewColumn.Active, {}), { version: 1, alignment: 'index' })) as UnavailableComparison;
+        await waitFor('the page to show why the old state cannot be restored', () => old.stats.shown, 45_000);
+        assert.match(old.message, /does not say where its traces came from/);
+      } finally {
+        renameSync(`${file}.moved`, file);
+      }
       await closeAllEditors();
     });
   });

@@ -71,7 +71,7 @@ async function pickSource(): Promise<vscode.Uri[] | undefined> {
   return picked.files ?? pickFiles();
 }
 
-async function pickFiles(): Promise<vscode.Uri[] | undefined> {
+export async function pickFiles(): Promise<vscode.Uri[] | undefined> {
   return vscode.window.showOpenDialog({
     title: 'Reasoning Lens: Compare Traces (pick one or more files)',
     openLabel: 'Compare',
@@ -80,8 +80,8 @@ async function pickFiles(): Promise<vscode.Uri[] | undefined> {
   });
 }
 
-/** Every trace of every file (raw formats annotated offline), each with its `file:line`. */
-async function readAll(lens: Lens, files: readonly (vscode.Uri | string)[]): Promise<CompareItem[] | undefined> {
+/** Every trace of every file (raw formats annotated offline), each with its `file:line`; unreadable records are logged and named in a warning. */
+export async function readTraceItems(lens: Lens, files: readonly (vscode.Uri | string)[]): Promise<CompareItem[]> {
   const items: CompareItem[] = [];
   const problems: string[] = [];
   for (const f of files) {
@@ -97,6 +97,11 @@ async function readAll(lens: Lens, files: readonly (vscode.Uri | string)[]): Pro
   if (problems.length) {
     void vscode.window.showWarningMessage(`Reasoning Lens: ${problems.length} record(s) could not be read, e.g. ${problems[0]}`, 'Show Log').then((c) => c && lens.log.show());
   }
+  return items;
+}
+
+async function readAll(lens: Lens, files: readonly (vscode.Uri | string)[]): Promise<CompareItem[] | undefined> {
+  const items = await readTraceItems(lens, files);
   if (items.length < 2) {
     void vscode.window.showErrorMessage(`Reasoning Lens: Compare Traces needs at least two traces; the file(s) hold ${items.length}.`);
     return undefined;
@@ -104,11 +109,12 @@ async function readAll(lens: Lens, files: readonly (vscode.Uri | string)[]): Pro
   return items;
 }
 
-function problemKey(trace: Trace): string {
+/** Traces of "the same problem": equal problem text, whitespace ignored. */
+export function problemKey(trace: Trace): string {
   return trace.problem.replace(/\s+/g, ' ').trim();
 }
 
-function describe(item: CompareItem): vscode.QuickPickItem {
+export function describe(item: CompareItem): vscode.QuickPickItem {
   const t = item.trace;
   const verdict = t.final.correct === true ? '$(pass) correct' : t.final.correct === false ? '$(error) incorrect' : 'not graded';
   return { label: t.model || t.id, description: `${t.episodes.length} episodes · ${t.metrics.thinkingTokens} thinking tokens · ${verdict}`, detail: `${item.origin} · ${problemTitle(t.problem)}` };

@@ -8,12 +8,8 @@ import { describeBudget, MAX_COMPARED } from '../../core/compare';
 import type { Trace } from '../../core/trace';
 import type { Lens } from '../trace/lens';
 import type { LiveRun } from '../trace/liveRun';
-import { pickTraces } from './compareCommand';
+import { pickTraces, problemKey } from './compareCommand';
 import { CompareView, type CompareItem } from './compareView';
-
-function problemKey(trace: Trace): string {
-  return trace.problem.replace(/\s+/g, ' ').trim();
-}
 
 /**
  * Compares the traces of `traces` whose problem is the problem of row `index` (its id must

@@ -269,7 +269,7 @@ export class DatasetView implements vscode.Disposable {
         this.openTrace(message.index, message.id);
         return;
       case 'compare': {
-        const compared = await (await import('../compare/entries.js')).compareSameProblem(this.lens, this.traces, message.index, message.id, baseName(this.file));
+        const compared = await (await import('../compare/entries.js')).compareSameProblem(this.lens, this.traces, message.index, message.id, baseName(this.file), this.file);
         if (typeof compared === 'string') this.post({ type: 'notice', message: compared });
         return;
       }
