@@ -278,7 +278,10 @@ export function subjectMatches(subject: string, target: QuestionTarget): boolean
   if (words.includes('answer') || /\b(final|only|complete) (real )?(solution|answer)s?\b|\bsolution set\b/i.test(subject)) return true;
   // "the result of g(g(g(10.5)))" names the value of another expression than the one asked.
   const ofMath = /\bof\s+(\$[^$]+\$|\\\([^]*?\\\)|[A-Za-z]\([^\s]*\))\s*(?:is|was|=|equals|would be)?\s*$/.exec(subject);
-  if (ofMath && target.symbols.length > 0 && !target.symbols.includes(squeezeSymbol(ofMath[1].replace(/^\\\(|\\\)$/g, '')))) return false;
+  const named = ofMath ? squeezeSymbol(ofMath[1].replace(/^\\\(|\\\)$/g, '')) : null;
+  if (named !== null && target.symbols.length > 0 && !target.symbols.includes(named)) return false;
+  // "the coefficient of c^0" when the coefficient of a^2b^2 is asked.
+  if (named !== null && target.headObject !== null && named !== target.headObject) return false;
   if (target.comparative && !words.some((w) => /^(more|fewer|less|difference|than)$/.test(w))) return false;
   const hits = words.filter((w) => inQuestion(w, target) || w === target.head || w === target.countNoun);
   const extras = words.filter((w) => !hits.includes(w) && !GENERIC_HEADS.has(w) && !UNIT_OR_MATH.has(w));
@@ -286,6 +289,8 @@ export function subjectMatches(subject: string, target: QuestionTarget): boolean
   if (target.expressionValue && words.every((w) => EXPRESSION_SUBJECT.has(w) || UNIT_OR_MATH.has(w)) && (words.some((w) => EXPRESSION_SUBJECT.has(w)) || /\b(total|result|answer|value)\b/i.test(subject))) return true;
   if (extras.length > hits.length) return false;
   const specificHits = hits.filter((w) => !GENERIC_HEADS.has(w));
+  // "the total number of possible tickets" when the probability is asked: a count of something else.
+  if (target.kind !== 'count' && target.head && !GENERIC_HEADS.has(target.head) && !words.includes(target.head) && words.some((w) => w === 'number' || w === 'count')) return false;
   if (target.head && !GENERIC_HEADS.has(target.head) && words.includes(target.head)) return true;
   // "The difference is 52 - 51 = 1 inch." when a difference is asked: the bare head names it.
   if (target.head && words.length === 1 && words[0] === target.head) return true;
@@ -567,7 +572,7 @@ function classify(sentence: string, v: ValueSpan, prefix: string, tail: string, 
   if (countUnit && converted && !isCounted(converted[1] ?? '', target)) return 'count';
   // "So Sophia bought 4 in total.": a bare count that says it is the total.
   if (target.kind === 'count' && opener && /^\s*(in total|altogether|in all|all together|total)\s*[.!]?\s*$/i.test(tail) && clauseMeetsQuestion(claim, target, 1)) return 'count';
-  if (CASE_MARK.test(clause)) return null;
+  if (CASE_MARK.test(clause) || /\b(for example|for instance|e\.g\.)/i.test(prefix)) return null;
   // "So, total 10 numbers for m=2", "So k = 1/8 = 12.5%": the value of another variable, not a claim about the asked one.
   const assigned = /(?:^|[^\w\\])([a-zA-Z])\s*=\s*(?:[^=]*=\s*)?$/.exec(prefix.slice(-80));
   if (assigned && !target.symbols.includes(assigned[1])) return null;

@@ -205,7 +205,8 @@ function answerKind(raw: string): AnswerKind {
   if (/^\(?[A-E]\)?$/.test(s)) return 'letter';
   if (/^[([].*,.*[)\]]$/.test(s) && !/\\cup/.test(s)) return 'tuple';
   if (/^[^()[\]{}]*,[^()[\]{}]*$/.test(s) || /\\cup|\\{/.test(s)) return 'list';
-  const plain = s.replace(/\\[a-zA-Z]+/g, '').replace(/^[a-zA-Z](_\{?\w+\}?)?\s*=/, '');
+  // Greek letters other than π are unknowns: "\\theta/2 + \\phi" is an expression, not a number.
+  const plain = s.replace(/\\(alpha|beta|gamma|delta|theta|phi|varphi|psi|omega|lambda|mu|sigma|tau|rho)\b/g, 'x').replace(/\\[a-zA-Z]+/g, '').replace(/^[a-zA-Z](_\{?\w+\}?)?\s*=/, '');
   return /[a-zA-Z]/.test(plain) ? 'expression' : 'number';
 }
 

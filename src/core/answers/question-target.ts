@@ -33,6 +33,8 @@ export interface QuestionTarget {
   totalAsked: boolean;
   /** The question restricts what is counted ("if she doesn't want the green plates adjacent"). */
   restricted: boolean;
+  /** The maths the asked noun is of ("the coefficient of $a^2b^2$" → a^2b^2), squeezed, or null. */
+  headObject: string | null;
 }
 
 /** Nouns that name an aggregate or a generic quantity: they match only together with an of-object. */
@@ -121,7 +123,7 @@ function canonicalNumber(raw: string): string {
 
 /** Reads the question of a problem. An empty problem gives an empty target (nothing specific matches). */
 export function questionTarget(problem: string | undefined): QuestionTarget {
-  const target: QuestionTarget = { symbols: [], head: null, words: new Set(), kind: 'other', countNoun: null, countNouns: [], rounding: false, problemNumbers: new Set(), comparative: false, expressionValue: false, ratePeriods: [], totalAsked: false, restricted: false };
+  const target: QuestionTarget = { symbols: [], head: null, words: new Set(), kind: 'other', countNoun: null, countNouns: [], rounding: false, problemNumbers: new Set(), comparative: false, expressionValue: false, ratePeriods: [], totalAsked: false, restricted: false, headObject: null };
   if (typeof problem !== 'string' || problem.trim() === '') return target;
   for (const m of problem.matchAll(/(?<![\w.])\d[\d,]*(?:\.\d+)?/g)) target.problemNumbers.add(canonicalNumber(m[0]));
   for (const m of problem.matchAll(/\\[dt]?frac\s*\{?(\d+)\}?\s*\{?(\d+)\}?|(?<![\w.])(\d+)\s*\/\s*(\d+)(?![\d.])/g)) {
@@ -133,7 +135,9 @@ export function questionTarget(problem: string | undefined): QuestionTarget {
   target.expressionValue = /\b(compute|evaluate|simplify|calculate|find the value of|what is the value of|determine the value of)\b\s*(the\s+value\s+of\s+)?(\$|\\\[|\\\()/i.test(q) || /^\s*(compute|evaluate|simplify)\b/i.test(q);
   target.ratePeriods = [...q.matchAll(/\b(?:a|an|per|each|every)\s+([a-z]+)/gi)].map((m) => stem(m[1]));
   target.totalAsked = /\b(total|totals|altogether|together|combined|in all|all together|both)\b/i.test(q);
-  target.restricted = /\b(not|n't|never|no two|without|cannot|can't|neither|nor)\b/i.test(q);
+  const headObject = /\b(?:what is|find|compute|determine)\s+the\s+(?:[a-z-]+\s+){0,2}?[a-z]+\s+of\s+(\$[^$]{1,30}\$|\\\([^]{1,30}?\\\))/i.exec(q);
+  target.headObject = headObject ? squeezeSymbol(headObject[1].replace(/^\\\(|\\\)$/g, '')) : null;
+  target.restricted = /\b(not|never|no two|without|cannot|neither|nor)\b|n't\b/i.test(q);
   target.comparative = /\bhow (many|much) (more|fewer|less)\b|\bdifference\b/i.test(q);
   // Rounding asked of the answer itself, not of quantities in the story ("round all his prices").
   target.rounding = /\b(answer|result)\b[^.]{0,60}\bnearest\b|(^|[.?!]\s+)round\b[^.]{0,60}\bnearest\b/i.test(problem);
