@@ -8,8 +8,8 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { parquetMetadataAsync, parquetReadObjects, toJson, type AsyncBuffer, type FileMetaData } from 'hyparquet';
 import type { FieldError } from '../core/schema';
-import { baseName } from '../formats/detect';
-import type { RecordLocation } from '../formats/types';
+import { baseName, detectRecordFormat } from '../formats/detect';
+import type { RecordFormat, RecordLocation } from '../formats/types';
 
 export function isParquetFileName(path: string): boolean {
   return /\.(parquet|pq)$/i.test(baseName(path));
@@ -74,3 +74,26 @@ export async function* parquetRows(path: string): AsyncGenerator<ParquetRow> {
     await handle.close();
   }
 }
+
+/**
+ * Whether a Parquet file holds model outputs in a format we read (lighteval details, chat rows)
+ * rather than a problem set: judged from its first row, as detection judges a JSONL file.
+ */
+export async function parquetHoldsTraces(path: string): Promise<boolean> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(path, 'r');
+    const file = asyncBuffer(handle, (await handle.stat()).size);
+    const metadata = await parquetMetadataAsync(file);
+    if (Number(metadata.num_rows) === 0) return false;
+    const [first] = await parquetReadObjects({ file, metadata, rowStart: 0, rowEnd: 1 });
+    return first !== undefined && TRACE_ROW_FORMATS.has(detectRecordFormat(toJson(first), path));
+  } catch {
+    return false; // unreadable: the problem-set reader reports it
+  } finally {
+    await handle?.close();
+  }
+}
+
+/** Record formats a Parquet row may be in; a generic row is a problem set's. */
+const TRACE_ROW_FORMATS = new Set<RecordFormat>(['lighteval-detail', 'hf-chat', 'openai-chat', 'openai-responses', 'lm-eval-sample', 'inspect-sample', 'trace']);

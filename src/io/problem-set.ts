@@ -11,6 +11,7 @@ import { formatFromPath, parseJsonArray, parseJsonl } from '../formats/tabular/r
 import { readTable } from './tables';
 import type { FieldNames } from '../formats/types';
 import { peekChunks, readAllText, textChunks, type DecodedText } from './lines';
+import { parquetHoldsTraces } from './parquet-records';
 
 export interface ProblemSetInfo {
   path: string;
@@ -41,6 +42,7 @@ export async function detectProblemSet(path: string, names: Partial<FieldNames> 
   if (name === 'base_solution.json' || name === 'solutions.json') return null;
   const explicitOutput = names.output ?? [];
   const tableFormat = formatFromPath(path);
+  if (tableFormat === 'parquet' && (await parquetHoldsTraces(path))) return null; // lighteval details, chat rows: traces
   if (tableFormat === 'csv' || tableFormat === 'parquet') return tableProblemSet(path, names);
 
   let first;
