@@ -217,7 +217,7 @@ const CONNECTOR_BEFORE = /(?:[=:≈~(]|\*\*|\$|\b(?:is|are|was|were|be|been|equa
 /** A value rejected right after it is stated: "which is 10°, but that seems too small". */
 const REJECTED_AFTER = /^[^.?!\n]{0,80}?\b(but that(?:'s)? (?:seems (?:wrong|off|too|odd|strange|unlikely|incorrect|high|low|small|large|big|like a lot|a bit|inconsistent|impossible)|can't|cannot|doesn't|does not|isn't|is not|not|would|contradicts|gives|means|was|wrong)|that can't|that cannot|can't be right|doesn't seem right|doesn't make sense|not right|is wrong|that's wrong|seems off|too small|too large|too big|too high|too low|impossible|contradict|not possible|not an integer|not a perfect|is not|isn't)\b|^\s*(wait,?\s*no\b|no,|hmm,? that's not|that can't|that's not|that doesn't|but that's not|that seems wrong|that's impossible)/i;
 /** A claim about one case of a case split: "the probability for k=2 is …", "in this case". */
-const CASE_MARK = /\bfor (?:the )?(?:case\b|[a-zA-Z]\s*=)|\b(?:in|for) (?:this|that|each|every|the first|the second|the third) (?:case|step|part|layer|level|day|month|person|one)\b|\bcase \d|\bper\b/i;
+const CASE_MARK = /\bfor (?:the )?(?:case\b|[a-zA-Z]\s*=)|\b(?:in|for) (?:this|that|each|every|the first|the second|the third) (?:case|step|part|layer|level|day|month|person|one)\b|\bcase \d|\bper\b|\b(?:specific|particular|given) (?:order|case|arrangement|sequence|outcome)\b/i;
 /** A value with its unit (or money) right before "is / = / equals": what follows rewrites it in another unit. */
 const CONVERSION_BEFORE = /(?:\$\s*\d[\d,]*(?:\.\d+)?|\d[\d,]*(?:\.\d+)?\s*([a-z]+))\s*(?:is|are|=|equals|makes)\s*$/i;
 /** Words that make a claim a total of parts. */
@@ -427,7 +427,7 @@ export function lastConclusion(text: string, questionTarget: QuestionTarget, acc
       // A rate is a step unless the question asks for that rate ("How many cups … every day").
       if (RATE_AFTER.test(tail) && !rateAsked(tail, target)) continue;
       // The claim test is cheap regexes; cleaning runs the grader's normaliser, so it comes last.
-      const how = classify(s.text, v, prefix, tail, target) ?? carriedClaim(s.text, prefix, target);
+      const how = classify(s.text, v, prefix, tail, target, previous) ?? carriedClaim(s.text, prefix, target);
       if (how === null) continue;
       const answer = cleanProseValue(v.text);
       if (answer === '' || !accept(answer)) continue;
@@ -534,7 +534,7 @@ function isProblemNumber(value: string, target: QuestionTarget): boolean {
   return Number.isFinite(n) && target.problemNumbers.has(String(n));
 }
 
-function classify(sentence: string, v: ValueSpan, prefix: string, tail: string, target: QuestionTarget): ConclusionHow | null {
+function classify(sentence: string, v: ValueSpan, prefix: string, tail: string, target: QuestionTarget, previous = ''): ConclusionHow | null {
   // "m + n + p = 462 + 40 + 3 = 505": the asked symbol is set equal to the value.
   const sides = chainLeftSides(sentence, v.start);
   if (sides.some((side) => target.symbols.includes(side))) return 'asked-symbol';
@@ -569,10 +569,14 @@ function classify(sentence: string, v: ValueSpan, prefix: string, tail: string, 
   if (countUnit && allCounted && totals && (arithmeticBefore || !isProblemNumber(v.text, target)) && (bareTotal || clauseMeetsQuestion(claim, target, echoes))) return 'count';
   // "$0.80 is 80 cents", "900 minutes = 15 hours": a value rewritten in the asked unit.
   const converted = CONVERSION_BEFORE.exec(prefix.slice(-40));
-  if (countUnit && converted && !isCounted(converted[1] ?? '', target)) return 'count';
+  // The rewritten value must be of the asked thing: "the soda is $0.40, which is 40 cents" is not the burger's price.
+  if (countUnit && converted && !isCounted(converted[1] ?? '', target) && (clauseMeetsQuestion(previous + ' ' + sentence, target, 1) || sentence.slice(0, v.start).trim().split(/\s+/).length <= 4)) return 'count';
   // "So Sophia bought 4 in total.": a bare count that says it is the total.
   if (target.kind === 'count' && opener && /^\s*(in total|altogether|in all|all together|total)\s*[.!]?\s*$/i.test(tail) && clauseMeetsQuestion(claim, target, 1)) return 'count';
   if (CASE_MARK.test(clause) || /\b(for example|for instance|e\.g\.)/i.test(prefix)) return null;
+  // "the number of ways where exactly two Americans get medals" when at most one is asked: a case the question does not name.
+  const qualifier = /\b(?:where|in which|with|when|if)\s+((?:exactly|at least|at most|only)\s+[a-z0-9]+|zero\b|none\b|no\s+[a-z]+)/i.exec(clause);
+  if (qualifier && !target.question.includes(qualifier[1].toLowerCase())) return null;
   // "So, total 10 numbers for m=2", "So k = 1/8 = 12.5%": the value of another variable, not a claim about the asked one.
   const assigned = /(?:^|[^\w\\])([a-zA-Z])\s*=\s*(?:[^=]*=\s*)?$/.exec(prefix.slice(-80));
   if (assigned && !target.symbols.includes(assigned[1])) return null;

@@ -33,6 +33,8 @@ export interface QuestionTarget {
   totalAsked: boolean;
   /** The question restricts what is counted ("if she doesn't want the green plates adjacent"). */
   restricted: boolean;
+  /** The question sentence, lower case, whitespace squeezed. */
+  question: string;
   /** The maths the asked noun is of ("the coefficient of $a^2b^2$" → a^2b^2), squeezed, or null. */
   headObject: string | null;
 }
@@ -123,7 +125,7 @@ function canonicalNumber(raw: string): string {
 
 /** Reads the question of a problem. An empty problem gives an empty target (nothing specific matches). */
 export function questionTarget(problem: string | undefined): QuestionTarget {
-  const target: QuestionTarget = { symbols: [], head: null, words: new Set(), kind: 'other', countNoun: null, countNouns: [], rounding: false, problemNumbers: new Set(), comparative: false, expressionValue: false, ratePeriods: [], totalAsked: false, restricted: false, headObject: null };
+  const target: QuestionTarget = { symbols: [], head: null, words: new Set(), kind: 'other', countNoun: null, countNouns: [], rounding: false, problemNumbers: new Set(), comparative: false, expressionValue: false, ratePeriods: [], totalAsked: false, restricted: false, headObject: null, question: '' };
   if (typeof problem !== 'string' || problem.trim() === '') return target;
   for (const m of problem.matchAll(/(?<![\w.])\d[\d,]*(?:\.\d+)?/g)) target.problemNumbers.add(canonicalNumber(m[0]));
   for (const m of problem.matchAll(/\\[dt]?frac\s*\{?(\d+)\}?\s*\{?(\d+)\}?|(?<![\w.])(\d+)\s*\/\s*(\d+)(?![\d.])/g)) {
@@ -135,6 +137,7 @@ export function questionTarget(problem: string | undefined): QuestionTarget {
   target.expressionValue = /\b(compute|evaluate|simplify|calculate|find the value of|what is the value of|determine the value of)\b\s*(the\s+value\s+of\s+)?(\$|\\\[|\\\()/i.test(q) || /^\s*(compute|evaluate|simplify)\b/i.test(q);
   target.ratePeriods = [...q.matchAll(/\b(?:a|an|per|each|every)\s+([a-z]+)/gi)].map((m) => stem(m[1]));
   target.totalAsked = /\b(total|totals|altogether|together|combined|in all|all together|both)\b/i.test(q);
+  target.question = q.toLowerCase();
   const headObject = /\b(?:what is|find|compute|determine)\s+the\s+(?:[a-z-]+\s+){0,2}?[a-z]+\s+of\s+(\$[^$]{1,30}\$|\\\([^]{1,30}?\\\))/i.exec(q);
   target.headObject = headObject ? squeezeSymbol(headObject[1].replace(/^\\\(|\\\)$/g, '')) : null;
   target.restricted = /\b(not|never|no two|without|cannot|neither|nor)\b|n't\b/i.test(q);
@@ -149,7 +152,9 @@ export function questionTarget(problem: string | undefined): QuestionTarget {
   const unknown = /\b(?:find|compute|determine)\s+(?:all\s+)?(?:the\s+)?(?:possible\s+)?(?:real\s+|positive\s+|negative\s+|integer\s+|complex\s+)*(?:numbers?|values?|solutions?|integers?|roots?)\s+(\$[^$]{1,12}\$)/i.exec(q);
   if (unknown) target.symbols.push(squeezeSymbol(unknown[1]));
   const closing = /(\$[^$]{1,20}\$)\s*[?.]?\s*\$?\s*$/.exec(q);
-  if (closing && /\b(find|compute|what|determine|evaluate)\b/i.test(q)) target.symbols.push(squeezeSymbol(closing[1]));
+  // "the positive difference between 23 and $x$?": a closing group that is one term of the asked phrase is not asked.
+  const termOf = closing ? /\b(and|between|from|than|with|to|in|on|by)\s*$/i.test(q.slice(0, closing.index)) : false;
+  if (closing && !termOf && /\b(find|compute|what|determine|evaluate)\b/i.test(q)) target.symbols.push(squeezeSymbol(closing[1]));
   // Plain-text segment names: "what is the length of CE?" → CE.
   const segment = /\b(?:length|measure) of \$?([A-Z]{2})\$?/.exec(q);
   if (segment) target.symbols.push(squeezeSymbol(segment[1]));
