@@ -112,3 +112,12 @@ test('export --format openai-chat -o -: the data on stdout, the summary on stder
   assert.ok(objs.every((o) => o.object === 'chat.completion' && o.choices[0].message.reasoning === o.choices[0].message.reasoning_content));
   assert.match(r.stderr, /openai-chat: 3 row\(s\) from 3 trace\(s\) → stdout/);
 });
+
+test('export --format inspect -o x.jsonl is a usage error before anything is read: an Inspect log is one .json file', async () => {
+  const w = workspace();
+  const out = join(w.dir, 'log.jsonl');
+  const r = await runBounded(['export', w.input, '--format', 'inspect', '-o', out], { boundMs: 20_000 });
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /log\.jsonl: an Inspect log is one JSON file; name it \*\.json/);
+  assert.throws(() => readFileSync(out));
+});

@@ -34,6 +34,7 @@ export function registerExportCommand(program: Command): Command {
     .option('--no-reviews', 'trl, thought-anchors: ignore human reviews (automatic labels only)')
     .action(async (input: string, flags: { format: ExportFormat | WriterFormat; output: string; threshold: number; labels: LabelSource; thinkInContent?: boolean; annotations?: string[]; reviewer?: string; reviews: boolean }) => {
       if (flags.thinkInContent && flags.format !== 'hf-chat') throw new UsageError('--think-in-content is an hf-chat option');
+      if (flags.format === 'inspect' && flags.output !== '-' && !/\.json$/i.test(flags.output)) throw new UsageError(`${flags.output}: an Inspect log is one JSON file; name it *.json (Inspect reads .json and .eval logs)`);
       // Before reading: the output is no input (a file given, or any trace file in a directory given).
       const inputs = statSync(input, { throwIfNoEntry: false })?.isDirectory() ? await traceFilesUnder(input) : [input];
       const folder = flags.format === 'thought-anchors' && !flags.output.endsWith('.json') && flags.output !== '-';
