@@ -136,7 +136,8 @@ export async function readZipMember(file: RandomAccess, member: ZipMember, decom
   const decompress = decompressors[member.method];
   if (!decompress) {
     const name = METHOD_NAMES[member.method] ?? 'unknown';
-    throw new ZipError(`compressed with method ${member.method} (${name}), which this build cannot decompress (it reads stored and deflate members)`);
+    const supported = Object.keys(decompressors).map((m) => METHOD_NAMES[Number(m)] ?? m).join(', ');
+    throw new ZipError(`compressed with method ${member.method} (${name}), which cannot be decompressed here (readable: ${supported}${member.method === 93 ? '; zstd needs Node 22.15 or later' : ''})`);
   }
   const header = view(await file.read(member.localHeaderOffset, 30));
   if (header.getUint32(0, true) !== LOCAL_HEADER) throw new ZipError('its local header is damaged');

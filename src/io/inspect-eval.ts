@@ -5,6 +5,7 @@
  * sample is reported as `file:samples/x.json: field: message` and the others are still read.
  */
 import { open, type FileHandle } from 'node:fs/promises';
+import * as zlib from 'node:zlib';
 import type { FieldError } from '../core/schema';
 import { baseName } from '../formats/detect';
 import { convertInspectSample, inspectHeader, type InspectHeader, type InspectSampleResult } from '../formats/inspect';
@@ -15,6 +16,13 @@ export function isInspectEvalFileName(path: string): boolean {
 }
 
 export type EvalSampleResult = InspectSampleResult & { warnings?: FieldError[] };
+
+/**
+ * Inspect writes zstd members by default since April 2026 (inspect_ai #3634, _util/zipfile.py);
+ * Node has a zstd decoder from 22.15 on, and older Node reports such members as unreadable.
+ */
+const zstdDecompressSync = (zlib as { zstdDecompressSync?: (data: Uint8Array) => Uint8Array }).zstdDecompressSync;
+export const EVAL_DECOMPRESSORS: Readonly<Record<number, Decompressor>> = zstdDecompressSync ? { ...BUILTIN_DECOMPRESSORS, 93: (data) => new Uint8Array(zstdDecompressSync(data)) } : BUILTIN_DECOMPRESSORS;
 
 /** Reads of a file at any offset, through one open handle. */
 export function fileAccess(handle: FileHandle, size: number): RandomAccess {
@@ -36,7 +44,7 @@ export function fileAccess(handle: FileHandle, size: number): RandomAccess {
 const SAMPLE_MEMBER = /^samples\/[^/]+\.json$/;
 const HEADER_MEMBERS = ['header.json', '_journal/start.json'];
 
-export async function* readInspectEval(path: string, decompressors: Readonly<Record<number, Decompressor>> = BUILTIN_DECOMPRESSORS): AsyncGenerator<EvalSampleResult> {
+export async function* readInspectEval(path: string, decompressors: Readonly<Record<number, Decompressor>> = EVAL_DECOMPRESSORS): AsyncGenerator<EvalSampleResult> {
   let handle: FileHandle;
   try {
     handle = await open(path, 'r');

@@ -130,8 +130,10 @@ test('Inspect .eval: samples streamed one member at a time; a bad sample is file
   assert.deepEqual(messages(results), [
     `${path}:samples/bad_epoch_1.json: messages[0].content[0].reasoning: must be a string, got number`,
     `${path}:samples/junk_epoch_1.json: (sample): invalid JSON: ${messages(results)[1].split('invalid JSON: ')[1]}`,
-    `${path}:samples/zstd_epoch_1.json: (sample): compressed with method 93 (zstd), which this build cannot decompress (it reads stored and deflate members)`,
+    messages(results)[2],
   ]);
+  // Node < 22.15 has no zstd decoder: said so; a newer one tries and finds these stored bytes are not zstd.
+  assert.match(messages(results)[2], /^.*:samples\/zstd_epoch_1\.json: \(sample\): (compressed with method 93 \(zstd\), which cannot be decompressed here \(readable: stored, deflate; zstd needs Node 22\.15 or later\)|cannot be decompressed: )/);
   assert.deepEqual(oks(results).map((r) => r.record.input.id), ['7@epoch2#1', '7@epoch2#2', 'add-4', 'gsm8k-1', 'sq-3']);
   for (const r of oks(results)) {
     assert.equal(r.record.input.model !== null, true);
@@ -284,4 +286,29 @@ test('folder walks take .eval, .parquet and Inspect .json logs; not problem.json
   writeFileSync(join(dir, 'results.json'), JSON.stringify({ results: {}, version: 2 }));
   const found = (await traceFilesUnder(dir)).map((p) => p.slice(dir.length + 1));
   assert.deepEqual(found, ['2026-03-01T10-00-00_gsm8k_abc.json', 'a.eval', 'b.parquet']);
+});
+
+test('Hugging Face chat rows in Parquet (messages: list of {role, content} structs) read as hf-chat, by row', async () => {
+  const { parquetWriteBuffer } = await import('hyparquet-writer');
+  const str = (name: string) => ({ name, type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' });
+  // The layout `datasets` gives a `messages` feature (a list of {role, content}) and an `id` string.
+  const schema = [
+    { name: 'root', num_children: 2 },
+    str('id'),
+    { name: 'messages', repetition_type: 'OPTIONAL', converted_type: 'LIST', num_children: 1 },
+    { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
+    { name: 'element', repetition_type: 'OPTIONAL', num_children: 2 },
+    str('content'),
+    str('role'),
+  ];
+  const rows = [
+    { id: 'r1', messages: [{ role: 'user', content: 'What is 3 * 3?' }, { role: 'assistant', content: '<think>3 * 3 = 9.</think>9' }] },
+    { id: 'r2', messages: [{ role: 'user', content: 'q' }] },
+  ];
+  const path = join(tmp, 'chat.parquet');
+  writeFileSync(path, new Uint8Array(parquetWriteBuffer({ columnData: [{ name: 'id', data: rows.map((r) => r.id) }, { name: 'messages', data: rows.map((r) => r.messages) }], schema: schema as never })));
+  const results = await readAll(path);
+  assert.deepEqual(messages(results), [`${path}:row 2: messages: has no assistant message: there is no model output to read`]);
+  const [t] = oks(results);
+  assert.deepEqual([t.format, t.record.input.id, t.record.input.problem, t.record.input.thinking, t.record.input.response], ['hf-chat', 'r1', 'What is 3 * 3?', '3 * 3 = 9.', '9']);
 });
