@@ -31,6 +31,8 @@ export interface CompareSource {
   id: string;
   /** Its heading when it was given one ("original", "re-run"); else the model, as first time. */
   label?: string;
+  /** The trace's model: names it when it cannot be read again. */
+  model?: string;
   /** "file:line", "re-run", … as shown under the heading. */
   origin: string;
   file?: string;

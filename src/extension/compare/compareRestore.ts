@@ -37,9 +37,10 @@ export function parseSavedComparison(raw: unknown): SavedComparison | string {
     if (!isText(r.id) || !isText(r.origin)) return `saved trace ${i + 1} has no id or origin`;
     if (r.label !== undefined && !isText(r.label)) return `saved trace ${i + 1}: label is not text`;
     if (r.file !== undefined && !isText(r.file)) return `saved trace ${i + 1}: file is not text`;
+    if (r.model !== undefined && !isText(r.model)) return `saved trace ${i + 1}: model is not text`;
     if (r.position !== undefined && !(Number.isInteger(r.position) && (r.position as number) >= 0)) return `saved trace ${i + 1}: position is not a whole number`;
     if (r.file === undefined && r.trace === undefined) return `saved trace ${i + 1} has neither a file nor the trace`;
-    sources.push({ id: r.id, origin: r.origin, ...(r.label !== undefined ? { label: r.label as string } : {}), ...(r.file !== undefined ? { file: r.file as string } : {}), ...(r.position !== undefined ? { position: r.position as number } : {}), ...(r.trace !== undefined ? { trace: r.trace as never } : {}) });
+    sources.push({ id: r.id, origin: r.origin, ...(r.label !== undefined ? { label: r.label as string } : {}), ...(r.model !== undefined ? { model: r.model as string } : {}), ...(r.file !== undefined ? { file: r.file as string } : {}), ...(r.position !== undefined ? { position: r.position as number } : {}), ...(r.trace !== undefined ? { trace: r.trace as never } : {}) });
   }
   return { alignment: state.alignment === 'tokens' ? 'tokens' : 'index', sources };
 }
@@ -50,7 +51,7 @@ function fileUri(file: string): vscode.Uri {
 
 /** The trace `source` names, read again; or a sentence saying why it cannot be. */
 async function readSource(lens: Lens, source: CompareSource, files: Map<string, Promise<LoadedTraces | string>>): Promise<CompareItem | string> {
-  const name = source.label ?? source.id;
+  const name = source.label ?? source.model ?? source.id;
   const labelled = source.label ? { label: source.label } : {};
   if (source.file === undefined) {
     const checked = validateTrace(source.trace);
@@ -85,14 +86,14 @@ async function readSource(lens: Lens, source: CompareSource, files: Map<string, 
 /** Restores a compare panel from its saved state: the comparison, or the panel saying why not. */
 export async function restoreCompareView(lens: Lens, panel: vscode.WebviewPanel, state: unknown): Promise<CompareView | UnavailableComparison> {
   const saved = parseSavedComparison(state);
-  if (typeof saved === 'string') return new UnavailableComparison(lens, panel, `This comparison cannot be restored: ${saved}. Open it again with Compare Traces….`, []);
+  if (typeof saved === 'string') return new UnavailableComparison(lens, panel, `This comparison cannot be restored: ${saved}. Open it again with the Compare Traces command.`, []);
   const files = new Map<string, Promise<LoadedTraces | string>>();
   const read = await Promise.all(saved.sources.map((s) => readSource(lens, s, files)));
   const items = read.filter((r): r is CompareItem => typeof r !== 'string');
   const missing = read.filter((r): r is string => typeof r === 'string');
   for (const m of missing) lens.log.warn(`Restoring "${terminalSafeLine(panel.title)}": ${terminalSafeLine(m)}`);
   if (items.length >= 2) return CompareView.show(lens, items, { panel, alignment: saved.alignment, missing });
-  return new UnavailableComparison(lens, panel, `This comparison cannot be restored: ${items.length === 0 ? 'none of its traces' : 'only one of its traces'} could be read again. It opens again by itself when the files are back and the window is reloaded, or compare other traces with Compare Traces….`, missing);
+  return new UnavailableComparison(lens, panel, `This comparison cannot be restored: ${items.length === 0 ? 'none of its traces' : 'only one of its traces'} could be read again. It opens again by itself when the files are back and the window is reloaded, or compare other traces with the Compare Traces command.`, missing);
 }
 
 /** A restored compare panel with nothing to compare: the page shows why (message, one line per trace). */

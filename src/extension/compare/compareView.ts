@@ -31,7 +31,7 @@ export interface CompareItem {
 /** Where the page keeps each trace for a window reload (compareRestore.ts reads them back). */
 export function compareSources(items: readonly CompareItem[]): CompareSource[] {
   return items.map((i) => {
-    const named = { id: i.trace.id, origin: i.origin, ...(i.label ? { label: i.label } : {}) };
+    const named = { id: i.trace.id, origin: i.origin, ...(i.label ? { label: i.label } : {}), ...(i.trace.model ? { model: i.trace.model } : {}) };
     return i.file ? { ...named, file: i.file.toString(), ...(i.position !== undefined ? { position: i.position } : {}) } : { ...named, trace: i.trace };
   });
 }
