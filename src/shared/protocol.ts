@@ -9,6 +9,7 @@
 import type { BudgetPolicy, EpisodeLabel, Trace, Verdict } from '../core/trace';
 import { formatBudgetErrors, parseBudgetPolicy } from '../core/budget-policy';
 import type { RunEvent, RunStatus } from '../runs/contract';
+import { isReviewWebviewType, readReviewMessage, type ReviewHostMessage, type ReviewWebviewMessage } from './review-protocol';
 /** The run events the trace page replays, named here so the webview never imports src/runs. */
 export type { RunEvent, RunStatus };
 
@@ -83,7 +84,9 @@ export type HostToWebview =
    * The panel was hidden and is shown again: a page that kept its content answers 'ready' (it
    * may have missed updates); a page that has shown nothing yet ignores it (it says 'ready' itself).
    */
-  | { type: 'ping' };
+  | { type: 'ping' }
+  /** Human review of the shown trace (src/shared/review-protocol.ts). */
+  | ReviewHostMessage;
 
 // ---------------------------------------------------------------- webview → host
 
@@ -108,7 +111,9 @@ export type WebviewToHost =
   /** The page rendered a 'load': this trace, with this many episodes (tests and the host know it is shown). */
   | { type: 'shown'; traceId: string; episodes: number; live: boolean }
   /** Report a webview-side failure to the host's output channel. */
-  | { type: 'log'; level: 'error' | 'warn' | 'info'; message: string };
+  | { type: 'log'; level: 'error' | 'warn' | 'info'; message: string }
+  /** Human review: ask for it, record one change (src/shared/review-protocol.ts). */
+  | ReviewWebviewMessage;
 
 // ---------------------------------------------------------------- persisted webview state
 
@@ -194,6 +199,13 @@ export function parseWebviewMessage(value: unknown): Validated<WebviewToHost> {
 function readMessage(value: unknown): WebviewToHost {
   if (!isRecord(value)) fail('(root)', 'an object');
   const type = value.type;
+  if (isReviewWebviewType(type)) {
+    try {
+      return readReviewMessage(value);
+    } catch (err) {
+      throw new Invalid((err as Error).message);
+    }
+  }
   switch (type) {
     case 'ready':
     case 'stop':

@@ -33,6 +33,7 @@ import { SummaryPanel } from './ui/summary-panel';
 import { Toolbar } from './ui/toolbar';
 import { TracePicker } from './ui/trace-picker';
 import { handleKey } from './ui/keyboard';
+import { ReviewPanel } from './ui/review-panel';
 
 export interface HostBridge {
   post(message: WebviewToHost): void;
@@ -79,6 +80,7 @@ export class App {
   private readonly episodes: EpisodeList;
   private readonly overview: OverviewMap;
   private readonly budget: BudgetPanel;
+  private readonly review: ReviewPanel;
   private readonly response: HTMLElement;
   private readonly responseBody: HTMLElement;
   private readonly notice: HTMLElement;
@@ -112,6 +114,11 @@ export class App {
       annotate: (probe, model) => this.host.post({ type: 'annotate-progress', probe, ...(model ? { model } : {}) }),
       changed: () => this.scheduleSave(),
     });
+    this.review = new ReviewPanel({
+      list: this.episodes,
+      post: (message) => this.host.post(message),
+      selectTrace: (index) => this.host.post({ type: 'select-trace', index }),
+    });
     this.responseBody = h('div', { class: 'rl-markdown rl-response-body' });
     this.response = h('details', { class: 'rl-response', open: true }, h('summary', {}, 'Response (after thinking)'), this.responseBody);
     this.notice = h('div', { class: 'rl-notice', role: 'status', 'aria-live': 'polite' });
@@ -120,7 +127,7 @@ export class App {
     const trace = h('section', { class: 'rl-trace', 'aria-label': 'Trace' },
       this.picker.element, this.header.element, this.toolbar.element, this.chart.element, this.summary.element,
       h('div', { class: 'rl-section-head' }, h('h2', { class: 'rl-section-title' }, 'Episodes'), this.episodes.legend), this.empty,
-      h('div', { class: 'rl-episodes-area' }, this.episodes.element, this.overview.element), this.response);
+      h('div', { class: 'rl-episodes-area' }, this.episodes.element, this.overview.element), this.response, this.review.element);
     root.replaceChildren(h('div', { class: 'rl-layout' }, trace, this.budget.element), this.notice);
 
     this.wireDocument();
@@ -135,13 +142,16 @@ export class App {
   handle(message: HostToWebview): void {
     switch (message.type) {
       case 'load':
+        // Before load(): its frame callback must come first, so the mark is set by the first task
+        // after the frame that shows the cards (the chart and map are drawn in the task after it).
+        markFirstCardPainted();
         this.queue = [];
         this.loadedFromHost = true;
         this.load(message.trace, message.live, message.settings, message.budget, message.probe, message.origin, message.status);
+        this.review.setTrace(message.trace, !message.live);
         if (message.models) this.budget.setModels(message.models, message.trace.model);
         this.host.post({ type: 'shown', traceId: message.trace.id, episodes: message.trace.episodes.length, live: message.live });
         performance.mark('rl:load-applied');
-        markFirstCardPainted();
         return;
       case 'ping':
         // Shown again after being hidden: this page kept its content but may have missed
@@ -154,6 +164,7 @@ export class App {
         return;
       case 'trace-list':
         this.picker.show(message.file, message.items as TraceListItem[], message.selected);
+        this.review.setTraceList(message.selected, message.items.length);
         return;
       case 'settings':
         this.applySettings(message.settings);
@@ -169,6 +180,10 @@ export class App {
         return;
       case 'notice':
         this.showNotice(message.message, false);
+        return;
+      case 'review':
+      case 'review-unavailable':
+        this.review.handleHost(message);
         return;
       default:
         return;
@@ -300,6 +315,8 @@ export class App {
   }
 
   private wireDocument(): void {
+    // Review keys first (when the review panel is open they take g/b/n/e/t/digits); handled ones are defaultPrevented.
+    document.addEventListener('keydown', (event) => this.review.handleKey(event));
     document.addEventListener('keydown', (event) =>
       handleKey(event, {
         list: this.episodes,

@@ -10,6 +10,7 @@ import { isSafeExternalUrl } from '../../shared/protocol';
 import type { LiveRun } from './liveRun';
 import type { TraceView, TraceViewRequest, ViewContent } from './traceView';
 import { problemTitle } from './traceFiles';
+import { handleReviewMessage, type ReviewableSession } from './traceReview';
 
 /** What a session needs from the rest of the extension. */
 export interface SessionHost {
@@ -141,7 +142,20 @@ export class TraceSession implements ViewContent {
         return;
       case 'export':
         return this.exportTrace(message.format);
+      case 'review-get':
+      case 'review-set':
+        return handleReviewMessage(message, this.reviewable());
     }
+  }
+
+  /** What the review panel needs (src/extension/trace/traceReview.ts): the sidecar goes beside the trace's file. */
+  private reviewable(): ReviewableSession {
+    return {
+      trace: () => this.trace(),
+      reviewFile: () => (this.file ? (this.file.scheme === 'file' ? this.file.fsPath : undefined) : this.run?.savedTo),
+      traceIds: () => (this.source.kind === 'traces' ? this.source.traces.map((t) => t.id) : [this.trace().id]),
+      post: (message) => this.view.post(message),
+    };
   }
 
   private async exportTrace(format: 'json' | 'jsonl'): Promise<void> {
