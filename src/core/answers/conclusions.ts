@@ -511,6 +511,8 @@ function compiled(target: QuestionTarget): CompiledTarget {
  * the original price", "denote the cost of one burger as 'b'". Only for a specific head noun.
  */
 function withAliases(text: string, target: QuestionTarget): QuestionTarget {
+  const named = withSuperlativeAlias(text, target);
+  if (named !== target) return withAliases(text, named);
   const c = compiled(target);
   // Cheap test first: most episodes name none of the nouns.
   if (c.aliasPatterns.length === 0 || !c.aliasNouns.some((n) => text.includes(n))) return target;
@@ -525,6 +527,25 @@ function withAliases(text: string, target: QuestionTarget): QuestionTarget {
     }
   }
   return aliases.size === target.symbols.length ? target : { ...target, symbols: [...aliases] };
+}
+
+const SUPERLATIVE = /\b(least|smallest|greatest|largest|minimum|maximum|minimal|maximal)\b/i;
+
+/** "we're looking for the least such N" when the least integer is asked: N names the answer. */
+function withSuperlativeAlias(text: string, target: QuestionTarget): QuestionTarget {
+  const word = SUPERLATIVE.exec(target.question)?.[1];
+  if (!word || !text.toLowerCase().includes(word.toLowerCase())) return target;
+  const re = superlativeAlias(word.toLowerCase());
+  const added = new Set(target.symbols);
+  for (const m of text.matchAll(re)) if (m[1] && !/^(a|I|A)$/.test(m[1])) added.add(m[1]);
+  return added.size === target.symbols.length ? target : { ...target, symbols: [...added] };
+}
+
+const superlativeRegexes = new Map<string, RegExp>();
+function superlativeAlias(word: string): RegExp {
+  let re = superlativeRegexes.get(word);
+  if (!re) superlativeRegexes.set(word, (re = new RegExp(`\\bthe\\s+${word}\\s+(?:such\\s+|possible\\s+|positive\\s+|value\\s+of\\s+)*\\$?\\\\?\\(?\\s*([A-Za-z])\\s*\\$?\\\\?\\)?(?=[\\s,.;:]|$)`, 'gi')));
+  return re;
 }
 
 function isProblemNumber(value: string, target: QuestionTarget): boolean {
