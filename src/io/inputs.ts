@@ -7,6 +7,7 @@ import { statSync } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, join, sep } from 'node:path';
 import { FileProblem } from './io-errors';
+import { parquetHoldsTraces } from './parquet-records';
 import { canonicalPath, STDIO } from './paths';
 
 /**
@@ -40,6 +41,17 @@ export async function isInspectJsonLog(path: string): Promise<boolean> {
   } finally {
     await handle?.close();
   }
+}
+
+/**
+ * A file that holds traces by its kind, never a problem set: an Inspect `.eval` log, a text file
+ * (model output with its markup, harmony), a Parquet file whose first row is a trace format.
+ * Other files are judged by their first record (formats/problem-set).
+ */
+export async function holdsTracesByKind(path: string): Promise<boolean> {
+  if (/\.(eval|txt)$/i.test(path)) return true;
+  if (/\.(parquet|pq)$/i.test(path)) return parquetHoldsTraces(path);
+  return false;
 }
 
 export class MissingInputError extends Error {}

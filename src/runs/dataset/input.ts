@@ -12,7 +12,7 @@ import { recordHasModelOutput } from '../../formats/problem-set';
 import { formatLocation, type FieldNames } from '../../formats/types';
 import { detectFields, toProblemRecord, type FieldMapping } from '../../formats/tabular/fields';
 import type { Table } from '../../formats/tabular/read';
-import { traceFilesUnder } from '../../io/inputs';
+import { holdsTracesByKind, traceFilesUnder } from '../../io/inputs';
 import { INVALID_UTF8, readRecords } from '../../io/read-records';
 import { readTable } from '../../io/tables';
 
@@ -116,6 +116,7 @@ export async function loadInput(path: string, opts: LoadOptions = {}): Promise<L
   }
   let table: Table | null = null;
   let kind = opts.kind;
+  if (kind === undefined && (await holdsTracesByKind(path))) kind = 'traces';
   if (kind === undefined) {
     table = await readTable(path);
     const first = table.rows[0]?.values;
