@@ -5,7 +5,7 @@
  */
 import { emptySelfCheckSummary, addSelfChecks, type SelfCheckReport } from './self-check';
 import { describeSelfCheckCounts, describeSelfCheckEffects } from './self-check-text';
-import type { EpisodeLabel, Trace } from './trace';
+import type { EpisodeLabel, ProgressBasis, Trace } from './trace';
 
 export interface Stat {
   n: number;
@@ -43,9 +43,6 @@ export interface GroupSummary {
   thinkingTokens: Stat;
   responseTokens: Stat;
   episodes: Stat;
-  cumulativeRegret: Stat;
-  /** Mean normalised regret at each budget found in trace metrics. */
-  normalizedRegret: { budget: number; mean: number; n: number }[];
   /** Share of graded traces with at least one correct intermediate answer. */
   anyCorrectEpisode: number | null;
   firstCorrectEpisode: Stat;
@@ -63,10 +60,81 @@ export interface GroupSummary {
   intermediateAccuracy: number | null;
   /** What verification episodes did to the standing answer, graded (src/core/self-check.ts). */
   selfChecks: SelfCheckReport;
+  /** Traces with any probed episode (both bases). */
   probedTraces: number;
+  /**
+   * Everything built on mu, one entry per basis present (gold first): a mu judged against the
+   * gold answer and one judged against the trace's own final answer are different quantities,
+   * so they are never averaged together.
+   */
+  probes: ProbeSummary[];
+  /** Uses gold-basis mu only (a self-basis mu is not an accuracy). */
+  accuracyByBudget: BudgetPoint[];
+}
+
+/** Normalised regret entries that may be averaged together: same definition, same budget. */
+export interface RegretMean {
+  /** `oracle`: MRT's regret.ipynb on its x axis (version 2); `thinking-tokens-v1`: version 1's variant on thinking tokens. */
+  kind: 'oracle' | 'thinking-tokens-v1';
+  budget: number;
+  mean: number;
+  n: number;
+}
+
+/** Mean of per-trace normalised cumulative regret (MRT Definition 4.1) for one comparator and episode budget k. */
+export interface CumulativeRegretMean {
+  comparator: 'oracle' | 'majority';
+  k: number;
+  /** Mean over the traces that have a ratio (regret_additional.ipynb pools per-trace ratios). */
+  meanNormalized: number | null;
+  n: number;
+  /** Traces with an entry but no ratio (too few prefixes, or the comparator never succeeds). */
+  skipped: number;
+}
+
+export interface ProbeSummary {
+  basis: ProgressBasis;
+  /** Probed traces of this basis. */
+  traces: number;
+  /** Probe recipe -> traces (`unrecorded`: a version-1 trace, whose recipe was the immediate-answer probe). */
+  recipes: Record<string, number>;
   progressByEpisode: CurvePoint[];
   progressByTokens: { bucket: number; points: CurvePoint[] };
-  accuracyByBudget: BudgetPoint[];
+  normalizedRegret: RegretMean[];
+  cumulativeRegret: CumulativeRegretMean[];
+  /** Version-1 traces' number: sum of (1 − mu) over the trace's own probed episodes (no shared budget). */
+  cumulativeRegretV1: Stat;
+  /** Tokens probing cost per trace (version 2 `metrics.probeTokens`). */
+  probeTokens: Stat;
+  /** The same as labelled rows (measure, value), each naming its definition: what the text report and the dataset view show. */
+  rows: [string, string][];
+}
+
+export const BASIS_TEXT: Record<ProgressBasis, string> = {
+  gold: 'gold basis: mu = forced answers matching the gold answer',
+  self: "self basis: mu = forced answers matching the trace's own final answer (not an accuracy)",
+};
+
+const fmt = (v: number | null, digits: number) => (v === null ? '–' : v.toFixed(digits));
+const statLine = (s: Stat, digits: number) => (s.n === 0 ? '–' : `${fmt(s.mean, digits)} mean (median ${fmt(s.median, digits)}, n=${s.n})`);
+
+function probeRows(p: Omit<ProbeSummary, 'rows'>): [string, string][] {
+  const rows: [string, string][] = [
+    ['probed traces', `${p.traces} (${BASIS_TEXT[p.basis]}); recipe: ${Object.entries(p.recipes).map(([r, n]) => `${r === 'unrecorded' ? 'unrecorded (version 1)' : r} ${n}`).join(', ')}`],
+  ];
+  for (const kind of ['oracle', 'thinking-tokens-v1'] as const) {
+    const entries = p.normalizedRegret.filter((r) => r.kind === kind);
+    if (entries.length === 0) continue;
+    const name = kind === 'oracle' ? 'normalised regret (MRT regret.ipynb, J* = 1, x = probe prompt + rollout tokens / 16)' : 'normalised regret (version-1 variant: mu over thinking tokens)';
+    rows.push([name, entries.map((r) => `${r.budget}: ${r.mean.toFixed(3)} (n=${r.n})`).join('; ')]);
+  }
+  for (const c of p.cumulativeRegret) {
+    const name = c.comparator === 'oracle' ? 'cumulative regret (MRT Def. 4.1, J* = 1' : 'cumulative regret (MRT Def. 4.1, J* = maj@k of the probe answers';
+    rows.push([`${name}, k = ${c.k}), mean normalised`, `${fmt(c.meanNormalized, 3)} (n=${c.n}${c.skipped ? `, ${c.skipped} without a ratio` : ''})`]);
+  }
+  if (p.cumulativeRegretV1.n > 0) rows.push(['cumulative regret (version-1 variant: sum of 1 − mu over own probed episodes)', statLine(p.cumulativeRegretV1, 2)]);
+  if (p.probeTokens.n > 0) rows.push(['tokens spent on probes per trace', statLine(p.probeTokens, 0)]);
+  return rows;
 }
 
 export interface DatasetReport {
@@ -97,8 +165,14 @@ export function episodeEndTokens(trace: Trace): number[] {
   return trace.episodes.map((e) => (sum += Math.max(0, e.tokens || 0)));
 }
 
-/** mu of the empty-thinking prefix, recovered from episode 0 (its delta is mu_0 - mu_empty). */
+/** The basis of a trace's probes: the recorded one (version 2), else its first probed episode's. */
+export function probeBasis(trace: Trace): ProgressBasis | null {
+  return trace.probes?.basis ?? trace.episodes.find((e) => e.progress)?.progress?.basis ?? null;
+}
+
+/** mu of the empty-thinking prefix: recorded (version 2), else recovered from episode 0 (its delta is mu_0 - mu_empty). */
 function emptyPrefixMu(trace: Trace): number | null {
+  if (trace.probes?.prefix0) return trace.probes.prefix0.mu;
   const p = trace.episodes[0]?.progress;
   return p ? Math.min(1, Math.max(0, p.mu - p.delta)) : null;
 }
@@ -112,6 +186,8 @@ export function cappedScore(trace: Trace, budget: number): { score: number; fini
   if (trace.final.correct === null || trace.final.correct === undefined) return null;
   const total = trace.metrics.thinkingTokens;
   if (total <= budget && !trace.truncated) return { score: trace.final.correct ? 1 : 0, finished: true };
+  // A self-basis mu measures agreement with the trace's own answer, not accuracy.
+  if (probeBasis(trace) !== 'gold') return null;
   const ends = episodeEndTokens(trace);
   let score: number | null = emptyPrefixMu(trace);
   for (let j = 0; j < trace.episodes.length; j++) {
@@ -154,9 +230,6 @@ export function summarize(traces: readonly Trace[], opts: { budgets?: number[]; 
   const verdicts: Record<string, number> = {};
   const labelCounts = new Map<string, number>(ALL_LABELS.map((l) => [l, 0]));
   let episodeTotal = 0;
-  const regretByBudget = new Map<number, number[]>();
-  const byEpisode = new Map<number, number[]>();
-  const byTokens = new Map<number, number[]>();
   let probedTraces = 0;
   const selfChecks = emptySelfCheckSummary();
 
@@ -164,21 +237,16 @@ export function summarize(traces: readonly Trace[], opts: { budgets?: number[]; 
     addSelfChecks(selfChecks, t);
     const stop = t.budget?.stop ?? (t.error ? 'error' : 'done');
     stops[stop] = (stops[stop] ?? 0) + 1;
-    const ends = episodeEndTokens(t);
-    let probed = false;
-    t.episodes.forEach((e, j) => {
+    for (const e of t.episodes) {
       episodeTotal++;
       verdicts[e.verdict] = (verdicts[e.verdict] ?? 0) + 1;
       for (const l of new Set(e.labels)) labelCounts.set(l, (labelCounts.get(l) ?? 0) + 1);
-      if (e.progress) {
-        probed = true;
-        push(byEpisode, j, e.progress.mu);
-        push(byTokens, Math.ceil(Math.max(1, ends[j]) / bucket) * bucket, e.progress.mu);
-      }
-    });
-    if (probed) probedTraces++;
-    for (const r of t.metrics.regret ?? []) push(regretByBudget, r.budget, r.normalized);
+    }
+    if (t.episodes.some((e) => e.progress)) probedTraces++;
   }
+  const probes = (['gold', 'self'] as const)
+    .map((basis) => summarizeProbes(basis, traces.filter((t) => t.episodes.some((e) => e.progress) && probeBasis(t) === basis), bucket))
+    .filter((s) => s.traces > 0);
 
   const withCorrectEpisode = graded.filter((t) => t.metrics.firstCorrectEpisode !== null && t.metrics.firstCorrectEpisode !== undefined);
   const fce = traces.filter((t) => typeof t.metrics.firstCorrectEpisode === 'number');
@@ -207,8 +275,6 @@ export function summarize(traces: readonly Trace[], opts: { budgets?: number[]; 
     thinkingTokens: stat(traces.map((t) => t.metrics.thinkingTokens)),
     responseTokens: stat(traces.map((t) => t.metrics.responseTokens)),
     episodes: stat(traces.map((t) => t.episodes.length)),
-    cumulativeRegret: stat(traces.map((t) => t.metrics.cumulativeRegret).filter((x): x is number => typeof x === 'number')),
-    normalizedRegret: [...regretByBudget.entries()].sort((a, b) => a[0] - b[0]).map(([budget, v]) => ({ budget, mean: v.reduce((a, b) => a + b, 0) / v.length, n: v.length })),
     anyCorrectEpisode: graded.length ? withCorrectEpisode.length / graded.length : null,
     firstCorrectEpisode: stat(fce.map((t) => t.metrics.firstCorrectEpisode as number)),
     firstCorrectRelative: stat(fce.filter((t) => t.episodes.length > 0).map((t) => ((t.metrics.firstCorrectEpisode as number) + 1) / t.episodes.length)),
@@ -223,10 +289,61 @@ export function summarize(traces: readonly Trace[], opts: { budgets?: number[]; 
     intermediateAccuracy: (verdicts.correct ?? 0) + (verdicts.incorrect ?? 0) > 0 ? (verdicts.correct ?? 0) / ((verdicts.correct ?? 0) + (verdicts.incorrect ?? 0)) : null,
     selfChecks: { ...selfChecks, text: { counts: describeSelfCheckCounts(selfChecks), effects: describeSelfCheckEffects(selfChecks) } },
     probedTraces,
-    progressByEpisode: meanCurve(byEpisode),
-    progressByTokens: { bucket, points: meanCurve(byTokens) },
+    probes,
     accuracyByBudget,
   };
+}
+
+/** Probe-derived numbers over traces of one basis. */
+function summarizeProbes(basis: ProgressBasis, traces: readonly Trace[], bucket: number): ProbeSummary {
+  const byEpisode = new Map<number, number[]>();
+  const byTokens = new Map<number, number[]>();
+  const regret = new Map<string, { kind: RegretMean['kind']; budget: number; values: number[] }>();
+  const cumulative = new Map<string, { comparator: CumulativeRegretMean['comparator']; k: number; ratios: number[]; skipped: number }>();
+  const recipes: Record<string, number> = {};
+  for (const t of traces) {
+    const recipe = t.probes?.recipe ?? 'unrecorded';
+    recipes[recipe] = (recipes[recipe] ?? 0) + 1;
+    const ends = episodeEndTokens(t);
+    t.episodes.forEach((e, j) => {
+      if (!e.progress) return;
+      push(byEpisode, j, e.progress.mu);
+      push(byTokens, Math.ceil(Math.max(1, ends[j]) / bucket) * bucket, e.progress.mu);
+    });
+    for (const r of t.metrics.regret ?? []) {
+      const kind = r.comparator === 'oracle' ? 'oracle' : 'thinking-tokens-v1';
+      const key = `${kind}@${r.budget}`;
+      const entry = regret.get(key) ?? { kind, budget: r.budget, values: [] };
+      entry.values.push(r.normalized);
+      regret.set(key, entry);
+    }
+    if (Array.isArray(t.metrics.cumulativeRegret)) {
+      for (const c of t.metrics.cumulativeRegret) {
+        const key = `${c.comparator}@${c.k}`;
+        const entry = cumulative.get(key) ?? { comparator: c.comparator, k: c.k, ratios: [], skipped: 0 };
+        if (c.normalized === null) entry.skipped++;
+        else entry.ratios.push(c.normalized);
+        cumulative.set(key, entry);
+      }
+    }
+  }
+  const mean = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+  const summary: Omit<ProbeSummary, 'rows'> = {
+    basis,
+    traces: traces.length,
+    recipes,
+    progressByEpisode: meanCurve(byEpisode),
+    progressByTokens: { bucket, points: meanCurve(byTokens) },
+    normalizedRegret: [...regret.values()]
+      .sort((a, b) => a.kind.localeCompare(b.kind) || a.budget - b.budget)
+      .map((r) => ({ kind: r.kind, budget: r.budget, mean: mean(r.values), n: r.values.length })),
+    cumulativeRegret: [...cumulative.values()]
+      .sort((a, b) => a.comparator.localeCompare(b.comparator) || a.k - b.k)
+      .map((c) => ({ comparator: c.comparator, k: c.k, meanNormalized: c.ratios.length ? mean(c.ratios) : null, n: c.ratios.length, skipped: c.skipped })),
+    cumulativeRegretV1: stat(traces.map((t) => t.metrics.cumulativeRegret).filter((x): x is number => typeof x === 'number')),
+    probeTokens: stat(traces.map((t) => t.metrics.probeTokens ?? t.probes?.tokens).filter((x): x is number => typeof x === 'number')),
+  };
+  return { ...summary, rows: probeRows(summary) };
 }
 
 function push(m: Map<number, number[]>, k: number, v: number): void {

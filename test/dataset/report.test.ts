@@ -38,8 +38,11 @@ test('summary numbers on known traces', () => {
     { budget: 100, accuracy: 0.125, n: 2, finishedBefore: 1 },
     { budget: 300, accuracy: 0.5, n: 2, finishedBefore: 2 },
   ]);
-  assert.deepEqual(s.progressByEpisode.map((p) => [p.x, p.mean, p.n]), [[0, 0.25, 1], [1, 0.5, 1], [2, 1, 1]]);
-  assert.deepEqual(s.progressByTokens.points.map((p) => [p.x, p.mean]), [[100, 0.25], [200, 0.5], [300, 1]]);
+  assert.deepEqual(s.probes.map((p) => p.basis), ['gold']);
+  assert.deepEqual(s.probes[0].progressByEpisode.map((p) => [p.x, p.mean, p.n]), [[0, 0.25, 1], [1, 0.5, 1], [2, 1, 1]]);
+  assert.deepEqual(s.probes[0].progressByTokens.points.map((p) => [p.x, p.mean]), [[100, 0.25], [200, 0.5], [300, 1]]);
+  assert.deepEqual(s.probes[0].recipes, { unrecorded: 1 });
+  assert.deepEqual(s.probes[0].cumulativeRegretV1, { n: 1, mean: 1.25, median: 1.25, min: 1.25, max: 1.25 });
   assert.equal(s.labels.computation.episodes, 2);
   assert.equal(s.labels.verification.share, 1 / 5);
   assert.equal(s.tokensAfterFirstCorrect.mean, 100);
@@ -47,6 +50,52 @@ test('summary numbers on known traces', () => {
   assert.equal(s.firstCorrectRelative.mean, 2 / 3);
   assert.equal(s.anyCorrectEpisode, 0.5);
   assert.equal(s.probedTraces, 1);
+});
+
+test('gold- and self-basis probes are summarised apart; MRT regret, version-1 regret and each comparator are never averaged together', () => {
+  const selfProgress = (mu: number, delta: number) => ({ ...progress(mu, delta), basis: 'self' as const });
+  // S: self basis (no gold), version 2, mrt recipe, oracle regret and both cumulative comparators.
+  const S = trace('S', [episode(0, 100, { progress: selfProgress(0.5, 0) }), episode(1, 100, { progress: selfProgress(1, 0.5) })], {
+    version: 2,
+    gold: null,
+    final: { answer: '7', correct: null },
+    probes: { recipe: 'mrt', k: 8, sampling: 'fixed', temperature: 0.6, topP: 0.95, maxTokens: 4096, basis: 'self', interval: { method: 'clopper-pearson', level: 0.95 } },
+    metrics: {
+      thinkingTokens: 200, responseTokens: 1, episodes: 2, firstCorrectEpisode: null, tokensAfterFirstCorrect: null, probeTokens: 9000,
+      regret: [{ budget: 4096, normalized: 0.2, comparator: 'oracle' }],
+      cumulativeRegret: [{ comparator: 'oracle', k: 3, value: 1, normalized: 1 / 3 }, { comparator: 'majority', k: 3, value: 0.5, normalized: 0.25 }],
+    },
+  });
+  // G2: gold basis, version 2, quick recipe; its oracle entries at 4096 must not mix with S's (self) nor with A's v1 entries.
+  const G2 = trace('G2', [episode(0, 100, { progress: progress(0.75, 0) })], {
+    version: 2,
+    probes: { recipe: 'quick', k: 8, sampling: 'fixed', temperature: 0.6, topP: 0.95, maxTokens: 32, basis: 'gold', interval: { method: 'clopper-pearson', level: 0.95 } },
+    metrics: {
+      thinkingTokens: 100, responseTokens: 1, episodes: 1, firstCorrectEpisode: null, tokensAfterFirstCorrect: null, probeTokens: 1000,
+      regret: [{ budget: 4096, normalized: 0.6, comparator: 'oracle' }],
+      cumulativeRegret: [{ comparator: 'oracle', k: 3, value: 0.75, normalized: 0.25 }, { comparator: 'majority', k: 3, value: 0, normalized: null }],
+    },
+  });
+  const A1 = { ...A, metrics: { ...A.metrics, regret: [{ budget: 4096, normalized: 0.9 }] } };
+  const s = summarize([A1, S, G2], { budgets: [100], bucket: 100 });
+  assert.deepEqual(s.probes.map((p) => [p.basis, p.traces]), [['gold', 2], ['self', 1]]);
+  const [gold, self] = s.probes;
+  assert.deepEqual(gold.recipes, { unrecorded: 1, quick: 1 });
+  assert.deepEqual(gold.normalizedRegret, [{ kind: 'oracle', budget: 4096, mean: 0.6, n: 1 }, { kind: 'thinking-tokens-v1', budget: 4096, mean: 0.9, n: 1 }]);
+  assert.deepEqual(gold.cumulativeRegret, [{ comparator: 'majority', k: 3, meanNormalized: null, n: 0, skipped: 1 }, { comparator: 'oracle', k: 3, meanNormalized: 0.25, n: 1, skipped: 0 }]);
+  assert.deepEqual(self.normalizedRegret, [{ kind: 'oracle', budget: 4096, mean: 0.2, n: 1 }]);
+  assert.deepEqual(self.cumulativeRegret.map((c) => [c.comparator, c.meanNormalized]), [['majority', 0.25], ['oracle', 1 / 3]]);
+  assert.equal(self.probeTokens.mean, 9000);
+  assert.deepEqual(self.progressByEpisode.map((p) => [p.x, p.mean]), [[0, 0.5], [1, 1]]);
+  // Every row names its definition and basis; a self-basis mu never counts as capped accuracy.
+  assert.ok(self.rows.some(([k, v]) => /^probed traces$/.test(k) && /self basis/.test(v) && /mrt 1/.test(v)));
+  assert.ok(gold.rows.some(([k]) => /MRT regret\.ipynb, J\* = 1/.test(k)));
+  assert.ok(gold.rows.some(([k]) => /version-1 variant: mu over thinking tokens/.test(k)));
+  assert.equal(cappedScore({ ...S, final: { answer: '7', correct: true }, gold: '7' }, 50), null, 'self-basis mu is not an accuracy');
+  const md = renderMarkdown(computeReport([A1, S, G2]), 'T');
+  assert.match(md, /\| gold basis: normalised regret \(MRT regret\.ipynb[^|]*\| 4096: 0\.600 \(n=1\) \|/);
+  assert.match(md, /\| self basis: normalised regret \(MRT regret\.ipynb[^|]*\| 4096: 0\.200 \(n=1\) \|/);
+  assert.match(md, /## Mean progress \(mu\) by episode index, self basis/);
 });
 
 test('per-model comparison appears only with several models', () => {

@@ -5,7 +5,7 @@
  * VS Code theme; every chart also gets a text caption (its accessible name).
  */
 import uPlot from 'uplot';
-import type { DatasetReport, GroupSummary } from '../../src/core/report';
+import type { CurvePoint, DatasetReport, GroupSummary, ProbeSummary } from '../../src/core/report';
 import { formatTokens } from '../common/format';
 import { h } from '../common/dom';
 
@@ -120,20 +120,22 @@ export class DatasetCharts {
 /** A mean over one or two traces is noise: the curve stops where fewer than this many traces reach. */
 const MIN_TRACES_PER_POINT = 3;
 
-export function trimmedCurve(g: GroupSummary): GroupSummary['progressByEpisode'] {
-  const need = Math.min(MIN_TRACES_PER_POINT, g.probedTraces);
-  return g.progressByEpisode.filter((p) => p.n >= need);
+export function trimmedCurve(p: ProbeSummary): CurvePoint[] {
+  const need = Math.min(MIN_TRACES_PER_POINT, p.traces);
+  return p.progressByEpisode.filter((c) => c.n >= need);
 }
 
 function progressSpec(groups: [string, GroupSummary][]): ChartSpec | null {
-  const curves = groups.map(([, g]) => trimmedCurve(g));
+  // One line per group and basis: a gold-basis and a self-basis μ are different quantities.
+  const lines = groups.flatMap(([name, g]) => g.probes.map((p): [string, ProbeSummary] => [`${name} (${p.basis} basis)`, p]));
+  const curves = lines.map(([, p]) => trimmedCurve(p));
   if (curves.every((c) => c.length === 0)) return null;
   const { xs, ys } = alignSeries(curves.map((c) => c.map((p) => ({ x: p.x, y: p.mean }))));
-  const parts = groups
-    .map(([name, g], i): [string, GroupSummary, GroupSummary['progressByEpisode']] => [name, g, curves[i]])
+  const parts = lines
+    .map(([name, p], i): [string, ProbeSummary, CurvePoint[]] => [name, p, curves[i]])
     .filter(([, , c]) => c.length > 0)
-    .map(([name, g, c]) => {
-      return `${name}: μ ${c[0].mean.toFixed(2)} after episode 0 → ${c[c.length - 1].mean.toFixed(2)} after episode ${c[c.length - 1].x} (${g.probedTraces} probed traces)`;
+    .map(([name, p, c]) => {
+      return `${name}: μ ${c[0].mean.toFixed(2)} after episode 0 → ${c[c.length - 1].mean.toFixed(2)} after episode ${c[c.length - 1].x} (${p.traces} probed traces)`;
     });
   return {
     title: 'Mean progress μ by episode index',
@@ -148,7 +150,7 @@ function progressSpec(groups: [string, GroupSummary][]): ChartSpec | null {
       axes: [axis('episode'), axis('mean μ', { size: 44, splits: () => [0, 0.25, 0.5, 0.75, 1] })],
       series: [
         { label: 'episode' },
-        ...groups.map(([name], i) => ({ label: name, stroke: seriesColour(i), width: 2, spanGaps: true, points: { show: xs.length <= 60, size: 4 }, value: (_u: uPlot, v: number | null) => (v == null ? '–' : v.toFixed(2)) })),
+        ...lines.map(([name], i) => ({ label: name, stroke: seriesColour(i), width: 2, spanGaps: true, points: { show: xs.length <= 60, size: 4 }, value: (_u: uPlot, v: number | null) => (v == null ? '–' : v.toFixed(2)) })),
       ],
     }),
   };

@@ -14,6 +14,14 @@ function meanMedian(s: Stat, format: (x: number | null) => string): string {
   return s.n === 0 ? '–' : `${format(s.mean)} mean, ${format(s.median)} median`;
 }
 
+const capitalise = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** Mean normalised oracle cumulative regret of a group's gold-basis probes (the model table's column), else '–'. */
+function oracleCumulative(g: GroupSummary): string {
+  const c = g.probes.find((p) => p.basis === 'gold')?.cumulativeRegret.find((r) => r.comparator === 'oracle');
+  return c ? `${fixed(c.meanNormalized, 3)} (k=${c.k})` : '–';
+}
+
 /** The summary lines for one group, as [term, value] pairs (also used by tests). */
 export function summaryLines(g: GroupSummary): [string, string][] {
   const lines: [string, string][] = [
@@ -21,9 +29,10 @@ export function summaryLines(g: GroupSummary): [string, string][] {
     ['Accuracy', g.accuracy === null ? 'no gold answers' : `${pct(g.accuracy)} (${g.correct} of ${g.graded} graded)`],
     ['Thinking tokens', meanMedian(g.thinkingTokens, tokens)],
     ['Episodes', meanMedian(g.episodes, (x) => fixed(x, 1))],
-    ['Cumulative regret', g.cumulativeRegret.n === 0 ? 'no probes' : `${fixed(g.cumulativeRegret.mean)} mean over ${g.cumulativeRegret.n} probed traces`],
   ];
-  if (g.normalizedRegret.length) lines.push(['Normalised regret', g.normalizedRegret.map((r) => `${fixed(r.mean, 3)} at ${formatTokens(r.budget)}`).join(', ')]);
+  // Probe-derived numbers per basis, each row naming its definition (computed by the host: src/core/report.ts).
+  if (g.probes.length === 0) lines.push(['Progress probes', 'none (annotate with samples > 0 to estimate μ)']);
+  for (const p of g.probes) for (const [term, value] of p.rows) lines.push([`${capitalise(p.basis)} basis: ${term}`, value]);
   lines.push(
     ['Correct intermediate answer', g.anyCorrectEpisode === null ? '–' : `${pct(g.anyCorrectEpisode)} of graded traces`],
     ['Intermediate-answer accuracy', g.intermediateAccuracy === null ? '–' : `${pct(g.intermediateAccuracy)} of graded episode answers`],
@@ -58,14 +67,14 @@ export class SummarySection {
     const models = Object.entries(report.models);
     this.models.hidden = models.length < 2;
     if (models.length < 2) return;
-    const head = ['Model', 'Traces', 'Accuracy', 'Thinking tokens (mean)', 'Episodes (mean)', 'Cumulative regret', 'First correct at', 'Tokens after first correct', 'Share after first correct'];
+    const head = ['Model', 'Traces', 'Accuracy', 'Thinking tokens (mean)', 'Episodes (mean)', 'Cumulative regret (oracle, gold basis, normalised)', 'First correct at', 'Tokens after first correct', 'Share after first correct'];
     const row = (name: string, g: GroupSummary) => [
       name,
       String(g.traces),
       g.accuracy === null ? '–' : `${pct(g.accuracy)} (${g.correct}/${g.graded})`,
       tokens(g.thinkingTokens.mean),
       fixed(g.episodes.mean, 1),
-      fixed(g.cumulativeRegret.mean),
+      oracleCumulative(g),
       pct(g.firstCorrectRelative.mean),
       tokens(g.tokensAfterFirstCorrect.mean),
       pct(g.overthinkingShare.mean),

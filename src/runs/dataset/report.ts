@@ -5,7 +5,7 @@
 import type { Trace } from '../../core/trace';
 import { readJsonl } from '../../io/jsonl';
 import { writeFileAtomic } from '../../io/write';
-import { computeReport, type CurvePoint, type DatasetReport, type GroupSummary, type Stat } from '../../core/report';
+import { BASIS_TEXT, computeReport, type CurvePoint, type DatasetReport, type GroupSummary, type Stat } from '../../core/report';
 
 export { computeReport } from '../../core/report';
 export type { DatasetReport, GroupSummary } from '../../core/report';
@@ -97,8 +97,6 @@ function groupRows(g: GroupSummary): [string, string][] {
     ['thinking tokens', statText(g.thinkingTokens, 0)],
     ['response tokens', statText(g.responseTokens, 0)],
     ['episodes', statText(g.episodes)],
-    ['cumulative regret', statText(g.cumulativeRegret, 2)],
-    ['normalised regret', g.normalizedRegret.map((r) => `${r.budget}: ${r.mean.toFixed(3)} (n=${r.n})`).join('; ') || '–'],
     ['any correct episode', pct(g.anyCorrectEpisode)],
     ['intermediate-answer accuracy (correct / graded episode answers)', pct(g.intermediateAccuracy)],
     ['self-checks', g.selfChecks.text.counts],
@@ -108,7 +106,17 @@ function groupRows(g: GroupSummary): [string, string][] {
     ['tokens after first correct', statText(g.tokensAfterFirstCorrect, 0)],
     ['share of thinking after first correct', statText(g.overthinkingShare, 2)],
     ['probed traces', String(g.probedTraces)],
+    // Probe-derived rows per basis (gold / self), never averaged across bases.
+    ...g.probes.flatMap((p) => p.rows.map(([k, v]): [string, string] => [`${p.basis} basis: ${k}`, v])),
   ];
+}
+
+/** Rows of several groups aligned by measure (groups may lack some probe rows): '–' where one has none. */
+function alignedRows(groups: readonly GroupSummary[]): [string, string[]][] {
+  const keys: string[] = [];
+  const maps = groups.map((g) => new Map(groupRows(g)));
+  for (const g of groups) for (const [k] of groupRows(g)) if (!keys.includes(k)) keys.push(k);
+  return keys.map((k) => [k, maps.map((m) => m.get(k) ?? '–')]);
 }
 
 function curveTable(points: CurvePoint[], xName: string): string {
@@ -123,16 +131,18 @@ export function renderMarkdown(r: DatasetReport, title: string): string {
   out.push('', '## Episode labels', '', '| label | episodes | share |', '|---|---:|---:|');
   for (const [l, c] of Object.entries(g.labels)) out.push(`| ${mdCell(l)} | ${c.episodes} | ${pct(c.share)} |`);
   out.push('', `Verdicts: ${Object.entries(g.verdicts).map(([k, v]) => `${k} ${v}`).join(', ') || '–'}.`);
-  out.push('', '## Mean progress (mu) by episode index', '', curveTable(g.progressByEpisode, 'episode'));
-  out.push(`## Mean progress (mu) by thinking tokens (buckets of ${g.progressByTokens.bucket})`, '', curveTable(g.progressByTokens.points, 'tokens ≤'));
-  out.push('## Accuracy with a thinking-token cap', '', 'Per trace: final correctness if thinking ended within the cap, else mu of the last probed prefix that fits.', '');
+  if (g.probes.length === 0) out.push('', '## Mean progress (mu)', '', '_no probed episodes_');
+  for (const p of g.probes) {
+    out.push('', `## Mean progress (mu) by episode index, ${BASIS_TEXT[p.basis]}`, '', curveTable(p.progressByEpisode, 'episode'));
+    out.push(`## Mean progress (mu) by thinking tokens (buckets of ${p.progressByTokens.bucket}), ${p.basis} basis`, '', curveTable(p.progressByTokens.points, 'tokens ≤'));
+  }
+  out.push('', '## Accuracy with a thinking-token cap', '', 'Per trace: final correctness if thinking ended within the cap, else gold-basis mu of the last probed prefix that fits.', '');
   out.push('| cap (tokens) | accuracy | n | finished before cap |', '|---:|---:|---:|---:|');
   for (const b of g.accuracyByBudget) out.push(`| ${b.budget} | ${pct(b.accuracy)} | ${b.n} | ${b.finishedBefore} |`);
   const models = Object.entries(r.models);
   if (models.length) {
     out.push('', '## Models', '', `| measure | ${models.map(([m]) => mdCell(m)).join(' | ')} |`, `|---|${models.map(() => '---').join('|')}|`);
-    const rows = models.map(([, s]) => groupRows(s));
-    rows[0].forEach(([k], i) => out.push(`| ${k} | ${rows.map((row) => mdCell(row[i][1])).join(' | ')} |`));
+    for (const [k, values] of alignedRows(models.map(([, s]) => s))) out.push(`| ${mdCell(k)} | ${values.map(mdCell).join(' | ')} |`);
     const budgets = models[0][1].accuracyByBudget.map((b) => b.budget);
     out.push('', '| cap (tokens) | ' + models.map(([m]) => mdCell(m)).join(' | ') + ' |', `|---:|${models.map(() => '---:').join('|')}|`);
     budgets.forEach((b, i) => out.push(`| ${b} | ${models.map(([, s]) => pct(s.accuracyByBudget[i]?.accuracy ?? null)).join(' | ')} |`));
@@ -178,10 +188,11 @@ function htmlTable(head: string[], rows: string[][]): string {
 export function renderHtml(r: DatasetReport, title: string): string {
   const g = r.overall;
   const groups: [string, GroupSummary][] = Object.keys(r.models).length ? Object.entries(r.models) : [['all traces', g]];
-  const muSeries = groups.map(([name, s]) => ({ name, points: s.progressByEpisode.map((p) => ({ x: p.x, y: p.mean })) }));
+  // One series per group and basis: a gold-basis and a self-basis mu are never drawn as one line.
+  const muSeries = groups.flatMap(([name, s]) => s.probes.map((p) => ({ name: `${name} (${p.basis} basis)`, points: p.progressByEpisode.map((c) => ({ x: c.x, y: c.mean })) })));
   const budgetSeries = groups.map(([name, s]) => ({ name, points: s.accuracyByBudget.filter((b) => b.accuracy !== null).map((b) => ({ x: b.budget, y: b.accuracy as number })) }));
   const modelTable = Object.keys(r.models).length
-    ? `<h2>Models</h2>${htmlTable(['measure', ...Object.keys(r.models)], groupRows(g).map(([k], i) => [k, ...Object.values(r.models).map((s) => groupRows(s)[i][1])]))}`
+    ? `<h2>Models</h2>${htmlTable(['measure', ...Object.keys(r.models)], alignedRows(Object.values(r.models)).map(([k, values]) => [k, ...values]))}`
     : '';
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -197,9 +208,11 @@ ${htmlTable(['measure', 'value'], groupRows(g))}
 ${htmlTable(['label', 'episodes', 'share'], Object.entries(g.labels).map(([l, c]) => [l, String(c.episodes), pct(c.share)]))}
 <h2>Mean progress (mu) by episode index</h2>
 ${svgChart(muSeries, 'episode')}
-${htmlTable(['episode', 'mean mu', 'n'], g.progressByEpisode.map((p) => [String(p.x), p.mean.toFixed(3), String(p.n)]))}
-<h2>Mean progress (mu) by thinking tokens</h2>
-${htmlTable([`tokens ≤ (bucket ${g.progressByTokens.bucket})`, 'mean mu', 'n'], g.progressByTokens.points.map((p) => [String(p.x), p.mean.toFixed(3), String(p.n)]))}
+${g.probes
+  .map((p) => `<h3>${escapeHtml(BASIS_TEXT[p.basis])}</h3>
+${htmlTable(['episode', 'mean mu', 'n'], p.progressByEpisode.map((c) => [String(c.x), c.mean.toFixed(3), String(c.n)]))}
+${htmlTable([`tokens ≤ (bucket ${p.progressByTokens.bucket})`, 'mean mu', 'n'], p.progressByTokens.points.map((c) => [String(c.x), c.mean.toFixed(3), String(c.n)]))}`)
+  .join('\n')}
 <h2>Accuracy with a thinking-token cap</h2>
 ${svgChart(budgetSeries, 'cap (tokens)')}
 ${htmlTable(['cap (tokens)', 'accuracy', 'n', 'finished before cap'], g.accuracyByBudget.map((b) => [String(b.budget), pct(b.accuracy), String(b.n), String(b.finishedBefore)]))}
