@@ -118,6 +118,7 @@ export class App {
       list: this.episodes,
       post: (message) => this.host.post(message),
       selectTrace: (index) => this.host.post({ type: 'select-trace', index }),
+      visibleTop: () => this.header.element.getBoundingClientRect().bottom,
     });
     this.responseBody = h('div', { class: 'rl-markdown rl-response-body' });
     this.response = h('details', { class: 'rl-response', open: true }, h('summary', {}, 'Response (after thinking)'), this.responseBody);

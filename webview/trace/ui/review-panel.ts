@@ -32,6 +32,8 @@ export interface ReviewPanelOptions {
   };
   post(message: ReviewWebviewMessage): void;
   selectTrace(index: number): void;
+  /** Viewport y (px) below the sticky header: where a reviewed card is brought to. */
+  visibleTop(): number;
 }
 
 const VERDICT_KEYS: Record<string, StepVerdict> = { g: 'good', b: 'bad', n: 'neutral' };
@@ -62,7 +64,10 @@ export class ReviewPanel {
     this.element = h('section', { class: 'rl-review', 'aria-label': 'Review', hidden: true }, this.head, this.editorBox, this.body);
     this.marks = adoptSheet();
     document.addEventListener('focusin', (event) => {
-      if (this.open && (event.target as Element | null)?.closest?.('.rl-card')) this.render();
+      const card = (event.target as Element | null)?.closest?.('.rl-card');
+      if (!this.open || !card) return;
+      this.render();
+      this.keepAboveDock(card);
     });
   }
 
@@ -176,6 +181,7 @@ export class ReviewPanel {
     if (!open) this.closeEditor(false);
     // Review starts on an episode: the focused one, else the first.
     if (open && this.focusedPosition() < 0) this.opts.list.moveFocus(1);
+    else if (open) this.opts.list.focus(this.focusedPosition());
     // A run's trace gets its file when it ends: ask again on opening.
     if (open && this.trace && !this.review) this.opts.post({ type: 'review-get', traceId: this.trace.id });
     this.render();
@@ -229,6 +235,14 @@ export class ReviewPanel {
       const position = editor.position >= 0 ? editor.position : this.focusedPosition();
       if (position >= 0) this.opts.list.focus(position);
     }
+  }
+
+  /** The dock covers the bottom of the view: a focused card under it is scrolled up to the top. */
+  private keepAboveDock(card: Element): void {
+    const rect = card.getBoundingClientRect();
+    const top = this.opts.visibleTop();
+    const dockTop = this.element.getBoundingClientRect().top;
+    if (rect.top < top || rect.top > dockTop - 48) window.scrollBy({ top: rect.top - top - 8, behavior: 'instant' as ScrollBehavior });
   }
 
   private humanOf(index: number): ReviewStateView | undefined {
