@@ -11,6 +11,7 @@ import { writeExport, type ExportFormat, type LabelSource } from '../../runs/dat
 import { WRITER_FORMATS, writeWriterExport, type WriterFormat } from '../../runs/dataset/export-writers';
 import { loadInput } from '../../runs/dataset/input';
 import { loadReviews } from '../../runs/dataset/reviews';
+import { REVIEW_SIDECAR_SUFFIX } from '../../core/review/annotation';
 import { isPlainIoError, plainIoMessage } from '../../io/io-errors';
 import { canonicalPath, prepareOutput } from '../../io/paths';
 import { traceFilesUnder } from '../../io/inputs';
@@ -34,7 +35,6 @@ export function registerExportCommand(program: Command): Command {
     .option('--no-reviews', 'trl, thought-anchors: ignore human reviews (automatic labels only)')
     .action(async (input: string, flags: { format: ExportFormat | WriterFormat; output: string; threshold: number; labels: LabelSource; thinkInContent?: boolean; annotations?: string[]; reviewer?: string; reviews: boolean }) => {
       if (flags.thinkInContent && flags.format !== 'hf-chat') throw new UsageError('--think-in-content is an hf-chat option');
-      if (flags.format === 'inspect' && flags.output !== '-' && !/\.json$/i.test(flags.output)) throw new UsageError(`${flags.output}: an Inspect log is one JSON file; name it *.json (Inspect reads .json and .eval logs)`);
       // Before reading: the output is no input (a file given, or any trace file in a directory given).
       const inputs = statSync(input, { throwIfNoEntry: false })?.isDirectory() ? await traceFilesUnder(input) : [input];
       const folder = flags.format === 'thought-anchors' && !flags.output.endsWith('.json') && flags.output !== '-';
@@ -42,9 +42,12 @@ export function registerExportCommand(program: Command): Command {
       else if (inputs.some((f) => canonicalPath(f).startsWith(canonicalPath(flags.output) + sep))) {
         throw new UsageError(`${flags.output}: holds the input traces; export into another folder (an input is never overwritten)`);
       } else prepareOutput(flags.output, { kind: 'folder' });
+      // After the input check (that one says more), still before reading.
+      if (flags.format === 'inspect' && flags.output !== '-' && !/\.json$/i.test(flags.output)) throw new UsageError(`${flags.output}: an Inspect log is one JSON file; name it *.json (Inspect reads .json and .eval logs)`);
       let loaded;
       try {
-        loaded = await loadInput(input, { kind: 'traces', exclude: [flags.output] });
+        // Review sidecars beside the traces are not traces (a folder walk would take them).
+        loaded = await loadInput(input, { kind: 'traces', exclude: [flags.output, ...inputs.filter(isReviewSidecar)] });
       } catch (err) {
         throw new UsageError(`cannot read ${input}: ${isPlainIoError(err) ? plainIoMessage(err) : (err as Error).message}`);
       }
@@ -53,7 +56,7 @@ export function registerExportCommand(program: Command): Command {
       const traces: Trace[] = loaded.items.map((it) => (it.kind === 'trace' ? (it.trace ?? annotateTrace(it.input)) : annotateTrace({ problem: it.problem, gold: it.gold, source: { kind: 'problem' } })));
       if (flags.output === '-' && flags.format === 'thought-anchors' && traces.length !== 1) throw new UsageError('thought-anchors to stdout ("-") takes exactly one trace; give a folder for several');
       // Human step verdicts and labels (trl, thought-anchors): the sidecars beside the inputs, or those given.
-      const reviews = flags.reviews && (flags.format === 'trl' || flags.format === 'thought-anchors') ? await readReviews(inputs, flags.annotations, flags.reviewer) : undefined;
+      const reviews = flags.reviews && (flags.format === 'trl' || flags.format === 'thought-anchors') ? await readReviews(inputs.filter((f) => !isReviewSidecar(f)), flags.annotations, flags.reviewer) : undefined;
       const r = isWriterFormat(flags.format)
         ? writeWriterExport(traces, flags.format, flags.output, { thinkInContent: flags.thinkInContent, inputName: input })
         : writeExport(traces, flags.format, flags.output, { threshold: flags.threshold, labels: flags.labels, reviews: reviews?.lookup });
@@ -78,6 +81,10 @@ async function readReviews(inputs: string[], sidecars: string[] | undefined, who
   for (const p of reviews.problems) process.stderr.write(`${issueLine(p.where, p.field, p.message, ' (skipped)')}\n`);
   for (const t of reviews.torn) process.stderr.write(`${terminalSafe(t)}: torn line (a writer was killed mid-line; kept in the file, not used)\n`);
   return reviews;
+}
+
+function isReviewSidecar(file: string): boolean {
+  return file.endsWith(REVIEW_SIDECAR_SUFFIX);
 }
 
 function isWriterFormat(f: string): f is WriterFormat {
