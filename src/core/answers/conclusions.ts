@@ -290,7 +290,7 @@ export function subjectMatches(subject: string, target: QuestionTarget): boolean
   if (extras.length > hits.length) return false;
   const specificHits = hits.filter((w) => !GENERIC_HEADS.has(w));
   // "the total number of possible tickets" when the probability is asked: a count of something else.
-  if (target.kind !== 'count' && target.head && !GENERIC_HEADS.has(target.head) && !words.includes(target.head) && words.some((w) => w === 'number' || w === 'count')) return false;
+  if (target.kind !== 'count' && target.head && !GENERIC_HEADS.has(target.head) && !words.includes(target.head) && /\b(number|count) of\b/i.test(subject)) return false;
   if (target.head && !GENERIC_HEADS.has(target.head) && words.includes(target.head)) return true;
   // "The difference is 52 - 51 = 1 inch." when a difference is asked: the bare head names it.
   if (target.head && words.length === 1 && words[0] === target.head) return true;
@@ -340,8 +340,9 @@ function closesSentence(tail: string): boolean {
   const t = tail.replace(/^\s*(\\\)|\$|\*\*|\\\])\s*/, '');
   if (/^\s*[.!]?\s*$/.test(t)) return true;
   if (/^\s*(times|plus|minus|divided|over|multiplied|squared|cubed|factorial|raised|mod)\b/i.test(t)) return false;
-  // "29524, which when multiplied by 3 gives 88,572": the sentence goes on to the value it arrives at.
-  if (/^\s*,\s*(which|since|because|so|as|and that|and this|and so)\b/i.test(t)) return !/\b(multipl|divid|times|plus|minus|add|subtract|gives?|giving|becomes?|equals?)\w*\b[^.]*\d/i.test(t);
+  // "29524, which when multiplied by 3 gives 88,572": the sentence works the value on into another
+  // (not "48, which is 2^4 * 3^1, giving … 10 divisors": an explanation of the same value).
+  if (/^\s*,\s*(which|since|because|so|as|and that|and this|and so)\b/i.test(t)) return !/\b(multipl|divid|times|plus|minus|add|subtract)\w*\b[^.]*\d/i.test(t);
   // "its only divisors are 1 and itself": one item of a list.
   if (/^\s*(and|or)\b/i.test(t)) return false;
   if (/\d|=|\?/.test(t)) return false;
