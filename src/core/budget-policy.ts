@@ -25,6 +25,13 @@ export type BudgetField =
   | 'vote.adaptive'
   | 'think';
 
+/**
+ * The early-stop mode fields. Kept apart from BudgetField (the budget panel's and the settings'
+ * fields) because only traces, the protocol and the CLI choose a mode so far; the panel and
+ * `reasoningLens.defaultBudget` offer the per-episode rule.
+ */
+export type EarlyStopModeField = 'earlyStop.mode' | 'earlyStop.everyTokens';
+
 export interface BudgetFieldSpec {
   /** Short human name (form labels, messages). */
   label: string;
@@ -45,11 +52,27 @@ export const DEFAULT_EXTENSIONS_WITH_MIN = 4;
 export const DEFAULT_EARLY_STOP_WINDOW = 3;
 /** Plateau δ: stop when mu rose by less than this over the window (MRT's progress). */
 export const DEFAULT_PLATEAU = 0.05;
-export const DEFAULT_VOTE_N = 5;
-/** A strict majority of n: the smallest m that one answer can reach alone. */
+/** IBPO's sequential voting (arXiv 2501.17974, appendix prompt): at most eight trials ... */
+export const DEFAULT_VOTE_N = 8;
+/** ... and a solution that occurs three times is the consensus. */
+export const IBPO_CONSENSUS = 3;
+/** IBPO's consensus of 3, or every attempt when fewer than 3 are allowed. */
 export function defaultVoteM(n: number): number {
-  return Math.floor(n / 2) + 1;
+  return Math.min(IBPO_CONSENSUS, n);
 }
+
+/**
+ * Early-stop modes. `episode`: one forced-answer probe round per closed episode (answers stable
+ * over W episodes, or mu plateaued). `dynasor`: Dynasor-CoT (hao-ai-lab/Dynasor dynasor/cot.py),
+ * a probe inside the thinking every N thinking tokens; stop when the last W answers agree.
+ */
+export type EarlyStopMode = 'episode' | 'dynasor';
+export const EARLY_STOP_MODES: readonly EarlyStopMode[] = ['episode', 'dynasor'];
+/** Dynasor's chunk sizes (cot.py lines 6-18: effort presets use 64, "crazy" and the server default 32). */
+export const DYNASOR_CHUNKS: readonly number[] = [32, 64];
+export const DEFAULT_DYNASOR_EVERY = 32;
+/** Dynasor's threshold: the server default "2,32" needs the last 2 probe answers to agree. */
+export const DEFAULT_DYNASOR_WINDOW = 2;
 export const MAX_TOKENS = 10_000_000;
 export const MAX_EXTENSION_TEXT = 200;
 
@@ -108,7 +131,7 @@ export const BUDGET_FIELDS: Readonly<Record<BudgetField, BudgetFieldSpec>> = {
   earlyStop: {
     label: 'Early stop',
     meaning: 'Stop thinking when forced answers are stable over the window, or mu plateaus.',
-    expected: 'true, false or { window, plateau }',
+    expected: 'true, false, { window, plateau } or { mode: "dynasor", everyTokens, window }',
     defaultText: 'off',
     kind: 'switch',
   },
@@ -132,7 +155,7 @@ export const BUDGET_FIELDS: Readonly<Record<BudgetField, BudgetFieldSpec>> = {
   },
   vote: {
     label: 'Voting',
-    meaning: 'Sequential voting: up to n complete attempts, stop when m answers agree.',
+    meaning: 'Sequential voting over independent attempts (IBPO SV run from outside the model): up to n complete attempts, stop when m answers agree.',
     expected: 'an object { n, m, adaptive? }',
     defaultText: 'off',
     kind: 'switch',
@@ -148,16 +171,16 @@ export const BUDGET_FIELDS: Readonly<Record<BudgetField, BudgetFieldSpec>> = {
   },
   'vote.m': {
     label: 'Agreeing votes (M)',
-    meaning: 'Stop as soon as this many answers agree (default: a majority of N).',
+    meaning: 'Stop as soon as this many answers agree',
     expected: 'a whole number from 1 to 64, not above N',
-    defaultText: `a majority of N (${defaultVoteM(DEFAULT_VOTE_N)} of ${DEFAULT_VOTE_N})`,
+    defaultText: `${IBPO_CONSENSUS} (IBPO's consensus; N when N < ${IBPO_CONSENSUS})`,
     kind: 'integer',
     min: 1,
     max: 64,
   },
   'vote.adaptive': {
     label: 'Adaptive voting',
-    meaning: 'One attempt is enough when its own forced answers are already unanimous.',
+    meaning: 'One attempt is enough when forced answers on its thinking before its last episode all agree with its answer.',
     expected: 'true or false',
     defaultText: 'false',
     kind: 'boolean',
@@ -171,16 +194,38 @@ export const BUDGET_FIELDS: Readonly<Record<BudgetField, BudgetFieldSpec>> = {
   },
 };
 
+export const EARLY_STOP_MODE_FIELDS: Readonly<Record<EarlyStopModeField, BudgetFieldSpec>> = {
+  'earlyStop.mode': {
+    label: 'Early-stop mode',
+    meaning: 'episode: forced answers once per closed episode (answers stable, or mu plateau); dynasor: Dynasor-CoT, a probe inside the thinking every N tokens, output the agreed answer.',
+    expected: '"episode" or "dynasor"',
+    defaultText: 'episode',
+    kind: 'text',
+  },
+  'earlyStop.everyTokens': {
+    label: 'Probe every (tokens)',
+    meaning: 'Dynasor mode: thinking tokens between probes (Dynasor uses 32 or 64).',
+    expected: 'a whole number from 8 to 4096 (Dynasor: 32 or 64)',
+    defaultText: String(DEFAULT_DYNASOR_EVERY),
+    kind: 'integer',
+    min: 8,
+    max: 4096,
+  },
+};
+
+const ALL_FIELDS: Readonly<Record<BudgetField | EarlyStopModeField, BudgetFieldSpec>> = { ...BUDGET_FIELDS, ...EARLY_STOP_MODE_FIELDS };
+
 export interface BudgetFieldError {
   /** Dotted policy path, e.g. "earlyStop.plateau". */
-  field: BudgetField | string;
+  field: BudgetField | EarlyStopModeField | string;
   message: string;
 }
 
 export type BudgetParse = { ok: true; policy: BudgetPolicy } | { ok: false; errors: BudgetFieldError[] };
 
 const TOP_KEYS = new Set(['maxThinkingTokens', 'minThinkingTokens', 'extensions', 'extensionText', 'maxEpisodes', 'earlyStop', 'vote', 'think']);
-const EARLY_KEYS = new Set(['window', 'plateau']);
+const EARLY_KEYS = new Set(['mode', 'window', 'plateau']);
+const DYNASOR_KEYS = new Set(['mode', 'window', 'everyTokens']);
 const VOTE_KEYS = new Set(['n', 'm', 'adaptive']);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -198,8 +243,8 @@ export function describeValue(v: unknown): string {
 }
 
 /** The one message for a value outside a field's rule. */
-export function fieldMessage(field: BudgetField, value: unknown): string {
-  return `expected ${BUDGET_FIELDS[field].expected}, got ${describeValue(value)}`;
+export function fieldMessage(field: BudgetField | EarlyStopModeField, value: unknown): string {
+  return `expected ${ALL_FIELDS[field].expected}, got ${describeValue(value)}`;
 }
 
 /**
@@ -221,9 +266,9 @@ export function parseBudgetPolicy(raw: unknown): BudgetParse {
     if (!TOP_KEYS.has(key)) fail(key, `unknown field (known: ${[...TOP_KEYS].join(', ')})`);
   }
 
-  const numberField = (field: BudgetField, v: unknown): number | undefined => {
+  const numberField = (field: BudgetField | EarlyStopModeField, v: unknown): number | undefined => {
     if (v === undefined || v === null) return undefined;
-    const spec = BUDGET_FIELDS[field];
+    const spec = ALL_FIELDS[field];
     const ok =
       typeof v === 'number' &&
       Number.isFinite(v) &&
@@ -257,10 +302,19 @@ export function parseBudgetPolicy(raw: unknown): BudgetParse {
   else if (early === false) {
     // off, the same as not set
   } else if (isRecord(early)) {
-    for (const key of Object.keys(early)) if (!EARLY_KEYS.has(key)) fail(`earlyStop.${key}`, 'unknown field (known: window, plateau)');
-    const window = numberField('earlyStop.window', early.window);
-    const plateau = numberField('earlyStop.plateau', early.plateau);
-    policy.earlyStop = { window: window ?? DEFAULT_EARLY_STOP_WINDOW, plateau: plateau ?? DEFAULT_PLATEAU };
+    const mode = early.mode ?? 'episode';
+    if (mode === 'dynasor') {
+      for (const key of Object.keys(early)) if (!DYNASOR_KEYS.has(key)) fail(`earlyStop.${key}`, `unknown field for mode "dynasor" (known: ${[...DYNASOR_KEYS].join(', ')})`);
+      const window = numberField('earlyStop.window', early.window);
+      const every = numberField('earlyStop.everyTokens', early.everyTokens);
+      policy.earlyStop = { mode: 'dynasor', everyTokens: every ?? DEFAULT_DYNASOR_EVERY, window: window ?? DEFAULT_DYNASOR_WINDOW };
+    } else if (mode === 'episode') {
+      // The per-episode rule is the default mode: its canonical spelling leaves `mode` out.
+      for (const key of Object.keys(early)) if (!EARLY_KEYS.has(key)) fail(`earlyStop.${key}`, 'unknown field (known: mode, window, plateau)');
+      const window = numberField('earlyStop.window', early.window);
+      const plateau = numberField('earlyStop.plateau', early.plateau);
+      policy.earlyStop = { window: window ?? DEFAULT_EARLY_STOP_WINDOW, plateau: plateau ?? DEFAULT_PLATEAU };
+    } else fail('earlyStop.mode', fieldMessage('earlyStop.mode', mode));
   } else if (early !== undefined && early !== null) fail('earlyStop', fieldMessage('earlyStop', early));
 
   const vote = raw.vote;

@@ -1,12 +1,14 @@
 /**
- * Test-time budget decisions (s1 budget forcing, "Wait" extensions, max episodes, Dynasor-style
- * early stop, IBPO sequential voting, think levels). Pure: the run (src/runs/solve.ts) feeds it
+ * Test-time budget decisions (s1 budget forcing, "Wait" extensions, max episodes, early stop per
+ * episode or Dynasor-CoT, sequential voting over independent attempts, think levels). Pure: the run (src/runs/solve.ts) feeds it
  * what it observes and carries out the actions it returns; every action comes with the
  * BudgetDecision that goes into trace.budget.decisions.
  */
-import type { BudgetDecision, BudgetPolicy } from './trace';
+import type { AttemptCost, BudgetDecision, BudgetPolicy, Episode, Trace } from './trace';
 import { muPlateaued } from './progress';
 import {
+  DEFAULT_DYNASOR_EVERY,
+  DEFAULT_DYNASOR_WINDOW,
   DEFAULT_EARLY_STOP_WINDOW,
   DEFAULT_EXTENSION_TEXT,
   DEFAULT_EXTENSIONS_WITH_MIN,
@@ -27,10 +29,28 @@ export interface ResolvedPolicy {
   extensions: number;
   extensionText: string;
   maxEpisodes?: number;
-  /** window W and plateau δ: stop when answers agree for W probed episodes, or mu rose by less than δ over them. */
-  earlyStop: { window: number; plateau: number } | null;
+  /**
+   * `episode`: window W and plateau δ: stop when answers agree for W probed episodes, or mu rose
+   * by less than δ over them. `dynasor`: a probe every `everyTokens` thinking tokens; stop when
+   * the last W probe answers agree (src/core/dynasor.ts).
+   */
+  earlyStop: EpisodeEarlyStop | DynasorEarlyStop | null;
   vote: { n: number; m: number; adaptive: boolean } | null;
   think?: ThinkValue;
+}
+
+export interface EpisodeEarlyStop {
+  mode: 'episode';
+  window: number;
+  plateau: number;
+}
+
+export interface DynasorEarlyStop {
+  mode: 'dynasor';
+  everyTokens: number;
+  window: number;
+  /** No plateau rule in Dynasor mode (lets readers of either mode ask for `plateau`). */
+  plateau?: undefined;
 }
 
 export class PolicyError extends Error {
@@ -59,10 +79,12 @@ export function resolvePolicy(raw: BudgetPolicy | unknown = {}): ResolvedPolicy 
     maxEpisodes: p.maxEpisodes,
     earlyStop:
       early === true
-        ? { window: DEFAULT_EARLY_STOP_WINDOW, plateau: DEFAULT_PLATEAU }
-        : early
-          ? { window: early.window, plateau: early.plateau ?? DEFAULT_PLATEAU }
-          : null,
+        ? { mode: 'episode', window: DEFAULT_EARLY_STOP_WINDOW, plateau: DEFAULT_PLATEAU }
+        : early && early.mode === 'dynasor'
+          ? { mode: 'dynasor', everyTokens: early.everyTokens ?? DEFAULT_DYNASOR_EVERY, window: early.window ?? DEFAULT_DYNASOR_WINDOW }
+          : early
+            ? { mode: 'episode', window: early.window, plateau: early.plateau ?? DEFAULT_PLATEAU }
+            : null,
     vote: p.vote ? { n: p.vote.n, m: p.vote.m, adaptive: p.vote.adaptive === true } : null,
     think: p.think,
   };
@@ -224,7 +246,7 @@ export class BudgetController {
    */
   afterProbe(summaries: readonly ProbeSummary[], thinkingTokens: number): BudgetAction {
     const es = this.policy.earlyStop;
-    if (this.stopped || !es || summaries.length === 0) return CONTINUE;
+    if (this.stopped || !es || es.mode !== 'episode' || summaries.length === 0) return CONTINUE;
     const last = summaries[summaries.length - 1];
     if (answersStable(summaries, es.window, this.same)) {
       return this.force({
@@ -232,7 +254,7 @@ export class BudgetController {
         atTokens: thinkingTokens,
         atEpisode: last.episodeIndex,
         detail: `forced answers agreed on "${last.key}" for ${es.window} episodes without hedging: answer forced`,
-        data: { reason: 'stable', window: es.window, answer: last.key, episodes: summaries.slice(-es.window).map((s) => s.episodeIndex) },
+        data: { mode: 'episode', reason: 'stable', window: es.window, answer: last.key, episodes: summaries.slice(-es.window).map((s) => s.episodeIndex) },
       });
     }
     const mus = summaries.filter((s) => s.mu !== undefined).map((s) => s.mu as number);
@@ -244,14 +266,148 @@ export class BudgetController {
         atTokens: thinkingTokens,
         atEpisode: last.episodeIndex,
         detail: `mu rose by ${(now - before).toFixed(2)} (${before.toFixed(2)} → ${now.toFixed(2)}) over ${es.window} episode${es.window === 1 ? '' : 's'}, less than the plateau ${es.plateau}: answer forced`,
-        data: { reason: 'plateau', window: es.window, plateau: es.plateau, mu: now, muBefore: before },
+        data: { mode: 'episode', reason: 'plateau', window: es.window, plateau: es.plateau, mu: now, muBefore: before },
       });
     }
     return CONTINUE;
   }
+
+  /**
+   * Dynasor-CoT: after the probe results so far (in probe order, src/core/dynasor.ts), stop when
+   * the last W answers agree without hedging. The action's decision carries the answer the
+   * run outputs directly (no forced-answer request, as Dynasor does).
+   */
+  afterDynasorProbe(probes: readonly DynasorProbe[], thinkingTokens: number, episodeIndex?: number): BudgetAction {
+    const es = this.policy.earlyStop;
+    if (this.stopped || !es || es.mode !== 'dynasor') return CONTINUE;
+    const answer = dynasorConsistentAnswer(probes, es.window, this.same);
+    if (answer === null) return CONTINUE;
+    const tail = probes.slice(-es.window);
+    return this.force({
+      kind: 'early-stop',
+      atTokens: thinkingTokens,
+      atEpisode: episodeIndex,
+      detail: `Dynasor: the last ${es.window} probes (every ${es.everyTokens} thinking tokens) answered "${answer}" without hedging: answer output directly`,
+      data: { mode: 'dynasor', reason: 'consistent', everyTokens: es.everyTokens, window: es.window, answer, probesAt: tail.map((p) => p.atTokens), probes: probes.length },
+    });
+  }
 }
 
-// ---- Sequential voting (IBPO SV/ASV, run from outside the model) ----
+// ---- Dynasor-CoT early stop (hao-ai-lab/Dynasor dynasor/cot.py @5eefa64) ----
+
+/** Dynasor's probe text, appended to the thinking so far (cot.py line 61; the thinking is NOT closed). */
+export const DYNASOR_PROBE_TEXT = '... Oh, I suddenly got the answer to the whole problem, **Final Answer**\n\n\\[ \\boxed{';
+/** Dynasor's probe sampling (cot.py lines 59-62): temperature 0.6, top_p 0.95, at most 20 tokens. */
+export const DYNASOR_PROBE_OPTIONS = { temperature: 0.6, top_p: 0.95, num_predict: 20 } as const;
+
+/** One Dynasor probe: the answer read up to the first unmatched "}" (null: none), and the completion text. */
+export interface DynasorProbe {
+  /** Thinking tokens when the probe was sent. */
+  atTokens: number;
+  answer: string | null;
+  text: string;
+}
+
+/** Dynasor's certainty test: no hedge word as a SUBSTRING of the lower-cased probe text (cot.py line 99; "no" also matches "not", "know"). */
+export function dynasorCertain(text: string, words: readonly string[] = HEDGE_WORDS): boolean {
+  const lower = text.toLowerCase();
+  return !words.some((w) => lower.includes(w));
+}
+
+/**
+ * cot.py line 105: the last `window` answers are one equivalence group (`eqaul_group`, math_equal;
+ * here `same`), all non-empty, and all certain. Returns the last answer (what Dynasor outputs,
+ * `probe_answers[-1]`), or null.
+ */
+export function dynasorConsistentAnswer(
+  probes: readonly DynasorProbe[],
+  window: number,
+  same: (a: string, b: string) => boolean = (a, b) => a === b,
+): string | null {
+  if (probes.length < window) return null;
+  const tail = probes.slice(-window);
+  const first = tail[0].answer;
+  if (first === null || first.trim() === '') return null;
+  const ok = tail.every((p) => p.answer !== null && p.answer.trim() !== '' && same(first, p.answer) && dynasorCertain(p.text));
+  return ok ? tail[tail.length - 1].answer : null;
+}
+
+/**
+ * What Dynasor emits when it stops (cot.py line 115): `\n\n...</think>\n` and then this answer text.
+ * Our trace keeps only model text in `thinking`, so "\n\n..." is not appended there; the
+ * response is the text after `</think>\n`.
+ */
+export function dynasorExitResponse(answer: string): string {
+  return ` Oh, I have got the answer to the whole problem\n**Final Answer:**\n\\[\n \\boxed{${answer}}\n\\]`;
+}
+
+// ---- Sequential voting over independent attempts (IBPO's SV/ASV, run from outside the model) ----
+
+/** Forced answers adaptive voting draws on attempt 1's thinking before its last episode. */
+export const ADAPTIVE_VOTE_PROBES = 3;
+
+/**
+ * Where adaptive voting looks: the thinking before attempt 1's last episode (character offset),
+ * i.e. before the episode that usually states or re-checks the final answer. With one episode
+ * it is the empty thinking (prefix 0: could the model answer without thinking?).
+ */
+export function adaptiveVotePrefixEnd(episodes: readonly Pick<Episode, 'start' | 'end'>[]): number {
+  return episodes.length >= 2 ? episodes[episodes.length - 2].end : 0;
+}
+
+/**
+ * Adaptive voting's rule: one attempt is enough when all ADAPTIVE_VOTE_PROBES forced answers on
+ * the thinking before the last episode were read and agree with attempt 1's answer. Agreement
+ * there is evidence the answer was settled before it was stated at the end; agreement on the full
+ * thinking is not (the forced answer then repeats what the thinking just concluded).
+ */
+export function adaptiveVoteConfident(
+  answer: string | null,
+  probeAnswers: readonly (string | null)[],
+  same: (a: string, b: string) => boolean,
+): boolean {
+  if (answer === null || probeAnswers.length < ADAPTIVE_VOTE_PROBES) return false;
+  return probeAnswers.every((a) => a !== null && same(answer, a));
+}
+
+/** Token totals over every attempt (budget.attempts); a trace without them counts its own metrics once. */
+export interface SpentTokens {
+  attempts: number;
+  thinking: number;
+  response: number;
+  /** Probe tokens charged to attempts (early stop, adaptive voting, progress probes of attempt 1). */
+  probe: number;
+  /** thinking + response + probe. */
+  total: number;
+}
+
+export function spentTokens(trace: Pick<Trace, 'metrics' | 'budget'>): SpentTokens {
+  const attempts: readonly AttemptCost[] | undefined = trace.budget?.attempts;
+  if (!attempts || attempts.length === 0) {
+    const thinking = trace.metrics.thinkingTokens || 0;
+    const response = trace.metrics.responseTokens || 0;
+    return { attempts: 1, thinking, response, probe: 0, total: thinking + response };
+  }
+  let thinking = 0;
+  let response = 0;
+  let probe = 0;
+  for (const a of attempts) {
+    thinking += a.thinkingTokens;
+    response += a.responseTokens;
+    probe += a.probeTokens ?? 0;
+  }
+  return { attempts: attempts.length, thinking, response, probe, total: thinking + response + probe };
+}
+
+/** Thinking tokens of every attempt, summed: what a voted trace spent thinking (reports, accuracy vs tokens). */
+export function spentThinkingTokens(trace: Pick<Trace, 'metrics' | 'budget'>): number {
+  return spentTokens(trace).thinking;
+}
+
+/** Response tokens of every attempt, summed. */
+export function spentResponseTokens(trace: Pick<Trace, 'metrics' | 'budget'>): number {
+  return spentTokens(trace).response;
+}
 
 export interface VoteGroup {
   /** The first answer text seen for this group (later equivalent answers join it). */

@@ -222,7 +222,8 @@ export interface BudgetPolicy {
   extensions?: number;
   extensionText?: string;
   maxEpisodes?: number;
-  earlyStop?: boolean | { window: number; plateau?: number };
+  /** Per-episode rule ({ window, plateau }; mode "episode" left out), or Dynasor-CoT probes every N thinking tokens. */
+  earlyStop?: boolean | { mode?: 'episode'; window: number; plateau?: number } | { mode: 'dynasor'; everyTokens: number; window: number; plateau?: undefined };
   /** Sequential voting: up to n answers, stop when m agree. */
   vote?: { n: number; m: number; adaptive?: boolean };
   think?: boolean | 'low' | 'medium' | 'high';

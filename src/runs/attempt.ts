@@ -6,17 +6,45 @@
  */
 import { TraceAnnotator } from '../core/annotate';
 import { estimateTokens } from '../core/tokens';
-import { BudgetController, type BudgetAction, type ProbeSummary, type ResolvedPolicy } from '../core/budget';
+import {
+  BudgetController,
+  DYNASOR_PROBE_OPTIONS,
+  DYNASOR_PROBE_TEXT,
+  dynasorExitResponse,
+  type BudgetAction,
+  type DynasorProbe,
+  type ProbeSummary,
+  type ResolvedPolicy,
+} from '../core/budget';
 import type { BudgetDecision, Episode, EpisodeProgress, StopReason } from '../core/trace';
 import { ModelError, type ModelBackend, type ModelFamily, type SamplingOptions, type StreamDelta, type StreamHandle, type StreamStats } from '../model/types';
-import { defaultForcedAnswer, renderForcedAnswerPrompt, renderThinkingPrefix } from '../model/templates';
+import { defaultForcedAnswer, readBoxedCompletion, renderForcedAnswerPrompt, renderThinkingPrefix, type ForcedAnswerTemplate } from '../model/templates';
 import { TIMEOUT_HINT } from '../model/errors';
 import { startTimeoutFor } from '../model/limits';
 import type { ProbeSettings, RunEvent, SolveOptions } from './contract';
-import { ConcurrencyLimiter, ForcedAnswerProber, ProgressBook, type PrefixEstimate, type ProbeCounters } from './probes';
+import { ConcurrencyLimiter, ForcedAnswerProber, ProgressBook, buildProbeTurn, liveSubject, type PrefixEstimate, type ProbeCounters } from './probes';
+import type { ProbeTurn } from '../core/probe-recipes';
 
 /** Tokens allowed for the answer after a forced end of thinking (it starts inside \boxed{). */
 export const FORCED_RESPONSE_TOKENS = 256;
+
+/**
+ * The text that forces the answer when a budget ends the thinking:
+ * - `boxed` (default): the family's stop sentence (MRT's "Time is up…", Qwen3's own for qwen3),
+ *   the end of thinking, then `**Final Answer**\n\n\boxed{` (Dynasor-style answer opener);
+ * - `s1`: s1's budget forcing, the end of thinking then "Final Answer:" (simplescaling/s1
+ *   vllm_causallms.py: `<|im_start|>answer\nFinal Answer:`; our end of thinking is the family's).
+ */
+export type ForcingText = 'boxed' | 's1';
+export const FORCING_TEXTS: readonly ForcingText[] = ['boxed', 's1'];
+/** s1's answer opener after a capped thinking. */
+export const S1_ANSWER_PREFIX = 'Final Answer:';
+
+/** The forced-answer template for a forcing text (overrides apply to `boxed` only). */
+export function forcingTemplate(family: ModelFamily, forcing: ForcingText, overrides: Partial<ForcedAnswerTemplate> = {}): ForcedAnswerTemplate {
+  if (forcing === 's1') return { forcedStopText: '', answerPrefix: S1_ANSWER_PREFIX };
+  return { ...defaultForcedAnswer(family), ...overrides };
+}
 
 export interface AttemptConfig {
   backend: ModelBackend;
@@ -48,6 +76,8 @@ export interface AttemptConfig {
   /** Forced-answer template overrides (from ProbeSettings). */
   forcedStopText?: string;
   answerPrefix?: string;
+  /** Which text forces the answer after a budget stop (default `boxed`). */
+  forcing?: ForcingText;
 }
 
 export interface AttemptStats {
@@ -130,7 +160,8 @@ export class Attempt {
       });
     this.book = c.progress ? new ProgressBook(c.gold, c.same) : null;
     this.prober = c.progress ? proberFor(c.progress, 100_000) : null;
-    const needStopProbes = c.policy.earlyStop !== null && !c.progress && c.earlyStopProbes !== null;
+    const needStopProbes = c.policy.earlyStop?.mode === 'episode' && !c.progress && c.earlyStopProbes !== null;
+    if (c.policy.earlyStop?.mode === 'dynasor') this.nextDynasorAt = c.policy.earlyStop.everyTokens;
     this.stopBook = needStopProbes ? new ProgressBook(c.gold, c.same) : null;
     this.stopProber = needStopProbes && c.earlyStopProbes ? proberFor(c.earlyStopProbes, 200_000) : null;
   }
@@ -193,6 +224,10 @@ export class Attempt {
         this.c.emit({ type: 'budget-decision', decision: outcome.action.decision });
         forced = true;
         stop = 'budget';
+        if (outcome.action.decision.data?.mode === 'dynasor') {
+          this.dynasorExit(outcome.action.decision);
+          break;
+        }
         const answered = await this.forceAnswer(outcome.action.decision);
         if (answered.kind === 'ended' && answered.stats.cappedBy) this.record(forcedAnswerCapDecision(answered.stats.cappedBy, this.thinkingTokens()));
         if (answered.kind === 'cancelled') stop = 'cancelled';
@@ -229,7 +264,7 @@ export class Attempt {
       decisions: this.budget.decisions,
       error,
       stats: this.stats,
-      probes: mergeCounters(this.prober?.counters, this.stopProber?.counters),
+      probes: mergeCounters(this.prober?.counters, this.stopProber?.counters, this.dynasorCounters),
       book: this.book,
       forced,
       warnings: this.allWarnings(),
@@ -264,7 +299,7 @@ export class Attempt {
       stop: 'done',
       decisions: [...this.budget.decisions],
       stats: { ...this.stats, wallMs: Date.now() - this.startedAt },
-      probes: mergeCounters(this.prober?.counters, this.stopProber?.counters),
+      probes: mergeCounters(this.prober?.counters, this.stopProber?.counters, this.dynasorCounters),
       book: this.book,
       forced: this.budget.hasStopped,
       warnings: this.allWarnings(),
@@ -432,6 +467,7 @@ export class Attempt {
     }
     this.emitTokens();
     if (stopAction) return stopAction;
+    this.maybeDynasorProbe();
     const a = this.budget.afterThinking(this.thinkingTokens(), this.lastIndex());
     return a.kind === 'force-answer' ? a : null;
   }
@@ -462,10 +498,18 @@ export class Attempt {
   private scheduleProbe(index: number, prefix: string, prefixTokens: number): void {
     const book = this.book as ProgressBook;
     const p = (this.prober as ForcedAnswerProber)
-      .estimate(index, prefix, prefixTokens, (a) => book.judge(a))
+      .estimate(index, this.probeTurn(index, prefix), prefixTokens, (a) => book.judge(a))
       .then((est) => this.onEstimate(book, est, true))
       .catch(() => {}); // aborted: the run is being cancelled
     this.track(p);
+  }
+
+  /** The progress probe's turn: a middle prefix while thinking goes on, the whole thinking once it ended (mrt: "\n</think>"). */
+  private probeTurn(index: number, prefix: string): ProbeTurn | string {
+    if (index < 0 || !this.c.progress) return prefix;
+    const closed = this.closed.filter((x) => x.index <= index);
+    const ended = this.phase === 'answering' && this.annotator.thinking.slice(prefix.length).trim() === '';
+    return buildProbeTurn(this.c.progress, this.c.family, liveSubject(this.annotator.thinking, closed, ended), closed.length);
   }
 
   private scheduleStopProbe(index: number, prefix: string, prefixTokens: number): void {
@@ -520,16 +564,82 @@ export class Attempt {
     }
   }
 
-  /** s1 budget forcing: end the thinking ourselves and stream a short forced answer. */
+  // ---- Dynasor-CoT early stop: a probe inside the thinking every N thinking tokens ----
+
+  private nextDynasorAt = 0;
+  private dynasorSeq = 0;
+  /** Probe results by send order; the stop rule reads the completed run from the start. */
+  private readonly dynasorResults: (DynasorProbe | undefined)[] = [];
+  private readonly dynasorCounters = { requests: 0, evalTokens: 0, failures: 0 };
+
+  /**
+   * Sends a Dynasor probe when thinking crossed the next multiple of N tokens (our token count,
+   * src/core/tokens.ts). Like Dynasor (cot.py lines 45-63, the probe is sent beside the next
+   * chunk's generation) the stream goes on while the probe runs; the stop acts when it returns.
+   */
+  private maybeDynasorProbe(): void {
+    const es = this.c.policy.earlyStop;
+    if (!es || es.mode !== 'dynasor' || this.phase !== 'thinking' || this.budget.hasStopped || this.pendingStop) return;
+    const tokens = this.thinkingTokens();
+    if (tokens < this.nextDynasorAt) return;
+    this.nextDynasorAt = (Math.floor(tokens / es.everyTokens) + 1) * es.everyTokens;
+    const seq = this.dynasorSeq++;
+    const prompt = renderThinkingPrefix(this.c.family, this.c.prompt, this.annotator.thinking) + DYNASOR_PROBE_TEXT;
+    const seed = this.c.seed * 7919 + 300_000 + seq;
+    this.dynasorCounters.requests++;
+    const p = this.c.limiter
+      .run(() => this.c.backend.generateRaw({ model: this.c.model, prompt, options: { ...DYNASOR_PROBE_OPTIONS, seed } }, this.c.signal))
+      .then((res) => {
+        this.dynasorCounters.evalTokens += res.evalCount;
+        this.dynasorResults[seq] = { atTokens: tokens, answer: readBoxedCompletion(res.text), text: res.text };
+        this.checkDynasor();
+      })
+      .catch((err: unknown) => {
+        if (this.c.signal.aborted) return;
+        this.dynasorCounters.failures++;
+        // A failed probe is an empty answer (Dynasor's obtain_answer of nothing): it breaks agreement.
+        this.dynasorResults[seq] = { atTokens: tokens, answer: null, text: '' };
+        this.c.emit({ type: 'status', status: 'thinking', detail: `Dynasor probe at ${tokens} tokens failed: ${err instanceof Error ? err.message : String(err)}` });
+        this.checkDynasor();
+      });
+    this.track(p);
+  }
+
+  private checkDynasor(): void {
+    if (this.phase !== 'thinking' || this.pendingStop || this.budget.hasStopped) return;
+    const done: DynasorProbe[] = [];
+    for (const r of this.dynasorResults) {
+      if (!r) break;
+      done.push(r);
+    }
+    const action = this.budget.afterDynasorProbe(done, this.thinkingTokens(), this.lastIndex());
+    if (action.kind === 'force-answer') {
+      this.pendingStop = action;
+      this.handle?.abort();
+    }
+  }
+
+  /** Dynasor outputs the consistent answer itself: no forced-answer request (cot.py lines 108-116). */
+  private dynasorExit(decision: BudgetDecision): void {
+    this.endThinking();
+    const answer = String(decision.data?.answer ?? '');
+    const text = dynasorExitResponse(answer);
+    decision.data = { ...decision.data, response: text };
+    this.response = '';
+    this.responseTokens = 0;
+    this.appendResponse(text);
+  }
+
+  /** Budget forcing: end the thinking ourselves and stream a short forced answer (forcing text `boxed` or `s1`). */
   private async forceAnswer(decision: BudgetDecision): Promise<StreamOutcome> {
     this.endThinking();
     this.c.emit({ type: 'status', status: 'answering', detail: decision.detail });
-    const template = {
-      ...defaultForcedAnswer(this.c.family),
+    const forcing = this.c.forcing ?? 'boxed';
+    const template = forcingTemplate(this.c.family, forcing, {
       ...(this.c.forcedStopText !== undefined ? { forcedStopText: this.c.forcedStopText } : {}),
       ...(this.c.answerPrefix !== undefined ? { answerPrefix: this.c.answerPrefix } : {}),
-    };
-    decision.data = { ...decision.data, forcedStopText: template.forcedStopText, answerPrefix: template.answerPrefix };
+    });
+    decision.data = { ...decision.data, forcing, forcedStopText: template.forcedStopText, answerPrefix: template.answerPrefix };
     const prompt = renderForcedAnswerPrompt(this.c.family, this.c.prompt, this.annotator.thinking, template);
     // The answer prefix is our text, but it is what the model answers inside; show it in the response.
     this.response = '';
@@ -568,12 +678,11 @@ export class Attempt {
   }
 }
 
-function mergeCounters(a?: ProbeCounters, b?: ProbeCounters): ProbeCounters {
-  return {
-    requests: (a?.requests ?? 0) + (b?.requests ?? 0),
-    evalTokens: (a?.evalTokens ?? 0) + (b?.evalTokens ?? 0),
-    failures: (a?.failures ?? 0) + (b?.failures ?? 0),
-  };
+/** Field-by-field sum of probe counters (the Dynasor counters have no prompt-token count). */
+function mergeCounters(...all: (Partial<ProbeCounters> | undefined)[]): ProbeCounters {
+  const sum: Record<string, number> = { requests: 0, evalTokens: 0, failures: 0 };
+  for (const c of all) for (const [k, v] of Object.entries(c ?? {})) if (typeof v === 'number') sum[k] = (sum[k] ?? 0) + v;
+  return sum as unknown as ProbeCounters;
 }
 
 /**

@@ -37,6 +37,8 @@ export interface SolveOptions {
   sampling?: SamplingOptions;
   /** Abort the run if no chunk arrives for this long (ms). */
   idleTimeoutMs?: number;
+  /** Text forcing the answer after a budget stop: `boxed` (default; MRT/Qwen3 stop sentence + `\boxed{`) or `s1` ("Final Answer:"). */
+  forcing?: 'boxed' | 's1';
 }
 
 export type RunStatus = 'starting' | 'thinking' | 'answering' | 'voting' | 'probing' | 'done' | 'cancelled' | 'error';

@@ -7,21 +7,30 @@
 import { randomUUID } from 'node:crypto';
 import { answerKey } from '../core/answers';
 import { finalizeTrace } from '../core/annotate';
-import { regretAtBudgets } from '../core/metrics';
 import { parseBudgetPolicy } from '../core/budget-policy';
-import { checkThinkSetting, resolvePolicy, tallyVotes, voteStatus, type ResolvedPolicy } from '../core/budget';
+import {
+  ADAPTIVE_VOTE_PROBES,
+  adaptiveVoteConfident,
+  adaptiveVotePrefixEnd,
+  checkThinkSetting,
+  resolvePolicy,
+  tallyVotes,
+  voteStatus,
+  type ResolvedPolicy,
+} from '../core/budget';
+import { estimateTokens } from '../core/tokens';
 import { equivalent, gradeFinal } from '../core/verdicts';
-import { TRACE_FORMAT_VERSION, type BudgetDecision, type BudgetPolicy, type StopReason, type Trace } from '../core/trace';
+import { TRACE_FORMAT_VERSION, type AttemptCost, type BudgetDecision, type BudgetPolicy, type StopReason, type Trace } from '../core/trace';
 import { ModelError, type ModelBackend, type ModelInfo } from '../model/types';
-import { Attempt, asModelError, type AttemptResult } from './attempt';
+import { Attempt, FORCING_TEXTS, asModelError, type AttemptResult } from './attempt';
 import type { ProbeSettings, RunEvent, RunHandle, RunListener, SolveOptions } from './contract';
-import { ConcurrencyLimiter, DEFAULT_PROBE_SETTINGS, ForcedAnswerProber, UNANIMOUS_AFTER, resolveProbeSettings } from './probes';
+import { ConcurrencyLimiter, DEFAULT_PROBE_SETTINGS, ForcedAnswerProber, resolveProbeSettings } from './probes';
 
 /** DeepSeek-R1's recommended math instruction (its README), appended to the problem. */
 export const DEFAULT_INSTRUCTION = 'Please reason step by step, and put your final answer within \\boxed{}.';
 
 /** Early stop without progress probes: one greedy forced answer per episode (Dynasor-style). */
-export const EARLY_STOP_PROBE: ProbeSettings = { ...DEFAULT_PROBE_SETTINGS, samples: 1, adaptive: false, temperature: 0 };
+export const EARLY_STOP_PROBE: ProbeSettings = resolveProbeSettings({ recipe: 'quick', samples: 1, adaptive: false, temperature: 0 }) as ProbeSettings;
 
 export function startSolve(backend: ModelBackend, opts: SolveOptions): RunHandle {
   return new SolveRun(backend, opts);
@@ -40,6 +49,7 @@ export function checkSolveOptions(opts: SolveOptions): string[] {
     problems.push(e instanceof Error ? e.message : String(e));
   }
   if (opts.idleTimeoutMs !== undefined && !(opts.idleTimeoutMs > 0)) problems.push('idleTimeoutMs: must be a positive number of milliseconds');
+  if (opts.forcing !== undefined && !FORCING_TEXTS.includes(opts.forcing)) problems.push(`forcing: expected ${FORCING_TEXTS.join(' or ')}, got ${JSON.stringify(opts.forcing)}`);
   return problems;
 }
 
@@ -64,6 +74,11 @@ export class SolveRun implements RunHandle {
   private info: ModelInfo | null = null;
   private finalTrace: Trace | null = null;
   private cancelled = false;
+  /** Costs of the vote attempts after the first (index >= 1), in order. */
+  private readonly laterAttempts: AttemptCost[] = [];
+  /** Attempt 1's own answer (before any vote), and the probe tokens adaptive voting spent on it. */
+  private firstAnswer: string | null | undefined;
+  private adaptiveProbeTokens = 0;
 
   constructor(
     private readonly backend: ModelBackend,
@@ -160,6 +175,7 @@ export class SolveRun implements RunHandle {
         emit,
         forcedStopText: progress?.forcedStopText,
         answerPrefix: progress?.answerPrefix,
+        forcing: o.forcing,
       });
 
     this.emit({ type: 'status', status: 'thinking' });
@@ -178,7 +194,11 @@ export class SolveRun implements RunHandle {
     return this.finish(first, first.stop, undefined, trace.final);
   }
 
-  /** IBPO sequential voting from outside the model: whole attempts until m answers agree. */
+  /**
+   * Sequential voting over independent attempts: whole attempts until m answers agree (IBPO's SV
+   * rule, 8 trials / consensus 3; IBPO's trained model votes inside one response, we call the
+   * model again). Every attempt's tokens are counted in `budget.attempts`.
+   */
   private async vote(
     policy: ResolvedPolicy,
     first: AttemptResult,
@@ -187,22 +207,32 @@ export class SolveRun implements RunHandle {
     progress: ProbeSettings | null,
   ): Promise<Trace> {
     const vote = policy.vote as NonNullable<ResolvedPolicy['vote']>;
+    this.firstAnswer = firstTrace.final.answer;
     const answers: (string | null)[] = [firstTrace.final.answer];
     const summaries: Record<string, unknown>[] = [attemptSummary(0, first, firstTrace.final.answer)];
     this.emit({ type: 'status', status: 'voting', detail: `attempt 1/${vote.n}: ${firstTrace.final.answer ?? 'no answer'}` });
     this.decide(voteDecision(1, vote, answers, summaries[0], first.thinking.length ? firstTrace.metrics.thinkingTokens : 0));
 
     if (vote.adaptive && vote.n > 1) {
-      const confident = await this.confidentFirstAnswer(first, firstTrace.final.answer, progress);
+      const evidence = await this.adaptiveEvidence(first, firstTrace.final.answer, progress);
+      const where = evidence.prefixEpisodes === 0 ? 'the empty thinking' : `the thinking before its last episode (${evidence.prefixEpisodes} of ${first.episodes.length} episodes)`;
       this.decide({
         kind: 'vote',
         atTokens: firstTrace.metrics.thinkingTokens,
-        detail: confident.confident
-          ? `adaptive: forced answers after attempt 1 unanimously agree with "${firstTrace.final.answer}": one attempt is enough`
-          : 'adaptive: forced answers after attempt 1 are not unanimous: voting continues',
-        data: { adaptive: true, confident: confident.confident, probeAnswers: confident.answers },
+        detail: evidence.confident
+          ? `adaptive: ${ADAPTIVE_VOTE_PROBES} forced answers on ${where} all agree with attempt 1's "${firstTrace.final.answer}": one attempt is enough`
+          : `adaptive: forced answers on ${where} do not all agree with attempt 1's answer: voting continues`,
+        data: {
+          adaptive: true,
+          rule: 'agree-before-last-episode',
+          confident: evidence.confident,
+          probeAnswers: evidence.answers,
+          prefixEpisodes: evidence.prefixEpisodes,
+          prefixTokens: evidence.prefixTokens,
+          probeTokens: evidence.probeTokens,
+        },
       });
-      if (confident.confident) return this.withVoteResult(firstTrace, answers, summaries, vote);
+      if (evidence.confident) return this.withVoteResult(firstTrace, answers, summaries, vote);
     }
 
     for (let i = 1; voteStatus(tallyVotes(answers, same), i, vote) === 'continue'; i++) {
@@ -212,9 +242,11 @@ export class SolveRun implements RunHandle {
         if (e.type === 'status' && e.detail) this.emit({ type: 'status', status: 'voting', detail: `attempt ${i + 1}: ${e.detail}` });
       });
       const result = await attempt.run();
-      if (result.stop === 'cancelled') break;
       const t = this.assemble(result, result.stop);
-      const answer = result.stop === 'error' ? null : t.final.answer;
+      const answer = result.stop === 'error' || result.stop === 'cancelled' ? null : t.final.answer;
+      // A cancelled attempt still spent its tokens: counted, but it casts no vote.
+      this.laterAttempts.push(attemptCost(i, result, answer));
+      if (result.stop === 'cancelled') break;
       answers.push(answer);
       const summary = attemptSummary(i, result, answer);
       summaries.push(summary);
@@ -223,13 +255,21 @@ export class SolveRun implements RunHandle {
     return this.withVoteResult(firstTrace, answers, summaries, vote);
   }
 
-  private async confidentFirstAnswer(
+  /**
+   * Adaptive voting's evidence (rule in src/core/budget.ts adaptiveVoteConfident): forced answers
+   * on attempt 1's thinking before its last episode, compared with attempt 1's answer.
+   */
+  private async adaptiveEvidence(
     first: AttemptResult,
     answer: string | null,
     progress: ProbeSettings | null,
-  ): Promise<{ confident: boolean; answers: (string | null)[] }> {
-    if (answer === null || !this.info) return { confident: false, answers: [] };
-    const settings: ProbeSettings = { ...(progress ?? DEFAULT_PROBE_SETTINGS), samples: UNANIMOUS_AFTER, adaptive: false };
+  ): Promise<{ confident: boolean; answers: (string | null)[]; prefixEpisodes: number; prefixTokens: number; probeTokens: number }> {
+    const prefixEpisodes = Math.max(0, first.episodes.length - 1);
+    const prefix = first.thinking.slice(0, adaptiveVotePrefixEnd(first.episodes));
+    const prefixTokens = estimateTokens(prefix);
+    if (answer === null || !this.info) return { confident: false, answers: [], prefixEpisodes, prefixTokens, probeTokens: 0 };
+    // Quick probes (an immediate boxed answer, 32 tokens): a cheap check, not a measurement.
+    const settings = resolveProbeSettings({ recipe: 'quick', samples: ADAPTIVE_VOTE_PROBES, adaptive: false, concurrency: (progress ?? DEFAULT_PROBE_SETTINGS).concurrency }) as ProbeSettings;
     const prober = new ForcedAnswerProber(this.backend, {
       model: this.opts.model,
       family: this.info.family,
@@ -241,13 +281,25 @@ export class SolveRun implements RunHandle {
       keyOf,
     });
     try {
-      const est = await prober.estimate(-2, first.thinking, 0, (a) => (a === null ? false : same(answer, a)));
+      const est = await prober.estimate(-2, prefix, prefixTokens, (a) => (a === null ? false : same(answer, a)));
       const answers = est.samples.map((s) => s.answer);
-      const confident = est.samples.length === UNANIMOUS_AFTER && answers.every((a) => a !== null && same(answer, a));
-      return { confident, answers };
+      return { confident: adaptiveVoteConfident(answer, answers, same), answers, prefixEpisodes, prefixTokens, probeTokens: this.chargeAdaptive(prober) };
     } catch {
-      return { confident: false, answers: [] };
+      return { confident: false, answers: [], prefixEpisodes, prefixTokens, probeTokens: this.chargeAdaptive(prober) };
     }
+  }
+
+  /** Adaptive voting's probe tokens are charged to attempt 1 (they decide about it). */
+  private chargeAdaptive(prober: ForcedAnswerProber): number {
+    this.adaptiveProbeTokens += prober.counters.evalTokens;
+    return prober.counters.evalTokens;
+  }
+
+  /** Every attempt's cost: attempt 1 (the trace's own thinking) then the vote attempts. */
+  private attemptCosts(main: AttemptResult, trace: Trace): AttemptCost[] {
+    const first = attemptCost(0, main, this.firstAnswer !== undefined ? this.firstAnswer : trace.final.answer);
+    if (this.adaptiveProbeTokens > 0) first.probeTokens = (first.probeTokens ?? 0) + this.adaptiveProbeTokens;
+    return [first, ...this.laterAttempts];
   }
 
   private withVoteResult(
@@ -289,7 +341,17 @@ export class SolveRun implements RunHandle {
     const o = this.opts;
     const thinking = r?.thinking ?? '';
     // The main attempt's progress keeps changing after it ends (self basis): read it fresh.
-    const episodes = r && this.main && r === this.mainResult ? this.main.episodes() : r?.episodes ?? [];
+    const attemptEpisodes = r && this.main && r === this.mainResult ? this.main.episodes() : r?.episodes ?? [];
+    // Probes (the main attempt only): progress re-read with one prompt-token counter for the whole trace.
+    const book = r?.book ?? null;
+    const probeSettings = book ? resolveProbeSettings(o.progress) : null;
+    const promptTokens = book?.promptTokens();
+    const episodes = book && promptTokens
+      ? attemptEpisodes.map((e) => {
+          const progress = book.progressOf(e.index, promptTokens);
+          return progress ? { ...e, progress } : e;
+        })
+      : attemptEpisodes;
     const decisions = [...this.runDecisions.filter((d) => d.kind === 'think-level'), ...(r?.decisions ?? []), ...this.runDecisions.filter((d) => d.kind !== 'think-level')];
     const uniqueDecisions = [...new Set(decisions)];
     const wall = r?.stats.wallMs;
@@ -317,28 +379,18 @@ export class SolveRun implements RunHandle {
       response: r?.response ?? '',
       truncated: r?.truncated ?? false,
       episodes,
+      ...(book && probeSettings ? { probes: book.record(probeSettings) } : {}),
       budget: { policy: this.policy, decisions: uniqueDecisions, stop },
       // Only the carried live numbers matter: finalizeTrace recomputes the rest.
       metrics: { thinkingTokens: 0, responseTokens: 0, episodes: 0, firstCorrectEpisode: null, tokensAfterFirstCorrect: null, ...carry },
       ...(final ? { final } : {}),
       ...(error ? { error: error.message } : {}),
       ...(r?.warnings.length ? { warnings: [...new Set(r.warnings)] } : {}),
-    });
-    // Regret at every budget that applies: the cap (if any) and the trace's own length.
-    if (trace.metrics.cumulativeRegret !== undefined) {
-      const regret = regretAtBudgets(trace.episodes, this.regretBudgets(trace));
-      if (regret.length) trace.metrics.regret = regret;
-    }
+    }, { ...(probeSettings?.regretBudgets ? { regretBudgets: probeSettings.regretBudgets } : {}), ...(probeSettings?.regretK ? { regretK: probeSettings.regretK } : {}) });
+    // The trace's own attempt (or its partial) carries every attempt's cost; a vote attempt's
+    // throw-away trace (read only for its answer) does not.
+    if (r && trace.budget && (r === this.mainResult || this.mainResult === null)) trace.budget.attempts = this.attemptCosts(r, trace);
     return trace;
-  }
-
-  private regretBudgets(t: Trace): number[] {
-    const budgets: number[] = [];
-    const max = this.policy.maxThinkingTokens;
-    if (max) budgets.push(max);
-    const own = t.episodes.reduce((n, e) => n + e.tokens, 0);
-    if (own > 0 && own !== max) budgets.push(own);
-    return budgets;
   }
 
   private finish(r: AttemptResult | null, stop: StopReason, error?: { message: string; kind: string }, final?: Trace['final']): Trace {
@@ -372,6 +424,18 @@ function statsToMetrics(r: AttemptResult): Partial<Trace['metrics']> {
     ...(s.promptTokens !== undefined ? { promptTokens: s.promptTokens } : {}),
     ...(s.evalTokens > 0 ? { evalTokens: s.evalTokens } : {}),
     ...(s.evalTokens > 0 && s.evalDurationMs > 0 ? { tokensPerSecond: (s.evalTokens / s.evalDurationMs) * 1000 } : {}),
+  };
+}
+
+/** What one attempt cost: thinking and response tokens (our estimate, as metrics), probe tokens (the server's eval_count). */
+function attemptCost(index: number, r: AttemptResult, answer: string | null): AttemptCost {
+  return {
+    index,
+    thinkingTokens: estimateTokens(r.thinking),
+    responseTokens: estimateTokens(r.response),
+    ...(r.probes.evalTokens > 0 ? { probeTokens: r.probes.evalTokens } : {}),
+    answer,
+    stop: r.stop,
   };
 }
 

@@ -50,6 +50,8 @@ const VALUES: Record<string, string[]> = {
   '--early-stop': ['--early-stop'],
   '--window': ['--early-stop', '--window', '2'],
   '--plateau': ['--early-stop', '--plateau', '0.05'],
+  '--early-stop-mode': ['--early-stop-mode', 'dynasor'],
+  '--probe-every': ['--early-stop-mode', 'dynasor', '--probe-every', '64'],
   '--vote': ['--vote', '8/3'],
   '--vote-adaptive': ['--vote', '8/3', '--vote-adaptive'],
   '--think': ['--think', 'low'],

@@ -146,10 +146,10 @@ const ROWS: Row[] = [
     expect: { policy: { earlyStop: EARLY } },
   },
   {
-    name: 'voting with N and M empty means the placeholders: 5, a majority (3)',
+    name: "voting with N and M empty means the placeholders: IBPO's 8 and 3",
     form: { vote: true },
     settings: { vote: {} },
-    argv: ['--vote', '5'],
+    argv: ['--vote', '8'],
     protocol: { vote: {} },
     expect: { policy: { vote: { n: DEFAULT_VOTE_N, m: defaultVoteM(DEFAULT_VOTE_N) } } },
   },
@@ -226,10 +226,10 @@ const ROWS: Row[] = [
   },
   {
     name: 'M above the default N',
-    form: { vote: true, voteM: '6' },
-    settings: { vote: { m: 6 } },
-    protocol: { vote: { m: 6 } },
-    expect: { field: 'vote.m', message: /6 agreeing answers can never come from 5 attempts/ },
+    form: { vote: true, voteM: '9' },
+    settings: { vote: { m: 9 } },
+    protocol: { vote: { m: 9 } },
+    expect: { field: 'vote.m', message: /9 agreeing answers can never come from 8 attempts/ },
   },
   {
     name: 'min above max',
@@ -259,7 +259,7 @@ const ROWS: Row[] = [
     protocol: { maxEpisodes: { n: 3 } },
     expect: { field: 'maxEpisodes', message: /expected a whole number from 1 to 100000, got (a list|an object)/ },
   },
-  { name: 'early stop as text', settings: { earlyStop: 'yes' }, protocol: { earlyStop: 'yes' }, expect: { field: 'earlyStop', message: /expected true, false or \{ window, plateau \}, got "yes"/ } },
+  { name: 'early stop as text', settings: { earlyStop: 'yes' }, protocol: { earlyStop: 'yes' }, expect: { field: 'earlyStop', message: /expected true, false, \{ window, plateau \} or \{ mode: "dynasor", everyTokens, window \}, got "yes"/ } },
   { name: 'vote as a number', settings: { vote: 5 }, protocol: { vote: 5 }, expect: { field: 'vote', message: /expected an object \{ n, m, adaptive\? \}, got 5/ } },
   {
     name: 'blank extension text',
@@ -311,7 +311,7 @@ test('placeholders are the defaults the run applies', () => {
   assert.equal(BUDGET_FIELDS['earlyStop.window'].defaultText, String(resolved.earlyStop?.window));
   assert.equal(BUDGET_FIELDS['earlyStop.plateau'].defaultText, String(resolved.earlyStop?.plateau));
   assert.equal(BUDGET_FIELDS['vote.n'].defaultText, String(resolved.vote?.n));
-  assert.match(BUDGET_FIELDS['vote.m'].defaultText, new RegExp(`\\(${resolved.vote?.m} of`));
+  assert.match(BUDGET_FIELDS['vote.m'].defaultText, new RegExp(`^${resolved.vote?.m} \\(IBPO`));
   assert.equal(BUDGET_FIELDS.extensionText.defaultText, resolved.extensionText);
   assert.match(BUDGET_FIELDS.extensions.defaultText, new RegExp(`\\(${resolved.extensions} with a minimum\\)`));
   assert.equal(BUDGET_FIELDS['earlyStop.window'].min, MIN_EARLY_STOP_WINDOW);
@@ -342,7 +342,7 @@ test('parseBudgetPolicy: collects all errors, normalises, and is idempotent', ()
   const good = parseBudgetPolicy({ earlyStop: true, vote: { n: 3 }, think: null, earlyStopUnused: undefined });
   assert.ok(!good.ok, 'an unknown key is refused even when its value is undefined');
   const ok = parseBudgetPolicy({ earlyStop: true, vote: { n: 3 }, think: null });
-  assert.deepEqual(ok, { ok: true, policy: { earlyStop: EARLY, vote: { n: 3, m: 2 } } });
+  assert.deepEqual(ok, { ok: true, policy: { earlyStop: EARLY, vote: { n: 3, m: 3 } } });
   assert.deepEqual(parseBudgetPolicy(ok.ok ? ok.policy : null), ok);
   assert.deepEqual(parseBudgetPolicy({ earlyStop: false }), { ok: true, policy: {} });
 });

@@ -17,10 +17,10 @@ test('resolvePolicy fills defaults and names the bad field', () => {
   const p = resolvePolicy({ minThinkingTokens: 100, earlyStop: true, vote: { n: 5, m: 3 } });
   assert.equal(p.extensions, 4);
   assert.equal(p.extensionText, 'Wait');
-  assert.deepEqual(p.earlyStop, { window: 3, plateau: 0.05 });
-  assert.deepEqual(resolvePolicy({ earlyStop: { plateau: 0.1 } }).earlyStop, { window: 3, plateau: 0.1 }, 'an empty window is the default, the plateau is kept');
+  assert.deepEqual(p.earlyStop, { mode: 'episode', window: 3, plateau: 0.05 });
+  assert.deepEqual(resolvePolicy({ earlyStop: { plateau: 0.1 } }).earlyStop, { mode: 'episode', window: 3, plateau: 0.1 }, 'an empty window is the default, the plateau is kept');
   assert.equal(resolvePolicy({ minThinkingTokens: 0 }).minThinkingTokens, 0);
-  assert.deepEqual(resolvePolicy({ earlyStop: { window: 1 } }).earlyStop, { window: 1, plateau: 0.05 });
+  assert.deepEqual(resolvePolicy({ earlyStop: { window: 1 } }).earlyStop, { mode: 'episode', window: 1, plateau: 0.05 });
   assert.deepEqual(p.vote, { n: 5, m: 3, adaptive: false });
   assert.equal(resolvePolicy({}).extensions, 0);
   assert.throws(() => resolvePolicy({ maxThinkingTokens: -1 }), (e: unknown) => e instanceof PolicyError && /budget\.maxThinkingTokens/.test(e.message));
@@ -124,7 +124,7 @@ test('early stop on a plateau: mu rose by less than delta over the window', () =
   const a = c.afterProbe(upTo(5), 40);
   assert.ok(a.kind === 'force-answer' && a.decision.kind === 'early-stop', JSON.stringify(a));
   assert.equal(a.decision.atEpisode, 4);
-  assert.deepEqual(a.decision.data, { reason: 'plateau', window: 2, plateau: 0.05, mu: 0.79, muBefore: 0.75 });
+  assert.deepEqual(a.decision.data, { mode: 'episode', reason: 'plateau', window: 2, plateau: 0.05, mu: 0.79, muBefore: 0.75 });
   assert.match(a.decision.detail, /mu rose by 0\.04 \(0\.75 → 0\.79\) over 2 episodes, less than the plateau 0\.05/);
   // mu stuck at 0 is "not found yet", not a plateau.
   const zero = new BudgetController(resolvePolicy({ earlyStop: { window: 1, plateau: 0.05 } }));

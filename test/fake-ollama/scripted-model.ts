@@ -28,6 +28,8 @@
  *     Completion: `${answer}}` + a short tail when the prompt ends with "\boxed{", else
  *     ` \boxed{${answer}}` + tail. The tail has hedging words ("Hmm, wait, but ...") when
  *     `hedge[j]` is true, so Dynasor-style stability checks can be exercised.
+ *   * A prompt inside the thinking that ends with "\boxed{" (Dynasor-CoT's probe) is a forced
+ *     answer after the whole episodes it contains, drawn as above.
  *   * Continuation inside thinking (no end marker after the opening one): the model goes on
  *     with the rest of episode j (if the prompt ends in a prefix of it, e.g. "Wait"), then the
  *     remaining episodes, closes the thinking and answers `response`. When every episode is
@@ -143,6 +145,8 @@ export class ScriptedModel {
       const j = countEpisodes(problem, afterOpen.slice(0, closeAt)).count;
       return this.forcedAnswer(problem, j, prompt, options);
     }
+    // A probe inside the thinking that opens the answer box (Dynasor-CoT's probe) is answered too.
+    if (prompt.endsWith('\\boxed{')) return this.forcedAnswer(problem, countEpisodes(problem, afterOpen).count, prompt, options);
     return continueThinking(problem, afterOpen, family);
   }
 

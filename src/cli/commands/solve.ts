@@ -37,6 +37,7 @@ interface SolveCliOptions extends BudgetFlags {
   groupSize?: number;
   json?: boolean;
   timeout?: number;
+  forcing?: string;
   output?: string;
 }
 
@@ -106,7 +107,15 @@ export function toSolveOptions(problem: string, o: SolveCliOptions): SolveOption
       ...(o.temperature !== undefined ? { temperature: o.temperature } : {}),
     },
     ...(o.timeout !== undefined ? { idleTimeoutMs: o.timeout } : {}),
+    ...(o.forcing !== undefined ? { forcing: forcingFrom(o.forcing) } : {}),
   };
+}
+
+/** `--forcing` as a forcing text name; a usage error otherwise. */
+function forcingFrom(v: string): 'boxed' | 's1' {
+  const s = v.trim().toLowerCase();
+  if (s === 'boxed' || s === 's1') return s;
+  throw new InvalidArgumentError(`--forcing: expected boxed or s1, got "${v}"`);
 }
 
 // ---- terminal output ----
@@ -301,6 +310,7 @@ export function registerSolveCommand(program: Command): Command {
     .option('--gold <answer>', 'ground-truth answer: verdicts, and progress measured against it (default: against the final answer)')
     .option('--progress', 'estimate progress (MRT mu) with forced-answer probes after each episode')
     .option('--samples <k>', 'forced-answer samples per episode, at most (adaptive; implies --progress; default 8)', positiveInt('--samples'))
+    .option('--forcing <text>', 'budget: the text that forces the answer after a budget stop: boxed (the family\'s stop sentence, then **Final Answer** \\boxed{) or s1 (s1\'s "Final Answer:") (default boxed)')
     .option('--fixed-samples', 'always take all --samples (no adaptive stop when the first answers agree)')
     .option('--concurrency <n>', 'probe requests in flight at once (default 2)', positiveInt('--concurrency'))
     .option('--temperature <t>', 'sampling temperature (default: the model\'s)', parseTemperature)

@@ -65,6 +65,8 @@ export const ANNOTATE_FLAGS: readonly AnnotateFlagRule[] = [
   rule('--extension-text', 'extensionText', 'model', 'problems'),
   rule('--max-episodes', 'maxEpisodes', 'model', 'problems'),
   rule('--early-stop', 'earlyStop', 'model', 'problems'),
+  rule('--early-stop-mode', 'earlyStopMode', 'model', 'problems'),
+  rule('--probe-every', 'probeEvery', 'model', 'problems'),
   rule('--window', 'window', 'model', 'problems'),
   rule('--plateau', 'plateau', 'model', 'problems'),
   rule('--vote', 'vote', 'model', 'problems'),

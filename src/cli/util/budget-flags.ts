@@ -5,7 +5,7 @@
  * field errors come back named by the flag that set them.
  */
 import type { Command } from 'commander';
-import { BUDGET_FIELDS, numberFromText, parseBudgetPolicy, type BudgetField } from '../../core/budget-policy';
+import { BUDGET_FIELDS, EARLY_STOP_MODE_FIELDS, numberFromText, parseBudgetPolicy, type BudgetField, type EarlyStopModeField } from '../../core/budget-policy';
 import type { BudgetPolicy } from '../../core/trace';
 
 /** Raw commander values (strings; numbers and booleans are accepted from callers that parsed already). */
@@ -16,6 +16,8 @@ export interface BudgetFlags {
   extensionText?: string;
   maxEpisodes?: string | number;
   earlyStop?: boolean;
+  earlyStopMode?: string;
+  probeEvery?: string | number;
   window?: string | number;
   plateau?: string | number;
   vote?: string | { n: number; m: number };
@@ -47,14 +49,22 @@ export const FLAG_FOR_FIELD: Readonly<Record<BudgetField, string>> = {
   think: '--think',
 };
 
+/** The early-stop mode fields' flags. */
+export const FLAG_FOR_MODE_FIELD: Readonly<Record<EarlyStopModeField, string>> = {
+  'earlyStop.mode': '--early-stop-mode',
+  'earlyStop.everyTokens': '--probe-every',
+};
+
+const specOf = (field: BudgetField | EarlyStopModeField) => (field in EARLY_STOP_MODE_FIELDS ? EARLY_STOP_MODE_FIELDS[field as EarlyStopModeField] : BUDGET_FIELDS[field as BudgetField]);
+
 /** A field's one-line meaning as flag help ("budget: force the answer …"). */
-const meaning = (field: BudgetField): string => {
-  const m = BUDGET_FIELDS[field].meaning.replace(/\.$/, '');
+const meaning = (field: BudgetField | EarlyStopModeField): string => {
+  const m = specOf(field).meaning.replace(/\.$/, '');
   return m.charAt(0).toLowerCase() + m.slice(1);
 };
 
-const help = (field: BudgetField, extra = ''): string => {
-  const spec = BUDGET_FIELDS[field];
+const help = (field: BudgetField | EarlyStopModeField, extra = ''): string => {
+  const spec = specOf(field);
   return `budget: ${meaning(field)}${extra} (${spec.expected}; default ${spec.defaultText})`;
 };
 
@@ -66,10 +76,12 @@ export function addBudgetOptions(cmd: Command): Command {
     .option('--extensions <n>', help('extensions'))
     .option('--extension-text <text>', help('extensionText'))
     .option('--max-episodes <n>', help('maxEpisodes'))
-    .option('--early-stop', 'budget: stop thinking when forced answers agree for --window episodes without hedging (Dynasor), or mu rose by less than --plateau over them (with --progress)')
+    .option('--early-stop', 'budget: stop thinking when forced answers agree for --window episodes without hedging, or mu rose by less than --plateau over them (with --progress); mode "episode"')
+    .option('--early-stop-mode <mode>', `budget: ${meaning('earlyStop.mode')} (implies --early-stop; default episode)`)
+    .option('--probe-every <tokens>', help('earlyStop.everyTokens', '; needs --early-stop-mode dynasor'))
     .option('--window <n>', help('earlyStop.window', '; needs --early-stop'))
     .option('--plateau <delta>', help('earlyStop.plateau', '; needs --early-stop'))
-    .option('--vote <N/M>', 'budget: sequential voting, up to N attempts, stop when M agree (N:M accepted; N alone: M is a majority of N)')
+    .option('--vote <N/M>', 'budget: sequential voting over independent attempts, up to N attempts, stop when M agree (IBPO: 8/3; N:M accepted; N alone: M = 3, or N when N < 3)')
     .option('--vote-adaptive', `budget: ${meaning('vote.adaptive')}; needs --vote`)
     .option('--think <level>', 'thinking: on, off (or true, false), or a gpt-oss level low, medium, high (default: the model\'s)');
 }
@@ -102,14 +114,19 @@ export function budgetFromFlags(flags: BudgetFlags): BudgetFromFlags {
   if (flags.extensions !== undefined) raw.extensions = num(flags.extensions);
   if (flags.extensionText !== undefined) raw.extensionText = flags.extensionText;
   if (flags.maxEpisodes !== undefined) raw.maxEpisodes = num(flags.maxEpisodes);
-  if (flags.earlyStop) {
+  const mode = flags.earlyStopMode?.trim().toLowerCase();
+  if (flags.earlyStop || mode !== undefined) {
     raw.earlyStop = {
+      ...(mode !== undefined && mode !== 'episode' ? { mode } : {}),
       ...(flags.window !== undefined ? { window: num(flags.window) } : {}),
       ...(flags.plateau !== undefined ? { plateau: num(flags.plateau) } : {}),
+      ...(flags.probeEvery !== undefined && mode === 'dynasor' ? { everyTokens: num(flags.probeEvery) } : {}),
     };
+    if (flags.probeEvery !== undefined && mode !== 'dynasor') errors.push({ flag: '--probe-every', message: 'needs --early-stop-mode dynasor' });
   } else {
     if (flags.window !== undefined) errors.push({ flag: '--window', message: 'needs --early-stop' });
     if (flags.plateau !== undefined) errors.push({ flag: '--plateau', message: 'needs --early-stop' });
+    if (flags.probeEvery !== undefined) errors.push({ flag: '--probe-every', message: 'needs --early-stop-mode dynasor' });
   }
   if (flags.vote !== undefined) {
     const vote = voteFrom(flags.vote);
@@ -120,7 +137,7 @@ export function budgetFromFlags(flags: BudgetFlags): BudgetFromFlags {
 
   const parsed = parseBudgetPolicy(raw);
   if (!parsed.ok) {
-    for (const e of parsed.errors) errors.push({ flag: FLAG_FOR_FIELD[e.field as BudgetField] ?? e.field, message: e.message });
+    for (const e of parsed.errors) errors.push({ flag: FLAG_FOR_FIELD[e.field as BudgetField] ?? FLAG_FOR_MODE_FIELD[e.field as EarlyStopModeField] ?? e.field, message: e.message });
   }
   return errors.length || !parsed.ok ? { ok: false, errors } : { ok: true, policy: parsed.policy };
 }
