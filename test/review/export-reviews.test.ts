@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { annotateTrace } from '../../src/core/annotate';
@@ -99,6 +99,17 @@ test('CLI export: the sidecar beside the input is used by default (--no-reviews 
   assert.equal(picked.status, 1, 'a bad sidecar line is bad input');
   assert.match(picked.stderr, /other\.annotations\.jsonl:2: /);
   assert.deepEqual(JSON.parse(readFileSync(out, 'utf8')).label_source, ['auto', 'auto', 'human']);
+
+  // A folder: each trace file's own sidecar is read, and no sidecar is taken for a trace file.
+  const sub = join(dir, 'folder');
+  mkdirSync(sub);
+  const inFolder = join(sub, 'a.trace.jsonl');
+  writeFileSync(inFolder, readFileSync(tracePath));
+  new ReviewSession(inFolder, { who: 'dee' }).set(trace.id, trace.episodes[0], { kind: 'stepVerdict', value: 'bad' }, trace.thinking);
+  const folderOut = join(dir, 'folder-trl.jsonl');
+  const folder = cli(['export', sub, '--format', 'trl', '-o', folderOut]);
+  assert.equal(folder.status, 0, folder.stderr);
+  assert.deepEqual(JSON.parse(readFileSync(folderOut, 'utf8')).label_source, ['human', 'auto', 'auto']);
 
   const missing = cli(['export', tracePath, '--format', 'trl', '-o', out, '--annotations', join(dir, 'nope.jsonl')]);
   assert.equal(missing.status, 2);
