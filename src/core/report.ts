@@ -6,6 +6,7 @@
 import { emptySelfCheckSummary, addSelfChecks, type SelfCheckReport } from './self-check';
 import { describeSelfCheckCounts, describeSelfCheckEffects } from './self-check-text';
 import type { EpisodeLabel, ProgressBasis, Trace } from './trace';
+import { spentResponseTokens, spentThinkingTokens } from './budget';
 
 export interface Stat {
   n: number;
@@ -184,7 +185,7 @@ function emptyPrefixMu(trace: Trace): number | null {
  */
 export function cappedScore(trace: Trace, budget: number): { score: number; finished: boolean } | null {
   if (trace.final.correct === null || trace.final.correct === undefined) return null;
-  const total = trace.metrics.thinkingTokens;
+  const total = spentThinkingTokens(trace); // every vote attempt's thinking (budget.attempts)
   if (total <= budget && !trace.truncated) return { score: trace.final.correct ? 1 : 0, finished: true };
   // A self-basis mu measures agreement with the trace's own answer, not accuracy.
   if (probeBasis(trace) !== 'gold') return null;
@@ -200,7 +201,7 @@ export function cappedScore(trace: Trace, budget: number): { score: number; fini
 
 /** Budgets: powers of two from 256 up to the largest trace, capped at 2^17. */
 export function defaultBudgets(traces: readonly Trace[]): number[] {
-  const max = Math.max(0, ...traces.map((t) => t.metrics.thinkingTokens || 0));
+  const max = Math.max(0, ...traces.map((t) => spentThinkingTokens(t)));
   const out: number[] = [];
   for (let b = 256; b <= 131072; b *= 2) {
     out.push(b);
@@ -272,8 +273,8 @@ export function summarize(traces: readonly Trace[], opts: { budgets?: number[]; 
     errors: traces.filter((t) => t.error).length,
     truncated: traces.filter((t) => t.truncated).length,
     stops,
-    thinkingTokens: stat(traces.map((t) => t.metrics.thinkingTokens)),
-    responseTokens: stat(traces.map((t) => t.metrics.responseTokens)),
+    thinkingTokens: stat(traces.map(spentThinkingTokens)),
+    responseTokens: stat(traces.map(spentResponseTokens)),
     episodes: stat(traces.map((t) => t.episodes.length)),
     anyCorrectEpisode: graded.length ? withCorrectEpisode.length / graded.length : null,
     firstCorrectEpisode: stat(fce.map((t) => t.metrics.firstCorrectEpisode as number)),

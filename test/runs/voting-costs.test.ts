@@ -23,6 +23,7 @@ import {
   type DynasorProbe,
 } from '../../src/core/budget';
 import { parseBudgetPolicy } from '../../src/core/budget-policy';
+import { cappedScore, summarize } from '../../src/core/report';
 import { budgetFromFlags } from '../../src/cli/util/budget-flags';
 import type { BudgetDecision, Trace } from '../../src/core/trace';
 import { collect, productProblem } from './scripted';
@@ -89,6 +90,12 @@ test('voting: every attempt\'s tokens are stored and summed (3 attempts × 272 t
   assert.equal(trace.metrics.thinkingTokens, THINKING_4);
   assert.deepEqual(spentTokens(trace), { attempts: 3, thinking: 816, response: 51, probe: 0, total: 867 });
   assert.equal(trace.final.correct, true);
+  // Reports and accuracy vs tokens use the sum: 500 thinking tokens pay for attempt 1, not the vote.
+  const report = summarize([trace], { budgets: [500, 1000] });
+  assert.equal(report.thinkingTokens.mean, 816);
+  assert.equal(report.responseTokens.mean, 51);
+  assert.equal(cappedScore(trace, 500), null, 'not finished within 500 tokens, and nothing probed fits');
+  assert.deepEqual(cappedScore(trace, 1000), { score: 1, finished: true });
 });
 
 test('a single attempt is one entry, and a trace without attempts counts its own metrics', async () => {
