@@ -358,7 +358,8 @@ function closingValues(sentence: string): ValueSpan[] {
     const prev = i === 0 ? ' ' : sentence[i - 1];
     if (!/[\s=:(≈~$*]/.test(prev) && i !== 0) continue;
     const ch = sentence[i];
-    if (!/[\d\-−$\\√(\[]/.test(ch)) continue;
+    // A polynomial may open with its variable: "x³ - 6x² + 64", "x^2 + 1".
+    if (!/[\d\-−$\\√(\[]/.test(ch) && !(/[a-z]/.test(ch) && /^[²³^]/.test(sentence.slice(i + 1)))) continue;
     const v = readValue(sentence, i);
     if (!v) continue;
     if (closesSentence(sentence.slice(v.end))) found.push(v);
@@ -512,7 +513,7 @@ function compiled(target: QuestionTarget): CompiledTarget {
  * the original price", "denote the cost of one burger as 'b'". Only for a specific head noun.
  */
 function withAliases(text: string, target: QuestionTarget): QuestionTarget {
-  const named = withSuperlativeAlias(text, target);
+  const named = withSuperlativeAlias(text, withRewrittenSymbols(text, target));
   if (named !== target) return withAliases(text, named);
   const c = compiled(target);
   // Cheap test first: most episodes name none of the nouns.
@@ -528,6 +529,17 @@ function withAliases(text: string, target: QuestionTarget): QuestionTarget {
     }
   }
   return aliases.size === target.symbols.length ? target : { ...target, symbols: [...aliases] };
+}
+
+/** "f(f(f(17))), which is f(12)": the asked application rewritten as a simpler one names the same value. */
+function withRewrittenSymbols(text: string, target: QuestionTarget): QuestionTarget {
+  const added = new Set(target.symbols);
+  for (const symbol of target.symbols) {
+    if (!symbol.includes('(') || !text.includes(symbol)) continue;
+    const re = new RegExp(`${symbol.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*(?:,\\s*which is|=|is)\\s+([a-zA-Z]\\([^()\\s]{1,20}\\))`, 'g');
+    for (const m of text.matchAll(re)) added.add(squeezeSymbol(m[1]));
+  }
+  return added.size === target.symbols.length ? target : { ...target, symbols: [...added] };
 }
 
 const SUPERLATIVE = /\b(least|smallest|greatest|largest|minimum|maximum|minimal|maximal)\b/i;
@@ -563,6 +575,9 @@ function classify(sentence: string, v: ValueSpan, prefix: string, tail: string, 
   // "the equivalent annual interest rate r is 6.18%": the asked symbol closes the subject.
   const named = /(?:^|[\s(])\$?\\?\(?\s*([A-Za-z](?:_\{?\w+\}?)?|[A-Z]{2})\s*\$?\\?\)?\s+(?:is|was|would be|should be|must be|equals|comes to)\s*$/.exec(prefix.slice(-60));
   if (named && target.symbols.includes(squeezeSymbol(named[1])) && !HEDGE.test(prefix)) return 'asked-symbol';
+  // "Therefore, f(12) is -1." when the episode said f(f(f(17))) is f(12).
+  const applied = /(?:^|[\s(,])([a-zA-Z]\([^()\s]{1,20}\))\s+(?:is|was|would be|should be|must be|equals|=)\s*$/.exec(prefix.slice(-60));
+  if (applied && target.symbols.includes(squeezeSymbol(applied[1])) && !HEDGE.test(prefix)) return 'asked-symbol';
   // "the value of \\(f(2023)\\) is 96": the asked symbol as written maths closes the subject.
   const namedMath = /(?:\$([^$]{1,30})\$|\\\(([^)]{1,30}(?:\)[^)]{0,10})?)\\\))\s+(?:is|was|would be|should be|must be|equals)\s*$/.exec(prefix.slice(-80));
   if (namedMath && target.symbols.includes(squeezeSymbol(namedMath[1] ?? namedMath[2])) && !HEDGE.test(prefix)) return 'asked-symbol';

@@ -143,7 +143,8 @@ export function questionTarget(problem: string | undefined): QuestionTarget {
   target.restricted = /\b(not|never|no two|without|cannot|neither|nor)\b|n't\b/i.test(q);
   target.comparative = /\bhow (many|much) (more|fewer|less)\b|\bdifference\b/i.test(q);
   // Rounding asked of the answer itself, not of quantities in the story ("round all his prices").
-  target.rounding = /\b(answer|result)\b[^.]{0,60}\bnearest\b|(^|[.?!]\s+)round\b[^.]{0,60}\bnearest\b/i.test(problem);
+  // Maths is blanked first: "Round $54.\\overline{54}$ to the nearest hundredth" has a decimal point inside.
+  target.rounding = /\b(answer|result)\b[^.]{0,60}\bnearest\b|(^|[.?!]\s+)round\b[^.]{0,60}\bnearest\b/i.test(problem.replace(/\$[^$]*\$/g, 'X'));
 
   // Asked symbols: the math right after an asking verb, or a short math group closing the question.
   const asked = /\b(?:find|compute|determine|evaluate|calculate|what is|what's|what are|what was|then find|value of|find the value of)\s+((?:the\s+)?(?:value\s+of\s+)?)(\$[^$]{1,30}\$|\\\([^)]{1,30}\\\))/gi;
