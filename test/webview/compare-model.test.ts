@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ComparedEpisode, ComparedTrace } from '../../src/core/compare';
-import { afterX, axisEnd, chartData, divergenceX, episodeSpan } from '../../webview/compare/model';
+import { afterX, axisEnd, chartData, divergenceX, episodeAt, episodeSpan } from '../../webview/compare/model';
 
 function traceOf(tokens: number[], mu: (number | null)[]): ComparedTrace {
   let at = 0;
@@ -38,4 +38,17 @@ test('chart series: one x array (the union of the probed points), null where a t
   const byIndex = chartData([a, b], 'index');
   assert.deepEqual(byIndex.xs, [1, 2, 3]);
   assert.deepEqual(byIndex.mu, [[0.25, null, 0.75], [0.5, 1, null]]);
+});
+
+test('episodeAt (the strips\' hover): the column by index; by tokens the episode whose span holds x, against a linear scan', () => {
+  const t = traceOf([10, 0, 30, 5], [null, null, null, null]);
+  assert.equal(episodeAt(t, 2.7, 'index'), 2);
+  assert.equal(episodeAt(t, 4, 'index'), -1, 'past the last column');
+  assert.equal(episodeAt(t, -0.5, 'tokens'), -1);
+  for (let x = 0; x < 50; x += 0.5) {
+    const linear = t.episodes.findIndex((e) => e.startTokens <= x && x < e.endTokens);
+    assert.equal(episodeAt(t, x, 'tokens'), linear, `x = ${x}`);
+  }
+  assert.equal(episodeAt(t, 10, 'tokens'), 2, 'an empty episode is never hovered; the next one starts there');
+  assert.equal(episodeAt(traceOf([], []), 0, 'tokens'), -1);
 });

@@ -127,18 +127,37 @@ const twoFrames = (page: Page) => page.evaluate('new Promise((r) => requestAnima
 
 const sent = (page: Page) => page.evaluate('window.__sent') as Promise<{ type: string; [k: string]: unknown }[]>;
 
-/** left% of the verdict block of episode position k in each strip. */
-const blockLefts = (page: Page, k: number) =>
-  page.evaluate(`[...document.querySelectorAll('.rl-cmp-strip')].map((s) => { const b = s.querySelectorAll('.rl-cmp-verdicts .rl-cmp-block')[${k}]; return b ? parseFloat(b.style.left) : null; })`) as Promise<(number | null)[]>;
+/** What the strip of trace `i` says when hovered at `fraction` of its width (the episode there). */
+async function hoverTitle(page: Page, i: number, fraction: number): Promise<string> {
+  const canvas = page.locator(`.rl-cmp-strip[data-trace="${i}"] canvas`);
+  const box = (await canvas.boundingBox())!;
+  await page.mouse.move(box.x + fraction * box.width, box.y + 3);
+  return (await canvas.getAttribute('title')) ?? '';
+}
+
+/** The colour drawn in the verdict bar of trace `i` at `fraction` of its width, and the stylesheet's colour for `verdict`. */
+const verdictPixel = (page: Page, i: number, fraction: number, verdict: string) =>
+  page.evaluate(`(() => {
+    const c = document.querySelector('.rl-cmp-strip[data-trace="${i}"] canvas');
+    const d = c.getContext('2d').getImageData(Math.floor(${fraction} * c.width), Math.floor(c.height * 0.2), 1, 1).data;
+    const probe = document.querySelector('[data-probe="v-${verdict}"]');
+    return { drawn: 'rgb(' + d[0] + ', ' + d[1] + ', ' + d[2] + ')', css: getComputedStyle(probe).backgroundColor };
+  })()`) as Promise<{ drawn: string; css: string }>;
 
 test('four real traces of one problem: strips, chart, summary with differences, divergence, under the strict CSP', async (t) => {
   if (skipWithout(t)) return;
   const { page, problems } = await open('sample=real&theme=light');
   const c: Comparison = real.comparison;
   assert.equal(await page.locator('.rl-cmp-strip').count(), 4);
+  const columns = Math.max(...c.traces.map((x) => x.episodes.length));
   for (let i = 0; i < 4; i++) {
-    assert.equal(await page.locator(`.rl-cmp-strip[data-trace="${i}"] .rl-cmp-verdicts .rl-cmp-block`).count(), c.traces[i].episodes.length);
+    assert.equal(await page.getAttribute(`.rl-cmp-strip[data-trace="${i}"] canvas`, 'data-episodes'), String(c.traces[i].episodes.length));
+    // The last episode's block, in the stylesheet's colour for its verdict.
+    const k = c.traces[i].episodes.length - 1;
+    const { drawn, css } = await verdictPixel(page, i, (k + 0.5) / columns, c.traces[i].episodes[k].verdict);
+    assert.equal(drawn, css, `trace ${i} episode ${k}: drawn in its verdict's colour`);
   }
+  assert.equal(await page.locator('.rl-cmp-strip .rl-cmp-block').count(), 0, 'no element per episode');
   // The table: one row per summary row, the differing ones marked.
   assert.equal(await page.locator('.rl-cmp-table tbody tr').count(), c.summary.length);
   const differing = c.summary.filter((r) => r.differs).map((r) => r.key);
@@ -169,19 +188,23 @@ test('the alignment switch: by index episode k starts at the same place in every
   const k = 3;
   const has = c.traces.map((x) => x.episodes.length > k);
   assert.ok(has.filter(Boolean).length >= 3);
-  const lefts = await blockLefts(page, k);
-  const present = lefts.filter((l, i) => has[i] && l !== null) as number[];
-  assert.equal(present.length, has.filter(Boolean).length);
-  assert.ok(present.every((l) => Math.abs(l - present[0]) < 1e-6), `index: episode ${k} at one position in every strip (${lefts})`);
+  const columns = Math.max(...c.traces.map((x) => x.episodes.length));
+  for (let i = 0; i < 4; i++) {
+    if (has[i]) assert.match(await hoverTitle(page, i, (k + 0.5) / columns), new RegExp(`^#${c.traces[i].episodes[k].index} · `), `index: episode ${k} in the same column of trace ${i}`);
+  }
+  const byIndex = await Promise.all([0, 1, 2, 3].map((i) => hoverTitle(page, i, (k + 0.5) / columns)));
   await page.click('.rl-cmp-switch-button[data-align="tokens"]');
+  await page.waitForSelector('body[data-strips-drawn="tokens"]');
   assert.equal(await page.getAttribute('.rl-cmp-switch-button[data-align="tokens"]', 'aria-pressed'), 'true');
   assert.equal(await page.textContent('.rl-cmp-divergence'), real.divergenceText.tokens);
   const end = Math.max(...c.traces.map((x) => x.episodeTokens));
-  const byTokens = await blockLefts(page, k);
-  byTokens.forEach((l, i) => {
-    if (has[i]) assert.ok(Math.abs(l! - (100 * c.traces[i].episodes[k].startTokens) / end) < 1e-3, `tokens: trace ${i} episode ${k} at its start token`);
-  });
-  assert.notDeepEqual(byTokens, lefts);
+  for (let i = 0; i < 4; i++) {
+    if (!has[i]) continue;
+    const e = c.traces[i].episodes[k];
+    assert.match(await hoverTitle(page, i, (e.startTokens + e.endTokens) / 2 / end), new RegExp(`^#${e.index} · ${e.endTokens - e.startTokens} tokens`), `tokens: trace ${i} episode ${k} at its token span`);
+  }
+  const sameSpot = await Promise.all([0, 1, 2, 3].map((i) => hoverTitle(page, i, (k + 0.5) / columns)));
+  assert.notDeepEqual(sameSpot, byIndex, 'the same place on the axis is another episode once aligned by tokens');
   assert.deepEqual((await sent(page)).filter((m) => m.type === 'shown').pop(), { type: 'shown', traces: 4, alignment: 'tokens' });
   const state = await page.evaluate('window.__state');
   assert.deepEqual(state, { version: 1, alignment: 'tokens', sources: real.sources }, 'the alignment and where the traces came from (for a window reload)');
@@ -252,8 +275,8 @@ test('two 1,000-episode traces: time to draw and DOM size (printed, not asserted
   const started = Date.now();
   const { page, problems } = await open('sample=large');
   const ms = Date.now() - started;
-  assert.equal(await page.locator('.rl-cmp-strip[data-trace="0"] .rl-cmp-verdicts .rl-cmp-block').count(), 1000);
-  assert.equal(await page.locator('.rl-cmp-strip[data-trace="1"] .rl-cmp-verdicts .rl-cmp-block').count(), 600);
+  assert.equal(await page.getAttribute('.rl-cmp-strip[data-trace="0"] canvas', 'data-episodes'), '1000');
+  assert.equal(await page.getAttribute('.rl-cmp-strip[data-trace="1"] canvas', 'data-episodes'), '600');
   const nodes = (await page.evaluate('document.getElementsByTagName("*").length')) as number;
   const switched = Date.now();
   await page.click('.rl-cmp-switch-button[data-align="index"]');

@@ -60,7 +60,10 @@ export class CompareApp {
       h('h2', { class: 'rl-section-title' }, 'Episodes, aligned'), this.strips.element,
       h('h2', { class: 'rl-section-title' }, 'Summary'), h('p', { class: 'rl-dim rl-cmp-table-note' }, '≠ marks the rows where the traces differ (answers: by math-aware equivalence).'), this.table);
     root.replaceChildren(h('header', { class: 'rl-cmp-header' }, h('h1', { class: 'rl-cmp-title' }, 'Compare traces'), this.problem), this.errorBox, this.missing, this.body, this.notice);
-    new MutationObserver(() => this.chart.retheme()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+    new MutationObserver(() => {
+      this.chart.retheme();
+      this.strips.retheme();
+    }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
     this.host.post({ type: 'ready' });
   }
 

@@ -49,3 +49,22 @@ export function chartData(traces: readonly ComparedTrace[], by: Alignment): Char
 export function firstCorrect(t: ComparedTrace): number {
   return t.episodes.findIndex((e) => e.verdict === 'correct');
 }
+
+/**
+ * The position of the episode of `t` that spans axis value `x` (the strips' hover), or -1 past
+ * its end. By index the column; by tokens a binary search over the running token spans.
+ */
+export function episodeAt(t: ComparedTrace, x: number, by: Alignment): number {
+  const n = t.episodes.length;
+  if (n === 0 || x < 0) return -1;
+  if (by === 'index') return x < n ? Math.floor(x) : -1;
+  if (x >= t.episodes[n - 1].endTokens) return -1;
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (t.episodes[mid].endTokens <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
