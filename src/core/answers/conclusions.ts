@@ -620,7 +620,7 @@ function classify(sentence: string, v: ValueSpan, prefix: string, tail: string, 
   // "How many cents does a burger cost?": "$0.80" is the same price in another unit.
   if (target.countNoun === 'cent' && (/\$\s*$/.test(prefix) || v.text.startsWith('$'))) return null;
   const inDollars = /\$\s*$/.test(prefix + (v.text.startsWith('$') ? '$' : '')) || /^\s*(dollars?|pesos?|euros?|pounds?|yen|rupees?|bucks)\b/i.test(tail);
-  if (target.kind === 'money' && inDollars && clauseMeetsQuestion(claim, target, echoes)) return 'count';
+  if (target.kind === 'money' && inDollars && (clauseMeetsQuestion(claim, target, echoes) || (bareTotal && target.totalAsked))) return 'count';
   if (target.kind === 'time' && unitAfter && /^(hours?|minutes?|seconds?|days?|weeks?|months?|years?)$/i.test(unitAfter[1]) && (clauseMeetsQuestion(claim, target, echoes) || (opener && /\b(total|whole|entire)?\s*time\b/i.test(clause)))) return 'count';
   // "…, which is 20%." when a percentage is asked.
   if (target.kind === 'percent' && (/%\s*$/.test(v.text) || /^\s*(%|\\%|percent)/i.test(tail)) && (opener || /\b(which|that)\s+(is|'s)\s*$|\bthat's\s*$/i.test(prefix) || clauseMeetsQuestion(claim, target, 2))) return 'count';

@@ -136,7 +136,9 @@ export function questionTarget(problem: string | undefined): QuestionTarget {
   const q = questionSentence(problem);
   target.expressionValue = /\b(compute|evaluate|simplify|calculate|find the value of|what is the value of|determine the value of)\b\s*(the\s+value\s+of\s+)?(\$|\\\[|\\\()/i.test(q) || /^\s*(compute|evaluate|simplify)\b/i.test(q);
   target.ratePeriods = [...q.matchAll(/\b(?:a|an|per|each|every)\s+([a-z]+)/gi)].map((m) => stem(m[1]));
-  target.totalAsked = /\b(total|totals|altogether|together|combined|in all|all together|both)\b/i.test(q);
+  // Only the asking part: "If Peter and Martha have totals of 64 and 56 …, how many more …" asks no total.
+  const asking = q.slice(Math.max(0, q.search(/\b(what|how|find|compute|determine|calculate)\b/i)));
+  target.totalAsked = /\b(total|totals|altogether|together|combined|in all|all together|both)\b/i.test(asking);
   target.question = q.toLowerCase();
   const headObject = /\b(?:what is|find|compute|determine)\s+the\s+(?:[a-z-]+\s+){0,2}?[a-z]+\s+of\s+(\$[^$]{1,30}\$|\\\([^]{1,30}?\\\))/i.exec(q);
   target.headObject = headObject ? squeezeSymbol(headObject[1].replace(/^\\\(|\\\)$/g, '')) : null;
@@ -190,6 +192,8 @@ export function questionTarget(problem: string | undefined): QuestionTarget {
   else if (/\bhow many cents\b/i.test(q)) target.kind = 'count';
   else if (/\bhow much\b/i.test(q) && (/\b(cost|costs|pay|paid|spend|spent|make|made|earn|earned|save|saved|money|dollars|price|owe|charge)\b/i.test(q) || /\$/.test(q))) target.kind = 'money';
   else if (/\bhow many (dollars|cents)\b/i.test(q)) target.kind = 'money';
+  // "Calculate the total amount she made in two months": an amount earned or spent is money.
+  else if (/\b(amount|money)\b/i.test(q) && /\b(cost|costs|pay|paid|spend|spent|make|made|earn|earned|earns|save|saved|owe|charge|sales|sell|sold)\b/i.test(q)) target.kind = 'money';
   else if (/\bpercent(age)?\b|%/i.test(q)) target.kind = 'percent';
   else if (howMany) target.kind = 'count';
   if (howMany && howMany[1] !== '') target.countNoun = target.countNouns.length > 0 ? target.countNouns[target.countNouns.length - 1] : stem(howMany[1]);
