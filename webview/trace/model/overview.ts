@@ -34,7 +34,7 @@ export interface OverviewModel {
 /** μ's interval: `interval` [lo, hi] (issue 10's field) when the trace has it, else μ ± ci. */
 export function muInterval(progress: EpisodeProgress | undefined): [number, number] | null {
   if (!progress) return null;
-  const given = (progress as EpisodeProgress & { interval?: unknown }).interval;
+  const given: unknown = progress.interval;
   if (Array.isArray(given) && given.length === 2 && given.every((x) => typeof x === 'number' && Number.isFinite(x))) {
     return [Math.max(0, Math.min(given[0], given[1])), Math.min(1, Math.max(given[0], given[1]))];
   }

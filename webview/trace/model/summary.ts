@@ -5,6 +5,7 @@
  * otherwise the values are derived from the episodes, so partial live traces still show them.
  */
 import type { Trace } from '../../../src/core/trace';
+import { muInterval } from './overview';
 
 export interface TraceSummary {
   thinkingTokens: number;
@@ -28,8 +29,10 @@ export interface ChartSeries {
   tokens: number[];
   /** mu after each episode, null where not probed. */
   mu: (number | null)[];
-  /** Half-width of the 95% interval, null where unknown. */
-  ci: (number | null)[];
+  /** μ's interval [low, high] (version 2 `interval`, or version 1's μ ± ci), null where unknown. */
+  band: ([number, number] | null)[];
+  /** Entropy of the forced answers in bits (version 2), null where unknown. */
+  entropy: (number | null)[];
   /** Cumulative tokens where each episode starts (boundaries). */
   starts: number[];
 }
@@ -75,7 +78,8 @@ export function summarize(trace: Trace): TraceSummary {
     firstCorrectAtTokens,
     tokensAfterFirstCorrect: after,
     wastedShare: after !== null && thinkingTokens > 0 ? Math.min(1, after / thinkingTokens) : null,
-    cumulativeRegret: typeof trace.metrics?.cumulativeRegret === 'number' ? trace.metrics.cumulativeRegret : probed > 0 ? regret : null,
+    // Version 1's quantity (sum of 1 − μ over own probed episodes); a version-2 trace stores MRT's per comparator instead.
+    cumulativeRegret: typeof trace.metrics?.cumulativeRegret === 'number' ? trace.metrics.cumulativeRegret : probed > 0 && !trace.probes && !Array.isArray(trace.metrics?.cumulativeRegret) ? regret : null,
     probedEpisodes: probed,
     basis,
     budgetTokens: trace.budget?.policy.maxThinkingTokens ?? null,
@@ -88,7 +92,8 @@ export function chartSeries(trace: Trace): ChartSeries {
   return {
     tokens,
     mu: trace.episodes.map((e) => (e.progress ? e.progress.mu : null)),
-    ci: trace.episodes.map((e) => (e.progress?.ci ?? null)),
+    band: trace.episodes.map((e) => muInterval(e.progress)),
+    entropy: trace.episodes.map((e) => (typeof e.progress?.entropy === 'number' ? e.progress.entropy : null)),
     starts,
   };
 }

@@ -8,6 +8,7 @@ import type { Trace } from '../../../src/core/trace';
 import { chartSeries, formatTokens, summarize, type ChartSeries, type TraceSummary } from '../model/summary';
 import { h } from '../../common/dom';
 import { drawLabelledMarker } from '../../common/plot-marker';
+import { intervalText, muSeriesLabel, traceRecipe, RECIPE_TEXT } from '../model/probe-text';
 
 interface Palette {
   foreground: string;
@@ -43,7 +44,9 @@ export class MuChart {
   private readonly plotHost: HTMLElement;
   private readonly caption: HTMLElement;
   private plot: uPlot | null = null;
-  private series: ChartSeries = { tokens: [], mu: [], ci: [], starts: [] };
+  private series: ChartSeries = { tokens: [], mu: [], band: [], entropy: [], starts: [] };
+  /** The μ legend label and whether the entropy series is drawn: a change rebuilds the plot. */
+  private shape = '';
   private summary: TraceSummary | null = null;
   private palette: Palette | null = null;
   private resizeObserver: ResizeObserver | null = null;
@@ -72,8 +75,13 @@ export class MuChart {
     this.element.classList.toggle('rl-chart-no-mu', probed === 0);
     this.caption.textContent = this.describe(probed, answered);
     this.plotHost.setAttribute('aria-label', this.caption.textContent);
-    if (!this.plot) this.build();
-    else this.plot.setData(this.data(trace), true);
+    const shape = `${muSeriesLabel(trace)}|${this.showEntropy()}`;
+    if (!this.plot || shape !== this.shape) {
+      this.plot?.destroy();
+      this.plot = null;
+      this.shape = shape;
+      this.build();
+    } else this.plot.setData(this.data(trace), true);
   }
 
   /** Theme changed: rebuild with the new colours. */
@@ -95,7 +103,17 @@ export class MuChart {
       right.push(e.verdict === 'correct' ? 1 : null);
       wrong.push(e.verdict === 'incorrect' ? 0 : null);
     }
-    return [this.series.tokens, this.series.mu, right, wrong];
+    const data: uPlot.AlignedData = [this.series.tokens, this.series.mu, right, wrong];
+    return this.showEntropy() ? [...data, this.series.entropy] : data;
+  }
+
+  /**
+   * Without a gold answer μ is agreement with the model's own final answer, near 1 at the end by
+   * construction; the entropy of the forced answers (bits) is the information reading that still
+   * says something (issue 10, item 4). Drawn on its own axis when the trace has it.
+   */
+  private showEntropy(): boolean {
+    return this.summary?.basis === 'self' && this.series.entropy.some((e) => e !== null);
   }
 
   private describe(probed: number, answered: number): string {
@@ -103,7 +121,11 @@ export class MuChart {
     const parts = [`${s.episodes} ${s.episodes === 1 ? 'episode' : 'episodes'}, ${formatTokens(s.thinkingTokens)} thinking tokens`];
     if (probed > 0) {
       const mus = this.series.mu.filter((m): m is number => m !== null);
+      const trace = this.currentTrace!;
+      const recipe = traceRecipe(trace);
+      const band = intervalText(trace);
       parts.push(`μ from ${mus[0].toFixed(2)} to ${mus[mus.length - 1].toFixed(2)} over ${probed} probed episodes${s.basis === 'self' ? ' (agreement with the final answer: no gold)' : ''}`);
+      parts.push(`μ is ${recipe ? RECIPE_TEXT[recipe].long : 'a version-1 forced-answer probe (recipe not recorded)'}${band ? `; shaded: ${band}` : ''}${this.showEntropy() ? '; dashed: entropy of the forced answers in bits (right axis)' : ''}`);
     } else if (this.live) {
       // Probes may be running: with no gold answer (self basis) their μ needs the final answer, so it comes at the end.
       parts.push('no μ yet: progress probes, when on, report as they finish (without a gold answer, after the final answer) (dots: intermediate answers, top = correct, bottom = incorrect)');
@@ -128,16 +150,19 @@ export class MuChart {
       scales: {
         x: { time: false, range: () => [0, xMax() * 1.02] },
         y: { range: [-0.05, 1.05] },
+        bits: { range: (_u, _min, max) => [0, Math.max(1, max ?? 1) * 1.05] },
       },
       axes: [
         { stroke: p.muted, grid: { stroke: p.grid, width: 1 }, ticks: { stroke: p.grid }, label: 'thinking tokens', labelSize: 18, values: (_u, splits) => splits.map((v) => formatTokens(Math.round(v))) },
         { stroke: p.muted, grid: { stroke: p.grid, width: 1 }, ticks: { stroke: p.grid }, label: 'μ', labelSize: 18, size: 40, splits: () => [0, 0.25, 0.5, 0.75, 1] },
+        ...(this.showEntropy() ? [{ scale: 'bits', side: 1, stroke: p.muted, grid: { show: false }, ticks: { stroke: p.grid }, label: 'bits', labelSize: 18, size: 40 }] : []),
       ],
       series: [
         { label: 'tokens', value: (_u, v) => (v == null ? '' : formatTokens(v)) },
-        { label: 'μ (forced answer correct)', class: 'rl-series-mu', stroke: p.mu, width: 2, spanGaps: true, points: points(p.mu, 5), value: (_u, v) => (v == null ? '–' : v.toFixed(2)) },
+        { label: trace ? muSeriesLabel(trace) : 'μ', class: 'rl-series-mu', stroke: p.mu, width: 2, spanGaps: true, points: points(p.mu, 5), value: (_u, v) => (v == null ? '–' : v.toFixed(2)) },
         { label: 'answer correct', stroke: p.correct, paths: () => null, points: points(p.correct, 7), value: (_u, v) => (v == null ? '–' : '✓') },
         { label: 'answer incorrect', stroke: p.incorrect, paths: () => null, points: points(p.incorrect, 7), value: (_u, v) => (v == null ? '–' : '✗') },
+        ...(this.showEntropy() ? [{ label: 'answer entropy (bits)', scale: 'bits', stroke: p.muted, width: 1, dash: [4, 3], spanGaps: true, points: points(p.muted, 3), value: (_u: uPlot, v: number | null) => (v == null ? '–' : v.toFixed(2)) }] : []),
       ],
       hooks: { draw: [(u) => this.drawOverlays(u)] },
     };
@@ -169,17 +194,7 @@ export class MuChart {
       ctx.lineTo(x, top + height);
     }
     ctx.stroke();
-    // 95% interval whiskers on μ.
-    ctx.strokeStyle = p.mu;
-    ctx.beginPath();
-    this.series.ci.forEach((ci, i) => {
-      const mu = this.series.mu[i];
-      if (ci === null || mu === null) return;
-      const x = u.valToPos(this.series.tokens[i], 'x', true);
-      ctx.moveTo(x, u.valToPos(Math.max(0, mu - ci), 'y', true));
-      ctx.lineTo(x, u.valToPos(Math.min(1, mu + ci), 'y', true));
-    });
-    ctx.stroke();
+    this.drawBand(u, p.mu);
     const s = this.summary;
     ctx.font = `${11 * dpr}px ${getComputedStyle(document.body).fontFamily || 'sans-serif'}`;
     if (s?.firstCorrectAtTokens != null) {
@@ -199,6 +214,45 @@ export class MuChart {
       ctx.fillText('budget', x - 4 * dpr, top + height - 6 * dpr);
     }
     ctx.restore();
+  }
+
+  /**
+   * μ's interval as a shaded band between consecutive probed episodes (a run of episodes with an
+   * interval; a gap in the probes breaks the band), and a whisker where a run has one point.
+   */
+  private drawBand(u: uPlot, colour: string): void {
+    const ctx = u.ctx;
+    const { tokens, band } = this.series;
+    const runs: number[][] = [];
+    let run: number[] = [];
+    band.forEach((b, i) => {
+      if (b) run.push(i);
+      else if (this.series.mu[i] !== null && run.length > 0) {
+        // A probed episode without an interval breaks the band; an unprobed one is skipped over.
+        runs.push(run);
+        run = [];
+      }
+    });
+    if (run.length) runs.push(run);
+    ctx.fillStyle = colour;
+    ctx.strokeStyle = colour;
+    for (const r of runs) {
+      const xs = r.map((i) => u.valToPos(tokens[i], 'x', true));
+      if (r.length === 1) {
+        ctx.beginPath();
+        ctx.moveTo(xs[0], u.valToPos(band[r[0]]![0], 'y', true));
+        ctx.lineTo(xs[0], u.valToPos(band[r[0]]![1], 'y', true));
+        ctx.stroke();
+        continue;
+      }
+      ctx.globalAlpha = 0.18;
+      ctx.beginPath();
+      r.forEach((i, k) => (k === 0 ? ctx.moveTo(xs[k], u.valToPos(band[i]![1], 'y', true)) : ctx.lineTo(xs[k], u.valToPos(band[i]![1], 'y', true))));
+      for (let k = r.length - 1; k >= 0; k--) ctx.lineTo(xs[k], u.valToPos(band[r[k]]![0], 'y', true));
+      ctx.closePath();
+      ctx.fill();
+      ctx.globalAlpha = 1;
+    }
   }
 
   private resize(): void {

@@ -9,6 +9,7 @@ import type { Episode, EpisodeLabel } from '../../../src/core/trace';
 import type { ViewFilters } from '../../../src/shared/protocol';
 import { passesFilters } from '../model/filter';
 import { formatTokens } from '../model/summary';
+import { progressDetail } from '../model/probe-text';
 import { h, icon, srOnly } from '../../common/dom';
 import { highlightMatches } from './highlight';
 import { checkBadge } from './episode-check';
@@ -51,7 +52,7 @@ export const LABEL_TEXT: Record<EpisodeLabel, string> = {
 
 function headSignature(e: Episode): string {
   const p = e.progress;
-  return [e.opener ?? '', e.tokens, e.labels.join(','), e.answer ?? '', e.verdict, e.check ?? '', e.standingAnswer ?? '', p ? `${p.mu}|${p.delta}|${p.samples}|${p.ci ?? ''}|${p.basis}` : ''].join('\u0001');
+  return [e.opener ?? '', e.tokens, e.labels.join(','), e.answer ?? '', e.verdict, e.check ?? '', e.standingAnswer ?? '', p ? `${p.mu}|${p.delta}|${p.samples}|${p.ci ?? ''}|${p.interval ?? ''}|${p.basis}` : ''].join('\u0001');
 }
 
 function previewText(text: string): string {
@@ -83,9 +84,9 @@ function buildMeta(e: Episode): HTMLElement {
   if (p) {
     const basis = p.basis === 'gold' ? 'share of forced answers equal to the gold answer' : 'share of forced answers agreeing with the final answer (no gold)';
     meta.append(
-      h('span', { class: 'rl-progress', title: `μ: ${basis}; ${p.samples} samples${p.ci !== undefined ? `, 95% interval ±${p.ci.toFixed(2)}` : ''}` },
+      h('span', { class: 'rl-progress', title: `μ: ${basis}; ${progressDetail(p)}` },
         h('span', {}, `μ ${p.mu.toFixed(2)}`),
-        p.ci !== undefined ? h('span', { class: 'rl-dim' }, ` ±${p.ci.toFixed(2)}`) : null,
+        p.interval ? h('span', { class: 'rl-dim' }, ` [${p.interval[0].toFixed(2)}, ${p.interval[1].toFixed(2)}]`) : p.ci !== undefined ? h('span', { class: 'rl-dim' }, ` ±${p.ci.toFixed(2)}`) : null,
         h('span', { class: 'rl-dim' }, ` n=${p.samples}`),
         h('span', { class: `rl-delta ${p.delta > 0 ? 'rl-up' : p.delta < 0 ? 'rl-down' : ''}` }, ` Δ ${signed(p.delta)}`),
         p.basis === 'self' ? h('span', { class: 'rl-dim' }, ' (self)') : null),

@@ -6,6 +6,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { LiveState } from '../model/live-trace';
 import { formatDuration, formatTokens, summarize } from '../model/summary';
 import { h } from '../../common/dom';
+import { recipeChip } from '../model/probe-text';
 
 const STATUS_TEXT: Record<string, string> = {
   starting: 'Starting…',
@@ -25,6 +26,8 @@ export class Header {
   private readonly status: HTMLElement;
   private readonly elapsed: HTMLElement;
   private readonly tokens: HTMLElement;
+  /** Which probe recipe the μ numbers come from (hidden when nothing is probed). */
+  private readonly recipe: HTMLElement;
   private readonly stop: HTMLElement;
   private readonly error: HTMLElement;
   private renderedProblem: string | null = null;
@@ -38,6 +41,7 @@ export class Header {
     this.status = h('span', { class: 'rl-status', role: 'status', 'aria-live': 'polite' });
     this.elapsed = h('span', { class: 'rl-elapsed', title: 'Elapsed time' });
     this.tokens = h('span', { class: 'rl-token-counts' });
+    this.recipe = h('span', { class: 'rl-probe-recipe rl-dim', hidden: true });
     this.stop = h('vscode-button', { icon: 'debug-stop', secondary: true, 'aria-label': 'Stop the run', title: 'Stop the run' }, 'Stop');
     this.stop.addEventListener('click', onStop);
     this.error = h('p', { class: 'rl-error', role: 'alert', hidden: true });
@@ -49,7 +53,7 @@ export class Header {
     });
     this.element = h('header', { class: 'rl-header' },
       this.problem, problemToggle,
-      h('div', { class: 'rl-header-meta' }, this.model, this.status, this.elapsed, this.tokens, this.stop),
+      h('div', { class: 'rl-header-meta' }, this.model, this.status, this.elapsed, this.tokens, this.recipe, this.stop),
       this.error);
   }
 
@@ -76,6 +80,10 @@ export class Header {
     const tokens = tokenText(state);
     this.tokens.textContent = tokens.text;
     this.tokens.title = tokens.title;
+    const chip = recipeChip(trace);
+    this.recipe.hidden = chip === null;
+    if (chip && this.recipe.textContent !== chip.text) this.recipe.textContent = chip.text;
+    this.recipe.title = chip?.title ?? '';
     this.stop.hidden = !state.live;
     this.error.hidden = !state.error;
     this.error.textContent = state.error ?? '';

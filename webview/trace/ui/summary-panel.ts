@@ -6,6 +6,7 @@ import type { Trace } from '../../../src/core/trace';
 import { formatTokens, summarize } from '../model/summary';
 import { h, icon, srOnly } from '../../common/dom';
 import { answerNode } from '../render/answer-math';
+import { probeRows } from '../model/probe-text';
 
 export class SummaryPanel {
   readonly element: HTMLElement;
@@ -43,8 +44,8 @@ export class SummaryPanel {
     } else if (trace.episodes.some((e) => e.verdict !== 'none')) {
       rows.push(['First correct', h('span', { class: 'rl-dim' }, 'no intermediate answer was correct')]);
     }
-    if (s.cumulativeRegret !== null) rows.push(['Cumulative regret', `${s.cumulativeRegret.toFixed(2)} over ${s.probedEpisodes} probed episodes${s.basis === 'self' ? ' (self-consistency basis)' : ''}`]);
-    for (const r of trace.metrics.regret ?? []) rows.push([`Normalised regret @${formatTokens(r.budget)}`, r.normalized.toFixed(3)]);
+    if (s.cumulativeRegret !== null) rows.push(['Cumulative regret', `${s.cumulativeRegret.toFixed(2)} over ${s.probedEpisodes} probed episodes (version-1 variant: sum of 1 − μ, no shared budget)${s.basis === 'self' ? ' (self-consistency basis)' : ''}`]);
+    rows.push(...probeRows(trace));
     const speed = runSpeed(trace, wallMs);
     if (speed && !live) rows.push(['Speed', speed]);
     // Only a finished trace can have been cut off; a live one is still thinking.
