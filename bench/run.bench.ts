@@ -65,8 +65,8 @@ async function probeCost(fake: FakeOllama, variant: string, progress: Partial<Pr
       errN++;
     });
   }
-  const answerTokens = progress.answerTokens ?? 32;
-  return { variant, episodes, requests, tokens, budgetTokens: requests * answerTokens, meanAbsError: errN ? errSum / errN : NaN };
+  const maxTokens = progress.maxTokens ?? (progress.recipe === 'quick' ? 32 : MRT_ANSWER_TOKENS);
+  return { variant, episodes, requests, tokens, budgetTokens: requests * maxTokens, meanAbsError: errN ? errSum / errN : NaN };
 }
 
 function fmt(n: number, digits = 1): string {
@@ -86,9 +86,9 @@ async function probeBench(): Promise<void> {
   const fake = await startFakeOllama({ problems });
   try {
     const rows = [
-      await probeCost(fake, 'adaptive k<=8, 32-token answers', { samples: 8, adaptive: true }),
-      await probeCost(fake, 'fixed k=8, 32-token answers', { samples: 8, adaptive: false }),
-      await probeCost(fake, 'MRT: fixed k=8, 4096-token answers', { samples: 8, adaptive: false, answerTokens: MRT_ANSWER_TOKENS }),
+      await probeCost(fake, 'quick: adaptive k<=8, 32-token answers', { recipe: 'quick', samples: 8, adaptive: true }),
+      await probeCost(fake, 'quick: fixed k=8, 32-token answers', { recipe: 'quick', samples: 8, adaptive: false }),
+      await probeCost(fake, 'mrt: fixed k=8, 4096-token answers', { recipe: 'mrt', samples: 8, adaptive: false }),
     ];
     const base = rows[1];
     console.log(`\nProgress probes per annotated episode (${Object.keys(CURVES).length} scripted curves, ${base.episodes} episodes; the empty-thinking prefix is charged to the episodes)`);

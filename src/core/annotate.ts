@@ -6,7 +6,7 @@
  */
 import { extractFinalAnswer, findIntermediateAnswer } from './answers';
 import { labelEpisode } from './labels';
-import { computeMetrics } from './metrics';
+import { computeMetrics, hasMrtProbes } from './metrics';
 import { StreamingSegmenter, type Segment, type SegmentOptions } from './segment';
 import { splitThinking } from './thinking';
 import { estimateTokens } from './tokens';
@@ -247,17 +247,28 @@ export function annotateTrace(input: TraceInput, opts: AnnotateOptions = {}): Tr
  * Completes a trace: the final answer (kept when given, else from the response, else from the
  * end of the thinking), its grade against gold, and the metrics (live numbers carried over).
  */
-export function finalizeTrace(base: Omit<Trace, 'final' | 'metrics'> & Partial<Pick<Trace, 'final' | 'metrics'>>): Trace {
+export function finalizeTrace(
+  base: Omit<Trace, 'final' | 'metrics'> & Partial<Pick<Trace, 'final' | 'metrics'>>,
+  regretOpts: { regretBudgets?: readonly number[]; regretK?: number } = {},
+): Trace {
   const final = finalAnswer(base);
   const budgets: number[] = [];
   const cap = base.budget?.policy.maxThinkingTokens;
   if (cap !== undefined && cap > 0) budgets.push(cap);
   else if (base.metrics?.regret) budgets.push(...base.metrics.regret.map((r) => r.budget));
+  // Version 2 regret (src/core/metrics.ts): budgets and k as given, else as the trace last had them.
+  const oracleBudgets = (base.metrics?.regret ?? []).filter((r) => r.comparator === 'oracle').map((r) => r.budget);
+  const carriedK = Array.isArray(base.metrics?.cumulativeRegret) ? base.metrics.cumulativeRegret[0]?.k : undefined;
+  const mrt = hasMrtProbes(base.probes, base.episodes);
   const metrics = computeMetrics({
     thinking: base.thinking,
     response: base.response,
     episodes: base.episodes,
-    regretBudgets: budgets,
+    regretBudgets: mrt ? regretOpts.regretBudgets ?? oracleBudgets : budgets,
+    regretK: regretOpts.regretK ?? carriedK,
+    probes: base.probes,
+    reference: base.probes?.basis === 'self' ? final.answer : base.gold ?? null,
+    version: base.version,
     carry: base.metrics,
   });
   const { final: _f, metrics: _m, ...rest } = base;

@@ -1,8 +1,10 @@
 /**
- * Estimator maths for MRT progress (mu_j = share of forced answers that are correct after
- * episode j). Pure: the probe requests themselves live in src/runs/probes.ts.
+ * Small helpers for MRT progress (mu_j = share of forced answers that are correct after
+ * episode j): the Wilson interval (an option of src/core/probe-estimate.ts), answer histograms,
+ * the mu curve and the early-stop plateau. The estimates themselves: src/core/probe-estimate.ts
+ * and src/core/probe-progress.ts; the probe requests: src/runs/probes.ts.
  */
-import type { EpisodeProgress, ProgressBasis } from './trace';
+import type { EpisodeProgress } from './trace';
 
 /** Histogram key for a forced answer that produced no parsable answer. */
 export const NO_ANSWER_KEY = '(no answer)';
@@ -31,52 +33,6 @@ export function wilsonInterval(successes: number, n: number, z = 1.96): WilsonIn
   return { low, high, halfWidth: (high - low) / 2 };
 }
 
-export interface SamplingRule {
-  /** Upper bound on samples for one prefix (MRT: k = 8). */
-  maxSamples: number;
-  adaptive: boolean;
-  /** Stop once the Wilson 95% half-width is below this. */
-  ciHalfWidth: number;
-  /** Stop once this many samples all gave the same answer (Dynasor-style agreement). */
-  unanimousAfter: number;
-}
-
-export type SamplingStopReason = 'max' | 'unanimous' | 'interval';
-
-/**
- * Adaptive stopping rule for one prefix. `keys` are normalised answer keys of the samples so far
- * (NO_ANSWER_KEY for none); `successes` is the number judged correct when the basis is known, or
- * null (self basis before the final answer): then the modal answer's count stands in, which bounds
- * the correct count from the side that matters (a tight modal share means a tight mu whichever
- * answer turns out to be the reference).
- */
-export function samplingStop(
-  keys: readonly string[],
-  successes: number | null,
-  rule: SamplingRule,
-): SamplingStopReason | null {
-  const n = keys.length;
-  if (n >= rule.maxSamples) return 'max';
-  if (!rule.adaptive || n === 0) return null;
-  if (n >= rule.unanimousAfter) {
-    // Unanimous in what mu measures: all right or all wrong (when judged), else all the same answer.
-    const judgedUnanimous = successes !== null && (successes === 0 || successes === n);
-    if (judgedUnanimous || keys.every((k) => k === keys[0])) return 'unanimous';
-  }
-  const hits = successes ?? modalCount(keys);
-  if (wilsonInterval(hits, n).halfWidth < rule.ciHalfWidth) return 'interval';
-  return null;
-}
-
-/** How many samples to request next for a prefix that has `done` results and is not stopped. */
-export function nextBatchSize(done: number, rule: SamplingRule, concurrency: number): number {
-  const remaining = Math.max(0, rule.maxSamples - done);
-  if (!rule.adaptive) return remaining;
-  // First look: enough samples to test unanimity; afterwards, one slot-width at a time.
-  const size = done === 0 ? rule.unanimousAfter : Math.max(1, concurrency);
-  return Math.min(remaining, size);
-}
-
 export function answerHistogram(keys: readonly string[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const k of keys) out[k] = (out[k] ?? 0) + 1;
@@ -95,29 +51,6 @@ export function modalKey(keys: readonly string[]): string | null {
   let best: string | null = null;
   for (const k of keys) if (best === null || hist[k] > hist[best]) best = k;
   return best;
-}
-
-/**
- * EpisodeProgress from judged samples. `prevMu` is mu of the previous prefix (the empty-thinking
- * prefix for episode 0); delta is mu - prevMu.
- */
-export function progressFromSamples(
-  keys: readonly string[],
-  correct: readonly boolean[],
-  basis: ProgressBasis,
-  prevMu: number,
-): EpisodeProgress {
-  const n = keys.length;
-  const hits = correct.filter(Boolean).length;
-  const mu = n === 0 ? 0 : hits / n;
-  return {
-    mu,
-    delta: mu - prevMu,
-    samples: n,
-    answers: answerHistogram(keys),
-    basis,
-    ci: wilsonInterval(hits, n).halfWidth,
-  };
 }
 
 /** Points of the mu-vs-tokens curve used by MRT's normalised regret: (thinking tokens, mu). */

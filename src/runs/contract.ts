@@ -4,22 +4,33 @@
  */
 import type { BudgetDecision, BudgetPolicy, Episode, EpisodeProgress, SegmentMode, Trace } from '../core/trace';
 import type { SamplingOptions } from '../model/types';
+import type { ProbeRecipeName } from '../core/probe-recipes';
 
 export interface ProbeSettings {
-  /** Maximum forced-answer samples per prefix (MRT used k = 8). */
+  /**
+   * Which probe (src/core/probe-recipes.ts): `mrt` = MRT's pass_at_k_given_prefix.py exactly
+   * (mu = MRT's J_r); `quick` = "answer-now accuracy" (an immediate boxed answer, 32 tokens).
+   */
+  recipe: ProbeRecipeName;
+  /** Samples per prefix: fixed K (MRT: 8), or the adaptive rule's cap. */
   samples: number;
   /** Probe requests in flight at once (shared across the run). */
   concurrency: number;
-  /** Stop sampling a prefix early when the estimate is already tight. */
+  /** Adaptive sampling (Beta-posterior width rule, src/core/probe-estimate.ts; biased, see docs/fidelity.md) instead of fixed K. */
   adaptive: boolean;
-  /** With adaptive sampling: stop when the 95% interval half-width falls below this. */
-  ciHalfWidth: number;
-  /** Tokens allowed for one forced answer (short: we stop at the closing brace). */
-  answerTokens: number;
-  /** Text that forces the end of thinking, and the prefix that starts the answer. */
+  /** Generated tokens per probe; default the recipe's (mrt 4096, quick 32). */
+  maxTokens?: number;
+  /** Default the recipe's (0.6). */
+  temperature?: number;
+  /** Nucleus sampling; default the recipe's (mrt 0.95, quick: the server's). */
+  topP?: number;
+  /** `quick` only: text that forces the end of thinking, and the text that starts the answer. */
   forcedStopText?: string;
   answerPrefix?: string;
-  temperature?: number;
+  /** Token budgets C0 for MRT's normalised regret, shared by every trace (default DEFAULT_REGRET_BUDGETS). */
+  regretBudgets?: number[];
+  /** Common episode budget k for cumulative regret (default DEFAULT_REGRET_K). */
+  regretK?: number;
 }
 
 export interface SolveOptions {

@@ -39,6 +39,10 @@ const VALUES: Record<string, string[]> = {
   '--timeout': ['--timeout', '5000'],
   '--samples': ['--samples', '4'],
   '--instruction': ['--instruction', 'Answer briefly.'],
+  '--probe-recipe': ['--probe-recipe', 'quick'],
+  '--adaptive-samples': ['--adaptive-samples'],
+  '--regret-budgets': ['--regret-budgets', '1000,2000'],
+  '--regret-k': ['--regret-k', '5'],
   '--id-field': ['--id-field', 'idx'],
   '--temperature': ['--temperature', '0.6'],
   '--seed': ['--seed', '7'],
@@ -60,7 +64,7 @@ const VALUES: Record<string, string[]> = {
 
 /** Job options a job reads, per input (from src/runs/dataset/job.ts; checked here, not taken from the table). */
 const ALWAYS = ['input', 'output', 'segment', 'mapping', 'inputKind', 'resume', 'force', 'strict', 'limit', 'report'];
-const PROBES = ['models', 'hosts', 'backend', 'concurrency', 'samples', 'instruction', 'idleTimeoutMs'];
+const PROBES = ['models', 'hosts', 'backend', 'concurrency', 'samples', 'probe', 'instruction', 'idleTimeoutMs'];
 const JOB_READS: Record<string, string[]> = {
   problems: [...ALWAYS, ...PROBES, 'budget', 'sampling', 'answerExtractor'],
   'traces+probes': [...ALWAYS, ...PROBES, 'answerExtractor'],

@@ -191,7 +191,11 @@ test('existing traces get progress probes through a model host', async () => {
     for (const t of traces) {
       assert.deepEqual(t.episodes.map((e) => e.progress?.mu), [0, 1, 1]);
       assert.equal(t.episodes[1].progress!.delta, 1);
-      assert.equal(t.metrics.cumulativeRegret, 1);
+      // Version 2: recipe mrt, prefix 0 probed; oracle cumulative regret over k = 8 prefixes
+      // (0 .. full, then the full thinking's mu held): (1 - mu_0) + (1 - 0) + 0 + 0 + 4 x 0.
+      assert.equal(t.probes?.recipe, 'mrt');
+      const mu0 = t.probes?.prefix0?.mu ?? NaN;
+      assert.deepEqual(t.metrics.cumulativeRegret, [{ comparator: 'oracle', k: 8, value: 2 - mu0, normalized: (2 - mu0) / 8 }], 'majority needs 8 answers per prefix: left out at K = 3');
     }
   } finally {
     await a.close();

@@ -61,7 +61,12 @@ test('flag parsing: vote N/M, think levels, budget and progress options', () => 
   const o = toSolveOptions('p', { model: 'm', samples: 4, maxThinking: '100', earlyStop: true, plateau: '0.05', vote: '3/2', voteAdaptive: true, think: 'LOW', timeout: 50 });
   assert.deepEqual(o.budget, { maxThinkingTokens: 100, earlyStop: { window: 3, plateau: 0.05 }, vote: { n: 3, m: 2, adaptive: true }, think: 'low' });
   assert.throws(() => toSolveOptions('p', { model: 'm', earlyStop: true, plateau: '2', think: 'max' }), (e: Error) => /--plateau: expected a number from 0 to 1/.test(e.message) && /--think: /.test(e.message));
-  assert.deepEqual(o.progress, { samples: 4, adaptive: true });
+  // Fixed K is the default (no `adaptive`); the probe flags pass through by name.
+  assert.deepEqual(o.progress, { samples: 4 });
+  const probes = toSolveOptions('p', { model: 'm', samples: 8, probeRecipe: 'quick', adaptiveSamples: true, regretBudgets: [1000, 2000], regretK: 5 });
+  assert.deepEqual(probes.progress, { samples: 8, recipe: 'quick', adaptive: true, regretBudgets: [1000, 2000], regretK: 5 });
+  // Probe flags without probes are refused by name, not ignored.
+  assert.throws(() => toSolveOptions('p', { model: 'm', probeRecipe: 'quick', regretK: 3 }), (e: Error) => /--probe-recipe is used only by progress probes/.test(e.message) && /--regret-k is used only by progress probes/.test(e.message));
   assert.equal(o.idleTimeoutMs, 50);
   assert.equal(toSolveOptions('p', { model: 'm' }).progress, false);
 });

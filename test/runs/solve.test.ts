@@ -144,7 +144,7 @@ for (const k of [8, 32]) {
   });
 }
 
-test('adaptive sampling stops early on unanimous prefixes and uses fewer requests', async () => {
+test('adaptive sampling (Beta-posterior width rule) stops early on unanimous prefixes and uses fewer requests', async () => {
   const count = async (adaptive: boolean): Promise<{ requests: number; trace: Trace }> => {
     const from = fake.requests.length;
     const { trace } = await collect(
@@ -161,8 +161,11 @@ test('adaptive sampling stops early on unanimous prefixes and uses fewer request
   const fixed = await count(false);
   const adaptive = await count(true);
   assert.equal(fixed.requests, 5 * 8, 'empty prefix + 4 episodes, 8 samples each');
-  assert.equal(adaptive.requests, 5 * 3, 'every prefix is unanimous after 3 samples');
-  assert.ok(adaptive.trace.episodes.every((e) => e.progress?.samples === 3 && e.progress.mu === 1));
+  // Jeffreys posterior after n unanimous probes: the 95% interval is first <= 0.3 wide at n = 7.
+  assert.equal(adaptive.requests, 5 * 7, 'every prefix is unanimous: the width rule stops at 7 samples');
+  assert.ok(adaptive.trace.episodes.every((e) => e.progress?.samples === 7 && e.progress.mu === 1));
+  assert.equal(adaptive.trace.probes?.sampling, 'adaptive');
+  assert.equal(fixed.trace.probes?.sampling, 'fixed');
   assert.deepEqual(
     adaptive.trace.episodes.map((e) => e.progress?.mu),
     fixed.trace.episodes.map((e) => e.progress?.mu),

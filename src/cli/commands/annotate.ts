@@ -15,8 +15,9 @@ import { printSafe } from '../util/report';
 import { SIGNAL_EXIT_CODE, signalName, watchStopSignals } from '../util/signals';
 import { addPipelineOptions, collectList, fieldNamesFrom, finiteNumber, positiveInteger, segmentOptionsFrom, type PipelineFlags } from '../util/options';
 import { runOffline, type OfflineRunOptions } from '../util/run-offline';
+import { addProbeOptions, probeFlagsWithoutProbes, probeSettingsFrom, type ProbeFlags } from '../util/probe-flags';
 
-export interface AnnotateFlags extends PipelineFlags, BudgetFlags {
+export interface AnnotateFlags extends PipelineFlags, BudgetFlags, ProbeFlags {
   output: string;
   model?: string[];
   host?: string[];
@@ -43,7 +44,7 @@ function addJobOptions(cmd: Command): Command {
     .option('-m, --model <names>', 'model(s) to generate with (problem sets) or to probe with (traces, with --samples); repeat or comma-separate for several; makes annotate a resumable job', collectList)
     .option('--host <url>', 'model server (default: OLLAMA_HOST or http://127.0.0.1:11434); repeat for several hosts (work is balanced, failing hosts drop out); openai+http://… picks --backend openai', collectList)
     .addOption(new Option('--backend <kind>', 'server protocol: Ollama\'s native API, or OpenAI-compatible (vLLM, SGLang, llama.cpp, Ollama /v1) (default: ollama)').choices([...BACKEND_KINDS]))
-    .option('--samples <k>', 'forced-answer samples per episode for progress (default 0: no probes)', positiveInteger('--samples', 0))
+    .option('--samples <k>', 'forced-answer samples per prefix for progress: fixed K (MRT: 8), or the cap with --adaptive-samples (default 0: no probes)', positiveInteger('--samples', 0))
     .option('--concurrency <n>', 'records in flight per host (default 1)', positiveInteger('--concurrency', 1))
     .option('--timeout <ms>', 'longest wait on a model server for a short request and between two chunks of a stream; the first chunk (model loading) may take max(10 min, this) (default: 30 s for requests, 10 min to start, 2 min between chunks)', positiveInteger('--timeout', 1))
     .option('--resume', 'continue OUT as a dataset job: skip finished ids, redo unfinished ones')
@@ -65,7 +66,7 @@ export function registerAnnotateCommand(program: Command): Command {
     .description('annotate traces (ours or raw model outputs) offline: episodes, labels, answers, verdicts, metrics; with --model, solve a problem set or probe traces as a resumable job')
     .argument('<inputs...>', 'trace files or directories ("-" for stdin); with --model, one problem set (JSONL, JSON, CSV, Parquet) or trace file/directory')
     .requiredOption('-o, --output <file>', 'output trace-format JSONL ("-" for stdout, offline only)');
-  addBudgetOptions(addJobOptions(addPipelineOptions(cmd))).action(async (inputs: string[], flags: AnnotateFlags) => {
+  addBudgetOptions(addProbeOptions(addJobOptions(addPipelineOptions(cmd)))).action(async (inputs: string[], flags: AnnotateFlags) => {
     const plan = planAnnotate(inputs, flags, givenFlags(cmd));
     if (plan.mode === 'refused') throw new UsageError(plan.errors.join('\nreasoning-lens: '));
     if (plan.mode === 'job') {
@@ -129,6 +130,9 @@ export function jobOptionsFromFlags(input: string, f: AnnotateFlags, given: Read
   const sampling = { ...(f.temperature !== undefined ? { temperature: f.temperature } : {}), ...(f.seed !== undefined ? { seed: f.seed } : {}) };
   const mapping = fieldChoice(f);
   const samples = f.samples ?? 0;
+  const unusedProbeFlags = samples === 0 ? probeFlagsWithoutProbes(f, 'add --samples K') : [];
+  if (unusedProbeFlags.length) return { ok: false, errors: unusedProbeFlags };
+  const probe = probeSettingsFrom(f);
   return {
     ok: true,
     options: {
@@ -139,6 +143,7 @@ export function jobOptionsFromFlags(input: string, f: AnnotateFlags, given: Read
       ...(f.timeout !== undefined ? { idleTimeoutMs: f.timeout } : {}),
       ...(f.backend ? { backend: f.backend } : {}),
       ...(samples ? { samples } : {}),
+      ...(Object.keys(probe).length ? { probe } : {}),
       ...(f.concurrency ? { concurrency: f.concurrency } : {}),
       ...(Object.keys(policy).length ? { budget: policy } : {}),
       ...(Object.keys(sampling).length ? { sampling } : {}),

@@ -18,8 +18,9 @@ import { writeFileAtomic } from '../../io/write';
 import { addSegmentationOptions } from '../util/options';
 import { SIGNAL_EXIT_CODE, signalName, watchStopSignals } from '../util/signals';
 import { addBudgetOptions, budgetFromFlags, flagErrorLines, type BudgetFlags } from '../util/budget-flags';
+import { addProbeOptions, probeFlagsWithoutProbes, probeSettingsFrom, type ProbeFlags } from '../util/probe-flags';
 
-interface SolveCliOptions extends BudgetFlags {
+interface SolveCliOptions extends BudgetFlags, ProbeFlags {
   model: string;
   host?: string;
   backend?: BackendKind;
@@ -89,6 +90,8 @@ export function toSolveOptions(problem: string, o: SolveCliOptions): SolveOption
   if (!parsed.ok) throw new InvalidArgumentError(flagErrorLines(parsed.errors).join('\n'));
   const budget = parsed.policy;
   const wantsProgress = o.progress === true || o.samples !== undefined;
+  const unused = wantsProgress ? [] : probeFlagsWithoutProbes(o, 'add --progress or --samples K');
+  if (unused.length) throw new InvalidArgumentError(unused.join('\n'));
   return {
     problem,
     model: o.model,
@@ -98,7 +101,7 @@ export function toSolveOptions(problem: string, o: SolveCliOptions): SolveOption
       ? {
           ...(o.samples !== undefined ? { samples: o.samples } : {}),
           ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}),
-          adaptive: o.fixedSamples !== true,
+          ...probeSettingsFrom(o),
         }
       : false,
     ...segmentFrom(o),
@@ -133,7 +136,7 @@ export function formatEpisode(e: Episode): string {
 
 export function formatMu(p: EpisodeProgress): string {
   const sign = p.delta >= 0 ? '+' : '';
-  const ci = p.ci !== undefined ? `±${p.ci.toFixed(2)}, ` : '';
+  const ci = p.interval ? `95% CI ${p.interval[0].toFixed(2)}–${p.interval[1].toFixed(2)}, ` : p.ci !== undefined ? `±${p.ci.toFixed(2)}, ` : '';
   return `mu ${p.mu.toFixed(2)} (${sign}${p.delta.toFixed(2)}, ${ci}n=${p.samples}${p.basis === 'self' ? ', vs own answer' : ''})`;
 }
 
@@ -155,12 +158,20 @@ export function formatSummary(t: Trace): string[] {
   lines.push(
     `stop: ${t.budget?.stop ?? 'done'}  episodes: ${m.episodes}  thinking: ${m.thinkingTokens} tok  response: ${m.responseTokens} tok${timing.length ? `  ${timing.join(', ')}` : ''}`,
   );
+  if (t.probes) {
+    const p = t.probes;
+    lines.push(
+      `probes: recipe ${p.recipe}, ${p.sampling === 'fixed' ? `K = ${p.k}` : `adaptive, at most ${p.k}`} per prefix, basis ${p.basis}${p.tokens !== undefined ? `, ${p.tokens} probe tokens (prompt tokens by ${p.promptTokenCounter ?? 'estimate'})` : ''}`,
+    );
+  }
   if (m.cumulativeRegret !== undefined) {
-    const at = (m.regret ?? []).map((r) => `${r.normalized.toFixed(3)} @${r.budget}`).join(', ');
+    // Version 2: MRT's normalised regret (oracle J* = 1, x = probe prompt + rollouts / 16) at shared budgets.
+    const at = (m.regret ?? []).map((r) => `${r.normalized.toFixed(3)} @${r.budget}${r.comparator ? '' : ' thinking tok'}`).join(', ');
+    const comparator = m.regret?.some((r) => r.comparator === 'oracle') ? ' (oracle)' : '';
     const cumulative = typeof m.cumulativeRegret === 'number'
-      ? m.cumulativeRegret.toFixed(2)
+      ? `${m.cumulativeRegret.toFixed(2)} (sum of 1 - mu over probed episodes, version 1)`
       : m.cumulativeRegret.map((c) => `${c.value === null ? 'n/a' : c.value.toFixed(2)} (${c.comparator}, k=${c.k})`).join(', ');
-    lines.push(`cumulative regret: ${cumulative}${at ? `  normalized regret: ${at}` : ''}`);
+    lines.push(`cumulative regret: ${cumulative}${at ? `  normalized regret${comparator}: ${at}` : ''}`);
   }
   for (const d of t.budget?.decisions ?? []) lines.push(`budget: ${d.kind}: ${oneLine(d.detail, 160)}`);
   if (t.error) lines.push(`error: ${t.error}`);
@@ -308,13 +319,15 @@ export function registerSolveCommand(program: Command): Command {
     .option('--host <url>', 'model server (default: OLLAMA_HOST or http://127.0.0.1:11434); openai+http://… picks --backend openai')
     .addOption(new Option('--backend <kind>', 'server protocol: Ollama\'s native API, or OpenAI-compatible (vLLM, SGLang, llama.cpp, Ollama /v1)').choices([...BACKEND_KINDS]).default('ollama'))
     .option('--gold <answer>', 'ground-truth answer: verdicts, and progress measured against it (default: against the final answer)')
-    .option('--progress', 'estimate progress (MRT mu) with forced-answer probes after each episode')
-    .option('--samples <k>', 'forced-answer samples per episode, at most (adaptive; implies --progress; default 8)', positiveInt('--samples'))
+    .option('--progress', 'estimate progress (MRT mu) with forced-answer probes on the empty thinking and after each episode')
+    .option('--samples <k>', 'forced-answer samples per prefix (fixed K, MRT: 8; implies --progress; default 8, or the cap 16 with --adaptive-samples)', positiveInt('--samples'))
     .option('--forcing <text>', 'budget: the text that forces the answer after a budget stop: boxed (the family\'s stop sentence, then **Final Answer** \\boxed{) or s1 (s1\'s "Final Answer:") (default boxed)')
-    .option('--fixed-samples', 'always take all --samples (no adaptive stop when the first answers agree)')
+    // Fixed K is the default now; the older switch is kept for scripts.
+    .addOption(new Option('--fixed-samples', 'fixed K samples per prefix (the default)').hideHelp())
     .option('--concurrency <n>', 'probe requests in flight at once (default 2)', positiveInt('--concurrency'))
     .option('--temperature <t>', 'sampling temperature (default: the model\'s)', parseTemperature)
     .option('--seed <n>', 'sampling seed (default: none, the server picks)', nonNegativeInt('--seed'));
+  addProbeOptions(cmd);
   addBudgetOptions(cmd);
   addSegmentationOptions(cmd)
     // The older name of --mode, kept for scripts.

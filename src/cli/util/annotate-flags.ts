@@ -56,6 +56,11 @@ export const ANNOTATE_FLAGS: readonly AnnotateFlagRule[] = [
   rule('--timeout', 'timeout', 'model', 'probes'),
   rule('--samples', 'samples', 'model'),
   rule('--instruction', 'instruction', 'model', 'probes'),
+  // Probe flags need --samples K in either input (jobOptionsFromFlags refuses them without).
+  rule('--probe-recipe', 'probeRecipe', 'model', 'probes'),
+  rule('--adaptive-samples', 'adaptiveSamples', 'model', 'probes'),
+  rule('--regret-budgets', 'regretBudgets', 'model', 'probes'),
+  rule('--regret-k', 'regretK', 'model', 'probes'),
   rule('--id-field', 'idField', 'model', 'problems'),
   rule('--temperature', 'temperature', 'model', 'problems'),
   rule('--seed', 'seed', 'model', 'problems'),

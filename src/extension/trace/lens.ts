@@ -114,7 +114,8 @@ export class Lens implements vscode.Disposable {
 
   probeSettings(probe: ProbeRequest): Partial<ProbeSettings> {
     const s = this.settings();
-    const out: Partial<ProbeSettings> = { samples: probe.samples, concurrency: s.probeConcurrency };
+    // The live view keeps the quick probe (answer-now accuracy, 32 tokens); the trace names it.
+    const out: Partial<ProbeSettings> = { recipe: 'quick', samples: probe.samples, concurrency: s.probeConcurrency };
     if (s.forcedStopText) out.forcedStopText = s.forcedStopText;
     if (s.answerPrefix) out.answerPrefix = s.answerPrefix;
     return out;

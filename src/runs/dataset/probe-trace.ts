@@ -1,16 +1,17 @@
 /**
  * Progress probes for a trace that already exists (imported or generated without probes):
- * force an answer after the empty prefix and after every episode, estimate mu per prefix with
- * the run's ForcedAnswerProber/ProgressBook (src/runs/probes.ts), write `progress` into each
- * episode and recompute the metrics. Written here because probes.ts has no whole-trace entry.
+ * probe the empty prefix, every middle prefix and the whole thinking under the settings' recipe
+ * (default `mrt`), estimate mu per prefix with the run's ForcedAnswerProber/ProgressBook
+ * (src/runs/probes.ts), write `progress` into each episode and `probes` into the trace, and
+ * recompute the metrics. Written here because probes.ts has no whole-trace entry.
  */
 import { answerKey } from '../../core/answers';
 import { finalizeTrace } from '../../core/annotate';
 import { equivalent } from '../../core/verdicts';
-import type { Trace } from '../../core/trace';
+import { TRACE_FORMAT_VERSION, type Trace } from '../../core/trace';
 import { ModelError, type ModelBackend, type ModelFamily, type RawGenerateRequest } from '../../model/types';
 import type { ProbeSettings } from '../contract';
-import { ConcurrencyLimiter, ForcedAnswerProber, ProgressBook } from '../probes';
+import { ConcurrencyLimiter, ForcedAnswerProber, ProgressBook, buildProbeTurn } from '../probes';
 
 export interface ProbeTraceOptions {
   model: string;
@@ -42,7 +43,12 @@ function rememberingErrors(backend: ModelBackend): { backend: ModelBackend; last
   return { backend: wrapped, last: () => last };
 }
 
-/** Returns the trace with `progress` on every episode; throws (ModelError when known) if a probe fails. */
+/**
+ * Returns the trace with `progress` on every episode and `probes` (recipe, sampling, prefix 0,
+ * probe tokens) filled, its metrics recomputed (MRT regret at `settings.regretBudgets`, cumulative
+ * regret at `settings.regretK`); throws (ModelError when known) if a probe fails. Prefixes 0 .. L
+ * as pass_at_k_given_prefix.py: no thinking, each middle prefix, the whole thinking.
+ */
 export async function probeTraceProgress(backend: ModelBackend, trace: Trace, opts: ProbeTraceOptions): Promise<Trace> {
   if (trace.episodes.length === 0) return trace;
   const watched = rememberingErrors(backend);
@@ -61,14 +67,15 @@ export async function probeTraceProgress(backend: ModelBackend, trace: Trace, op
   const book = new ProgressBook(gold, same);
   if (!gold) book.settleReference(trace.final.answer);
 
+  const subject = { thinking: trace.thinking, episodes: trace.episodes };
   let tokens = 0;
-  const prefixes = [{ index: -1, text: '', tokens: 0 }];
-  for (const e of trace.episodes) {
+  const prefixes = [{ index: -1, turn: buildProbeTurn(opts.settings, opts.family, subject, 0), tokens: 0 }];
+  trace.episodes.forEach((e, j) => {
     tokens += e.tokens;
-    prefixes.push({ index: e.index, text: trace.thinking.slice(0, e.end), tokens });
-  }
+    prefixes.push({ index: e.index, turn: buildProbeTurn(opts.settings, opts.family, subject, j + 1), tokens });
+  });
   // Prefixes run concurrently; the limiter bounds requests in flight.
-  const estimates = await Promise.all(prefixes.map((p) => prober.estimate(p.index, p.text, p.tokens, (a) => book.judge(a))));
+  const estimates = await Promise.all(prefixes.map((p) => prober.estimate(p.index, p.turn, p.tokens, (a) => book.judge(a))));
   for (const est of estimates) {
     if (est.stopReason === 'error') {
       const cause = watched.last();
@@ -77,9 +84,13 @@ export async function probeTraceProgress(backend: ModelBackend, trace: Trace, op
     }
     book.add(est);
   }
+  const promptTokens = book.promptTokens();
   const episodes = trace.episodes.map((e) => {
-    const progress = book.progressOf(e.index);
+    const progress = book.progressOf(e.index, promptTokens);
     return progress ? { ...e, progress } : e;
   });
-  return finalizeTrace({ ...trace, episodes });
+  return finalizeTrace(
+    { ...trace, version: TRACE_FORMAT_VERSION, episodes, probes: book.record(opts.settings, opts.model) },
+    { ...(opts.settings.regretBudgets ? { regretBudgets: opts.settings.regretBudgets } : {}), ...(opts.settings.regretK ? { regretK: opts.settings.regretK } : {}) },
+  );
 }
