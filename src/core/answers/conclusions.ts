@@ -211,7 +211,7 @@ function groupValue(s: string, open: number, innerStart: number, innerEnd: numbe
 }
 
 /** Words that make what follows hypothetical: "if the answer is 5", "maybe x = 3". */
-const HEDGE = /\b(if|when(?!\s+(?:multiplied|divided|added|subtracted|rounded|simplified|reduced|squared|cubed|converted|expressed|written|computed|calculated|evaluated)\b)|maybe|perhaps|suppose|supposing|assume|assuming|might|could|whether|wonder|guess|probably|expect|unless|instead of|rather than|let's say|say|try|trying|check if|not sure|doesn't|isn't|wasn't|not)\b/i;
+const HEDGE = /\b(if|when(?!\s+(?:multiplied|divided|added|subtracted|rounded|simplified|reduced|squared|cubed|converted|expressed|written|computed|calculated|evaluated)\b)|maybe|perhaps|suppose|supposing|assume|assuming|might|could|whether|wonder|guess|probably|expect|unless|instead of|rather than|let's say|say(?=,|\s+(?:we|I|it's|it is|there)\b)|try|trying|check if|not sure|doesn't|isn't|wasn't|not)\b/i;
 /** What may stand right before a stated value: a verb or preposition of stating, or a maths mark. */
 const CONNECTOR_BEFORE = /(?:[=:≈~(]|\*\*|\$|\b(?:is|are|was|were|be|been|equals|equal to|of|to|gives|give|get|gets|got|has|have|had|needs|need|make|makes|made|spend|spends|spent|save|saves|saved|take|takes|took|pay|pays|paid|cost|costs|earn|earns|earned|ate|eaten|bought|sold|contains|holds|about|approximately|roughly|exactly|just|that's|it's|becomes|yields|remains|leaves|left|with|by|at|all|total|totals|gave|gives|responds to|needed|ordered|spent|sells|sell|each|of about))\s*$/i;
 /** A value rejected right after it is stated: "which is 10°, but that seems too small". */
