@@ -9,6 +9,7 @@
 import type { BudgetPolicy, EpisodeLabel, Trace, Verdict } from '../core/trace';
 import { formatBudgetErrors, parseBudgetPolicy } from '../core/budget-policy';
 import type { RunEvent, RunStatus } from '../runs/contract';
+import type { WireTrace } from './wire-trace';
 import { isReviewWebviewType, readReviewMessage, type ReviewHostMessage, type ReviewWebviewMessage } from './review-protocol';
 /** The run events the trace page replays, named here so the webview never imports src/runs. */
 export type { RunEvent, RunStatus };
@@ -58,7 +59,8 @@ export type HostToWebview =
   /** Full state: sent after 'ready', after a reload, and when a new trace is selected. */
   | {
       type: 'load';
-      trace: Trace;
+      /** Episode texts that are slices of the thinking are left out (src/shared/wire-trace.ts). */
+      trace: WireTrace;
       /** True while a run is streaming into this trace ('events' follow). */
       live: boolean;
       status?: RunStatus;

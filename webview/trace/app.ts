@@ -5,6 +5,7 @@
  */
 import type { BudgetPolicy, Trace } from '../../src/core/trace';
 import type { RunEvent } from '../../src/shared/protocol';
+import { unpackTrace } from '../../src/shared/wire-trace';
 import {
   DEFAULT_VIEW_SETTINGS,
   MAX_PERSISTED_TRACE_CHARS,
@@ -142,18 +143,26 @@ export class App {
 
   handle(message: HostToWebview): void {
     switch (message.type) {
-      case 'load':
+      case 'load': {
         // Before load(): its frame callback must come first, so the mark is set by the first task
         // after the frame that shows the cards (the chart and map are drawn in the task after it).
         markFirstCardPainted();
+        let trace: Trace;
+        try {
+          trace = unpackTrace(message.trace);
+        } catch (err) {
+          this.showNotice(err instanceof Error ? err.message : String(err), true);
+          return;
+        }
         this.queue = [];
         this.loadedFromHost = true;
-        this.load(message.trace, message.live, message.settings, message.budget, message.probe, message.origin, message.status);
-        this.review.setTrace(message.trace, !message.live);
-        if (message.models) this.budget.setModels(message.models, message.trace.model);
-        this.host.post({ type: 'shown', traceId: message.trace.id, episodes: message.trace.episodes.length, live: message.live });
+        this.load(trace, message.live, message.settings, message.budget, message.probe, message.origin, message.status);
+        this.review.setTrace(trace, !message.live);
+        if (message.models) this.budget.setModels(message.models, trace.model);
+        this.host.post({ type: 'shown', traceId: trace.id, episodes: trace.episodes.length, live: message.live });
         performance.mark('rl:load-applied');
         return;
+      }
       case 'ping':
         // Shown again after being hidden: this page kept its content but may have missed
         // updates, so it asks for the current state. A page that has had no 'load' yet has

@@ -20,6 +20,7 @@ import {
 import type { BudgetPolicy, Trace } from '../../core/trace';
 import type { RunStatus } from '../../runs/contract';
 import type { TraceOrigin, ProbeRequest } from '../../shared/protocol';
+import { packTrace } from '../../shared/wire-trace';
 import { WebviewHost } from '../webview/webviewHost';
 
 export const FLUSH_INTERVAL_MS = 16;
@@ -175,7 +176,7 @@ export class TraceView implements vscode.Disposable {
     if (list && list.items.length > 1) this.post({ type: 'trace-list', file: list.file, items: list.items, selected: list.selected });
     const message: HostToWebview = {
       type: 'load',
-      trace: c.trace(),
+      trace: packTrace(c.trace()),
       live: c.live(),
       settings: this.options.viewSettings(),
       budget: c.budget(),
