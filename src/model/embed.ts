@@ -5,6 +5,7 @@
  * refused by name (their /v1/embeddings is not wired).
  */
 import { Ollama } from 'ollama';
+import { deadlineSignal } from './deadline';
 import { toModelError } from './errors';
 import { resolveOllamaHost } from './host';
 import { abortableFetch } from './stream';
@@ -33,7 +34,7 @@ export function ollamaEmbedder(opts: EmbedderOptions): EmbedTexts {
     const out: number[][] = [];
     for (let i = 0; i < texts.length; i += batchSize) {
       const batch = texts.slice(i, i + batchSize);
-      const timeout = AbortSignal.timeout(timeoutMs);
+      const timeout = deadlineSignal(timeoutMs);
       const client = new Ollama({ host, fetch: abortableFetch(signal ? AbortSignal.any([signal, timeout]) : timeout) });
       let vectors: unknown;
       try {

@@ -22,6 +22,7 @@ import {
   THINK_MIN_VERSION,
   versionAtLeast,
 } from './server-version';
+import { deadlineSignal } from './deadline';
 import { abortableFetch, nsToMs, runStream, type StreamTimeouts, type TextSplitter } from './stream';
 import { promptEndsInsideThinking } from './templates';
 import {
@@ -285,7 +286,7 @@ export class OllamaBackend implements ModelBackend {
     const client = new Ollama({
       host: this.host,
       headers: this.headers,
-      fetch: abortableFetch(AbortSignal.timeout(timeoutMs)),
+      fetch: abortableFetch(deadlineSignal(timeoutMs)),
     });
     try {
       return await run(client);

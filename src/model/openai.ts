@@ -5,6 +5,7 @@
  * probes through /v1/completions, model listing through /v1/models.
  */
 import { StallWatchdog } from './stall-watchdog';
+import { deadlineSignal } from './deadline';
 import { TIMEOUT_HINT } from './errors';
 import { limitsFor } from './limits';
 import { detectFamily, isReasoningFamily, thinkLevelsFor } from './family';
@@ -105,7 +106,7 @@ export class OpenAIBackend implements ModelBackend {
   async version(): Promise<string> {
     // vLLM and SGLang answer /version; others only prove themselves through /v1/models.
     try {
-      const res = await this.fetchImpl(`${this.host}/version`, { headers: this.headers(), signal: AbortSignal.timeout(this.timeoutMs) });
+      const res = await this.fetchImpl(`${this.host}/version`, { headers: this.headers(), signal: deadlineSignal(this.timeoutMs) });
       if (res.ok) {
         const body = (await res.json()) as { version?: string };
         if (typeof body.version === 'string') return body.version;
@@ -166,7 +167,7 @@ export class OpenAIBackend implements ModelBackend {
 
   async generateRaw(req: RawGenerateRequest, signal?: AbortSignal): Promise<RawGenerateResult> {
     const body = { model: req.model, prompt: req.prompt, stream: false, ...samplingFields(req.options) };
-    const deadline = AbortSignal.timeout(this.connectTimeoutMs);
+    const deadline = deadlineSignal(this.connectTimeoutMs);
     let res: Response;
     try {
       res = await this.post('/v1/completions', body, req.model, signal ? AbortSignal.any([signal, deadline]) : deadline);
@@ -209,7 +210,7 @@ export class OpenAIBackend implements ModelBackend {
 
   private async listRaw(signal?: AbortSignal): Promise<OpenAIModelEntry[]> {
     let res: Response;
-    const deadline = AbortSignal.timeout(this.timeoutMs);
+    const deadline = deadlineSignal(this.timeoutMs);
     try {
       res = await this.fetchImpl(`${this.host}/v1/models`, { headers: this.headers(), signal: signal ? AbortSignal.any([signal, deadline]) : deadline });
     } catch (err) {

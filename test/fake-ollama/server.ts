@@ -72,10 +72,21 @@ export interface LoggedRequest {
   body: unknown;
 }
 
+/** What the server answered to one raw generate request: the counts it reported and the text. */
+export interface LoggedCompletion {
+  prompt: string;
+  /** The full completion text (thinking and response channels, as generated). */
+  text: string;
+  promptEvalCount: number;
+  evalCount: number;
+}
+
 export interface FakeOllama {
   url: string;
   port: number;
   requests: LoggedRequest[];
+  /** Raw generate answers, in the order they were computed (probe tests recompute regret from them). */
+  completions: LoggedCompletion[];
   /** Streaming responses whose connection closed before the server finished them. */
   readonly disconnects: number;
   /** Streaming responses the server finished (done chunk written, or a scripted fault end). */
@@ -162,6 +173,7 @@ export async function startFakeOllama(opts: FakeOllamaOptions = {}): Promise<Fak
   const registry = opts.registry ?? [];
   const model = new ScriptedModel(opts.problems ?? [], opts.draw);
   const requests: LoggedRequest[] = [];
+  const completions: LoggedCompletion[] = [];
   const loaded = new Map<string, number>();
   const replays = new Map<string, unknown[]>();
   let faults: FakeFaults = opts.faults ?? {};
@@ -429,6 +441,7 @@ export async function startFakeOllama(opts: FakeOllamaOptions = {}): Promise<Fak
     // ends by itself counts its end-of-generation token, which is never streamed; the total
     // covers loading, the prompt and the generation.
     const evalCount = kept.length + (endedByItself ? 1 : 0);
+    if (raw) completions.push({ prompt, text: kept.map((t) => t.text).join(''), promptEvalCount: promptTokens, evalCount });
     const loadDuration = 2_000_000;
     const promptEvalDuration = promptTokens * 100_000;
     const evalDuration = evalCount * Math.max(delayMs, 1) * 1_000_000;
@@ -533,12 +546,17 @@ export async function startFakeOllama(opts: FakeOllamaOptions = {}): Promise<Fak
     return !closed;
   }
 
+  // Ollama's Go http.Server sets no IdleTimeout, so it never closes an idle keep-alive
+  // connection; Node's default (5 s) did, and a client reusing the socket at that moment got
+  // ECONNRESET on a POST ("connection reset" in a loaded CI run). Behave like the real server.
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     requests,
+    completions,
     get disconnects() {
       return disconnects;
     },

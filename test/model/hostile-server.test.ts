@@ -157,8 +157,9 @@ describe('case 4: annotate --timeout bounds a job and the stall message names it
       const started = Date.now();
       const r = await runCli(['annotate', input, '-o', join(dir, 'out.trace.jsonl'), '--model', 'deepseek-r1:7b', '--host', stalling.url, '--timeout', '500']);
       const took = Date.now() - started;
-      // 3 tries of 0.5 s and 1 s + 2 s of backoff, plus starting node: not 3 × 2 min.
-      assert.ok(took < 15_000, `took ${took} ms`);
+      // 3 tries of 0.5 s and 1 s + 2 s of backoff, plus starting node (about 5 s; 16 s on a
+      // starved two-core machine): what must not happen is 3 × the 2 min default.
+      assert.ok(took < 60_000, `took ${took} ms`);
       assert.notEqual(r.code, 0, r.stderr);
       assert.match(r.stderr, /--timeout/);
       assert.match(r.stderr, /500 ms/);
