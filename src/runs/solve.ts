@@ -318,8 +318,10 @@ export class SolveRun implements RunHandle {
       detail:
         winner === null
           ? `no attempt produced an answer (${answers.length} attempts)`
-          : `${status === 'agreed' ? 'agreed' : 'no consensus; plurality'}: "${winner}" with ${tally.leader?.count}/${answers.length} votes (need ${vote.m} of up to ${vote.n})`,
+          : `sequential voting over independent attempts, ${status === 'agreed' ? 'agreed' : 'no consensus; plurality'}: "${winner}" with ${tally.leader?.count}/${answers.length} votes (need ${vote.m} of up to ${vote.n})`,
       data: {
+        // IBPO's SV rule (8 trials, consensus 3) over independent model calls, not IBPO's in-response voting.
+        method: 'sequential voting over independent attempts',
         winner,
         agreed: status === 'agreed',
         attempts: answers.length,

@@ -72,3 +72,16 @@ test('annotate --model --early-stop-mode dynasor --probe-every 32: the policy re
   assert.equal(stop?.data?.mode, 'dynasor');
   assert.equal(t.final.answer, '42');
 });
+
+test('annotate --model --max-thinking 80 --forcing s1: the s1 forcing text reaches every solve; a bad value is refused by name', async () => {
+  const out = join(tmp, 's1.jsonl');
+  const r = await runCli(['annotate', problems(), '-o', out, '--model', 'deepseek-r1:7b', '--host', ollama.url, '--mode', 'mrt', '--max-thinking', '80', '--forcing', 's1', '--limit', '1', '--no-report']);
+  assert.equal(r.code, 0, r.stderr);
+  const [t] = traces(out);
+  const forced = t.budget?.decisions.find((d) => d.kind === 'forced-stop');
+  assert.equal(forced?.data?.forcing, 's1');
+  assert.ok(t.response.startsWith('Final Answer:'));
+  const bad = await runCli(['annotate', problems(), '-o', join(tmp, 'bad.jsonl'), '--model', 'deepseek-r1:7b', '--host', ollama.url, '--forcing', 'mrt']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--forcing: expected boxed or s1, got "mrt"/);
+});

@@ -59,6 +59,7 @@ const VALUES: Record<string, string[]> = {
   '--vote': ['--vote', '8/3'],
   '--vote-adaptive': ['--vote', '8/3', '--vote-adaptive'],
   '--think': ['--think', 'low'],
+  '--forcing': ['--forcing', 's1'],
   '--answer-extractor': ['--answer-extractor', 'model'],
 };
 
@@ -66,7 +67,7 @@ const VALUES: Record<string, string[]> = {
 const ALWAYS = ['input', 'output', 'segment', 'mapping', 'inputKind', 'resume', 'force', 'strict', 'limit', 'report'];
 const PROBES = ['models', 'hosts', 'backend', 'concurrency', 'samples', 'probe', 'instruction', 'idleTimeoutMs'];
 const JOB_READS: Record<string, string[]> = {
-  problems: [...ALWAYS, ...PROBES, 'budget', 'sampling', 'answerExtractor'],
+  problems: [...ALWAYS, ...PROBES, 'budget', 'forcing', 'sampling', 'answerExtractor'],
   'traces+probes': [...ALWAYS, ...PROBES, 'answerExtractor'],
   traces: ALWAYS,
 };

@@ -88,6 +88,7 @@ test('voting: every attempt\'s tokens are stored and summed (3 attempts × 272 t
   ]);
   // The trace's own thinking is attempt 1's; the totals are every attempt's.
   assert.equal(trace.metrics.thinkingTokens, THINKING_4);
+  assert.equal(decisions(trace, 'vote').at(-1)?.data?.method, 'sequential voting over independent attempts');
   assert.deepEqual(spentTokens(trace), { attempts: 3, thinking: 816, response: 51, probe: 0, total: 867 });
   assert.equal(trace.final.correct, true);
   // Reports and accuracy vs tokens use the sum: 500 thinking tokens pay for attempt 1, not the vote.

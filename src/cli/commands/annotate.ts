@@ -9,7 +9,7 @@ import { BACKEND_KINDS, hostProblem, type BackendKind } from '../../model/backen
 import type { FieldChoice, InputKind } from '../../runs/dataset/input';
 import { inputReportLines, JobConfigError, runDatasetJob, type DatasetJobOptions, type JobEvent } from '../../runs/dataset/job';
 import { annotateMode, refusedForInput, refusedForMode } from '../util/annotate-flags';
-import { addBudgetOptions, budgetFromFlags, flagErrorLines, type BudgetFlags } from '../util/budget-flags';
+import { addBudgetOptions, budgetFromFlags, flagErrorLines, forcingFromFlags, type BudgetFlags } from '../util/budget-flags';
 import { EXIT_BAD_RECORDS, EXIT_OK, UsageError } from '../util/exit';
 import { printSafe } from '../util/report';
 import { SIGNAL_EXIT_CODE, signalName, watchStopSignals } from '../util/signals';
@@ -124,6 +124,8 @@ function fieldChoice(f: AnnotateFlags): FieldChoice | undefined {
 export function jobOptionsFromFlags(input: string, f: AnnotateFlags, given: ReadonlySet<string>): { ok: true; options: DatasetJobOptions } | { ok: false; errors: string[] } {
   const budget = budgetFromFlags(f);
   if (!budget.ok) return { ok: false, errors: flagErrorLines(budget.errors) };
+  const forcing = forcingFromFlags(f);
+  if (!forcing.ok) return { ok: false, errors: flagErrorLines([forcing.error]) };
   const badHosts = (f.host ?? []).map((h) => hostProblem(h, f.backend)).filter((m): m is string => m !== null);
   if (badHosts.length) return { ok: false, errors: badHosts.map((m) => `--host: ${m}`) };
   const policy = budget.policy;
@@ -146,6 +148,7 @@ export function jobOptionsFromFlags(input: string, f: AnnotateFlags, given: Read
       ...(Object.keys(probe).length ? { probe } : {}),
       ...(f.concurrency ? { concurrency: f.concurrency } : {}),
       ...(Object.keys(policy).length ? { budget: policy } : {}),
+      ...(forcing.forcing ? { forcing: forcing.forcing } : {}),
       ...(Object.keys(sampling).length ? { sampling } : {}),
       segment: segmentOptionsFrom(f),
       ...(f.instruction !== undefined ? { instruction: f.instruction } : {}),

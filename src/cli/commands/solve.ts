@@ -17,7 +17,7 @@ import { prepareOutput } from '../../io/paths';
 import { writeFileAtomic } from '../../io/write';
 import { addSegmentationOptions } from '../util/options';
 import { SIGNAL_EXIT_CODE, signalName, watchStopSignals } from '../util/signals';
-import { addBudgetOptions, budgetFromFlags, flagErrorLines, type BudgetFlags } from '../util/budget-flags';
+import { addBudgetOptions, budgetFromFlags, flagErrorLines, forcingFromFlags, type BudgetFlags } from '../util/budget-flags';
 import { addProbeOptions, probeFlagsWithoutProbes, probeSettingsFrom, type ProbeFlags } from '../util/probe-flags';
 
 interface SolveCliOptions extends BudgetFlags, ProbeFlags {
@@ -38,7 +38,6 @@ interface SolveCliOptions extends BudgetFlags, ProbeFlags {
   groupSize?: number;
   json?: boolean;
   timeout?: number;
-  forcing?: string;
   output?: string;
 }
 
@@ -110,15 +109,15 @@ export function toSolveOptions(problem: string, o: SolveCliOptions): SolveOption
       ...(o.temperature !== undefined ? { temperature: o.temperature } : {}),
     },
     ...(o.timeout !== undefined ? { idleTimeoutMs: o.timeout } : {}),
-    ...(o.forcing !== undefined ? { forcing: forcingFrom(o.forcing) } : {}),
+    ...forcingOption(o),
   };
 }
 
-/** `--forcing` as a forcing text name; a usage error otherwise. */
-function forcingFrom(v: string): 'boxed' | 's1' {
-  const s = v.trim().toLowerCase();
-  if (s === 'boxed' || s === 's1') return s;
-  throw new InvalidArgumentError(`--forcing: expected boxed or s1, got "${v}"`);
+/** `--forcing` as SolveOptions.forcing; a usage error otherwise. */
+function forcingOption(o: SolveCliOptions): Pick<SolveOptions, 'forcing'> {
+  const f = forcingFromFlags(o);
+  if (!f.ok) throw new InvalidArgumentError(flagErrorLines([f.error]).join('\n'));
+  return f.forcing ? { forcing: f.forcing } : {};
 }
 
 // ---- terminal output ----
@@ -321,7 +320,6 @@ export function registerSolveCommand(program: Command): Command {
     .option('--gold <answer>', 'ground-truth answer: verdicts, and progress measured against it (default: against the final answer)')
     .option('--progress', 'estimate progress (MRT mu) with forced-answer probes on the empty thinking and after each episode')
     .option('--samples <k>', 'forced-answer samples per prefix (fixed K, MRT: 8; implies --progress; default 8, or the cap 16 with --adaptive-samples)', positiveInt('--samples'))
-    .option('--forcing <text>', 'budget: the text that forces the answer after a budget stop: boxed (the family\'s stop sentence, then **Final Answer** \\boxed{) or s1 (s1\'s "Final Answer:") (default boxed)')
     // Fixed K is the default now; the older switch is kept for scripts.
     .addOption(new Option('--fixed-samples', 'fixed K samples per prefix (the default)').hideHelp())
     .option('--concurrency <n>', 'probe requests in flight at once (default 2)', positiveInt('--concurrency'))

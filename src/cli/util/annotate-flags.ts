@@ -77,6 +77,7 @@ export const ANNOTATE_FLAGS: readonly AnnotateFlagRule[] = [
   rule('--vote', 'vote', 'model', 'problems'),
   rule('--vote-adaptive', 'voteAdaptive', 'model', 'problems'),
   rule('--think', 'think', 'model', 'problems'),
+  rule('--forcing', 'forcing', 'model', 'problems'),
   // 'rule' (the default) works everywhere; 'model' needs --model (refusedForMode).
   rule('--answer-extractor', 'answerExtractor', 'any'),
 ];

@@ -23,6 +23,8 @@ export interface BudgetFlags {
   vote?: string | { n: number; m: number };
   voteAdaptive?: boolean;
   think?: string | boolean;
+  /** Not a policy field: the text that forces the answer (SolveOptions.forcing). */
+  forcing?: string;
 }
 
 export interface FlagError {
@@ -83,7 +85,16 @@ export function addBudgetOptions(cmd: Command): Command {
     .option('--plateau <delta>', help('earlyStop.plateau', '; needs --early-stop'))
     .option('--vote <N/M>', 'budget: sequential voting over independent attempts, up to N attempts, stop when M agree (IBPO: 8/3; N:M accepted; N alone: M = 3, or N when N < 3)')
     .option('--vote-adaptive', `budget: ${meaning('vote.adaptive')}; needs --vote`)
-    .option('--think <level>', 'thinking: on, off (or true, false), or a gpt-oss level low, medium, high (default: the model\'s)');
+    .option('--think <level>', 'thinking: on, off (or true, false), or a gpt-oss level low, medium, high (default: the model\'s)')
+    .option('--forcing <text>', 'budget: the text that forces the answer after a budget stop: boxed (the family\'s stop sentence, then **Final Answer** \\boxed{) or s1 (s1\'s "Final Answer:") (default boxed)');
+}
+
+/** `--forcing` as the forcing text it names (undefined when not given), or the flag's error. */
+export function forcingFromFlags(flags: Pick<BudgetFlags, 'forcing'>): { ok: true; forcing?: 'boxed' | 's1' } | { ok: false; error: FlagError } {
+  if (flags.forcing === undefined) return { ok: true };
+  const s = flags.forcing.trim().toLowerCase();
+  if (s === 'boxed' || s === 's1') return { ok: true, forcing: s };
+  return { ok: false, error: { flag: '--forcing', message: `expected boxed or s1, got "${flags.forcing}"` } };
 }
 
 function num(v: string | number | undefined): unknown {

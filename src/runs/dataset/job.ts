@@ -41,6 +41,8 @@ export interface DatasetJobOptions {
   probe?: Partial<ProbeSettings>;
   /** Budget, including `think`. */
   budget?: BudgetPolicy;
+  /** Text forcing the answer after a budget stop (`boxed` default, or `s1`). */
+  forcing?: SolveOptions['forcing'];
   sampling?: SamplingOptions;
   segment?: SolveOptions['segment'];
   instruction?: string;
@@ -494,6 +496,7 @@ async function processOnHost(
       id: w.id,
       ...(o.instruction !== undefined ? { instruction: o.instruction } : {}),
       ...(o.budget ? { budget: o.budget } : {}),
+      ...(o.forcing ? { forcing: o.forcing } : {}),
       progress: probeSettings ?? false,
       ...(o.segment ? { segment: o.segment } : {}),
       ...(o.sampling ? { sampling: o.sampling } : {}),
