@@ -16,7 +16,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { compareTraces } from '../src/core/compare';
 import type { Trace } from '../src/core/trace';
 import { comparePayload } from '../src/extension/compare/payload';
-import { buildLargeTrace, scriptedScroll, SCROLL_STEP_PX, summarizeFrames, type ScrollMeasurement } from '../test/e2e/largeTrace';
+import { buildLargeTrace, scriptedScroll, summarizeFrames, type ScrollMeasurement } from '../test/e2e/largeTrace';
 import { CHROMIUM_ARGS } from '../webview/dev/chromium';
 import { serveHarness } from '../webview/dev/serve';
 
@@ -25,6 +25,8 @@ const CHROMIUM = '/usr/bin/chromium';
 const VIEWPORT = { width: 1500, height: 950 };
 const ROUNDS = Number(process.env.ROUNDS ?? 2);
 const SIZES = (process.env.SIZES ?? '1000,10000').split(',').map(Number);
+/** The compare page is about two screens tall: 400 px per frame (the trace benches' step) would give two frames, so 50. */
+const SCROLL_STEP_PX = 50;
 
 /** Synthetic μ (share of correct intermediate answers so far, ± 0.1) on every episode: the view only draws it. */
 function withProgress(t: Trace): Trace {
@@ -60,31 +62,31 @@ async function measureCompare(browser: Browser, url: string, sample: string): Pr
   try {
     await page.goto(`${url}/webview/compare/dev/index.html?sample=none`);
     await page.waitForFunction('document.body.dataset.ready === "true"');
-    const firstPaintMs = await page.evaluate(async (name: string) => {
-      const frame = () => new Promise<void>((r) => requestAnimationFrame(() => r()));
-      const payload = await (await fetch(`/dist/dev-samples/${name}.json`)).json();
-      const w = window as unknown as { __sent: { type: string }[]; __deliver(m: unknown): void };
+    // A string, not a function: tsx would wrap named arrows in a helper the page does not have.
+    const firstPaintMs = (await page.evaluate(`(async () => {
+      ${FRAME}
+      const payload = await (await fetch('/dist/dev-samples/${sample}.json')).json();
       await frame();
       const t0 = performance.now();
-      w.__deliver({ type: 'compare', ...payload });
+      window.__deliver({ type: 'compare', ...payload });
       // Events, not sleeps: the page says 'shown' when its strips are built; the chart draws in the next frame.
-      while (!w.__sent.some((m) => m.type === 'shown') || !document.querySelector('.rl-cmp-plot canvas')) await frame();
+      while (!window.__sent.some((m) => m.type === 'shown') || !document.querySelector('.rl-cmp-plot canvas')) await frame();
       await frame(); // this callback runs after the frame that painted them
       return performance.now() - t0;
-    }, sample);
+    })()`)) as number;
     const elements = await page.evaluate(() => document.getElementsByTagName('*').length);
     const scroll = summarizeFrames(await page.locator('body').evaluate(scriptedScroll, { selector: '.rl-cmp-body', step: SCROLL_STEP_PX, maxFrames: 4000 }));
-    const switchMs = await page.evaluate(async () => {
-      const frame = () => new Promise<void>((r) => requestAnimationFrame(() => r()));
+    const switchMs = (await page.evaluate(`(async () => {
+      ${FRAME}
       window.scrollTo(0, 0);
       await frame();
       const t0 = performance.now();
-      (document.querySelector('.rl-cmp-switch-button[data-align="index"]') as HTMLButtonElement).click();
+      document.querySelector('.rl-cmp-switch-button[data-align="index"]').click();
       while (!document.querySelector('.rl-cmp-plot canvas') || document.body.dataset.alignment !== 'index') await frame();
       await frame();
       await frame();
       return performance.now() - t0;
-    });
+    })()`)) as number;
     const heapMB = ((await page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0)) as number) / 1e6;
     return { ...scroll, firstPaintMs, switchMs, elements, heapMB };
   } finally {
@@ -98,7 +100,11 @@ async function measurePlain(browser: Browser, texts: string[]): Promise<ScrollMe
     await page.setContent('<!DOCTYPE html><html><head><meta charset="utf-8"><style>body{font:13px/1.45 sans-serif;margin:0 12px;max-width:1100px}p{margin:0 0 6px}</style></head><body></body></html>');
     await page.evaluate((list: string[]) => {
       const fragment = document.createDocumentFragment();
-      for (const text of list) fragment.append(Object.assign(document.createElement('p'), { textContent: text }));
+      for (const text of list) {
+        const p = document.createElement('p');
+        p.textContent = text;
+        fragment.append(p);
+      }
       document.body.append(fragment);
     }, texts);
     return summarizeFrames(await page.locator('body').evaluate(scriptedScroll, { selector: 'body', step: SCROLL_STEP_PX, maxFrames: 4000 }));
@@ -107,6 +113,7 @@ async function measurePlain(browser: Browser, texts: string[]): Promise<ScrollMe
   }
 }
 
+const FRAME = 'const frame = () => new Promise((r) => requestAnimationFrame(() => r()));';
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const f1 = (x: number) => x.toFixed(1);
 

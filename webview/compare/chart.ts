@@ -13,6 +13,8 @@ import { axisEnd, chartData, divergenceX, firstCorrect, afterX, type ChartData }
 import { drawLabelledMarker } from '../common/plot-marker';
 
 const HEIGHT = 220;
+/** Above this many x values a point marker per value is noise (and thousands of arcs are slow to draw): the line alone. */
+const MAX_POINT_MARKERS = 400;
 const SERIES_VARS: [string, string][] = [
   ['--vscode-charts-blue', '#3794ff'],
   ['--vscode-charts-orange', '#d18616'],
@@ -108,7 +110,7 @@ export class CompareChart {
         { stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, label: by === 'index' ? 'episodes completed' : 'thinking tokens', labelSize: 18, values: (_u, splits) => splits.map((v) => (by === 'index' ? String(Math.round(v)) : formatTokens(Math.round(v)))) },
         { stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, label: 'μ', labelSize: 18, size: 40, splits: () => [0, 0.25, 0.5, 0.75, 1] },
       ],
-      series: [{}, ...c.traces.map((t, i) => ({ label: t.label, stroke: colour[i], width: 2, spanGaps: true, points: { show: true, size: 5, fill: colour[i], stroke: colour[i] } }))],
+      series: [{}, ...c.traces.map((t, i) => ({ label: t.label, stroke: colour[i], width: 2, spanGaps: true, points: { show: this.data.xs.length <= MAX_POINT_MARKERS, size: 5, fill: colour[i], stroke: colour[i] } }))],
       hooks: { draw: [(u) => this.overlays(u)] },
     };
     this.plotHost.replaceChildren();
@@ -129,11 +131,15 @@ export class CompareChart {
       ctx.strokeStyle = this.colours[i];
       ctx.lineWidth = 1;
       ctx.beginPath();
+      // One whisker per pixel column at most (the first there): thousands of points share a few hundred columns.
+      let lastColumn = -Infinity;
       this.data.xs.forEach((x, k) => {
         const lo = this.data.lo[i][k];
         const hi = this.data.hi[i][k];
         if (lo === null || hi === null) return;
-        const px = u.valToPos(x, 'x', true) + (i - (c.traces.length - 1) / 2) * 2 * dpr;
+        const px = Math.round(u.valToPos(x, 'x', true) + (i - (c.traces.length - 1) / 2) * 2 * dpr);
+        if (px === lastColumn) return;
+        lastColumn = px;
         ctx.moveTo(px, u.valToPos(lo, 'y', true));
         ctx.lineTo(px, u.valToPos(hi, 'y', true));
       });

@@ -158,51 +158,57 @@ export class CompareStrips {
     document.body.dataset.stripsDrawn = this.by;
   }
 
+  /**
+   * Draws in device pixels, each pixel column of a bar painted at most once (by the first
+   * episode that reaches it) and same-coloured neighbours merged: at most one rectangle per
+   * pixel column however many episodes share it (10,000 episodes on ~1,000 px; drawing every
+   * sub-pixel block anti-aliased took seconds in software rendering).
+   */
   private drawRow(row: Row, width: number, dpr: number, p: Palette): void {
     const { canvas, trace } = row;
     const pixels = Math.round(width * dpr);
+    const bar = Math.round(BAR * dpr);
+    const gap = Math.round(GAP * dpr);
+    const height = 2 * bar + gap;
     if (canvas.width !== pixels) canvas.width = pixels;
-    if (canvas.height !== Math.round(HEIGHT * dpr)) canvas.height = Math.round(HEIGHT * dpr);
+    if (canvas.height !== height) canvas.height = height;
     const ctx = canvas.getContext('2d');
     if (!ctx) return;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, width, HEIGHT);
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.globalAlpha = 1;
+    ctx.clearRect(0, 0, pixels, height);
     ctx.fillStyle = p.track;
-    ctx.fillRect(0, 0, width, BAR);
-    ctx.fillRect(0, BAR + GAP, width, BAR);
-    const scale = width / this.end;
+    ctx.fillRect(0, 0, pixels, bar);
+    ctx.fillRect(0, bar + gap, pixels, bar);
+    const scale = pixels / this.end;
+    const verdicts = new RunPainter(ctx, 0, bar);
+    const labels = new RunPainter(ctx, bar + gap, bar);
+    const separators: number[] = [];
     trace.episodes.forEach((e, k) => {
       const [a, b] = episodeSpan(e, k, this.by);
-      const x = a * scale;
-      const w = (b - a) * scale;
-      if (w <= 0) return;
-      const verdict = p.verdict[e.verdict] ?? p.verdict.none;
-      ctx.globalAlpha = verdict.alpha;
-      ctx.fillStyle = verdict.colour;
-      ctx.fillRect(x, 0, w, BAR);
+      if (b <= a) return;
+      const x0 = Math.floor(a * scale);
+      const x1 = Math.max(x0 + 1, Math.floor(b * scale));
+      verdicts.add(x0, x1, p.verdict[e.verdict] ?? p.verdict.none);
       const label = e.labels[0] ? p.label[e.labels[0]] : undefined;
-      if (label) {
-        ctx.globalAlpha = label.alpha;
-        ctx.fillStyle = label.colour;
-        ctx.fillRect(x, BAR + GAP, w, BAR);
-      }
+      if (label) labels.add(x0, x1, label);
+      else labels.skip(x1);
       // A thin gap between blocks wide enough to tell apart (as the element blocks had).
-      if (w >= 4) {
-        ctx.globalAlpha = 1;
-        ctx.fillStyle = p.separator;
-        ctx.fillRect(x + w - 1, 0, 1, HEIGHT);
-      }
+      if (x1 - x0 >= 4 * dpr) separators.push(x1 - Math.max(1, Math.round(dpr)));
     });
+    verdicts.flush();
+    labels.flush();
     ctx.globalAlpha = 1;
+    ctx.fillStyle = p.separator;
+    for (const x of separators) ctx.fillRect(x, 0, Math.max(1, Math.round(dpr)), height);
     if (row.first >= 0) {
       const [a, b] = episodeSpan(trace.episodes[row.first], row.first, this.by);
       // At least 4 px wide, so a first correct episode among thousands stays visible.
-      const w = Math.max(4, (b - a) * scale);
-      const x = Math.min(width - w, a * scale + Math.min(0, ((b - a) * scale - w) / 2));
+      const w = Math.max(4 * dpr, (b - a) * scale);
+      const x = Math.max(0, Math.min(pixels - w, a * scale + Math.min(0, ((b - a) * scale - w) / 2)));
       ctx.strokeStyle = p.outline;
-      ctx.lineWidth = 2;
-      ctx.strokeRect(x + 1, 1, w - 2, BAR - 2);
+      ctx.lineWidth = 2 * dpr;
+      ctx.strokeRect(x + dpr, dpr, w - 2 * dpr, bar - 2 * dpr);
     }
   }
 
@@ -211,5 +217,44 @@ export class CompareStrips {
     const k = episodeAt(row.trace, (offsetX / this.width) * this.end, this.by);
     const title = k >= 0 ? episodeTitle(row.trace.episodes[k]) : '';
     if (row.canvas.title !== title) row.canvas.title = title;
+  }
+}
+
+/** Paints one bar left to right: a pixel already painted is not painted again; same-coloured runs become one rectangle. */
+class RunPainter {
+  /** The first pixel column not painted yet. */
+  private cursor = 0;
+  private run: { from: number; to: number; fill: Fill } | null = null;
+
+  constructor(
+    private readonly ctx: CanvasRenderingContext2D,
+    private readonly top: number,
+    private readonly height: number,
+  ) {}
+
+  add(x0: number, x1: number, fill: Fill): void {
+    const from = Math.max(x0, this.cursor);
+    if (x1 <= from) return;
+    if (this.run && this.run.fill === fill && this.run.to === from) this.run.to = x1;
+    else {
+      this.flush();
+      this.run = { from, to: x1, fill };
+    }
+    this.cursor = x1;
+  }
+
+  /** Leaves columns up to x1 unpainted (an episode with no label). */
+  skip(x1: number): void {
+    if (x1 <= this.cursor) return;
+    this.flush();
+    this.cursor = x1;
+  }
+
+  flush(): void {
+    if (!this.run) return;
+    this.ctx.globalAlpha = this.run.fill.alpha;
+    this.ctx.fillStyle = this.run.fill.colour;
+    this.ctx.fillRect(this.run.from, this.top, this.run.to - this.run.from, this.height);
+    this.run = null;
   }
 }
