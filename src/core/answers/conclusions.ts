@@ -321,8 +321,15 @@ function chainLeftSides(sentence: string, valueAt: number): string[] {
   if (!/=\s*$/.test(before)) return [];
   const parts = before.split('=');
   parts.pop();
-  // The first side may carry prose: "so, m + n + p" → take the maths tail.
-  return parts.map((p) => squeezeSymbol(p.replace(/^.*(?:\b(?:is|so|thus|hence|therefore|then|get|gives|that|and|which means|means|mean)\b|[,:])\s*/i, '').trim()));
+  // The first side may carry prose: "so, m + n + p" → take the maths tail. A side with prose opens
+  // the chain: in "a = -30.5, so g(-30.5) = -(-30.5) = 30.5" the chain of 30.5 starts at g(-30.5).
+  const sides: string[] = [];
+  for (let k = parts.length - 1; k >= 0; k--) {
+    const tail = parts[k].replace(/^.*(?:\b(?:is|so|thus|hence|therefore|then|get|gives|that|and|which means|means|mean)\b|[,:])\s*/i, '');
+    sides.push(squeezeSymbol(tail.trim()));
+    if (tail !== parts[k]) break;
+  }
+  return sides;
 }
 
 export type ConclusionHow = 'asked-symbol' | 'conclusion' | 'count' | 'rounded';

@@ -127,8 +127,10 @@ function canonicalNumber(raw: string): string {
 export function questionTarget(problem: string | undefined): QuestionTarget {
   const target: QuestionTarget = { symbols: [], head: null, words: new Set(), kind: 'other', countNoun: null, countNouns: [], rounding: false, problemNumbers: new Set(), comparative: false, expressionValue: false, ratePeriods: [], totalAsked: false, restricted: false, headObject: null, question: '' };
   if (typeof problem !== 'string' || problem.trim() === '') return target;
-  for (const m of problem.matchAll(/(?<![\w.])\d[\d,]*(?:\.\d+)?/g)) target.problemNumbers.add(canonicalNumber(m[0]));
-  for (const m of problem.matchAll(/\\[dt]?frac\s*\{?(\d+)\}?\s*\{?(\d+)\}?|(?<![\w.])(\d+)\s*\/\s*(\d+)(?![\d.])/g)) {
+  // The figure's code is not the problem's numbers, and "(1,7)" is a pair, not 17: a comma only groups thousands.
+  const stated = problem.replace(/\[asy\][\s\S]*?\[\/asy\]/g, ' ');
+  for (const m of stated.matchAll(/(?<![\w.,])(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?/g)) target.problemNumbers.add(canonicalNumber(m[0]));
+  for (const m of stated.matchAll(/\\[dt]?frac\s*\{?(\d+)\}?\s*\{?(\d+)\}?|(?<![\w.])(\d+)\s*\/\s*(\d+)(?![\d.])/g)) {
     const num = Number(m[1] ?? m[3]);
     const den = Number(m[2] ?? m[4]);
     if (den !== 0) target.problemNumbers.add(String(num / den));

@@ -58,7 +58,8 @@ test('labelled set: every found answer carries its place in the episode text', {
     assert.ok(found.start >= 0 && found.start < found.end && found.end <= item.text.length, `${item.key}: range ${found.start}-${found.end}`);
     const shown = item.text.slice(found.start, found.end);
     // The range holds the value as written: its digits (or maths) are those of the answer.
-    const digits = (s: string) => s.replace(/[^0-9]/g, '');
+    // Superscripts as written ("x³ - 6x² + 64") are the powers the cleaned answer spells "x^3".
+    const digits = (s: string) => s.replace(/²/g, '2').replace(/³/g, '3').replace(/[^0-9]/g, '');
     const words = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve'];
     const asWord = words.indexOf(shown.toLowerCase());
     assert.ok(digits(shown) === digits(found.answer) || digits(found.answer) === '' || shown.includes(found.answer) || String(asWord) === found.answer, `${item.key}: range shows ${JSON.stringify(shown)} for ${JSON.stringify(found.answer)}`);
