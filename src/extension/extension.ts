@@ -20,6 +20,7 @@ const COMMANDS: Record<string, (l: Lens, ...args: unknown[]) => Promise<unknown>
   'reasoningLens.openTrace': async (l, a) => (await import('./commands/traces.js')).openTraceCommand(l, a),
   'reasoningLens.openAsTrace': async (l, a) => (await import('./commands/traces.js')).openAsTraceCommand(l, a),
   'reasoningLens.annotateProgress': async (l) => (await import('./commands/annotateProgress.js')).annotateProgressCommand(l),
+  'reasoningLens.estimateImportance': async (l) => (await import('./commands/importance.js')).estimateImportanceCommand(l),
   'reasoningLens.selectModel': async (l) => (await import('./commands/models.js')).selectModelCommand(l),
   'reasoningLens.pullModel': async (l, a) => (await import('./commands/models.js')).pullModelCommand(l, a),
   'reasoningLens.checkConnection': async (l) => (await import('./commands/models.js')).checkConnectionCommand(l),

@@ -9,23 +9,21 @@
  * Every rollout is appended to `OUT.rollouts.jsonl` as it completes: Ctrl-C stops (exit 130),
  * and the same command resumes from that log. OUT is locked while the job runs.
  */
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { DEFAULT_ADAPTIVE_PLAN, TA_ROLLOUTS_PER_CHUNK, TA_SIMILARITY_THRESHOLD, type ImportanceMeasure } from '../../core/importance';
 import { validateTrace } from '../../core/schema';
 import { terminalSafeLine } from '../../core/terminal-text';
-import { TRACE_FORMAT_VERSION, type EpisodeImportance, type Trace } from '../../core/trace';
+import type { Trace } from '../../core/trace';
 import { formatLocation } from '../../formats/types';
-import { appendWholeLine } from '../../io/append-line';
-import { readJsonl } from '../../io/jsonl';
 import { acquireOutputLock } from '../../io/lock';
 import { prepareOutput } from '../../io/paths';
 import { readTracesAnyFormat, type LocatedTrace } from '../../io/read-traces';
 import { writeFileAtomic } from '../../io/write';
 import { createBackend } from '../../model/backend-factory';
 import { ollamaEmbedder } from '../../model/embed';
-import { runImportance, TA_TEMPERATURE, TA_TOP_P, type EpisodeImportance as MeasuredImportance, type ImportanceRunResult, type RecordedRollout } from '../../runs/importance';
+import type { ImportanceRunResult } from '../../runs/importance';
+import { readRolloutLog, rolloutSettingsKey, runImportanceJob } from '../../runs/importance-job';
 import { EXIT_BAD_RECORDS, EXIT_OK, UsageError } from '../util/exit';
 import { addPipelineOptions, collectList, fieldNamesFrom, finiteNumber, positiveInteger, segmentOptionsFrom, type PipelineFlags } from '../util/options';
 import { recordErrorLines } from '../util/report';
@@ -74,26 +72,6 @@ export function registerImportanceCommand(program: Command): Command {
   });
 }
 
-/** Rollouts are reused on resume only under the same settings (the count and the adaptive rule may change). */
-function settingsKey(flags: ImportanceFlags, traceId: string): string {
-  const s = [traceId, flags.model, flags.host ?? '', flags.embedModel, flags.threshold, flags.seed, flags.maxTokens, TA_TEMPERATURE, TA_TOP_P, flags.mode];
-  return createHash('sha256').update(JSON.stringify(s)).digest('hex').slice(0, 16);
-}
-
-async function readLog(path: string): Promise<Map<string, RecordedRollout[]>> {
-  const byKey = new Map<string, RecordedRollout[]>();
-  if (!existsSync(path)) return byKey;
-  for await (const line of readJsonl(path)) {
-    if (!line.ok) continue; // a line torn by a kill: that rollout is simply redone
-    const v = line.value as { key?: unknown; rollout?: RecordedRollout };
-    if (typeof v.key !== 'string' || !v.rollout || typeof v.rollout.prefix !== 'number') continue;
-    const list = byKey.get(v.key) ?? [];
-    list.push(v.rollout);
-    byKey.set(v.key, list);
-  }
-  return byKey;
-}
-
 function renderResult(id: string, r: ImportanceRunResult, plan: boolean): string {
   const lines = [`${terminalSafeLine(id)}: ${r.method} (${r.measure}; value in ${r.measure.endsWith('-kl') ? 'nats' : 'accuracy difference'}, 95% bootstrap interval)`];
   for (const [i, e] of r.episodes.entries()) {
@@ -102,19 +80,6 @@ function renderResult(id: string, r: ImportanceRunResult, plan: boolean): string
   }
   lines.push(`  rollouts spent: ${r.spent}; TA's recipe: ${TA_ROLLOUTS_PER_CHUNK} per episode = ${r.taRecipe}`);
   return lines.join('\n');
-}
-
-/** The trace as format version 2 with each episode's importance (settled omitted when sampling never stopped early). */
-function withImportance(trace: Trace, measured: readonly MeasuredImportance[]): Trace {
-  return {
-    ...trace,
-    version: TRACE_FORMAT_VERSION,
-    episodes: trace.episodes.map((e, i) => {
-      const m = measured[i];
-      const importance: EpisodeImportance = { method: m.method, value: m.value, interval: m.interval, samples: m.samples, similar: m.similar, ...(m.settled ? { settled: m.settled } : {}) };
-      return { ...e, importance };
-    }),
-  };
 }
 
 async function runImportanceCommand(input: string, flags: ImportanceFlags): Promise<number> {
@@ -137,7 +102,7 @@ async function runImportanceCommand(input: string, flags: ImportanceFlags): Prom
     const backend = createBackend(flags.host);
     const needsFilter = flags.measure.startsWith('counterfactual');
     const embed = needsFilter ? ollamaEmbedder({ host: flags.host ?? backend.host, model: flags.embedModel }) : null;
-    const log = await readLog(logPath);
+    const log = await readRolloutLog(logPath);
     const measured = new Map<LocatedTrace, Trace>();
     for (const located of picked) {
       const { trace, loc } = located;
@@ -145,10 +110,13 @@ async function runImportanceCommand(input: string, flags: ImportanceFlags): Prom
         process.stderr.write(`${terminalSafeLine(formatLocation(loc))}: episodes: none (blank thinking); skipped\n`);
         continue;
       }
-      const key = settingsKey(flags, trace.id);
-      const done = log.get(key) ?? [];
-      if (done.length) process.stderr.write(`${terminalSafeLine(trace.id)}: resuming with ${done.length} rollouts from ${terminalSafeLine(logPath)}\n`);
-      const result = await runImportance(trace, {
+      const settings = { model: flags.model, host: flags.host ?? '', embedModel: flags.embedModel, threshold: flags.threshold, seed: flags.seed, maxTokens: flags.maxTokens, mode: flags.mode };
+      const resumable = log.get(rolloutSettingsKey(settings, trace.id))?.length ?? 0;
+      if (resumable) process.stderr.write(`${terminalSafeLine(trace.id)}: resuming with ${resumable} rollouts from ${terminalSafeLine(logPath)}\n`);
+      const { result, trace: withValues } = await runImportanceJob(trace, {
+        logPath,
+        settings,
+        log,
         backend,
         model: flags.model,
         embed,
@@ -161,12 +129,10 @@ async function runImportanceCommand(input: string, flags: ImportanceFlags): Prom
         concurrency: flags.concurrency,
         seed: flags.seed,
         signal: controller.signal,
-        done,
-        onRollout: (rollout) => appendWholeLine(logPath, JSON.stringify({ key, trace: trace.id, rollout })),
       });
-      if (result.cancelled) break;
+      if (result.cancelled || !withValues) break;
       process.stdout.write(`${renderResult(trace.id, result, !flags.fixed)}\n`);
-      measured.set(located, withImportance(trace, result.episodes));
+      measured.set(located, withValues);
     }
     if (signals.received) {
       process.stderr.write(`stopped; ${terminalSafeLine(flags.output)} not written; rollouts so far are in ${terminalSafeLine(logPath)}\n`);

@@ -86,7 +86,7 @@ export async function annotateProgressCommand(lens: Lens, from?: TraceSession, p
  * Distill-Qwen-14B", which Ollama does not know and would offer to pull), else the selected
  * model, else the user picks one.
  */
-async function probeModel(lens: Lens, backend: ModelBackend, traceModel: string | null | undefined): Promise<string | undefined> {
+export async function probeModel(lens: Lens, backend: ModelBackend, traceModel: string | null | undefined): Promise<string | undefined> {
   let names: string[] | undefined;
   try {
     names = (await backend.list()).map((m) => m.name);
