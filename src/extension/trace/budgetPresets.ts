@@ -26,15 +26,21 @@ export const BUDGET_PRESETS: readonly BudgetPreset[] = [
   },
   {
     id: 'early-stop',
-    label: 'Early stop (Dynasor)',
-    detail: 'Probe a forced answer as thinking grows; stop when 3 consecutive probes agree.',
+    label: 'Early stop (per episode)',
+    detail: 'Probe a forced answer after each episode; stop when 3 consecutive episodes agree without hedging.',
     policy: { earlyStop: { window: 3 } },
   },
   {
+    id: 'dynasor',
+    label: 'Early stop (Dynasor-CoT)',
+    detail: 'Probe inside the thinking every 32 tokens; stop when 2 probes agree and output that answer (Dynasor).',
+    policy: { earlyStop: { mode: 'dynasor', everyTokens: 32, window: 2 } },
+  },
+  {
     id: 'vote',
-    label: 'Vote 5/3',
-    detail: 'Sequential voting (IBPO): up to 5 answers, stop when 3 agree.',
-    policy: { vote: { n: 5, m: 3 } },
+    label: 'Vote 8/3',
+    detail: 'Sequential voting over independent attempts (IBPO\'s rule): up to 8 attempts, stop when 3 agree.',
+    policy: { vote: { n: 8, m: 3 } },
   },
   { id: 'custom', label: 'Custom…', detail: 'Type a budget policy as JSON.', policy: null },
 ];
@@ -46,7 +52,7 @@ export function describePolicy(policy: BudgetPolicy): string {
   if (policy.minThinkingTokens !== undefined) parts.push(`min ${policy.minThinkingTokens}`);
   if (policy.extensions !== undefined) parts.push(`${policy.extensions}×${policy.extensionText ?? 'Wait'}`);
   if (policy.maxEpisodes !== undefined) parts.push(`≤${policy.maxEpisodes} episodes`);
-  if (policy.earlyStop) parts.push('early stop');
+  if (policy.earlyStop) parts.push(typeof policy.earlyStop === 'object' && policy.earlyStop.mode === 'dynasor' ? `Dynasor every ${policy.earlyStop.everyTokens}` : 'early stop');
   if (policy.vote) parts.push(`vote ${policy.vote.n}/${policy.vote.m}${policy.vote.adaptive ? ' adaptive' : ''}`);
   if (policy.think !== undefined) parts.push(`think ${String(policy.think)}`);
   return parts.length ? parts.join(', ') : 'unlimited';
