@@ -18,6 +18,7 @@ import { writeFileAtomic } from '../../io/write';
 import { addSegmentationOptions } from '../util/options';
 import { SIGNAL_EXIT_CODE, signalName, watchStopSignals } from '../util/signals';
 import { addBudgetOptions, budgetFromFlags, flagErrorLines, forcingFromFlags, type BudgetFlags } from '../util/budget-flags';
+import { spentTokens } from '../../core/budget';
 import { addProbeOptions, probeFlagsWithoutProbes, probeSettingsFrom, type ProbeFlags } from '../util/probe-flags';
 
 interface SolveCliOptions extends BudgetFlags, ProbeFlags {
@@ -171,6 +172,11 @@ export function formatSummary(t: Trace): string[] {
       ? `${m.cumulativeRegret.toFixed(2)} (sum of 1 - mu over probed episodes, version 1)`
       : m.cumulativeRegret.map((c) => `${c.value === null ? 'n/a' : c.value.toFixed(2)} (${c.comparator}, k=${c.k})`).join(', ');
     lines.push(`cumulative regret: ${cumulative}${at ? `  normalized regret${comparator}: ${at}` : ''}`);
+  }
+  const spent = spentTokens(t);
+  if (t.budget?.attempts && (spent.attempts > 1 || spent.probe > 0)) {
+    // The lines above describe the trace's own text (attempt 1); this is what the run spent (budget.attempts).
+    lines.push(`spent over ${spent.attempts} attempt${spent.attempts === 1 ? '' : 's'}: thinking ${spent.thinking} + response ${spent.response} + probes ${spent.probe} = ${spent.total} tok (probe tokens as the server counted them)`);
   }
   for (const d of t.budget?.decisions ?? []) lines.push(`budget: ${d.kind}: ${oneLine(d.detail, 160)}`);
   if (t.error) lines.push(`error: ${t.error}`);
@@ -336,6 +342,8 @@ export function registerSolveCommand(program: Command): Command {
     .action(async (problem: string, o: SolveCliOptions) => {
       const budget = budgetFromFlags(o);
       if (!budget.ok) cmd.error(flagErrorLines(budget.errors).join('\n'), { exitCode: 2 });
+      const unusedProbeFlags = o.progress === true || o.samples !== undefined ? [] : probeFlagsWithoutProbes(o, 'add --progress or --samples K');
+      if (unusedProbeFlags.length) cmd.error(unusedProbeFlags.join('\n'), { exitCode: 2 });
       const code = await runSolve(problem, o);
       // Exit now: idle keep-alive sockets to the server would otherwise hold the process open.
       await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
