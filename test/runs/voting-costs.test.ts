@@ -24,6 +24,7 @@ import {
 } from '../../src/core/budget';
 import { parseBudgetPolicy } from '../../src/core/budget-policy';
 import { cappedScore, summarize } from '../../src/core/report';
+import { formatSummary } from '../../src/cli/commands/solve';
 import { budgetFromFlags } from '../../src/cli/util/budget-flags';
 import type { BudgetDecision, Trace } from '../../src/core/trace';
 import { collect, productProblem } from './scripted';
@@ -97,6 +98,8 @@ test('voting: every attempt\'s tokens are stored and summed (3 attempts × 272 t
   assert.equal(report.responseTokens.mean, 51);
   assert.equal(cappedScore(trace, 500), null, 'not finished within 500 tokens, and nothing probed fits');
   assert.deepEqual(cappedScore(trace, 1000), { score: 1, finished: true });
+  // The CLI summary says what the run spent beside the trace's own (attempt 1) numbers.
+  assert.ok(formatSummary(trace).includes('spent over 3 attempts: thinking 816 + response 51 + probes 0 = 867 tok (probe tokens as the server counted them)'));
 });
 
 test('a single attempt is one entry, and a trace without attempts counts its own metrics', async () => {
