@@ -18,19 +18,20 @@ const skip = skipWithoutData('traces') || skipWithoutData('benchmarks');
 /**
  * [precision, recall] floors, in percent, per "source set": `tuning` is the first labelled set
  * (both of its old halves, read while changing the rules), `fresh` the held-back set labelled
- * before the last rule change (docs/answers.md, "Fresh held-back set").
+ * before the last rule change (docs/answers.md, "Fresh held-back set"). Floors sit about one
+ * item under the measured values (fresh: precision 62.2%, recall 57.1%; goals 95% / 90% unmet).
  */
 const FLOORS: Record<string, [number, number]> = {
   'skythought tuning': [95, 95],
-  'thought-anchors-cots-math tuning': [90, 60],
-  'thought-anchors.com tuning': [80, 75],
-  'gsm8k-prose tuning': [88, 78],
-  'all tuning': [85, 72],
+  'thought-anchors-cots-math tuning': [94, 80],
+  'thought-anchors.com tuning': [95, 80],
+  'gsm8k-prose tuning': [95, 97],
+  'all tuning': [95, 85],
   'skythought fresh': [95, 95],
-  'thought-anchors-cots-math fresh': [55, 40],
-  'thought-anchors.com fresh': [60, 75],
-  'gsm8k-prose fresh': [40, 30],
-  'all fresh': [55, 50],
+  'thought-anchors-cots-math fresh': [65, 35],
+  'thought-anchors.com fresh': [58, 70],
+  'gsm8k-prose fresh': [45, 35],
+  'all fresh': [58, 54],
 };
 
 test('labelled set: precision and recall per source and per set stay above their floors', { skip }, () => {
