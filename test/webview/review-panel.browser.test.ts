@@ -179,3 +179,38 @@ test('review panel: label, verdict, note, tags and reviewed by keyboard alone, s
   assert.equal(row.label_source[1], 'human');
   assert.equal(row.label_source.filter((s: string) => s === 'human').length, 1);
 });
+
+test('importance on the cards: a bar per measured episode relative to the largest, the top anchors numbered; the review panel names the value and method', async (t) => {
+  if (!requireChromium(t)) return;
+  browser ??= await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  await page.goto(`${baseUrl}/webview/dev/index.html?sample=synthetic-40&math=0`);
+  await page.waitForSelector('.rl-card');
+  const trace = (await page.evaluate('window.__trace')) as Trace;
+  const values = [0.05, 0.8, 0, 0.4, 0.2];
+  const measured: Trace = {
+    ...trace,
+    version: 2,
+    episodes: trace.episodes.map((e, i) => (i < values.length ? { ...e, importance: { method: 'ta-counterfactual-kl', value: values[i], interval: [0, 1] as [number, number], samples: 40, similar: 3 } } : e)),
+  };
+  await page.evaluate(`window.__deliver(${JSON.stringify({ type: 'load', trace: measured, live: false, settings: { renderMath: false, expandEpisodes: false, showChart: true }, budget: {}, probe: false })})`);
+  await waitUntil(page, `getComputedStyle(document.querySelector('.rl-card[data-index="1"]'), '::after').width !== 'auto'`);
+  const bar = (i: number) => page.evaluate(`(() => { const c = document.querySelector('.rl-card[data-index="${i}"]'); const a = getComputedStyle(c, '::after'); return { content: a.content, width: parseFloat(a.width), card: c.clientWidth }; })()`) as Promise<{ content: string; width: number; card: number }>;
+  const top = await bar(1);
+  const half = await bar(3);
+  assert.ok(Math.abs(half.width / top.width - 0.5) < 0.02, `0.4 of the largest 0.8 is half its bar: ${half.width} vs ${top.width}`);
+  assert.equal((await bar(2)).width, 0);
+  assert.ok(['none', 'normal'].includes((await bar(7)).content), 'unmeasured episodes get no bar');
+  const anchor = (i: number) => page.evaluate(`getComputedStyle(document.querySelector('.rl-card[data-index="${i}"] .rl-card-toggle'), '::after').content`);
+  assert.equal(await anchor(1), '"anchor 1"');
+  assert.equal(await anchor(3), '"anchor 2"');
+  assert.equal(await anchor(4), '"anchor 3"');
+  assert.ok(['none', 'normal'].includes(String(await anchor(0))));
+  // The review panel names the value and its method on the focused episode.
+  await page.keyboard.press('r');
+  await page.keyboard.press('j');
+  await waitUntil(page, `document.querySelector('.rl-review [data-episode]')?.dataset.episode === '1'`);
+  assert.match(await page.locator('.rl-review-facts').innerText(), /importance 0\.800 \(ta-counterfactual-kl, 40 rollouts\)/);
+  assert.deepEqual(await page.evaluate('window.__violations'), []);
+  await page.close();
+});

@@ -35,6 +35,7 @@ import { Toolbar } from './ui/toolbar';
 import { TracePicker } from './ui/trace-picker';
 import { handleKey } from './ui/keyboard';
 import { ReviewPanel } from './ui/review-panel';
+import { ImportanceMarks } from './ui/importance-marks';
 
 export interface HostBridge {
   post(message: WebviewToHost): void;
@@ -82,6 +83,7 @@ export class App {
   private readonly overview: OverviewMap;
   private readonly budget: BudgetPanel;
   private readonly review: ReviewPanel;
+  private readonly importance = new ImportanceMarks();
   private readonly response: HTMLElement;
   private readonly responseBody: HTMLElement;
   private readonly notice: HTMLElement;
@@ -158,6 +160,7 @@ export class App {
         this.loadedFromHost = true;
         this.load(trace, message.live, message.settings, message.budget, message.probe, message.origin, message.status);
         this.review.setTrace(trace, !message.live);
+        this.importance.update(trace);
         if (message.models) this.budget.setModels(message.models, trace.model);
         this.host.post({ type: 'shown', traceId: trace.id, episodes: trace.episodes.length, live: message.live });
         performance.mark('rl:load-applied');
