@@ -331,6 +331,8 @@ export function reannotateTrace(trace: Trace, opts: AnnotateOptions = {}): Trace
     metrics: trace.metrics,
   };
   if (trace.budget) base.budget = trace.budget;
+  // Version 2: how the kept progress was probed (recipe, prefix 0, costs): its regret stays MRT's.
+  if (trace.probes) base.probes = trace.probes;
   if (trace.error !== undefined) base.error = trace.error;
   // Imported traces get their final answer re-extracted; a live run's answer may be a vote.
   if (trace.final.answer === null || !trace.budget) delete base.final;
