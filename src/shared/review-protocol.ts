@@ -9,6 +9,8 @@
  * the sidecar would refuse is refused here, naming its field.
  */
 import { checkAnnotation, type ReviewKind, type ReviewTarget, type ReviewValue, type StepVerdict } from '../core/review/annotation';
+/** The review's limits and label order, for the page (which takes only types from src/core). */
+export { MAX_NOTE_CHARS, MAX_TAG_CHARS, MAX_TAGS, REVIEW_LABELS } from '../core/review/annotation';
 import type { EpisodeLabel } from '../core/trace';
 
 /** What a reviewer set on one target (src/core/review/resolve.ts ReviewState, as JSON). */

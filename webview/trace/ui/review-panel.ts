@@ -15,9 +15,9 @@
  * themselves are built by the episode list). User text (notes, tags, quotes) only ever goes in
  * as text nodes or form values.
  */
-import { REVIEW_LABELS, MAX_NOTE_CHARS, MAX_TAGS, MAX_TAG_CHARS, type StepVerdict } from '../../../src/core/review/annotation';
+import type { StepVerdict } from '../../../src/core/review/annotation';
 import type { Episode, Trace } from '../../../src/core/trace';
-import type { ReviewHostMessage, ReviewStateView, ReviewWebviewMessage } from '../../../src/shared/review-protocol';
+import { MAX_NOTE_CHARS, MAX_TAG_CHARS, MAX_TAGS, REVIEW_LABELS, type ReviewHostMessage, type ReviewStateView, type ReviewWebviewMessage } from '../../../src/shared/review-protocol';
 import { h } from '../../common/dom';
 import '../../../media/review.css';
 
