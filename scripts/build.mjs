@@ -26,7 +26,8 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['vscode'],
+    // Optional tokenizers (src/model/tokenizers.ts) load from node_modules at run time, never bundled.
+    external: ['vscode', '@lenml/*'],
   },
   {
     // The dataset view's report, computed off the extension host's thread (worker_threads).
@@ -44,6 +45,7 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+    external: ['@lenml/*'],
     banner: { js: '#!/usr/bin/env node' },
   },
   {

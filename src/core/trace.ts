@@ -166,7 +166,7 @@ export interface CumulativeRegretEntry {
   k: number;
   /** Sum over the first k prefixes of (J*_j - mu_j); null when the trace has fewer than k probed prefixes. */
   value: number | null;
-  /** value / k. */
+  /** value / the comparator's summed success over the same prefixes (regret_additional.ipynb); for `oracle` that is k. */
   normalized: number | null;
 }
 

@@ -6,6 +6,7 @@
 import { annotateTrace, reannotateTrace } from '../core/annotate';
 import type { FieldError } from '../core/schema';
 import type { SegmentOptions } from '../core/segment';
+import type { Trace } from '../core/trace';
 import type { FieldNames, RecordLocation } from '../formats/types';
 import { readRecords } from './read-records';
 import type { JsonlWriter } from './write';
@@ -28,6 +29,8 @@ export interface AnnotateFilesOptions {
   stdin?: AsyncIterable<string>;
   onError(loc: RecordLocation, errors: FieldError[]): void;
   onFile?(summary: FileSummary): void;
+  /** Applied to every annotated trace before it is written (e.g. recounting tokens with the model's tokenizer). */
+  finish?(trace: Trace): Trace;
 }
 
 export async function annotateFiles(inputs: readonly string[], writer: JsonlWriter, opts: AnnotateFilesOptions): Promise<FileSummary[]> {
@@ -53,6 +56,7 @@ export async function annotateFiles(inputs: readonly string[], writer: JsonlWrit
       }
       // Not validated again: the input was checked when read (trace files against the schema),
       // and the annotator's output is covered by the tests (schema checks on every real trace).
+      if (opts.finish) trace = opts.finish(trace);
       await writer.write(trace);
       summary.traces++;
       summary.episodes += trace.episodes.length;

