@@ -21,14 +21,19 @@ before(async () => {
   await cliBundle();
   ollama = await startFakeOllama({
     tokenDelayMs: 1,
-    problems: [productProblem('PROBLEM-EASY-ONE', 4, [0, 1, 1, 1, 1]), productProblem('PROBLEM-HARD-TWO', 4, [0, 0, 0, 0, 1])],
+    problems: [
+      productProblem('PROBLEM-EASY-ONE', 4, [0, 1, 1, 1, 1]),
+      productProblem('PROBLEM-HARD-TWO', 4, [0, 0, 0, 0, 1]),
+      // Long, so the stream is still running when the probes come back on a busy machine.
+      productProblem('PROBLEM-LONG-THREE', 24, [0, ...Array(24).fill(1)]),
+    ],
   });
 });
 after(() => ollama.close());
 
-function problems(): string {
-  const path = join(tmp, 'problems.jsonl');
-  writeFileSync(path, ['PROBLEM-EASY-ONE', 'PROBLEM-HARD-TWO'].map((p, i) => JSON.stringify({ id: `p${i}`, problem: p, answer: '42' })).join('\n') + '\n');
+function problems(names = ['PROBLEM-EASY-ONE', 'PROBLEM-HARD-TWO']): string {
+  const path = join(tmp, `${names.join('+')}.jsonl`);
+  writeFileSync(path, names.map((p, i) => JSON.stringify({ id: `p${i}`, problem: p, answer: '42' })).join('\n') + '\n');
   return path;
 }
 
@@ -64,12 +69,13 @@ test('annotate --model --vote 8/3 --vote-adaptive: adaptive voting runs per prob
 
 test('annotate --model --early-stop-mode dynasor --probe-every 32: the policy reaches every solve', async () => {
   const out = join(tmp, 'dynasor.jsonl');
-  const r = await runCli(['annotate', problems(), '-o', out, '--model', 'deepseek-r1:7b', '--host', ollama.url, '--mode', 'mrt', '--early-stop-mode', 'dynasor', '--probe-every', '32', '--limit', '1', '--no-report']);
+  const r = await runCli(['annotate', problems(['PROBLEM-LONG-THREE']), '-o', out, '--model', 'deepseek-r1:7b', '--host', ollama.url, '--mode', 'mrt', '--early-stop-mode', 'dynasor', '--probe-every', '32', '--no-report']);
   assert.equal(r.code, 0, r.stderr);
   const [t] = traces(out);
   assert.deepEqual(t.budget?.policy.earlyStop, { mode: 'dynasor', everyTokens: 32, window: 2 });
   const stop = t.budget?.decisions.find((d) => d.kind === 'early-stop');
-  assert.equal(stop?.data?.mode, 'dynasor');
+  assert.equal(stop?.data?.mode, 'dynasor', JSON.stringify(t.budget?.decisions));
+  assert.ok(t.episodes.length < 24);
   assert.equal(t.final.answer, '42');
 });
 

@@ -33,7 +33,8 @@ const THINKING_4 = 272;
 const RESPONSE = 17;
 const PROBE_EVAL = 10;
 const HEDGED_PROBE_EVAL = 17;
-const LONG = 10;
+/** Long enough that the stream still runs when the probes come back on a busy machine. */
+const LONG = 24;
 
 let fake: FakeOllama;
 before(async () => {
