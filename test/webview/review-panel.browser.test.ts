@@ -211,6 +211,13 @@ test('importance on the cards: a bar per measured episode relative to the larges
   await page.keyboard.press('j');
   await waitUntil(page, `document.querySelector('.rl-review [data-episode]')?.dataset.episode === '1'`);
   assert.match(await page.locator('.rl-review-facts').innerText(), /importance 0\.800 \(ta-counterfactual-kl, 40 rollouts\)/);
+  // ] / [ move between the file's traces (the host answers select-trace with a new load).
+  const items = [0, 1, 2].map((i) => ({ index: i, id: `t${i}`, problem: `p${i}`, correct: null, episodes: 3 }));
+  await page.evaluate(`window.__deliver(${JSON.stringify({ type: 'trace-list', file: '/data/three.jsonl', items, selected: 0 })})`);
+  await page.keyboard.press('[');
+  await page.keyboard.press(']');
+  await waitUntil(page, `window.__sent.some((m) => m.type === 'select-trace')`);
+  assert.deepEqual(await page.evaluate(`window.__sent.filter((m) => m.type === 'select-trace')`), [{ type: 'select-trace', index: 1 }], '[ on the first trace does nothing; ] selects the second');
   assert.deepEqual(await page.evaluate('window.__violations'), []);
   await page.close();
 });
