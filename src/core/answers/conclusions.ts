@@ -260,6 +260,11 @@ function countsThings(target: QuestionTarget): boolean {
   return target.kind === 'count' && target.countNoun !== null && target.countNouns.every((n) => !MEASURE_NOUNS.test(n));
 }
 
+/** A clause about one case; "per box" is no case when the question asks per box. */
+function isCaseClause(clause: string, target: QuestionTarget): boolean {
+  return CASE_MARK.test(clause.replace(/\bper\s+([a-z]+)/gi, (m, w: string) => (target.ratePeriods.includes(stem(w)) ? ' ' : m)));
+}
+
 /** The period a rate names ("a day", "per week") is the one the question asks about. */
 function rateAsked(tail: string, target: QuestionTarget): boolean {
   const m = RATE_AFTER.exec(tail);
@@ -576,6 +581,8 @@ function isProblemNumber(value: string, target: QuestionTarget): boolean {
 }
 
 function classify(sentence: string, v: ValueSpan, prefix: string, tail: string, target: QuestionTarget, previous = ''): ConclusionHow | null {
+  // One case of a case split names the asked letter too: "From Case 2, the exact solution is x = 7/2."
+  if (isCaseClause(lastClause(prefix), target)) return null;
   // "m + n + p = 462 + 40 + 3 = 505": the asked symbol is set equal to the value.
   const sides = chainLeftSides(sentence, v.start);
   if (sides.some((side) => target.symbols.includes(side))) return 'asked-symbol';
@@ -617,7 +624,7 @@ function classify(sentence: string, v: ValueSpan, prefix: string, tail: string, 
   if (countUnit && converted && !isCounted(converted[1] ?? '', target) && (clauseMeetsQuestion(previous + ' ' + sentence, target, 1) || sentence.slice(0, v.start).trim().split(/\s+/).length <= 4)) return 'count';
   // "So Sophia bought 4 in total.": a bare count that says it is the total.
   if (target.kind === 'count' && opener && /^\s*(in total|altogether|in all|all together|total)\s*[.!]?\s*$/i.test(tail) && clauseMeetsQuestion(claim, target, 1)) return 'count';
-  if (CASE_MARK.test(clause) || /\b(for example|for instance|e\.g\.)/i.test(prefix)) return null;
+  if (isCaseClause(clause, target) || /\b(for example|for instance|e\.g\.)/i.test(prefix)) return null;
   // "the number of ways where exactly two Americans get medals" when at most one is asked: a case the question does not name.
   const qualifier = /\b(?:where|in which|with|when|if)\s+((?:exactly|at least|at most|only)\s+[a-z0-9]+|zero\b|none\b|no\s+[a-z]+)/i.exec(clause);
   if (qualifier && !target.question.includes(qualifier[1].toLowerCase())) return null;
