@@ -8,6 +8,7 @@
  * zip64 extra field (4.5.3).
  */
 import { inflateSync } from 'fflate';
+import { decompress as zstdDecompress } from 'fzstd';
 
 /** Random access to the bytes of a file. */
 export interface RandomAccess {
@@ -27,10 +28,15 @@ export interface ZipMember {
 /** A member's bytes from its compressed bytes and the size it should have. */
 export type Decompressor = (compressed: Uint8Array, size: number) => Uint8Array;
 
-/** Inflaters this build has: stored and deflate (fflate). Others (zstd) may be passed in. */
+/**
+ * Decompressors this build has: stored, deflate (fflate) and zstd (fzstd, pure JavaScript:
+ * Inspect writes zstd members by default since April 2026, and Node has no zstd decoder before
+ * 22.15). Others may be passed in.
+ */
 export const BUILTIN_DECOMPRESSORS: Readonly<Record<number, Decompressor>> = {
   0: (data) => data,
   8: (data, size) => inflateSync(data, { out: new Uint8Array(size) }),
+  93: (data, size) => zstdDecompress(data, new Uint8Array(size)),
 };
 
 export const METHOD_NAMES: Readonly<Record<number, string>> = { 0: 'stored', 8: 'deflate', 9: 'deflate64', 12: 'bzip2', 14: 'lzma', 93: 'zstd', 95: 'xz' };
@@ -137,7 +143,7 @@ export async function readZipMember(file: RandomAccess, member: ZipMember, decom
   if (!decompress) {
     const name = METHOD_NAMES[member.method] ?? 'unknown';
     const supported = Object.keys(decompressors).map((m) => METHOD_NAMES[Number(m)] ?? m).join(', ');
-    throw new ZipError(`compressed with method ${member.method} (${name}), which cannot be decompressed here (readable: ${supported}${member.method === 93 ? '; zstd needs Node 22.15 or later' : ''})`);
+    throw new ZipError(`compressed with method ${member.method} (${name}), which cannot be decompressed here (readable: ${supported})`);
   }
   const header = view(await file.read(member.localHeaderOffset, 30));
   if (header.getUint32(0, true) !== LOCAL_HEADER) throw new ZipError('its local header is damaged');

@@ -18,8 +18,8 @@ export function isInspectEvalFileName(path: string): boolean {
 export type EvalSampleResult = InspectSampleResult & { warnings?: FieldError[] };
 
 /**
- * Inspect writes zstd members by default since April 2026 (inspect_ai #3634, _util/zipfile.py);
- * Node has a zstd decoder from 22.15 on, and older Node reports such members as unreadable.
+ * Inspect writes zstd members by default since April 2026 (inspect_ai #3634, _util/zipfile.py):
+ * Node's native decoder (22.15 on) when there is one, else the built-in pure-JavaScript one.
  */
 const zstdDecompressSync = (zlib as { zstdDecompressSync?: (data: Uint8Array) => Uint8Array }).zstdDecompressSync;
 export const EVAL_DECOMPRESSORS: Readonly<Record<number, Decompressor>> = zstdDecompressSync ? { ...BUILTIN_DECOMPRESSORS, 93: (data) => new Uint8Array(zstdDecompressSync(data)) } : BUILTIN_DECOMPRESSORS;
