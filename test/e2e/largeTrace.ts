@@ -122,7 +122,7 @@ const MAX_SCROLL_FRAMES = 4000;
  * Runs in the page: scrolls the document's scroller (or the nearest scrolling ancestor of
  * `selector`) from the top to the bottom, one step per animation frame, and times each frame.
  */
-async function scriptedScroll(body: HTMLElement, args: { selector: string; step: number; maxFrames: number }): Promise<{ deltas: number[]; maxElements: number; scrollHeight: number }> {
+export async function scriptedScroll(body: HTMLElement, args: { selector: string; step: number; maxFrames: number }): Promise<{ deltas: number[]; maxElements: number; scrollHeight: number }> {
   const start = body.querySelector(args.selector) as HTMLElement | null;
   let scroller: HTMLElement = (document.scrollingElement as HTMLElement) ?? document.documentElement;
   for (let el = start; el; el = el.parentElement) {
@@ -150,7 +150,7 @@ async function scriptedScroll(body: HTMLElement, args: { selector: string; step:
   return { deltas, maxElements, scrollHeight: scroller.scrollHeight };
 }
 
-function summarizeFrames(run: { deltas: number[]; maxElements: number; scrollHeight: number }): ScrollMeasurement {
+export function summarizeFrames(run: { deltas: number[]; maxElements: number; scrollHeight: number }): ScrollMeasurement {
   const frames = run.deltas;
   const sorted = [...frames].sort((a, b) => a - b);
   const q = (f: number) => sorted[Math.min(sorted.length - 1, Math.floor(f * sorted.length))] ?? 0;
