@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { Command } from 'commander';
 import {
   BUDGET_FIELDS,
+  EARLY_STOP_MODE_FIELDS,
   DEFAULT_EARLY_STOP_WINDOW,
   DEFAULT_PLATEAU,
   DEFAULT_VOTE_N,
@@ -374,4 +375,12 @@ test("package.json's reasoningLens.defaultBudget schema states the parser's rang
     assert.ok(schema.description?.startsWith(spec.meaning), `${field} described by its meaning`);
   }
   assert.deepEqual(budget.properties!.think.enum, [true, false, 'low', 'medium', 'high']);
+  // Dynasor's shape: the parser's range for the probe interval, and its mode.
+  const dynasor = budget.properties!.earlyStop.anyOf!.find((s) => s.properties?.mode?.enum?.[0] === 'dynasor')!;
+  assert.ok(dynasor, 'a dynasor shape in the schema');
+  const every = EARLY_STOP_MODE_FIELDS['earlyStop.everyTokens'];
+  assert.equal(dynasor.properties!.everyTokens.minimum, every.min);
+  assert.equal(dynasor.properties!.everyTokens.maximum, every.max);
+  assert.ok(dynasor.properties!.everyTokens.description?.startsWith(every.meaning));
+  assert.equal(parseBudgetPolicy({ earlyStop: { mode: 'dynasor', everyTokens: 64 } }).ok, true, 'a settings value of that shape parses');
 });

@@ -83,6 +83,19 @@ export function registerTraceFilesSuite(): void {
       await closeAllEditors();
     });
 
+    it('"Open as Trace" reads a real Inspect .eval log (a zip): its samples become traces that say they carry no reasoning', async function () {
+      const data = sharedData();
+      if (!data) return this.skip();
+      const { lens } = await lensApi();
+      const src = vscode.Uri.file(path.join(data, 'formats/inspect/log_read_sample.eval'));
+      await vscode.commands.executeCommand('reasoningLens.openAsTrace', src);
+      const session = await waitFor('a session for the .eval log', () => sessionFor(lens, src), 60_000);
+      const trace = session.trace();
+      assert.equal(trace.source.kind.startsWith('import:inspect'), true, `source: ${trace.source.kind}`);
+      assert.equal(trace.source.extra?.noReasoning, true, 'a sample without reasoning says so');
+      await closeAllEditors();
+    });
+
     it('a JSONL of many traces offers a picker (trace-list) and selecting switches the trace', async function () {
       const data = sharedData();
       if (!data) return this.skip();

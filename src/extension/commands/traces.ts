@@ -14,7 +14,7 @@ export async function openTraceCommand(lens: Lens, raw?: unknown): Promise<void>
       canSelectMany: false,
       openLabel: 'Open Trace',
       filters: {
-        'Traces and model outputs': ['json', 'jsonl', 'ndjson', 'txt', 'md'],
+        'Traces and model outputs': ['json', 'jsonl', 'ndjson', 'txt', 'md', 'eval', 'parquet'],
         'All files': ['*'],
       },
     });

@@ -76,7 +76,7 @@ export async function pickFiles(): Promise<vscode.Uri[] | undefined> {
     title: 'Reasoning Lens: Compare Traces (pick one or more files)',
     openLabel: 'Compare',
     canSelectMany: true,
-    filters: { 'Traces and model outputs': ['json', 'jsonl', 'ndjson', 'txt', 'md'], 'All files': ['*'] },
+    filters: { 'Traces and model outputs': ['json', 'jsonl', 'ndjson', 'txt', 'md', 'eval', 'parquet'], 'All files': ['*'] },
   });
 }
 

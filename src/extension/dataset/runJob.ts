@@ -206,7 +206,7 @@ async function pickInput(): Promise<string | undefined> {
     canSelectMany: false,
     canSelectFiles: true,
     canSelectFolders: true,
-    filters: { 'Problem sets and traces': ['jsonl', 'ndjson', 'json', 'csv', 'parquet'], 'All files': ['*'] },
+    filters: { 'Problem sets and traces': ['jsonl', 'ndjson', 'json', 'csv', 'parquet', 'eval'], 'All files': ['*'] },
   });
   const uri = picked?.[0];
   if (!uri) return undefined;
