@@ -16,7 +16,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { compareTraces } from '../src/core/compare';
 import type { Trace } from '../src/core/trace';
 import { comparePayload } from '../src/extension/compare/payload';
-import { buildLargeTrace, scriptedScroll, summarizeFrames, type ScrollMeasurement } from '../test/e2e/largeTrace';
+import { buildLargeTrace, measurePlainPage, scriptedScroll, summarizeFrames, type ScrollMeasurement } from '../test/e2e/largeTrace';
 import { CHROMIUM_ARGS } from '../webview/dev/chromium';
 import { serveHarness } from '../webview/dev/serve';
 
@@ -94,25 +94,6 @@ async function measureCompare(browser: Browser, url: string, sample: string): Pr
   }
 }
 
-async function measurePlain(browser: Browser, texts: string[]): Promise<ScrollMeasurement> {
-  const page = await browser.newPage({ viewport: VIEWPORT });
-  try {
-    await page.setContent('<!DOCTYPE html><html><head><meta charset="utf-8"><style>body{font:13px/1.45 sans-serif;margin:0 12px;max-width:1100px}p{margin:0 0 6px}</style></head><body></body></html>');
-    await page.evaluate((list: string[]) => {
-      const fragment = document.createDocumentFragment();
-      for (const text of list) {
-        const p = document.createElement('p');
-        p.textContent = text;
-        fragment.append(p);
-      }
-      document.body.append(fragment);
-    }, texts);
-    return summarizeFrames(await page.locator('body').evaluate(scriptedScroll, { selector: 'body', step: SCROLL_STEP_PX, maxFrames: 4000 }));
-  } finally {
-    await page.close();
-  }
-}
-
 const FRAME = 'const frame = () => new Promise((r) => requestAnimationFrame(() => r()));';
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const f1 = (x: number) => x.toFixed(1);
@@ -121,11 +102,11 @@ async function main(): Promise<void> {
   if (!existsSync(CHROMIUM)) return console.log(`notice: ${CHROMIUM} not found; skipped`);
   const samples = join(root, 'dist/dev-samples');
   mkdirSync(samples, { recursive: true });
-  let plainTexts: string[] = [];
+  let plainTrace: Trace | undefined;
   for (const n of SIZES) {
     const trace = buildLargeTrace(n);
     if (!trace) return console.log('notice: ../shared/data is absent; skipped');
-    if (n === 1000 || plainTexts.length === 0) plainTexts = trace.episodes.slice(0, 1000).map((e) => e.text.trim());
+    if (!plainTrace || n === 1000) plainTrace = { ...trace, episodes: trace.episodes.slice(0, 1000) };
     const a = withProgress(trace);
     const b = withProgress(rotated(trace));
     const payload = comparePayload(compareTraces([{ trace: a, label: 'original' }, { trace: b, label: 'rotated' }]), ['large.trace.json:1', 'large.trace.json:2'], 'tokens');
@@ -141,7 +122,7 @@ async function main(): Promise<void> {
   const plain: ScrollMeasurement[] = [];
   try {
     for (let round = 0; round < ROUNDS; round++) {
-      plain.push(await measurePlain(browser, plainTexts));
+      plain.push(await measurePlainPage(browser, plainTrace!, VIEWPORT));
       for (const n of SIZES) {
         const r = await measureCompare(browser, url, `compare-bench-${n}`);
         (runs[n] ??= []).push(r);
@@ -156,7 +137,7 @@ async function main(): Promise<void> {
   console.log(`\nCompare view, medians over ${ROUNDS} round(s) (headless Chromium --disable-gpu, ${VIEWPORT.width}×${VIEWPORT.height}, ${SCROLL_STEP_PX} px per frame; load average at the end ${(await import('node:os')).loadavg()[0].toFixed(1)}):`);
   console.log('| case | first paint after the message | scroll p50 | scroll p95 | p95 / plain p95 | frames > 50 ms | alignment switch | DOM elements | JS heap |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
-  console.log(`| plain page, 1,000 paragraphs | | ${f1(median(plain.map((p) => p.frameP50)))} ms | ${f1(plainP95)} ms | 1.00 | ${median(plain.map((p) => p.longFrames))} of ${plain[0].scrollFrames} | | ${plain[0].maxElements} | |`);
+  console.log(`| plain page, 1,000 paragraphs (400 px per frame) | | ${f1(median(plain.map((p) => p.frameP50)))} ms | ${f1(plainP95)} ms | 1.00 | ${median(plain.map((p) => p.longFrames))} of ${plain[0].scrollFrames} | | ${plain[0].maxElements} | |`);
   for (const n of SIZES) {
     const rs = runs[n];
     const p95 = median(rs.map((r) => r.frameP95));

@@ -6,7 +6,8 @@
  * palette, its first choice (the open file's traces) taken, and the compare view is checked in
  * its webview and photographed for the README (media/screenshots/compare-traces.png). Then the
  * window is reloaded: the comparison comes back through the panel serializer, and with its file
- * moved away the panel says which trace is gone.
+ * moved away the panel says which trace is gone. Last, Compare With… from a trace view's title
+ * bar (the trace picker's entry) through its QuickPick.
  */
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -21,6 +22,19 @@ const FILES = [
   path.join(DATA, 'deepseek-r1-distill-llama-8b/correct_base_solution/problem_330/base_solution.json'),
   path.join(DATA, 'deepseek-r1-distill-qwen-14b/incorrect_base_solution/problem_330/base_solution.json'),
 ];
+
+/**
+ * "Developer: Reload Window", as a user would: the workbench saves its state (the webviews'
+ * too) before it reloads. A browser reload would not wait for that save, and a state set just
+ * before could be lost.
+ */
+async function reloadWindow(page: Page): Promise<void> {
+  const loaded = page.waitForEvent('load', { timeout: 90_000 });
+  await runCommand(page, 'Developer: Reload Window');
+  await loaded;
+  await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+  await page.locator('.statusbar-item', { hasText: 'Lens:' }).first().waitFor({ timeout: 90_000 });
+}
 
 describe('Compare Traces in the VS Code workbench', { timeout: 10 * 60_000 }, () => {
   let server: CodeServer;
@@ -89,8 +103,7 @@ describe('Compare Traces in the VS Code workbench', { timeout: 10 * 60_000 }, ()
       t.skip('the test before did not write the traces (no data)');
       return;
     }
-    await page.reload();
-    await openWorkbench(page, page.url(), { waitForExtension: true });
+    await reloadWindow(page);
     const frame = webviewFrame(page);
     await frame.locator('.rl-cmp-strip').nth(1).waitFor({ state: 'visible', timeout: 90_000 });
     assert.equal(await frame.locator('.rl-cmp-strip').count(), 2);
@@ -99,8 +112,7 @@ describe('Compare Traces in the VS Code workbench', { timeout: 10 * 60_000 }, ()
     // The file moved away: the restored panel names it instead of showing an empty view.
     renameSync(file, `${file}.moved`);
     try {
-      await page.reload();
-      await openWorkbench(page, page.url(), { waitForExtension: true });
+      await reloadWindow(page);
       const missing = webviewFrame(page).locator('.rl-cmp-missing');
       await missing.waitFor({ state: 'visible', timeout: 90_000 });
       assert.match((await missing.textContent()) ?? '', /cannot be restored: none of its traces could be read again.*problem-330\.jsonl is gone \(moved or deleted\)/s);
@@ -109,8 +121,30 @@ describe('Compare Traces in the VS Code workbench', { timeout: 10 * 60_000 }, ()
       renameSync(`${file}.moved`, file);
     }
     // Back again: the next reload restores it (the page kept what it saved).
-    await page.reload();
-    await openWorkbench(page, page.url(), { waitForExtension: true });
+    await reloadWindow(page);
     await webviewFrame(page).locator('.rl-cmp-strip').nth(1).waitFor({ state: 'visible', timeout: 90_000 });
+  });
+
+  test('Compare With… in a trace view\'s title bar: the shown trace against another of its file, picked in a QuickPick', async (t) => {
+    const file = path.join(workspace, 'problem-330.jsonl');
+    if (!existsSync(file)) {
+      t.skip('the first test did not write the traces (no data)');
+      return;
+    }
+    // *.trace.jsonl opens in the trace editor (its trace picker lists the file's two traces).
+    copyFileSync(file, path.join(workspace, 'picker-330.trace.jsonl'));
+    await runCommand(page, 'View: Close All Editors');
+    await quickOpen(page, 'picker-330.trace.jsonl');
+    await page.keyboard.press('Enter');
+    await webviewFrame(page).locator('#rl-trace-picker').waitFor({ state: 'attached', timeout: 60_000 });
+    await page.locator('.editor-actions .action-label[aria-label^="Compare With"]').first().click();
+    await page.locator('.quick-input-widget', { hasText: 'Compare the shown trace with' }).waitFor({ state: 'visible', timeout: 20_000 });
+    const options = page.locator('.quick-input-list .monaco-list-row');
+    assert.match((await options.first().textContent()) ?? '', /deepseek-r1-distill-qwen-14b.*picker-330\.trace\.jsonl:2/, 'the file\'s other trace first');
+    assert.ok(await page.locator('.quick-input-list .monaco-list-row', { hasText: 'A trace from another file' }).count() === 1);
+    await page.keyboard.press('Enter');
+    const frame = webviewFrame(page);
+    await frame.locator('.rl-cmp-strip').nth(1).waitFor({ state: 'visible', timeout: 60_000 });
+    assert.match((await frame.locator('.rl-cmp-legend').textContent()) ?? '', /picker-330\.trace\.jsonl:1.*picker-330\.trace\.jsonl:2/s);
   });
 });
