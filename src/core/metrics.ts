@@ -195,7 +195,9 @@ export function computeMetrics(input: MetricsInput): TraceMetrics {
     metrics.cumulativeRegret = v2.cumulativeRegret;
     metrics.regret = v2.regret;
     metrics.probeTokens = v2.probeTokens;
-  } else if (episodes.some((ep) => ep.progress)) {
+  } else if (!input.probes && episodes.some((ep) => ep.progress)) {
+    // Version-1 progress (no probes block): version 1's numbers, so old traces keep their meaning.
+    // A version-2 trace whose probes are not all in yet (live, self basis unsettled) gets none.
     metrics.cumulativeRegret = cumulativeRegret(episodes);
     const budgets = input.regretBudgets && input.regretBudgets.length > 0 ? input.regretBudgets : [Math.max(1, thinkingTokens)];
     metrics.regret = regretAtBudgets(episodes, budgets);
