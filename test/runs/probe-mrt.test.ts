@@ -16,6 +16,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assistantTurnText, mrtEpisodeText, probeTurn } from '../../src/core/probe-recipes';
+import { reannotateTrace } from '../../src/core/annotate';
 import { validateTrace } from '../../src/core/schema';
 import type { Trace } from '../../src/core/trace';
 import { runDatasetJob } from '../../src/runs/dataset/job';
@@ -159,6 +160,13 @@ test('annotate --model M --samples 8: mrt probe bytes, version-2 trace, regret e
       assert.equal(typeof p.entropy, 'number');
     });
   }
+  // Re-annotated offline (same segmentation): the probes and MRT's numbers stay as they were.
+  for (const t of traces as Trace[]) {
+    const again = reannotateTrace(t, { segment: { mode: 'mrt' } });
+    assert.deepEqual(again.probes, t.probes);
+    assert.deepEqual(again.metrics.regret, t.metrics.regret);
+    assert.deepEqual(again.metrics.cumulativeRegret, t.metrics.cumulativeRegret);
+  }
   // The SUM problem's scripted accuracies (0.25, 0.5, 0.875, 1 by episodes seen) come back: mu is MRT's per prefix.
   const sum = (traces as Trace[]).find((t) => t.problem === SUM_PROBLEM.match) as Trace;
   assert.equal(sum.probes?.prefix0?.mu, SUM_PROBLEM.accuracy[0]);
@@ -196,4 +204,29 @@ test('bad probe flags exit 2 naming the flag', async () => {
   const solve = await runCli(['solve', 'What is 17 + 25?', '--model', MODEL, '--host', fake.url, '--regret-k', '3']);
   assert.equal(solve.code, 2);
   assert.match(solve.stderr, /--regret-k is used only by progress probes: add --progress or --samples K/);
+});
+
+test('a live solve probes the same prefixes: middle prefixes with the stop text while thinking, the whole thinking with \\n</think> once it ended', async () => {
+  const { startSolve } = await import('../../src/runs/solve');
+  const { OllamaBackend } = await import('../../src/model/ollama');
+  const from = fake.completions.length;
+  const t = await startSolve(new OllamaBackend({ host: fake.url }), {
+    problem: SUM_PROBLEM.match,
+    model: MODEL,
+    gold: '42',
+    segment: { mode: 'mrt' },
+    progress: { samples: 8 },
+  }).finished;
+  assert.equal(t.error, undefined);
+  const v = validateTrace(t);
+  assert.ok(v.ok, v.ok ? '' : JSON.stringify(v.errors));
+  const head = r1Head(t.problem);
+  const expected = Array.from({ length: t.episodes.length + 1 }, (_, j) => head + assistantTurnText(probeTurn('mrt', t, j)));
+  const prompts = new Set(fake.completions.slice(from).filter((c) => c.prompt.startsWith(head)).map((c) => c.prompt));
+  assert.deepEqual([...prompts].sort(), [...expected].sort());
+  assert.equal(t.probes?.recipe, 'mrt');
+  assert.equal(t.probes?.prefix0?.samples, 8);
+  assert.ok(t.episodes.every((e) => e.progress?.interval && e.progress.promptTokens !== undefined && e.progress.rolloutTokens !== undefined));
+  assert.deepEqual(t.metrics.regret?.map((r) => [r.budget, r.comparator]), [[4096, 'oracle'], [8192, 'oracle'], [12288, 'oracle'], [16384, 'oracle']]);
+  assert.deepEqual((t.metrics.cumulativeRegret as { comparator: string }[]).map((c) => c.comparator), ['oracle', 'majority']);
 });
