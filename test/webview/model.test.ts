@@ -22,7 +22,13 @@ const policyArb: fc.Arbitrary<BudgetPolicy> = fc
       extensions: fc.integer({ min: 0, max: 100 }),
       extensionText: fc.string({ minLength: 1, maxLength: 200 }).filter((t) => t.trim() !== ''),
       maxEpisodes: fc.integer({ min: 1, max: 100_000 }),
-      earlyStop: fc.oneof(fc.constant(true), fc.record({ window: fc.integer({ min: 1, max: 1000 }) }), fc.record({ window: fc.integer({ min: 1, max: 1000 }), plateau: fc.double({ min: 0, max: 1, noNaN: true }) })),
+      earlyStop: fc.oneof(
+        fc.constant(true),
+        fc.record({ window: fc.integer({ min: 1, max: 1000 }) }),
+        fc.record({ window: fc.integer({ min: 1, max: 1000 }), plateau: fc.double({ min: 0, max: 1, noNaN: true }) }),
+        // A Dynasor policy survives the panel (it once came back as the per-episode rule).
+        fc.record({ mode: fc.constant('dynasor' as const), everyTokens: fc.integer({ min: 8, max: 4096 }), window: fc.integer({ min: 1, max: 1000 }) }),
+      ),
       vote: fc.integer({ min: 1, max: 64 }).chain((n) => fc.record({ n: fc.constant(n), m: fc.integer({ min: 1, max: n }), adaptive: fc.constant(true) }, { requiredKeys: ['n', 'm'] })),
       think: fc.constantFrom(true, false, 'low' as const, 'medium' as const, 'high' as const),
     },

@@ -5,7 +5,7 @@
  * so each shows at its input before anything runs. The host checks again with the same parser.
  */
 import type { BudgetPolicy } from '../../../src/core/trace';
-import { BUDGET_FIELDS, numberFromText, parseBudgetPolicy, type BudgetField } from '../../../src/core/budget-policy';
+import { BUDGET_FIELDS, EARLY_STOP_MODE_FIELDS, numberFromText, parseBudgetPolicy, type BudgetField, type EarlyStopMode, type EarlyStopModeField } from '../../../src/core/budget-policy';
 import type { ProbeRequest } from '../../../src/shared/protocol';
 
 export type ThinkChoice = 'default' | 'on' | 'off' | 'low' | 'medium' | 'high';
@@ -17,8 +17,12 @@ export interface BudgetFormValues {
   extensionText: string;
   maxEpisodes: string;
   earlyStop: boolean;
+  /** `episode` (forced answers per closed episode) or `dynasor` (a probe every N thinking tokens). */
+  earlyStopMode: EarlyStopMode;
   earlyStopWindow: string;
   earlyStopPlateau: string;
+  /** Dynasor mode: thinking tokens between probes. */
+  earlyStopEvery: string;
   vote: boolean;
   voteN: string;
   voteM: string;
@@ -58,6 +62,12 @@ export const FORM_FIELD_FOR: Readonly<Record<BudgetField, keyof BudgetFormValues
   think: 'think',
 };
 
+/** The early-stop mode's own fields (errors from the core parser shown at these). */
+export const MODE_FORM_FIELD_FOR: Readonly<Record<EarlyStopModeField, keyof BudgetFormValues>> = {
+  'earlyStop.mode': 'earlyStopMode',
+  'earlyStop.everyTokens': 'earlyStopEvery',
+};
+
 /** What an empty field means (the core default), for the panel's placeholders and hints. */
 export function fieldHint(field: BudgetField): { placeholder: string; title: string } {
   const spec = BUDGET_FIELDS[field];
@@ -74,8 +84,11 @@ export function formFromPolicy(policy: BudgetPolicy, probe: ProbeRequest | false
     extensionText: policy.extensionText ?? '',
     maxEpisodes: policy.maxEpisodes?.toString() ?? '',
     earlyStop: early !== undefined && early !== false,
+    // A Dynasor policy comes back as Dynasor: re-running it from the panel keeps its mode.
+    earlyStopMode: typeof early === 'object' && early.mode === 'dynasor' ? 'dynasor' : 'episode',
     earlyStopWindow: typeof early === 'object' && early.window !== undefined ? String(early.window) : '',
-    earlyStopPlateau: typeof early === 'object' && early.plateau !== undefined ? String(early.plateau) : '',
+    earlyStopPlateau: typeof early === 'object' && early.mode !== 'dynasor' && early.plateau !== undefined ? String(early.plateau) : '',
+    earlyStopEvery: typeof early === 'object' && early.mode === 'dynasor' ? String(early.everyTokens) : '',
     vote: policy.vote !== undefined,
     voteN: policy.vote?.n !== undefined ? String(policy.vote.n) : '',
     voteM: policy.vote?.m !== undefined ? String(policy.vote.m) : '',
@@ -117,15 +130,20 @@ export function policyFromForm(values: BudgetFormValues): ParsedBudget {
     maxEpisodes: num('maxEpisodes'),
     think: THINK_FROM_CHOICE[values.think],
   };
-  if (values.earlyStop) raw.earlyStop = { window: num('earlyStopWindow'), plateau: num('earlyStopPlateau') };
+  if (values.earlyStop) {
+    raw.earlyStop = values.earlyStopMode === 'dynasor'
+      ? { mode: 'dynasor', everyTokens: num('earlyStopEvery'), window: num('earlyStopWindow') }
+      : { window: num('earlyStopWindow'), plateau: num('earlyStopPlateau') };
+  }
   if (values.vote) raw.vote = { n: num('voteN'), m: num('voteM'), ...(values.voteAdaptive ? { adaptive: true } : {}) };
 
   const errors: FieldError[] = [];
   const parsed = parseBudgetPolicy(raw);
   if (!parsed.ok) {
     for (const e of parsed.errors) {
-      const spec = BUDGET_FIELDS[e.field as BudgetField];
-      errors.push({ field: FORM_FIELD_FOR[e.field as BudgetField] ?? 'maxThinkingTokens', message: `${spec?.label ?? e.field}: ${e.message}` });
+      const modeField = MODE_FORM_FIELD_FOR[e.field as EarlyStopModeField];
+      const spec = modeField ? EARLY_STOP_MODE_FIELDS[e.field as EarlyStopModeField] : BUDGET_FIELDS[e.field as BudgetField];
+      errors.push({ field: modeField ?? FORM_FIELD_FOR[e.field as BudgetField] ?? 'maxThinkingTokens', message: `${spec?.label ?? e.field}: ${e.message}` });
     }
   }
   let probe: ProbeRequest | false = false;

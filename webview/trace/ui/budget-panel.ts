@@ -13,11 +13,12 @@ import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import type { BudgetPolicy } from '../../../src/core/trace';
 import type { ProbeRequest } from '../../../src/shared/protocol';
 import { formFromPolicy, policyFromForm, type BudgetFormValues, type ThinkChoice } from '../model/budget-form';
+import type { EarlyStopMode } from '../../../src/core/budget-policy';
 import { h } from '../../common/dom';
 
 type TextKey = Exclude<{
   [K in keyof BudgetFormValues]: BudgetFormValues[K] extends string ? K : never;
-}[keyof BudgetFormValues], 'think'>;
+}[keyof BudgetFormValues], 'think' | 'earlyStopMode'>;
 type BoolKey = {
   [K in keyof BudgetFormValues]: BudgetFormValues[K] extends boolean ? K : never;
 }[keyof BudgetFormValues];
@@ -47,6 +48,7 @@ interface FormError {
 const FIELD_OF_PATH: Record<string, TextKey> = {
   'earlyStop.window': 'earlyStopWindow',
   'earlyStop.plateau': 'earlyStopPlateau',
+  'earlyStop.everyTokens': 'earlyStopEvery',
   'vote.n': 'voteN',
   'vote.m': 'voteM',
   'probe.samples': 'samples',
@@ -56,6 +58,7 @@ const FIELD_OF_PATH: Record<string, TextKey> = {
 const DEPENDS_ON: Partial<Record<TextKey, BoolKey>> = {
   earlyStopWindow: 'earlyStop',
   earlyStopPlateau: 'earlyStop',
+  earlyStopEvery: 'earlyStop',
   voteN: 'vote',
   voteM: 'vote',
   samples: 'probe',
@@ -78,6 +81,14 @@ const THINK_OPTIONS: [ThinkChoice, string][] = [
   ['high', 'High (gpt-oss)'],
 ];
 
+const EARLY_STOP_MODE_OPTIONS: [EarlyStopMode, string][] = [
+  ['episode', 'Per episode'],
+  ['dynasor', 'Dynasor (every N tokens)'],
+];
+
+/** Fields only one early-stop mode reads. */
+const MODE_ONLY: Partial<Record<TextKey, EarlyStopMode>> = { earlyStopPlateau: 'episode', earlyStopEvery: 'dynasor' };
+
 let fieldCounter = 0;
 
 export class BudgetPanel {
@@ -86,6 +97,7 @@ export class BudgetPanel {
   private readonly fieldErrors = new Map<TextKey, HTMLElement>();
   private readonly checks = new Map<BoolKey, CheckControl>();
   private readonly think: SelectControl;
+  private readonly earlyStopMode: SelectControl;
   private readonly model: SelectControl;
   private readonly modelRow: HTMLElement;
   /** Errors that belong to no single text field. */
@@ -97,6 +109,7 @@ export class BudgetPanel {
   constructor(callbacks: BudgetPanelCallbacks) {
     this.callbacks = callbacks;
     this.think = this.select(THINK_OPTIONS);
+    this.earlyStopMode = this.select(EARLY_STOP_MODE_OPTIONS);
     this.model = this.select([]);
     this.modelRow = this.row('Model', this.model, 'Model used by Re-run and Estimate progress (models on the server)');
     this.modelRow.hidden = true;
@@ -118,14 +131,16 @@ export class BudgetPanel {
       ),
       this.group('Early stop',
         this.checkRow('earlyStop', 'Stop when forced answers stabilise or μ plateaus'),
-        this.textRow('earlyStopWindow', 'Window (episodes)', '3', 'W: the last W probes giving the same confident answer stop the run; empty = 3'),
+        this.row('Mode', this.earlyStopMode, 'Per episode: forced answers after each closed episode. Dynasor (Dynasor-CoT): a probe inside the thinking every N tokens; stop and answer when the last W answers agree'),
+        this.textRow('earlyStopWindow', 'Window', '3 (Dynasor: 2)', 'W: the last W probes giving the same confident answer stop the run; empty = 3 episodes (Dynasor: 2 probes)'),
         this.textRow('earlyStopPlateau', 'Plateau (μ change)', '0.05', 'δ: stop when μ rose by less than this over the last W episodes (0 to 1); empty = 0.05'),
+        this.textRow('earlyStopEvery', 'Probe every (tokens)', '32', 'Dynasor mode: thinking tokens between probes (Dynasor uses 32 or 64); empty = 32'),
       ),
       this.group('Voting',
-        this.checkRow('vote', 'Sequential voting'),
-        this.textRow('voteN', 'Up to N answers', '5'),
-        this.textRow('voteM', 'Stop at M agreeing', 'majority'),
-        this.checkRow('voteAdaptive', 'Adaptive (stop as soon as the lead cannot change)'),
+        this.checkRow('vote', 'Sequential voting over independent attempts'),
+        this.textRow('voteN', 'Up to N answers', '8', 'N: attempts at most (IBPO: 8)'),
+        this.textRow('voteM', 'Stop at M agreeing', '3', 'M: stop as soon as this many answers agree (IBPO: 3)'),
+        this.checkRow('voteAdaptive', 'Adaptive (one attempt when forced answers before its last episode agree with it)'),
       ),
       this.group('Progress probes',
         this.checkRow('probe', 'Estimate μ after each episode'),
@@ -148,6 +163,7 @@ export class BudgetPanel {
     form.addEventListener('input', edited);
     // The selects' change events do not bubble.
     this.think.addEventListener('change', edited);
+    this.earlyStopMode.addEventListener('change', edited);
     this.model.addEventListener('change', edited);
     const collapsible = h('vscode-collapsible', { heading: 'Budget', open: true, class: 'rl-budget-collapsible' }, form);
     this.element = h('aside', { class: 'rl-budget', 'aria-label': 'Budget controls' }, collapsible);
@@ -162,6 +178,7 @@ export class BudgetPanel {
     for (const [key, control] of this.texts) control.value = values[key];
     for (const [key, control] of this.checks) control.checked = values[key];
     this.think.value = values.think;
+    this.earlyStopMode.value = values.earlyStopMode;
     this.validate();
   }
 
@@ -170,6 +187,7 @@ export class BudgetPanel {
     for (const [key, control] of this.texts) out[key] = control.value ?? '';
     for (const [key, control] of this.checks) out[key] = Boolean(control.checked);
     out.think = (this.think.value || 'default') as ThinkChoice;
+    out.earlyStopMode = (this.earlyStopMode.value || 'episode') as EarlyStopMode;
     return out;
   }
 
@@ -200,7 +218,8 @@ export class BudgetPanel {
     const values = this.values();
     for (const [key, control] of this.texts) {
       const owner = DEPENDS_ON[key];
-      control.disabled = owner !== undefined && !values[owner];
+      const mode = MODE_ONLY[key];
+      control.disabled = (owner !== undefined && !values[owner]) || (mode !== undefined && values.earlyStopMode !== mode);
     }
     const errors = policyFromForm(values).errors as FormError[];
     this.showErrors(errors);
