@@ -150,7 +150,8 @@ describe('Reasoning Lens in the VS Code workbench', { timeout: 15 * 60_000 }, ()
     assert.equal(await frame.locator('.rl-card.rl-after-correct').count(), trace.episodes.filter((e) => e.index > first).length);
     assert.match((await frame.locator('.rl-after-legend').textContent()) ?? '', /after the first correct answer in #\d/);
     assert.match((await frame.locator('.rl-chart-caption').textContent()) ?? '', /first correct answer in episode \d/);
-    // The response's \boxed{} answer is typeset, not shown as TeX source.
+    // The response's \boxed{} answer is typeset, not shown as TeX source (after the first paint: wait for it).
+    await frame.locator('.rl-response-body .katex').first().waitFor({ timeout: 10_000 });
     assert.ok((await frame.locator('.rl-response-body .katex').count()) >= 1, 'response math rendered');
     assert.ok(!((await frame.locator('.rl-response-body').innerText()).includes('\\boxed')), 'no raw \\boxed in the response');
     // Expanding renders the episode's Markdown + math; then back to the top for the overview shot.

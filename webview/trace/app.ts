@@ -254,6 +254,12 @@ export class App {
     if (follow && this.state.live) window.scrollTo({ top: document.documentElement.scrollHeight });
   }
 
+  private renderResponse(): void {
+    const response = this.state?.trace.response ?? '';
+    this.response.hidden = response.trim() === '';
+    if (!this.response.hidden) this.responseBody.replaceChildren(this.renderMarkdown(response));
+  }
+
   private renderAll(): void {
     this.render({ replaced: true, header: true, response: true, chart: true, budget: true, episodes: new Set() });
   }
@@ -271,10 +277,13 @@ export class App {
       this.empty.hidden = trace.episodes.length > 0;
       this.empty.textContent = state.live ? 'Waiting for the first episode…' : 'This trace has no thinking episodes.';
     }
-    if (change.response || change.replaced) {
-      this.response.hidden = trace.response.trim() === '';
-      if (!this.response.hidden) this.responseBody.replaceChildren(this.renderMarkdown(trace.response));
-    }
+    if (change.replaced) {
+      // A new trace: the response sits below every card, and its Markdown + KaTeX (the first
+      // typesetting pays KaTeX's set-up) was the largest piece of the load before the first
+      // card; it is rendered in the task after the first paint, as the chart is.
+      this.response.hidden = true;
+      requestAnimationFrame(() => setTimeout(() => this.renderResponse(), 0));
+    } else if (change.response) this.renderResponse();
     if (change.replaced || change.header || change.budget) this.summary.update(trace, state.live, state.elapsedSource === 'wall-clock' ? state.elapsedMs : null);
     if (change.chart) this.scheduleChart(change.replaced || !state.live);
     if (change.replaced) this.scheduleSave();
