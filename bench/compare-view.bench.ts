@@ -19,6 +19,7 @@ import { comparePayload } from '../src/extension/compare/payload';
 import { buildLargeTrace, measurePlainPage, scriptedScroll, summarizeFrames, type ScrollMeasurement } from '../test/e2e/largeTrace';
 import { CHROMIUM_ARGS } from '../webview/dev/chromium';
 import { serveHarness } from '../webview/dev/serve';
+import { withProgress } from '../test/support/synthetic-progress';
 
 const root = resolve(__dirname, '..');
 const CHROMIUM = '/usr/bin/chromium';
@@ -27,20 +28,6 @@ const ROUNDS = Number(process.env.ROUNDS ?? 2);
 const SIZES = (process.env.SIZES ?? '1000,10000').split(',').map(Number);
 /** The compare page is about two screens tall: 400 px per frame (the trace benches' step) would give two frames, so 50. */
 const SCROLL_STEP_PX = 50;
-
-/** Synthetic μ (share of correct intermediate answers so far, ± 0.1) on every episode: the view only draws it. */
-function withProgress(t: Trace): Trace {
-  let right = 0;
-  let seen = 0;
-  return {
-    ...t,
-    episodes: t.episodes.map((e) => {
-      if (e.verdict !== 'none') seen++;
-      if (e.verdict === 'correct') right++;
-      return { ...e, progress: { mu: seen ? right / seen : 0, delta: 0, samples: 8, answers: {}, basis: 'gold' as const, ci: 0.1 } };
-    }),
-  };
-}
 
 /** A second trace of the same length: the episodes rotated (other lengths line up) and every third verdict flipped. */
 function rotated(t: Trace): Trace {

@@ -23,6 +23,7 @@ import { CHROMIUM_ARGS } from '../../webview/dev/chromium';
 import { chromiumPath, dataPath, requireChromium, requireData } from '../support/shared-data';
 import { serveHarness } from '../../webview/dev/serve';
 import { buildLargeTrace } from '../e2e/largeTrace';
+import { withProgress } from '../support/synthetic-progress';
 
 const root = resolve(__dirname, '../..');
 const haveChromium = existsSync(chromiumPath);
@@ -39,20 +40,6 @@ const FILES: [string, string][] = [
   ['deepseek-r1-distill-qwen-14b', 'correct'],
   ['deepseek-r1-distill-qwen-14b', 'incorrect'],
 ];
-
-/** μ that is synthetic (share of correct intermediate answers so far, ± 0.1): the view only draws it. */
-function withProgress(t: Trace): Trace {
-  let right = 0;
-  let seen = 0;
-  return {
-    ...t,
-    episodes: t.episodes.map((e) => {
-      if (e.verdict !== 'none') seen++;
-      if (e.verdict === 'correct') right++;
-      return { ...e, progress: { mu: seen ? right / seen : 0, delta: 0, samples: 8, answers: {}, basis: 'gold' as const, ci: 0.1 } };
-    }),
-  };
-}
 
 async function writeSamples(): Promise<void> {
   const samples = join(root, 'dist/dev-samples');

@@ -10,11 +10,10 @@ import * as vscode from 'vscode';
 import { MAX_COMPARED, type Alignment } from '../../core/compare';
 import { validateTrace } from '../../core/schema';
 import { terminalSafeLine } from '../../core/terminal-text';
-import { COMPARE_PROTOCOL_VERSION, parseCompareViewMessage, type CompareSource, type CompareViewToHost, type HostToCompareView } from '../../shared/compare-protocol';
+import { COMPARE_PROTOCOL_VERSION, type CompareSource } from '../../shared/compare-protocol';
 import type { Lens } from '../trace/lens';
 import type { LoadedTraces } from '../trace/traceFiles';
-import { WebviewHost } from '../webview/webviewHost';
-import { CompareView, type CompareItem } from './compareView';
+import { CompareView, compareHost, type CompareHost, type CompareItem } from './compareView';
 
 export interface SavedComparison {
   alignment: Alignment;
@@ -98,7 +97,7 @@ export async function restoreCompareView(lens: Lens, panel: vscode.WebviewPanel,
 
 /** A restored compare panel with nothing to compare: the page shows why (message, one line per trace). */
 export class UnavailableComparison implements vscode.Disposable {
-  private readonly host: WebviewHost<CompareViewToHost, HostToCompareView>;
+  private readonly host: CompareHost;
   /** The page said it shows the message ('shown' with 0 traces). */
   readonly stats = { shown: false };
 
@@ -108,24 +107,15 @@ export class UnavailableComparison implements vscode.Disposable {
     readonly message: string,
     readonly missing: readonly string[],
   ) {
-    this.host = new WebviewHost<CompareViewToHost, HostToCompareView>(panel, {
-      extensionUri: lens.context.extensionUri,
-      log: lens.log,
-      bundle: 'compare',
-      title: panel.title,
-      name: 'compare view',
-      parse: parseCompareViewMessage,
-      snapshot: () => this.host.post({ type: 'unavailable', message, missing: [...missing] }),
-      handle: (m) => {
-        if (m.type === 'shown') this.stats.shown = m.traces === 0;
-        else if (m.type === 'open-trace') throw new Error('This comparison has no traces to open.');
-      },
+    this.host = compareHost(lens, panel, () => this.host.post({ type: 'unavailable', message, missing: [...missing] }), (m) => {
+      if (m.type === 'shown') this.stats.shown = m.traces === 0;
+      else if (m.type === 'open-trace') throw new Error('This comparison has no traces to open.');
     });
     panel.onDidDispose(() => this.dispose());
     lens.log.info(`Compare view "${terminalSafeLine(panel.title)}" not restored: ${terminalSafeLine(message)}`);
   }
 
-  get hostStats(): Readonly<WebviewHost<CompareViewToHost, HostToCompareView>['stats']> {
+  get hostStats(): Readonly<CompareHost['stats']> {
     return this.host.stats;
   }
 

@@ -36,6 +36,22 @@ export function compareSources(items: readonly CompareItem[]): CompareSource[] {
   });
 }
 
+export type CompareHost = WebviewHost<CompareViewToHost, HostToCompareView>;
+
+/** The compare page in `panel` (the comparison, or a restore's "cannot be restored"): one bundle, one validator. */
+export function compareHost(lens: Lens, panel: vscode.WebviewPanel, snapshot: () => void, handle: (message: Exclude<CompareViewToHost, { type: 'ready' } | { type: 'log' }>) => void): CompareHost {
+  return new WebviewHost<CompareViewToHost, HostToCompareView>(panel, {
+    extensionUri: lens.context.extensionUri,
+    log: lens.log,
+    bundle: 'compare',
+    title: panel.title,
+    name: 'compare view',
+    parse: parseCompareViewMessage,
+    snapshot,
+    handle,
+  });
+}
+
 export class CompareView implements vscode.Disposable {
   /** Open views, newest last (tests and the command's `{ last: true }`). */
   static readonly open: CompareView[] = [];
@@ -74,16 +90,7 @@ export class CompareView implements vscode.Disposable {
     private readonly alignment: Alignment,
     private readonly missing: readonly string[],
   ) {
-    this.host = new WebviewHost<CompareViewToHost, HostToCompareView>(panel, {
-      extensionUri: lens.context.extensionUri,
-      log: lens.log,
-      bundle: 'compare',
-      title: panel.title,
-      name: 'compare view',
-      parse: parseCompareViewMessage,
-      snapshot: () => this.sendPayload(),
-      handle: (message) => this.handle(message),
-    });
+    this.host = compareHost(lens, panel, () => this.sendPayload(), (message) => this.handle(message));
     panel.onDidDispose(() => this.dispose());
     lens.log.info(`Compare view "${panel.title}": ${items.length} traces (${items.map((i) => i.origin).join(', ')})`);
   }
