@@ -40,6 +40,12 @@ export interface GroupSummary {
   accuracy: number | null;
   errors: number;
   truncated: number;
+  /**
+   * Traces whose source record carried no reasoning (a reader marked `source.extra.noReasoning`:
+   * a chat turn without a reasoning field or tags, an eval log that kept none) or whose thinking
+   * is empty: counted so a dataset that lost its reasoning on the way is seen, not averaged in.
+   */
+  noReasoning: number;
   stops: Record<string, number>;
   thinkingTokens: Stat;
   responseTokens: Stat;
@@ -272,6 +278,7 @@ export function summarize(traces: readonly Trace[], opts: { budgets?: number[]; 
     accuracy: graded.length ? correct / graded.length : null,
     errors: traces.filter((t) => t.error).length,
     truncated: traces.filter((t) => t.truncated).length,
+    noReasoning: traces.filter((t) => t.source?.extra?.noReasoning === true || t.thinking.trim() === '').length,
     stops,
     thinkingTokens: stat(traces.map(spentThinkingTokens)),
     responseTokens: stat(traces.map(spentResponseTokens)),

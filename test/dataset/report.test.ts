@@ -50,6 +50,15 @@ test('summary numbers on known traces', () => {
   assert.equal(s.firstCorrectRelative.mean, 2 / 3);
   assert.equal(s.anyCorrectEpisode, 0.5);
   assert.equal(s.probedTraces, 1);
+  assert.equal(s.noReasoning, 0);
+});
+
+test('traces whose record carried no reasoning (or empty thinking) are counted, not silently averaged in', () => {
+  const marked = trace('N', [episode(0, 10)], { source: { kind: 'import:chat', extra: { noReasoning: true } } });
+  const empty = { ...trace('E', []), thinking: '', metrics: { ...trace('E', []).metrics, episodes: 0 } };
+  const s = summarize([A, marked, empty]);
+  assert.equal(s.noReasoning, 2);
+  assert.match(renderMarkdown(computeReport([A, marked, empty]), 'T'), /\| without reasoning \(the record had none, or empty thinking\) \| 2 \|/);
 });
 
 test('gold- and self-basis probes are summarised apart; MRT regret, version-1 regret and each comparator are never averaged together', () => {

@@ -25,7 +25,7 @@ function oracleCumulative(g: GroupSummary): string {
 /** The summary lines for one group, as [term, value] pairs (also used by tests). */
 export function summaryLines(g: GroupSummary): [string, string][] {
   const lines: [string, string][] = [
-    ['Traces', `${g.traces}${g.errors ? `, ${g.errors} with errors` : ''}${g.truncated ? `, ${g.truncated} cut off` : ''}`],
+    ['Traces', `${g.traces}${g.errors ? `, ${g.errors} with errors` : ''}${g.truncated ? `, ${g.truncated} cut off` : ''}${g.noReasoning ? `, ${g.noReasoning} without reasoning (the record had none)` : ''}`],
     ['Accuracy', g.accuracy === null ? 'no gold answers' : `${pct(g.accuracy)} (${g.correct} of ${g.graded} graded)`],
     ['Thinking tokens', meanMedian(g.thinkingTokens, tokens)],
     ['Episodes', meanMedian(g.episodes, (x) => fixed(x, 1))],

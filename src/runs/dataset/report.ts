@@ -93,6 +93,7 @@ function groupRows(g: GroupSummary): [string, string][] {
     ['graded', String(g.graded)],
     ['accuracy', `${pct(g.accuracy)} (${g.correct}/${g.graded})`],
     ['errors / truncated', `${g.errors} / ${g.truncated}`],
+    ['without reasoning (the record had none, or empty thinking)', String(g.noReasoning)],
     ['stop reasons', Object.entries(g.stops).map(([k, v]) => `${k} ${v}`).join(', ') || '–'],
     ['thinking tokens', statText(g.thinkingTokens, 0)],
     ['response tokens', statText(g.responseTokens, 0)],
