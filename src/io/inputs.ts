@@ -17,6 +17,9 @@ import { canonicalPath, STDIO } from './paths';
  */
 export function isTraceFileName(name: string): boolean {
   const n = name.toLowerCase();
+  // The tool's own side files beside traces are not traces: review sidecars (src/io/review-sidecar.ts)
+  // and importance rollout logs (`OUT.rollouts.jsonl`, `.reasoning-lens/<id>.importance-rollouts.jsonl`).
+  if (/\.(annotations|rollouts|importance-rollouts)\.jsonl$/.test(n)) return false;
   if (n === 'base_solution.json' || n === 'solutions.json') return true;
   if (/\.trace\.json$/.test(n)) return true;
   return /\.(jsonl|ndjson|txt|eval|parquet)$/.test(n);

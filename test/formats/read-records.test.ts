@@ -144,3 +144,10 @@ test('a directory walk skips the command output that lives inside it', async () 
   assert.deepEqual(await expandInputs([dir], [join(dir, 'out', 'annotated.trace.jsonl')]), [join(dir, 'a.jsonl')]);
   assert.equal((await expandInputs([dir])).length, 2);
 });
+
+test("a directory walk skips the tool's side files: review sidecars and importance rollout logs", async () => {
+  const { expandInputs } = await import('../../src/io/inputs');
+  const dir = mkdtempSync(join(tmpdir(), 'rl-walk-side-'));
+  for (const name of ['run.trace.jsonl', 'run.trace.jsonl.annotations.jsonl', 'out.jsonl.rollouts.jsonl', 'p1.importance-rollouts.jsonl']) writeFileSync(join(dir, name), '');
+  assert.deepEqual(await expandInputs([dir]), [join(dir, 'run.trace.jsonl')]);
+});
