@@ -228,8 +228,8 @@ test('several models: comparison table, model filter, a progress curve per model
   assert.equal(await page.textContent('.rl-ds-count'), '76 of 153 traces match the filters');
   await waitUntil(page, 'document.querySelector("[data-chart=progress] canvas")');
   const caption = (await page.textContent('[data-chart="progress"] .rl-chart-caption')) ?? '';
-  assert.match(caption, /model-a: μ/);
-  assert.match(caption, /model-b: μ/);
+  assert.match(caption, /model-a \(gold basis\): μ/);
+  assert.match(caption, /model-b \(gold basis\): μ/);
   assert.deepEqual(problems, []);
   await page.close();
 });
