@@ -63,6 +63,8 @@ export type SummaryKey =
   | 'finalMu'
   | 'cumulativeRegret'
   | 'normalizedRegret'
+  | 'mrtRegret'
+  | 'mrtCumulativeRegret'
   | 'finalAnswer'
   | 'verdict'
   | 'stop'
@@ -293,8 +295,10 @@ const DEFINITIONS: Record<SummaryKey, [string, string]> = {
   tokensAfterFirstCorrect: ['Tokens after first correct', 'metrics.tokensAfterFirstCorrect: thinking tokens spent after the first correct episode'],
   probedEpisodes: ['Probed episodes', 'episodes with a progress estimate (mu)'],
   finalMu: ['Last μ', 'mu of the last probed episode: share of forced answers that were correct'],
-  cumulativeRegret: ['Cumulative regret', 'sum over probed episodes of (1 − mu) (MRT, J* = 1)'],
-  normalizedRegret: ['Normalised regret at C', '1 − (area under mu over episode tokens) / C, with C the largest episode-token total among the compared traces (MRT)'],
+  cumulativeRegret: ['Σ(1 − μ) over probed episodes', 'sum over the probed episodes of (1 − mu): a variant of MRT\'s cumulative regret (J* = 1) without its shared episode budget k'],
+  normalizedRegret: ['Area regret over thinking tokens at C', '1 − (area under mu over episode tokens) / C, with C the largest episode-token total among the compared traces: a variant of MRT\'s normalised regret on the thinking-token axis'],
+  mrtRegret: ['MRT normalised regret', 'metrics.regret as recorded with comparator oracle (regret.ipynb: J* = 1, x = probe prompt + rollout tokens / 16), at each shared budget'],
+  mrtCumulativeRegret: ['MRT cumulative regret', 'metrics.cumulativeRegret as recorded, comparator oracle (MRT Definition 4.1 over a common episode budget k)'],
   finalAnswer: ['Final answer', 'final.answer; differences are judged by math-aware equivalence'],
   verdict: ['Final verdict', 'final.correct against the gold answer (not graded without gold)'],
   stop: ['Stop reason', 'budget.stop; else error, or cut off when thinking never ended'],
@@ -342,6 +346,16 @@ function summaryRows(traces: readonly Trace[], reduced: readonly ComparedTrace[]
       if (regretBudget === null || points.length === 0) return cell(null);
       const v = normalizedRegret(points, regretBudget);
       return cell(round(v, 3), v.toFixed(3));
+    }),
+    column('mrtRegret', (t) => {
+      const entries = (t.metrics.regret ?? []).filter((r) => r.comparator === 'oracle');
+      if (entries.length === 0) return cell(null);
+      return cell(round(entries[0].normalized, 3), entries.map((r) => `${r.normalized.toFixed(3)} @${r.budget}`).join(', '));
+    }),
+    column('mrtCumulativeRegret', (t) => {
+      const list = t.metrics.cumulativeRegret;
+      const oracle = Array.isArray(list) ? list.find((c) => c.comparator === 'oracle') : undefined;
+      return oracle && oracle.value !== null ? cell(round(oracle.value, 2), `${oracle.value.toFixed(2)} (k=${oracle.k})`) : cell(null);
     }),
     column('finalAnswer', (t) => cell(t.final.answer)),
     column('verdict', (t) => cell(t.final.correct === null ? 'not graded' : t.final.correct ? 'correct' : 'incorrect')),

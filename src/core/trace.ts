@@ -55,7 +55,7 @@ export interface PrefixProbes {
   noAnswer?: number;
   /** Histogram: normalised answer text -> count. */
   answers: Record<string, number>;
-  /** Shannon entropy of the answer histogram in bits (noAnswer included as one outcome); null with no samples. */
+  /** Shannon entropy of the answered samples' histogram in bits (samples without an answer left out); null when none answered. */
   entropy?: number | null;
   /** Prompt tokens of the probe request (problem + prefix), as counted by `probes.promptTokenCounter`. */
   promptTokens?: number;
@@ -164,7 +164,11 @@ export interface RegretAtBudget {
 export interface CumulativeRegretEntry {
   comparator: 'oracle' | 'majority';
   k: number;
-  /** Sum over the first k prefixes of (J*_j - mu_j); null when the trace has fewer than k probed prefixes. */
+  /**
+   * Sum over the first k prefixes of (J*_j - mu_j). `oracle` extends the last prefix's mu flat
+   * past the trace's end (never null); `majority` sums only prefixes the trace has. Null when
+   * the comparator could not be computed (e.g. too many samples per prefix for exact maj@k).
+   */
   value: number | null;
   /** value / the comparator's summed success over the same prefixes (regret_additional.ipynb); for `oracle` that is k. */
   normalized: number | null;

@@ -57,7 +57,7 @@ test('budget form: whatever the user types, an error-free result passes the host
   const text = fc.oneof(fc.constant(''), fc.integer({ min: -5, max: 20_000_000 }).map(String), fc.string({ maxLength: 8 }), fc.constant('1,000'), fc.constant('0.5'));
   const formArb: fc.Arbitrary<BudgetFormValues> = fc.record({
     maxThinkingTokens: text, minThinkingTokens: text, extensions: text, extensionText: fc.string({ maxLength: 210 }), maxEpisodes: text,
-    earlyStop: fc.boolean(), earlyStopWindow: text, earlyStopPlateau: text,
+    earlyStop: fc.boolean(), earlyStopMode: fc.constantFrom('episode' as const, 'dynasor' as const), earlyStopWindow: text, earlyStopPlateau: text, earlyStopEvery: text,
     vote: fc.boolean(), voteN: text, voteM: text, voteAdaptive: fc.boolean(),
     think: fc.constantFrom('default', 'on', 'off', 'low', 'medium', 'high'),
     probe: fc.boolean(), samples: text,

@@ -16,7 +16,7 @@ export type QueueCriterion = 'incorrect' | 'disagree' | 'uncertain' | 'all';
 export interface QueueTrace {
   id: string;
   final: { correct: boolean | null };
-  episodes: readonly { verdict: string; progress?: { delta: number; ci?: number } }[];
+  episodes: readonly { verdict: string; progress?: { delta: number; ci?: number; interval?: [number, number] } }[];
 }
 
 export interface QueueOptions {
@@ -46,7 +46,12 @@ export function matchesCriterion(t: QueueTrace, c: QueueCriterion, maxHalfWidth 
     case 'disagree':
       return t.episodes.some((e) => e.progress !== undefined && ((e.verdict === 'correct' && e.progress.delta < 0) || (e.verdict === 'incorrect' && e.progress.delta > 0)));
     case 'uncertain':
-      return t.episodes.some((e) => e.progress?.ci !== undefined && e.progress.ci > maxHalfWidth);
+      // Half the interval's width: version 2's `interval` (Clopper-Pearson), else version 1's Wilson half-width.
+      return t.episodes.some((e) => {
+        const p = e.progress;
+        const half = p?.interval ? (p.interval[1] - p.interval[0]) / 2 : p?.ci;
+        return half !== undefined && half > maxHalfWidth;
+      });
   }
 }
 
