@@ -191,6 +191,8 @@ function tracesOfTurns(turns: Turn[], field: string, kind: string, loc: RecordLo
 export function fromHfChat(value: unknown, loc: RecordLocation): ImportedRecord[] {
   const obj = requireObject(value);
   const field = Array.isArray(obj.messages) ? 'messages' : 'conversations';
+  // A row without either list (a file whose first row set the format, or --input-format hf-chat).
+  if (!Array.isArray(obj[field])) throw new RecordError({ field: 'messages', message: `is required: a list of {role, content} (or "conversations" of {from, value}), got ${kindOf(obj.messages)}` });
   const turns = turnsOf(obj[field] as unknown[], field);
   const gold = optionalAnswer(obj, 'gold') ?? optionalAnswer(obj, 'answer');
   const model = typeof obj.model === 'string' ? obj.model : null;

@@ -39,6 +39,12 @@ export type RecordFormat =
   | 'generic';
 export type FileFormat = RecordFormat | 'text' | 'harmony';
 
+/** The record formats a user may name (`--input-format`) instead of detection. */
+export const RECORD_FORMATS: readonly RecordFormat[] = [
+  'trace', 'qwen-math-eval', 'thought-anchors-base', 'thought-anchors-solutions', 'openai-chat', 'openai-chunks', 'openai-responses',
+  'hf-chat', 'open-webui', 'inspect-log', 'inspect-sample', 'lm-eval-sample', 'lighteval-detail', 'generic',
+];
+
 /** Field names for the generic JSONL format, most preferred first. */
 export interface FieldNames {
   problem: string[];

@@ -7,7 +7,7 @@ import { annotateTrace, reannotateTrace } from '../core/annotate';
 import type { FieldError } from '../core/schema';
 import type { SegmentOptions } from '../core/segment';
 import type { Trace } from '../core/trace';
-import type { FieldNames, RecordLocation } from '../formats/types';
+import type { FieldNames, RecordFormat, RecordLocation } from '../formats/types';
 import { readRecords } from './read-records';
 import type { JsonlWriter } from './write';
 
@@ -25,6 +25,8 @@ export interface FileSummary {
 export interface AnnotateFilesOptions {
   segment?: SegmentOptions;
   fields?: Partial<FieldNames>;
+  /** `--input-format`: read every record as this format instead of detecting it. */
+  format?: RecordFormat;
   /** What stdin held, when a check has already read it; read for the input "-". */
   stdin?: AsyncIterable<string>;
   onError(loc: RecordLocation, errors: FieldError[]): void;
@@ -37,7 +39,7 @@ export async function annotateFiles(inputs: readonly string[], writer: JsonlWrit
   const summaries: FileSummary[] = [];
   for (const path of inputs) {
     const summary: FileSummary = { path, traces: 0, correct: 0, incorrect: 0, ungraded: 0, episodes: 0, errors: 0 };
-    for await (const result of readRecords(path, { fields: opts.fields, ...(path === '-' && opts.stdin ? { source: opts.stdin } : {}) })) {
+    for await (const result of readRecords(path, { fields: opts.fields, ...(opts.format ? { format: opts.format } : {}), ...(path === '-' && opts.stdin ? { source: opts.stdin } : {}) })) {
       if (!result.ok) {
         summary.errors++;
         opts.onError(result.loc, result.errors);

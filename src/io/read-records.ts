@@ -25,6 +25,11 @@ export interface ReadOptions {
   fields?: Partial<FieldNames>;
   /** The text to read instead of opening `path` (stdin already read by a check; a DecodedText keeps its UTF-8 report). */
   source?: AsyncIterable<string>;
+  /**
+   * Read every record as this format instead of detecting it (`--input-format`): a record that
+   * is not of it is reported as that format's field error, never taken for another format.
+   */
+  format?: RecordFormat;
 }
 
 export type RecordResult =
@@ -42,12 +47,12 @@ export async function* readRecords(path: string, opts: ReadOptions = {}): AsyncG
 async function* readRawRecords(path: string, opts: ReadOptions): AsyncGenerator<RecordResult> {
   const fields: FieldNames = resolveFieldNames(opts.fields);
   // Binary containers, read by random access one sample or row group at a time.
-  if (!opts.source && isInspectEvalFileName(path)) {
+  if (!opts.source && isInspectEvalFileName(path) && (opts.format === undefined || opts.format === 'inspect-sample' || opts.format === 'inspect-log')) {
     yield* readInspectEval(path);
     return;
   }
   if (!opts.source && isParquetFileName(path)) {
-    const converter = new RecordConverter(path, fields);
+    const converter = new RecordConverter(path, fields, opts.format);
     for await (const row of parquetRows(path)) {
       if (row.ok) yield* await converter.convert(row.value, row.loc);
       else yield row;
@@ -69,7 +74,11 @@ async function* readRawRecords(path: string, opts: ReadOptions): AsyncGenerator<
     return;
   }
   const container = detectContainer(path, head);
-  const converter = new RecordConverter(path, fields);
+  const converter = new RecordConverter(path, fields, opts.format);
+  if (opts.format !== undefined && container === 'text') {
+    yield fileError(path, `--input-format ${opts.format} reads JSON or JSONL records, and ${formatLocation({ path })} is text (leave --input-format out to read it as text)`);
+    return;
+  }
   try {
     if (container === 'jsonl') {
       for await (const r of readJsonl(all)) {
@@ -92,7 +101,7 @@ async function* readRawRecords(path: string, opts: ReadOptions): AsyncGenerator<
         return;
       }
       const utf8 = utf8Warnings(invalidUtf8);
-      if (looksLikeInspectLog(value)) {
+      if ((opts.format === undefined || opts.format === 'inspect-log') && looksLikeInspectLog(value)) {
         yield* inspectLogResults(value, path).map((result, i) => (i === 0 && utf8.length ? withWarnings(result, utf8) : result));
       } else if (Array.isArray(value)) {
         const lines = arrayElementLines(text);
@@ -128,7 +137,7 @@ async function* readRawRecords(path: string, opts: ReadOptions): AsyncGenerator<
 
 /** Decides the record format from the first usable record, then converts every record with it. */
 class RecordConverter {
-  private format: RecordFormat | null = null;
+  private format: RecordFormat | null;
   private sibling: SiblingProblem | null | undefined;
   private siblingErrors: RecordResult[] = [];
   /** Streamed chunk logs: pieces gathered across records until their choice finishes. */
@@ -137,7 +146,10 @@ class RecordConverter {
   constructor(
     private readonly path: string,
     private readonly fields: FieldNames,
-  ) {}
+    forced?: RecordFormat,
+  ) {
+    this.format = forced ?? null;
+  }
 
   async convert(value: unknown, loc: RecordLocation): Promise<RecordResult[]> {
     const format = this.format ?? detectRecordFormat(value, this.path);

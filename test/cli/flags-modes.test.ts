@@ -27,6 +27,7 @@ const VALUES: Record<string, string[]> = {
   '--gold-field': ['--gold-field', 'ref,gold'],
   '--output-field': ['--output-field', 'gen,output'],
   '--input-kind': ['--input-kind', 'traces'],
+  '--input-format': ['--input-format', 'hf-chat'],
   '--model': ['--model', 'm2'],
   '--resume': ['--resume'],
   '--limit': ['--limit', '3'],
@@ -64,7 +65,7 @@ const VALUES: Record<string, string[]> = {
 };
 
 /** Job options a job reads, per input (from src/runs/dataset/job.ts; checked here, not taken from the table). */
-const ALWAYS = ['input', 'output', 'segment', 'mapping', 'inputKind', 'resume', 'force', 'strict', 'limit', 'report'];
+const ALWAYS = ['input', 'output', 'segment', 'mapping', 'inputKind', 'inputFormat', 'resume', 'force', 'strict', 'limit', 'report'];
 const PROBES = ['models', 'hosts', 'backend', 'concurrency', 'samples', 'probe', 'instruction', 'idleTimeoutMs'];
 const JOB_READS: Record<string, string[]> = {
   problems: [...ALWAYS, ...PROBES, 'budget', 'forcing', 'sampling', 'answerExtractor'],

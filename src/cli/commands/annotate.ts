@@ -95,7 +95,7 @@ export function planAnnotate(inputs: readonly string[], flags: AnnotateFlags, gi
   }
   return {
     mode: 'offline',
-    options: { output: flags.output, summaries: true, command: 'annotate', assumeTraces: flags.inputKind === 'traces', force: Boolean(flags.force), segment: segmentOptionsFrom(flags), fields: fieldNamesFrom(flags) },
+    options: { output: flags.output, summaries: true, command: 'annotate', assumeTraces: flags.inputKind === 'traces', force: Boolean(flags.force), segment: segmentOptionsFrom(flags), fields: fieldNamesFrom(flags), ...(flags.inputFormat ? { inputFormat: flags.inputFormat } : {}) },
   };
 }
 
@@ -154,6 +154,7 @@ export function jobOptionsFromFlags(input: string, f: AnnotateFlags, given: Read
       ...(f.instruction !== undefined ? { instruction: f.instruction } : {}),
       ...(mapping ? { mapping } : {}),
       ...(f.inputKind ? { inputKind: f.inputKind } : {}),
+      ...(f.inputFormat ? { inputFormat: f.inputFormat } : {}),
       resume: Boolean(f.resume),
       force: Boolean(f.force),
       strict: Boolean(f.strict),

@@ -20,6 +20,6 @@ export function registerSegmentCommand(program: Command): void {
         .choices(['qwen2.5', 'llama3.1', 'auto']),
     );
   addPipelineOptions(cmd).action(async (inputs: string[], flags: PipelineFlags & { output: string; force?: boolean; tokenizer?: TokenizerFamily | 'auto' }) => {
-    process.exitCode = await runOffline(inputs, flags, { output: flags.output, summaries: false, command: 'segment', force: Boolean(flags.force), tokenizer: flags.tokenizer });
+    process.exitCode = await runOffline(inputs, flags, { output: flags.output, summaries: false, command: 'segment', force: Boolean(flags.force), tokenizer: flags.tokenizer, ...(flags.inputFormat ? { inputFormat: flags.inputFormat } : {}) });
   });
 }

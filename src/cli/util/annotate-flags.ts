@@ -42,6 +42,7 @@ export const ANNOTATE_FLAGS: readonly AnnotateFlagRule[] = [
   rule('--problem-field', 'problemField', 'any'),
   rule('--gold-field', 'goldField', 'any'),
   rule('--output-field', 'outputField', 'any'),
+  rule('--input-format', 'inputFormat', 'any'),
   rule('--input-kind', 'inputKind', 'any'),
   rule('--model', 'model', 'model'),
   rule('--resume', 'resume', 'job'),

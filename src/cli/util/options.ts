@@ -5,7 +5,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { SegmentOptions } from '../../core/segment';
 import type { SegmentMode } from '../../core/trace';
-import type { FieldNames } from '../../formats/types';
+import { RECORD_FORMATS, type FieldNames, type RecordFormat } from '../../formats/types';
 
 export interface PipelineFlags {
   mode: SegmentMode;
@@ -14,6 +14,8 @@ export interface PipelineFlags {
   problemField?: string[];
   goldField?: string[];
   outputField?: string[];
+  /** Read every record as this format instead of detecting it. */
+  inputFormat?: RecordFormat;
 }
 
 /** An integer >= min, named in the message. */
@@ -59,7 +61,11 @@ export function addPipelineOptions(cmd: Command): Command {
   return addSegmentationOptions(cmd)
     .option('--problem-field <names>', 'problem field(s), comma-separated, tried in order (default problem,question,prompt)', fieldList)
     .option('--gold-field <names>', 'gold answer field(s) (default gold,answer,gt,gt_answer)', fieldList)
-    .option('--output-field <names>', 'model output field(s) of generic JSON/JSONL (default output,response,completion,generation, and solution when it holds <think>)', fieldList);
+    .option('--output-field <names>', 'model output field(s) of generic JSON/JSONL (default output,response,completion,generation, and solution when it holds <think>)', fieldList)
+    .addOption(
+      new Option('--input-format <format>', 'read every JSON/JSONL/Parquet record as this format instead of detecting it (a record that is not of it is reported, never taken for another format; docs/formats.md)')
+        .choices([...RECORD_FORMATS]),
+    );
 }
 
 export function segmentOptionsFrom(flags: PipelineFlags): SegmentOptions {

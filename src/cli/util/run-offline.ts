@@ -9,6 +9,7 @@ import { JsonlWriter } from '../../io/write';
 import { terminalSafeLine } from '../../core/terminal-text';
 import { recountTokens } from '../../core/token-recount';
 import type { Trace } from '../../core/trace';
+import type { RecordFormat } from '../../formats/types';
 import { loadTokenizer, TOKENIZER_PACKAGES, tokenizerFamilyOf, type TokenizerFamily } from '../../model/tokenizers';
 import { EXIT_BAD_RECORDS, EXIT_OK, UsageError } from './exit';
 import { fieldNamesFrom, segmentOptionsFrom, type PipelineFlags } from './options';
@@ -25,6 +26,8 @@ export interface OfflineRunOptions {
   assumeTraces?: boolean;
   /** `--force`: an existing output inside an input folder may be replaced (it is left out of the inputs). */
   force?: boolean;
+  /** `--input-format`: read every record as this format instead of detecting it. */
+  inputFormat?: RecordFormat;
   /** `--tokenizer`: count tokens with this family's tokenizer, or with each trace's (`auto`, by its model name). */
   tokenizer?: TokenizerFamily | 'auto';
 }
@@ -85,6 +88,7 @@ export async function runOffline(inputs: string[], flags: PipelineFlags, run: Of
       segment: segmentOptionsFrom(flags),
       finish,
       fields: fieldNamesFrom(flags),
+      ...(run.inputFormat ? { format: run.inputFormat } : {}),
       ...(stdin ? { stdin } : {}),
       onError: (loc, errors) => printRecordErrors(loc, errors),
       onFile: run.summaries ? (s) => process.stderr.write(`${terminalSafeLine(formatSummary(s))}\n`) : undefined,

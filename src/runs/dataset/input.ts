@@ -9,7 +9,7 @@ import { statSync } from 'node:fs';
 import type { TraceInput } from '../../core/annotate';
 import type { Trace } from '../../core/trace';
 import { recordHasModelOutput } from '../../formats/problem-set';
-import { formatLocation, type FieldNames } from '../../formats/types';
+import { formatLocation, type FieldNames, type RecordFormat } from '../../formats/types';
 import { detectFields, toProblemRecord, type FieldMapping } from '../../formats/tabular/fields';
 import type { Table } from '../../formats/tabular/read';
 import { holdsTracesByKind, traceFilesUnder } from '../../io/inputs';
@@ -97,6 +97,8 @@ export interface LoadOptions {
   mapping?: FieldChoice;
   /** Files never taken from a directory (the job's own output). */
   exclude?: string[];
+  /** `--input-format`: the records are traces of this format (no detection). */
+  format?: RecordFormat;
 }
 
 export async function loadInput(path: string, opts: LoadOptions = {}): Promise<LoadedInput> {
@@ -107,7 +109,7 @@ export async function loadInput(path: string, opts: LoadOptions = {}): Promise<L
     const issues: InputIssue[] = [];
     const warnings: InputIssue[] = [];
     for (const f of await traceFilesUnder(path, opts.exclude)) {
-      const r = await loadTraces(f, traceFields);
+      const r = await loadTraces(f, traceFields, opts.format);
       items.push(...r.items);
       issues.push(...r.issues);
       warnings.push(...r.warnings);
@@ -116,6 +118,8 @@ export async function loadInput(path: string, opts: LoadOptions = {}): Promise<L
   }
   let table: Table | null = null;
   let kind = opts.kind;
+  // A named record format is a trace format: no problem-set detection.
+  if (kind === undefined && opts.format !== undefined) kind = 'traces';
   if (kind === undefined && (await holdsTracesByKind(path))) kind = 'traces';
   if (kind === undefined) {
     table = await readTable(path);
@@ -123,7 +127,7 @@ export async function loadInput(path: string, opts: LoadOptions = {}): Promise<L
     kind = (table.format === 'json' || table.format === 'jsonl') && first && recordHasModelOutput(first, path, listOf(opts.mapping?.output)) ? 'traces' : 'problems';
   }
   if (kind === 'traces') {
-    const r = await loadTraces(path, traceFields);
+    const r = await loadTraces(path, traceFields, opts.format);
     return { kind, ...uniqueIds(r.items, r.warnings), issues: r.issues };
   }
   table ??= await readTable(path);
@@ -197,11 +201,11 @@ function traceFieldNames(choice: FieldChoice = {}): Partial<FieldNames> {
   return names;
 }
 
-async function loadTraces(path: string, fields: Partial<FieldNames> = {}): Promise<{ items: InputItem[]; issues: InputIssue[]; warnings: InputIssue[] }> {
+async function loadTraces(path: string, fields: Partial<FieldNames> = {}, format?: RecordFormat): Promise<{ items: InputItem[]; issues: InputIssue[]; warnings: InputIssue[] }> {
   const items: InputItem[] = [];
   const issues: InputIssue[] = [];
   const warnings: InputIssue[] = [];
-  for await (const r of readRecords(path, { fields })) {
+  for await (const r of readRecords(path, { fields, ...(format ? { format } : {}) })) {
     const where = formatLocation(r.loc);
     if (!r.ok) {
       for (const e of r.errors) issues.push({ where, field: e.field, message: e.message });

@@ -6,6 +6,7 @@
  * job stops cleanly, keeping what finished. Resume skips finished ids; a changed
  * configuration is refused unless forced.
  */
+import type { RecordFormat } from '../../formats/types';
 import { createHash } from 'node:crypto';
 import { existsSync, statSync, truncateSync, unlinkSync } from 'node:fs';
 import { FileProblem } from '../../io/io-errors';
@@ -55,6 +56,8 @@ export interface DatasetJobOptions {
   requestTimeoutMs?: number;
   /** Field names chosen by the user, each list tried in order. */
   mapping?: FieldChoice;
+  /** `--input-format`: the input's records are traces of this format (no detection). */
+  inputFormat?: RecordFormat;
   inputKind?: InputKind;
   resume?: boolean;
   force?: boolean;
@@ -166,6 +169,7 @@ export function jobConfig(o: DatasetJobOptions, kind: InputKind, mapping?: Field
     instruction: o.instruction,
     answerExtractor: o.answerExtractor === 'model' ? 'model' : undefined,
     mapping,
+    inputFormat: o.inputFormat,
   };
 }
 
@@ -198,7 +202,7 @@ export async function runDatasetJob(o: DatasetJobOptions): Promise<DatasetJobRes
   }
   let loaded;
   try {
-    loaded = await loadInput(o.input, { kind: o.inputKind, mapping: o.mapping, exclude: [o.output] });
+    loaded = await loadInput(o.input, { kind: o.inputKind, mapping: o.mapping, exclude: [o.output], ...(o.inputFormat ? { format: o.inputFormat } : {}) });
   } catch (err) {
     // An input that cannot be used as asked (no problem column, a directory as problems…).
     throw new JobConfigError((err as Error).message);
