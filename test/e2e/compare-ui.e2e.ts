@@ -11,11 +11,11 @@
  */
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { readTracesAnyFormat } from '../../src/io/read-traces';
-import { artifact, launchBrowser, makeWorkspace, openWorkbench, quickOpen, repoRoot, requireSetup, runCommand, startCodeServer, webviewFrame, workbenchUrl, type CodeServer } from './harness';
+import { artifact, quickOpen, repoRoot, requireSetup, runCommand, webviewFrame, type CodeServer, openWorkbenchSession, type WorkbenchSession } from './harness';
 
 const DATA = path.resolve(repoRoot, '../shared/data/traces/thought-anchors.com');
 const FILES = [
@@ -42,25 +42,16 @@ describe('Compare Traces in the VS Code workbench', { timeout: 10 * 60_000 }, ()
   let page: Page;
   let workspace: string;
 
+  let session: WorkbenchSession | undefined;
+
   before(async () => {
     requireSetup();
-    workspace = makeWorkspace('compare', {
-      'workbench.startupEditor': 'none',
-      'workbench.colorTheme': 'Default Light Modern',
-      'git.enabled': false,
-      'reasoningLens.host': 'http://127.0.0.1:9',
-    });
-    server = await startCodeServer({ tag: 'compare' });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
-    await openWorkbench(page, workbenchUrl(server, workspace), { waitForExtension: true });
+    session = await openWorkbenchSession('compare', { 'reasoningLens.host': 'http://127.0.0.1:9' }, { width: 1280, height: 1100 });
+    ({ server, browser, page, workspace } = session);
   });
 
   after(async () => {
-    if (page) await page.screenshot({ path: artifact('compare-last-state.png') }).catch(() => undefined);
-    await browser?.close();
-    await server?.stop();
-    if (workspace) rmSync(workspace, { recursive: true, force: true });
+    await session?.close();
   });
 
   test('the open file\'s two real traces of one problem, compared from the palette (screenshot)', async (t) => {

@@ -176,6 +176,37 @@ export async function openWorkbench(page: Page, url: string, opts: { waitForExte
   if (opts.waitForExtension) await page.locator('.statusbar-item', { hasText: 'Lens:' }).first().waitFor({ timeout: 90_000 });
 }
 
+/** A workbench on its own workspace, code-server and browser page: what each UI suite starts in `before`. */
+export interface WorkbenchSession {
+  server: CodeServer;
+  browser: Browser;
+  page: Page;
+  workspace: string;
+  /** Screenshot `<tag>-last-state.png`, then stop everything this session started and remove the workspace. */
+  close(): Promise<void>;
+}
+
+/** Settings every UI suite starts with: no start-up editor, a light theme, no git; `settings` add or override. */
+export async function openWorkbenchSession(tag: string, settings: Record<string, unknown>, viewport: { width: number; height: number }): Promise<WorkbenchSession> {
+  const workspace = makeWorkspace(tag, { 'workbench.startupEditor': 'none', 'workbench.colorTheme': 'Default Light Modern', 'git.enabled': false, ...settings });
+  const server = await startCodeServer({ tag });
+  const browser = await launchBrowser();
+  const page = await browser.newPage({ viewport });
+  await openWorkbench(page, workbenchUrl(server, workspace), { waitForExtension: true });
+  return {
+    server,
+    browser,
+    page,
+    workspace,
+    async close() {
+      await page.screenshot({ path: artifact(`${tag}-last-state.png`) }).catch(() => undefined);
+      await browser.close();
+      await server.stop();
+      rmSync(workspace, { recursive: true, force: true });
+    },
+  };
+}
+
 /** Runs a command from the palette by its title. */
 export async function runCommand(page: Page, title: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');

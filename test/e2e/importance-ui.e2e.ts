@@ -9,7 +9,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { validateTrace } from '../../src/core/schema';
@@ -19,7 +19,7 @@ import { CounterfactualModel } from '../fake-ollama/counterfactual-model';
 import { FAKE_EMBEDDING_MODEL } from '../fake-ollama/embed';
 import { DEFAULT_FAKE_MODELS, startFakeOllama, type FakeOllama } from '../fake-ollama/server';
 import { ANCHOR_PROBLEM, ANCHORS_IN_ORDER } from '../importance/fixture';
-import { artifact, launchBrowser, makeWorkspace, openWorkbench, quickOpen, requireSetup, runCommand, startCodeServer, webviewFrame, workbenchUrl, type CodeServer } from './harness';
+import { artifact, quickOpen, requireSetup, runCommand, webviewFrame, type CodeServer, openWorkbenchSession, type WorkbenchSession } from './harness';
 
 describe('Estimate Episode Importance in the VS Code workbench', { timeout: 15 * 60_000 }, () => {
   let fake: FakeOllama;
@@ -27,29 +27,18 @@ describe('Estimate Episode Importance in the VS Code workbench', { timeout: 15 *
   let browser: Browser;
   let page: Page;
   let workspace: string;
+  let session: WorkbenchSession | undefined;
 
   before(async () => {
     requireSetup();
     fake = await startFakeOllama({ models: [...DEFAULT_FAKE_MODELS, FAKE_EMBEDDING_MODEL], counterfactual: new CounterfactualModel([ANCHOR_PROBLEM], 7), tokenDelayMs: 1 });
-    workspace = makeWorkspace('importance', {
-      'workbench.startupEditor': 'none',
-      'workbench.colorTheme': 'Default Light Modern',
-      'git.enabled': false,
-      'reasoningLens.host': fake.url,
-      'reasoningLens.model': 'qwen3:8b',
-    });
-    server = await startCodeServer({ tag: 'importance' });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await openWorkbench(page, workbenchUrl(server, workspace), { waitForExtension: true });
+    session = await openWorkbenchSession('importance', { 'reasoningLens.host': fake.url, 'reasoningLens.model': 'qwen3:8b' }, { width: 1400, height: 1000 });
+    ({ server, browser, page, workspace } = session);
   });
 
   after(async () => {
-    if (page) await page.screenshot({ path: artifact('importance-last-state.png') }).catch(() => undefined);
-    await browser?.close();
-    await server?.stop();
+    await session?.close();
     await fake?.close();
-    if (workspace) rmSync(workspace, { recursive: true, force: true });
   });
 
   const folder = () => path.join(workspace, '.reasoning-lens');

@@ -10,11 +10,11 @@
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { readTracesAnyFormat } from '../../src/io/read-traces';
-import { artifact, launchBrowser, makeWorkspace, openWorkbench, quickOpen, repoRoot, requireSetup, startCodeServer, webviewFrame, workbenchUrl, type CodeServer } from './harness';
+import { artifact, openWorkbench, quickOpen, repoRoot, requireSetup, webviewFrame, type CodeServer, openWorkbenchSession, type WorkbenchSession } from './harness';
 
 const SOURCE = path.resolve(repoRoot, '../shared/data/traces/thought-anchors.com/deepseek-r1-distill-llama-8b/correct_base_solution/problem_330/base_solution.json');
 
@@ -24,25 +24,16 @@ describe('Human review in the VS Code workbench', { timeout: 10 * 60_000 }, () =
   let page: Page;
   let workspace: string;
 
+  let session: WorkbenchSession | undefined;
+
   before(async () => {
     requireSetup();
-    workspace = makeWorkspace('review', {
-      'workbench.startupEditor': 'none',
-      'workbench.colorTheme': 'Default Light Modern',
-      'git.enabled': false,
-      'reasoningLens.host': 'http://127.0.0.1:9',
-    });
-    server = await startCodeServer({ tag: 'review' });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await openWorkbench(page, workbenchUrl(server, workspace), { waitForExtension: true });
+    session = await openWorkbenchSession('review', { 'reasoningLens.host': 'http://127.0.0.1:9' }, { width: 1400, height: 1000 });
+    ({ server, browser, page, workspace } = session);
   });
 
   after(async () => {
-    if (page) await page.screenshot({ path: artifact('review-last-state.png') }).catch(() => undefined);
-    await browser?.close();
-    await server?.stop();
-    if (workspace) rmSync(workspace, { recursive: true, force: true });
+    await session?.close();
   });
 
   /** Waits until the element `selector` of the webview has `attr` = `value` (`attr` "text": its text; `value` null: it exists). */
