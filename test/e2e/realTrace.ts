@@ -16,7 +16,7 @@ import { startFakeOllama } from '../fake-ollama/server';
 import type { ScriptedProblem } from '../fake-ollama/scripted-model';
 import { repoRoot } from './harness';
 
-/** R1-Distill-Llama-8B on a MATH problem: a wrong answer first, then the right one, then more checking. */
+/** R1-Distill-Llama-8B on a MATH problem: the coefficients first, then p(5) (right), then more checking. */
 export const REAL_TRACE_DIR = path.resolve(repoRoot, '../shared/data/traces/thought-anchors.com/deepseek-r1-distill-llama-8b/correct_base_solution/problem_4164');
 
 /** μ after j episodes (j = 0..6): low while the first, wrong answer stands, high once it is fixed. */
