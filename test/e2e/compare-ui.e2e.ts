@@ -9,19 +9,28 @@
  * moved away the panel says which trace is gone. Last, Compare With… from a trace view's title
  * bar (the trace picker's entry) through its QuickPick.
  */
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, test, type TestContext } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { readTracesAnyFormat } from '../../src/io/read-traces';
+import { requireData, underCI } from '../support/shared-data';
 import { artifact, quickOpen, repoRoot, requireSetup, runCommand, webviewFrame, type CodeServer, openWorkbenchSession, type WorkbenchSession } from './harness';
 
-const DATA = path.resolve(repoRoot, '../shared/data/traces/thought-anchors.com');
-const FILES = [
-  path.join(DATA, 'deepseek-r1-distill-llama-8b/correct_base_solution/problem_330/base_solution.json'),
-  path.join(DATA, 'deepseek-r1-distill-qwen-14b/incorrect_base_solution/problem_330/base_solution.json'),
+const FILE_PARTS = [
+  ['traces', 'thought-anchors.com', 'deepseek-r1-distill-llama-8b', 'correct_base_solution', 'problem_330', 'base_solution.json'],
+  ['traces', 'thought-anchors.com', 'deepseek-r1-distill-qwen-14b', 'incorrect_base_solution', 'problem_330', 'base_solution.json'],
 ];
+
+/** Later tests use the file the first one writes: without it they fail under CI (nothing checked), else skip. */
+function requireWritten(t: TestContext, file: string): boolean {
+  if (existsSync(file)) return true;
+  const message = `${file} was not written: the first test did not run to its end (no real data?)`;
+  if (underCI) throw new Error(message);
+  t.skip(message);
+  return false;
+}
 
 /**
  * "Developer: Reload Window", as a user would: the workbench saves its state (the webviews'
@@ -55,13 +64,11 @@ describe('Compare Traces in the VS Code workbench', { timeout: 10 * 60_000 }, ()
   });
 
   test('the open file\'s two real traces of one problem, compared from the palette (screenshot)', async (t) => {
-    if (!FILES.every((f) => existsSync(f))) {
-      if (process.env.CI) throw new Error(`${DATA} is missing`);
-      t.skip(`${DATA} is missing`);
-      return;
-    }
+    // Missing real data fails under CI and skips with a notice elsewhere (the one rule, test/support/shared-data.ts).
+    const files = FILE_PARTS.map((parts) => requireData(t, ...parts));
+    if (files.some((f) => f === undefined)) return;
     const traces = [];
-    for (const f of FILES) traces.push((await readTracesAnyFormat(f)).traces[0].trace);
+    for (const f of files as string[]) traces.push((await readTracesAnyFormat(f)).traces[0].trace);
     writeFileSync(path.join(workspace, 'problem-330.jsonl'), traces.map((x) => JSON.stringify(x)).join('\n') + '\n');
     await quickOpen(page, 'problem-330.jsonl');
     await page.keyboard.press('Enter');
@@ -90,10 +97,7 @@ describe('Compare Traces in the VS Code workbench', { timeout: 10 * 60_000 }, ()
 
   test('a window reload brings the comparison back (serializer, saved alignment); with its file gone the panel says so', async (t) => {
     const file = path.join(workspace, 'problem-330.jsonl');
-    if (!existsSync(file)) {
-      t.skip('the test before did not write the traces (no data)');
-      return;
-    }
+    if (!requireWritten(t, file)) return;
     await reloadWindow(page);
     const frame = webviewFrame(page);
     await frame.locator('.rl-cmp-strip').nth(1).waitFor({ state: 'visible', timeout: 90_000 });
@@ -118,10 +122,7 @@ describe('Compare Traces in the VS Code workbench', { timeout: 10 * 60_000 }, ()
 
   test('Compare With… in a trace view\'s title bar: the shown trace against another of its file, picked in a QuickPick', async (t) => {
     const file = path.join(workspace, 'problem-330.jsonl');
-    if (!existsSync(file)) {
-      t.skip('the first test did not write the traces (no data)');
-      return;
-    }
+    if (!requireWritten(t, file)) return;
     // *.trace.jsonl opens in the trace editor (its trace picker lists the file's two traces).
     copyFileSync(file, path.join(workspace, 'picker-330.trace.jsonl'));
     await runCommand(page, 'View: Close All Editors');

@@ -10,13 +10,14 @@
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { readTracesAnyFormat } from '../../src/io/read-traces';
+import { requireData } from '../support/shared-data';
 import { artifact, openWorkbench, quickOpen, repoRoot, requireSetup, webviewFrame, type CodeServer, openWorkbenchSession, type WorkbenchSession } from './harness';
 
-const SOURCE = path.resolve(repoRoot, '../shared/data/traces/thought-anchors.com/deepseek-r1-distill-llama-8b/correct_base_solution/problem_330/base_solution.json');
+const SOURCE_PARTS = ['traces', 'thought-anchors.com', 'deepseek-r1-distill-llama-8b', 'correct_base_solution', 'problem_330', 'base_solution.json'];
 
 describe('Human review in the VS Code workbench', { timeout: 10 * 60_000 }, () => {
   let server: CodeServer;
@@ -53,12 +54,10 @@ describe('Human review in the VS Code workbench', { timeout: 10 * 60_000 }, () =
   };
 
   test('label, verdict, note and reviewed by keyboard; the sidecar keeps them; reload shows them; the TRL export takes the verdict', async (t) => {
-    if (!existsSync(SOURCE)) {
-      if (process.env.CI) throw new Error(`${SOURCE} is missing`);
-      t.skip(`${SOURCE} is missing`);
-      return;
-    }
-    const trace = (await readTracesAnyFormat(SOURCE)).traces[0].trace;
+    // Missing real data fails under CI and skips with a notice elsewhere (the one rule, test/support/shared-data.ts).
+    const source = requireData(t, ...SOURCE_PARTS);
+    if (!source) return;
+    const trace = (await readTracesAnyFormat(source)).traces[0].trace;
     const file = path.join(workspace, 'real.trace.json');
     writeFileSync(file, JSON.stringify(trace));
     const before = readFileSync(file, 'utf8');
