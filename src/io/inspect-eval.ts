@@ -5,6 +5,7 @@
  * sample is reported as `file:samples/x.json: field: message` and the others are still read.
  */
 import { open, type FileHandle } from 'node:fs/promises';
+import { readAt } from './read-at';
 import * as zlib from 'node:zlib';
 import type { FieldError } from '../core/schema';
 import { baseName } from '../formats/detect';
@@ -28,16 +29,7 @@ export const EVAL_DECOMPRESSORS: Readonly<Record<number, Decompressor>> = zstdDe
 export function fileAccess(handle: FileHandle, size: number): RandomAccess {
   return {
     size,
-    async read(offset, length) {
-      const out = new Uint8Array(length);
-      let done = 0;
-      while (done < length) {
-        const { bytesRead } = await handle.read(out, done, length - done, offset + done);
-        if (bytesRead === 0) break;
-        done += bytesRead;
-      }
-      return done === length ? out : out.subarray(0, done);
-    },
+    read: (offset, length) => readAt(handle, offset, length),
   };
 }
 

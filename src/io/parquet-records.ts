@@ -6,6 +6,7 @@
  * A row group that cannot be decoded is reported with its row range and the next is read.
  */
 import { open, type FileHandle } from 'node:fs/promises';
+import { readAt } from './read-at';
 import { parquetMetadataAsync, parquetReadObjects, toJson, type AsyncBuffer, type FileMetaData } from 'hyparquet';
 import type { FieldError } from '../core/schema';
 import { baseName, detectRecordFormat } from '../formats/detect';
@@ -21,15 +22,8 @@ function asyncBuffer(handle: FileHandle, size: number): AsyncBuffer {
   return {
     byteLength: size,
     async slice(start, end = size) {
-      const length = Math.max(0, end - start);
-      const out = new Uint8Array(length);
-      let done = 0;
-      while (done < length) {
-        const { bytesRead } = await handle.read(out, done, length - done, start + done);
-        if (bytesRead === 0) break;
-        done += bytesRead;
-      }
-      return out.buffer.slice(0, done);
+      const bytes = await readAt(handle, start, end - start);
+      return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
     },
   };
 }
