@@ -46,7 +46,11 @@ after(async () => {
 async function waitUntil(page: Page, expression: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await page.evaluate(`Boolean(${expression})`))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${expression}`);
+    if (Date.now() > deadline) {
+      // Name where the keys went: a wait on a key's effect fails either because the key went to another element or because the page had not yet handled what the key depends on.
+      const focus = await page.evaluate(`(() => { const a = document.activeElement; return a ? a.tagName.toLowerCase() + (a.className ? '.' + String(a.className).split(' ').join('.') : '') : 'none'; })()`);
+      throw new Error(`timed out waiting for ${expression} (focus on ${focus})`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -214,6 +218,9 @@ test('importance on the cards: a bar per measured episode relative to the larges
   // ] / [ move between the file's traces (the host answers select-trace with a new load).
   const items = [0, 1, 2].map((i) => ({ index: i, id: `t${i}`, problem: `p${i}`, correct: null, episodes: 3 }));
   await page.evaluate(`window.__deliver(${JSON.stringify({ type: 'trace-list', file: '/data/three.jsonl', items, selected: 0 })})`);
+  // __deliver posts a message event (a task, as in VS Code): keys pressed before it is handled
+  // would find no list yet, so wait for the picker to show it.
+  await waitUntil(page, `document.querySelector('.rl-picker:not([hidden]) label')?.textContent === 'Trace (3 in three.jsonl)'`);
   await page.keyboard.press('[');
   await page.keyboard.press(']');
   await waitUntil(page, `window.__sent.some((m) => m.type === 'select-trace')`);
