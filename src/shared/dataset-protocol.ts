@@ -8,6 +8,7 @@
  */
 import type { EpisodeLabel } from '../core/trace';
 import type { DatasetReport } from '../core/report';
+import type { QueueCriterion } from '../core/review/queue';
 
 export const DATASET_PROTOCOL_VERSION = 1 as const;
 
@@ -58,12 +59,43 @@ export interface DatasetPayload {
   reading?: { traces: number; bytes: number; totalBytes: number };
 }
 
+// ---------------------------------------------------------------- review queue
+
+/** Which traces the reviewer chose to review (docs/review.md, "Review queue"). */
+export interface ReviewQueueChoice {
+  /** Any of these (none = every trace). */
+  criteria: Exclude<QueueCriterion, 'all'>[];
+  /** Keep a seeded random sample of `n` of them. */
+  sample?: { n: number; seed: number };
+}
+
+/** The queue as the host computed it from the file and its review sidecar. */
+export interface ReviewQueueState {
+  choice: ReviewQueueChoice;
+  /** Traces in the queue, and how many of them the sidecar marks reviewed. */
+  queued: number;
+  reviewed: number;
+  /** The first queued trace not yet reviewed (file index, id, 0-based place in the queue); null when done. */
+  next: { index: number; id: string; position: number } | null;
+  /** Traces of the file each criterion picks (before sampling). */
+  counts: Record<QueueCriterion, number>;
+  /** The sidecar's file name. */
+  sidecar: string;
+  /** Sidecar lines left out (not annotations, or torn). */
+  skippedLines: number;
+}
+
+export const QUEUE_CRITERIA = ['incorrect', 'disagree', 'uncertain'] as const;
+export const MAX_QUEUE_SAMPLE = 1_000_000;
+
 // ---------------------------------------------------------------- host → view
 
 export type HostToDatasetView =
   | ({ type: 'dataset' } & DatasetPayload)
   | { type: 'error'; message: string }
   | { type: 'notice'; message: string }
+  /** The review queue (after every payload, a choice, and a change of the review sidecar). */
+  | { type: 'review-queue'; queue: ReviewQueueState }
   /** Shown again after being hidden: a page that kept its content answers 'ready'; a new page ignores it. */
   | { type: 'ping' };
 
@@ -80,6 +112,10 @@ export type DatasetViewToHost =
   | { type: 'compare'; index: number; id: string }
   /** The page rendered a 'dataset' payload with this many rows (lets the host and tests know it is shown). */
   | { type: 'shown'; rows: number }
+  /** Review these traces (kept by the host per file, so a reopened view resumes). */
+  | { type: 'review-queue-set'; choice: ReviewQueueChoice }
+  /** Open the first queued trace not yet reviewed in the trace view, its review panel open. */
+  | { type: 'review-next' }
   | { type: 'log'; level: 'error' | 'warn' | 'info'; message: string };
 
 // ---------------------------------------------------------------- persisted state
@@ -154,6 +190,13 @@ export function parseDatasetViewMessage(value: unknown): ValidatedDatasetMessage
     case 'open-file':
       if (value.what !== 'traces' && value.what !== 'report') return bad('open-file.what', '"traces" or "report"');
       return { ok: true, message: { type: 'open-file', what: value.what } };
+    case 'review-queue-set': {
+      const choice = readQueueChoice(value.choice);
+      if (typeof choice === 'string') return { ok: false, error: `dataset view message review-queue-set.choice${choice}` };
+      return { ok: true, message: { type: 'review-queue-set', choice } };
+    }
+    case 'review-next':
+      return { ok: true, message: { type: 'review-next' } };
     case 'log':
       if (typeof value.level !== 'string' || !LOG_LEVELS.has(value.level)) return bad('log.level', '"error", "warn" or "info"');
       if (typeof value.message !== 'string') return bad('log.message', 'a string');
@@ -163,4 +206,22 @@ export function parseDatasetViewMessage(value: unknown): ValidatedDatasetMessage
       return bad('type', `a known message type (got ${JSON.stringify(typeof t === 'string' ? t.slice(0, 40) : typeof t)})`);
     }
   }
+}
+
+/**
+ * A clean queue choice, or the bad field's suffix and what was expected (".sample.n: expected …").
+ * Used on messages from the page and on the choice kept in workspace state.
+ */
+export function readQueueChoice(value: unknown): ReviewQueueChoice | string {
+  if (!isRecord(value)) return ': expected an object';
+  const { criteria, sample } = value;
+  if (!Array.isArray(criteria) || criteria.length > QUEUE_CRITERIA.length) return `.criteria: expected a list of ${QUEUE_CRITERIA.join(', ')}`;
+  const picked = QUEUE_CRITERIA.filter((c) => criteria.includes(c));
+  if (picked.length !== new Set(criteria).size) return `.criteria: expected a list of ${QUEUE_CRITERIA.join(', ')}`;
+  if (sample === undefined) return { criteria: picked };
+  if (!isRecord(sample)) return '.sample: expected {n, seed}';
+  const { n, seed } = sample;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_QUEUE_SAMPLE) return `.sample.n: expected an integer from 1 to ${MAX_QUEUE_SAMPLE}`;
+  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) return '.sample.seed: expected an integer from 0 to 4294967295';
+  return { criteria: picked, sample: { n, seed } };
 }

@@ -44,6 +44,8 @@ export type ReviewHostMessage =
       /** Sidecar lines left out: not annotations, or torn by a killed writer. */
       problems: number;
       torn: number;
+      /** The trace is in a review queue (dataset view): open the review panel. */
+      open?: boolean;
     }
   /** This trace cannot be reviewed here (a live run not saved to a file): why. */
   | { type: 'review-unavailable'; traceId: string; reason: string };

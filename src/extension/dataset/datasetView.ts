@@ -19,6 +19,7 @@ import { WebviewHost } from '../webview/webviewHost';
 import { parseDatasetViewMessage, type DatasetJobState, type DatasetPayload, type DatasetViewToHost, type HostToDatasetView, type PersistedDatasetState } from '../../shared/dataset-protocol';
 import { datasetPayload } from './rows';
 import { payloadInWorker } from './payloadInWorker';
+import { ReviewQueue } from './reviewQueue';
 
 export const DATASET_VIEW_TYPE = 'reasoningLens.dataset';
 /** Appends from a running job come in bursts: reload at most this often… */
@@ -71,6 +72,8 @@ export class DatasetView implements vscode.Disposable {
   private traceSession: TraceSession | undefined;
   private reloadTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly host: WebviewHost<DatasetViewToHost, HostToDatasetView>;
+  /** The review queue (reviewQueue.ts): its state follows every payload. */
+  readonly queue: ReviewQueue;
   private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
   /** For tests and the log: payloads sent, the rows the page last said it shows, the last read's cost. */
@@ -95,9 +98,11 @@ export class DatasetView implements vscode.Disposable {
       snapshot: () => this.sendPayload(),
       handle: (message) => this.handle(message),
     });
+    this.queue = new ReviewQueue(lens, file, { traces: () => this.traces, post: (m) => this.post(m) });
     const folder = vscode.Uri.joinPath(file, '..');
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, baseName(file)));
     this.disposables.push(
+      this.queue,
       this.host,
       watcher,
       watcher.onDidChange(() => this.scheduleReload()),
@@ -204,6 +209,7 @@ export class DatasetView implements vscode.Disposable {
     const job = this.jobState();
     this.stats.loads++;
     this.post({ type: 'dataset', ...this.payload, ...(job ? { job } : {}) });
+    this.queue.refresh().catch((err) => this.lens.log.warn(`Review queue of ${this.file.fsPath}: ${err instanceof Error ? err.message : String(err)}`));
   }
 
   /** The payload computed in a worker thread; undefined when that is not possible (then it is computed here). */
@@ -273,6 +279,11 @@ export class DatasetView implements vscode.Disposable {
         if (typeof compared === 'string') this.post({ type: 'notice', message: compared });
         return;
       }
+      case 'review-queue-set':
+        return this.queue.setChoice(message.choice);
+      case 'review-next':
+        await this.queue.next();
+        return;
       case 'open-file':
         if (message.what === 'traces') await vscode.commands.executeCommand('vscode.openWith', this.file, EDITOR_VIEW_TYPE);
         else await this.openReport();

@@ -22,7 +22,8 @@ export interface SessionHost {
 
 export type SessionSource =
   | { kind: 'run'; run: LiveRun }
-  | { kind: 'traces'; traces: Trace[]; selected: number; file?: vscode.Uri };
+  /** `queue`: these traces are a dataset view's review queue; `indexes` are their places in `file`. */
+  | { kind: 'traces'; traces: Trace[]; selected: number; file?: vscode.Uri; queue?: { indexes: number[] } };
 
 export class TraceSession implements ViewContent {
   private unsubscribe: (() => void) | undefined;
@@ -92,7 +93,7 @@ export class TraceSession implements ViewContent {
 
   origin(): TraceOrigin | undefined {
     if (this.source.kind === 'run') return { runId: this.source.run.id, file: this.source.run.savedTo };
-    if (this.source.file) return { file: this.source.file.toString(), index: this.source.selected };
+    if (this.source.file) return { file: this.source.file.toString(), index: this.source.queue?.indexes[this.source.selected] ?? this.source.selected };
     return undefined;
   }
 
@@ -155,6 +156,7 @@ export class TraceSession implements ViewContent {
       reviewFile: () => (this.file ? (this.file.scheme === 'file' ? this.file.fsPath : undefined) : this.run?.savedTo),
       traceIds: () => (this.source.kind === 'traces' ? this.source.traces.map((t) => t.id) : [this.trace().id]),
       post: (message) => this.view.post(message),
+      reviewQueue: this.source.kind === 'traces' && this.source.queue !== undefined,
     };
   }
 

@@ -20,6 +20,8 @@ export interface ReviewableSession {
   /** Ids of the traces in that file (for "37 / 200 reviewed"); the shown one when unknown. */
   traceIds(): string[];
   post(message: ReviewHostMessage): void;
+  /** The traces are a dataset view's review queue: the page opens its review panel. */
+  reviewQueue?: boolean;
 }
 
 /** One ReviewSession per trace file (who is reviewing is looked up once). */
@@ -82,5 +84,6 @@ export async function handleReviewMessage(message: ReviewWebviewMessage, from: R
     session.set(trace.id, message.target, message.value, trace.thinking);
   }
   const { review, reviewed, contents } = await session.review(trace.id, trace.episodes);
-  from.post(reviewMessage(trace.id, session, review, reviewed, from.traceIds(), contents.problems.length, contents.torn.length));
+  const answer = reviewMessage(trace.id, session, review, reviewed, from.traceIds(), contents.problems.length, contents.torn.length);
+  from.post(from.reviewQueue && answer.type === 'review' ? { ...answer, open: true } : answer);
 }

@@ -101,6 +101,7 @@ export class ReviewPanel {
     } else {
       this.review = message;
       this.unavailable = null;
+      if (message.open && !this.open) this.setOpen(true);
     }
     this.updateMarks();
     this.render();
