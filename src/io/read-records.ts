@@ -13,6 +13,7 @@ import { terminalSafeLine } from '../core/terminal-text';
 import { arrayElementLines, baseName, convertRecord, convertText, detectContainer, detectRecordFormat, looksBinary } from '../formats/detect';
 import { ChunkLogAssembler } from '../formats/chat-chunks';
 import { inspectLogResults, looksLikeInspectLog } from '../formats/inspect';
+import { recordShapeError } from '../formats/record-shape';
 import { parseSiblingProblem } from '../formats/thought-anchors';
 import { RecordError, formatLocation, resolveFieldNames, type FieldNames, type FileFormat, type ImportedRecord, type RecordFormat, type RecordLocation, type SiblingProblem } from '../formats/types';
 import { isInspectEvalFileName, readInspectEval } from './inspect-eval';
@@ -135,9 +136,15 @@ async function* readRawRecords(path: string, opts: ReadOptions): AsyncGenerator<
   }
 }
 
-/** Decides the record format from the first usable record, then converts every record with it. */
+/**
+ * Decides the record format from the first usable record (or takes `--input-format`), then
+ * converts every record with it. A later record not in that format's shape is reported as a
+ * field error naming what it lacks (recordShapeError), never handed to the converter.
+ */
 class RecordConverter {
   private format: RecordFormat | null;
+  /** Why records are read as `format`: for the message about one that is not. */
+  private formatReason: string;
   private sibling: SiblingProblem | null | undefined;
   private siblingErrors: RecordResult[] = [];
   /** Streamed chunk logs: pieces gathered across records until their choice finishes. */
@@ -149,9 +156,14 @@ class RecordConverter {
     forced?: RecordFormat,
   ) {
     this.format = forced ?? null;
+    this.formatReason = forced ? `named by --input-format ${forced}` : '';
   }
 
   async convert(value: unknown, loc: RecordLocation): Promise<RecordResult[]> {
+    if (this.format !== null) {
+      const deviation = recordShapeError(this.format, value, this.formatReason);
+      if (deviation) return [{ ok: false, loc, errors: [deviation] }];
+    }
     const format = this.format ?? detectRecordFormat(value, this.path);
     const out: RecordResult[] = [];
     if ((format === 'thought-anchors-base' || format === 'thought-anchors-solutions') && this.sibling === undefined) {
@@ -160,7 +172,10 @@ class RecordConverter {
     }
     try {
       const records = convertRecord(format, value, loc, { fields: this.fields, sibling: this.sibling ?? null, chunks: this.chunks });
-      this.format = format;
+      if (this.format === null) {
+        this.format = format;
+        this.formatReason = `the file's format, detected from its record at ${whereInFile(loc)}`;
+      }
       for (const record of records) out.push({ ok: true, loc, format, record });
     } catch (err) {
       out.push({ ok: false, loc, errors: err instanceof RecordError ? err.errors : [{ field: '(record)', message: `could not be read: ${String(err)}` }] });
@@ -192,6 +207,12 @@ class RecordConverter {
       return null;
     }
   }
+}
+
+/** `line 3`, `row 12`, `[4]`: where in its file a record is, for messages that name another record. */
+function whereInFile(loc: RecordLocation): string {
+  const parts = [loc.line !== undefined ? `line ${loc.line}` : '', loc.index !== undefined ? `[${loc.index}]` : '', loc.entry ?? ''].filter(Boolean);
+  return parts.join(' ') || 'its start';
 }
 
 /** For a whole-file record: the lines that held bad bytes, named in the message. */
