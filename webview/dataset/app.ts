@@ -20,6 +20,7 @@ import {
 import { h, icon } from '../common/dom';
 import { handleCommonMessage, type PageBridge } from '../common/page';
 import { DatasetCharts, LABEL_ORDER } from './charts';
+import { ReviewQueueControl } from './review-queue';
 import { DEFAULT_SORT, defaultFilters, nextSort, outcomeCounts, sanitizeFilters, sanitizeSort, visibleRows } from './rows';
 import { SummarySection } from './summary';
 import { TraceTable } from './table';
@@ -52,6 +53,7 @@ export class DatasetApp {
   private readonly summary = new SummarySection();
   private readonly charts = new DatasetCharts();
   private readonly table: TraceTable;
+  private readonly queue: ReviewQueueControl;
   private readonly outcome: HTMLSelectElement;
   private readonly label: HTMLSelectElement;
   private readonly model: HTMLSelectElement;
@@ -101,8 +103,14 @@ export class DatasetApp {
       if (row) this.host.post({ type: 'compare', index: row.index, id: row.id });
     });
 
+    this.queue = new ReviewQueueControl({
+      choose: (choice) => this.host.post({ type: 'review-queue-set', choice }),
+      next: () => this.host.post({ type: 'review-next' }),
+    });
+
     this.body = h('div', { class: 'rl-ds-body', hidden: true },
       this.problems,
+      h('h2', { class: 'rl-section-title' }, 'Review queue'), this.queue.element,
       h('h2', { class: 'rl-section-title' }, 'Summary'), this.summary.element,
       h('h2', { class: 'rl-section-title' }, 'Charts'), this.charts.element,
       h('h2', { class: 'rl-section-title' }, 'Traces'), filterBar, this.table.element);
@@ -119,6 +127,11 @@ export class DatasetApp {
     if (message.type === 'dataset') {
       const { type: _type, ...payload } = message;
       this.load(payload);
+    } else if (message.type === 'review-queue') {
+      this.queue.update(message.queue, (index) => {
+        const row = this.payload?.rows[index];
+        return row ? `${row.id}: ${row.problem}` : '';
+      });
     }
   }
 
