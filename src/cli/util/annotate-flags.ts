@@ -18,8 +18,8 @@ export type FlagNeed =
   /** --model (and so a job). */
   | 'model';
 
-/** In a job, which inputs the flag applies to. */
-export type FlagInput = 'any' | 'problems' | 'probes';
+/** In a job, which inputs the flag applies to ('traces': trace files, probed or not). */
+export type FlagInput = 'any' | 'problems' | 'probes' | 'traces';
 
 export interface AnnotateFlagRule {
   flag: string;
@@ -44,6 +44,8 @@ export const ANNOTATE_FLAGS: readonly AnnotateFlagRule[] = [
   rule('--output-field', 'outputField', 'any'),
   rule('--input-format', 'inputFormat', 'any'),
   rule('--input-kind', 'inputKind', 'any'),
+  // A problem set's generated thinking is counted by the server as it streams; traces read from files are recounted.
+  rule('--tokenizer', 'tokenizer', 'any', 'traces'),
   rule('--model', 'model', 'model'),
   rule('--resume', 'resume', 'job'),
   rule('--limit', 'limit', 'job'),
@@ -109,8 +111,13 @@ export function refusedForMode(given: ReadonlySet<string>, values: Record<string
  * only by probes when there are none (`given` as above; `samples` the probe count).
  */
 export function refusedForInput(kind: 'problems' | 'traces', given: ReadonlySet<string>, samples: number, input: string, readsAnswersWithModel = false): string[] {
-  if (kind === 'problems') return [];
   const out: string[] = [];
+  if (kind === 'problems') {
+    for (const r of ANNOTATE_FLAGS) {
+      if (given.has(r.key) && r.input === 'traces') out.push(`${r.flag} recounts traces read from a file, but ${input} is a problem set: the thinking generated from it is counted by the model server as it streams`);
+    }
+    return out;
+  }
   for (const r of ANNOTATE_FLAGS) {
     if (!given.has(r.key)) continue;
     if (r.input === 'problems') out.push(`${r.flag} shapes generation from a problem set, but ${input} holds traces (they are annotated as they are)`);

