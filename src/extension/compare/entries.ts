@@ -8,23 +8,43 @@ import { describeBudget, MAX_COMPARED } from '../../core/compare';
 import type { Trace } from '../../core/trace';
 import type { Lens } from '../trace/lens';
 import type { LiveRun } from '../trace/liveRun';
-import { pickTraces, problemKey } from './compareCommand';
+import { FileChangedError } from '../../io/trace-offsets';
+import { asTraceList, sameProblemKey, type TraceList } from '../trace/traceList';
+import { pickTraces } from './compareCommand';
 import { CompareView, type CompareItem } from './compareView';
 
 /**
  * Compares the traces of `traces` whose problem is the problem of row `index` (its id must
  * still be `id`: the file may have changed under the row). Returns the view, or a sentence
  * saying why there is nothing to compare. `file`: where the rows were read (a window reload
- * reads them again from there).
+ * reads them again from there). `problemKeys`: sameProblemKey of each trace, when the list
+ * keeps line places instead of traces (only the traces compared are then read).
  */
-export async function compareSameProblem(lens: Lens, traces: readonly Trace[], index: number, id: string, fileName: string, file?: vscode.Uri): Promise<CompareView | string> {
-  const row = traces[index];
-  if (!row || row.id !== id) return `Trace ${id} is no longer at row ${index + 1}: the file changed.`;
-  const key = problemKey(row);
+export async function compareSameProblem(
+  lens: Lens,
+  traces: readonly Trace[] | TraceList,
+  index: number,
+  id: string,
+  fileName: string,
+  file?: vscode.Uri,
+  problemKeys?: readonly string[],
+): Promise<CompareView | string> {
+  const changed = `Trace ${id} is no longer at row ${index + 1}: the file changed.`;
+  const list = asTraceList(traces);
+  if (list.ids()[index] !== id) return changed;
   const items: CompareItem[] = [];
-  traces.forEach((trace, i) => {
-    if (problemKey(trace) === key) items.push({ trace, origin: `${fileName} row ${i + 1}`, ...(file ? { file, position: i } : {}) });
-  });
+  try {
+    const row = await list.load(index);
+    const key = sameProblemKey(row.problem);
+    const keys = problemKeys?.length === list.length ? problemKeys : undefined;
+    for (let i = 0; i < list.length; i++) {
+      if ((keys ? keys[i] : sameProblemKey(list.at(i).problem)) !== key) continue;
+      items.push({ trace: await list.load(i), origin: `${fileName} row ${i + 1}`, ...(file ? { file, position: i } : {}) });
+    }
+  } catch (err) {
+    if (err instanceof FileChangedError) return changed;
+    throw err;
+  }
   if (items.length < 2) return `No other trace in ${fileName} has the problem of row ${index + 1}: nothing to compare it with.`;
   const chosen = items.length <= MAX_COMPARED ? items : await pickTraces(items);
   return chosen ? CompareView.show(lens, chosen) : 'Nothing compared.';

@@ -15,10 +15,16 @@ import type { Trace } from '../../core/trace';
 import type { Lens } from '../trace/lens';
 import { EDITOR_VIEW_TYPE, panelTitle } from '../trace/viewTypes';
 import type { TraceSession } from '../trace/session';
+import { problemTitle } from '../trace/traceFiles';
 import { WebviewHost } from '../webview/webviewHost';
 import { parseDatasetViewMessage, type DatasetJobState, type DatasetPayload, type DatasetViewToHost, type HostToDatasetView, type PersistedDatasetState } from '../../shared/dataset-protocol';
+import type { QueueTrace } from '../../core/review/queue';
+import { FileChangedError } from '../../io/trace-offsets';
+import { ArrayTraceList, OffsetTraceList, PickedTraceList, type TraceList } from '../trace/traceList';
+import { LoopSlicer } from '../trace/traceReader';
 import { datasetPayload } from './rows';
-import { payloadInWorker } from './payloadInWorker';
+import { payloadInWorker, runPayloadWorker } from './payloadInWorker';
+import type { TraceFileSummary } from './payloadWorker';
 import { ReviewQueue } from './reviewQueue';
 
 export const DATASET_VIEW_TYPE = 'reasoningLens.dataset';
@@ -67,7 +73,15 @@ export class DatasetView implements vscode.Disposable {
     return DatasetView.open.get(file.toString());
   }
 
-  private traces: Trace[] = [];
+  /**
+   * The file's traces: for a `.trace.jsonl` on disk, line places read and parsed one at a time
+   * (the host holds no parsed trace of a big output: its GCs stalled the host); otherwise the
+   * traces themselves (`held`).
+   */
+  private traces: TraceList = new ArrayTraceList([]);
+  private held: readonly Trace[] = [];
+  /** Of an indexed file: each trace's problem key and what the review queue reads of it. */
+  private summary: TraceFileSummary | undefined;
   private loaded = false;
   private traceSession: TraceSession | undefined;
   private reloadTimer: ReturnType<typeof setTimeout> | undefined;
@@ -98,7 +112,7 @@ export class DatasetView implements vscode.Disposable {
       snapshot: () => this.sendPayload(),
       handle: (message) => this.handle(message),
     });
-    this.queue = new ReviewQueue(lens, file, { traces: () => this.traces, post: (m) => this.post(m) });
+    this.queue = new ReviewQueue(lens, file, { traces: () => this.queueTraces(), pick: (indexes) => new PickedTraceList(this.traces, indexes), post: (m) => this.post(m) });
     const folder = vscode.Uri.joinPath(file, '..');
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, baseName(file)));
     this.disposables.push(
@@ -155,33 +169,12 @@ export class DatasetView implements vscode.Disposable {
   private async read(): Promise<void> {
     const started = performance.now();
     const first = !this.loaded;
-    // The report over every trace is computed in a worker thread meanwhile (payloadWorker.ts).
-    const fromWorker = this.payloadOffThread();
     try {
-      const loaded = await this.lens.readTraces(this.file, {
-        any: true,
-        onFirstPage: (traces, progress) => {
-          if (!first || this.disposed) return;
-          this.traces = traces.slice();
-          this.loaded = true;
-          this.payload = { ...this.buildPayload([]), reading: { traces: progress.traces, bytes: progress.bytes, totalBytes: progress.totalBytes } };
-          this.stats.firstPages++;
-          this.sendDataset();
-        },
-      });
-      if (this.disposed) return;
-      this.traces = loaded.traces;
-      this.loaded = true;
+      const count = (this.isIndexable() && (await this.readIndexed(first))) || (await this.readWhole(first));
+      if (count === undefined) return; // disposed meanwhile
       this.stats.lastLoadMs = performance.now() - started;
-      this.lens.log.info(`Dataset view ${this.file.fsPath}: ${loaded.traces.length} traces, ${loaded.problems.length} problem line(s), read in ${this.stats.lastLoadMs.toFixed(0)} ms`);
-      for (const p of loaded.problems) this.lens.log.warn(p);
-      this.problems = loaded.problems;
-      const payload = await fromWorker;
-      if (this.disposed) return;
-      // The worker read the file on its own: use its payload only when it saw the same traces.
-      const same = payload !== undefined && payload.rows.length === loaded.traces.length && payload.rows.every((r, i) => r.id === loaded.traces[i].id);
-      this.payload = same ? { ...payload, problems: loaded.problems } : undefined;
-      if (!same && payload) this.lens.log.info(`Dataset view ${this.file.fsPath}: the file changed between the two reads; the report is computed here`);
+      this.lens.log.info(`Dataset view ${this.file.fsPath}: ${count} traces, ${this.problems.length} problem line(s), read in ${this.stats.lastLoadMs.toFixed(0)} ms`);
+      for (const p of this.problems) this.lens.log.warn(p);
       this.sendDataset();
     } catch (err) {
       const message = `Cannot read ${this.file.fsPath}: ${err instanceof Error ? err.message : String(err)}`;
@@ -190,6 +183,111 @@ export class DatasetView implements vscode.Disposable {
     } finally {
       this.resolveFirstLoad();
     }
+  }
+
+  /** Our `.trace.jsonl` on disk: the worker indexes it, so the host keeps places, not traces. */
+  private isIndexable(): boolean {
+    return this.file.scheme === 'file' && /\.trace\.jsonl$/i.test(this.file.path);
+  }
+
+  /**
+   * The worker reads the file, computes the payload and says where each trace is; the host
+   * parses nothing. Resolves to the trace count, undefined when the view closed meanwhile, or
+   * false when the worker failed (then the file is read as a whole).
+   */
+  private async readIndexed(first: boolean): Promise<number | false | undefined> {
+    const path = this.file.fsPath;
+    const listOf = (summary: TraceFileSummary, payload: DatasetPayload) => {
+      const rows = payload.rows;
+      const ids = rows.map((r) => r.id);
+      return new OffsetTraceList(path, summary.places, ids, (i) => ({ index: i, id: rows[i].id, problem: problemTitle(rows[i].problem), correct: rows[i].correct, episodes: rows[i].episodes }), summary.stamp);
+    };
+    let result;
+    try {
+      result = await this.lens.withReadProgress(this.file, (onProgress) =>
+        runPayloadWorker(this.workerFile(), { path, where: this.where(), index: true }, {
+          onProgress,
+          onFirstPage: (payload, summary, progress) => {
+            if (!first || this.disposed) return;
+            this.setIndexed(listOf(summary, payload), summary);
+            this.payload = { ...payload, reading: { traces: progress.traces, bytes: progress.bytes, totalBytes: progress.totalBytes } };
+            this.stats.firstPages++;
+            this.sendDataset();
+          },
+        }),
+      );
+    } catch (err) {
+      this.lens.log.warn(`Dataset view ${path}: the index worker failed (${err instanceof Error ? err.message : String(err)}); reading the file here`);
+      return false;
+    }
+    if (this.disposed || !result.summary) return undefined;
+    this.setIndexed(listOf(result.summary, result.payload), result.summary);
+    this.problems = result.payload.problems;
+    this.payload = result.payload;
+    return this.traces.length;
+  }
+
+  private setIndexed(list: TraceList, summary: TraceFileSummary): void {
+    this.traces = list;
+    this.held = [];
+    this.summary = summary;
+    this.loaded = true;
+  }
+
+  /** Any other file (raw model outputs annotated on the way, a .json): every trace is kept, the report comes from the worker. */
+  private async readWhole(first: boolean): Promise<number | undefined> {
+    // The report over every trace is computed in a worker thread meanwhile (payloadWorker.ts).
+    const fromWorker = this.payloadOffThread();
+    const loaded = await this.lens.readTraces(this.file, {
+      any: true,
+      onFirstPage: (traces, progress) => {
+        if (!first || this.disposed) return;
+        this.setHeld(traces.slice());
+        this.payload = { ...this.buildPayload([]), reading: { traces: progress.traces, bytes: progress.bytes, totalBytes: progress.totalBytes } };
+        this.stats.firstPages++;
+        this.sendDataset();
+      },
+    });
+    if (this.disposed) return undefined;
+    this.setHeld(loaded.traces);
+    this.problems = loaded.problems;
+    const payload = await fromWorker;
+    if (this.disposed) return undefined;
+    // The worker read the file on its own: use its payload only when it saw the same traces.
+    const same = payload !== undefined && payload.rows.length === loaded.traces.length && payload.rows.every((r, i) => r.id === loaded.traces[i].id);
+    this.payload = same ? { ...payload, problems: loaded.problems } : undefined;
+    if (!same && payload) this.lens.log.info(`Dataset view ${this.file.fsPath}: the file changed between the two reads; the report is computed here`);
+    return loaded.traces.length;
+  }
+
+  private setHeld(traces: readonly Trace[]): void {
+    this.held = traces;
+    this.traces = new ArrayTraceList(traces);
+    this.summary = undefined;
+    this.loaded = true;
+  }
+
+  /** Trace `index` of the file as last read (read from the file when only its place is kept). */
+  traceAt(index: number): Promise<Trace> {
+    return this.traces.load(index);
+  }
+
+  /** What the review queue reads of every trace, without parsing the file again. */
+  queueTraces(): readonly QueueTrace[] {
+    return this.summary?.queue ?? this.held;
+  }
+
+  /** Every trace as an array (the HTML report over all of them). For an indexed file this reads and parses all of them again (the loop yields every few ms). */
+  async allTraces(): Promise<readonly Trace[]> {
+    if (!(this.traces instanceof OffsetTraceList)) return this.held;
+    const list = this.traces;
+    const slicer = new LoopSlicer();
+    const out: Trace[] = [];
+    for (let i = 0; i < list.length; i++) {
+      out.push(await list.load(i));
+      await slicer.maybeYield();
+    }
+    return out;
   }
 
   private problems: string[] = [];
@@ -216,11 +314,10 @@ export class DatasetView implements vscode.Disposable {
   private async payloadOffThread(): Promise<DatasetPayload | undefined> {
     if (this.file.scheme !== 'file') return undefined;
     const s = this.lens.settings();
-    const workerFile = vscode.Uri.joinPath(this.lens.context.extensionUri, 'dist', 'payloadWorker.js').fsPath;
     try {
-      return await payloadInWorker(workerFile, {
+      return await payloadInWorker(this.workerFile(), {
         path: this.file.fsPath,
-        where: { file: this.file.fsPath, name: baseName(this.file) },
+        where: this.where(),
         segment: { mode: s.segmentationMode, ...(s.markers.length ? { markers: s.markers } : {}) },
       });
     } catch (err) {
@@ -229,8 +326,17 @@ export class DatasetView implements vscode.Disposable {
     }
   }
 
+  private workerFile(): string {
+    return vscode.Uri.joinPath(this.lens.context.extensionUri, 'dist', 'payloadWorker.js').fsPath;
+  }
+
+  private where(): { file: string; name: string } {
+    return { file: this.file.scheme === 'file' ? this.file.fsPath : this.file.toString(), name: baseName(this.file) };
+  }
+
+  /** Only for traces held in memory (an indexed file's payload always comes from the worker). */
   private buildPayload(problems: string[]): DatasetPayload {
-    return datasetPayload(this.traces, { file: this.file.scheme === 'file' ? this.file.fsPath : this.file.toString(), name: baseName(this.file) }, problems);
+    return datasetPayload(this.held, this.where(), problems);
   }
 
   /** The job sidecar beside the file, when a dataset job wrote it. */
@@ -275,7 +381,7 @@ export class DatasetView implements vscode.Disposable {
         this.openTrace(message.index, message.id);
         return;
       case 'compare': {
-        const compared = await (await import('../compare/entries.js')).compareSameProblem(this.lens, this.traces, message.index, message.id, baseName(this.file), this.file);
+        const compared = await (await import('../compare/entries.js')).compareSameProblem(this.lens, this.traces, message.index, message.id, baseName(this.file), this.file, this.summary?.problemKeys);
         if (typeof compared === 'string') this.post({ type: 'notice', message: compared });
         return;
       }
@@ -293,8 +399,8 @@ export class DatasetView implements vscode.Disposable {
 
   /** Shows trace `index` in this view's trace panel; refuses if the file changed under the row. */
   openTrace(index: number, id: string): TraceSession | undefined {
-    const trace = this.traces[index];
-    if (!trace || trace.id !== id) {
+    const trace = this.traces.ids()[index] === id ? this.readTrace(index) : undefined;
+    if (!trace) {
       this.post({ type: 'notice', message: `Trace ${id} is no longer at row ${index + 1}: the file changed. Reloading…` });
       void this.reload();
       return undefined;
@@ -311,6 +417,16 @@ export class DatasetView implements vscode.Disposable {
     return this.traceSession;
   }
 
+  /** Trace `index`, or undefined when the file no longer holds it where it was read. */
+  private readTrace(index: number): Trace | undefined {
+    try {
+      return this.traces.at(index);
+    } catch (err) {
+      if (err instanceof FileChangedError) return undefined;
+      throw err;
+    }
+  }
+
   /**
    * The HTML report beside the file when it is up to date (a finished job wrote it); otherwise
    * a fresh one in the trace folder, so nothing is ever written beside someone else's data.
@@ -324,7 +440,7 @@ export class DatasetView implements vscode.Disposable {
       const folder = this.lens.store.folder();
       await vscode.workspace.fs.createDirectory(folder);
       const target = nodePath.join(folder.fsPath, baseName(this.file));
-      html = writeReport(target, this.traces, { title: `Dataset report: ${this.file.fsPath}` }).html;
+      html = writeReport(target, [...(await this.allTraces())], { title: `Dataset report: ${this.file.fsPath}` }).html;
       this.lens.log.info(`Dataset report for ${this.file.fsPath} written to ${html}`);
     }
     const opened = await vscode.env.openExternal(vscode.Uri.file(html));

@@ -9,11 +9,12 @@
  */
 import * as vscode from 'vscode';
 import { reviewedTraces } from '../../core/review/resolve';
-import type { Trace } from '../../core/trace';
+import type { QueueTrace } from '../../core/review/queue';
 import { readSidecar, sidecarPathFor } from '../../io/review-sidecar';
 import { readQueueChoice, type HostToDatasetView, type ReviewQueueChoice } from '../../shared/dataset-protocol';
 import type { Lens } from '../trace/lens';
 import type { TraceSession } from '../trace/session';
+import type { TraceList } from '../trace/traceList';
 import { panelTitle } from '../trace/viewTypes';
 import { DEFAULT_QUEUE_CHOICE, reviewQueueOrder, type QueueOrder } from './reviewQueueState';
 
@@ -22,8 +23,10 @@ const STATE_KEY = 'reasoningLens.reviewQueue';
 const SIDECAR_DELAY_MS = 150;
 
 export interface ReviewQueueHost {
-  /** The file's traces as last read (the rows' order). */
-  traces(): readonly Trace[] | Promise<readonly Trace[]>;
+  /** What the queue reads of the file's traces as last read (the rows' order); not the traces (a big file's are not kept). */
+  traces(): readonly QueueTrace[] | Promise<readonly QueueTrace[]>;
+  /** The file's traces at these indexes, read when shown. */
+  pick(indexes: readonly number[]): TraceList;
   post(message: HostToDatasetView): void;
 }
 
@@ -88,10 +91,9 @@ export class ReviewQueue implements vscode.Disposable {
       this.host.post({ type: 'notice', message: order.state.queued ? 'Every trace in the queue is reviewed.' : 'The queue is empty: choose other criteria.' });
       return undefined;
     }
-    const traces = await this.host.traces();
-    const queued = order.indexes.map((i) => traces[i]);
+    const queued = this.host.pick(order.indexes);
     const source = { kind: 'traces' as const, traces: queued, selected: next.position, file: this.file, queue: { indexes: order.indexes } };
-    const title = `Review: ${panelTitle(queued[next.position])}`;
+    const title = `Review: ${panelTitle(queued.at(next.position))}`;
     const session = this.session;
     if (session && !session.view.isDisposed) {
       session.replace(source);

@@ -15,11 +15,20 @@ import { LiveRun } from './liveRun';
 import { TraceView } from './traceView';
 import { TraceSession, type SessionSource } from './session';
 import { describePolicy } from './budgetPresets';
-import { parseTraceText, type LoadedTraces } from './traceFiles';
+import { isJsonlName, parseTraceText, type LoadedTraces } from './traceFiles';
+import { ArrayTraceList, listItem, OffsetTraceList, type TraceList } from './traceList';
 import type { ReadProgress } from './traceReader';
 
 /** Files at least this big show a progress notification while they are read. */
 const PROGRESS_BYTES = 8_000_000;
+
+/** A trace file as a trace view holds it (readTraceList). */
+export interface LoadedTraceList {
+  traces: TraceList;
+  /** 1-based line of each trace (1 for a .json file). */
+  lines: number[];
+  problems: string[];
+}
 import { PANEL_VIEW_TYPE, panelTitle } from './viewTypes';
 
 
@@ -303,7 +312,7 @@ export class Lens implements vscode.Disposable {
     if (origin?.file) {
       try {
         const uri = origin.file.includes('://') ? vscode.Uri.parse(origin.file) : vscode.Uri.file(origin.file);
-        const loaded = await this.readTraces(uri);
+        const loaded = await this.readTraceList(uri);
         if (loaded.traces.length) {
           const selected = Math.min(origin.index ?? 0, loaded.traces.length - 1);
           this.attachSession(panel, { kind: 'traces', traces: loaded.traces, selected, file: uri }, panel.title);
@@ -328,7 +337,8 @@ export class Lens implements vscode.Disposable {
   /**
    * Reads a trace file off the host's critical path (traceReader.ts: streamed, the loop yields
    * every few ms). `any`: also raw model outputs, annotated offline (the dataset view).
-   * Files over PROGRESS_BYTES show a notification with the share read.
+   * Files over PROGRESS_BYTES show a notification with the share read. Keeps every trace: for
+   * the trace editor, readTraceList keeps a `.jsonl` as line places instead.
    */
   async readTraces(uri: vscode.Uri, opts: { any?: boolean; onFirstPage?: (traces: readonly Trace[], progress: ReadProgress) => void } = {}): Promise<LoadedTraces> {
     const name = uri.path.split('/').pop() ?? uri.path;
@@ -339,8 +349,31 @@ export class Lens implements vscode.Disposable {
     const { readAnyTraces, readTraceFile } = await import('./traceReader.js');
     const s = this.settings();
     const segment = { mode: s.segmentationMode, ...(s.markers.length ? { markers: s.markers } : {}) };
-    const read = (onProgress?: (p: ReadProgress) => void) =>
-      opts.any ? readAnyTraces(uri.fsPath, { segment, onProgress, onFirstPage: opts.onFirstPage }) : readTraceFile(uri.fsPath, { onProgress, onFirstPage: opts.onFirstPage });
+    return this.withReadProgress(uri, (onProgress) =>
+      opts.any ? readAnyTraces(uri.fsPath, { segment, onProgress, onFirstPage: opts.onFirstPage }) : readTraceFile(uri.fsPath, { onProgress, onFirstPage: opts.onFirstPage }),
+    );
+  }
+
+  /**
+   * The traces of a trace file for a trace view: a `.jsonl` on disk is indexed (each trace's
+   * line place and picker item; the host keeps no parsed trace, and parses the one shown), any
+   * other file is read whole as readTraces does.
+   */
+  async readTraceList(uri: vscode.Uri): Promise<LoadedTraceList> {
+    const name = uri.path.split('/').pop() ?? uri.path;
+    if (uri.scheme !== 'file' || !isJsonlName(name)) {
+      const loaded = await this.readTraces(uri);
+      return { traces: new ArrayTraceList(loaded.traces), lines: loaded.lines, problems: loaded.problems };
+    }
+    const { indexTraceFile } = await import('./traceReader.js');
+    const index = await this.withReadProgress(uri, (onProgress) => indexTraceFile(uri.fsPath, listItem, { onProgress }));
+    const items = index.summaries;
+    return { traces: new OffsetTraceList(uri.fsPath, index.places, index.ids, (i) => items[i], index.stamp), lines: index.places.map((p) => p.line), problems: index.problems };
+  }
+
+  /** Runs a read, with a notification showing its progress when the file is over PROGRESS_BYTES. */
+  async withReadProgress<T>(uri: vscode.Uri, read: (onProgress?: (p: ReadProgress) => void) => Promise<T>): Promise<T> {
+    const name = uri.path.split('/').pop() ?? uri.path;
     let size = 0;
     try {
       size = (await vscode.workspace.fs.stat(uri)).size;

@@ -9,7 +9,7 @@ import type { ProbeRequest, TraceListItem, TraceOrigin } from '../../shared/prot
 import { isSafeExternalUrl } from '../../shared/protocol';
 import type { LiveRun } from './liveRun';
 import type { TraceView, TraceViewRequest, ViewContent } from './traceView';
-import { problemTitle } from './traceFiles';
+import { asTraceList, type TraceList } from './traceList';
 import { handleReviewMessage, type ReviewableSession } from './traceReview';
 
 /** What a session needs from the rest of the extension. */
@@ -23,7 +23,7 @@ export interface SessionHost {
 export type SessionSource =
   | { kind: 'run'; run: LiveRun }
   /** `queue`: these traces are a dataset view's review queue; `indexes` are their places in `file`. */
-  | { kind: 'traces'; traces: Trace[]; selected: number; file?: vscode.Uri; queue?: { indexes: number[] } };
+  | { kind: 'traces'; traces: Trace[] | TraceList; selected: number; file?: vscode.Uri; queue?: { indexes: number[] } };
 
 export class TraceSession implements ViewContent {
   private unsubscribe: (() => void) | undefined;
@@ -71,7 +71,7 @@ export class TraceSession implements ViewContent {
 
   trace(): Trace {
     if (this.source.kind === 'run') return this.source.run.trace();
-    return this.source.traces[this.source.selected];
+    return asTraceList(this.source.traces).at(this.source.selected);
   }
 
   live(): boolean {
@@ -99,13 +99,7 @@ export class TraceSession implements ViewContent {
 
   list(): { file: string; items: TraceListItem[]; selected: number } | undefined {
     if (this.source.kind !== 'traces' || this.source.traces.length < 2) return undefined;
-    const items = this.source.traces.map((t, index) => ({
-      index,
-      id: t.id,
-      problem: problemTitle(t.problem),
-      correct: t.final.correct,
-      episodes: t.episodes.length,
-    }));
+    const items = asTraceList(this.source.traces).items();
     return { file: this.source.file?.fsPath ?? '', items, selected: this.source.selected };
   }
 
@@ -113,6 +107,7 @@ export class TraceSession implements ViewContent {
   select(index: number): void {
     if (this.source.kind !== 'traces') return;
     if (index < 0 || index >= this.source.traces.length) throw new Error(`There is no trace #${index + 1} in this file (it holds ${this.source.traces.length}).`);
+    asTraceList(this.source.traces).at(index); // read before it is selected: a file changed under the list throws here
     this.source.selected = index;
     this.view.show(this);
   }
@@ -154,7 +149,7 @@ export class TraceSession implements ViewContent {
     return {
       trace: () => this.trace(),
       reviewFile: () => (this.file ? (this.file.scheme === 'file' ? this.file.fsPath : undefined) : this.run?.savedTo),
-      traceIds: () => (this.source.kind === 'traces' ? this.source.traces.map((t) => t.id) : [this.trace().id]),
+      traceIds: () => (this.source.kind === 'traces' ? [...asTraceList(this.source.traces).ids()] : [this.trace().id]),
       post: (message) => this.view.post(message),
       reviewQueue: this.source.kind === 'traces' && this.source.queue !== undefined,
     };

@@ -7,13 +7,14 @@
 import * as vscode from 'vscode';
 import type { Lens } from './lens';
 import { EDITOR_VIEW_TYPE } from './viewTypes';
-import type { LoadedTraces } from './traceFiles';
+import { ArrayTraceList } from './traceList';
+import type { LoadedTraceList } from './lens';
 import type { TraceSession } from './session';
 
 class TraceDocument implements vscode.CustomDocument {
   constructor(
     readonly uri: vscode.Uri,
-    public loaded: LoadedTraces,
+    public loaded: LoadedTraceList,
   ) {}
   dispose(): void {}
 }
@@ -32,12 +33,12 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
     return new TraceDocument(uri, await this.load(uri));
   }
 
-  private async load(uri: vscode.Uri): Promise<LoadedTraces> {
+  private async load(uri: vscode.Uri): Promise<LoadedTraceList> {
     try {
-      return await this.lens.readTraces(uri);
+      return await this.lens.readTraceList(uri);
     } catch (err) {
       const name = uri.path.split('/').pop() ?? uri.path;
-      return { traces: [], lines: [], problems: [`${name}: cannot read: ${err instanceof Error ? err.message : String(err)}`] };
+      return { traces: new ArrayTraceList([]), lines: [], problems: [`${name}: cannot read: ${err instanceof Error ? err.message : String(err)}`] };
     }
   }
 

@@ -63,16 +63,28 @@ export class TraceCollector {
   }
 
   add(value: unknown, where: string, line: number): boolean {
+    const trace = this.check(value, where);
+    if (!trace) return false;
+    this.out.traces.push(trace);
+    this.out.lines.push(line);
+    return true;
+  }
+
+  /** The trace `value` is, or undefined with the problem recorded; keeps nothing (the offset index keeps places, not traces). */
+  check(value: unknown, where: string): Trace | undefined {
     const result = validateTrace(value);
-    if (result.ok) {
-      this.out.traces.push(result.trace);
-      this.out.lines.push(line);
-      return true;
-    }
+    if (result.ok) return result.trace;
     const first = result.errors.slice(0, 3).map((e) => `${e.field}: ${e.message}`);
     const more = result.errors.length > 3 ? ` (+${result.errors.length - 3} more)` : '';
     this.problem(`${where}: not a valid trace: ${first.join('; ')}${more}`);
-    return false;
+    return undefined;
+  }
+
+  /** Ends a read whose traces were not kept (the offset index): `count` traces were found. */
+  finishCounted(count: number): string[] {
+    if (count === 0 && this.out.problems.length === 0) this.problem(`${this.fileName}: the file holds no traces (it is empty)`);
+    if (this.dropped > 0) this.out.problems.push(`… and ${this.dropped} more problems in ${this.fileName}`);
+    return this.out.problems;
   }
 
   /** A whole `.trace.json`: one trace, or an array of them. */

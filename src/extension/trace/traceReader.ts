@@ -19,6 +19,7 @@ import { formatLocation } from '../../formats/types';
 import { readJsonl } from '../../io/jsonl';
 import { readRecords } from '../../io/read-records';
 import { readAllText, textChunks } from '../../io/lines';
+import { fileStamp, scanLines, type FileStamp, type LinePlace } from '../../io/trace-offsets';
 import { isJsonlName, TraceCollector, type LoadedTraces } from './traceFiles';
 
 /** The loop runs at most this long before it yields to the event loop (one record may take longer). */
@@ -180,6 +181,77 @@ export async function readAnyTraces(path: string, opts: TraceReadOptions & { seg
   }
   report.end(collect.out.traces);
   return collect.finish(true); // an empty file says so
+}
+
+/** A `.trace.jsonl` indexed: where each valid trace is and what was kept of it, not the traces. */
+export interface TraceFileIndex<S> {
+  places: LinePlace[];
+  ids: string[];
+  /** What `summarize` kept of each trace (a picker item, a dataset row). */
+  summaries: S[];
+  problems: string[];
+  /** The file when the read began. */
+  stamp: FileStamp;
+}
+
+export interface IndexOptions<S> extends Omit<TraceReadOptions, 'onFirstPage'> {
+  /** Called once when `firstPage` traces have been indexed, unless the file ends first, with the index so far (it grows on). */
+  onFirstPage?(sofar: Readonly<TraceFileIndex<S>>, progress: ReadProgress): void;
+}
+
+/**
+ * Reads a `.trace.jsonl` as readTraceFile does (same messages, same turns given to the event
+ * loop) but keeps only each valid trace's line place, id and `summarize(trace, index)`: the
+ * trace itself is garbage as soon as it is summarized. `summarize` may keep it (the payload
+ * worker, which computes the report over all of them on its own heap).
+ */
+export async function indexTraceFile<S>(path: string, summarize: (trace: Trace, index: number) => S, opts: IndexOptions<S> = {}): Promise<TraceFileIndex<S>> {
+  const name = basename(path);
+  const collect = new TraceCollector(name);
+  const slicer = new LoopSlicer(opts.sliceMs);
+  const out: TraceFileIndex<S> = { places: [], ids: [], summaries: [], problems: [], stamp: { size: 0, mtimeMs: 0 } };
+  const progress: ReadProgress = { bytes: 0, totalBytes: 0, traces: 0 };
+  const firstPage = opts.firstPage ?? 200;
+  let lastReport = 0;
+  try {
+    out.stamp = fileStamp(path);
+    progress.totalBytes = out.stamp.size;
+    for await (const l of scanLines(path, { signal: opts.signal })) {
+      progress.bytes = l.offset + l.length;
+      if (l.text.trim() === '') continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(l.text);
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        const short = message.length > 160 ? `${message.slice(0, 157)}...` : message;
+        if (l.unterminated) collect.problem(`${name}:${l.line}: incomplete last line (interrupted write?): ${short}`);
+        else collect.badJsonLine(l.line, short);
+        value = undefined;
+      }
+      const trace = value === undefined ? undefined : collect.check(value, `${name}:${l.line}`);
+      if (trace) {
+        out.summaries.push(summarize(trace, out.places.length));
+        out.places.push({ offset: l.offset, length: l.length, line: l.line });
+        out.ids.push(trace.id);
+        progress.traces = out.places.length;
+        if (progress.traces === firstPage) opts.onFirstPage?.(out, { ...progress });
+      }
+      const now = performance.now();
+      if (opts.onProgress && now - lastReport >= (opts.progressEveryMs ?? 100)) {
+        lastReport = now;
+        opts.onProgress({ ...progress });
+      }
+      await slicer.maybeYield();
+    }
+  } catch (err) {
+    collect.problem(`${name}: cannot read: ${describeError(err)}`);
+    out.problems = collect.out.problems;
+    return out;
+  }
+  opts.onProgress?.({ ...progress, bytes: Math.max(progress.bytes, progress.totalBytes) });
+  out.problems = collect.finishCounted(out.places.length);
+  return out;
 }
 
 function describeError(err: unknown): string {
