@@ -6,8 +6,7 @@
  * change and remounted cards keep their marks. Only numbers and fixed text go into the rules.
  */
 import type { Trace } from '../../../src/core/trace';
-
-const TOP_ANCHORS = 3;
+import { topAnchors } from '../model/overview-importance';
 
 export class ImportanceMarks {
   private readonly sheet: CSSStyleSheet | null;
@@ -37,7 +36,7 @@ export function importanceRules(trace: Trace): string[] {
     const share = Math.max(0, e.importance!.value) / max;
     rules.push(`.rl-card[data-index="${e.index}"]::after { content: ""; display: block; height: 3px; margin-top: 4px; border-radius: 2px; width: ${(share * 100).toFixed(1)}%; background: var(--vscode-charts-orange, #d18616); }`);
   }
-  const top = [...measured].filter((e) => e.importance!.value > 0).sort((a, b) => b.importance!.value - a.importance!.value).slice(0, TOP_ANCHORS);
+  const top = topAnchors(measured.map((e) => ({ e, value: e.importance!.value }))).map((x) => x.e);
   top.forEach((e, rank) => {
     rules.push(`.rl-card[data-index="${e.index}"] .rl-card-toggle::after { content: "anchor ${rank + 1}"; margin-left: 6px; padding: 0 5px; border-radius: 8px; font-size: 11px; background: var(--vscode-charts-orange, #d18616); color: var(--vscode-editor-background, #fff); }`);
   });

@@ -3,12 +3,15 @@
  * episode a block as tall as its tokens, coloured by label or verdict; μ and its interval
  * drawn over the blocks (left = 0, right = 1); the first correct answer marked; budget
  * decisions as ticks; the part of the list on screen as a frame. Click or drag to scroll
- * there. The map is drawn as tracks (columns) so more can be added (e.g. an importance bar:
- * push an OverviewTrack).
+ * there. The map is drawn as tracks (columns) so more can be added by pushing an OverviewTrack.
+ * When the trace has counterfactual importance (issue 14), a strip on the right edge shows it:
+ * one bar per measured episode relative to the largest, the top anchors numbered, and a legend
+ * under the canvas names the method and what the value is.
  */
 import type { Trace } from '../../../src/core/trace';
 import { h, srOnly } from '../../common/dom';
 import { overviewModel, overviewSummary, positionAtTokens, type OverviewColouring, type OverviewModel } from '../model/overview';
+import { formatImportance, importanceSummary, overviewImportance, recipeOf, shortMeasure, type OverviewImportance } from '../model/overview-importance';
 
 export interface OverviewGeometry {
   /** Pixels per token along the map's height. */
@@ -99,6 +102,41 @@ const episodeTrack: OverviewTrack = {
   },
 };
 
+const IMPORTANCE_COLOUR: [string, string] = ['--vscode-charts-orange', '#d18616'];
+
+/** Counterfactual importance on the right edge: bars from the track's left edge, the top anchors numbered. */
+function importanceTrack(importance: OverviewImportance): OverviewTrack {
+  return {
+    id: 'importance',
+    width: 12,
+    draw(ctx, model, g, colours) {
+      const orange = colours.css(...IMPORTANCE_COLOUR);
+      ctx.fillStyle = orange;
+      for (const bar of importance.bars) {
+        const block = model.blocks[bar.position];
+        if (!block || bar.share <= 0) continue;
+        const y0 = block.start * g.scale;
+        const y1 = Math.max(y0 + 1, block.end * g.scale);
+        ctx.fillRect(g.x, y0, Math.max(1, bar.share * g.width), y1 - y0);
+      }
+      // Anchors: a numbered tag the track's width, centred on the episode (drawn last: on top).
+      ctx.font = `bold 9px ${colours.css('--vscode-font-family', 'sans-serif')}`;
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'middle';
+      const background = colours.css('--vscode-editor-background', '#1e1e1e');
+      for (const bar of [...importance.bars].filter((b) => b.anchor !== null).sort((a, b) => b.anchor! - a.anchor!)) {
+        const block = model.blocks[bar.position];
+        if (!block) continue;
+        const mid = Math.min(g.height - 6, Math.max(6, ((block.start + block.end) / 2) * g.scale));
+        ctx.fillStyle = orange;
+        ctx.fillRect(g.x, mid - 6, g.width, 12);
+        ctx.fillStyle = background;
+        ctx.fillText(String(bar.anchor), g.x + g.width / 2, mid + 0.5);
+      }
+    },
+  };
+}
+
 export class OverviewMap {
   readonly element: HTMLElement;
   readonly canvas: HTMLCanvasElement;
@@ -109,6 +147,9 @@ export class OverviewMap {
   private readonly band: HTMLElement;
   private readonly colourButtons = new Map<OverviewColouring, HTMLButtonElement>();
   private model: OverviewModel = { totalTokens: 0, blocks: [], firstCorrect: null, decisions: [] };
+  /** The importance strip's data; null when no episode was measured (no strip, no legend). */
+  private importance: OverviewImportance | null = null;
+  private readonly legend: HTMLElement;
   private colouring: OverviewColouring = 'label';
   private viewport: [number, number] = [-1, -1];
   private drawScheduled = false;
@@ -141,7 +182,9 @@ export class OverviewMap {
       switcher.append(button);
     }
     this.band = h('div', { class: 'rl-overview-band', 'aria-hidden': 'true' });
-    this.element = h('aside', { class: 'rl-overview', 'aria-label': 'Overview map' }, switcher, h('div', { class: 'rl-overview-frame' }, this.canvas, this.band), this.summary);
+    // Seen, not heard: the canvas's description says the same in full sentences.
+    this.legend = h('div', { class: 'rl-overview-legend', 'aria-hidden': 'true', hidden: true });
+    this.element = h('aside', { class: 'rl-overview', 'aria-label': 'Overview map' }, switcher, h('div', { class: 'rl-overview-frame' }, this.canvas, this.band), this.legend, this.summary);
     this.canvas.addEventListener('pointerdown', (event) => {
       this.dragging = true;
       this.canvas.setPointerCapture(event.pointerId);
@@ -171,17 +214,42 @@ export class OverviewMap {
   setColouring(colouring: OverviewColouring): void {
     this.colouring = colouring;
     for (const [c, button] of this.colourButtons) button.setAttribute('aria-pressed', String(c === colouring));
-    this.summary.textContent = overviewSummary(this.model, this.colouring);
+    this.summary.textContent = this.describeInWords();
     this.scheduleDraw();
   }
 
   update(trace: Trace): void {
     this.model = overviewModel(trace);
+    this.importance = overviewImportance(trace);
     this.modelVersion++;
     this.element.hidden = this.model.blocks.length < 2;
-    this.canvas.setAttribute('aria-label', `Overview map of ${this.model.blocks.length} episodes`);
-    this.summary.textContent = overviewSummary(this.model, this.colouring);
+    this.canvas.setAttribute('aria-label', `Overview map of ${this.model.blocks.length} episodes${this.importance ? ', with counterfactual importance' : ''}`);
+    this.summary.textContent = this.describeInWords();
+    this.renderLegend();
     this.scheduleDraw();
+  }
+
+  private describeInWords(): string {
+    const base = overviewSummary(this.model, this.colouring);
+    return this.importance ? `${base} ${importanceSummary(this.importance)}` : base;
+  }
+
+  /** The importance legend: swatch, the measure and recipe, what a bar's length is, the anchor numbers. */
+  private renderLegend(): void {
+    const imp = this.importance;
+    this.element.classList.toggle('rl-has-importance', !!imp);
+    this.legend.hidden = !imp;
+    if (!imp) {
+      this.legend.replaceChildren();
+      return;
+    }
+    this.legend.title = importanceSummary(imp);
+    this.legend.replaceChildren(
+      h('span', { class: 'rl-overview-legend-key' }, h('span', { class: 'rl-overview-swatch' }), 'importance'),
+      h('span', {}, `${shortMeasure(imp.method)}${imp.unit ? ` (${imp.unit})` : ''}, ${recipeOf(imp.method)}`),
+      h('span', { class: 'rl-dim' }, `bar = value ÷ max ${formatImportance(imp.max, imp.unit)}`),
+      h('span', { class: 'rl-dim' }, h('span', { class: 'rl-overview-anchor-tag' }, '1'), ` top anchor${imp.bars.some((b) => b.anchor === 2) ? 's' : ''}`),
+    );
   }
 
   /** The list shows positions first..last. */
@@ -199,8 +267,12 @@ export class OverviewMap {
   }
 
   /** Data for tests and the screenshot: what is drawn, in numbers. */
-  describe(): { blocks: number; totalTokens: number; firstCorrect: number | null; decisions: number; viewport: [number, number]; colouring: OverviewColouring } {
-    return { blocks: this.model.blocks.length, totalTokens: this.model.totalTokens, firstCorrect: this.model.firstCorrect?.index ?? null, decisions: this.model.decisions.length, viewport: this.viewport, colouring: this.colouring };
+  describe(): { blocks: number; totalTokens: number; firstCorrect: number | null; decisions: number; viewport: [number, number]; colouring: OverviewColouring; importance: { method: string; max: number; anchors: number[] } | null } {
+    const imp = this.importance;
+    return {
+      blocks: this.model.blocks.length, totalTokens: this.model.totalTokens, firstCorrect: this.model.firstCorrect?.index ?? null, decisions: this.model.decisions.length, viewport: this.viewport, colouring: this.colouring,
+      importance: imp ? { method: imp.method, max: imp.max, anchors: imp.bars.filter((b) => b.anchor !== null).sort((a, b) => a.anchor! - b.anchor!).map((b) => b.index) } : null,
+    };
   }
 
   private goTo(y: number): void {
@@ -268,11 +340,12 @@ export class OverviewMap {
     if (model.totalTokens <= 0) return bitmap;
     const scale = height / model.totalTokens;
     const colours: OverviewColours = { css: (name, fallback) => this.css(name, fallback) };
-    const fixed = this.tracks.reduce((sum, t) => sum + t.width, 0);
-    const flexible = this.tracks.filter((t) => t.width === 0).length;
-    const share = Math.max(8, (width - fixed - (this.tracks.length - 1)) / Math.max(1, flexible));
+    const tracks = this.importance ? [...this.tracks, importanceTrack(this.importance)] : this.tracks;
+    const fixed = tracks.reduce((sum, t) => sum + t.width, 0);
+    const flexible = tracks.filter((t) => t.width === 0).length;
+    const share = Math.max(8, (width - fixed - (tracks.length - 1)) / Math.max(1, flexible));
     let x = 0;
-    for (const track of this.tracks) {
+    for (const track of tracks) {
       const trackWidth = track.width || share;
       ctx.save();
       ctx.beginPath();
