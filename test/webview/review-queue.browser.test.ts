@@ -89,9 +89,9 @@ class QueueHost {
     await page.evaluate((queue) => (window as unknown as { __deliver(m: unknown): void }).__deliver({ type: 'review-queue', queue }), order.state);
   }
 
-  /** Answers what the page sent since the last call. */
-  async pump(page: Page): Promise<void> {
-    const sent = (await page.evaluate('window.__sent')) as unknown[];
+  /** Answers what the page sent since the last call (at most `limit` messages). */
+  async pump(page: Page, limit = Infinity): Promise<void> {
+    const sent = ((await page.evaluate('window.__sent')) as unknown[]).slice(0, this.seen + limit);
     for (const raw of sent.slice(this.seen)) {
       const parsed = parseDatasetViewMessage(raw);
       assert.ok(parsed.ok, `the host accepts ${JSON.stringify(raw)}`);
@@ -160,16 +160,22 @@ test('keyboard only: pick criteria and a seeded sample, Review next, progress fr
   const union = traces.filter((tr) => tr.final.correct === false || tr.episodes.some((e) => e.progress && ((e.verdict === 'correct' && e.progress.delta < 0) || (e.verdict === 'incorrect' && e.progress.delta > 0)))).length;
   await waitUntil(page, `document.querySelector('.rl-ds-queue-progress').textContent === '0 / ${union} reviewed'`);
 
-  // A sample of 3 with seed 42, typed; Tab applies each number.
+  // Uncertain on, then a sample of 3 with seed 42, typed (Tab applies each number) while the
+  // host is slow: its answer to the first change arrives after the sample size was typed, and
+  // must not wipe it before the seed is sent (the real workbench showed that race).
+  await tabTo(page, 'rl-ds-queue-uncertain');
+  await page.keyboard.press('Space');
   await tabTo(page, 'rl-ds-queue-n');
   await page.keyboard.type('3');
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate('document.activeElement.id'), 'rl-ds-queue-seed');
+  await host.pump(page, 1); // the answer to "uncertain on" only: a state without the sample
+  await waitUntil(page, `document.querySelector('.rl-ds-queue-progress').dataset.queued === '${reviewQueueOrder(traces, new Set(), host.choice, { name: '', skippedLines: 0 }).state.queued}'`);
   await page.keyboard.press('Control+A');
   await page.keyboard.type('42');
   await page.keyboard.press('Tab');
   await host.pump(page);
-  assert.deepEqual(host.choice, { criteria: ['incorrect', 'disagree'], sample: { n: 3, seed: 42 } });
+  assert.deepEqual(host.choice, { criteria: ['incorrect', 'disagree', 'uncertain'], sample: { n: 3, seed: 42 } });
   await waitUntil(page, `document.querySelector('.rl-ds-queue-progress').textContent === '0 / 3 reviewed'`);
   const expected = reviewQueueOrder(traces, new Set(), host.choice, { name: '', skippedLines: 0 }).indexes;
 
@@ -211,7 +217,7 @@ test('keyboard only: pick criteria and a seeded sample, Review next, progress fr
   await waitUntil(again, `document.querySelector('.rl-ds-queue-progress').textContent === '3 / 3 reviewed'`);
   assert.equal(await again.isChecked('#rl-ds-queue-incorrect'), true);
   assert.equal(await again.isChecked('#rl-ds-queue-disagree'), true);
-  assert.equal(await again.isChecked('#rl-ds-queue-uncertain'), false);
+  assert.equal(await again.isChecked('#rl-ds-queue-uncertain'), true);
   assert.equal(await again.inputValue('#rl-ds-queue-n'), '3');
   assert.equal(await again.inputValue('#rl-ds-queue-seed'), '42');
   await again.close();

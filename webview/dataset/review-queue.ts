@@ -35,6 +35,8 @@ export class ReviewQueueControl {
   private readonly nextInfo = h('span', { class: 'rl-ds-queue-next rl-dim' });
   private readonly nextButton: HTMLButtonElement;
   private state: ReviewQueueState | null = null;
+  /** The last choice sent and not yet echoed by the host: older states must not overwrite the fields. */
+  private pending: string | null = null;
 
   constructor(private readonly callbacks: QueueCallbacks) {
     const criteria = h('span', { class: 'rl-ds-queue-criteria', role: 'group', 'aria-label': 'Traces to review (any of these; none ticked: every trace)' });
@@ -62,15 +64,18 @@ export class ReviewQueueControl {
   /** The queue as the host computed it. Fields the reviewer is editing are left alone. */
   update(state: ReviewQueueState, rowTitle: (index: number) => string): void {
     this.state = state;
+    if (this.pending !== null && this.pending === JSON.stringify(state.choice)) this.pending = null;
+    // While a choice is on its way, a state computed for an older one leaves the fields alone.
+    const write = this.pending === null;
     const active = document.activeElement;
     for (const c of QUEUE_CRITERIA) {
       const box = this.boxes.get(c)!;
-      if (box !== active) box.checked = state.choice.criteria.includes(c);
+      if (write && box !== active) box.checked = state.choice.criteria.includes(c);
       this.counts.get(c)!.textContent = `(${state.counts[c]})`;
     }
     this.allCount.textContent = state.choice.criteria.length === 0 ? `none ticked: all ${state.counts.all} traces` : '';
-    if (this.sampleN !== active) this.sampleN.value = state.choice.sample ? String(state.choice.sample.n) : '';
-    if (this.seed !== active) this.seed.value = String(state.choice.sample?.seed ?? (Number(this.seed.value) || DEFAULT_SEED));
+    if (write && this.sampleN !== active) this.sampleN.value = state.choice.sample ? String(state.choice.sample.n) : '';
+    if (write && this.seed !== active) this.seed.value = String(state.choice.sample?.seed ?? (Number(this.seed.value) || DEFAULT_SEED));
     this.progress.textContent = `${state.reviewed} / ${state.queued} reviewed`;
     this.progress.title = `Queued traces marked reviewed (R in the trace view's review panel) in ${state.sidecar || 'the review sidecar'}${state.skippedLines ? `; ${state.skippedLines} sidecar line(s) left out` : ''}`;
     this.progress.dataset.reviewed = String(state.reviewed);
@@ -91,7 +96,9 @@ export class ReviewQueueControl {
     const seedValue = Number(this.seed.value);
     const seed = Number.isInteger(seedValue) && seedValue >= 0 && seedValue <= 0xffffffff ? seedValue : DEFAULT_SEED;
     const sample = this.sampleN.value.trim() !== '' && Number.isInteger(n) && n >= 1 ? { n, seed } : undefined;
-    this.callbacks.choose(sample ? { criteria, sample } : { criteria });
+    const choice: ReviewQueueChoice = sample ? { criteria, sample } : { criteria };
+    this.pending = JSON.stringify(choice);
+    this.callbacks.choose(choice);
   }
 
   get current(): ReviewQueueState | null {
