@@ -4,13 +4,16 @@
  * extraction is correct when it is equivalent to the label (checkEquivalence with the problem,
  * for choice letters).
  *
- *   node --import tsx scripts/answer-labels/score.ts [--misses]
- * prints the table; --misses also lists the wrong and missed items of the TUNING set only (the
- * fresh set's items are never printed here: read them and it is no longer held back).
+ *   node --import tsx scripts/answer-labels/score.ts [--misses] [--held-back]
+ * prints the table of the tuning sets (tuning, fresh); --held-back adds the held-back set (20261203:
+ * measured once, after the rules were changed); --misses also lists the wrong and missed items of
+ * the tuning sets only (held-back items are never printed here: read them and they are no longer
+ * held back). Each episode is read as the annotator reads it: with the problem, the gold's type
+ * and the names its earlier episodes gave the asked quantity.
  */
 import { resolve } from 'node:path';
-import { checkEquivalence, extractIntermediateAnswer } from '../../src/core/answers';
-import { LABEL_SETS, loadLabelledSet, type LabelSource, type LabelledEpisode } from './labelled-set';
+import { checkEquivalence, findIntermediateAnswer, learnAnswerNames } from '../../src/core/answers';
+import { LABEL_SETS, TUNING_SETS, loadLabelledSet, type LabelSource, type LabelledEpisode } from './labelled-set';
 
 export interface Score {
   items: number;
@@ -28,6 +31,16 @@ export interface Outcome {
 }
 
 export type Extractor = (item: LabelledEpisode) => string | null;
+
+/** Names of the asked quantity the item's earlier episodes gave, as the annotator carries them. */
+export function earlierNames(item: LabelledEpisode): readonly string[] {
+  let names: readonly string[] = [];
+  for (const text of item.earlier) names = learnAnswerNames(text, item.problem, names);
+  return names;
+}
+
+/** The rule extractor as annotation runs it (src/core/annotate.ts). */
+export const ruleExtractor: Extractor = (item) => findIntermediateAnswer(item.text, { problem: item.problem, gold: item.gold, names: earlierNames(item) })?.answer ?? null;
 
 export function judge(items: LabelledEpisode[], extract: Extractor): Outcome[] {
   return items.map((item) => {
@@ -77,11 +90,12 @@ export function formatTable(table: Map<string, Score>): string {
 }
 
 function main(): void {
-  const set = loadLabelledSet(resolve(__dirname, '../../../shared/data'));
-  const outcomes = judge(set, (item) => extractIntermediateAnswer(item.text, { problem: item.problem, gold: item.gold }));
+  const sets = process.argv.includes('--held-back') ? LABEL_SETS : TUNING_SETS;
+  const set = loadLabelledSet(resolve(__dirname, '../../../shared/data'), sets);
+  const outcomes = judge(set, ruleExtractor);
   console.log(formatTable(scoreTable(outcomes)));
   if (process.argv.includes('--misses')) {
-    for (const o of outcomes.filter((x) => x.item.set === 'tuning' && !x.correct && (x.extracted !== null || x.item.label !== null))) {
+    for (const o of outcomes.filter((x) => TUNING_SETS.includes(x.item.set) && !x.correct && (x.extracted !== null || x.item.label !== null))) {
       console.log(`\n--- ${o.item.key} label=${JSON.stringify(o.item.label)} extracted=${JSON.stringify(o.extracted)} gold=${o.item.gold}`);
       console.log(o.item.text.slice(-1200));
     }

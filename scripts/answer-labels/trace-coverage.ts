@@ -3,11 +3,13 @@
  * normalised string match of the gold, decided without the extractor), the share that get at
  * least one episode with an intermediate answer equivalent to the gold. Also lists every
  * extracted answer that a plain numeric comparison says equals the gold but the grader does not.
+ * With context (problem, gold's type, names from earlier episodes) it reads episodes as
+ * annotation does (src/core/annotate.ts).
  *
  *   node --import tsx scripts/answer-labels/trace-coverage.ts [--context] [--misses]
  */
 import { resolve } from 'node:path';
-import { checkEquivalence, extractIntermediateAnswer } from '../../src/core/answers';
+import { checkEquivalence, extractIntermediateAnswer, learnAnswerNames } from '../../src/core/answers';
 import { normalizeAnswer } from '../../src/core/answers/normalize';
 import { episodesOf, loadRealTraces, type RealTrace } from './real-episodes';
 
@@ -64,8 +66,11 @@ export function traceCoverage(traces: RealTrace[], withContext: boolean): Covera
   for (const trace of traces) {
     const episodes = episodesOf(trace);
     let hit = false;
+    // With context the episodes are read as the annotator reads them: names of the asked quantity carry forward.
+    let names: readonly string[] = [];
     for (const ep of episodes) {
-      const answer = extractIntermediateAnswer(ep.text, withContext ? { problem: trace.problem, gold: trace.gold } : {});
+      const answer = extractIntermediateAnswer(ep.text, withContext ? { problem: trace.problem, gold: trace.gold, names } : {});
+      if (withContext) names = learnAnswerNames(ep.text, trace.problem, names);
       if (answer === null) continue;
       const equivalent = checkEquivalence(trace.gold, answer, { problem: trace.problem }).equivalent;
       if (equivalent) hit = true;

@@ -4,7 +4,7 @@
  * TraceAnnotator does it incrementally for live streams; annotateTrace for a whole trace;
  * finalizeTrace closes a trace (final answer + metrics) for both. Pure.
  */
-import { extractFinalAnswer, findIntermediateAnswer } from './answers';
+import { extractFinalAnswer, findIntermediateAnswer, learnAnswerNames } from './answers';
 import { labelEpisode } from './labels';
 import { computeMetrics, hasMrtProbes } from './metrics';
 import { StreamingSegmenter, type Segment, type SegmentOptions } from './segment';
@@ -40,6 +40,8 @@ export class TraceAnnotator {
   private closed: Episode[] = [];
   /** Last answer stated in a closed episode (kept incrementally: traces have 10^5 episodes). */
   private lastAnswer: string | undefined;
+  /** Letters closed episodes named the asked quantity by ("Let x be …"): a later "x = 30" states the answer. */
+  private names: readonly string[] = [];
   private finished = false;
 
   constructor(opts: { gold?: string | null; problem?: string | null; segment?: SegmentOptions } = {}) {
@@ -67,7 +69,7 @@ export class TraceAnnotator {
     if (!open || this.finished) return null;
     const segment: Segment = { index: open.index, start: open.start, end: open.start + open.text.length, text: open.text };
     if (open.opener !== undefined) segment.opener = open.opener;
-    return annotateSegment(segment, { isLast: false, gold: this.gold, problem: this.problem, runningAnswer: this.lastAnswer });
+    return annotateSegment(segment, { isLast: false, gold: this.gold, problem: this.problem, runningAnswer: this.lastAnswer, names: this.names });
   }
 
   get episodes(): Episode[] {
@@ -87,11 +89,13 @@ export class TraceAnnotator {
     const closed = this.closed;
     this.closed = [];
     this.lastAnswer = undefined;
+    this.names = [];
     for (const ep of closed) {
       const segment: Segment = { index: ep.index, start: ep.start, end: ep.end, text: ep.text };
       if (ep.opener !== undefined) segment.opener = ep.opener;
       // The labels stay as they were decided (the last episode's depends on where thinking ended).
-      const fresh = annotateSegment(segment, { isLast: false, gold, problem: this.problem, runningAnswer: this.lastAnswer }, ep.labels);
+      const fresh = annotateSegment(segment, { isLast: false, gold, problem: this.problem, runningAnswer: this.lastAnswer, names: this.names }, ep.labels);
+      this.names = learnAnswerNames(ep.text, this.problem, this.names);
       const episode = ep.progress ? { ...fresh, progress: ep.progress } : fresh;
       this.closed.push(episode);
       if (episode.answer !== undefined) this.lastAnswer = episode.answer;
@@ -100,7 +104,8 @@ export class TraceAnnotator {
 
   private close(segment: Segment, isLast: boolean): Episode {
     // The running answer is what a verification episode confirms or changes.
-    const episode = annotateSegment(segment, { isLast, gold: this.gold, problem: this.problem, runningAnswer: this.lastAnswer });
+    const episode = annotateSegment(segment, { isLast, gold: this.gold, problem: this.problem, runningAnswer: this.lastAnswer, names: this.names });
+    this.names = learnAnswerNames(segment.text, this.problem, this.names);
     this.closed.push(episode);
     if (episode.answer !== undefined) this.lastAnswer = episode.answer;
     return episode;
@@ -112,11 +117,13 @@ interface SegmentContext {
   gold: string | null;
   problem: string | null;
   runningAnswer: string | undefined;
+  /** Names of the asked quantity from the episodes before (learnAnswerNames). */
+  names: readonly string[];
 }
 
 function annotateSegment(segment: Segment, ctx: SegmentContext, keepLabels?: EpisodeLabel[]): Episode {
   const labels = keepLabels ?? labelEpisode(segment.text, { isLast: ctx.isLast });
-  const found = findIntermediateAnswer(segment.text, { problem: ctx.problem, gold: ctx.gold });
+  const found = findIntermediateAnswer(segment.text, { problem: ctx.problem, gold: ctx.gold, names: ctx.names });
   const answer = found?.answer;
   const episode: Episode = {
     index: segment.index,

@@ -215,7 +215,7 @@ const HEDGE = /\b(if|when(?!\s+(?:multiplied|divided|added|subtracted|rounded|si
 /** What may stand right before a stated value: a verb or preposition of stating, or a maths mark. */
 const CONNECTOR_BEFORE = /(?:[=:≈~(]|\*\*|\$|\b(?:is|are|was|were|be|been|equals|equal to|of|to|gives|give|get|gets|got|has|have|had|needs|need|make|makes|made|spend|spends|spent|save|saves|saved|take|takes|took|pay|pays|paid|cost|costs|earn|earns|earned|ate|eaten|bought|sold|contains|holds|about|approximately|roughly|exactly|just|that's|it's|becomes|yields|remains|leaves|left|with|by|at|all|total|totals|gave|gives|responds to|needed|ordered|spent|sells|sell|each|of about))\s*$/i;
 /** A value rejected right after it is stated: "which is 10°, but that seems too small". */
-const REJECTED_AFTER = /^[^.?!\n]{0,80}?\b(but that(?:'s)? (?:seems (?:wrong|off|too|odd|strange|unlikely|incorrect|high|low|small|large|big|like a lot|a bit|inconsistent|impossible)|can't|cannot|doesn't|does not|isn't|is not|not|would|contradicts|gives|means|was|wrong)|that can't|that cannot|can't be right|doesn't seem right|doesn't make sense|not right|is wrong|that's wrong|seems off|too small|too large|too big|too high|too low|impossible|contradict|not possible|not an integer|not a perfect|is not|isn't)\b|^\s*(wait,?\s*no\b|no,|hmm,? that's not|that can't|that's not|that doesn't|but that's not|that seems wrong|that's impossible)/i;
+const REJECTED_AFTER = /^[^.?!\n]{0,80}?\b(but that(?:'s)? (?:seems (?:wrong|off|too|odd|strange|unlikely|incorrect|high|low|small|large|big|like a lot|a bit|inconsistent|impossible)|can't|cannot|doesn't|does not|isn't|is not|not|would|contradicts|gives|means|was|wrong)|that can't|that cannot|can't be right|doesn't seem right|doesn't make sense|not right|is wrong|that's wrong|seems off|too small|too large|too big|too high|too low|impossible|contradict|not possible|not an integer|not a perfect|is not|isn't|miscalculated|made a mistake|made an error|seems different|different from (?:my|the) (?:previous|earlier|first))\b|^\s*(wait,?\s*no\b|no,|hmm,? that's not|that can't|that's not|that doesn't|but that's not|that seems wrong|that's impossible)/i;
 /** A claim about one case of a case split: "the probability for k=2 is …", "in this case". */
 const CASE_MARK = /\bfor (?:the )?(?:case\b|[a-zA-Z]\s*=)|\b(?:in|for) (?:this|that|each|every|the first|the second|the third) (?:case|step|part|layer|level|day|month|person|one)\b|\bcase \d|\bper\b|\b(?:specific|particular|given) (?:order|case|arrangement|sequence|outcome)\b/i;
 /** A value with its unit (or money) right before "is / = / equals": what follows rewrites it in another unit. */
@@ -262,8 +262,13 @@ function countsThings(target: QuestionTarget): boolean {
 
 /** A clause about one case; "per box" is no case when the question asks per box. */
 function isCaseClause(clause: string, target: QuestionTarget): boolean {
-  return CASE_MARK.test(clause.replace(/\bper\s+([a-z]+)/gi, (m, w: string) => (target.ratePeriods.includes(stem(w)) ? ' ' : m)));
+  const asked = (m: string, w: string) => (target.ratePeriods.includes(stem(w)) ? ' ' : m);
+  if (CASE_MARK.test(clause.replace(/\bper\s+([a-z]+)/gi, asked))) return true;
+  // "So, each month, the interest rate is 0.5%": a rate over a period the question does not ask.
+  return PERIOD_MARK.test(clause.replace(/\b(?:each|every)\s+([a-z]+)/gi, asked));
 }
+
+const PERIOD_MARK = /\b(?:each|every)\s+(?:day|week|month|year|hour|minute|second)\b/i;
 
 /** The period a rate names ("a day", "per week") is the one the question asks about. */
 function rateAsked(tail: string, target: QuestionTarget): boolean {
@@ -288,6 +293,12 @@ export function subjectMatches(subject: string, target: QuestionTarget): boolean
   // "the coefficient of c^0" when the coefficient of a^2b^2 is asked.
   if (named !== null && target.headObject !== null && named !== target.headObject) return false;
   if (target.comparative && !words.some((w) => /^(more|fewer|less|difference|than)$/.test(w))) return false;
+  // "the number of cards he sold" when the question asks how many he started with: another count.
+  const relative = /\b[a-z]+\s+(?:that\s+|which\s+)?(?:he|she|they|we|you|i|it)\s+([a-z]{3,})\b/i.exec(subject);
+  if (relative && !AUX_VERBS.has(relative[1].toLowerCase()) && [...target.words].some((w) => !AUX_VERBS.has(w)) && !inQuestion(stem(relative[1].toLowerCase()), target)) return false;
+  // "So, total numbers: 112" for "How many three-digit numbers …": the counted noun alone names the count.
+  const counted = target.kind === 'count' ? target.countNoun : null;
+  if (counted !== null && words.length > 0 && words.every((w) => sameWord(w, counted) || w === 'number') && words.some((w) => sameWord(w, counted)) && /\btotal\b/i.test(subject)) return true;
   const hits = words.filter((w) => inQuestion(w, target) || w === target.head || w === target.countNoun);
   const extras = words.filter((w) => !hits.includes(w) && !GENERIC_HEADS.has(w) && !UNIT_OR_MATH.has(w));
   // "Compute $3(1+3(…))$": "the entire expression is …", "the value of the given expression is …".
@@ -307,6 +318,9 @@ export function subjectMatches(subject: string, target: QuestionTarget): boolean
   // "the number of acceptable arrangements is 588" for "How many ways … to arrange …".
   return target.kind === 'count' && words.includes('number') && specificHits.length >= 1;
 }
+
+/** Verbs of having and being: "the cards he has" names no other quantity. */
+const AUX_VERBS = new Set(['has', 'have', 'had', 'is', 'are', 'was', 'were', 'be', 'get', 'gets', 'got', 'will', 'would', 'can', 'could', 'should', 'must', 'need', 'needs', 'want', 'wants', 'does', 'did', 'currently', 'now', 'still', 'ends', 'end']);
 
 /** Words a subject may carry without naming another quantity: units and maths. */
 const UNIT_OR_MATH = new Set(['sqrt', 'frac', 'cdot', 'time', 'pi', 'sin', 'cos', 'tan', 'log', 'cm', 'mm', 'km', 'inch', 'inche', 'feet', 'foot', 'meter', 'unit', 'degree', 'approximately', 'about', 'roughly', 'exactly', 'simplifie', 'simplify', 'reduce', 'evaluate', 'work', 'out', 'rounded', 'round', 'nearest', 'tenth', 'hundredth', 'whole']);
@@ -435,9 +449,20 @@ export function lastConclusion(text: string, questionTarget: QuestionTarget, acc
       const headFirst = compiled(target).headLast?.test(prefix.slice(-40)) ?? false;
       // Anchored-at-end tests read only the prefix's tail: scanning whole sentences from every start was the cost.
       const near = prefix.slice(-48);
-      if (!CONNECTOR_BEFORE.test(near) && !headFirst) continue;
-      if (HEDGE.test(prefix)) continue;
+      // "…, so 50%": a value the sentence arrives at after its working.
+      const soAfterComma = /,\s*so\s*$/i.test(near) && /%$|^\\?\$/.test(v.text.trim());
+      if (!CONNECTOR_BEFORE.test(near) && !headFirst && !soAfterComma && !askedVerbBefore(near, target)) continue;
+      // "8 units (from 2 to 10)": a value inside an aside is not the sentence's claim.
+      if ((prefix.match(/\(/g)?.length ?? 0) > (prefix.match(/\)/g)?.length ?? 0) && !/\\\(/.test(prefix)) continue;
+      // "If C is the number of cards he started with, then … so C = 150": a definition, not a hypothesis.
+      if (HEDGE.test(prefix.replace(DEFINING_IF, ' '))) continue;
       if (REJECTED_AFTER.test(tail.slice(0, 100)) || REJECTED_AFTER.test(next.slice(0, 100))) continue;
+      // "So, total numbers: 2 * 2 = 4. So, for m=1, we have 4 numbers.": the next sentence says whose case it was.
+      if (isCaseClause(next, target) && new RegExp(`(?:^|[^\\d.])${v.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\d.])`).test(next)) continue;
+      // "If the smaller square is …, then B would be at (1,1) …. The distance … would be 5.656": still the hypothesis.
+      if (/^\s*(?:(?:wait|hmm|alternatively)[,.]?\s*)*if\b/i.test(previous) && /\bwould\b/i.test(prefix)) continue;
+      // "sqrt(208) ≈ 14.4 units" when the problem measures in cm: the figure's own units.
+      if (target.namedUnit && /^\s*units?\b/i.test(tail)) continue;
       // A rate is a step unless the question asks for that rate ("How many cups … every day").
       if (RATE_AFTER.test(tail) && !rateAsked(tail, target)) continue;
       // The claim test is cheap regexes; cleaning runs the grader's normaliser, so it comes last.
@@ -445,8 +470,12 @@ export function lastConclusion(text: string, questionTarget: QuestionTarget, acc
       if (how === null) continue;
       const answer = cleanProseValue(v.text);
       if (answer === '' || !accept(answer)) continue;
+      // "789,798,879,897,978,987" is a list of numbers, not one number with thousands marks.
+      if (/\d{16,}/.test(answer)) continue;
       // "How many positive solutions": x = (√5 - 1)/2 is a solution, not their number.
       if (countsThings(target) && !/^\d+$/.test(answer)) continue;
+      // A percentage is asked: "2/4 = 0.5" is the proportion, not the percentage the episode states.
+      if (target.kind === 'percent' && !/%/.test(v.text) && !/^\s*(%|\\%|percent)/i.test(tail) && isProportion(answer)) continue;
       const conclusion: Conclusion = { answer, start: s.start + v.start, end: s.start + v.end, how };
       if (best === null || conclusion.start > best.start) best = conclusion;
       break; // the closing value of a sentence is its claim; earlier ones are its working
@@ -455,6 +484,28 @@ export function lastConclusion(text: string, questionTarget: QuestionTarget, acc
   const worded = lastWordedCount(sentences, target);
   if (worded !== null && (best === null || worded.start > best.start)) best = worded;
   return best;
+}
+
+/** "If C is the number of cards he started with, then": a letter defined, not a case supposed. */
+const DEFINING_IF = /\bif\s+\$?\\?\(?\s*[A-Za-z]\s*\$?\\?\)?\s+(?:is|be|denotes|represents|stands for)\s+the\s+[^,;]*[,;]\s*(?:then\b)?/gi;
+
+/** Object pronouns after a stating verb: "it would take him 6 years", "cost her $12". */
+const VERB_OBJECT = /\b(?:take|takes|took|cost|costs|give|gives|gave|pay|pays|paid|owe|owes|leave|leaves|left)\s+(?:him|her|them|me|us|you|it)\s*$/i;
+
+/** The word right before the value is the question's own verb ("to order 1400 bananas" for "how many … to order"). */
+function askedVerbBefore(near: string, target: QuestionTarget): boolean {
+  if (VERB_OBJECT.test(near)) return true;
+  const word = /([a-z]{3,})\s*$/i.exec(near)?.[1];
+  if (!word) return false;
+  const w = stem(word.toLowerCase());
+  return target.words.has(w) && !target.countNouns.some((n) => sameWord(w, n)) && w !== target.head;
+}
+
+/** A value in [0, 1] written as a decimal or fraction. */
+function isProportion(answer: string): boolean {
+  const frac = /^(\d+)\/(\d+)$|^\\frac\{(\d+)\}\{(\d+)\}$/.exec(answer);
+  const n = frac ? Number(frac[1] ?? frac[3]) / Number(frac[2] ?? frac[4]) : /^0?\.\d+$|^[01]$/.test(answer) ? Number(answer) : NaN;
+  return Number.isFinite(n) && n > 0 && n <= 1;
 }
 
 const NUMBER_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen', 'twenty'];
@@ -543,6 +594,15 @@ function withAliases(text: string, target: QuestionTarget): QuestionTarget {
   return aliases.size === target.symbols.length ? target : { ...target, symbols: [...aliases] };
 }
 
+/**
+ * Letters `text` names the asked quantity by that the question does not already ask ("Let x be
+ * the number of players on the defense"): what a later episode may state the answer as.
+ */
+export function askedNamesIn(text: string, target: QuestionTarget): string[] {
+  const own = new Set(target.symbols);
+  return withAliases(text, target).symbols.filter((s) => !own.has(s));
+}
+
 /** "f(f(f(17))), which is f(12)": the asked application rewritten as a simpler one names the same value. */
 function withRewrittenSymbols(text: string, target: QuestionTarget): QuestionTarget {
   const added = new Set(target.symbols);
@@ -574,7 +634,7 @@ function superlativeAlias(word: string): RegExp {
 }
 
 function isProblemNumber(value: string, target: QuestionTarget): boolean {
-  const v = value.replace(/^[a-zA-Z]\s*=\s*/, '').replace(/,/g, '');
+  const v = value.replace(/^[a-zA-Z]\s*=\s*/, '').replace(/,/g, '').replace(/^\\?\$\s*|\s*\\?%$/g, '');
   const frac = /^(-?\d+)\s*\/\s*(\d+)$/.exec(v);
   const n = frac ? Number(frac[1]) / Number(frac[2]) : Number(v);
   return Number.isFinite(n) && target.problemNumbers.has(String(n));
@@ -588,7 +648,8 @@ function classify(sentence: string, v: ValueSpan, prefix: string, tail: string, 
   if (sides.some((side) => target.symbols.includes(side))) return 'asked-symbol';
   // "the equivalent annual interest rate r is 6.18%": the asked symbol closes the subject.
   const named = /(?:^|[\s(])\$?\\?\(?\s*([A-Za-z](?:_\{?\w+\}?)?|[A-Z]{2})\s*\$?\\?\)?\s+(?:is|was|would be|should be|must be|equals|comes to)\s*$/.exec(prefix.slice(-60));
-  if (named && target.symbols.includes(squeezeSymbol(named[1])) && !HEDGE.test(prefix)) return 'asked-symbol';
+  // "The annual rate r is 6%, so in decimal …": the problem's own number restated is no answer.
+  if (named && target.symbols.includes(squeezeSymbol(named[1])) && !HEDGE.test(prefix) && !isProblemNumber(v.text, target)) return 'asked-symbol';
   // "Therefore, f(12) is -1." when the episode said f(f(f(17))) is f(12).
   const applied = /(?:^|[\s(,])([a-zA-Z]\([^()\s]{1,20}\))\s+(?:is|was|would be|should be|must be|equals|=)\s*$/.exec(prefix.slice(-60));
   if (applied && target.symbols.includes(squeezeSymbol(applied[1])) && !HEDGE.test(prefix)) return 'asked-symbol';
@@ -597,7 +658,8 @@ function classify(sentence: string, v: ValueSpan, prefix: string, tail: string, 
   if (namedMath && target.symbols.includes(squeezeSymbol(namedMath[1] ?? namedMath[2])) && !HEDGE.test(prefix)) return 'asked-symbol';
   // Worked out right here: "0.75 × 1200 = 900", "= 8!"; not a restated given.
   const arithmeticBefore = /[\d)!]\s*[-+*/×·÷^]\s*[\d(][^=]*=\s*\$?\s*$/.test(prefix.slice(-120));
-  const opener = OPENER.test(prefix);
+  // "… would pay 60 + 30 = $90 in all.": a closing "in all" concludes like an opening "so".
+  const opener = OPENER.test(prefix) || /^\s*(?:in all|in total|altogether|all together|total)\s*[.!]?\s*$/i.test(tail);
   // "Rounded to the nearest hundredth, that's 6.17%."
   if (target.rounding && /\bround(s|ed|ing)?\b/i.test(prefix)) return 'rounded';
   // "So I'm confident: **82 degrees**." — a bold value after an opener.
@@ -616,7 +678,12 @@ function classify(sentence: string, v: ValueSpan, prefix: string, tail: string, 
   const allCounted = target.countNouns.length < 2 || target.countNouns.every((n) => [...claim.matchAll(/[a-z]+/gi)].some((m) => sameWord(stem(m[0]), n)));
   // "how many total pets do the three have": one part ("so Marcia has 4 + 2 = 6 pets") is a step;
   // the claim must total ("altogether", "in total", "the three of them") or add parts right there.
-  const totals = !target.totalAsked || bareTotal || TOTALLING.test(claim) || /[\d)]\s*\+\s*[^=]*=\s*\$?\s*$/.test(prefix.slice(-120));
+  // One named party ("so Marcia has 4 + 2 = 6 pets") is a part even when it adds; "the two of them" is a
+  // part when the question asks all three.
+  const partyClaim = /\b[A-Z][a-z]+\s+(?:has|had|have|gets|got|earns|earned|pays|paid|spends|spent|needs|needed|bought|buys|makes|made|owns|owned|sold|sells|would|will)\b/.test(clause);
+  const group = /\b(?:the\s+)?(two|three|four|five|six)\s+of\s+(?:them|us|you)\b|\bboth\b/i.exec(claim);
+  const otherGroup = group !== null && !new RegExp(`\\b${group[1] ?? '(?:both|two)'}\\b`, 'i').test(target.question);
+  const totals = !target.totalAsked || (!otherGroup && (bareTotal || TOTALLING.test(claim) || (!partyClaim && /[\d)]\s*\+\s*[^=]*=\s*\$?\s*$/.test(prefix.slice(-120)))));
   if (countUnit && allCounted && totals && (arithmeticBefore || !isProblemNumber(v.text, target)) && (bareTotal || clauseMeetsQuestion(claim, target, echoes))) return 'count';
   // "$0.80 is 80 cents", "900 minutes = 15 hours": a value rewritten in the asked unit.
   const converted = CONVERSION_BEFORE.exec(prefix.slice(-40));
@@ -634,23 +701,37 @@ function classify(sentence: string, v: ValueSpan, prefix: string, tail: string, 
   // "How many cents does a burger cost?": "$0.80" is the same price in another unit.
   if (target.countNoun === 'cent' && (/\$\s*$/.test(prefix) || v.text.startsWith('$'))) return null;
   const inDollars = /\$\s*$/.test(prefix + (v.text.startsWith('$') ? '$' : '')) || /^\s*(dollars?|pesos?|euros?|pounds?|yen|rupees?|bucks)\b/i.test(tail);
-  if (target.kind === 'money' && inDollars && (clauseMeetsQuestion(claim, target, echoes) || (bareTotal && target.totalAsked))) return 'count';
-  if (target.kind === 'time' && unitAfter && /^(hours?|minutes?|seconds?|days?|weeks?|months?|years?)$/i.test(unitAfter[1]) && (clauseMeetsQuestion(claim, target, echoes) || (opener && /\b(total|whole|entire)?\s*time\b/i.test(clause)))) return 'count';
+  if (target.kind === 'money' && inDollars && totals && (clauseMeetsQuestion(claim, target, echoes) || (bareTotal && target.totalAsked))) return 'count';
+  if (target.kind === 'time' && totals && unitAfter && /^(hours?|minutes?|seconds?|days?|weeks?|months?|years?)$/i.test(unitAfter[1]) && (clauseMeetsQuestion(claim, target, echoes) || (opener && /\b(total|whole|entire)?\s*time\b/i.test(clause)))) return 'count';
   // "…, which is 20%." when a percentage is asked.
-  if (target.kind === 'percent' && (/%\s*$/.test(v.text) || /^\s*(%|\\%|percent)/i.test(tail)) && (opener || /\b(which|that)\s+(is|'s)\s*$|\bthat's\s*$/i.test(prefix) || clauseMeetsQuestion(claim, target, 2))) return 'count';
+  if (target.kind === 'percent' && (/\d\s*[-+*/×·÷]\s*\d/.test(prefix) || !isProblemNumber(v.text, target)) && (/%\s*$/.test(v.text) || /^\s*(%|\\%|percent)/i.test(tail)) && (opener || /\b(which|that)\s+(is|'s)\s*$|\bthat's\s*$/i.test(prefix) || clauseMeetsQuestion(claim, target, 2))) return 'count';
   // "there are 89 more 4's than 8's": the value carries the comparison asked.
   if (target.comparative && opener && /^\s*(more|fewer|less)\b/i.test(tail) && (arithmeticBefore || !isProblemNumber(v.text, target))) return 'count';
-  // "Therefore, the slope is -2." / "So the total is 123 children."
-  const subject = clause.replace(OPENER, ' ');
+  // "Therefore, the slope is -2." / "So the total is 123 children." A clause that is only arithmetic
+  // after a colon takes its subject from before it: "the number of acceptable arrangements is … : 756 - 168 = 588".
+  const subject = (/[a-z]{2}/i.test(clause.replace(/\\[a-z]+|sqrt/gi, '')) ? clause : subjectBeforeColon(prefix, clause)).replace(OPENER, ' ');
   // Without an opener the subject must open the sentence as a noun phrase: "The area is 16.", "Area = 32/2 = 16 cm²".
   const nounPhraseFirst = /^\s*(the|their|its|his|her|our|this|that)\b/i.test(subject) || (compiled(target).headFirst?.test(subject) ?? false);
   // "the total number of unrestricted arrangements" when the question restricts them is a step.
   if (target.restricted && /\b(unrestricted|without (?:any )?restrictions?|no restrictions?|with no restriction)\b/i.test(subject)) return null;
-  if ((opener || nounPhraseFirst) && subjectMatches(subject, target)) {
+  // Totals of amounts: "she pays 75 - 15 = $60 for the two services" is a part when she pays in all.
+  const adds = target.kind === 'count' || target.kind === 'money' || target.kind === 'time';
+  if ((opener || nounPhraseFirst) && (totals || !adds) && subjectMatches(subject, target)) {
     if (!arithmeticBefore && isProblemNumber(v.text, target) && !/\b(answer|result)\s+(?:is|was|should be|would be|must be|=|:)\s*$/i.test(prefix)) return null;
     return 'conclusion';
   }
   return null;
+}
+
+/** The subject of "S is … : 756 - 168 = ": S, when the prefix before the colon states one. */
+function subjectBeforeColon(prefix: string, clause: string): string {
+  const colon = prefix.lastIndexOf(':');
+  if (colon < 0) return clause;
+  const before = lastClause(prefix.slice(0, colon));
+  const verb = /\s(?:is|are|was|were|equals|would be|will be)\s/i.exec(before);
+  if (verb) return before.slice(0, verb.index + verb[0].length);
+  // "So, total numbers: 112": a label after an opener names the claim.
+  return OPENER.test(before) && before.trim().split(/\s+/).length <= 4 ? before : clause;
 }
 
 /**

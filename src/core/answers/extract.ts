@@ -179,6 +179,11 @@ export interface AnswerContext {
   problem?: string | null;
   /** The gold answer: only its type is used (number, expression, tuple, list, choice letter), never its value. */
   gold?: string | null;
+  /**
+   * Letters earlier episodes named the asked quantity by (learnAnswerNames, ./answer-names):
+   * "x = 30." states the answer when an earlier episode said "Let x be the number of players on the defense".
+   */
+  names?: readonly string[];
 }
 
 export type IntermediateHow = 'boxed' | 'answer-is' | 'therefore-variable' | 'is-the-solution' | ConclusionHow;
@@ -329,7 +334,7 @@ export function findIntermediateAnswer(episodeText: string, ctx: AnswerContext =
     if (answer !== '' && fits(answer)) found.push({ answer, start: valueAt, end: valueAt + m[1].length, how: 'answer-is' });
   }
 
-  const asked = typeof ctx.problem === 'string' && ctx.problem.trim() !== '' ? targetOf(ctx.problem) : null;
+  const asked = typeof ctx.problem === 'string' && ctx.problem.trim() !== '' ? withNames(targetOf(ctx.problem), ctx.names) : null;
   if (CONCLUSION_CUE_NEEDS.test(text)) for (const m of text.matchAll(CONCLUSION_CUE)) {
     const at = (m.index ?? 0) + m[0].search(/[A-Z]/);
     const valueAt = (m.index ?? 0) + m[0].length;
@@ -356,8 +361,8 @@ export function findIntermediateAnswer(episodeText: string, ctx: AnswerContext =
     if (accepted !== null && fits(accepted)) found.push({ answer: accepted, ...locate(text, accepted, m.index ?? 0, (m.index ?? 0) + m[0].length), how: 'is-the-solution' });
   }
 
-  if (typeof ctx.problem === 'string' && ctx.problem.trim() !== '') {
-    const conclusion = lastConclusion(text, targetOf(ctx.problem), fits);
+  if (asked !== null) {
+    const conclusion = lastConclusion(text, asked, fits);
     if (conclusion !== null) found.push(conclusion);
   }
 
@@ -375,6 +380,17 @@ function targetOf(problem: string): QuestionTarget {
     lastProblem = problem;
   }
   return lastTarget;
+}
+
+// One target per set of names (an episode's names change rarely): rebuilt targets would lose the per-target regex cache.
+let lastNamed: { base: QuestionTarget; key: string; target: QuestionTarget } | null = null;
+/** The question's target with the letters earlier episodes named the asked quantity by. */
+function withNames(target: QuestionTarget, names: readonly string[] | undefined): QuestionTarget {
+  const extra = (names ?? []).filter((n) => !target.symbols.includes(n));
+  if (extra.length === 0) return target;
+  const key = extra.join('\u0000');
+  if (lastNamed === null || lastNamed.base !== target || lastNamed.key !== key) lastNamed = { base: target, key, target: { ...target, symbols: [...target.symbols, ...extra] } };
+  return lastNamed.target;
 }
 
 /** After a value: nothing but unit words up to the sentence end ("cents per burger."). */

@@ -6,3 +6,4 @@ export type { EquivalenceOptions, EquivalenceVerdict } from './equivalence';
 export { normalizeAnswer } from './normalize';
 export { MAX_ANSWER_CHARS, MAX_ANSWER_NESTING, answerLimitProblem } from './limits';
 export { parseChoices } from './choices';
+export { learnAnswerNames, MAX_ANSWER_NAMES } from './answer-names';

@@ -37,6 +37,8 @@ export interface QuestionTarget {
   question: string;
   /** The maths the asked noun is of ("the coefficient of $a^2b^2$" → a^2b^2), squeezed, or null. */
   headObject: string | null;
+  /** The problem measures in a named unit (cm, inches, …): "12 units" in the thinking are a figure's own units. */
+  namedUnit: boolean;
 }
 
 /** Nouns that name an aggregate or a generic quantity: they match only together with an of-object. */
@@ -125,7 +127,7 @@ function canonicalNumber(raw: string): string {
 
 /** Reads the question of a problem. An empty problem gives an empty target (nothing specific matches). */
 export function questionTarget(problem: string | undefined): QuestionTarget {
-  const target: QuestionTarget = { symbols: [], head: null, words: new Set(), kind: 'other', countNoun: null, countNouns: [], rounding: false, problemNumbers: new Set(), comparative: false, expressionValue: false, ratePeriods: [], totalAsked: false, restricted: false, headObject: null, question: '' };
+  const target: QuestionTarget = { symbols: [], head: null, words: new Set(), kind: 'other', countNoun: null, countNouns: [], rounding: false, problemNumbers: new Set(), comparative: false, expressionValue: false, ratePeriods: [], totalAsked: false, restricted: false, headObject: null, question: '', namedUnit: false };
   if (typeof problem !== 'string' || problem.trim() === '') return target;
   // The figure's code is not the problem's numbers, and "(1,7)" is a pair, not 17: a comma only groups thousands.
   const stated = problem.replace(/\[asy\][\s\S]*?\[\/asy\]/g, ' ');
@@ -137,9 +139,11 @@ export function questionTarget(problem: string | undefined): QuestionTarget {
   }
   const q = questionSentence(problem);
   target.expressionValue = /\b(compute|evaluate|simplify|calculate|find the value of|what is the value of|determine the value of)\b\s*(the\s+value\s+of\s+)?(\$|\\\[|\\\()/i.test(q) || /^\s*(compute|evaluate|simplify)\b/i.test(q);
-  target.ratePeriods = [...q.matchAll(/\b(?:a|an|per|each|every)\s+([a-z]+)/gi)].map((m) => stem(m[1]));
-  // Only the asking part: "If Peter and Martha have totals of 64 and 56 …, how many more …" asks no total.
+  // Only the asking part: "If Peter and Martha have totals of 64 and 56 …, how many more …" asks no total,
+  // and "the baboons need 100 bananas every month, how many … for 2 months?" asks no monthly rate.
   const asking = q.slice(Math.max(0, q.search(/\b(what|how|find|compute|determine|calculate)\b/i)));
+  target.ratePeriods = [...asking.matchAll(/\b(?:a|an|per|each|every)\s+([a-z]+)/gi)].map((m) => stem(m[1]));
+  target.namedUnit = /\b(cm|mm|km|centimet(?:er|re)s?|met(?:er|re)s?|inch(?:es)?|feet|foot|yards?|miles?)\b/i.test(stated);
   target.totalAsked = /\b(total|totals|altogether|together|combined|in all|all together|both)\b/i.test(asking);
   target.question = q.toLowerCase();
   const headObject = /\b(?:what is|find|compute|determine)\s+the\s+(?:[a-z-]+\s+){0,2}?[a-z]+\s+of\s+(\$[^$]{1,30}\$|\\\([^]{1,30}?\\\))/i.exec(q);
@@ -166,12 +170,13 @@ export function questionTarget(problem: string | undefined): QuestionTarget {
   target.symbols = [...new Set(target.symbols.filter((s) => s !== '' && !s.includes('=') && s.length <= 24))];
 
   // Head noun: the last word of the noun phrase after an asking phrase, before "of", "that", a verb…
-  const headMatch = /\b(?:what is|what was|what are|what will be|find|compute|determine|calculate|evaluate|how many|how much)\s+(?:is\s+)?(?:the\s+)?((?:[a-z-]+\s*){0,5})/i.exec(q);
+  // A possessive belongs to the word before the head: "the tank’s water depth" asks a depth.
+  const headMatch = /\b(?:what is|what was|what are|what will be|find|compute|determine|calculate|evaluate|how many|how much)\s+(?:is\s+)?(?:the\s+)?((?:[a-z-]+(?:['’]s)?\s*){0,5})/i.exec(q);
   if (headMatch) {
     const words: string[] = [];
     for (const raw of headMatch[1].trim().split(/\s+/)) {
       // "base-2 digits (bits)": brackets and marks are not part of the word.
-      const w = raw.replace(/[^A-Za-z-]/g, '').replace(/^-+|-+$/g, '');
+      const w = raw.replace(/['’]s$/, '').replace(/[^A-Za-z-]/g, '').replace(/^-+|-+$/g, '');
       if (w === '') continue;
       if (/^(of|that|which|who|with|in|on|for|to|from|when|where|if|such|does|do|did|is|are|was|were|will|would|can|could|has|have|had|there|between|among|than)$/i.test(w)) break;
       // A subject after the noun opens a relative clause: "the greatest distance the dog can be",
