@@ -5,8 +5,12 @@
  * dataset view, and the dataset view's payload) outside VS Code, in plain Node, on a file of
  * 10,000 real annotated traces (Thought Anchors MATH, repeated with new ids; ≈170 MB, the size
  * of the dataset output measured at ~5.7 s in the issue). "Before" is the old path: the whole
- * file read, split and parsed in one synchronous call (parseTraceText). Stalls are measured
- * with perf_hooks.monitorEventLoopDelay (max) and a 1 ms timer's longest gap.
+ * file read, split and parsed in one synchronous call (parseTraceText); "traces kept" is the
+ * streamed reader that keeps every parsed trace on the host (the first fix); "places kept" is
+ * what ships now: the host keeps each trace's line place and small row, and parses the one
+ * shown (src/io/trace-offsets.ts, OffsetTraceList). Stalls are measured with
+ * perf_hooks.monitorEventLoopDelay (max) and a 1 ms timer's longest gap; "heap held" is the
+ * host's heap after a full GC with the result still referenced, minus the heap before.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,9 +18,12 @@ import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { datasetPayload } from '../src/extension/dataset/rows';
 import { parseTraceText } from '../src/extension/trace/traceFiles';
-import { readAnyTraces, readTraceFile } from '../src/extension/trace/traceReader';
+import { indexTraceFile, readAnyTraces, readTraceFile } from '../src/extension/trace/traceReader';
+import { listItem, OffsetTraceList } from '../src/extension/trace/traceList';
+import { problemTitle } from '../src/extension/trace/traceFiles';
 import { runDatasetJob } from '../src/runs/dataset/job';
-import { payloadInWorker } from '../src/extension/dataset/payloadInWorker';
+import { payloadInWorker, runPayloadWorker } from '../src/extension/dataset/payloadInWorker';
+import { loadavg } from 'node:os';
 
 const sharedData = resolve(__dirname, '..', '../shared/data');
 const COUNT = Number(process.env.HOST_READ_TRACES ?? 10_000);
@@ -28,9 +35,18 @@ interface Stall {
   /** Longest gap between two ticks of a 1 ms interval timer, ms. */
   timerGapMaxMs: number;
   firstPageMs?: number;
+  /** Host heap still held by the result after a full GC, MB. */
+  heldMb?: number;
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+function heapAfterGc(): number {
+  gc?.();
+  return process.memoryUsage().heapUsed / 1e6;
 }
 
 async function measure(fn: (mark: () => void) => Promise<unknown> | unknown): Promise<Stall> {
+  const heapBefore = heapAfterGc();
   const histogram = monitorEventLoopDelay({ resolution: 1 });
   let last = performance.now();
   let gap = 0;
@@ -46,17 +62,20 @@ async function measure(fn: (mark: () => void) => Promise<unknown> | unknown): Pr
   gap = 0;
   const t0 = performance.now();
   let firstPageMs: number | undefined;
-  await fn(() => (firstPageMs ??= performance.now() - t0));
+  const result = await fn(() => (firstPageMs ??= performance.now() - t0));
   const totalMs = performance.now() - t0;
   await new Promise((r) => setTimeout(r, 20)); // the timer sees the end of a synchronous block
   histogram.disable();
   clearInterval(timer);
-  return { totalMs, loopDelayMaxMs: histogram.max / 1e6, timerGapMaxMs: gap, ...(firstPageMs !== undefined ? { firstPageMs } : {}) };
+  const heldMb = gc ? heapAfterGc() - heapBefore : undefined;
+  void result; // held until the heap was measured
+  return { totalMs, loopDelayMaxMs: histogram.max / 1e6, timerGapMaxMs: gap, ...(firstPageMs !== undefined ? { firstPageMs } : {}), ...(heldMb !== undefined ? { heldMb } : {}) };
 }
 
 function row(what: string, s: Stall): string {
   const first = s.firstPageMs !== undefined ? s.firstPageMs.toFixed(0) : '–';
-  return `| ${what} | ${s.totalMs.toFixed(0)} | ${first} | ${s.loopDelayMaxMs.toFixed(1)} | ${s.timerGapMaxMs.toFixed(1)} |`;
+  const held = s.heldMb !== undefined ? Math.max(0, s.heldMb).toFixed(0) : '–';
+  return `| ${what} | ${s.totalMs.toFixed(0)} | ${first} | ${s.loopDelayMaxMs.toFixed(1)} | ${s.timerGapMaxMs.toFixed(1)} | ${held} |`;
 }
 
 async function main(): Promise<void> {
@@ -77,49 +96,73 @@ async function main(): Promise<void> {
     }).join('\n') + '\n';
     writeFileSync(file, text);
     const mb = (Buffer.byteLength(text) / 1e6).toFixed(0);
-    console.log(`\nExtension host, opening ${COUNT} traces (${mb} MB), plain Node running the host's code (ms)\n`);
-    console.log('| path | total | first page | event-loop delay max | 1 ms timer longest gap |');
-    console.log('|---|---:|---:|---:|---:|');
+    console.log(`\nExtension host, opening ${COUNT} traces (${mb} MB), plain Node running the host's code (ms; heap MB); load average before: ${loadavg().map((l) => l.toFixed(1)).join(' / ')}\n`);
+    console.log('| path | total | first page | event-loop delay max | 1 ms timer longest gap | heap held |');
+    console.log('|---|---:|---:|---:|---:|---:|');
+    const workerFile = join(__dirname, '../src/extension/dataset/payloadWorker.ts');
+    const evalCode = `require('tsx/cjs'); require(${JSON.stringify(workerFile)});`;
+    const where = { file, name: 'x' };
+    const middle = Math.floor(COUNT / 2);
     const before = await measure(() => {
       const loaded = parseTraceText(readFileSync(file, 'utf8'), `n${COUNT}.trace.jsonl`);
-      JSON.stringify(datasetPayload(loaded.traces, { file, name: 'x' }));
+      JSON.stringify(datasetPayload(loaded.traces, where));
+      return loaded;
     });
     console.log(row('before: readFile + parseTraceText + payload, one synchronous call (dataset view)', before));
-    const editor = await measure((mark) => readTraceFile(file, { onFirstPage: mark }));
-    console.log(row('after: trace editor, readTraceFile (streamed, yields every 8 ms)', editor));
-    let payloadMs = 0;
-    const view = await measure(async (mark) => {
+    const editorKept = await measure((mark) => readTraceFile(file, { onFirstPage: mark }));
+    console.log(row('traces kept: trace editor, readTraceFile (streamed, yields every 8 ms)', editorKept));
+    let rows = 0;
+    const viewKept = await measure(async (mark) => {
+      const payload = payloadInWorker(workerFile, { path: file, where }, { evalCode });
       const loaded = await readAnyTraces(file, {
         onFirstPage: (traces) => {
-          JSON.stringify(datasetPayload(traces, { file, name: 'x' }));
-          mark();
-        },
-      });
-      await new Promise((r) => setImmediate(r));
-      const t = performance.now();
-      JSON.stringify(datasetPayload(loaded.traces, { file, name: 'x' }));
-      payloadMs = performance.now() - t;
-    });
-    console.log(row('after (host computes the payload): dataset view, readAnyTraces + first page + payload', view));
-    // What the dataset view does now: the payload from a worker thread, the host only reads its traces.
-    const workerFile = join(__dirname, '../src/extension/dataset/payloadWorker.ts');
-    let rows = 0;
-    const withWorker = await measure(async (mark) => {
-      const payload = payloadInWorker(workerFile, { path: file, where: { file, name: 'x' } }, { evalCode: `require('tsx/cjs'); require(${JSON.stringify(workerFile)});` });
-      await readAnyTraces(file, {
-        onFirstPage: (traces) => {
-          JSON.stringify(datasetPayload(traces, { file, name: 'x' }));
+          JSON.stringify(datasetPayload(traces, where));
           mark();
         },
       });
       const p = await payload;
       rows = p.rows.length;
       JSON.stringify(p);
+      return loaded;
     });
-    console.log(row(`after: dataset view, readAnyTraces + first page, payload from the worker thread (${rows} rows)`, withWorker));
+    console.log(row(`traces kept: dataset view, readAnyTraces + first page, payload from the worker (${rows} rows)`, viewKept));
+    let openOneMs = 0;
+    const editorPlaces = await measure(async () => {
+      const index = await indexTraceFile(file, listItem);
+      const list = new OffsetTraceList(file, index.places, index.ids, (i) => index.summaries[i], index.stamp);
+      await new Promise((r) => setImmediate(r));
+      const t = performance.now();
+      list.at(middle); // the picker's choice, read and parsed when shown
+      openOneMs = performance.now() - t;
+      return list;
+    });
+    console.log(row('places kept: trace editor, indexTraceFile on the host (parse, summarize, drop; yields every 8 ms) + one trace shown', editorPlaces));
+    let indexedRows = 0;
+    let postMs = 0;
+    const viewPlaces = await measure(async (mark) => {
+      const { payload, summary } = await runPayloadWorker(workerFile, { path: file, where, index: true }, {
+        evalCode,
+        onFirstPage: (first) => {
+          JSON.stringify(first); // what goes to the page
+          mark();
+        },
+      });
+      indexedRows = payload.rows.length;
+      await new Promise((r) => setImmediate(r));
+      const t = performance.now();
+      JSON.stringify(payload); // what webview.postMessage does with it on the host
+      postMs = performance.now() - t;
+      await new Promise((r) => setImmediate(r));
+      const list = new OffsetTraceList(file, summary!.places, payload.rows.map((r) => r.id), (i) => ({ index: i, id: payload.rows[i].id, problem: problemTitle(payload.rows[i].problem), correct: payload.rows[i].correct, episodes: payload.rows[i].episodes }), summary!.stamp);
+      await list.load(middle); // a row opened
+      return { payload, summary, list };
+    });
+    console.log(row(`places kept: dataset view, the worker indexes the file and computes the payload (${indexedRows} rows), the host parses none + one row opened`, viewPlaces));
     const idle = await measure(() => new Promise((r) => setTimeout(r, 3000)));
     console.log(row('floor: the same 3 s with nothing to do (other load on the machine)', idle));
-    console.log(`\nthe host computing the final payload (report + rows + JSON) in one piece: ${payloadMs.toFixed(0)} ms`);
+    console.log(`\none trace read from its place and parsed (synchronously, as a trace view shows it): ${openOneMs.toFixed(1)} ms`);
+    console.log(`the whole payload (${indexedRows} rows) serialized in one piece, as webview.postMessage does on the host: ${postMs.toFixed(0)} ms`);
+    console.log(`load average after: ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (2 cores)`);
     console.log(`goal: longest stall < 50 ms (before: ${before.timerGapMaxMs.toFixed(0)} ms)`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

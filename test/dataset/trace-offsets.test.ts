@@ -85,18 +85,25 @@ test('a file changed under the list is detected, and read again gives the right 
   writeFileSync(file, traces.map((t) => JSON.stringify(t)).join('\n') + '\n');
   const { list } = await listOf(file);
   assert.equal(list.isCurrent(), true);
+  assert.deepEqual(list.at(0), traces[0]);
   // A job rewrote the file: a new trace before the others.
   const now = [trace(7), ...traces];
   writeFileSync(file, now.map((t) => JSON.stringify(t)).join('\n') + '\n');
   assert.equal(list.isCurrent(), false);
   assert.throws(() => list.at(1), FileChangedError);
   await assert.rejects(list.load(2), FileChangedError);
+  assert.deepEqual(list.at(0), traces[0], 'a trace already read (the one a view shows) stays as it was read until the owner reads the file again');
   const again = (await listOf(file)).list;
   assert.deepEqual([...again.ids()], now.map((t) => t.id));
   for (const i of [0, 1, 2, 3]) assert.deepEqual(again.at(i), now[i]);
-  // Cut short: the last place now runs past the end of the file.
+  // Cut short: a place now runs past the end of the file.
   writeFileSync(file, JSON.stringify(now[0]) + '\n');
-  await assert.rejects(again.load(3), /changed since it was read/);
+  await assert.rejects((await listOf(join(dir, 'changing.trace.jsonl'))).list.load(3), RangeError);
+  const before = join(dir, 'cut.trace.jsonl');
+  writeFileSync(before, traces.map((t) => JSON.stringify(t)).join('\n') + '\n');
+  const cut = (await listOf(before)).list;
+  writeFileSync(before, JSON.stringify(traces[0]) + '\n');
+  await assert.rejects(cut.load(2), /changed since it was read \(line 3 is cut short\)/);
 });
 
 test('a picked list (a review queue) reads its traces through the file list', async () => {

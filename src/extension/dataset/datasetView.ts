@@ -170,7 +170,8 @@ export class DatasetView implements vscode.Disposable {
     const started = performance.now();
     const first = !this.loaded;
     try {
-      const count = (this.isIndexable() && (await this.readIndexed(first))) || (await this.readWhole(first));
+      let count = this.isIndexable() ? await this.readIndexed(first) : false;
+      if (count === false) count = await this.readWhole(first);
       if (count === undefined) return; // disposed meanwhile
       this.stats.lastLoadMs = performance.now() - started;
       this.lens.log.info(`Dataset view ${this.file.fsPath}: ${count} traces, ${this.problems.length} problem line(s), read in ${this.stats.lastLoadMs.toFixed(0)} ms`);

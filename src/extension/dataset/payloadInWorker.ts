@@ -3,7 +3,9 @@
  * worker file is dist/payloadWorker.js in the extension; the bench runs the .ts source through tsx. No `vscode` import.
  */
 import { Worker } from 'node:worker_threads';
-import type { DatasetPayload } from '../../shared/dataset-protocol';
+import type { DatasetPayload, DatasetRow } from '../../shared/dataset-protocol';
+import type { QueueTrace } from '../../core/review/queue';
+import type { LinePlace } from '../../io/trace-offsets';
 import type { ReadProgress } from '../trace/traceReader';
 import type { PayloadJob, TraceFileSummary, WorkerMessage } from './payloadWorker';
 
@@ -35,12 +37,33 @@ export function runPayloadWorker(workerFile: string, job: PayloadJob, opts: Work
       void worker.terminate();
       f();
     };
+    // An indexed file's rows arrive in chunks, each deserialized in its own turn of the event loop.
+    const rows: DatasetRow[] = [];
+    const places: LinePlace[] = [];
+    const problemKeys: string[] = [];
+    const queue: QueueTrace[] = [];
     worker.on('message', (m: WorkerMessage) => {
       if (settled) return;
-      if (m.type === 'progress') opts.onProgress?.(m.progress);
-      else if (m.type === 'first') opts.onFirstPage?.(m.payload, m.summary, m.progress);
-      else if (m.type === 'done') done(() => resolve({ payload: m.payload, ...(m.summary ? { summary: m.summary } : {}) }));
-      else done(() => reject(new Error(m.error)));
+      switch (m.type) {
+        case 'progress':
+          return opts.onProgress?.(m.progress);
+        case 'rows':
+          for (const r of m.rows) rows.push(r);
+          for (let i = 0; i < m.places.length; i += 3) places.push({ offset: m.places[i], length: m.places[i + 1], line: m.places[i + 2] });
+          for (const k of m.problemKeys) problemKeys.push(k);
+          for (const q of m.queue) queue.push(q);
+          return;
+        case 'first': {
+          const n = rows.length;
+          return opts.onFirstPage?.({ file: job.where.file, name: job.where.name, report: m.report, rows: rows.slice(0, n), problems: [] }, { places: places.slice(0, n), stamp: m.stamp, problemKeys: problemKeys.slice(0, n), queue: queue.slice(0, n) }, m.progress);
+        }
+        case 'indexed':
+          return done(() => resolve({ payload: { file: job.where.file, name: job.where.name, report: m.report, rows, problems: m.problems }, summary: { places, stamp: m.stamp, problemKeys, queue } }));
+        case 'done':
+          return done(() => resolve({ payload: m.payload }));
+        case 'failed':
+          return done(() => reject(new Error(m.error)));
+      }
     });
     worker.once('error', (err) => done(() => reject(err)));
     worker.once('exit', (code) => done(() => reject(new Error(`the payload worker stopped (exit code ${code}) before it answered`))));

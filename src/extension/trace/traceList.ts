@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import type { Trace } from '../../core/trace';
 import { validateTrace } from '../../core/schema';
 import type { TraceListItem } from '../../shared/protocol';
-import { FileChangedError, fileStamp, readLineAt, readLineAtSync, sameStamp, type FileStamp, type LinePlace } from '../../io/trace-offsets';
+import { FileChangedError, readLineAt, readLineAtSync, sameStamp, type FileStamp, type LinePlace } from '../../io/trace-offsets';
 import { problemTitle } from './traceFiles';
 
 export interface TraceList {
@@ -52,9 +52,12 @@ export class ArrayTraceList implements TraceList {
 /** Traces read again from their lines when asked for; the few last asked for are kept. */
 export class OffsetTraceList implements TraceList {
   private static readonly KEEP = 8;
+  /**
+   * The last traces read, served as they were read: the trace a view shows stays what it was
+   * when the file changes under it (as when every trace was kept), until the view's owner reads
+   * the file again (its watcher); a trace not kept is read and checked.
+   */
   private readonly recent = new Map<number, Trace>();
-  /** The file as the kept traces were read from it: when it changes they are read again (and checked). */
-  private keptFrom: FileStamp | undefined;
 
   /**
    * `ids[i]`: the id the trace at `places[i]` had when the file was indexed (a read that finds
@@ -105,11 +108,6 @@ export class OffsetTraceList implements TraceList {
   }
 
   private recall(index: number): Trace | undefined {
-    const now = currentStamp(this.path);
-    if (!now || !this.keptFrom || now.size !== this.keptFrom.size || now.mtimeMs !== this.keptFrom.mtimeMs) {
-      this.recent.clear();
-      this.keptFrom = now;
-    }
     const trace = this.recent.get(index);
     if (trace) {
       this.recent.delete(index);
@@ -166,14 +164,6 @@ export class PickedTraceList implements TraceList {
     const from = this.indexes[index];
     if (from === undefined) throw new RangeError(`There is no trace #${index + 1} (there are ${this.indexes.length}).`);
     return from;
-  }
-}
-
-function currentStamp(path: string): FileStamp | undefined {
-  try {
-    return fileStamp(path);
-  } catch {
-    return undefined;
   }
 }
 

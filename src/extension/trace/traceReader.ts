@@ -197,6 +197,8 @@ export interface TraceFileIndex<S> {
 export interface IndexOptions<S> extends Omit<TraceReadOptions, 'onFirstPage'> {
   /** Called once when `firstPage` traces have been indexed, unless the file ends first, with the index so far (it grows on). */
   onFirstPage?(sofar: Readonly<TraceFileIndex<S>>, progress: ReadProgress): void;
+  /** Called for each valid trace as it is indexed, before onFirstPage for the trace that completes the first page. */
+  onIndexed?(index: number, place: LinePlace, summary: S): void;
 }
 
 /**
@@ -231,9 +233,12 @@ export async function indexTraceFile<S>(path: string, summarize: (trace: Trace, 
       }
       const trace = value === undefined ? undefined : collect.check(value, `${name}:${l.line}`);
       if (trace) {
-        out.summaries.push(summarize(trace, out.places.length));
-        out.places.push({ offset: l.offset, length: l.length, line: l.line });
+        const summary = summarize(trace, out.places.length);
+        const place = { offset: l.offset, length: l.length, line: l.line };
+        out.summaries.push(summary);
+        out.places.push(place);
         out.ids.push(trace.id);
+        opts.onIndexed?.(out.places.length - 1, place, summary);
         progress.traces = out.places.length;
         if (progress.traces === firstPage) opts.onFirstPage?.(out, { ...progress });
       }
