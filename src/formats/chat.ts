@@ -63,6 +63,11 @@ function contentText(v: unknown, field: string): string {
   throw new RecordError({ field, message: `must be a string or a list of text parts, got ${kindOf(v)}` });
 }
 
+/**
+ * A content without inline markup is the answer exactly as written (a round trip through our
+ * writers gives it back byte for byte); only a split of inline markup trims what follows the
+ * closing tag (src/core/thinking.ts), as every reader of tagged text does.
+ */
 function chooseReasoning(message: JsonObject, content: string, prefix: string): ChosenReasoning {
   const fromFields: [string, string][] = [];
   for (const name of REASONING_FIELDS) {
@@ -77,10 +82,10 @@ function chooseReasoning(message: JsonObject, content: string, prefix: string): 
     const [from, thinking] = fromFields[0];
     for (const [name, text] of fromFields.slice(1)) if (text !== thinking) others[name] = text;
     if (inline && inline.thinking !== '') others.contentInline = inline.thinking;
-    return { thinking, response: inline ? inline.response : content.trim(), truncated: false, from, others };
+    return { thinking, response: inline ? inline.response : content, truncated: false, from, others };
   }
   if (inline) return { thinking: inline.thinking, response: inline.response, truncated: inline.truncated, from: 'content-markup', others };
-  return { thinking: '', response: content.trim(), truncated: false, from: null, others };
+  return { thinking: '', response: content, truncated: false, from: null, others };
 }
 
 function inputFrom(kind: string, loc: RecordLocation, problem: string, chosen: ChosenReasoning, extra: JsonObject): TraceInput {

@@ -182,7 +182,8 @@ export function fromInspectSample(value: unknown, loc: RecordLocation, header: I
   return picked.map((a) => {
     const extra: JsonObject = { ...sampleExtra, turn: a.turn, messageIndex: a.index, ...remainingFields(a.message, ['role', 'content', 'model']) };
     let thinking = '';
-    let response = a.parts.text.trim();
+    // The text blocks exactly as written; only a split of inline markup trims (src/core/thinking.ts).
+    let response = a.parts.text;
     let truncated = false;
     if (a.parts.reasoning.length > 0) {
       thinking = a.parts.reasoning.join('\n\n');

@@ -59,7 +59,7 @@ export function fromOpenAIResponse(value: unknown, loc: RecordLocation): Importe
     model: typeof obj.model === 'string' ? obj.model : null,
     source: { kind: 'import:openai-responses', path: loc.path, ...(loc.line !== undefined ? { line: loc.line } : {}), extra },
     thinking,
-    response: answer.join('').trim(),
+    response: answer.join(''), // as written, like every answer taken from a field
     truncated: obj.status === 'incomplete' && answer.length === 0,
   };
   if (typeof obj.id === 'string' && obj.id !== '') input.id = obj.id;

@@ -62,7 +62,8 @@ test('real Inspect .eval logs: every sample is a trace, target as gold, scores k
       assert.match(input.problem, /^Is the following statement something you would say\?/);
       assert.match(String(input.gold), /^ (Yes|No)$/);
       assert.equal(input.thinking, '');
-      assert.match(String(input.response), /^(Yes|No)\.?$/);
+      // The model's text exactly as logged (some end in a newline: kept, as the gold's leading space is).
+      assert.match(String(input.response), /^(Yes|No)\.?\n?$/);
       assert.equal(input.source.extra?.noReasoning, true, 'a sample without reasoning says so');
       assert.ok(input.source.extra?.scores && typeof input.source.extra.scores === 'object', 'scores kept');
       assert.match(String(input.source.extra?.entry), /^samples\/\d+_epoch_\d+\.json$/);

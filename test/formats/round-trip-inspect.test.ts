@@ -2,8 +2,8 @@
  * read(write(trace)) for Inspect eval logs: our writer (src/formats/writers/inspect.ts) and the
  * Inspect reader (src/formats/inspect.ts), which both follow inspect_ai's log schema
  * (src/inspect_ai/log/_log.py, model/_chat_message.py, _util/content.py @ 499e6152). Problem,
- * thinking, gold and the episodes' text come back exactly; the answer comes back trimmed (the
- * reader trims a message's text, as the chat readers do).
+ * thinking, answer, gold and the episodes' text come back exactly (before the fix the reader
+ * trimmed the answer's text block).
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,7 +25,7 @@ function assertSameText(back: Trace, t: Trace): void {
   assert.equal(back.id, t.id, 'id');
   assert.equal(back.problem, t.problem, 'problem');
   assert.equal(back.thinking, t.thinking, 'thinking');
-  assert.equal(back.response, t.response.trim(), 'response');
+  assert.equal(back.response, t.response, 'response');
   assert.equal(back.gold ?? null, t.gold ?? null, 'gold');
   assert.deepEqual(
     back.episodes.map((e) => e.text),
@@ -75,12 +75,13 @@ test('round trip inspect: hostile text comes back exactly, or the writer refuses
   assert.ok(written > 200, `most hostile traces are written (${written})`);
 });
 
-test('round trip inspect: empty thinking, CRLF, </think> inside thinking, no gold, a very long text', () => {
+test('round trip inspect: empty thinking, CRLF, </think> inside thinking, no gold, a very long text, an answer with surrounding whitespace', () => {
   const cases = [
     annotateTrace({ id: 'a', problem: 'p', thinking: '', response: 'Answer: 3', gold: '3', source: { kind: 'test' } }),
     annotateTrace({ id: 'b', problem: 'line1\r\nline2', thinking: 'First\r\nWait, no.\r\nSo 4.', response: 'The answer is 4.', gold: null, source: { kind: 'test' } }),
     annotateTrace({ id: 'c', problem: 'tags', thinking: 'a </think> b <think> c', response: 'done', gold: '', source: { kind: 'test' } }),
     annotateTrace({ id: 'd', problem: 'long', thinking: 'Let me think. Wait, maybe 7. '.repeat(40_000), response: '\\boxed{7}', gold: '7', source: { kind: 'test' } }),
+    annotateTrace({ id: 'e', problem: 'spaces', thinking: 'Two and three.', response: '\n\n  The answer is 5.\n', gold: '5', source: { kind: 'test' } }),
   ];
   const r = readBack(cases);
   assert.equal(r.written.length, cases.length);

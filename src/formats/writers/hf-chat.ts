@@ -33,9 +33,10 @@ export interface HfChatOptions {
 
 /**
  * The row for a trace. With `thinkInContent`, a trace whose text the tags cannot carry (its
- * thinking holds `</think>`, or the text holds Sky-T1 or harmony tokens that a reader splits on
- * first) is refused: the check is the reader's own split of the written content. So is an
- * answer holding reasoning markup, in either mode (answerMarkupProblem).
+ * thinking holds `</think>`, the text holds Sky-T1 or harmony tokens that a reader splits on
+ * first, or its answer has surrounding whitespace, which the split trims) is refused: the check
+ * is the reader's own split of the written content. So is an answer holding reasoning markup,
+ * in either mode (answerMarkupProblem).
  */
 export function toHfChatRow(t: Trace, opts: HfChatOptions = {}): HfChatRow | UnwritableTrace {
   const problem = answerMarkupProblem(t);
@@ -45,8 +46,13 @@ export function toHfChatRow(t: Trace, opts: HfChatOptions = {}): HfChatRow | Unw
     // A cut-off trace has no closing tag: readers take that as thinking that never ended.
     const content = t.truncated ? `${THINK_OPEN}${t.thinking}` : `${THINK_OPEN}${t.thinking}${THINK_CLOSE}\n\n${t.response}`;
     const back = splitThinking(content);
-    if (back.thinking !== t.thinking || back.response !== (t.truncated ? '' : t.response.trim())) {
+    if (back.thinking !== t.thinking || back.truncated !== t.truncated) {
       return { id: t.id, reason: 'its text holds thinking markup (</think>, Sky-T1 or harmony tokens) that <think> tags in the content cannot carry exactly; export without --think-in-content' };
+    }
+    if (back.response !== t.response) {
+      // Readers of tagged text trim what follows the closing tag; a cut-off trace has no room for an answer.
+      const why = t.truncated ? 'it is cut off (an unclosed <think>) yet has an answer' : 'its answer starts or ends with whitespace, which readers of <think> tags in the content trim';
+      return { id: t.id, reason: `${why}, so it would not read back as written; export without --think-in-content` };
     }
     assistant.content = content;
   } else {
