@@ -76,6 +76,8 @@ export interface ValueSpan {
   text: string;
 }
 
+/** Units and ordinals written against a number. */
+const GLUED_UNITS = new Set(['cm', 'mm', 'km', 'kg', 'mg', 'ml', 'th', 'st', 'nd', 'rd', 'am', 'pm', 'ft', 'in', 'min', 'hr', 'hrs', 'lb', 'lbs', 'oz', 'sec', 'mph', 'kph', 'yd', 'mi', 'pts', 'deg', 'rad', 'cal', 'cup', 'gal', 'qt', 'pt', 'mb', 'gb', 'kb', 'sq', 'cu', 'ms', 'ns', 'hz']);
 const FUNCTION_WORDS = new Set(['sqrt', 'frac', 'dfrac', 'tfrac', 'pi', 'cdot', 'times', 'sin', 'cos', 'tan', 'log', 'ln', 'infty', 'pm', 'circ', 'left', 'right', 'text', 'mathrm', 'boxed', 'cup', 'binom']);
 const CLOSE_OF: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
 
@@ -178,6 +180,8 @@ export function readValue(s: string, from: number): ValueSpan | null {
         end = i;
         continue;
       }
+      // "-9abc": letters glued to a number are a product of variables, not a unit ("5cm", "6th" are units).
+      if (/[\d)]/.test(s[i - 1] ?? '') && /^[a-z]{2,3}$/.test(word) && !GLUED_UNITS.has(word)) return null;
       // "6x^2", "2k": a number times a one-letter variable was handled above; a longer word ends it.
       break;
     }
@@ -422,6 +426,16 @@ export function lastConclusion(text: string, questionTarget: QuestionTarget, acc
     if (FOLLOW_ON.test(s.text) && !/\b(confident|sure|answer|final)\b/i.test(s.text) && (HYPOTHESIS_START.test(previous) || CHECKED_CASE.test(previous)) && !REJECTED_AFTER.test(previous)) continue;
     // "So, how many more 4's are printed than 8's? That would be 188 - 98 = 90.": the episode asks the question itself.
     const answersOwnQuestion = /\?\s*$/.test(previous) && clauseMeetsQuestion(previous, target, 2) && SELF_ANSWER.test(s.text);
+    // "So total expression is … = -9abc. Which would be -9, since abc = 1.": the claim goes on in this sentence.
+    const continued = continuedClaim(s.text, previous, next, target);
+    if (continued !== null) {
+      const answer = cleanProseValue(continued.text);
+      if (answer !== '' && accept(answer)) {
+        const conclusion: Conclusion = { answer, start: s.start + continued.start, end: s.start + continued.end, how: 'conclusion' };
+        if (best === null || conclusion.start > best.start) best = conclusion;
+        continue;
+      }
+    }
     for (const v of closingValues(s.text)) {
       const prefix = s.text.slice(0, v.start);
       const tail = s.text.slice(v.end);
@@ -484,6 +498,31 @@ export function lastConclusion(text: string, questionTarget: QuestionTarget, acc
   const worded = lastWordedCount(sentences, target);
   if (worded !== null && (best === null || worded.start > best.start)) best = worded;
   return best;
+}
+
+/** A sentence that only goes on with the one before: "Which would be -9, since abc = 1." */
+const CONTINUES = /^\s*(?:which|that)\s+(?:would be|is|equals|gives|becomes|simplifies to|comes to|makes it)\s+/i;
+
+/**
+ * The value of a sentence that continues the claim of the one before ("… = -9abc. Which would be
+ * -9, since abc = 1."): the sentence before must make a claim about the asked quantity with its
+ * closing value, and this one must state a plain value right after its opening.
+ */
+function continuedClaim(sentence: string, previous: string, next: string, target: QuestionTarget): ValueSpan | null {
+  const open = CONTINUES.exec(sentence);
+  if (!open || previous === '' || HEDGE.test(previous) || REJECTED_AFTER.test(sentence) || REJECTED_AFTER.test(next.slice(0, 100))) return null;
+  const v = readValue(sentence, open[0].length);
+  if (!v || !/^[-−]?[\d.,/]+$/.test(v.text.replace(/\s/g, ''))) return null;
+  // What follows the value may only explain it: "…, since abc = 1", "."
+  const after = sentence.slice(v.end);
+  if (!/^\s*(?:[.!]\s*$|,\s*(?:since|because|as)\b)/i.test(after)) return null;
+  // The value before may be an expression still in letters ("= -9abc"): read it up to the sentence end.
+  const tailValue = /(?:=|\b(?:is|are|equals))\s*([^=\s][^=]{0,40}?)\s*[.]?\s*$/i.exec(previous);
+  const claimed: ValueSpan | undefined = closingValues(previous)[0] ?? (tailValue ? { start: previous.length - tailValue[0].length + tailValue[0].indexOf(tailValue[1]), end: 0, text: tailValue[1] } : undefined);
+  if (!claimed) return null;
+  if (claimed.end === 0) claimed.end = claimed.start + claimed.text.length;
+  const how = classify(previous, claimed, previous.slice(0, claimed.start), previous.slice(claimed.end), target);
+  return how === null ? null : v;
 }
 
 /** "If C is the number of cards he started with, then": a letter defined, not a case supposed. */
@@ -709,7 +748,10 @@ function classify(sentence: string, v: ValueSpan, prefix: string, tail: string, 
   if (target.comparative && opener && /^\s*(more|fewer|less)\b/i.test(tail) && (arithmeticBefore || !isProblemNumber(v.text, target))) return 'count';
   // "Therefore, the slope is -2." / "So the total is 123 children." A clause that is only arithmetic
   // after a colon takes its subject from before it: "the number of acceptable arrangements is … : 756 - 168 = 588".
-  const subject = (/[a-z]{2}/i.test(clause.replace(/\\[a-z]+|sqrt/gi, '')) ? clause : subjectBeforeColon(prefix, clause)).replace(OPENER, ' ');
+  const stated = (/[a-z]{2}/i.test(clause.replace(/\\[a-z]+|sqrt/gi, '')) ? clause : subjectBeforeColon(prefix, clause)).replace(OPENER, ' ');
+  // "total expression is -3abc - 6abc = ": the working after the verb is maths, not words of the subject.
+  const verbAt = /\s(?:is|are|was|were|equals)\s/i.exec(stated);
+  const subject = verbAt && !/[a-z]{4,}/i.test(stated.slice(verbAt.index + verbAt[0].length).replace(/\\[a-z]+|sqrt/gi, '')) ? stated.slice(0, verbAt.index + verbAt[0].length) : stated;
   // Without an opener the subject must open the sentence as a noun phrase: "The area is 16.", "Area = 32/2 = 16 cm²".
   const nounPhraseFirst = /^\s*(the|their|its|his|her|our|this|that)\b/i.test(subject) || (compiled(target).headFirst?.test(subject) ?? false);
   // "the total number of unrestricted arrangements" when the question restricts them is a step.

@@ -138,7 +138,9 @@ export function questionTarget(problem: string | undefined): QuestionTarget {
     if (den !== 0) target.problemNumbers.add(String(num / den));
   }
   const q = questionSentence(problem);
-  target.expressionValue = /\b(compute|evaluate|simplify|calculate|find the value of|what is the value of|determine the value of)\b\s*(the\s+value\s+of\s+)?(\$|\\\[|\\\()/i.test(q) || /^\s*(compute|evaluate|simplify)\b/i.test(q);
+  target.expressionValue = /\b(compute|evaluate|simplify|calculate|find the value of|what is the value of|determine the value of)\b\s*(the\s+value\s+of\s+)?(\$|\\\[|\\\()/i.test(q) || /^\s*(compute|evaluate|simplify)\b/i.test(q)
+    // "Find \[a(b - c)^2 + …\]": a displayed expression to find the value of.
+    || /\bfind\s*\\\[/i.test(q);
   // Only the asking part: "If Peter and Martha have totals of 64 and 56 …, how many more …" asks no total,
   // and "the baboons need 100 bananas every month, how many … for 2 months?" asks no monthly rate.
   const asking = q.slice(Math.max(0, q.search(/\b(what|how|find|compute|determine|calculate)\b/i)));
