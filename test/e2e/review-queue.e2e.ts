@@ -114,6 +114,7 @@ describe('Review queue in the VS Code workbench', { timeout: 10 * 60_000 }, () =
     await page.keyboard.press('Enter');
     let trace = await frameWith('.rl-review .rl-review-status');
     await waitText(trace, '.rl-review-head', /0 \/ 5 traces reviewed/);
+    await waitAttr(trace, '.rl-review [data-episode]', 'data-episode', '0');
     await page.keyboard.press('g');
     await waitAttr(trace, '.rl-review [data-verdict]', 'data-verdict', 'good');
     await page.keyboard.press('Shift+R');
@@ -121,7 +122,8 @@ describe('Review queue in the VS Code workbench', { timeout: 10 * 60_000 }, () =
     await waitText(trace, '.rl-review-head', /1 \/ 5 traces reviewed/);
     // ] goes to the next trace of the queue.
     await page.keyboard.press(']');
-    await waitAttr(trace, '.rl-review-status', 'data-reviewed', 'false');
+    await waitText(trace, '.rl-review-head', /trace not reviewed .* 1 \/ 5 traces reviewed/);
+    await waitAttr(trace, '.rl-review [data-episode]', 'data-episode', '0');
     await page.keyboard.press('b');
     await waitAttr(trace, '.rl-review [data-verdict]', 'data-verdict', 'bad');
     await page.keyboard.press('Shift+R');

@@ -101,7 +101,8 @@ export class ReviewPanel {
     } else {
       this.review = message;
       this.unavailable = null;
-      if (message.open && !this.open) this.setOpen(true);
+      // A queued trace (dataset view): the panel opens on its first episode, ready for keys.
+      if (message.open && (!this.open || this.focusedPosition() < 0)) this.setOpen(true);
     }
     this.updateMarks();
     this.render();
