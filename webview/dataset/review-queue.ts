@@ -43,7 +43,7 @@ export class ReviewQueueControl {
     for (const c of QUEUE_CRITERIA) {
       const box = h('input', { type: 'checkbox', id: `rl-ds-queue-${c}`, 'data-criterion': c });
       box.addEventListener('change', () => this.choose());
-      const count = h('span', { class: 'rl-ds-queue-count rl-dim' });
+      const count = h('span', { class: 'rl-ds-queue-count rl-dim', title: 'traces of the file this criterion picks (before sampling)' });
       this.boxes.set(c, box);
       this.counts.set(c, count);
       criteria.append(h('span', { class: 'rl-ds-field' }, box, h('label', { for: box.id }, ` ${CRITERION_TEXT[c]} `), count));
