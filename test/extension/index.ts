@@ -14,6 +14,7 @@ import { registerViewSuite } from './view.suite';
 import { registerPropertiesSuite } from './properties.suite';
 import { registerDatasetSuite } from './dataset.suite';
 import { registerCompareSuite } from './compare.suite';
+import { registerFormatsSuite } from './formats.suite';
 import { metrics } from './metrics';
 
 export interface TestResult {
@@ -46,6 +47,7 @@ export function run(): Promise<void> {
   registerSolveSuite();
   registerDatasetSuite();
   registerCompareSuite();
+  registerFormatsSuite();
 
   const results: RunResults = { passed: 0, failed: 0, pending: 0, tests: [], metrics, vscodeVersion: '' };
   return new Promise((resolve, reject) => {
