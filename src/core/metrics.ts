@@ -9,8 +9,8 @@
  */
 import { cumulativeRegrets, DEFAULT_REGRET_BUDGETS, mrtTokenRegret, type ProbeVote } from './regret';
 import { estimateTokens } from './tokens';
-import type { CumulativeRegretEntry, Episode, PrefixProbes, ProbeSettings, RegretAtBudget, TraceMetrics } from './trace';
-import { equivalent } from './verdicts';
+import { judgeNamed } from './probe-judge';
+import type { CumulativeRegretEntry, Episode, PrefixProbes, ProbeJudgeName, ProbeSettings, RegretAtBudget, TraceMetrics } from './trace';
 
 /**
  * Default common episode budget k for cumulative regret. Every trace is summed over the same k
@@ -131,15 +131,16 @@ export function hasMrtProbes(probes: ProbeSettings | undefined, episodes: readon
 
 /**
  * The stored histogram as votes for the majority comparator: each key's count, correct when the
- * key is equivalent to the reference. Null when that does not reproduce the stored correct count
+ * key is equivalent to the reference by the probes' recorded judge (src/core/probe-judge.ts). Null when that does not reproduce the stored correct count
  * (e.g. no reference), so the comparator is left out rather than guessed.
  */
-export function storedVotes(p: PrefixProbes, reference: string | null | undefined): ProbeVote[] | null {
+export function storedVotes(p: PrefixProbes, reference: string | null | undefined, judge?: ProbeJudgeName): ProbeVote[] | null {
   if (reference === null || reference === undefined) return null;
+  const same = judgeNamed(judge);
   const votes: ProbeVote[] = [];
   let correct = 0;
   for (const [key, count] of Object.entries(p.answers)) {
-    const ok = equivalent(reference, key).equivalent;
+    const ok = same(reference, key);
     if (ok) correct += count;
     for (let i = 0; i < count; i++) votes.push({ answer: key, correct: ok });
   }
@@ -162,7 +163,7 @@ export function mrtRegretMetrics(
   );
   // maj@k is exact over every size-k subset (src/core/regret.ts): C(16, 8) = 12,870 draws per
   // prefix; beyond MAX_MAJORITY_VOTES samples the enumeration is too slow and the entry is left out.
-  const votes = prefixes.map((p) => (p.samples <= MAX_MAJORITY_VOTES ? storedVotes(p, opts.reference) : null));
+  const votes = prefixes.map((p) => (p.samples <= MAX_MAJORITY_VOTES ? storedVotes(p, opts.reference, probes.judge) : null));
   const k = opts.k ?? DEFAULT_REGRET_K;
   const both = cumulativeRegrets(
     prefixes.map((p, j) => ({ mu: p.mu, votes: votes[j] ?? [] })),

@@ -40,6 +40,8 @@ export type Interval = [number, number];
 
 /** Forced-answer probe recipes (src/core/probe-recipes.ts): MRT's exact probe, or "answer-now accuracy". */
 export type ProbeRecipeId = 'mrt' | 'quick';
+/** `mrt-is-equiv`: MRT grader.py's strict `is_equiv`; `math-equivalent`: our math-aware equivalence. */
+export type ProbeJudgeName = 'mrt-is-equiv' | 'math-equivalent';
 
 /** Version 2: what one prefix's forced-answer probes found (shared by episodes and prefix 0). */
 export interface PrefixProbes {
@@ -93,6 +95,8 @@ export interface ProbeSettings {
   deltaInterval?: 'mover-clopper-pearson' | 'newcombe';
   /** Who counted `promptTokens`: the server's prompt_eval_count, or our estimate (fallback when the server reuses a cached prompt). */
   promptTokenCounter?: 'server' | 'estimate';
+  /** How probe answers were compared with the reference (src/core/probe-recipes.ts probeJudge); absent in traces written before it was recorded: math-equivalent. */
+  judge?: ProbeJudgeName;
   /** Model that answered the probes, when not the trace's own. */
   model?: string;
   /** Prefix 0: the empty thinking (a solve with no thinking). */

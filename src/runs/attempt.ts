@@ -23,6 +23,7 @@ import { TIMEOUT_HINT } from '../model/errors';
 import { startTimeoutFor } from '../model/limits';
 import type { ProbeSettings, RunEvent, SolveOptions } from './contract';
 import { ConcurrencyLimiter, ForcedAnswerProber, ProgressBook, buildProbeTurn, liveSubject, type PrefixEstimate, type ProbeCounters } from './probes';
+import { probeAnswerKey, probeJudge } from '../core/probe-judge';
 import type { ProbeTurn } from '../core/probe-recipes';
 
 /** Tokens allowed for the answer after a forced end of thinking (it starts inside \boxed{). */
@@ -156,9 +157,10 @@ export class Attempt {
         limiter: c.limiter,
         signal: c.signal,
         seedBase: c.seed * 7919 + seedOffset,
-        keyOf: c.keyOf,
+        // Progress probes group answers as their recipe's judge does (probe-judge.ts).
+        keyOf: settings.recipe ? probeAnswerKey(settings.recipe) : c.keyOf,
       });
-    this.book = c.progress ? new ProgressBook(c.gold, c.same) : null;
+    this.book = c.progress ? new ProgressBook(c.gold, probeJudge(c.progress.recipe)) : null;
     this.prober = c.progress ? proberFor(c.progress, 100_000) : null;
     const needStopProbes = c.policy.earlyStop?.mode === 'episode' && !c.progress && c.earlyStopProbes !== null;
     if (c.policy.earlyStop?.mode === 'dynasor') this.nextDynasorAt = c.policy.earlyStop.everyTokens;

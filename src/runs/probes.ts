@@ -9,6 +9,7 @@
  */
 import { readToUnbalancedBrace } from '../core/answers/extract';
 import { DEFAULT_ADAPTIVE_RULE, nextProbeCount, samplingDone, type SamplingPlan, type SamplingStop } from '../core/probe-estimate';
+import { probeJudgeName } from '../core/probe-judge';
 import { DEFAULT_INTERVALS, episodeProgress, prefixProbes, type JudgedProbe } from '../core/probe-progress';
 import {
   QUICK_QWEN3_STOP_SENTENCE,
@@ -465,6 +466,7 @@ export class ProgressBook {
       interval: { method: DEFAULT_INTERVALS.method, level: DEFAULT_INTERVALS.level },
       deltaInterval: DEFAULT_INTERVALS.deltaMethod,
       ...(tokens.indices.length ? { promptTokenCounter: tokens.counter } : {}),
+      judge: probeJudgeName(s.recipe),
       ...(model ? { model } : {}),
       ...(prefix0 ? { prefix0 } : {}),
       tokens: cost,

@@ -111,10 +111,10 @@ test('annotate --model M --samples 8: mrt probe bytes, version-2 trace, regret e
       return {
         promptTokens: Math.max(...cs.map((c) => c.promptEvalCount)),
         rollout: cs.reduce((n, c) => n + c.evalCount, 0),
-        // Our judge is math-aware (src/core/answers): the fraction problem's scripted wrong answer
-        // \frac{2}{4} equals \frac{1}{2} and counts as correct, where MRT's is_equiv (a string
-        // compare after normalisation) would not: the deviation docs/fidelity.md names.
-        mu: cs.filter((c) => c.text.includes(`\\boxed{${gold}}`) || (gold === '\\frac{1}{2}' && c.text.includes('\\boxed{\\frac{2}{4}}'))).length / cs.length,
+        // The mrt recipe judges as regret.ipynb does (grader.py is_equiv, a string compare after
+        // _strip_string): the fraction problem's scripted wrong answer \frac{2}{4} is not
+        // \frac{1}{2} there, though our math-aware judge (the quick recipe's) would take it.
+        mu: cs.filter((c) => c.text.includes(`\\boxed{${gold}}`)).length / cs.length,
       };
     });
     const points = prefixes.map((p) => ({ x: p.promptTokens + p.rollout / 16, mu: p.mu }));
@@ -123,6 +123,7 @@ test('annotate --model M --samples 8: mrt probe bytes, version-2 trace, regret e
     assert.ok(points[0].x < 130 && Math.max(...points.map((p) => p.x)) > 130, `the 130 cut falls inside the curve: ${points.map((p) => p.x.toFixed(1))}`);
     assert.equal(t.probes?.promptTokenCounter, 'server');
     assert.equal(t.probes?.recipe, 'mrt');
+    assert.equal(t.probes?.judge, 'mrt-is-equiv');
     assert.equal(t.probes?.sampling, 'fixed');
     assert.equal(t.probes?.k, 8);
     assert.deepEqual(t.metrics.regret?.map((x) => x.budget), [130, 4096]);

@@ -7,7 +7,7 @@
  */
 import { answerKey } from '../../core/answers';
 import { finalizeTrace } from '../../core/annotate';
-import { equivalent } from '../../core/verdicts';
+import { probeAnswerKey, probeJudge } from '../../core/probe-judge';
 import { TRACE_FORMAT_VERSION, type Trace } from '../../core/trace';
 import { ModelError, type ModelBackend, type ModelFamily, type RawGenerateRequest } from '../../model/types';
 import type { ProbeSettings } from '../contract';
@@ -23,7 +23,6 @@ export interface ProbeTraceOptions {
   seedBase?: number;
 }
 
-const same = (reference: string, answer: string) => equivalent(reference, answer).equivalent;
 
 /**
  * The prober reports a failed request only as text; this wrapper keeps the ModelError itself so
@@ -61,10 +60,10 @@ export async function probeTraceProgress(backend: ModelBackend, trace: Trace, op
     limiter: new ConcurrencyLimiter(opts.settings.concurrency),
     signal,
     seedBase: opts.seedBase ?? 0,
-    keyOf: answerKey,
+    keyOf: probeAnswerKey(opts.settings.recipe),
   });
   const gold = trace.gold ?? null;
-  const book = new ProgressBook(gold, same);
+  const book = new ProgressBook(gold, probeJudge(opts.settings.recipe));
   if (!gold) book.settleReference(trace.final.answer);
 
   const subject = { thinking: trace.thinking, episodes: trace.episodes };

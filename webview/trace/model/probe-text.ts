@@ -19,13 +19,20 @@ export function traceRecipe(trace: Trace): ProbeRecipeId | null {
 }
 
 /** Short chip text for the header: "μ: MRT probe, K = 8" (null when nothing was probed). */
+/** The probe judges (src/core/probe-judge.ts), as the recipe chip's title names them. */
+const JUDGE_TEXT: Record<NonNullable<Trace['probes']>['judge'] & string, string> = {
+  'mrt-is-equiv': "MRT's grader.py is_equiv (a strict string match after Hendrycks MATH normalisation: 2/4 is not 1/2)",
+  'math-equivalent': 'our math-aware equivalence (2/4 equals 1/2)',
+};
+
 export function recipeChip(trace: Trace): { text: string; title: string } | null {
   if (!trace.episodes.some((e) => e.progress) && !trace.probes) return null;
   const recipe = traceRecipe(trace);
   if (!recipe) return { text: 'μ: version-1 probe', title: 'This trace was written by format version 1, which did not record its probe recipe (an immediate-answer probe with a Wilson interval).' };
   const p = trace.probes;
   const k = p ? `, K = ${p.k}${p.sampling === 'adaptive' ? ' (adaptive)' : ''}` : '';
-  return { text: `μ: ${RECIPE_TEXT[recipe].short}${k}`, title: `μ is ${RECIPE_TEXT[recipe].long}.` };
+  const judge = p?.judge ? ` Answers judged by ${JUDGE_TEXT[p.judge]}.` : '';
+  return { text: `μ: ${RECIPE_TEXT[recipe].short}${k}`, title: `μ is ${RECIPE_TEXT[recipe].long}.${judge}` };
 }
 
 /** The μ legend label in the chart. */
