@@ -53,19 +53,23 @@ export async function* readInspectEval(path: string, decompressors: Readonly<Rec
       yield fileError(path, `not a readable Inspect .eval log (a zip): ${err instanceof Error ? err.message : String(err)}`);
       return;
     }
-    const header = await readHeader(file, members, decompressors);
+    const { header, problems: headerProblems } = await readHeader(file, members, decompressors);
     // Natural order of the names (`samples/2_epoch_1.json` before `samples/10_epoch_1.json`), not the order they were written in.
     const samples = members.filter((m) => SAMPLE_MEMBER.test(m.name)).sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
     if (samples.length === 0) {
       yield fileError(path, 'the log has no samples (no samples/*.json member: written with log_samples off, or nothing finished)');
       return;
     }
+    let first = true;
     for (const member of samples) {
       const loc = { path, entry: member.name };
       let text: string;
       let warnings: FieldError[] = [];
       try {
         ({ text, warnings } = decode(await readZipMember(file, member, decompressors)));
+        // An unreadable header is the log's problem, not a sample's: said once, with the first sample.
+        if (first) warnings = [...headerProblems, ...warnings];
+        first = false;
       } catch (err) {
         yield { ok: false, loc, errors: [{ field: '(sample)', message: err instanceof Error ? err.message : String(err) }] };
         continue;
@@ -88,18 +92,25 @@ export async function* readInspectEval(path: string, decompressors: Readonly<Rec
   }
 }
 
-/** The log's task and model; a log without a readable header is still read (samples name their model). */
-async function readHeader(file: RandomAccess, members: ZipMember[], decompressors: Readonly<Record<number, Decompressor>>): Promise<InspectHeader> {
+/**
+ * The log's task and model; a log without a readable header is still read (samples name their
+ * model), but a header member that is there and cannot be read is an input problem, reported
+ * (a log still running has only `_journal/start.json`: its missing header.json is not one).
+ */
+async function readHeader(file: RandomAccess, members: ZipMember[], decompressors: Readonly<Record<number, Decompressor>>): Promise<{ header: InspectHeader; problems: FieldError[] }> {
+  const problems: FieldError[] = [];
   for (const name of HEADER_MEMBERS) {
     const member = members.find((m) => m.name === name);
     if (!member) continue;
     try {
-      return inspectHeader(JSON.parse(decode(await readZipMember(file, member, decompressors)).text));
-    } catch {
-      continue;
+      const { text, warnings } = decode(await readZipMember(file, member, decompressors));
+      const header = inspectHeader(JSON.parse(text));
+      return { header, problems: [...problems, ...warnings.map((w) => ({ ...w, field: name }))] };
+    } catch (err) {
+      problems.push({ field: name, message: `cannot be read (task and model come from the samples): ${err instanceof Error ? err.message : String(err)}` });
     }
   }
-  return {};
+  return { header: {}, problems };
 }
 
 function decode(bytes: Uint8Array): { text: string; warnings: FieldError[] } {

@@ -3,7 +3,9 @@
  * read first, then each row group's column chunks, so memory is bounded by a row group, never
  * the file (lighteval details and Hugging Face datasets write groups of at most a few thousand
  * rows). Values come out as JSON (INT64 as numbers, dates as ISO text: hyparquet's toJson).
- * A row group that cannot be decoded is reported with its row range and the next is read.
+ * A row group that cannot be decoded is reported with its row range and the next is read. A
+ * string whose bytes are not UTF-8 is read with U+FFFD and its row carries a warning naming the
+ * column, as a JSONL line with such bytes does (so --strict refuses it like any input problem).
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { readAt } from './read-at';
@@ -16,7 +18,39 @@ export function isParquetFileName(path: string): boolean {
   return /\.(parquet|pq)$/i.test(baseName(path));
 }
 
-export type ParquetRow = { ok: true; loc: RecordLocation; value: unknown } | { ok: false; loc: RecordLocation; errors: FieldError[] };
+export type ParquetRow = { ok: true; loc: RecordLocation; value: unknown; warnings?: FieldError[] } | { ok: false; loc: RecordLocation; errors: FieldError[] };
+
+const INVALID_UTF8_VALUE = 'invalid UTF-8 (bytes that are not UTF-8 were read as U+FFFD)';
+
+/** hyparquet's string parser, but remembering each string that was not UTF-8 (read with U+FFFD). */
+function utf8CheckingStrings(): { lossy: Set<string>; stringFromBytes: (bytes: Uint8Array | undefined) => string | undefined } {
+  const strict = new TextDecoder('utf-8', { fatal: true });
+  const lenient = new TextDecoder('utf-8');
+  const lossy = new Set<string>();
+  return {
+    lossy,
+    stringFromBytes(bytes) {
+      if (!bytes) return undefined;
+      try {
+        return strict.decode(bytes);
+      } catch {
+        const text = lenient.decode(bytes);
+        lossy.add(text);
+        return text;
+      }
+    },
+  };
+}
+
+/** The columns of a row holding a string that was read with U+FFFD. */
+function lossyColumns(row: Record<string, unknown>, lossy: ReadonlySet<string>): string[] {
+  const holds = (v: unknown): boolean => {
+    if (typeof v === 'string') return lossy.has(v);
+    if (Array.isArray(v)) return v.some(holds);
+    return typeof v === 'object' && v !== null && Object.values(v).some(holds);
+  };
+  return Object.keys(row).filter((k) => holds(row[k]));
+}
 
 function asyncBuffer(handle: FileHandle, size: number): AsyncBuffer {
   return {
@@ -54,14 +88,19 @@ export async function* parquetRows(path: string): AsyncGenerator<ParquetRow> {
     for (const group of metadata.row_groups) {
       const rowEnd = rowStart + Number(group.num_rows);
       let rows: Record<string, unknown>[];
+      const strings = utf8CheckingStrings();
       try {
-        rows = await parquetReadObjects({ file, metadata, rowStart, rowEnd });
+        rows = await parquetReadObjects({ file, metadata, rowStart, rowEnd, parsers: { stringFromBytes: strings.stringFromBytes as (bytes: Uint8Array) => string } });
       } catch (err) {
         yield { ok: false, loc: { path, entry: `rows ${rowStart + 1}-${rowEnd}` }, errors: [{ field: '(row group)', message: `cannot be decoded: ${err instanceof Error ? err.message : String(err)}` }] };
         rowStart = rowEnd;
         continue;
       }
-      for (let i = 0; i < rows.length; i++) yield { ok: true, loc: { path, entry: `row ${rowStart + i + 1}` }, value: toJson(rows[i]) };
+      for (let i = 0; i < rows.length; i++) {
+        const loc = { path, entry: `row ${rowStart + i + 1}` };
+        const bad = strings.lossy.size > 0 ? lossyColumns(rows[i], strings.lossy) : [];
+        yield { ok: true, loc, value: toJson(rows[i]), ...(bad.length ? { warnings: bad.map((field) => ({ field, message: INVALID_UTF8_VALUE })) } : {}) };
+      }
       rowStart = rowEnd;
     }
   } finally {

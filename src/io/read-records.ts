@@ -55,8 +55,8 @@ async function* readRawRecords(path: string, opts: ReadOptions): AsyncGenerator<
   if (!opts.source && isParquetFileName(path)) {
     const converter = new RecordConverter(path, fields, opts.format);
     for await (const row of parquetRows(path)) {
-      if (row.ok) yield* await converter.convert(row.value, row.loc);
-      else yield row;
+      if (!row.ok) yield row;
+      else for (const result of await converter.convert(row.value, row.loc)) yield row.warnings ? withWarnings(result, row.warnings) : result;
     }
     return;
   }
