@@ -55,7 +55,8 @@ export function sentencesOf(text: string): Sentence[] {
       push(i + 1);
     }
     // "8! = 40320": a "!" after a digit or ")" is a factorial, not the end of a sentence.
-    else if ((ch === '.' || ch === '?' || (ch === '!' && !isDigitOrParen(text.charCodeAt(i - 1)))) && (i + 1 === text.length || isSpace(text.charCodeAt(i + 1)))) push(i + 1);
+    // … but "(n-1)! So, here, n is 9" ends one: a capitalised word follows.
+    else if ((ch === '.' || ch === '?' || (ch === '!' && (!isDigitOrParen(text.charCodeAt(i - 1)) || /^!\s+[A-Z][a-z]/.test(text.slice(i, i + 4))))) && (i + 1 === text.length || isSpace(text.charCodeAt(i + 1)))) push(i + 1);
   }
   push(text.length);
   return out;
@@ -301,6 +302,8 @@ export function subjectMatches(subject: string, target: QuestionTarget): boolean
   const relative = /\b[a-z]+\s+(?:that\s+|which\s+)?(?:he|she|they|we|you|i|it)\s+([a-z]{3,})\b/i.exec(subject);
   if (relative && !AUX_VERBS.has(relative[1].toLowerCase()) && [...target.words].some((w) => !AUX_VERBS.has(w)) && !inQuestion(stem(relative[1].toLowerCase()), target)) return false;
   // "So, total numbers: 112" for "How many three-digit numbers …": the counted noun alone names the count.
+  // "Sum is 462 + 40 + 3 = 505." when $m+n+p$ is asked: the sum of the asked letters.
+  if (words.length === 1 && words[0] === 'sum' && target.symbols.some((sym) => /^[a-z](?:\+[a-z])+$/i.test(sym))) return true;
   const counted = target.kind === 'count' ? target.countNoun : null;
   if (counted !== null && words.length > 0 && words.every((w) => sameWord(w, counted) || w === 'number') && words.some((w) => sameWord(w, counted)) && /\btotal\b/i.test(subject)) return true;
   const hits = words.filter((w) => inQuestion(w, target) || w === target.head || w === target.countNoun);
@@ -417,8 +420,26 @@ export function lastConclusion(text: string, questionTarget: QuestionTarget, acc
   const target = withAliases(text, questionTarget);
   const sentences = sentencesOf(text);
   let best: Conclusion | null = null;
+  // "Now, to find the number of arrangements where …, I subtract …" announces that the arithmetic that follows works out the asked quantity.
+  let announced = false;
   for (const [k, s] of sentences.entries()) {
     if (/\?\s*$/.test(s.text)) continue;
+    const announce = ANNOUNCE.exec(s.text);
+    if (announce) announced = !HEDGE.test(s.text.slice(0, announce.index)) && announcesAsked(announce[1], target);
+    else if (announced) {
+      const worked = WORKED_OUT.exec(s.text);
+      if (worked && !REJECTED_AFTER.test(sentences[k + 1]?.text.slice(0, 100) ?? '')) {
+        const at = s.text.length - worked[0].length + worked[0].indexOf(worked[1]);
+        const answer = cleanProseValue(worked[1]);
+        if (answer !== '' && accept(answer) && !/\d{16,}/.test(answer)) {
+          const conclusion: Conclusion = { answer, start: s.start + at, end: s.start + at + worked[1].length, how: 'conclusion' };
+          if (best === null || conclusion.start > best.start) best = conclusion;
+        }
+        continue;
+      }
+      // Prose with words of its own ends the announced working ("Total arrangements: 756" only lists its terms).
+      if (!/^[A-Za-z ]{1,30}:\s*[-\d$]/.test(s.text) && /[a-z]{4,}/i.test(s.text.replace(/^\s*(so|then|thus|therefore|hence)\b/i, ''))) announced = false;
+    }
     const next = sentences[k + 1]?.text ?? '';
     const previous = sentences[k - 1]?.text ?? '';
     // "Wait, perhaps the figure is …. So, the distance is √17.", "let's check n=1: …. So, units digit 5.":
@@ -480,7 +501,7 @@ export function lastConclusion(text: string, questionTarget: QuestionTarget, acc
       // A rate is a step unless the question asks for that rate ("How many cups … every day").
       if (RATE_AFTER.test(tail) && !rateAsked(tail, target)) continue;
       // The claim test is cheap regexes; cleaning runs the grader's normaliser, so it comes last.
-      const how = classify(s.text, v, prefix, tail, target, previous) ?? carriedClaim(s.text, prefix, target);
+      const how = classify(s.text, v, prefix, tail, target, previous) ?? carriedClaim(s.text, prefix, target) ?? superlativeOf(prefix, target);
       if (how === null) continue;
       const answer = cleanProseValue(v.text);
       if (answer === '' || !accept(answer)) continue;
@@ -499,6 +520,36 @@ export function lastConclusion(text: string, questionTarget: QuestionTarget, acc
   if (worded !== null && (best === null || worded.start > best.start)) best = worded;
   return best;
 }
+
+/**
+ * "Therefore, … gives the minimal sum of 1." when the minimum sum is asked: the asked head noun, with
+ * the question's own superlative, closing the prefix as "… of". Needs an opener.
+ */
+function superlativeOf(prefix: string, target: QuestionTarget): ConclusionHow | null {
+  const m = /\bthe\s+(minimal|minimum|maximal|maximum|smallest|largest|least|greatest)\s+([a-z]+)\s+of\s*$/i.exec(prefix);
+  if (!m || !OPENER.test(prefix) || HEDGE.test(prefix)) return null;
+  const asked = /\b(minimal|minimum|maximal|maximum|smallest|largest|least|greatest)\s+([a-z]+)/i.exec(target.question);
+  const side = (w: string) => (/^(minimal|minimum|smallest|least)$/i.test(w) ? 'min' : 'max');
+  return asked !== null && side(asked[1]) === side(m[1]) && stem(asked[2].toLowerCase()) === stem(m[2].toLowerCase()) ? 'conclusion' : null;
+}
+
+/** "to find the number of …", "I need to compute the new volume": what the following arithmetic works out. */
+const ANNOUNCE = /\b(?:to (?:find|get|compute|calculate|work out|determine)|(?:I|we) (?:need|want|have) to (?:find|compute|calculate|work out|determine)|let(?:'s| me| us) (?:find|compute|calculate|work out|determine))\s+(?:the\s+)?([^?!]+?)[.:]?\s*$/i;
+/**
+ * The announced quantity is the asked one: its noun phrase matches, and when the question restricts
+ * what is counted ("if she doesn't want the green plates adjacent") the announced condition is the
+ * negated one ("where the two green plates are not adjacent"), not the complement being subtracted.
+ */
+function announcesAsked(phrase: string, target: QuestionTarget): boolean {
+  const noun = phrase.split(/,|:|;|\bI\b|\bwe\b/)[0];
+  const rel = /\b(?:where|in which|such that|that|with|when)\b/i.exec(noun);
+  const condition = rel ? noun.slice(rel.index) : '';
+  if (target.restricted && !/\b(?:not|no|never|without|non)\b|n't\b/i.test(condition)) return false;
+  return subjectMatches(rel ? noun.slice(0, rel.index) : noun, target);
+}
+
+/** A sentence that is only arithmetic ending in its value: "So, 756 - 168 = 588." */
+const WORKED_OUT = /^\s*(?:(?:so|then|thus|therefore|hence|that gives|which gives)\s*,?\s*)?[\d(][\d\s+\-*/×÷·.,()^−]*[+\-*/×÷·−][\d\s+\-*/×÷·.,()^−]*=\s*(-?\d[\d,]*(?:\.\d+)?)\s*[.!]?\s*$/i;
 
 /** A sentence that only goes on with the one before: "Which would be -9, since abc = 1." */
 const CONTINUES = /^\s*(?:which|that)\s+(?:would be|is|equals|gives|becomes|simplifies to|comes to|makes it)\s+/i;
@@ -737,6 +788,9 @@ function classify(sentence: string, v: ValueSpan, prefix: string, tail: string, 
   // "So, total 10 numbers for m=2", "So k = 1/8 = 12.5%": the value of another variable, not a claim about the asked one.
   const assigned = /(?:^|[^\w\\])([a-zA-Z])\s*=\s*(?:[^=]*=\s*)?$/.exec(prefix.slice(-80));
   if (assigned && !target.symbols.includes(assigned[1])) return null;
+  // "So, here, n is 9, so it's (9-1)!": the value of a letter the question does not ask.
+  const letterIs = /(?:^|[^\w\\])([b-zB-HJ-Z])\s+is\s*$/.exec(prefix.slice(-40));
+  if (letterIs && !target.symbols.includes(letterIs[1])) return null;
   // "How many cents does a burger cost?": "$0.80" is the same price in another unit.
   if (target.countNoun === 'cent' && (/\$\s*$/.test(prefix) || v.text.startsWith('$'))) return null;
   const inDollars = /\$\s*$/.test(prefix + (v.text.startsWith('$') ? '$' : '')) || /^\s*(dollars?|pesos?|euros?|pounds?|yen|rupees?|bucks)\b/i.test(tail);
@@ -753,7 +807,7 @@ function classify(sentence: string, v: ValueSpan, prefix: string, tail: string, 
   const verbAt = /\s(?:is|are|was|were|equals)\s/i.exec(stated);
   const subject = verbAt && !/[a-z]{4,}/i.test(stated.slice(verbAt.index + verbAt[0].length).replace(/\\[a-z]+|sqrt/gi, '')) ? stated.slice(0, verbAt.index + verbAt[0].length) : stated;
   // Without an opener the subject must open the sentence as a noun phrase: "The area is 16.", "Area = 32/2 = 16 cm²".
-  const nounPhraseFirst = /^\s*(the|their|its|his|her|our|this|that)\b/i.test(subject) || (compiled(target).headFirst?.test(subject) ?? false);
+  const nounPhraseFirst = /^\s*(the|their|its|his|her|our|this|that)\b/i.test(subject) || /^\s*(Sum|Total|Product|Difference)\b/.test(subject) || (compiled(target).headFirst?.test(subject) ?? false);
   // "the total number of unrestricted arrangements" when the question restricts them is a step.
   if (target.restricted && /\b(unrestricted|without (?:any )?restrictions?|no restrictions?|with no restriction)\b/i.test(subject)) return null;
   // Totals of amounts: "she pays 75 - 15 = $60 for the two services" is a part when she pays in all.
