@@ -8,6 +8,7 @@
  * a CRLF ending are not part of a line, bytes that are not UTF-8 are read as U+FFFD.
  */
 import { createReadStream, closeSync, openSync, readSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { readAt } from './read-at';
 
@@ -83,6 +84,15 @@ export async function* scanLines(path: string, opts: { signal?: AbortSignal } = 
   } finally {
     stream.destroy();
   }
+}
+
+/**
+ * A digest of a line's text: a line read again with the same digest is the line that was
+ * checked when the file was indexed, so it need not be validated again (and a changed line is
+ * seen even when it still parses).
+ */
+export function lineDigest(text: string): string {
+  return createHash('sha1').update(text).digest('base64');
 }
 
 /** Thrown when a place no longer holds what was scanned there (the file changed under it). */

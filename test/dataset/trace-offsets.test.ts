@@ -28,7 +28,7 @@ function trace(i: number, problem = `What is 17 + 25? (#${i})`): Trace {
 
 async function listOf(file: string) {
   const index = await indexTraceFile(file, listItem);
-  return { index, list: new OffsetTraceList(file, index.places, index.ids, (i) => index.summaries[i], index.stamp) };
+  return { index, list: new OffsetTraceList(file, index.places, index.ids, (i) => index.summaries[i], index.stamp, index.digests) };
 }
 
 test('each index reads back its own trace: CRLF, a BOM, non-ASCII text, blank and bad lines in between', async () => {
@@ -106,6 +106,20 @@ test('a file changed under the list is detected, and read again gives the right 
   await assert.rejects(cut.load(2), /changed since it was read \(line 3 is cut short\)/);
 });
 
+test('a line rewritten in place (same length, same id, still a valid trace) is seen by its digest', async () => {
+  const file = join(dir, 'in-place.trace.jsonl');
+  const traces = [trace(0, 'What is 17 + 25?'), trace(1)];
+  const text = traces.map((t) => JSON.stringify(t)).join('\n') + '\n';
+  writeFileSync(file, text);
+  const { index, list } = await listOf(file);
+  writeFileSync(file, text.replace('What is 17 + 25?', 'What is 17 + 26?'));
+  await assert.rejects(list.load(0), /line 1 is no longer the line that was read/);
+  // Without digests the rewritten line passes (it is a valid trace with the same id): the digest is what sees it.
+  const undigested = new OffsetTraceList(file, index.places, index.ids, (i) => index.summaries[i], index.stamp);
+  assert.equal((await undigested.load(0)).problem, 'What is 17 + 26?');
+  assert.deepEqual(await list.load(1), traces[1], 'the line that did not change reads as before');
+});
+
 test('a picked list (a review queue) reads its traces through the file list', async () => {
   const file = join(dir, 'picked.trace.jsonl');
   const traces = [0, 1, 2, 3, 4].map((i) => trace(i));
@@ -137,6 +151,7 @@ test('the worker indexes the file as the host would, with a first page and the p
   const host = await indexTraceFile(file, listItem);
   assert.ok(result.summary);
   assert.deepEqual(result.summary.places, host.places);
+  assert.deepEqual(result.summary.digests, host.digests);
   assert.deepEqual(result.payload.problems, host.problems);
   assert.match(host.problems[0], /^worker\.trace\.jsonl:31: not a valid trace: /);
   const here = datasetPayload(traces, where, host.problems);

@@ -21,7 +21,7 @@ import { parseDatasetViewMessage, type DatasetJobState, type DatasetPayload, typ
 import type { QueueTrace } from '../../core/review/queue';
 import { FileChangedError } from '../../io/trace-offsets';
 import { ArrayTraceList, OffsetTraceList, PickedTraceList, type TraceList } from '../trace/traceList';
-import { LoopSlicer } from '../trace/traceReader';
+import { LoopSlicer, type ReadProgress } from '../trace/traceReader';
 import { datasetPayload } from './rows';
 import { payloadInWorker, runPayloadWorker } from './payloadInWorker';
 import type { TraceFileSummary } from './payloadWorker';
@@ -201,26 +201,30 @@ export class DatasetView implements vscode.Disposable {
     const listOf = (summary: TraceFileSummary, payload: DatasetPayload) => {
       const rows = payload.rows;
       const ids = rows.map((r) => r.id);
-      return new OffsetTraceList(path, summary.places, ids, (i) => ({ index: i, id: rows[i].id, problem: problemTitle(rows[i].problem), correct: rows[i].correct, episodes: rows[i].episodes }), summary.stamp);
+      return new OffsetTraceList(path, summary.places, ids, (i) => ({ index: i, id: rows[i].id, problem: problemTitle(rows[i].problem), correct: rows[i].correct, episodes: rows[i].episodes }), summary.stamp, summary.digests);
+    };
+    let firstShown = !first;
+    const showFirst = (payload: DatasetPayload, summary: TraceFileSummary, progress: ReadProgress) => {
+      if (firstShown || this.disposed) return;
+      firstShown = true;
+      this.setIndexed(listOf(summary, payload), summary);
+      this.payload = { ...payload, reading: { traces: progress.traces, bytes: progress.bytes, totalBytes: progress.totalBytes } };
+      this.stats.firstPages++;
+      this.sendDataset();
     };
     let result;
     try {
       result = await this.lens.withReadProgress(this.file, (onProgress) =>
         runPayloadWorker(this.workerFile(), { path, where: this.where(), index: true }, {
           onProgress,
-          onFirstPage: (payload, summary, progress) => {
-            if (!first || this.disposed) return;
-            this.setIndexed(listOf(summary, payload), summary);
-            this.payload = { ...payload, reading: { traces: progress.traces, bytes: progress.bytes, totalBytes: progress.totalBytes } };
-            this.stats.firstPages++;
-            this.sendDataset();
-          },
+          onFirstPage: showFirst,
         }),
       );
     } catch (err) {
       this.lens.log.warn(`Dataset view ${path}: the index worker failed (${err instanceof Error ? err.message : String(err)}); reading the file here`);
       return false;
     }
+    firstShown = true;
     if (this.disposed || !result.summary) return undefined;
     this.setIndexed(listOf(result.summary, result.payload), result.summary);
     this.problems = result.payload.problems;

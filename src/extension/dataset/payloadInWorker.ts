@@ -41,6 +41,7 @@ export function runPayloadWorker(workerFile: string, job: PayloadJob, opts: Work
     const rows: DatasetRow[] = [];
     const places: LinePlace[] = [];
     const problemKeys: string[] = [];
+    const digests: string[] = [];
     const queue: QueueTrace[] = [];
     worker.on('message', (m: WorkerMessage) => {
       if (settled) return;
@@ -51,14 +52,15 @@ export function runPayloadWorker(workerFile: string, job: PayloadJob, opts: Work
           for (const r of m.rows) rows.push(r);
           for (let i = 0; i < m.places.length; i += 3) places.push({ offset: m.places[i], length: m.places[i + 1], line: m.places[i + 2] });
           for (const k of m.problemKeys) problemKeys.push(k);
+          for (const d of m.digests) digests.push(d);
           for (const q of m.queue) queue.push(q);
           return;
         case 'first': {
           const n = rows.length;
-          return opts.onFirstPage?.({ file: job.where.file, name: job.where.name, report: m.report, rows: rows.slice(0, n), problems: [] }, { places: places.slice(0, n), stamp: m.stamp, problemKeys: problemKeys.slice(0, n), queue: queue.slice(0, n) }, m.progress);
+          return opts.onFirstPage?.({ file: job.where.file, name: job.where.name, report: m.report, rows: rows.slice(0, n), problems: [] }, { places: places.slice(0, n), digests: digests.slice(0, n), stamp: m.stamp, problemKeys: problemKeys.slice(0, n), queue: queue.slice(0, n) }, m.progress);
         }
         case 'indexed':
-          return done(() => resolve({ payload: { file: job.where.file, name: job.where.name, report: m.report, rows, problems: m.problems }, summary: { places, stamp: m.stamp, problemKeys, queue } }));
+          return done(() => resolve({ payload: { file: job.where.file, name: job.where.name, report: m.report, rows, problems: m.problems }, summary: { places, digests, stamp: m.stamp, problemKeys, queue } }));
         case 'done':
           return done(() => resolve({ payload: m.payload }));
         case 'failed':

@@ -18,7 +18,7 @@ import type { DatasetReport } from '../../core/report';
 import type { FileStamp, LinePlace } from '../../io/trace-offsets';
 import { indexTraceFile, readAnyTraces, type ReadProgress } from '../trace/traceReader';
 import { sameProblemKey } from '../trace/traceList';
-import { datasetPayload, datasetRow } from './rows';
+import { datasetPayload, datasetRow, queueTrace } from './rows';
 
 export interface PayloadJob {
   path: string;
@@ -33,6 +33,8 @@ export interface PayloadJob {
 /** Everything the host keeps of an indexed file instead of its traces. */
 export interface TraceFileSummary {
   places: LinePlace[];
+  /** lineDigest of each trace's line: a trace read again with it needs no validation. */
+  digests: string[];
   stamp: FileStamp;
   /** sameProblemKey of each trace's problem (Compare from the dataset view). */
   problemKeys: string[];
@@ -52,6 +54,7 @@ export interface RowsChunk {
   type: 'rows';
   rows: DatasetRow[];
   places: Float64Array;
+  digests: string[];
   problemKeys: string[];
   queue: QueueTrace[];
 }
@@ -66,24 +69,14 @@ export type WorkerMessage =
   | { type: 'done'; payload: DatasetPayload }
   | { type: 'failed'; error: string };
 
-function queueTrace(trace: Trace): QueueTrace {
-  const episodes: QueueTrace['episodes'][number][] = [];
-  for (const e of trace.episodes) {
-    if (!e.progress) continue;
-    const { delta, ci, interval } = e.progress as { delta: number; ci?: number; interval?: [number, number] };
-    episodes.push({ verdict: e.verdict, progress: { delta, ...(ci !== undefined ? { ci } : {}), ...(interval ? { interval } : {}) } });
-  }
-  return { id: trace.id, final: { correct: trace.final.correct ?? null }, episodes };
-}
-
 async function indexed(job: PayloadJob, post: (m: WorkerMessage, transfer?: ArrayBuffer[]) => void): Promise<void> {
   const traces: Trace[] = [];
-  let chunk: Omit<RowsChunk, 'places'> & { places: number[] } = { type: 'rows', rows: [], places: [], problemKeys: [], queue: [] };
+  let chunk: Omit<RowsChunk, 'places'> & { places: number[] } = { type: 'rows', rows: [], places: [], digests: [], problemKeys: [], queue: [] };
   const flush = () => {
     if (chunk.rows.length === 0) return;
     const places = Float64Array.from(chunk.places);
     post({ ...chunk, places }, [places.buffer]);
-    chunk = { type: 'rows', rows: [], places: [], problemKeys: [], queue: [] };
+    chunk = { type: 'rows', rows: [], places: [], digests: [], problemKeys: [], queue: [] };
   };
   const index = await indexTraceFile(
     job.path,
@@ -95,8 +88,9 @@ async function indexed(job: PayloadJob, post: (m: WorkerMessage, transfer?: Arra
       sliceMs: 1_000,
       firstPage: job.firstPage,
       onProgress: (progress) => post({ type: 'progress', progress }),
-      onIndexed: (i, place, row) => {
+      onIndexed: (i, place, row, digest) => {
         chunk.rows.push(row);
+        chunk.digests.push(digest);
         chunk.places.push(place.offset, place.length, place.line);
         chunk.problemKeys.push(sameProblemKey(traces[i].problem));
         chunk.queue.push(queueTrace(traces[i]));

@@ -4,6 +4,7 @@
  * directly and the host can build a payload for 10k traces without the view seeing trace text.
  */
 import type { EpisodeLabel, Trace } from '../../core/trace';
+import type { QueueTrace } from '../../core/review/queue';
 import { computeReport } from '../../core/report';
 import type { DatasetJobState, DatasetPayload, DatasetRow } from '../../shared/dataset-protocol';
 import { problemTitle } from '../trace/traceFiles';
@@ -49,4 +50,15 @@ export function datasetPayload(
     problems,
     ...(job ? { job } : {}),
   };
+}
+
+/** What the review queue reads of a trace (id, final verdict, the episodes with progress), kept instead of the trace. */
+export function queueTrace(trace: Trace): QueueTrace {
+  const episodes: QueueTrace['episodes'][number][] = [];
+  for (const e of trace.episodes) {
+    if (!e.progress) continue;
+    const { delta, ci, interval } = e.progress as { delta: number; ci?: number; interval?: [number, number] };
+    episodes.push({ verdict: e.verdict, progress: { delta, ...(ci !== undefined ? { ci } : {}), ...(interval ? { interval } : {}) } });
+  }
+  return { id: trace.id, final: { correct: trace.final.correct ?? null }, episodes };
 }

@@ -368,7 +368,7 @@ export class Lens implements vscode.Disposable {
     const { indexTraceFile } = await import('./traceReader.js');
     const index = await this.withReadProgress(uri, (onProgress) => indexTraceFile(uri.fsPath, listItem, { onProgress }));
     const items = index.summaries;
-    return { traces: new OffsetTraceList(uri.fsPath, index.places, index.ids, (i) => items[i], index.stamp), lines: index.places.map((p) => p.line), problems: index.problems };
+    return { traces: new OffsetTraceList(uri.fsPath, index.places, index.ids, (i) => items[i], index.stamp, index.digests), lines: index.places.map((p) => p.line), problems: index.problems };
   }
 
   /** Runs a read, with a notification showing its progress when the file is over PROGRESS_BYTES. */

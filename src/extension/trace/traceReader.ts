@@ -19,7 +19,7 @@ import { formatLocation } from '../../formats/types';
 import { readJsonl } from '../../io/jsonl';
 import { readRecords } from '../../io/read-records';
 import { readAllText, textChunks } from '../../io/lines';
-import { fileStamp, scanLines, type FileStamp, type LinePlace } from '../../io/trace-offsets';
+import { fileStamp, lineDigest, scanLines, type FileStamp, type LinePlace } from '../../io/trace-offsets';
 import { isJsonlName, TraceCollector, type LoadedTraces } from './traceFiles';
 
 /** The loop runs at most this long before it yields to the event loop (one record may take longer). */
@@ -187,6 +187,8 @@ export async function readAnyTraces(path: string, opts: TraceReadOptions & { seg
 export interface TraceFileIndex<S> {
   places: LinePlace[];
   ids: string[];
+  /** lineDigest of each trace's line. */
+  digests: string[];
   /** What `summarize` kept of each trace (a picker item, a dataset row). */
   summaries: S[];
   problems: string[];
@@ -198,7 +200,7 @@ export interface IndexOptions<S> extends Omit<TraceReadOptions, 'onFirstPage'> {
   /** Called once when `firstPage` traces have been indexed, unless the file ends first, with the index so far (it grows on). */
   onFirstPage?(sofar: Readonly<TraceFileIndex<S>>, progress: ReadProgress): void;
   /** Called for each valid trace as it is indexed, before onFirstPage for the trace that completes the first page. */
-  onIndexed?(index: number, place: LinePlace, summary: S): void;
+  onIndexed?(index: number, place: LinePlace, summary: S, digest: string): void;
 }
 
 /**
@@ -211,7 +213,7 @@ export async function indexTraceFile<S>(path: string, summarize: (trace: Trace, 
   const name = basename(path);
   const collect = new TraceCollector(name);
   const slicer = new LoopSlicer(opts.sliceMs);
-  const out: TraceFileIndex<S> = { places: [], ids: [], summaries: [], problems: [], stamp: { size: 0, mtimeMs: 0 } };
+  const out: TraceFileIndex<S> = { places: [], ids: [], digests: [], summaries: [], problems: [], stamp: { size: 0, mtimeMs: 0 } };
   const progress: ReadProgress = { bytes: 0, totalBytes: 0, traces: 0 };
   const firstPage = opts.firstPage ?? 200;
   let lastReport = 0;
@@ -219,6 +221,7 @@ export async function indexTraceFile<S>(path: string, summarize: (trace: Trace, 
     out.stamp = fileStamp(path);
     progress.totalBytes = out.stamp.size;
     for await (const l of scanLines(path, { signal: opts.signal })) {
+      if (opts.signal?.aborted) break;
       progress.bytes = l.offset + l.length;
       if (l.text.trim() === '') continue;
       let value: unknown;
@@ -237,8 +240,10 @@ export async function indexTraceFile<S>(path: string, summarize: (trace: Trace, 
         const place = { offset: l.offset, length: l.length, line: l.line };
         out.summaries.push(summary);
         out.places.push(place);
+        const digest = lineDigest(l.text);
         out.ids.push(trace.id);
-        opts.onIndexed?.(out.places.length - 1, place, summary);
+        out.digests.push(digest);
+        opts.onIndexed?.(out.places.length - 1, place, summary, digest);
         progress.traces = out.places.length;
         if (progress.traces === firstPage) opts.onFirstPage?.(out, { ...progress });
       }
