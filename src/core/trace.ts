@@ -95,6 +95,8 @@ export interface ProbeSettings {
   deltaInterval?: 'mover-clopper-pearson' | 'newcombe';
   /** Who counted `promptTokens`: the server's prompt_eval_count, or our estimate (fallback when the server reuses a cached prompt). */
   promptTokenCounter?: 'server' | 'estimate';
+  /** Why the server's prompt counts were not used (promptTokenCounter `estimate`), e.g. a reused prompt cache. */
+  promptTokenFallback?: string;
   /** How probe answers were compared with the reference (src/core/probe-recipes.ts probeJudge); absent in traces written before it was recorded: math-equivalent. */
   judge?: ProbeJudgeName;
   /** Model that answered the probes, when not the trace's own. */

@@ -466,6 +466,7 @@ export class ProgressBook {
       interval: { method: DEFAULT_INTERVALS.method, level: DEFAULT_INTERVALS.level },
       deltaInterval: DEFAULT_INTERVALS.deltaMethod,
       ...(tokens.indices.length ? { promptTokenCounter: tokens.counter } : {}),
+      ...(tokens.indices.length && tokens.reason ? { promptTokenFallback: tokens.reason } : {}),
       judge: probeJudgeName(s.recipe),
       ...(model ? { model } : {}),
       ...(prefix0 ? { prefix0 } : {}),

@@ -61,6 +61,12 @@ export interface FakeOllamaOptions {
   draw?: AnswerDraw;
   /** Raw continuations for counterfactual-importance tests (counterfactual-model.ts), tried before the scripted model. */
   counterfactual?: CounterfactualModel;
+  /**
+   * Reuse the prompt cache as a llama.cpp-backed server does: tokens shared with the previous
+   * request's prompt are not evaluated again, so prompt_eval_count counts only the new ones
+   * (at least 1). Default off: every request counts its whole prompt.
+   */
+  promptCache?: boolean;
 }
 
 export interface LoggedRequest {
@@ -174,6 +180,7 @@ export async function startFakeOllama(opts: FakeOllamaOptions = {}): Promise<Fak
   const model = new ScriptedModel(opts.problems ?? [], opts.draw);
   const requests: LoggedRequest[] = [];
   const completions: LoggedCompletion[] = [];
+  let cachedPrompt: readonly string[] = [];
   const loaded = new Map<string, number>();
   const replays = new Map<string, unknown[]>();
   let faults: FakeFaults = opts.faults ?? {};
@@ -424,7 +431,14 @@ export async function startFakeOllama(opts: FakeOllamaOptions = {}): Promise<Fak
     const limit = typeof options.num_predict === 'number' && options.num_predict >= 0 ? options.num_predict : Infinity;
     const { kept, doneReason } = truncate(tokens, stop, limit);
     const endedByItself = kept.length === tokens.length && doneReason === 'stop';
-    const promptTokens = tokenize(prompt, SPECIAL_TOKENS).length;
+    const promptTokenList = tokenize(prompt, SPECIAL_TOKENS);
+    let promptTokens = promptTokenList.length;
+    if (opts.promptCache) {
+      let shared = 0;
+      while (shared < promptTokenList.length && shared < cachedPrompt.length && promptTokenList[shared] === cachedPrompt[shared]) shared++;
+      cachedPrompt = promptTokenList;
+      promptTokens = Math.max(1, promptTokenList.length - shared);
+    }
 
     const chunkOf = (t: Token | null): Record<string, unknown> => {
       const base = { model: m.name, created_at: nowRfc3339Nano() };

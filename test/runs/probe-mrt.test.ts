@@ -231,3 +231,23 @@ test('a live solve probes the same prefixes: middle prefixes with the stop text 
   assert.deepEqual(t.metrics.regret?.map((r) => [r.budget, r.comparator]), [[4096, 'oracle'], [8192, 'oracle'], [12288, 'oracle'], [16384, 'oracle']]);
   assert.deepEqual((t.metrics.cumulativeRegret as { comparator: string }[]).map((c) => c.comparator), ['oracle', 'majority']);
 });
+
+test('a server that reuses its prompt cache (prompt_eval_count counts only new tokens): the curve falls back to our estimate and the trace says why', async () => {
+  const cached = await startFakeOllama({ problems: SAMPLE_PROBLEMS, promptCache: true });
+  try {
+    const out = join(dir, 'cached.jsonl');
+    const r = await runDatasetJob({ input: tracesIn, output: out, models: [MODEL], hosts: [cached.url], samples: 2, report: false, segment: { mode: 'mrt' }, probe: { concurrency: 1 } });
+    assert.equal(r.written, SAMPLE_PROBLEMS.length, r.message);
+    // The fake did report cache-sized counts: after the first request of a prompt, 1 token.
+    assert.ok(cached.completions.some((c) => c.promptEvalCount === 1));
+    const { traces } = await readTraceFile(out);
+    for (const t of traces as Trace[]) {
+      assert.equal(t.probes?.promptTokenCounter, 'estimate', t.id);
+      assert.match(t.probes?.promptTokenFallback ?? '', /reused prompt cache counts only new tokens/, t.id);
+      const v = validateTrace(t);
+      assert.ok(v.ok, v.ok ? '' : JSON.stringify(v.errors));
+    }
+  } finally {
+    await cached.close();
+  }
+});

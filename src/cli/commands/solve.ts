@@ -161,7 +161,7 @@ export function formatSummary(t: Trace): string[] {
   if (t.probes) {
     const p = t.probes;
     lines.push(
-      `probes: recipe ${p.recipe}, ${p.sampling === 'fixed' ? `K = ${p.k}` : `adaptive, at most ${p.k}`} per prefix, basis ${p.basis}${p.tokens !== undefined ? `, ${p.tokens} probe tokens (prompt tokens by ${p.promptTokenCounter ?? 'estimate'})` : ''}`,
+      `probes: recipe ${p.recipe}, ${p.sampling === 'fixed' ? `K = ${p.k}` : `adaptive, at most ${p.k}`} per prefix, basis ${p.basis}${p.tokens !== undefined ? `, ${p.tokens} probe tokens (prompt tokens by ${p.promptTokenCounter ?? 'estimate'}${p.promptTokenFallback ? `: ${p.promptTokenFallback}` : ''})` : ''}`,
     );
   }
   if (m.cumulativeRegret !== undefined) {
