@@ -7,7 +7,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { findIntermediateAnswer } from '../../../src/core/answers';
-import { TUNING_SETS } from '../../../scripts/answer-labels/labelled-set';
 import { loadLabelledSet } from '../../../scripts/answer-labels/labelled-set';
 import { loadRealTraces } from '../../../scripts/answer-labels/real-episodes';
 import { earlierNames, formatTable, judge, ruleExtractor, scoreTable } from '../../../scripts/answer-labels/score';
@@ -19,25 +18,33 @@ const skip = skipWithoutData('traces') || skipWithoutData('benchmarks');
 /**
  * [precision, recall] floors, in percent, per "source set": `tuning` is the first labelled set
  * (both of its old halves, read while changing the rules), `fresh` the 20261202 set (labelled
- * before the second round, read during the third: tuning data now). Floors sit about one item
- * under the measured values (docs/answers.md, "Third round").
+ * before the second round, read during the third: tuning data now), `held-back` the 20261203 set
+ * (labelled before the third round, measured once after it: precision 86.8%, recall 51.6%; goals
+ * 95% / 90% unmet). Floors sit about one item under the measured values (docs/answers.md, "Third round").
  */
 const FLOORS: Record<string, [number, number]> = {
   'skythought tuning': [95, 95],
-  'thought-anchors-cots-math tuning': [94, 80],
+  'thought-anchors-cots-math tuning': [95, 80],
   'thought-anchors.com tuning': [95, 80],
   'gsm8k-prose tuning': [95, 97],
-  'all tuning': [95, 85],
+  'all tuning': [95, 87],
   'skythought fresh': [95, 95],
-  'thought-anchors-cots-math fresh': [95, 45],
-  'thought-anchors.com fresh': [90, 80],
-  'gsm8k-prose fresh': [95, 65],
-  'all fresh': [95, 66],
+  'thought-anchors-cots-math fresh': [95, 57],
+  'thought-anchors.com fresh': [95, 83],
+  'gsm8k-prose fresh': [95, 62],
+  'all fresh': [95, 72],
+  'skythought held-back': [95, 45],
+  'thought-anchors-cots-math held-back': [85, 34],
+  'thought-anchors.com held-back': [82, 75],
+  'gsm8k-prose held-back': [65, 31],
+  'all held-back': [84, 49],
 };
 
 test('labelled set: precision and recall per source and per set stay above their floors', { skip }, () => {
-  const set = loadLabelledSet(sharedData, TUNING_SETS);
-  assert.equal(set.length, 544);
+  const set = loadLabelledSet(sharedData);
+  assert.equal(set.length, 724);
+  assert.equal(set.filter((e) => e.set === 'held-back' && e.source !== 'gsm8k-prose').length, 150);
+  assert.equal(set.filter((e) => e.set === 'held-back' && e.source === 'gsm8k-prose').length, 30);
   assert.equal(set.filter((e) => e.set === 'tuning').length, 364);
   assert.equal(set.filter((e) => e.set === 'tuning' && e.source !== 'gsm8k-prose').length, 300);
   assert.equal(set.filter((e) => e.set === 'fresh' && e.source !== 'gsm8k-prose').length, 150);
@@ -54,7 +61,7 @@ test('labelled set: precision and recall per source and per set stay above their
 });
 
 test('labelled set: every found answer carries its place in the episode text', { skip }, () => {
-  for (const item of loadLabelledSet(sharedData, TUNING_SETS)) {
+  for (const item of loadLabelledSet(sharedData)) {
     const found = findIntermediateAnswer(item.text, { problem: item.problem, gold: item.gold, names: earlierNames(item) });
     if (found === null) continue;
     assert.ok(found.start >= 0 && found.start < found.end && found.end <= item.text.length, `${item.key}: range ${found.start}-${found.end}`);
