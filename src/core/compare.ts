@@ -8,6 +8,7 @@
 import { cumulativeRegret, normalizedRegret, progressPoints } from './metrics';
 import type { BudgetDecision, BudgetPolicy, EpisodeLabel, EpisodeProgress, Trace, Verdict } from './trace';
 import { equivalent } from './verdicts';
+import { muInterval } from './mu-interval';
 
 export type Alignment = 'index' | 'tokens';
 export const ALIGNMENTS: readonly Alignment[] = ['index', 'tokens'];
@@ -119,16 +120,7 @@ export interface AlignedRow {
 
 // ---------------------------------------------------------------- reduction
 
-/** mu's 95% interval: `interval` when a newer trace records one, else mu ± ci, clipped. */
-export function muInterval(progress: EpisodeProgress | undefined): [number, number] | null {
-  if (!progress || !Number.isFinite(progress.mu)) return null;
-  const recorded = (progress as EpisodeProgress & { interval?: unknown }).interval;
-  if (Array.isArray(recorded) && recorded.length === 2 && recorded.every((v) => typeof v === 'number' && Number.isFinite(v))) {
-    return [Math.max(0, recorded[0] as number), Math.min(1, recorded[1] as number)];
-  }
-  if (typeof progress.ci === 'number' && Number.isFinite(progress.ci)) return [Math.max(0, progress.mu - progress.ci), Math.min(1, progress.mu + progress.ci)];
-  return null;
-}
+export { muInterval };
 
 export function reduceTrace(trace: Trace, label: string): ComparedTrace {
   let tokens = 0;

@@ -3,8 +3,9 @@
  * tokens with its colour key, μ and its interval, the first correct answer, and the budget
  * decisions, plus the text a screen reader hears instead of the canvas.
  */
-import type { BudgetDecisionKind, EpisodeLabel, EpisodeProgress, Trace, Verdict } from '../../../src/core/trace';
+import type { BudgetDecisionKind, EpisodeLabel, Trace, Verdict } from '../../../src/core/trace';
 import { formatTokens } from '../../common/format';
+import { muInterval } from '../../../src/core/mu-interval';
 
 export type OverviewColouring = 'label' | 'verdict';
 
@@ -31,16 +32,8 @@ export interface OverviewModel {
   decisions: { atTokens: number; kind: BudgetDecisionKind; detail: string }[];
 }
 
-/** μ's interval: `interval` [lo, hi] (issue 10's field) when the trace has it, else μ ± ci. */
-export function muInterval(progress: EpisodeProgress | undefined): [number, number] | null {
-  if (!progress) return null;
-  const given: unknown = progress.interval;
-  if (Array.isArray(given) && given.length === 2 && given.every((x) => typeof x === 'number' && Number.isFinite(x))) {
-    return [Math.max(0, Math.min(given[0], given[1])), Math.min(1, Math.max(given[0], given[1]))];
-  }
-  if (progress.ci === undefined) return null;
-  return [Math.max(0, progress.mu - progress.ci), Math.min(1, progress.mu + progress.ci)];
-}
+// One rule for μ's band in every view (src/core/mu-interval.ts).
+export { muInterval };
 
 export function overviewModel(trace: Trace): OverviewModel {
   const blocks: OverviewBlock[] = [];
