@@ -62,7 +62,7 @@ export const INPUT_PROBLEM_CASES: InputProblemCase[] = [
   {
     name: 'JSON (Open WebUI export): bytes that are not UTF-8, a chat without messages',
     write: (dir) => file(dir, 'webui-problems.json', withBadByte(strToU8(JSON.stringify([{ ...webui, title: MARK }, { id: 'x', chat: {} }], null, 2)))),
-    expected: ['warning :2[0]: (file)', 'error :27[1]: chat'],
+    expected: ['warning :2[0]: (file)', 'error :27[1]: chat.messages'],
     traces: 1,
   },
   {

@@ -77,7 +77,7 @@ test('an HF chat file whose second line is an OpenAI completion, an Open WebUI c
 
   const c = join(tmp, 'responses-then-lm-eval.jsonl');
   writeFileSync(c, [responses, lmEval].map((r) => JSON.stringify(r)).join('\n') + '\n');
-  assert.match(errorLines(await readAll(c)).join('\n'), /responses-then-lm-eval\.jsonl:2: object: is required: object: "response" and a list of output items/);
+  assert.match(errorLines(await readAll(c)).join('\n'), /responses-then-lm-eval\.jsonl:2: object: is required: "response", beside a list of output items/);
 
   // Named by --input-format: the same check, saying so.
   const d = join(tmp, 'named.jsonl');
@@ -85,6 +85,15 @@ test('an HF chat file whose second line is an OpenAI completion, an Open WebUI c
   assert.deepEqual(errorLines(await readAll(d, 'lm-eval-sample')), [
     `${d}:1: doc: is required: doc, resps, filtered_resps and doc_id or target (an lm-eval --log_samples record); got none (lm-eval-sample is named by --input-format lm-eval-sample)`,
   ]);
+  // Present but of the wrong shape, or a nested part missing: the path named.
+  const f = join(tmp, 'wrong-shape.jsonl');
+  writeFileSync(f, [hf, { id: 'empty', messages: [] }].map((r) => JSON.stringify(r)).join('\n') + '\n');
+  assert.deepEqual(errorLines(await readAll(f)), [
+    `${f}:2: messages: is an empty list, not what hf-chat needs: a list of {role, content} (or "conversations" of {from, value}) (hf-chat is the file's format, detected from its record at line 1)`,
+  ]);
+  const g = join(tmp, 'no-message.jsonl');
+  writeFileSync(g, [openai, { id: 'x', choices: [{ index: 0 }] }].map((r) => JSON.stringify(r)).join('\n') + '\n');
+  assert.match(errorLines(await readAll(g)).join('\n'), /no-message\.jsonl:2: choices\.0\.message: is required: a list of choices, each with a message object/);
   // A row that is not even an object.
   const e = join(tmp, 'not-object.jsonl');
   writeFileSync(e, JSON.stringify(openai) + '\n[1, 2]\n');
