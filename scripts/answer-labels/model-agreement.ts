@@ -17,7 +17,7 @@ import { extractIntermediateAnswer } from '../../src/core/answers';
 import { checkEquivalence } from '../../src/core/answers';
 import { createBackend, type BackendKind } from '../../src/model/backend-factory';
 import { ModelAnswerReader } from '../../src/runs/answer-model';
-import { LABEL_DIR, loadLabelledSet, type LabelSet, type LabelledEpisode } from './labelled-set';
+import { LABEL_DIR, LABEL_SETS, loadLabelledSet, type LabelSet, type LabelledEpisode } from './labelled-set';
 import { formatTable, judge, scoreTable } from './score';
 
 interface Args {
@@ -37,7 +37,7 @@ function parseArgs(argv: string[]): Args {
   const model = value('--model');
   if (!model) throw new Error('--model NAME is required (a model on the server, e.g. qwen3:8b)');
   const set = value('--set');
-  if (set !== undefined && set !== 'tuning' && set !== 'fresh') throw new Error(`--set: expected tuning or fresh, got ${set}`);
+  if (set !== undefined && !(LABEL_SETS as readonly string[]).includes(set)) throw new Error(`--set: expected ${LABEL_SETS.join(', ')}, got ${set}`);
   const backend = value('--backend');
   if (backend !== undefined && backend !== 'ollama' && backend !== 'openai') throw new Error(`--backend: expected ollama or openai, got ${backend}`);
   const limit = value('--limit');
