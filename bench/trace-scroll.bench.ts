@@ -26,6 +26,12 @@ const VIEWPORT = { width: 1500, height: 950 };
 const ROUNDS = Number(process.env.ROUNDS ?? 2);
 const SIZES = (process.env.SIZES ?? '1000,10000').split(',').map(Number);
 const PROFILE = process.env.PROFILE === '1';
+/**
+ * LOAD_CPU=1: also the renderer main thread's CPU time for the load (a DevTools trace around it):
+ * on a machine shared with other jobs the first card's wall time swings several-fold with the
+ * load, the CPU time the page spent much less.
+ */
+const LOAD_CPU = process.env.LOAD_CPU === '1';
 /** PACKED=0: the working tree's page gets the full trace too. */
 const PACKED = process.env.PACKED !== '0';
 /** Frames per scroll (the page and the plain page alike): the whole list by default; fewer on a loaded machine (1,000 episodes take ~150). */
@@ -82,6 +88,8 @@ interface ViewRun extends ScrollMeasurement {
   firstCardAfterLoadMs: number;
   /** message event → data read (deserialising); data read → view state built and first cards mounted. */
   phases: { deserialised: number; applied: number };
+  /** LOAD_CPU: main-thread CPU time of the tasks from the one that received the load to the one that set the first-card mark. */
+  loadCpuMs?: number;
   elementsAtOpen: number;
   profile?: Record<string, number>;
 }
@@ -96,6 +104,7 @@ async function measureView(browser: Browser, url: string, variant: string, sampl
       (window as unknown as { __benchTrace: unknown }).__benchTrace = await (await fetch(`/dist/bench-trace-scroll/${name}.json`)).json();
     }, sample);
     const loadCpu = process.env.CPU_PROFILE === 'load' ? await startCpuProfile(page) : null;
+    const loadTrace = LOAD_CPU ? await startLoadTrace(page) : null;
     const phases = await page.evaluate(async () => {
       const trace = (window as unknown as { __benchTrace: unknown }).__benchTrace;
       await new Promise((r) => requestAnimationFrame(r));
@@ -106,6 +115,7 @@ async function measureView(browser: Browser, url: string, variant: string, sampl
       return { total: painted - received, deserialised: received - arrived, applied: applied - received };
     });
     if (loadCpu) console.log(await loadCpu());
+    const loadCpuMs = loadTrace ? await loadTrace() : undefined;
     const firstCardAfterLoadMs = phases.total;
     // Let the chart and map draw (they follow the first paint) before scrolling.
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 0)))));
@@ -115,7 +125,7 @@ async function measureView(browser: Browser, url: string, variant: string, sampl
     const cpu = process.env.CPU_PROFILE === '1' ? await startCpuProfile(page) : null;
     const scroll = summarizeFrames(await page.locator('body').evaluate(scriptedScroll, { selector: '.rl-episodes', step: SCROLL_STEP_PX, maxFrames: MAX_FRAMES }));
     if (cpu) console.log(await cpu());
-    return { ...scroll, firstCardAfterLoadMs, phases, elementsAtOpen, ...(profile ? { profile: await profile() } : {}) };
+    return { ...scroll, firstCardAfterLoadMs, phases, elementsAtOpen, loadCpuMs, ...(profile ? { profile: await profile() } : {}) };
   } finally {
     await page.close();
   }
@@ -124,7 +134,7 @@ async function measureView(browser: Browser, url: string, variant: string, sampl
 /** Records a DevTools trace; the returned function stops it and sums the main thread's top-level work by kind (ms). */
 async function startProfile(page: Page): Promise<() => Promise<Record<string, number>>> {
   const session = await page.context().newCDPSession(page);
-  const events: { name: string; ph: string; dur?: number; tid: number; pid: number; args?: { data?: { functionName?: string; url?: string } } }[] = [];
+  const events: { name: string; ph: string; dur?: number; tdur?: number; tid: number; pid: number; args?: { data?: { functionName?: string; url?: string } } }[] = [];
   session.on('Tracing.dataCollected', (e) => void events.push(...(e.value as unknown as typeof events)));
   await session.send('Tracing.start', { traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] } } as never);
   return async () => {
@@ -141,9 +151,46 @@ async function startProfile(page: Page): Promise<() => Promise<Record<string, nu
       console.log(`  layouts ${layouts.length}, forced by script ${forced.length} (${forced.reduce((a, l) => a + l.dur / 1000, 0).toFixed(0)} ms); mean objects ${(layouts.reduce((a, l) => a + (l.args.beginData?.totalObjects ?? 0), 0) / layouts.length).toFixed(0)}, mean dirty ${(layouts.reduce((a, l) => a + (l.args.beginData?.dirtyObjects ?? 0), 0) / layouts.length).toFixed(0)}`);
       console.log(`  forced at: ${[...by].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, v]) => `${k} ${v.toFixed(0)} ms`).join('; ')}`);
     }
+    // Wall time by kind, and under "cpu <kind>" the threads' CPU time (tdur): on a machine shared
+    // with other jobs the wall time includes waiting for a core, the CPU time much less so.
     const sums: Record<string, number> = {};
-    for (const e of events) if (e.ph === 'X' && e.dur !== undefined && kinds.includes(e.name)) sums[e.name] = (sums[e.name] ?? 0) + e.dur / 1000;
+    for (const e of events) {
+      if (e.ph !== 'X' || e.dur === undefined || !kinds.includes(e.name)) continue;
+      sums[e.name] = (sums[e.name] ?? 0) + e.dur / 1000;
+      if (e.tdur !== undefined) sums[`cpu ${e.name}`] = (sums[`cpu ${e.name}`] ?? 0) + e.tdur / 1000;
+    }
     return sums;
+  };
+}
+
+/**
+ * Traces the load; the returned function stops and sums the thread CPU time (tdur) of the
+ * renderer main thread's tasks that overlap [rl:message-arrived, rl:first-card-painted]: the
+ * task that deserialised and applied the load, the frame that painted the first card, and any
+ * other task between them (the mark's own task is the first after that frame).
+ */
+async function startLoadTrace(page: Page): Promise<() => Promise<number>> {
+  const session = await page.context().newCDPSession(page);
+  const events: { name: string; ph: string; ts: number; dur?: number; tdur?: number; tid: number; pid: number; cat?: string }[] = [];
+  session.on('Tracing.dataCollected', (e) => void events.push(...(e.value as unknown as typeof events)));
+  await session.send('Tracing.start', { traceConfig: { includedCategories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing'] } } as never);
+  return async () => {
+    const done = new Promise<void>((r) => session.once('Tracing.tracingComplete', () => r()));
+    await session.send('Tracing.end');
+    await done;
+    await session.detach();
+    const mark = (name: string) => events.filter((e) => e.name === name && (e.cat ?? '').includes('user_timing')).at(-1);
+    const arrived = mark('rl:message-arrived');
+    const painted = mark('rl:first-card-painted');
+    if (!arrived || !painted) return NaN;
+    const onMain = (e: { pid: number; tid: number }) => e.pid === arrived.pid && e.tid === arrived.tid;
+    const name = events.some((e) => e.name === 'RunTask' && onMain(e)) ? 'RunTask' : 'ThreadControllerImpl::RunTask';
+    let cpu = 0;
+    for (const e of events) {
+      if (e.name !== name || e.ph !== 'X' || !onMain(e) || e.dur === undefined) continue;
+      if (e.ts <= painted.ts && e.ts + e.dur >= arrived.ts) cpu += (e.tdur ?? e.dur) / 1000;
+    }
+    return cpu;
   };
 }
 
@@ -194,11 +241,19 @@ async function measurePlain(browser: Browser, texts: string[]): Promise<ScrollMe
     }, texts);
     const profile = PROFILE ? await startProfile(page) : null;
     const scroll = summarizeFrames(await page.locator('body').evaluate(scriptedScroll, { selector: 'body', step: SCROLL_STEP_PX, maxFrames: MAX_FRAMES }));
-    if (profile) console.log(`  plain profile (ms): ${Object.entries(await profile()).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}`);
+    if (profile) console.log(`  plain page:\n${profileLine(await profile(), scroll.scrollFrames)}`);
     return scroll;
   } finally {
     await page.close();
   }
+}
+
+/** The profile's line: wall time by kind, then CPU time by kind and in all per scroll frame. */
+function profileLine(profile: Record<string, number>, frames: number): string {
+  const wall = Object.entries(profile).filter(([k]) => !k.startsWith('cpu ')).sort((a, b) => b[1] - a[1]);
+  const cpu = Object.entries(profile).filter(([k]) => k.startsWith('cpu ')).sort((a, b) => b[1] - a[1]);
+  const cpuTotal = cpu.reduce((sum, [, v]) => sum + v, 0);
+  return `  profile, wall (ms): ${wall.map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}\n  profile, thread CPU (ms): ${cpu.map(([k, v]) => `${k.slice(4)} ${v.toFixed(0)}`).join(', ')}; all ${cpuTotal.toFixed(0)} ms = ${(cpuTotal / Math.max(1, frames)).toFixed(1)} ms per frame`;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
@@ -241,7 +296,7 @@ async function main(): Promise<void> {
           // The working tree's page gets what its host sends (the packed trace); the base gets what its host sent.
           const r = await measureView(browser, url, variant, `large-${n}${variant === 'after' && PACKED ? '.packed' : ''}`);
           add(`${variant} ${n}`, r);
-          console.log(`round ${round + 1} ${variant} ${n}: first card ${f1(r.firstCardAfterLoadMs)} ms (deserialise ${f1(r.phases.deserialised)}, apply ${f1(r.phases.applied)}), p50 ${f1(r.frameP50)} p95 ${f1(r.frameP95)} max ${f1(r.frameMax)}, >50 ms ${r.longFrames}/${r.scrollFrames}, elements ${r.elementsAtOpen}/${r.maxElements}${r.profile ? `\n  profile (ms): ${Object.entries(r.profile).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}` : ''}`);
+          console.log(`round ${round + 1} ${variant} ${n}: first card ${f1(r.firstCardAfterLoadMs)} ms (deserialise ${f1(r.phases.deserialised)}, apply ${f1(r.phases.applied)}), p50 ${f1(r.frameP50)} p95 ${f1(r.frameP95)} max ${f1(r.frameMax)}, >50 ms ${r.longFrames}/${r.scrollFrames}, elements ${r.elementsAtOpen}/${r.maxElements}${r.loadCpuMs !== undefined ? `, load main-thread CPU ${f1(r.loadCpuMs)} ms` : ''}${r.profile ? `\n${profileLine(r.profile, r.scrollFrames)}` : ''}`);
         }
         const p = results[`plain ${n}`].at(-1)!;
         console.log(`round ${round + 1} plain ${n}: p50 ${f1(p.frameP50)} p95 ${f1(p.frameP95)} max ${f1(p.frameMax)}, >50 ms ${p.longFrames}/${p.scrollFrames}`);
@@ -261,7 +316,8 @@ async function main(): Promise<void> {
     for (const variant of Object.keys(bundles)) {
       const rs = results[`${variant} ${n}`] as ViewRun[];
       const p95 = median(rs.map((r) => r.frameP95));
-      console.log(`| ${variant}, ${n} | ${f1(median(rs.map((r) => r.firstCardAfterLoadMs)))} ms | ${f1(median(rs.map((r) => r.frameP50)))} ms | ${f1(p95)} ms | ${(p95 / plainP95).toFixed(2)} | ${median(rs.map((r) => r.longFrames))} of ${rs[0].scrollFrames} | ${rs[0].elementsAtOpen} / ${Math.max(...rs.map((r) => r.maxElements))} |`);
+      const loadCpu = LOAD_CPU ? ` (main-thread CPU ${f1(median(rs.map((r) => r.loadCpuMs ?? NaN)))} ms)` : '';
+      console.log(`| ${variant}, ${n} | ${f1(median(rs.map((r) => r.firstCardAfterLoadMs)))} ms${loadCpu} | ${f1(median(rs.map((r) => r.frameP50)))} ms | ${f1(p95)} ms | ${(p95 / plainP95).toFixed(2)} | ${median(rs.map((r) => r.longFrames))} of ${rs[0].scrollFrames} | ${rs[0].elementsAtOpen} / ${Math.max(...rs.map((r) => r.maxElements))} |`);
     }
   }
 }

@@ -105,6 +105,15 @@ export class BudgetPanel {
   private readonly rerunButton: ButtonControl;
   private readonly annotateButton: ButtonControl;
   private readonly callbacks: BudgetPanelCallbacks;
+  /**
+   * Select values and the model list waiting for the first paint after a load. vscode-single-
+   * select re-renders on every assignment, even of the same value, and its render reads its own
+   * getBoundingClientRect: a synchronous layout of the whole page with the new cards, inside the
+   * load (≈80 ms at 10,000 episodes). The form reads the pending values until they are applied.
+   */
+  private readonly pendingSelects = new Map<SelectControl, string>();
+  private pendingModels: { models: readonly string[]; selected: string | undefined } | null = null;
+  private flushScheduled = false;
 
   constructor(callbacks: BudgetPanelCallbacks) {
     this.callbacks = callbacks;
@@ -175,10 +184,11 @@ export class BudgetPanel {
   }
 
   setValues(values: BudgetFormValues): void {
-    for (const [key, control] of this.texts) control.value = values[key];
-    for (const [key, control] of this.checks) control.checked = values[key];
-    this.think.value = values.think;
-    this.earlyStopMode.value = values.earlyStopMode;
+    // Only what changed: each assignment re-renders the element (lit), even with the same value.
+    for (const [key, control] of this.texts) if ((control.value ?? '') !== values[key]) control.value = values[key];
+    for (const [key, control] of this.checks) if (Boolean(control.checked) !== values[key]) control.checked = values[key];
+    this.setSelect(this.think, values.think);
+    this.setSelect(this.earlyStopMode, values.earlyStopMode);
     this.validate();
   }
 
@@ -186,8 +196,8 @@ export class BudgetPanel {
     const out = formFromPolicy({}, undefined);
     for (const [key, control] of this.texts) out[key] = control.value ?? '';
     for (const [key, control] of this.checks) out[key] = Boolean(control.checked);
-    out.think = (this.think.value || 'default') as ThinkChoice;
-    out.earlyStopMode = (this.earlyStopMode.value || 'episode') as EarlyStopMode;
+    out.think = (this.selectValue(this.think) || 'default') as ThinkChoice;
+    out.earlyStopMode = (this.selectValue(this.earlyStopMode) || 'episode') as EarlyStopMode;
     return out;
   }
 
@@ -196,13 +206,53 @@ export class BudgetPanel {
     // Only the server's models: a trace's own model that the server does not have (an imported
     // trace's Hugging Face id, say) would only fail; the host lists its preferred model first.
     const selected = current && models.includes(current) ? current : models[0];
-    this.model.replaceChildren(
-      ...models.map((name) => {
-        const option = h('vscode-option', { value: name }, name) as HTMLElement & { selected: boolean };
-        option.selected = name === selected; // see trace-picker.ts: the selection lives on the option
-        return option;
-      }),
-    );
+    const shown = [...this.model.querySelectorAll('vscode-option')].map((o) => o.getAttribute('value'));
+    if (!this.pendingModels && shown.length === models.length && shown.every((v, i) => v === models[i]) && this.model.value === (selected ?? '')) return;
+    this.pendingModels = { models, selected };
+    this.scheduleFlush();
+  }
+
+  /** The model Re-run and Estimate progress use (a pending list's selection until it is shown). */
+  private modelValue(): string | undefined {
+    if (this.modelRow.hidden) return undefined;
+    return (this.pendingModels ? this.pendingModels.selected : this.model.value) || undefined;
+  }
+
+  private selectValue(control: SelectControl): string {
+    return this.pendingSelects.get(control) ?? control.value;
+  }
+
+  private setSelect(control: SelectControl, value: string): void {
+    if (this.selectValue(control) === value) return;
+    if (control.value === value) this.pendingSelects.delete(control);
+    else {
+      this.pendingSelects.set(control, value);
+      this.scheduleFlush();
+    }
+  }
+
+  /** Applies pending selects and models in the task after the next paint (the load's first cards are on screen by then). */
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    requestAnimationFrame(() => setTimeout(() => this.flushPending(), 0));
+  }
+
+  private flushPending(): void {
+    this.flushScheduled = false;
+    for (const [control, value] of this.pendingSelects) control.value = value;
+    this.pendingSelects.clear();
+    const pending = this.pendingModels;
+    this.pendingModels = null;
+    if (pending) {
+      this.model.replaceChildren(
+        ...pending.models.map((name) => {
+          const option = h('vscode-option', { value: name }, name) as HTMLElement & { selected: boolean };
+          option.selected = name === pending.selected; // see trace-picker.ts: the selection lives on the option
+          return option;
+        }),
+      );
+    }
   }
 
   /** The errors the fields show now (tests, and the draft the view persists). */
@@ -233,14 +283,13 @@ export class BudgetPanel {
   private submit(): void {
     const parsed = policyFromForm(this.values());
     if (this.validate().length > 0) return;
-    const model = this.modelRow.hidden ? undefined : this.model.value || undefined;
-    this.callbacks.rerun(parsed.policy, parsed.probe, model);
+    this.callbacks.rerun(parsed.policy, parsed.probe, this.modelValue());
   }
 
   private submitAnnotate(): void {
     const parsed = policyFromForm({ ...this.values(), probe: true });
     if (parsed.errors.some((e) => this.textKeyOf(e.field) === 'samples') || !parsed.probe) return;
-    this.callbacks.annotate(parsed.probe, this.modelRow.hidden ? undefined : this.model.value || undefined);
+    this.callbacks.annotate(parsed.probe, this.modelValue());
   }
 
   private textKeyOf(field: string): TextKey | undefined {

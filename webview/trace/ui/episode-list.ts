@@ -83,13 +83,15 @@ function buildMeta(e: Episode): HTMLElement {
   const p = e.progress;
   if (p) {
     const basis = p.basis === 'gold' ? 'share of forced answers equal to the gold answer' : 'share of forced answers agreeing with the final answer (no gold)';
+    // Three elements, not six: every collapsed card on screen has this, and Chromium's style,
+    // layout and paint per scroll frame grow with the elements coming into view (docs/webview.md).
+    const spread = p.interval ? ` [${p.interval[0].toFixed(2)}, ${p.interval[1].toFixed(2)}]` : p.ci !== undefined ? ` ±${p.ci.toFixed(2)}` : '';
     meta.append(
       h('span', { class: 'rl-progress', title: `μ: ${basis}; ${progressDetail(p)}` },
-        h('span', {}, `μ ${p.mu.toFixed(2)}`),
-        p.interval ? h('span', { class: 'rl-dim' }, ` [${p.interval[0].toFixed(2)}, ${p.interval[1].toFixed(2)}]`) : p.ci !== undefined ? h('span', { class: 'rl-dim' }, ` ±${p.ci.toFixed(2)}`) : null,
-        h('span', { class: 'rl-dim' }, ` n=${p.samples}`),
+        `μ ${p.mu.toFixed(2)}`,
+        h('span', { class: 'rl-dim' }, `${spread} n=${p.samples}`),
         h('span', { class: `rl-delta ${p.delta > 0 ? 'rl-up' : p.delta < 0 ? 'rl-down' : ''}` }, ` Δ ${signed(p.delta)}`),
-        p.basis === 'self' ? h('span', { class: 'rl-dim' }, ' (self)') : null),
+        p.basis === 'self' ? ' (self)' : null),
     );
   }
   return meta;
@@ -110,15 +112,18 @@ export interface EpisodeListOptions {
 /** Builds one episode card: head (toggle, meta, copy), plain-text preview, body (filled when expanded). */
 export function renderCard(episode: Episode, position: number): Card {
   const bodyId = `rl-episode-body-${position}`;
+  // The chevron and the copy glyph are drawn by CSS (::before in the codicon font), not by an
+  // element each: fewer elements per card make each scroll frame cheaper.
   const toggle = h('button', { class: 'rl-card-toggle', type: 'button', 'aria-expanded': 'false', 'aria-controls': bodyId },
-    icon('chevron-right'), h('span', { class: 'rl-card-number' }, `#${episode.index}`),
+    h('span', { class: 'rl-card-number' }, `#${episode.index}`),
     episode.opener ? h('span', { class: 'rl-opener' }, episode.opener) : null);
-  const copy = h('button', { class: 'rl-icon-button rl-card-copy', type: 'button', 'aria-label': `Copy episode ${episode.index}`, title: 'Copy episode text (c)' }, icon('copy'));
+  const copy = h('button', { class: 'rl-icon-button rl-card-copy', type: 'button', 'aria-label': `Copy episode ${episode.index}`, title: 'Copy episode text (c)' });
   const meta = buildMeta(episode);
   const head = h('div', { class: 'rl-card-head' }, toggle, meta, copy);
   const preview = h('div', { class: 'rl-preview' }, previewText(episode.text));
+  // The body joins the card only while it is expanded (applyExpanded): a collapsed card has one element fewer.
   const body = h('div', { class: 'rl-card-body rl-markdown', id: bodyId, hidden: true });
-  const li = h('div', { class: `rl-card rl-verdict-bg-${episode.verdict}`, role: 'listitem', tabindex: '-1', 'data-position': position, 'data-index': episode.index }, head, preview, body);
+  const li = h('div', { class: `rl-card rl-verdict-bg-${episode.verdict}`, role: 'listitem', tabindex: '-1', 'data-position': position, 'data-index': episode.index }, head, preview);
   return { li, toggle, meta, preview, body, episode, headSignature: headSignature(episode), previewSource: episode.text, renderedText: null, bodyMode: null, position };
 }
 
@@ -630,6 +635,8 @@ export class EpisodeList {
     card.toggle.setAttribute('aria-expanded', String(open));
     card.li.classList.toggle('rl-expanded', open);
     card.body.hidden = !open;
+    if (open && card.body.parentNode !== card.li) card.li.append(card.body);
+    else if (!open && card.body.parentNode) card.body.remove();
     card.preview.hidden = open;
     if (!open || !card.li.isConnected || !needsRender(card)) return;
     if (card.episode.index === this.growing) this.showPlain(card);
