@@ -20,9 +20,8 @@ import { datasetPayload } from '../src/extension/dataset/rows';
 import { parseTraceText } from '../src/extension/trace/traceFiles';
 import { indexTraceFile, readAnyTraces, readTraceFile } from '../src/extension/trace/traceReader';
 import { listItem, OffsetTraceList } from '../src/extension/trace/traceList';
-import { problemTitle } from '../src/extension/trace/traceFiles';
 import { runDatasetJob } from '../src/runs/dataset/job';
-import { payloadInWorker, runPayloadWorker } from '../src/extension/dataset/payloadInWorker';
+import { indexedTraceList, payloadInWorker, runPayloadWorker } from '../src/extension/dataset/payloadInWorker';
 import { loadavg } from 'node:os';
 import { annotateTrace } from '../src/core/annotate';
 import { computeReport } from '../src/core/report';
@@ -151,7 +150,16 @@ async function main(): Promise<void> {
       openOneMs = performance.now() - t;
       return list;
     });
-    console.log(row('places kept: trace editor, indexTraceFile on the host (parse, summarize, drop; yields every 8 ms) + one trace shown', editorPlaces));
+    console.log(row('places kept, host indexing: trace editor, indexTraceFile on the host (parse, summarize, drop; yields every 8 ms) + one trace shown (the fallback when the worker fails)', editorPlaces));
+    const editorWorker = await measure(async () => {
+      const result = await runPayloadWorker(workerFile, { path: file, where, index: true, report: false });
+      const list = indexedTraceList(file, result.rows, result.summary!);
+      await new Promise((r) => setImmediate(r));
+      list.items(); // the picker's entries
+      list.at(middle); // the picker's choice, read and parsed when shown
+      return list;
+    });
+    console.log(row('places kept: trace editor, the worker indexes the file (no report), the host parses none + one trace shown', editorWorker));
     let indexedRows = 0;
     let postMs = 0;
     let indexedPayload: unknown;
@@ -163,10 +171,10 @@ async function main(): Promise<void> {
         },
       });
       const { payload, summary } = await fromWorker;
-      indexedRows = payload.rows.length;
+      indexedRows = payload!.rows.length;
       indexedPayload = payload;
       await new Promise((r) => setImmediate(r));
-      const list = new OffsetTraceList(file, summary!.places, payload.rows.map((r) => r.id), (i) => ({ index: i, id: payload.rows[i].id, problem: problemTitle(payload.rows[i].problem), correct: payload.rows[i].correct, episodes: payload.rows[i].episodes }), summary!.stamp, summary!.digests);
+      const list = indexedTraceList(file, payload!.rows, summary!);
       await list.load(middle); // a row opened
       return { payload, summary, list };
     });

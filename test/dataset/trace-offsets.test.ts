@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { annotateTrace } from '../../src/core/annotate';
 import type { Trace } from '../../src/core/trace';
 import { FileChangedError, scanLines } from '../../src/io/trace-offsets';
-import { runPayloadWorker } from '../../src/extension/dataset/payloadInWorker';
+import { indexedTraceList, runPayloadWorker } from '../../src/extension/dataset/payloadInWorker';
 import { datasetPayload } from '../../src/extension/dataset/rows';
 import { indexTraceFile, readTraceFile } from '../../src/extension/trace/traceReader';
 import { listItem, OffsetTraceList, PickedTraceList, sameProblemKey } from '../../src/extension/trace/traceList';
@@ -150,6 +150,7 @@ test('the worker indexes the file as the host would, with a first page and the p
   assert.equal(first, 10);
   const host = await indexTraceFile(file, listItem);
   assert.ok(result.summary);
+  assert.ok(result.payload);
   assert.deepEqual(result.summary.places, host.places);
   assert.deepEqual(result.summary.digests, host.digests);
   assert.deepEqual(result.payload.problems, host.problems);
@@ -160,4 +161,13 @@ test('the worker indexes the file as the host would, with a first page and the p
   assert.deepEqual(result.summary.problemKeys, traces.map((t) => sameProblemKey(t.problem)));
   assert.equal(new Set(result.summary.problemKeys.filter((_, i) => i % 3 === 0)).size, 1, 'one key for the problem written with other whitespace');
   assert.deepEqual(result.summary.queue.map((q) => q.id), traces.map((t) => t.id));
+
+  // The trace editor's job: no report, the same places and rows; the list reads each trace back.
+  const items = await runPayloadWorker(workerFile, { path: file, where, index: true, report: false }, { evalCode: `require('tsx/cjs'); require(${JSON.stringify(workerFile)});` });
+  assert.equal(items.payload, undefined);
+  assert.deepEqual(items.summary?.places, host.places);
+  assert.deepEqual(items.problems, host.problems);
+  const list = indexedTraceList(file, items.rows, items.summary!);
+  assert.deepEqual(list.items(), host.summaries);
+  for (const i of [29, 0, 15]) assert.deepEqual(list.at(i), traces[i]);
 });

@@ -15,7 +15,6 @@ import type { Trace } from '../../core/trace';
 import type { Lens } from '../trace/lens';
 import { EDITOR_VIEW_TYPE, panelTitle } from '../trace/viewTypes';
 import type { TraceSession } from '../trace/session';
-import { problemTitle } from '../trace/traceFiles';
 import { WebviewHost } from '../webview/webviewHost';
 import { parseDatasetViewMessage, type DatasetJobState, type DatasetPayload, type DatasetViewToHost, type HostToDatasetView, type PersistedDatasetState } from '../../shared/dataset-protocol';
 import type { QueueTrace } from '../../core/review/queue';
@@ -23,7 +22,7 @@ import { FileChangedError } from '../../io/trace-offsets';
 import { ArrayTraceList, OffsetTraceList, PickedTraceList, type TraceList } from '../trace/traceList';
 import { LoopSlicer, type ReadProgress } from '../trace/traceReader';
 import { datasetPayload } from './rows';
-import { payloadInWorker, runPayloadWorker } from './payloadInWorker';
+import { indexedTraceList, payloadInWorker, runPayloadWorker } from './payloadInWorker';
 import type { TraceFileSummary } from './payloadWorker';
 import { ReviewQueue } from './reviewQueue';
 
@@ -198,11 +197,7 @@ export class DatasetView implements vscode.Disposable {
    */
   private async readIndexed(first: boolean): Promise<number | false | undefined> {
     const path = this.file.fsPath;
-    const listOf = (summary: TraceFileSummary, payload: DatasetPayload) => {
-      const rows = payload.rows;
-      const ids = rows.map((r) => r.id);
-      return new OffsetTraceList(path, summary.places, ids, (i) => ({ index: i, id: rows[i].id, problem: problemTitle(rows[i].problem), correct: rows[i].correct, episodes: rows[i].episodes }), summary.stamp, summary.digests);
-    };
+    const listOf = (summary: TraceFileSummary, payload: DatasetPayload) => indexedTraceList(path, payload.rows, summary);
     let firstShown = !first;
     const showFirst = (payload: DatasetPayload, summary: TraceFileSummary, progress: ReadProgress) => {
       if (firstShown || this.disposed) return;
@@ -225,7 +220,7 @@ export class DatasetView implements vscode.Disposable {
       return false;
     }
     firstShown = true;
-    if (this.disposed || !result.summary) return undefined;
+    if (this.disposed || !result.summary || !result.payload) return undefined;
     this.setIndexed(listOf(result.summary, result.payload), result.summary);
     this.problems = result.payload.problems;
     this.payload = result.payload;

@@ -8,6 +8,8 @@ import type { QueueTrace } from '../../core/review/queue';
 import type { LinePlace } from '../../io/trace-offsets';
 import type { ReadProgress } from '../trace/traceReader';
 import type { PayloadJob, TraceFileSummary, WorkerMessage } from './payloadWorker';
+import { OffsetTraceList } from '../trace/traceList';
+import { problemTitle } from '../trace/traceFiles';
 
 export interface WorkerRunOptions {
   /** Run this code as the worker instead of `workerFile` (the bench and tests load the .ts source through tsx). */
@@ -19,7 +21,10 @@ export interface WorkerRunOptions {
 }
 
 export interface WorkerResult {
-  payload: DatasetPayload;
+  /** Absent when an index job asked for no report (`job.report: false`). */
+  payload?: DatasetPayload;
+  rows: DatasetRow[];
+  problems: string[];
   /** Present when the job indexed the file (`job.index`). */
   summary?: TraceFileSummary;
 }
@@ -57,12 +62,20 @@ export function runPayloadWorker(workerFile: string, job: PayloadJob, opts: Work
           return;
         case 'first': {
           const n = rows.length;
+          if (!m.report) return;
           return opts.onFirstPage?.({ file: job.where.file, name: job.where.name, report: m.report, rows: rows.slice(0, n), problems: [] }, { places: places.slice(0, n), digests: digests.slice(0, n), stamp: m.stamp, problemKeys: problemKeys.slice(0, n), queue: queue.slice(0, n) }, m.progress);
         }
         case 'indexed':
-          return done(() => resolve({ payload: { file: job.where.file, name: job.where.name, report: m.report, rows, problems: m.problems }, summary: { places, digests, stamp: m.stamp, problemKeys, queue } }));
+          return done(() =>
+            resolve({
+              ...(m.report ? { payload: { file: job.where.file, name: job.where.name, report: m.report, rows, problems: m.problems } } : {}),
+              rows,
+              problems: m.problems,
+              summary: { places, digests, stamp: m.stamp, problemKeys, queue },
+            }),
+          );
         case 'done':
-          return done(() => resolve({ payload: m.payload }));
+          return done(() => resolve({ payload: m.payload, rows: m.payload.rows, problems: m.payload.problems }));
         case 'failed':
           return done(() => reject(new Error(m.error)));
       }
@@ -72,7 +85,13 @@ export function runPayloadWorker(workerFile: string, job: PayloadJob, opts: Work
   });
 }
 
+/** The traces of an indexed file as line places, with picker entries made from its rows. */
+export function indexedTraceList(path: string, rows: readonly DatasetRow[], summary: TraceFileSummary): OffsetTraceList {
+  const ids = rows.map((r) => r.id);
+  return new OffsetTraceList(path, summary.places, ids, (i) => ({ index: i, id: rows[i].id, problem: problemTitle(rows[i].problem), correct: rows[i].correct, episodes: rows[i].episodes }), summary.stamp, summary.digests);
+}
+
 /** The payload of a file read as any format (the worker's first job). */
 export async function payloadInWorker(workerFile: string, job: PayloadJob, opts: Pick<WorkerRunOptions, 'evalCode' | 'signal'> = {}): Promise<DatasetPayload> {
-  return (await runPayloadWorker(workerFile, { ...job, index: false }, opts)).payload;
+  return (await runPayloadWorker(workerFile, { ...job, index: false }, opts)).payload!;
 }

@@ -28,6 +28,8 @@ export interface PayloadJob {
   index?: boolean;
   /** Rows in the first page (default 200). */
   firstPage?: number;
+  /** `index` only: false when no report is wanted (the trace editor's picker): the worker then keeps no trace either. */
+  report?: boolean;
 }
 
 /** Everything the host keeps of an indexed file instead of its traces. */
@@ -63,14 +65,16 @@ export type WorkerMessage =
   | { type: 'progress'; progress: ReadProgress }
   | RowsChunk
   /** The rows so far make the first page: the report over them. */
-  | { type: 'first'; report: DatasetReport; stamp: FileStamp; progress: ReadProgress }
-  /** An indexed file read to its end (its rows came in chunks). */
-  | { type: 'indexed'; report: DatasetReport; problems: string[]; stamp: FileStamp }
+  | { type: 'first'; report?: DatasetReport; stamp: FileStamp; progress: ReadProgress }
+  /** An indexed file read to its end (its rows came in chunks); no report when the job asked for none. */
+  | { type: 'indexed'; report?: DatasetReport; problems: string[]; stamp: FileStamp }
   | { type: 'done'; payload: DatasetPayload }
   | { type: 'failed'; error: string };
 
 async function indexed(job: PayloadJob, post: (m: WorkerMessage, transfer?: ArrayBuffer[]) => void): Promise<void> {
+  const report = job.report !== false;
   const traces: Trace[] = [];
+  let current: Trace | undefined;
   let chunk: Omit<RowsChunk, 'places'> & { places: number[] } = { type: 'rows', rows: [], places: [], digests: [], problemKeys: [], queue: [] };
   const flush = () => {
     if (chunk.rows.length === 0) return;
@@ -81,29 +85,31 @@ async function indexed(job: PayloadJob, post: (m: WorkerMessage, transfer?: Arra
   const index = await indexTraceFile(
     job.path,
     (trace, i) => {
-      traces.push(trace);
+      if (report) traces.push(trace);
+      current = trace;
       return datasetRow(trace, i);
     },
     {
       sliceMs: 1_000,
       firstPage: job.firstPage,
       onProgress: (progress) => post({ type: 'progress', progress }),
-      onIndexed: (i, place, row, digest) => {
+      onIndexed: (_i, place, row, digest) => {
         chunk.rows.push(row);
         chunk.digests.push(digest);
         chunk.places.push(place.offset, place.length, place.line);
-        chunk.problemKeys.push(sameProblemKey(traces[i].problem));
-        chunk.queue.push(queueTrace(traces[i]));
+        chunk.problemKeys.push(sameProblemKey(current!.problem));
+        chunk.queue.push(queueTrace(current!));
+        current = undefined;
         if (chunk.rows.length >= CHUNK) flush();
       },
       onFirstPage: (sofar, progress) => {
         flush();
-        post({ type: 'first', report: datasetPayload(traces.slice(0, sofar.places.length), job.where).report, stamp: sofar.stamp, progress });
+        post({ type: 'first', ...(report ? { report: datasetPayload(traces.slice(0, sofar.places.length), job.where).report } : {}), stamp: sofar.stamp, progress });
       },
     },
   );
   flush();
-  post({ type: 'indexed', report: datasetPayload(traces, job.where).report, problems: index.problems, stamp: index.stamp });
+  post({ type: 'indexed', ...(report ? { report: datasetPayload(traces, job.where).report } : {}), problems: index.problems, stamp: index.stamp });
 }
 
 async function main(job: PayloadJob, post: (m: WorkerMessage, transfer?: ArrayBuffer[]) => void): Promise<void> {

@@ -365,8 +365,19 @@ export class Lens implements vscode.Disposable {
       const loaded = await this.readTraces(uri);
       return { traces: new ArrayTraceList(loaded.traces), lines: loaded.lines, problems: loaded.problems };
     }
+    // Indexed in the worker (the host parses nothing; the first validation of a session compiles
+    // the schema, a stall of its own); on the host, in slices, if the worker fails.
+    const path = uri.fsPath;
+    try {
+      const { indexedTraceList, runPayloadWorker } = await import('../dataset/payloadInWorker.js');
+      const workerFile = vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'payloadWorker.js').fsPath;
+      const result = await this.withReadProgress(uri, (onProgress) => runPayloadWorker(workerFile, { path, where: { file: path, name }, index: true, report: false }, { onProgress }));
+      if (result.summary) return { traces: indexedTraceList(path, result.rows, result.summary), lines: result.summary.places.map((p) => p.line), problems: result.problems };
+    } catch (err) {
+      this.log.warn(`${path}: the index worker failed (${err instanceof Error ? err.message : String(err)}); indexing it here`);
+    }
     const { indexTraceFile } = await import('./traceReader.js');
-    const index = await this.withReadProgress(uri, (onProgress) => indexTraceFile(uri.fsPath, listItem, { onProgress }));
+    const index = await this.withReadProgress(uri, (onProgress) => indexTraceFile(path, listItem, { onProgress }));
     const items = index.summaries;
     return { traces: new OffsetTraceList(uri.fsPath, index.places, index.ids, (i) => items[i], index.stamp, index.digests), lines: index.places.map((p) => p.line), problems: index.problems };
   }
