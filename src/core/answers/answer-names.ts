@@ -5,7 +5,7 @@
  * gives it to findIntermediateAnswer as `ctx.names`. Pure.
  */
 import { askedNamesIn } from './conclusions';
-import { questionTarget, type QuestionTarget } from './question-target';
+import { cachedQuestionTarget } from './question-target';
 
 /** At most this many names are kept: a trace that names many letters is not naming the answer. */
 export const MAX_ANSWER_NAMES = 8;
@@ -19,18 +19,8 @@ export function learnAnswerNames(episodeText: string, problem: string | null | u
   if (typeof problem !== 'string' || problem.trim() === '' || typeof episodeText !== 'string') return known;
   // Cheap test first: a naming needs a one-letter name (let/call/denote/be/"is the").
   if (!/\b(let|call|denote|be|is the|represent|stands? for|as)\b/i.test(episodeText)) return known;
-  const found = askedNamesIn(episodeText, targetOf(problem));
+  const found = askedNamesIn(episodeText, cachedQuestionTarget(problem));
   const added = found.filter((n) => !known.includes(n));
   if (added.length === 0 || known.length >= MAX_ANSWER_NAMES) return known;
   return [...known, ...added].slice(0, MAX_ANSWER_NAMES);
-}
-
-let lastProblem: string | null = null;
-let lastTarget: QuestionTarget | null = null;
-function targetOf(problem: string): QuestionTarget {
-  if (problem !== lastProblem || lastTarget === null) {
-    lastTarget = questionTarget(problem);
-    lastProblem = problem;
-  }
-  return lastTarget;
 }

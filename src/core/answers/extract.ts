@@ -7,7 +7,7 @@ import { cleanProseValue, lastConclusion, readValue, type ConclusionHow } from '
 import { BOXED_COMMAND, allBoxed, cleanAnswerText, lastBoxed } from './boxed';
 import { matchingBrace } from './latex';
 import { normalizeAnswer } from './normalize';
-import { questionTarget, type QuestionTarget } from './question-target';
+import { cachedQuestionTarget, type QuestionTarget } from './question-target';
 
 export { cleanAnswerText, lastBoxed } from './boxed';
 
@@ -334,7 +334,7 @@ export function findIntermediateAnswer(episodeText: string, ctx: AnswerContext =
     if (answer !== '' && fits(answer)) found.push({ answer, start: valueAt, end: valueAt + m[1].length, how: 'answer-is' });
   }
 
-  const asked = typeof ctx.problem === 'string' && ctx.problem.trim() !== '' ? withNames(targetOf(ctx.problem), ctx.names) : null;
+  const asked = typeof ctx.problem === 'string' && ctx.problem.trim() !== '' ? withNames(cachedQuestionTarget(ctx.problem), ctx.names) : null;
   if (CONCLUSION_CUE_NEEDS.test(text)) for (const m of text.matchAll(CONCLUSION_CUE)) {
     const at = (m.index ?? 0) + m[0].search(/[A-Z]/);
     const valueAt = (m.index ?? 0) + m[0].length;
@@ -369,17 +369,6 @@ export function findIntermediateAnswer(episodeText: string, ctx: AnswerContext =
   let best: IntermediateAnswer | null = null;
   for (const candidate of found) if (best === null || candidate.start > best.start) best = candidate;
   return best;
-}
-
-// A trace asks one question for all its episodes (10^5 of them): read it once.
-let lastProblem: string | null = null;
-let lastTarget: QuestionTarget | null = null;
-function targetOf(problem: string): QuestionTarget {
-  if (problem !== lastProblem || lastTarget === null) {
-    lastTarget = questionTarget(problem);
-    lastProblem = problem;
-  }
-  return lastTarget;
 }
 
 // One target per set of names (an episode's names change rarely): rebuilt targets would lose the per-target regex cache.

@@ -230,3 +230,16 @@ export function questionTarget(problem: string | undefined): QuestionTarget {
   }
   return target;
 }
+
+// A trace asks one question for all its episodes (10^5 of them): read it once.
+let lastProblem: string | null = null;
+let lastTarget: QuestionTarget | null = null;
+
+/** questionTarget, remembered for the last problem asked (every episode of a trace asks the same). */
+export function cachedQuestionTarget(problem: string): QuestionTarget {
+  if (problem !== lastProblem || lastTarget === null) {
+    lastTarget = questionTarget(problem);
+    lastProblem = problem;
+  }
+  return lastTarget;
+}
