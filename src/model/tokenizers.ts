@@ -8,8 +8,10 @@
  * `deepseek-r1:8b` tag has pointed at a Llama distill and later at a Qwen3 one).
  */
 import { createRequire } from 'node:module';
+import type { TokenizerFamily } from '../core/token-families';
 
-export type TokenizerFamily = 'qwen2.5' | 'llama3.1';
+// The family rule is pure (src/core/token-families.ts): the extension uses it without the tokenizers.
+export { tokenizerFamilyOf, type TokenizerFamily } from '../core/token-families';
 
 /** Optional packages (package.json optionalDependencies), one per family. */
 export const TOKENIZER_PACKAGES: Readonly<Record<TokenizerFamily, string>> = {
@@ -21,18 +23,6 @@ export interface TokenCounter {
   /** `tokenizer:<family>`: what trace metrics record as their counter. */
   readonly name: string;
   count(text: string): number;
-}
-
-/**
- * The tokenizer family of a model name (an HF id or a tag naming its base): R1 distills name
- * their base ("DeepSeek-R1-Distill-Qwen-14B", "...-Llama-8B"); QwQ and Sky-T1 are Qwen2.5
- * fine-tunes. Null when the name does not say (e.g. a bare `deepseek-r1:7b` tag).
- */
-export function tokenizerFamilyOf(model: string | null | undefined): TokenizerFamily | null {
-  if (!model) return null;
-  if (/llama/i.test(model)) return 'llama3.1';
-  if (/qwen(?!3)|qwq|sky-?t1/i.test(model)) return 'qwen2.5';
-  return null;
 }
 
 interface PretrainedTokenizer {

@@ -46,7 +46,24 @@ test('header: "(wall clock)" after such a run, the live token count labelled an 
   assert.match(tokenText(live).text, /^≈6 thinking \(live estimate\) · 4 answer tokens · 1 episode$/);
   const done = { ...stateFromTrace(trace(), false, 'done'), ...finalElapsed(3, 20_000) };
   assert.match(elapsedText(done).text, /^20 ?s \(wall clock\)$/);
-  assert.match(tokenText(done).text, /^6 thinking · /);
+  // qwen3:8b names no tokenizer family we measured: the estimate, said as such (never "the server's").
+  assert.match(tokenText(done).text, /^6 thinking \(estimate\) · /);
+  assert.match(tokenText(done).title, /^Our estimate .*"qwen3:8b" does not say which tokenizer/);
+});
+
+test('token counts name their counter: the model tokenizer, or the estimate corrected by the family ratio the tokenizer bench measured', async () => {
+  const { tokenText } = await import('../../webview/trace/ui/header');
+  const { ESTIMATE_CORRECTIONS } = await import('../../src/core/token-families');
+  const base = trace();
+  const big = { ...base, metrics: { ...base.metrics, thinkingTokens: 9000, evalTokens: 9500 } };
+  const llama = stateFromTrace({ ...big, model: 'deepseek-ai/DeepSeek-R1-Distill-Llama-8B' }, false, 'done');
+  assert.equal(tokenText(llama).text.split(' · ')[0], `≈${Math.round(9000 * ESTIMATE_CORRECTIONS['llama3.1'].factor)} thinking (Llama 3.1 tokens, corrected estimate)`);
+  assert.match(tokenText(llama).title, /our estimate 9000 × 0\.889, the median tokenizer\/estimate ratio over 20 real R1-Distill-Llama-8B traces.*The server counted 9500 generated tokens/);
+  const qwen = stateFromTrace({ ...big, model: 'deepseek-ai/DeepSeek-R1-Distill-Qwen-14B' }, false, 'done');
+  assert.match(tokenText(qwen).text, /^≈9156 thinking \(Qwen2\.5 tokens, corrected estimate\)/);
+  const counted = stateFromTrace({ ...big, model: 'deepseek-ai/DeepSeek-R1-Distill-Llama-8B', metrics: { ...big.metrics, tokenCounter: 'tokenizer:llama3.1' } }, false, 'done');
+  assert.match(tokenText(counted).text, /^9000 thinking · /, 'a tokenizer count is shown as it is');
+  assert.match(tokenText(counted).title, /^Counted by the model's own tokenizer \(llama3\.1\)/);
 });
 
 test('result: speed from the wall clock when the server\'s is impossible; no "cut off" note while still thinking', async () => {

@@ -7,6 +7,7 @@ import type { LiveState } from '../model/live-trace';
 import { formatDuration, formatTokens, summarize } from '../model/summary';
 import { h } from '../../common/dom';
 import { recipeChip } from '../model/probe-text';
+import { estimateCorrectionFor } from '../../../src/core/token-families';
 
 const STATUS_TEXT: Record<string, string> = {
   starting: 'Starting…',
@@ -114,12 +115,37 @@ export function elapsedText(state: LiveState): { text: string; title: string } {
   };
 }
 
-/** Token counts: while streaming the thinking tokens are counted here (an estimate); the server's count replaces it at the end. */
+/**
+ * Token counts, each named by what counted it: while streaming, our live estimate; after, the
+ * trace's counter (`metrics.tokenCounter`): the model's own tokenizer (CLI `--tokenizer`), else
+ * our estimate, shown corrected to the model's tokens by its family's measured median ratio
+ * (src/core/token-families.ts) when the model's name names the family.
+ */
 export function tokenText(state: LiveState): { text: string; title: string } {
   const s = summarize(state.trace);
-  const thinking = state.live ? `≈${formatTokens(s.thinkingTokens)} thinking (live estimate)` : `${formatTokens(s.thinkingTokens)} thinking`;
+  const tail = ` · ${formatTokens(s.responseTokens)} answer tokens · ${plural(s.episodes, 'episode')}`;
+  if (state.live) {
+    return {
+      text: `≈${formatTokens(s.thinkingTokens)} thinking (live estimate)${tail}`,
+      title: 'Thinking tokens estimated here while the text streams (src/core/tokens.ts); the server counts the generated tokens when the run ends',
+    };
+  }
+  const m = state.trace.metrics;
+  const server = m?.evalTokens !== undefined ? ` The server counted ${formatTokens(m.evalTokens)} generated tokens (thinking and answer together).` : '';
+  const counter = m?.tokenCounter;
+  if (counter?.startsWith('tokenizer:')) {
+    return { text: `${formatTokens(s.thinkingTokens)} thinking${tail}`, title: `Counted by the model's own tokenizer (${counter.slice('tokenizer:'.length)}).${server}` };
+  }
+  const correction = estimateCorrectionFor(state.trace.model);
+  if (correction) {
+    const corrected = Math.round(s.thinkingTokens * correction.factor);
+    return {
+      text: `≈${formatTokens(corrected)} thinking (${correction.name} tokens, corrected estimate)${tail}`,
+      title: `${correction.name} tokens: our estimate ${formatTokens(s.thinkingTokens)} × ${correction.factor.toFixed(3)}, ${correction.basis}. Answer tokens and the episode cards' counts are the uncorrected estimate.${server}`,
+    };
+  }
   return {
-    text: `${thinking} · ${formatTokens(s.responseTokens)} answer tokens · ${plural(s.episodes, 'episode')}`,
-    title: state.live ? 'Thinking tokens estimated while the text streams; the server reports its exact count when the run ends' : 'Token counts reported by the server',
+    text: `${formatTokens(s.thinkingTokens)} thinking (estimate)${tail}`,
+    title: `Our estimate (src/core/tokens.ts): the model's name${state.trace.model ? ` "${state.trace.model}"` : ''} does not say which tokenizer it counts with.${server}`,
   };
 }
