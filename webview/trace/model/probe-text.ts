@@ -5,6 +5,7 @@
  */
 import type { EpisodeProgress, ProbeRecipeId, Trace } from '../../../src/core/trace';
 import { formatTokens } from '../../common/format';
+import { estimateCorrectionFor } from '../../../src/core/token-families';
 
 export const RECIPE_TEXT: Record<ProbeRecipeId, { short: string; long: string }> = {
   mrt: { short: 'MRT probe', long: "MRT's forced-answer probe (pass_at_k_given_prefix.py: stop text + answer header, scored on prompt + completion)" },
@@ -85,6 +86,17 @@ export function probeRows(trace: Trace): [string, string][] {
         : [`Normalised regret @${formatTokens(r.budget)}`, `${r.normalized.toFixed(3)} (version-1 variant: μ over thinking tokens)`],
     );
   }
-  if (trace.metrics.tokenCounter) rows.push(['Token counts', trace.metrics.tokenCounter === 'estimate' ? 'our estimate (not the model tokenizer)' : trace.metrics.tokenCounter === 'server' ? "the server's counts" : trace.metrics.tokenCounter.replace(/^tokenizer:/, 'tokenizer ')]);
+  if (trace.metrics.tokenCounter) rows.push(['Token counts', tokenCounterText(trace)]);
   return rows;
+}
+
+/** The result panel's "Token counts" row; an estimate names the family correction the header shows. */
+function tokenCounterText(trace: Trace): string {
+  const counter = trace.metrics.tokenCounter as string;
+  if (counter === 'server') return "the server's counts";
+  if (counter !== 'estimate') return counter.replace(/^tokenizer:/, 'tokenizer ');
+  const correction = estimateCorrectionFor(trace.model);
+  return correction
+    ? `our estimate (not the model tokenizer); the header shows it × ${correction.factor.toFixed(3)} in ${correction.name} tokens (the family's median ratio)`
+    : 'our estimate (not the model tokenizer)';
 }
