@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { readTracesAnyFormat } from '../../src/io/read-traces';
 import { requireData, underCI } from '../support/shared-data';
-import { artifact, quickOpen, repoRoot, requireSetup, runCommand, webviewFrame, type CodeServer, openWorkbenchSession, type WorkbenchSession } from './harness';
+import { artifact, quickOpen, reloadWindow, repoRoot, requireSetup, runCommand, webviewFrame, type CodeServer, openWorkbenchSession, type WorkbenchSession } from './harness';
 
 const FILE_PARTS = [
   ['traces', 'thought-anchors.com', 'deepseek-r1-distill-llama-8b', 'correct_base_solution', 'problem_330', 'base_solution.json'],
@@ -30,19 +30,6 @@ function requireWritten(t: TestContext, file: string): boolean {
   if (underCI) throw new Error(message);
   t.skip(message);
   return false;
-}
-
-/**
- * "Developer: Reload Window", as a user would: the workbench saves its state (the webviews'
- * too) before it reloads. A browser reload would not wait for that save, and a state set just
- * before could be lost.
- */
-async function reloadWindow(page: Page): Promise<void> {
-  const loaded = page.waitForEvent('load', { timeout: 90_000 });
-  await runCommand(page, 'Developer: Reload Window');
-  await loaded;
-  await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
-  await page.locator('.statusbar-item', { hasText: 'Lens:' }).first().waitFor({ timeout: 90_000 });
 }
 
 describe('Compare Traces in the VS Code workbench', { timeout: 10 * 60_000 }, () => {

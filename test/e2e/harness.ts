@@ -231,6 +231,19 @@ export async function runCommand(page: Page, title: string): Promise<void> {
  * Opens a workspace file by name through Quick Open (the palette without '>'). Retries while
  * the file index catches up with a file written a moment ago.
  */
+/**
+ * "Developer: Reload Window", as a user would: the workbench saves its state (the webviews'
+ * too) before it reloads. A browser reload would not wait for that save, and a state set just
+ * before could be lost.
+ */
+export async function reloadWindow(page: Page): Promise<void> {
+  const loaded = page.waitForEvent('load', { timeout: 90_000 });
+  await runCommand(page, 'Developer: Reload Window');
+  await loaded;
+  await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+  await page.locator('.statusbar-item', { hasText: 'Lens:' }).first().waitFor({ timeout: 90_000 });
+}
+
 export async function quickOpen(page: Page, fileName: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   for (let attempt = 0; ; attempt++) {

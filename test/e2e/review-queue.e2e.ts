@@ -20,7 +20,7 @@ import { reviewQueueOrder } from '../../src/extension/dataset/reviewQueueState';
 import { runDatasetJob } from '../../src/runs/dataset/job';
 import { readTraceFile } from '../../src/runs/dataset/report';
 import { requireData } from '../support/shared-data';
-import { artifact, openWorkbench, openWorkbenchSession, quickOpen, repoRoot, requireSetup, runCommand, type WorkbenchSession } from './harness';
+import { artifact, reloadWindow, openWorkbenchSession, quickOpen, repoRoot, requireSetup, runCommand, type WorkbenchSession } from './harness';
 
 const DATA = ['traces', 'thought-anchors-cots-math'];
 const CHOICE = { criteria: ['incorrect' as const, 'disagree' as const], sample: { n: 5, seed: 7 } };
@@ -145,8 +145,9 @@ describe('Review queue in the VS Code workbench', { timeout: 10 * 60_000 }, () =
     await waitText(dataset, '.rl-ds-queue-progress', '2 / 5 reviewed');
 
     // Reload the window: the dataset view comes back with the queue and its progress.
-    await page.reload();
-    await openWorkbench(page, page.url(), { waitForExtension: true });
+    // Developer: Reload Window (the workbench saves the webviews' state first; a browser reload
+    // may lose the last save, and the dataset view was then not restored at all).
+    await reloadWindow(page);
     dataset = await frameWith('.rl-ds-queue-progress', 90_000);
     await waitText(dataset, '.rl-ds-queue-progress', '2 / 5 reviewed', 60_000);
     assert.equal(await dataset.locator('#rl-ds-queue-disagree').isChecked(), true);

@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { readTracesAnyFormat } from '../../src/io/read-traces';
 import { requireData } from '../support/shared-data';
-import { artifact, openWorkbench, quickOpen, repoRoot, requireSetup, webviewFrame, type CodeServer, openWorkbenchSession, type WorkbenchSession } from './harness';
+import { artifact, reloadWindow, quickOpen, repoRoot, requireSetup, webviewFrame, type CodeServer, openWorkbenchSession, type WorkbenchSession } from './harness';
 
 const SOURCE_PARTS = ['traces', 'thought-anchors.com', 'deepseek-r1-distill-llama-8b', 'correct_base_solution', 'problem_330', 'base_solution.json'];
 
@@ -92,8 +92,9 @@ describe('Human review in the VS Code workbench', { timeout: 10 * 60_000 }, () =
     assert.equal(readFileSync(file, 'utf8'), before, 'the trace file is never written');
 
     // Reload the window: the editor comes back and the review with it (from the sidecar).
-    await page.reload();
-    await openWorkbench(page, page.url(), { waitForExtension: true });
+    // Developer: Reload Window (the workbench saves the webviews' state first; a browser reload
+    // may lose the last save, and the dataset view was then not restored at all).
+    await reloadWindow(page);
     frame = webviewFrame(page);
     await frame.locator('.rl-card').first().waitFor({ state: 'visible', timeout: 90_000 });
     await page.keyboard.press('r');
