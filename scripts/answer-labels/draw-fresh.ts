@@ -4,11 +4,12 @@
  * real source, uniformly at random over that source's episodes (default 'auto' segmentation) not in
  * any earlier set, with a new seed; and FRESH_PROBLEMS GSM8K test problems not used by earlier
  * prose, for prose episodes we write ourselves. One procedure, one draw per seed (FRESH_DRAWS):
- * `fresh` (seed 20261202, now tuning data) and `held-back` (seed 20261203).
+ * `fresh` (seed 20261202, now tuning data), `held-back` (seed 20261203, now tuning data) and
+ * `round4` (seed 20261204: 30 per source, 10 problems).
  * It prints each episode with its problem and gold so a person can read it and write the label;
  * it never runs the extractor.
  *
- *   node --import tsx scripts/answer-labels/draw-fresh.ts [--draw fresh|held-back] print [FROM] [TO]
+ *   node --import tsx scripts/answer-labels/draw-fresh.ts [--draw fresh|held-back|round4] print [FROM] [TO]
  *   node --import tsx scripts/answer-labels/draw-fresh.ts [--draw …] skeleton OUT.jsonl   # pointers, label to be filled
  *   node --import tsx scripts/answer-labels/draw-fresh.ts [--draw …] problems             # the GSM8K problems to write prose for
  * (`--draw` defaults to `fresh`, the first draw made with this script.)
@@ -26,6 +27,9 @@ export const FRESH_PROBLEMS = 15;
 /** A draw: its seed and the label files of the earlier sets whose episodes and problems it leaves out. */
 export interface FreshDraw {
   seed: number;
+  /** Episodes per real source and GSM8K problems drawn (FRESH_PER_SOURCE / FRESH_PROBLEMS unless smaller). */
+  perSource?: number;
+  problems?: number;
   excludeReal: readonly string[];
   excludeProse: readonly string[];
 }
@@ -36,6 +40,14 @@ export const FRESH_DRAWS = {
     seed: 20261203,
     excludeReal: ['real-episodes.jsonl', 'fresh-real-episodes.jsonl'],
     excludeProse: ['gsm8k-prose.jsonl', 'fresh-gsm8k-prose.jsonl'],
+  },
+  // Fourth round (scored once after the fitted scorer): smaller for the time there was to label it by reading.
+  'round4': {
+    seed: 20261204,
+    perSource: 30,
+    problems: 10,
+    excludeReal: ['real-episodes.jsonl', 'fresh-real-episodes.jsonl', 'heldback-real-episodes.jsonl'],
+    excludeProse: ['gsm8k-prose.jsonl', 'fresh-gsm8k-prose.jsonl', 'heldback-gsm8k-prose.jsonl'],
   },
 } as const satisfies Record<string, FreshDraw>;
 export type FreshDrawName = keyof typeof FRESH_DRAWS;
@@ -65,7 +77,7 @@ export function drawFreshEpisodes(sharedData: string, draw: FreshDraw = FRESH_DR
   for (const source of REAL_SOURCES) {
     const pool = traces.filter((t) => t.source === source).flatMap(episodesOf)
       .filter((ep) => !used.has(episodeKey(ep.trace.file, ep.trace.record, ep.index)));
-    drawn.push(...shuffle(pool, seededRandom(draw.seed, 'draw', source)).slice(0, FRESH_PER_SOURCE));
+    drawn.push(...shuffle(pool, seededRandom(draw.seed, 'draw', source)).slice(0, draw.perSource ?? FRESH_PER_SOURCE));
   }
   return drawn;
 }
@@ -75,7 +87,7 @@ export function drawFreshProblems(sharedData: string, draw: FreshDraw = FRESH_DR
   const lines = readFileSync(join(sharedData, 'benchmarks/gsm8k_test__openai_grade-school-math.jsonl'), 'utf8').split('\n').filter((l) => l.trim() !== '');
   const used = new Set(draw.excludeProse.flatMap((f) => jsonl(join(LABEL_DIR, f))).map((l) => l.gsm8kLine as number));
   const pool = lines.map((_, i) => i + 1).filter((n) => !used.has(n));
-  return shuffle(pool, seededRandom(draw.seed, 'gsm8k')).slice(0, FRESH_PROBLEMS);
+  return shuffle(pool, seededRandom(draw.seed, 'gsm8k')).slice(0, draw.problems ?? FRESH_PROBLEMS);
 }
 
 function main(): void {
@@ -116,7 +128,7 @@ function main(): void {
     }));
     writeFileSync(a, lines.join('\n') + '\n');
   } else {
-    console.error('usage: draw-fresh.ts [--draw fresh|held-back] print [FROM] [TO] | skeleton OUT.jsonl | problems');
+    console.error('usage: draw-fresh.ts [--draw fresh|held-back|round4] print [FROM] [TO] | skeleton OUT.jsonl | problems');
     process.exit(2);
   }
 }
