@@ -157,6 +157,12 @@ test('four real traces of one problem: strips, chart, summary with differences, 
   assert.match(real.divergenceText.index, /diverge after episode #\d+/);
   assert.equal(await page.locator('.rl-cmp-diverge-mark').count(), 1);
   assert.match((await page.textContent('.rl-cmp-problem')) ?? '', /\S/);
+  // The problem's TeX ($3(1+3(…))$) is typeset, not shown as source; the source stays in the title.
+  assert.equal(await page.locator('.rl-cmp-problem .katex').count(), 1, 'the problem\'s formula is typeset by KaTeX');
+  assert.doesNotMatch((await page.locator('.rl-cmp-problem').innerText()) ?? '', /\$3\(1\+3/, 'no raw TeX delimiters on screen');
+  assert.match((await page.getAttribute('.rl-cmp-problem', 'title')) ?? '', /\$3\(1\+3\(1\+3/);
+  // Final answers are typeset as math too, with their source for copying.
+  assert.equal(await page.locator('.rl-cmp-table tr[data-key="finalAnswer"] td .rl-answer-math .katex').count(), c.summary.find((r) => r.key === 'finalAnswer')!.cells.filter((cell) => cell.value !== null).length);
   assert.equal(await page.locator('.rl-cmp-warning[hidden]').count(), 1, 'same problem: no warning');
   const shown = (await sent(page)).filter((m) => m.type === 'shown');
   assert.deepEqual(shown, [{ type: 'shown', traces: 4, alignment: 'index' }]);

@@ -10,6 +10,7 @@ import type { Alignment } from '../../src/core/compare';
 import { COMPARE_PROTOCOL_VERSION, type ComparePayload, type CompareSource, type CompareViewToHost, type HostToCompareView, type PersistedCompareState } from '../../src/shared/compare-protocol';
 import { h, icon } from '../common/dom';
 import { handleCommonMessage, type PageBridge } from '../common/page';
+import { createMarkdownRenderer, createSanitizer } from '../trace/render/markdown';
 import { CompareChart, traceColour } from './chart';
 import { CompareStrips } from './strips';
 import { summaryTable } from './summary-table';
@@ -26,7 +27,10 @@ export class CompareApp {
   private alignment: Alignment | null;
   /** What a window reload reads again: the host's, or the saved state's until the host sends any. */
   private sources: CompareSource[] | undefined;
-  private readonly problem = h('p', { class: 'rl-cmp-problem' });
+  private readonly problem = h('div', { class: 'rl-cmp-problem rl-markdown', 'aria-label': 'Problem' });
+  /** The problem is model-adjacent text: Markdown and TeX through the trace view's sanitising renderer. */
+  private readonly problemHtml = createMarkdownRenderer({ math: true });
+  private readonly sanitizer = createSanitizer(window);
   private readonly warning = h('p', { class: 'rl-cmp-warning', role: 'note', hidden: true }, icon('warning'), ' These traces are not of the same problem: the comparison still aligns them, but their answers are not comparable.');
   private readonly legend = h('ol', { class: 'rl-cmp-legend' });
   private readonly switcher: HTMLElement;
@@ -109,7 +113,9 @@ export class CompareApp {
     const c = payload.comparison;
     this.errorBox.hidden = true;
     const first = c.traces[0];
-    this.problem.textContent = c.sameProblem ? first.problem : `${c.traces.length} traces of different problems`;
+    if (c.sameProblem) this.problem.replaceChildren(this.sanitizer.toFragment(this.problemHtml(first.problem)));
+    else this.problem.textContent = `${c.traces.length} traces of different problems`;
+    // The TeX source stays reachable for copying.
     this.problem.title = c.sameProblem ? first.problem : '';
     this.warning.hidden = c.sameProblem;
     this.legend.replaceChildren(...c.traces.map((t, i) => {

@@ -3,6 +3,7 @@
  * compare.css). The host renders the same strict-CSP page as for the other views
  * (src/extension/webview/webviewHtml.ts) with these two files; data arrives only by postMessage.
  */
+import 'katex/dist/katex.min.css';
 import 'uplot/dist/uPlot.min.css';
 import '../../media/main.css';
 import '../../media/compare.css';
