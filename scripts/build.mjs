@@ -5,6 +5,7 @@ import { cpSync, mkdirSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { katexWoff2Only } from '../webview/build-plugins.mjs';
+import { writeTraceValidator } from './trace-validator.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const production = process.argv.includes('--production');
@@ -71,6 +72,8 @@ function copyStatic() {
 }
 
 copyStatic();
+// The trace schema's validator as code generated from schema/trace.v2.schema.json (no compile at run time).
+if (writeTraceValidator()) console.log('regenerated src/core/trace-validator.generated.ts from the schema');
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
   await Promise.all(contexts.map((c) => c.watch()));
