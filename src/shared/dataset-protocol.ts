@@ -53,10 +53,33 @@ export interface DatasetPayload {
   problems: string[];
   job?: DatasetJobState;
   /**
-   * Set on the first page of a big file, sent before the whole file has been read: the rows
-   * read so far (the report covers only them); the full payload follows.
+   * Set while the file is still being read (a big file's first page is shown before the end):
+   * the rows read so far, and the report over only them. More rows follow ('dataset-rows'), then
+   * the report over every trace ('dataset-read').
    */
-  reading?: { traces: number; bytes: number; totalBytes: number };
+  reading?: DatasetReading;
+}
+
+/** How far the host has read a file whose rows are still arriving. */
+export interface DatasetReading {
+  traces: number;
+  bytes: number;
+  totalBytes: number;
+}
+
+/**
+ * Rows travel in pages of at most DATASET_PAGE_ROWS, each posted in its own turn of the host's
+ * event loop: webview.postMessage serializes a message on the extension host, and the whole
+ * 10,000-row table in one message held it for 20 ms quiet, up to 600 ms under load.
+ */
+export const DATASET_PAGE_ROWS = 1000;
+
+/** How a 'dataset' message's rows continue in 'dataset-rows' messages. */
+export interface DatasetPaging {
+  /** Numbers the load this 'dataset' begins; pages of any other load are ignored. */
+  load: number;
+  /** Rows the page holds once every page of this load has come; absent while the file is still being read. */
+  rowCount?: number;
 }
 
 // ---------------------------------------------------------------- review queue
@@ -91,7 +114,12 @@ export const MAX_QUEUE_SAMPLE = 1_000_000;
 // ---------------------------------------------------------------- host → view
 
 export type HostToDatasetView =
-  | ({ type: 'dataset' } & DatasetPayload)
+  /** A new load: header, report and the first rows (all of them when `paging` is absent). */
+  | ({ type: 'dataset'; paging?: DatasetPaging } & DatasetPayload)
+  /** The next rows of load `load`, from row `from` (the rows the page has of it); `reading` while the file is still being read. */
+  | { type: 'dataset-rows'; load: number; from: number; rows: DatasetRow[]; reading?: DatasetReading }
+  /** The file of load `load` is read to its end: the report over all `rowCount` rows (the rows not yet sent follow as 'dataset-rows'). */
+  | { type: 'dataset-read'; load: number; report: DatasetReport; problems: string[]; rowCount: number; job?: DatasetJobState }
   | { type: 'error'; message: string }
   | { type: 'notice'; message: string }
   /** The review queue (after every payload, a choice, and a change of the review sidecar). */

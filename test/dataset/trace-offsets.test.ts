@@ -140,14 +140,22 @@ test('the worker indexes the file as the host would, with a first page and the p
   const workerFile = join(__dirname, '../../src/extension/dataset/payloadWorker.ts');
   const where = { file, name: 'worker' };
   let first: number | undefined;
+  let firstList: ReturnType<typeof indexedTraceList> | undefined;
+  const grown: number[] = [];
   const result = await runPayloadWorker(workerFile, { path: file, where, index: true, firstPage: 10 }, {
     evalCode: `require('tsx/cjs'); require(${JSON.stringify(workerFile)});`,
     onFirstPage: (payload, summary) => {
       first = payload.rows.length;
       assert.equal(summary.places.length, 10);
+      assert.equal(payload.report.overall.traces, 10, 'the first report covers the first page');
+      firstList = indexedTraceList(file, payload.rows, summary);
     },
+    onRows: (progress) => grown.push(progress.traces),
   });
   assert.equal(first, 10);
+  assert.deepEqual(grown, [30], 'the rows after the first page came as one more chunk');
+  assert.equal(firstList?.length, 30, 'a list made at the first page grew with the rows read after it');
+  assert.deepEqual(firstList?.at(29), traces[29]);
   const host = await indexTraceFile(file, listItem);
   assert.ok(result.summary);
   assert.ok(result.payload);

@@ -273,3 +273,43 @@ test('in a narrow editor (a split) every column stays reachable: the table scrol
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('rows in pages: the first page while the file is read, more pages, then the report; it says partial until the last row, then sorts all', async (t) => {
+  if (skipWithout(t)) return;
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text());
+  });
+  await page.goto(`${baseUrl}/webview/dataset/dev/index.html?sample=none`);
+  await waitUntil(page, `window.__sent.some((m) => m.type === 'ready')`);
+  const deliver = (m: unknown) => page.evaluate(`window.__deliver(${JSON.stringify(m)})`);
+  const rows = real.rows;
+  const { rows: _all, ...header } = real;
+  await deliver({ type: 'dataset', ...header, rows: rows.slice(0, 50), reading: { traces: 50, bytes: 30, totalBytes: 100 }, paging: { load: 7 } });
+  await page.waitForSelector('.rl-ds-spacer .rl-ds-row');
+  assert.equal(await page.textContent('.rl-ds-count'), '50 traces read so far');
+  assert.equal(await page.getAttribute('.rl-ds-meta', 'data-partial'), 'true');
+  assert.match((await page.textContent('.rl-ds-meta')) ?? '', /reading the file: 30% so far, 50 traces shown/);
+  await deliver({ type: 'dataset-rows', load: 7, from: 50, rows: rows.slice(50, 120), reading: { traces: 120, bytes: 80, totalBytes: 100 } });
+  // A page of another load, and one that does not follow on from the rows held, are left out.
+  await deliver({ type: 'dataset-rows', load: 6, from: 120, rows: rows.slice(120) });
+  await deliver({ type: 'dataset-rows', load: 7, from: 130, rows: rows.slice(130) });
+  await waitUntil(page, `document.body.dataset.rows === '120'`);
+  assert.equal(await page.textContent('.rl-ds-count'), '120 traces read so far');
+  await deliver({ type: 'dataset-read', load: 7, report: real.report, problems: real.problems, rowCount: rows.length });
+  await waitUntil(page, `document.querySelector('.rl-ds-meta').dataset.reading === 'false'`);
+  assert.equal(await page.getAttribute('.rl-ds-meta', 'data-partial'), 'true', 'the report is in, 33 rows are not');
+  assert.equal(await page.textContent('.rl-ds-count'), `120 traces received so far, of ${rows.length}`);
+  await deliver({ type: 'dataset-rows', load: 7, from: 120, rows: rows.slice(120) });
+  await waitUntil(page, `document.body.dataset.partial === 'false'`);
+  assert.equal(await page.textContent('.rl-ds-count'), `${rows.length} traces`);
+  assert.doesNotMatch((await page.textContent('.rl-ds-meta')) ?? '', /reading|receiving/);
+  await page.click('.rl-ds-sort[data-key="thinkingTokens"]');
+  const top = await page.evaluate('document.querySelector(".rl-ds-row[data-position=\\"0\\"]").dataset.index');
+  assert.equal(rows[Number(top)].thinkingTokens, Math.max(...rows.map((r) => r.thinkingTokens)), 'sorting covers every row once all came');
+  assert.deepEqual((await sent(page)).filter((m) => m.type === 'shown'), [{ type: 'shown', rows: 50 }, { type: 'shown', rows: rows.length }]);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -7,12 +7,14 @@
 import type { EpisodeLabel } from '../../src/core/trace';
 import {
   DATASET_PROTOCOL_VERSION,
+  type DatasetPaging,
   type DatasetPayload,
   type DatasetRow,
   type DatasetViewToHost,
   type HostToDatasetView,
   type OutcomeFilter,
   type PersistedDatasetState,
+  type ReviewQueueState,
   type RowFilters,
   type SortKey,
   type SortSpec,
@@ -38,6 +40,16 @@ const OUTCOMES: [OutcomeFilter, string][] = [
 
 export class DatasetApp {
   private payload: DatasetPayload | null = null;
+  /** The host's number for the load shown (its pages carry it); null for a payload sent whole. */
+  private loadId: number | null = null;
+  /** Rows the load will have; undefined while the file is still being read. */
+  private rowCount: number | undefined;
+  private renderFrame = 0;
+  private shownReport: DatasetPayload['report'] | null = null;
+  /** 'shown' was posted for this load's first rows / for all of them. */
+  private shownOnce = false;
+  private shownComplete = false;
+  private queueState: ReviewQueueState | null = null;
   private filters: RowFilters;
   private sort: SortSpec;
   private pendingScroll: number | null;
@@ -124,56 +136,127 @@ export class DatasetApp {
 
   handle(message: HostToDatasetView): void {
     if (handleCommonMessage(message, { errorBox: this.errorBox, notice: this.notice, hasContent: () => this.payload !== null, ready: () => this.host.post({ type: 'ready' }) })) return;
-    if (message.type === 'dataset') {
-      const { type: _type, ...payload } = message;
-      this.load(payload);
-    } else if (message.type === 'review-queue') {
-      this.queue.update(message.queue, (index) => {
-        const row = this.payload?.rows[index];
-        return row ? `${row.id}: ${row.problem}` : '';
-      });
+    switch (message.type) {
+      case 'dataset': {
+        const { type: _type, paging, ...payload } = message;
+        this.load(payload, paging);
+        return;
+      }
+      case 'dataset-rows':
+        // Pages of another load, or not following on from the rows held, are left out (the host begins a new load then).
+        if (!this.payload || message.load !== this.loadId || message.from !== this.payload.rows.length) return;
+        for (const row of message.rows) this.payload.rows.push(row);
+        this.payload.reading = message.reading ?? this.payload.reading;
+        this.scheduleRender();
+        return;
+      case 'dataset-read':
+        if (!this.payload || message.load !== this.loadId) return;
+        this.payload.report = message.report;
+        this.payload.problems = message.problems;
+        this.payload.job = message.job;
+        delete this.payload.reading;
+        this.rowCount = message.rowCount;
+        this.scheduleRender();
+        return;
+      case 'review-queue':
+        this.queueState = message.queue;
+        this.showQueue();
+        return;
     }
   }
 
-  private load(payload: DatasetPayload): void {
+  /** Rows still to come: the file is being read, or the host is still sending the rows' pages. */
+  private get partial(): boolean {
+    return !!this.payload && (this.payload.reading !== undefined || this.rowCount === undefined || this.payload.rows.length < this.rowCount);
+  }
+
+  private showQueue(): void {
+    if (!this.queueState) return;
+    this.queue.update(this.queueState, (index) => {
+      const row = this.payload?.rows[index];
+      return row ? `${row.id}: ${row.problem}` : '';
+    });
+  }
+
+  /** A new load: what the page showed is replaced; its rows may continue in pages. */
+  private load(payload: DatasetPayload, paging: DatasetPaging | undefined): void {
     const first = this.payload === null;
-    this.payload = payload;
+    this.payload = { ...payload, rows: payload.rows.slice() };
+    this.loadId = paging?.load ?? null;
+    this.rowCount = paging ? paging.rowCount : payload.reading ? undefined : payload.rows.length;
+    this.shownOnce = false;
+    this.shownComplete = false;
+    this.render();
+    if (first && this.pendingScroll !== null) {
+      this.table.scrollTop = this.pendingScroll;
+      this.pendingScroll = null;
+    }
+  }
+
+  private scheduleRender(): void {
+    if (this.renderFrame) return;
+    // Pages come faster than frames: sorting and filtering 10,000 rows once per frame is enough.
+    this.renderFrame = requestAnimationFrame(() => {
+      this.renderFrame = 0;
+      this.render();
+    });
+  }
+
+  private render(): void {
+    const payload = this.payload;
+    if (!payload) return;
+    cancelAnimationFrame(this.renderFrame);
+    this.renderFrame = 0;
+    const partial = this.partial;
     this.errorBox.hidden = true;
     this.title.textContent = payload.name;
     const r = payload.report.overall;
+    const held = payload.rows.length;
     const job = payload.job ? ` · job ${payload.job.status}${payload.job.total !== undefined ? ` (${payload.job.done ?? r.traces} of ${payload.job.total} records)` : ''}` : '';
-    const reading = payload.reading ? ` · reading the file: ${Math.round((100 * payload.reading.bytes) / Math.max(1, payload.reading.totalBytes))}% so far, the first ${r.traces} traces shown` : '';
-    this.meta.textContent = `${payload.file} · ${r.traces} ${r.traces === 1 ? 'trace' : 'traces'}${job}${reading}`;
+    const reading = payload.reading
+      ? ` · reading the file: ${Math.round((100 * payload.reading.bytes) / Math.max(1, payload.reading.totalBytes))}% so far, ${held} traces shown; the summary and charts cover the first ${r.traces}, sorting and filters the ${held} shown`
+      : partial
+        ? ` · receiving the rows: ${held} of ${this.rowCount}; sorting and filters cover these so far`
+        : '';
+    const count = payload.reading || !partial ? held : (this.rowCount ?? held);
+    this.meta.textContent = `${payload.file} · ${count} ${count === 1 ? 'trace' : 'traces'}${payload.reading ? ' so far' : ''}${job}${reading}`;
     this.meta.dataset.reading = payload.reading ? 'true' : 'false';
+    this.meta.dataset.partial = partial ? 'true' : 'false';
     this.problems.hidden = payload.problems.length === 0;
     this.problems.replaceChildren(
       h('summary', {}, `${payload.problems.length} line(s) are not valid traces and were left out`),
       h('ul', {}, ...payload.problems.map((p) => h('li', {}, h('code', {}, p)))),
     );
-    this.empty.hidden = payload.rows.length > 0;
-    this.empty.textContent = payload.reading ? 'Reading the traces…' : 'The file holds no valid traces.';
-    this.body.hidden = payload.rows.length === 0;
-    this.summary.update(payload.report);
+    this.empty.hidden = held > 0;
+    this.empty.textContent = partial ? 'Reading the traces…' : 'The file holds no valid traces.';
+    this.body.hidden = held === 0;
+    if (this.shownReport !== payload.report) {
+      this.shownReport = payload.report;
+      this.summary.update(payload.report);
+      // Charts measure their width: draw them once the body is laid out.
+      requestAnimationFrame(() => this.charts.update(payload.report));
+    }
     const models = [...new Set(payload.rows.map((row) => row.model).filter(Boolean))].sort();
     this.modelWrap.hidden = models.length < 2;
     this.model.replaceChildren(...[['', 'All models'], ...models.map((m) => [m, m])].map(([v, t]) => h('option', { value: v }, t)));
     if (!models.includes(this.filters.model)) this.filters.model = '';
     this.writeFilters();
-    // Charts measure their width: draw them once the body is laid out.
-    requestAnimationFrame(() => this.charts.update(payload.report));
     this.refresh();
-    if (first && this.pendingScroll !== null) {
-      this.table.scrollTop = this.pendingScroll;
-      this.pendingScroll = null;
+    document.body.dataset.rows = String(held);
+    document.body.dataset.partial = partial ? 'true' : 'false';
+    // The host and tests learn what is shown: on a new load, and once its last row is in.
+    if (!this.shownComplete && (!partial || !this.shownOnce)) {
+      this.shownOnce = true;
+      this.shownComplete = !partial;
+      if (!partial) this.showQueue();
+      this.host.post({ type: 'shown', rows: held });
     }
-    document.body.dataset.rows = String(payload.rows.length);
-    this.host.post({ type: 'shown', rows: payload.rows.length });
   }
 
   private refresh(): void {
     if (!this.payload) return;
     const rows = visibleRows(this.payload.rows, this.filters, this.sort);
-    this.table.setRows(rows, this.payload.rows.length, this.sort);
+    this.table.setRows(rows, this.payload.rows.length, this.sort, this.partial ? (this.payload.reading ? 'read so far' : `received so far, of ${this.rowCount}`) : undefined);
     const counts = outcomeCounts(this.payload.rows, this.filters.overthinkingPercent);
     for (const option of this.outcome.options) {
       const [, name] = OUTCOMES.find(([v]) => v === option.value) ?? ['', option.value];

@@ -96,10 +96,13 @@ export class TraceTable {
   }
 
   /** Shows these rows (already filtered and sorted); `total` is the unfiltered count. */
-  setRows(rows: DatasetRow[], total: number, sort: SortSpec): void {
+  /** `partial`: more rows are coming; says what `total` is so far ("read so far"). */
+  setRows(rows: DatasetRow[], total: number, sort: SortSpec, partial?: string): void {
     this.rows = rows;
     this.active = Math.min(this.active, Math.max(0, rows.length - 1));
-    this.caption.textContent = rows.length === total ? `${total} traces` : `${rows.length} of ${total} traces match the filters`;
+    const so = partial ? ` ${partial}` : '';
+    this.caption.textContent = rows.length === total ? `${total} traces${so}` : `${rows.length} of ${total} traces${so} match the filters`;
+    this.caption.dataset.partial = partial ? 'true' : 'false';
     this.viewport.closest('.rl-ds-table')?.setAttribute('aria-rowcount', String(rows.length + 1));
     this.spacer.style.height = `${rows.length * ROW_HEIGHT}px`;
     for (const [key, cell] of this.headers) {

@@ -16,7 +16,7 @@ import type { Lens } from '../trace/lens';
 import { EDITOR_VIEW_TYPE, panelTitle } from '../trace/viewTypes';
 import type { TraceSession } from '../trace/session';
 import { WebviewHost } from '../webview/webviewHost';
-import { parseDatasetViewMessage, type DatasetJobState, type DatasetPayload, type DatasetViewToHost, type HostToDatasetView, type PersistedDatasetState } from '../../shared/dataset-protocol';
+import { parseDatasetViewMessage, type DatasetJobState, type DatasetPayload, type DatasetReading, type DatasetViewToHost, type HostToDatasetView, type PersistedDatasetState } from '../../shared/dataset-protocol';
 import type { QueueTrace } from '../../core/review/queue';
 import { FileChangedError } from '../../io/trace-offsets';
 import { ArrayTraceList, OffsetTraceList, PickedTraceList, type TraceList } from '../trace/traceList';
@@ -25,6 +25,7 @@ import { datasetPayload } from './rows';
 import { indexedTraceList, payloadInWorker, runPayloadWorker } from './payloadInWorker';
 import type { TraceFileSummary } from './payloadWorker';
 import { ReviewQueue } from './reviewQueue';
+import { RowPager } from './rowPages';
 
 export const DATASET_VIEW_TYPE = 'reasoningLens.dataset';
 /** Appends from a running job come in bursts: reload at most this often… */
@@ -199,13 +200,22 @@ export class DatasetView implements vscode.Disposable {
     const path = this.file.fsPath;
     const listOf = (summary: TraceFileSummary, payload: DatasetPayload) => indexedTraceList(path, payload.rows, summary);
     let firstShown = !first;
+    let streaming = false;
     const showFirst = (payload: DatasetPayload, summary: TraceFileSummary, progress: ReadProgress) => {
       if (firstShown || this.disposed) return;
-      firstShown = true;
+      firstShown = streaming = true;
+      // The list, the rows and the summary grow as the worker reads on (runPayloadWorker).
       this.setIndexed(listOf(summary, payload), summary);
-      this.payload = { ...payload, reading: { traces: progress.traces, bytes: progress.bytes, totalBytes: progress.totalBytes } };
+      this.payload = { ...payload, reading: readingOf(progress) };
       this.stats.firstPages++;
       this.sendDataset();
+    };
+    // Further rows go to the page as they are indexed (the pager posts only the new ones).
+    const more = (progress: ReadProgress) => {
+      if (!streaming || this.disposed || !this.payload) return;
+      this.payload = { ...this.payload, reading: readingOf(progress) };
+      if (this.host.isLive) this.pager.update(this.payload);
+      else this.host.markMissed();
     };
     let result;
     try {
@@ -213,6 +223,7 @@ export class DatasetView implements vscode.Disposable {
         runPayloadWorker(this.workerFile(), { path, where: this.where(), index: true }, {
           onProgress,
           onFirstPage: showFirst,
+          onRows: more,
         }),
       );
     } catch (err) {
@@ -220,6 +231,7 @@ export class DatasetView implements vscode.Disposable {
       return false;
     }
     firstShown = true;
+    streaming = false;
     if (this.disposed || !result.summary || !result.payload) return undefined;
     this.setIndexed(listOf(result.summary, result.payload), result.summary);
     this.problems = result.payload.problems;
@@ -243,7 +255,7 @@ export class DatasetView implements vscode.Disposable {
       onFirstPage: (traces, progress) => {
         if (!first || this.disposed) return;
         this.setHeld(traces.slice());
-        this.payload = { ...this.buildPayload([]), reading: { traces: progress.traces, bytes: progress.bytes, totalBytes: progress.totalBytes } };
+        this.payload = { ...this.buildPayload([]), reading: readingOf(progress) };
         this.stats.firstPages++;
         this.sendDataset();
       },
@@ -294,21 +306,34 @@ export class DatasetView implements vscode.Disposable {
   /** Built once per read: a page that comes back (hidden panel shown again) gets the same one. */
   private payload: DatasetPayload | undefined;
 
-  /** Sends a new read when the page can take it; otherwise it goes with the next 'ready' or ping answer. */
+  /**
+   * Sends a new read (or a first page) when the page can take it: what the page does not have
+   * yet (the rest of a file whose first page it shows: its remaining rows and the full report);
+   * otherwise it goes with the next 'ready' or ping answer.
+   */
   private sendDataset(): void {
-    if (this.host.isLive) this.sendPayload();
+    if (this.host.isLive) this.postDataset(false);
     else this.host.markMissed();
   }
 
   /** The payload of the last read, to a page that said 'ready' (a new one, or one that kept its content). */
   private sendPayload(): void {
+    this.postDataset(true);
+  }
+
+  /** Rows go in pages, one per turn of the event loop (rowPages.ts). */
+  private postDataset(fresh: boolean): void {
     if (!this.loaded) return;
     this.payload ??= this.buildPayload(this.problems);
     const job = this.jobState();
     this.stats.loads++;
-    this.post({ type: 'dataset', ...this.payload, ...(job ? { job } : {}) });
+    const message = { ...this.payload, ...(job ? { job } : {}) };
+    if (fresh) this.pager.show(message);
+    else this.pager.update(message);
     this.queue.refresh().catch((err) => this.lens.log.warn(`Review queue of ${this.file.fsPath}: ${err instanceof Error ? err.message : String(err)}`));
   }
+
+  private readonly pager = new RowPager({ post: (m) => this.host.post(m) });
 
   /** The payload computed in a worker thread; undefined when that is not possible (then it is computed here). */
   private async payloadOffThread(): Promise<DatasetPayload | undefined> {
@@ -450,12 +475,17 @@ export class DatasetView implements vscode.Disposable {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.pager.cancel();
     clearTimeout(this.reloadTimer);
     this.traceSession = undefined;
     if (DatasetView.open.get(this.file.toString()) === this) DatasetView.open.delete(this.file.toString());
     for (const d of this.disposables) d.dispose();
     this.panel.dispose();
   }
+}
+
+function readingOf(progress: ReadProgress): DatasetReading {
+  return { traces: progress.traces, bytes: progress.bytes, totalBytes: progress.totalBytes };
 }
 
 function baseName(uri: vscode.Uri): string {

@@ -16,8 +16,14 @@ export interface WorkerRunOptions {
   evalCode?: string;
   signal?: AbortSignal;
   onProgress?(progress: ReadProgress): void;
-  /** An indexed file's first page of rows (and where those traces are), before the rest is read. */
+  /**
+   * An indexed file's first page of rows (and where those traces are), before the rest is read.
+   * `payload.rows` and the summary's lists are the ones the result will hold: they grow as the
+   * rest is read (`onRows` says when); the report covers only the first page.
+   */
   onFirstPage?(payload: DatasetPayload, summary: TraceFileSummary, progress: ReadProgress): void;
+  /** After the first page, each further chunk of rows appended to those lists. */
+  onRows?(progress: ReadProgress): void;
 }
 
 export interface WorkerResult {
@@ -45,25 +51,34 @@ export function runPayloadWorker(workerFile: string, job: PayloadJob, opts: Work
     // An indexed file's rows arrive in chunks, each deserialized in its own turn of the event loop.
     const rows: DatasetRow[] = [];
     const places: LinePlace[] = [];
+    const ids: string[] = [];
     const problemKeys: string[] = [];
     const digests: string[] = [];
     const queue: QueueTrace[] = [];
+    let progress: ReadProgress = { bytes: 0, totalBytes: 0, traces: 0 };
+    let firstSent = false;
     worker.on('message', (m: WorkerMessage) => {
       if (settled) return;
       switch (m.type) {
         case 'progress':
+          progress = m.progress;
           return opts.onProgress?.(m.progress);
         case 'rows':
-          for (const r of m.rows) rows.push(r);
+          for (const r of m.rows) {
+            rows.push(r);
+            ids.push(r.id);
+          }
           for (let i = 0; i < m.places.length; i += 3) places.push({ offset: m.places[i], length: m.places[i + 1], line: m.places[i + 2] });
           for (const k of m.problemKeys) problemKeys.push(k);
           for (const d of m.digests) digests.push(d);
           for (const q of m.queue) queue.push(q);
+          if (firstSent) opts.onRows?.({ ...progress, traces: rows.length });
           return;
         case 'first': {
-          const n = rows.length;
           if (!m.report) return;
-          return opts.onFirstPage?.({ file: job.where.file, name: job.where.name, report: m.report, rows: rows.slice(0, n), problems: [] }, { places: places.slice(0, n), digests: digests.slice(0, n), stamp: m.stamp, problemKeys: problemKeys.slice(0, n), queue: queue.slice(0, n) }, m.progress);
+          firstSent = true;
+          progress = m.progress;
+          return opts.onFirstPage?.({ file: job.where.file, name: job.where.name, report: m.report, rows, problems: [] }, { places, ids, digests, stamp: m.stamp, problemKeys, queue }, m.progress);
         }
         case 'indexed':
           return done(() =>
@@ -71,7 +86,7 @@ export function runPayloadWorker(workerFile: string, job: PayloadJob, opts: Work
               ...(m.report ? { payload: { file: job.where.file, name: job.where.name, report: m.report, rows, problems: m.problems } } : {}),
               rows,
               problems: m.problems,
-              summary: { places, digests, stamp: m.stamp, problemKeys, queue },
+              summary: { places, ids, digests, stamp: m.stamp, problemKeys, queue },
             }),
           );
         case 'done':
@@ -87,8 +102,8 @@ export function runPayloadWorker(workerFile: string, job: PayloadJob, opts: Work
 
 /** The traces of an indexed file as line places, with picker entries made from its rows. */
 export function indexedTraceList(path: string, rows: readonly DatasetRow[], summary: TraceFileSummary): OffsetTraceList {
-  const ids = rows.map((r) => r.id);
-  return new OffsetTraceList(path, summary.places, ids, (i) => ({ index: i, id: rows[i].id, problem: problemTitle(rows[i].problem), correct: rows[i].correct, episodes: rows[i].episodes }), summary.stamp, summary.digests);
+  // The summary's lists themselves: a list made at the first page grows with them.
+  return new OffsetTraceList(path, summary.places, summary.ids, (i) => ({ index: i, id: rows[i].id, problem: problemTitle(rows[i].problem), correct: rows[i].correct, episodes: rows[i].episodes }), summary.stamp, summary.digests);
 }
 
 /** The payload of a file read as any format (the worker's first job). */

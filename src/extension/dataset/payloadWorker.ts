@@ -26,7 +26,7 @@ export interface PayloadJob {
   segment?: SegmentOptions;
   /** Index the file (our `.trace.jsonl` only) instead of reading it as any format. */
   index?: boolean;
-  /** Rows in the first page (default 200). */
+  /** Rows in the first page (default FIRST_PAGE). */
   firstPage?: number;
   /** `index` only: false when no report is wanted (the trace editor's picker): the worker then keeps no trace either. */
   report?: boolean;
@@ -35,6 +35,8 @@ export interface PayloadJob {
 /** Everything the host keeps of an indexed file instead of its traces. */
 export interface TraceFileSummary {
   places: LinePlace[];
+  /** Each trace's id. */
+  ids: string[];
   /** lineDigest of each trace's line: a trace read again with it needs no validation. */
   digests: string[];
   stamp: FileStamp;
@@ -51,6 +53,12 @@ export interface TraceFileSummary {
  * (offset, length, line per trace), not as objects.
  */
 export const CHUNK = 200;
+
+/**
+ * The first page: enough rows to fill the table's first screen, sent as soon as they are
+ * indexed (a page of 200 made the view wait for 200 traces' parse and validation).
+ */
+export const FIRST_PAGE = 50;
 
 export interface RowsChunk {
   type: 'rows';
@@ -91,7 +99,7 @@ async function indexed(job: PayloadJob, post: (m: WorkerMessage, transfer?: Arra
     },
     {
       sliceMs: 1_000,
-      firstPage: job.firstPage,
+      firstPage: job.firstPage ?? FIRST_PAGE,
       onProgress: (progress) => post({ type: 'progress', progress }),
       onIndexed: (_i, place, row, digest) => {
         chunk.rows.push(row);
