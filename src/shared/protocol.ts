@@ -41,6 +41,8 @@ export interface TraceOrigin {
   index?: number;
   /** Id of the live run that produced it. */
   runId?: string;
+  /** The places in `file` of the dataset review queue this view walks (`]`/`[` move through these only); `index` is one of them. */
+  queue?: number[];
 }
 
 /** One row of the trace picker for multi-trace files. */

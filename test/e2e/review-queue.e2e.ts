@@ -17,6 +17,7 @@ import type { Frame, Page } from 'playwright-core';
 import type { ReviewAnnotation } from '../../src/core/review/annotation';
 import { reviewedTraces } from '../../src/core/review/resolve';
 import { reviewQueueOrder } from '../../src/extension/dataset/reviewQueueState';
+import { reviewTitle } from '../../src/extension/trace/viewTypes';
 import { runDatasetJob } from '../../src/runs/dataset/job';
 import { readTraceFile } from '../../src/runs/dataset/report';
 import { requireData } from '../support/shared-data';
@@ -71,6 +72,35 @@ describe('Review queue in the VS Code workbench', { timeout: 10 * 60_000 }, () =
     }
   }
 
+  /** The titles of the workbench's open tabs. */
+  async function tabTitles(): Promise<string[]> {
+    return page.locator('.tabs-container .tab .label-name').allTextContents();
+  }
+
+  async function waitTabs(want: (titles: string[]) => boolean, what: string, timeout = 30_000): Promise<string[]> {
+    const until = Date.now() + timeout;
+    for (;;) {
+      const titles = await tabTitles();
+      if (want(titles)) return titles;
+      if (Date.now() > until) throw new Error(`timed out waiting for tabs: ${what} (tabs: ${JSON.stringify(titles)})`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /**
+   * Presses `key` (Control+1: the first editor group) and waits until the webview in `frame` has
+   * the keyboard: VS Code moves focus into a webview's iframe after the key, not with it, and Tab
+   * pressed before then walks the workbench instead.
+   */
+  async function focusWebview(frame: Frame, key: string, timeout = 10_000): Promise<void> {
+    await page.keyboard.press(key);
+    const until = Date.now() + timeout;
+    while (!(await frame.evaluate(() => document.hasFocus()).catch(() => false))) {
+      if (Date.now() > until) throw new Error(`${key} did not give the webview the keyboard (focus is on ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120))})`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
   /** Presses Tab until the element with this id has focus in `frame`. */
   async function tabTo(frame: Frame, id: string): Promise<void> {
     for (let i = 0; i < 60; i++) {
@@ -89,6 +119,8 @@ describe('Review queue in the VS Code workbench', { timeout: 10 * 60_000 }, () =
     const before = readFileSync(file, 'utf8');
     const queue = reviewQueueOrder(traces, new Set(), CHOICE, { name: '', skippedLines: 0 }).indexes.map((i) => traces[i].id);
     assert.equal(queue.length, 5);
+    const titleOf = (k: number) => reviewTitle(traces.find((tr) => tr.id === queue[k])!);
+    assert.notEqual(titleOf(0), titleOf(1), 'the first two queued traces have tabs of their own names');
 
     await quickOpen(page, 'cots.trace.jsonl');
     await page.keyboard.press('Enter');
@@ -123,9 +155,11 @@ describe('Review queue in the VS Code workbench', { timeout: 10 * 60_000 }, () =
     await page.keyboard.press('Shift+R');
     await waitAttr(trace, '.rl-review-status', 'data-reviewed', 'true');
     await waitText(trace, '.rl-review-head', /1 \/ 5 traces reviewed/);
-    // ] goes to the next trace of the queue.
+    await waitTabs((titles) => titles.includes(titleOf(0)), `"${titleOf(0)}"`);
+    // ] goes to the next trace of the queue, and the tab names it.
     await page.keyboard.press(']');
     await waitText(trace, '.rl-review-head', /trace not reviewed .* 1 \/ 5 traces reviewed/);
+    await waitTabs((titles) => titles.includes(titleOf(1)) && !titles.includes(titleOf(0)), `"${titleOf(1)}" instead of "${titleOf(0)}"`);
     await waitAttr(trace, '.rl-review [data-episode]', 'data-episode', '0');
     await page.keyboard.press('b');
     await waitAttr(trace, '.rl-review [data-verdict]', 'data-verdict', 'bad');
@@ -159,12 +193,19 @@ describe('Review queue in the VS Code workbench', { timeout: 10 * 60_000 }, () =
     mkdirSync(path.join(repoRoot, 'media/screenshots'), { recursive: true });
     copyFileSync(shot, path.join(repoRoot, 'media/screenshots/review-queue.png'));
 
-    // Review next, by keyboard from the dataset view: the third queued trace.
-    await page.keyboard.press('Control+1');
+    // The queue's trace panel is restored too, still on the second queued trace.
+    await waitTabs((titles) => titles.includes(titleOf(1)), `the restored "${titleOf(1)}"`, 60_000);
+    await frameWith('.rl-card', 60_000);
+
+    // Review next, by keyboard from the dataset view: the third queued trace, in the restored
+    // panel (not a second one beside it).
+    await focusWebview(dataset, 'Control+1');
     await tabTo(dataset, 'rl-ds-review-next');
     await page.keyboard.press('Enter');
     trace = await frameWith('.rl-review .rl-review-head');
     await waitText(trace, '.rl-review-head', /2 \/ 5 traces reviewed/);
+    const reviewTabs = (await waitTabs((titles) => titles.includes(titleOf(2)), `"${titleOf(2)}"`)).filter((title) => title.startsWith('Review: '));
+    assert.deepEqual(reviewTabs, [titleOf(2)], 'one review panel, showing the third queued trace');
     await page.keyboard.press('Shift+R');
     await waitText(dataset, '.rl-ds-queue-progress', '3 / 5 reviewed');
     const all = readFileSync(sidecar, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as ReviewAnnotation);

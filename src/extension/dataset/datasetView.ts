@@ -430,7 +430,7 @@ export class DatasetView implements vscode.Disposable {
       void this.reload();
       return undefined;
     }
-    const source = { kind: 'traces' as const, traces: this.traces, selected: index, file: this.file };
+    const source = { kind: 'traces' as const, traces: this.traces, selected: index, file: this.file, title: panelTitle };
     const session = this.traceSession;
     if (session && !session.view.isDisposed) {
       session.replace(source);

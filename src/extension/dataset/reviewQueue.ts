@@ -15,7 +15,7 @@ import { readQueueChoice, type HostToDatasetView, type ReviewQueueChoice } from 
 import type { Lens } from '../trace/lens';
 import type { TraceSession } from '../trace/session';
 import type { TraceList } from '../trace/traceList';
-import { panelTitle } from '../trace/viewTypes';
+import { reviewTitle } from '../trace/viewTypes';
 import { DEFAULT_QUEUE_CHOICE, reviewQueueOrder, type QueueOrder } from './reviewQueueState';
 
 const STATE_KEY = 'reasoningLens.reviewQueue';
@@ -92,9 +92,10 @@ export class ReviewQueue implements vscode.Disposable {
       return undefined;
     }
     const queued = this.host.pick(order.indexes);
-    const source = { kind: 'traces' as const, traces: queued, selected: next.position, file: this.file, queue: { indexes: order.indexes } };
-    const title = `Review: ${panelTitle(queued.at(next.position))}`;
-    const session = this.session;
+    const source = { kind: 'traces' as const, traces: queued, selected: next.position, file: this.file, queue: { indexes: order.indexes }, title: reviewTitle };
+    const title = reviewTitle(queued.at(next.position));
+    // After a window reload the queue's panel is restored on its own: walk on in it, not in a second one.
+    const session = this.session && !this.session.view.isDisposed ? this.session : (this.session = this.lens.queueSession(this.file));
     if (session && !session.view.isDisposed) {
       session.replace(source);
       session.view.panel.title = this.lens.uniqueTitle(title, session.view.panel);

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { BudgetPolicy, Trace } from '../../core/trace';
 import type { ModelBackend } from '../../model/types';
 import type { ProbeSettings, SolveOptions } from '../../runs/contract';
-import type { PersistedViewState, ProbeRequest } from '../../shared/protocol';
+import type { PersistedViewState, ProbeRequest, TraceOrigin } from '../../shared/protocol';
 import { readSettings, type LensSettings } from '../settings';
 import { LensStatusBar } from '../statusBar';
 import { TraceStore } from './traceStore';
@@ -16,7 +16,7 @@ import { TraceView } from './traceView';
 import { TraceSession, type SessionSource } from './session';
 import { describePolicy } from './budgetPresets';
 import { isJsonlName, parseTraceText, type LoadedTraces } from './traceFiles';
-import { ArrayTraceList, listItem, OffsetTraceList, type TraceList } from './traceList';
+import { ArrayTraceList, listItem, OffsetTraceList, PickedTraceList, type TraceList } from './traceList';
 import type { ReadProgress } from './traceReader';
 
 /** Files at least this big show a progress notification while they are read. */
@@ -29,7 +29,7 @@ export interface LoadedTraceList {
   lines: number[];
   problems: string[];
 }
-import { PANEL_VIEW_TYPE, panelTitle } from './viewTypes';
+import { PANEL_VIEW_TYPE, panelTitle, reviewTitle } from './viewTypes';
 
 
 export interface SolveRequest {
@@ -275,6 +275,11 @@ export class Lens implements vscode.Disposable {
     return this.attachSession(panel, source, title);
   }
 
+  /** The open view walking `file`'s review queue (one restored after a window reload, say), if any. */
+  queueSession(file: vscode.Uri): TraceSession | undefined {
+    return [...this.sessions].find((s) => !s.view.isDisposed && s.queue !== undefined && s.file?.toString() === file.toString());
+  }
+
   /** `title`, or `title (2)`, `(3)`…: two tabs showing the same problem must be told apart. */
   uniqueTitle(title: string, except?: vscode.WebviewPanel): string {
     const taken = new Set([...this.sessions].filter((s) => !s.view.isDisposed && s.view.panel !== except).map((s) => s.view.panel.title));
@@ -313,6 +318,13 @@ export class Lens implements vscode.Disposable {
       try {
         const uri = origin.file.includes('://') ? vscode.Uri.parse(origin.file) : vscode.Uri.file(origin.file);
         const loaded = await this.readTraceList(uri);
+        const queue = restoredQueue(origin, loaded.traces.length);
+        if (queue) {
+          // A review queue's panel walks the queue again, not the whole file.
+          const selected = Math.max(0, queue.indexOf(origin.index ?? -1));
+          this.attachSession(panel, { kind: 'traces', traces: new PickedTraceList(loaded.traces, queue), selected, file: uri, queue: { indexes: queue }, title: reviewTitle }, panel.title);
+          return;
+        }
         if (loaded.traces.length) {
           const selected = Math.min(origin.index ?? 0, loaded.traces.length - 1);
           this.attachSession(panel, { kind: 'traces', traces: loaded.traces, selected, file: uri }, panel.title);
@@ -449,4 +461,11 @@ export class Lens implements vscode.Disposable {
     await Promise.race([Promise.all(live.map((r) => r.settled)), new Promise((r) => setTimeout(r, 3000))]);
     this.dispose();
   }
+}
+
+/** The review queue a restored view walked, when its saved places still fit the file (state is the page's: checked). */
+function restoredQueue(origin: TraceOrigin, length: number): number[] | undefined {
+  const queue = origin.queue;
+  if (!Array.isArray(queue) || queue.length === 0) return undefined;
+  return queue.every((i) => Number.isInteger(i) && i >= 0 && i < length) ? [...queue] : undefined;
 }

@@ -18,12 +18,17 @@ export interface SessionHost {
   defaultProbe(): ProbeRequest | false;
   rerun(from: TraceSession, request: { budget: BudgetPolicy; probe: ProbeRequest | false; model?: string }): Promise<void>;
   annotateProgress(from: TraceSession, probe: ProbeRequest, model?: string): Promise<void>;
+  /** `title`, or `title (2)`…: not the title of another open view. */
+  uniqueTitle(title: string, except?: vscode.WebviewPanel): string;
 }
 
 export type SessionSource =
   | { kind: 'run'; run: LiveRun }
-  /** `queue`: these traces are a dataset view's review queue; `indexes` are their places in `file`. */
-  | { kind: 'traces'; traces: Trace[] | TraceList; selected: number; file?: vscode.Uri; queue?: { indexes: number[] } };
+  /**
+   * `queue`: these traces are a dataset view's review queue; `indexes` are their places in `file`.
+   * `title`: the tab names the trace shown (not its file), so choosing another trace retitles it.
+   */
+  | { kind: 'traces'; traces: Trace[] | TraceList; selected: number; file?: vscode.Uri; queue?: { indexes: number[] }; title?: (trace: Trace) => string };
 
 export class TraceSession implements ViewContent {
   private unsubscribe: (() => void) | undefined;
@@ -44,6 +49,11 @@ export class TraceSession implements ViewContent {
   /** A file-backed view (custom editor) shows that file; runs never replace it. */
   get file(): vscode.Uri | undefined {
     return this.source.kind === 'traces' ? this.source.file : undefined;
+  }
+
+  /** The places in `file` of the review queue this view walks, if it is one. */
+  get queue(): readonly number[] | undefined {
+    return this.source.kind === 'traces' ? this.source.queue?.indexes : undefined;
   }
 
   /** Points this view at another source (a new run in the same panel, a reloaded file). */
@@ -93,7 +103,10 @@ export class TraceSession implements ViewContent {
 
   origin(): TraceOrigin | undefined {
     if (this.source.kind === 'run') return { runId: this.source.run.id, file: this.source.run.savedTo };
-    if (this.source.file) return { file: this.source.file.toString(), index: this.source.queue?.indexes[this.source.selected] ?? this.source.selected };
+    if (this.source.file) {
+      const queue = this.source.queue?.indexes;
+      return { file: this.source.file.toString(), index: queue?.[this.source.selected] ?? this.source.selected, ...(queue ? { queue: [...queue] } : {}) };
+    }
     return undefined;
   }
 
@@ -107,8 +120,9 @@ export class TraceSession implements ViewContent {
   select(index: number): void {
     if (this.source.kind !== 'traces') return;
     if (index < 0 || index >= this.source.traces.length) throw new Error(`There is no trace #${index + 1} in this file (it holds ${this.source.traces.length}).`);
-    asTraceList(this.source.traces).at(index); // read before it is selected: a file changed under the list throws here
+    const trace = asTraceList(this.source.traces).at(index); // read before it is selected: a file changed under the list throws here
     this.source.selected = index;
+    if (this.source.title) this.view.panel.title = this.host.uniqueTitle(this.source.title(trace), this.view.panel);
     this.view.show(this);
   }
 

@@ -13,3 +13,8 @@ export function panelTitle(trace: Trace): string {
   const short = first.length > 30 ? first.slice(0, 29) + '…' : first;
   return `Lens: ${short || trace.id}`;
 }
+
+/** A review queue panel's tab: the trace shown, marked as under review. */
+export function reviewTitle(trace: Trace): string {
+  return `Review: ${panelTitle(trace)}`;
+}
