@@ -6,7 +6,7 @@
  */
 import type { EpisodeProgress } from './trace';
 
-export function muInterval(progress: EpisodeProgress | undefined): [number, number] | null {
+export function muInterval<P extends Pick<EpisodeProgress, 'mu' | 'interval' | 'ci'>>(progress: P | undefined): [number, number] | null {
   if (!progress || !Number.isFinite(progress.mu)) return null;
   const recorded: unknown = progress.interval;
   if (Array.isArray(recorded) && recorded.length === 2 && recorded.every((x) => typeof x === 'number' && Number.isFinite(x))) {

@@ -13,9 +13,9 @@ const trace = (id: string, correct: boolean | null, episodes: QueueTrace['episod
 const traces: QueueTrace[] = [
   trace('a', true),
   trace('b', false),
-  trace('c', true, [{ verdict: 'correct', progress: { delta: -0.2 } }]),
-  trace('d', true, [{ verdict: 'none', progress: { delta: 0.1, interval: [0.1, 0.9] } }]),
-  trace('e', false, [{ verdict: 'incorrect', progress: { delta: 0.3, ci: 0.1 } }]),
+  trace('c', true, [{ verdict: 'correct', progress: { mu: 0.3, delta: -0.2 } }]),
+  trace('d', true, [{ verdict: 'none', progress: { mu: 0.5, delta: 0.1, interval: [0.1, 0.9] } }]),
+  trace('e', false, [{ verdict: 'incorrect', progress: { mu: 0.5, delta: 0.3, ci: 0.1 } }]),
   trace('b', true), // the same id again: the queue takes its first line
 ];
 const sidecar = { name: 'x.trace.jsonl.annotations.jsonl', skippedLines: 1 };

@@ -11,12 +11,14 @@
  * not yet reviewed, so a reviewer resumes where they left off.
  */
 
+import { muInterval } from '../mu-interval';
+
 export type QueueCriterion = 'incorrect' | 'disagree' | 'uncertain' | 'all';
 
 export interface QueueTrace {
   id: string;
   final: { correct: boolean | null };
-  episodes: readonly { verdict: string; progress?: { delta: number; ci?: number; interval?: [number, number] } }[];
+  episodes: readonly { verdict: string; progress?: { mu: number; delta: number; ci?: number; interval?: [number, number] } }[];
 }
 
 export interface QueueOptions {
@@ -46,11 +48,11 @@ export function matchesCriterion(t: QueueTrace, c: QueueCriterion, maxHalfWidth 
     case 'disagree':
       return t.episodes.some((e) => e.progress !== undefined && ((e.verdict === 'correct' && e.progress.delta < 0) || (e.verdict === 'incorrect' && e.progress.delta > 0)));
     case 'uncertain':
-      // Half the interval's width: version 2's `interval` (Clopper-Pearson), else version 1's Wilson half-width.
+      // Half the width of μ's interval as every view draws it (muInterval: version 2's `interval`,
+      // else version 1's μ ± ci, clipped to [0, 1]), so a queued trace's band looks as wide as said.
       return t.episodes.some((e) => {
-        const p = e.progress;
-        const half = p?.interval ? (p.interval[1] - p.interval[0]) / 2 : p?.ci;
-        return half !== undefined && half > maxHalfWidth;
+        const band = muInterval(e.progress);
+        return band !== null && (band[1] - band[0]) / 2 > maxHalfWidth;
       });
   }
 }

@@ -57,8 +57,8 @@ export function queueTrace(trace: Trace): QueueTrace {
   const episodes: QueueTrace['episodes'][number][] = [];
   for (const e of trace.episodes) {
     if (!e.progress) continue;
-    const { delta, ci, interval } = e.progress as { delta: number; ci?: number; interval?: [number, number] };
-    episodes.push({ verdict: e.verdict, progress: { delta, ...(ci !== undefined ? { ci } : {}), ...(interval ? { interval } : {}) } });
+    const { mu, delta, ci, interval } = e.progress as { mu: number; delta: number; ci?: number; interval?: [number, number] };
+    episodes.push({ verdict: e.verdict, progress: { mu, delta, ...(ci !== undefined ? { ci } : {}), ...(interval ? { interval } : {}) } });
   }
   return { id: trace.id, final: { correct: trace.final.correct ?? null }, episodes };
 }
