@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { annotateTrace } from '../../src/core/annotate';
 import type { Trace } from '../../src/core/trace';
 import { FileChangedError, scanLines } from '../../src/io/trace-offsets';
-import { indexedTraceList, runPayloadWorker } from '../../src/extension/dataset/payloadInWorker';
+import { firstPageOnHost, indexedTraceList, runPayloadWorker } from '../../src/extension/dataset/payloadInWorker';
 import { datasetPayload } from '../../src/extension/dataset/rows';
 import { indexTraceFile, readTraceFile } from '../../src/extension/trace/traceReader';
 import { listItem, OffsetTraceList, PickedTraceList, sameProblemKey } from '../../src/extension/trace/traceList';
@@ -169,6 +169,19 @@ test('the worker indexes the file as the host would, with a first page and the p
   assert.deepEqual(result.summary.problemKeys, traces.map((t) => sameProblemKey(t.problem)));
   assert.equal(new Set(result.summary.problemKeys.filter((_, i) => i % 3 === 0)).size, 1, 'one key for the problem written with other whitespace');
   assert.deepEqual(result.summary.queue.map((q) => q.id), traces.map((t) => t.id));
+
+  // The first page read on the host while the worker starts: the same rows, places and keys as the worker's first ten.
+  const onHost = await firstPageOnHost(file, where, 10);
+  assert.ok(onHost);
+  assert.deepEqual(onHost.payload.rows, result.payload.rows.slice(0, 10));
+  assert.equal(onHost.payload.report.overall.traces, 10);
+  assert.deepEqual(onHost.summary.places, host.places.slice(0, 10));
+  assert.deepEqual(onHost.summary.digests, host.digests.slice(0, 10));
+  assert.deepEqual(onHost.summary.problemKeys, result.summary.problemKeys.slice(0, 10));
+  assert.deepEqual(onHost.summary.queue, result.summary.queue.slice(0, 10));
+  assert.equal(onHost.progress.traces, 10);
+  assert.deepEqual(indexedTraceList(file, onHost.payload.rows, onHost.summary).at(9), traces[9]);
+  assert.equal(await firstPageOnHost(file, where, 31), undefined, 'fewer traces than a page: the worker answers');
 
   // The trace editor's job: no report, the same places and rows; the list reads each trace back.
   const items = await runPayloadWorker(workerFile, { path: file, where, index: true, report: false }, { evalCode: `require('tsx/cjs'); require(${JSON.stringify(workerFile)});` });

@@ -214,6 +214,26 @@ export function registerDatasetSuite(): void {
       await closeAllEditors();
     });
 
+    it('an annotated .trace.jsonl of 2,500 traces: the first page before the file is read, the rows in pages (none with the whole table), every row in the end', async () => {
+      await lensApi();
+      const { annotateTrace } = await import('../../src/core/annotate.js');
+      const { DATASET_PAGE_ROWS } = await import('../../src/shared/dataset-protocol.js');
+      const file = path.join(dir, 'paged.trace.jsonl');
+      const count = 2500;
+      const think = '<think>17 + 25: 17 + 20 = 37, then 37 + 5 = 42.\n\nWait, let me verify: 42 - 25 = 17. Yes.</think>The answer is \\boxed{42}.';
+      writeFileSync(file, Array.from({ length: count }, (_, i) => JSON.stringify(annotateTrace({ id: `paged-${i}`, problem: `What is 17 + 25? (#${i})`, gold: '42', source: { kind: 'test' }, raw: think }))).join('\n') + '\n');
+      const view = await showDataset(file);
+      await waitFor(`the dataset page to render the ${count} rows`, () => view.stats.shownRows === count, 60_000);
+      assert.equal(view.traceCount, count);
+      assert.equal(view.stats.firstPages, 1, 'a first page was shown before the file was read to its end');
+      assert.ok(view.pageStats.largestPage <= DATASET_PAGE_ROWS, `at most ${DATASET_PAGE_ROWS} rows in one message (${view.pageStats.largestPage})`);
+      assert.ok(view.pageStats.messages >= Math.ceil(count / DATASET_PAGE_ROWS), `the rows went in pages (${view.pageStats.messages} messages)`);
+      assert.equal(view.hostStats.pageErrors, 0);
+      const session = view.openTrace(count - 1, `paged-${count - 1}`);
+      assert.equal(session?.trace().id, `paged-${count - 1}`, 'the last row opens its trace');
+      await closeAllEditors();
+    });
+
     it('the serializer restores a dataset panel from its saved file; a state without a file closes it', async function () {
       const output = amcOutput;
       if (!sharedData()) return this.skip();

@@ -22,10 +22,10 @@ import { FileChangedError } from '../../io/trace-offsets';
 import { ArrayTraceList, OffsetTraceList, PickedTraceList, type TraceList } from '../trace/traceList';
 import { LoopSlicer, type ReadProgress } from '../trace/traceReader';
 import { datasetPayload } from './rows';
-import { indexedTraceList, payloadInWorker, runPayloadWorker } from './payloadInWorker';
+import { firstPageOnHost, indexedTraceList, payloadInWorker, runPayloadWorker } from './payloadInWorker';
 import type { TraceFileSummary } from './payloadWorker';
 import { ReviewQueue } from './reviewQueue';
-import { RowPager } from './rowPages';
+import { FIRST_PAGE, RowPager } from './rowPages';
 
 export const DATASET_VIEW_TYPE = 'reasoningLens.dataset';
 /** Appends from a running job come in bursts: reload at most this often… */
@@ -136,6 +136,11 @@ export class DatasetView implements vscode.Disposable {
     return this.host.stats;
   }
 
+  /** Messages the row pager posted, and the most rows in one of them (tests). */
+  get pageStats(): Readonly<RowPager['stats']> {
+    return this.pager.stats;
+  }
+
   get traceCount(): number {
     return this.traces.length;
   }
@@ -199,15 +204,22 @@ export class DatasetView implements vscode.Disposable {
   private async readIndexed(first: boolean): Promise<number | false | undefined> {
     const path = this.file.fsPath;
     const listOf = (summary: TraceFileSummary, payload: DatasetPayload) => indexedTraceList(path, payload.rows, summary);
-    let firstShown = !first;
+    // The first page comes from whichever is first: the host reading the first traces itself
+    // while the worker starts, or the worker. The worker's replaces the host's (the same rows):
+    // its lists grow as it reads on (runPayloadWorker) and its further rows are streamed.
+    let shown: 'none' | 'host' | 'worker' | 'not-first' = first ? 'none' : 'not-first';
     let streaming = false;
-    const showFirst = (payload: DatasetPayload, summary: TraceFileSummary, progress: ReadProgress) => {
-      if (firstShown || this.disposed) return;
-      firstShown = streaming = true;
-      // The list, the rows and the summary grow as the worker reads on (runPayloadWorker).
+    const hostRead = new AbortController();
+    const showFirst = (payload: DatasetPayload, summary: TraceFileSummary, progress: ReadProgress, by: 'host' | 'worker') => {
+      if (this.disposed || shown === 'not-first' || shown === 'worker' || (by === 'host' && shown !== 'none')) return;
+      if (shown === 'none') this.stats.firstPages++;
+      shown = by;
+      if (by === 'worker') {
+        streaming = true;
+        hostRead.abort();
+      }
       this.setIndexed(listOf(summary, payload), summary);
       this.payload = { ...payload, reading: readingOf(progress) };
-      this.stats.firstPages++;
       this.sendDataset();
     };
     // Further rows go to the page as they are indexed (the pager posts only the new ones).
@@ -219,18 +231,27 @@ export class DatasetView implements vscode.Disposable {
     };
     let result;
     try {
-      result = await this.lens.withReadProgress(this.file, (onProgress) =>
-        runPayloadWorker(this.workerFile(), { path, where: this.where(), index: true }, {
+      result = await this.lens.withReadProgress(this.file, (onProgress) => {
+        const fromWorker = runPayloadWorker(this.workerFile(), { path, where: this.where(), index: true, firstPage: FIRST_PAGE }, {
           onProgress,
-          onFirstPage: showFirst,
+          onFirstPage: (payload, summary, progress) => showFirst(payload, summary, progress, 'worker'),
           onRows: more,
-        }),
-      );
+        });
+        if (first) {
+          firstPageOnHost(path, this.where(), FIRST_PAGE, hostRead.signal).then(
+            (page) => page && showFirst(page.payload, page.summary, page.progress, 'host'),
+            (err: unknown) => this.lens.log.info(`Dataset view ${path}: no first page read here (${err instanceof Error ? err.message : String(err)}); the worker's comes`),
+          );
+        }
+        return fromWorker;
+      });
     } catch (err) {
+      hostRead.abort();
       this.lens.log.warn(`Dataset view ${path}: the index worker failed (${err instanceof Error ? err.message : String(err)}); reading the file here`);
       return false;
     }
-    firstShown = true;
+    hostRead.abort();
+    shown = 'worker';
     streaming = false;
     if (this.disposed || !result.summary || !result.payload) return undefined;
     this.setIndexed(listOf(result.summary, result.payload), result.summary);

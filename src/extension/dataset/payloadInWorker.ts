@@ -8,8 +8,11 @@ import type { QueueTrace } from '../../core/review/queue';
 import type { LinePlace } from '../../io/trace-offsets';
 import type { ReadProgress } from '../trace/traceReader';
 import type { PayloadJob, TraceFileSummary, WorkerMessage } from './payloadWorker';
-import { OffsetTraceList } from '../trace/traceList';
+import type { Trace } from '../../core/trace';
+import { OffsetTraceList, sameProblemKey } from '../trace/traceList';
 import { problemTitle } from '../trace/traceFiles';
+import { indexTraceFile } from '../trace/traceReader';
+import { datasetPayload, queueTrace } from './rows';
 
 export interface WorkerRunOptions {
   /** Run this code as the worker instead of `workerFile` (the bench and tests load the .ts source through tsx). */
@@ -109,4 +112,27 @@ export function indexedTraceList(path: string, rows: readonly DatasetRow[], summ
 /** The payload of a file read as any format (the worker's first job). */
 export async function payloadInWorker(workerFile: string, job: PayloadJob, opts: Pick<WorkerRunOptions, 'evalCode' | 'signal'> = {}): Promise<DatasetPayload> {
   return (await runPayloadWorker(workerFile, { ...job, index: false }, opts)).payload!;
+}
+
+/**
+ * The first `count` traces of a `.trace.jsonl`, indexed on the host (in 8 ms slices, then
+ * dropped), as the worker's first page would give them: the dataset view shows them while the
+ * worker starts (spawning it and loading its bundle took 0.3-0.5 s before it read a line).
+ * Undefined when the file holds fewer (the worker's answer then comes soon) or `signal` aborts.
+ */
+export async function firstPageOnHost(path: string, where: { file: string; name: string }, count: number, signal?: AbortSignal): Promise<{ payload: DatasetPayload; summary: TraceFileSummary; progress: ReadProgress } | undefined> {
+  const stop = new AbortController();
+  const abort = () => stop.abort();
+  signal?.addEventListener('abort', abort, { once: true });
+  const traces: Trace[] = [];
+  let reached: ReadProgress | undefined;
+  try {
+    const index = await indexTraceFile(path, (trace) => void traces.push(trace), { firstPage: count, signal: stop.signal, onFirstPage: (_sofar, progress) => ((reached = progress), stop.abort()) });
+    if (!reached || signal?.aborted) return undefined;
+    const payload = datasetPayload(traces, where);
+    const summary: TraceFileSummary = { places: index.places, ids: index.ids, digests: index.digests, stamp: index.stamp, problemKeys: traces.map((t) => sameProblemKey(t.problem)), queue: traces.map(queueTrace) };
+    return { payload, summary, progress: reached };
+  } finally {
+    signal?.removeEventListener('abort', abort);
+  }
 }

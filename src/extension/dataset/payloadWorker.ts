@@ -19,6 +19,7 @@ import type { FileStamp, LinePlace } from '../../io/trace-offsets';
 import { indexTraceFile, readAnyTraces, type ReadProgress } from '../trace/traceReader';
 import { sameProblemKey } from '../trace/traceList';
 import { datasetPayload, datasetRow, queueTrace } from './rows';
+import { FIRST_PAGE } from './rowPages';
 
 export interface PayloadJob {
   path: string;
@@ -53,12 +54,6 @@ export interface TraceFileSummary {
  * (offset, length, line per trace), not as objects.
  */
 export const CHUNK = 200;
-
-/**
- * The first page: enough rows to fill the table's first screen, sent as soon as they are
- * indexed (a page of 200 made the view wait for 200 traces' parse and validation).
- */
-export const FIRST_PAGE = 50;
 
 export interface RowsChunk {
   type: 'rows';

@@ -12,6 +12,12 @@
  */
 import { DATASET_PAGE_ROWS, type DatasetJobState, type DatasetPayload, type DatasetReading, type DatasetRow, type HostToDatasetView } from '../../shared/dataset-protocol';
 
+/**
+ * The first page of a file being read: enough rows to fill the table's first screen, shown as
+ * soon as they are indexed (a page of 200 made the view wait for 200 traces' parse and validation).
+ */
+export const FIRST_PAGE = 50;
+
 export interface RowPagerOptions {
   /** Posts to the page; false when the page could not take it. */
   post(message: HostToDatasetView): boolean;
