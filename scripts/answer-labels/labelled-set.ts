@@ -8,7 +8,10 @@
  *   (scripts/answer-labels/draw-fresh.ts) and labelled before the second round's rule changes; its
  *   items were read after that round, so it is tuning data for the third round;
  * - the held-back set: heldback-real-episodes.jsonl and heldback-gsm8k-prose.jsonl, drawn with seed
- *   20261203 (`draw-fresh.ts --draw held-back`) and labelled before the third round's changes.
+ *   20261203 (`draw-fresh.ts --draw held-back`) and labelled before the third round's changes;
+ *   training data for the fourth round's fitted scorer;
+ * - the fourth held-back set: round4-real-episodes.jsonl and round4-gsm8k-prose.jsonl, seed
+ *   20261204 (`draw-fresh.ts --draw round4`), labelled before the fourth round.
  * Loads them, resolves the pointers to episode text and checks the text hash. Each item carries
  * the episodes before it (the same trace, or the same problem's prose), which the annotator reads
  * for names of the asked quantity (src/core/answers/answer-names.ts).
@@ -24,10 +27,14 @@ export type Half = 'tune' | 'held-back';
  * Which labelled set an item belongs to: rules are changed by reading `tuning` and `fresh` (the
  * 20261202 set, tuning data since the third round), never `held-back` (20261203).
  */
-export type LabelSet = 'tuning' | 'fresh' | 'held-back';
-export const LABEL_SETS: readonly LabelSet[] = ['tuning', 'fresh', 'held-back'];
-/** The sets rules may be changed by reading. */
-export const TUNING_SETS: readonly LabelSet[] = ['tuning', 'fresh'];
+export type LabelSet = 'tuning' | 'fresh' | 'held-back' | 'round4';
+export const LABEL_SETS: readonly LabelSet[] = ['tuning', 'fresh', 'held-back', 'round4'];
+/**
+ * The sets the extractor may be fitted or changed on: since the fourth round the 20261203 set
+ * (`held-back`, measured once after the third round) is training data too; `round4` (20261204) is
+ * the held-back set, scored once after the fitted scorer.
+ */
+export const TUNING_SETS: readonly LabelSet[] = ['tuning', 'fresh', 'held-back'];
 export type LabelSource = RealSource | 'gsm8k-prose';
 
 export interface LabelledEpisode {
@@ -81,6 +88,7 @@ const LABEL_FILES: Record<LabelSet, { real: string; prose: string }> = {
   tuning: { real: 'real-episodes.jsonl', prose: 'gsm8k-prose.jsonl' },
   fresh: { real: 'fresh-real-episodes.jsonl', prose: 'fresh-gsm8k-prose.jsonl' },
   'held-back': { real: 'heldback-real-episodes.jsonl', prose: 'heldback-gsm8k-prose.jsonl' },
+  round4: { real: 'round4-real-episodes.jsonl', prose: 'round4-gsm8k-prose.jsonl' },
 };
 
 /**

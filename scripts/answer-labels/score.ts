@@ -4,15 +4,17 @@
  * extraction is correct when it is equivalent to the label (checkEquivalence with the problem,
  * for choice letters).
  *
- *   node --import tsx scripts/answer-labels/score.ts [--misses] [--held-back]
- * prints the table of the tuning sets (tuning, fresh); --held-back adds the held-back set (20261203:
- * measured once, after the rules were changed); --misses also lists the wrong and missed items of
- * the tuning sets only (held-back items are never printed here: read them and they are no longer
- * held back). Each episode is read as the annotator reads it: with the problem, the gold's type
+ *   node --import tsx scripts/answer-labels/score.ts [--misses] [--round4] [--rules]
+ * prints the table of the training sets (tuning, fresh 20261202, held-back 20261203); --round4 adds
+ * the fourth held-back set (20261204: measured once, after the fitted scorer; --held-back is the
+ * same); --rules scores the third round's rules alone (findRuleAnswer) instead of the extractor;
+ * --misses also lists the wrong and missed items of the training sets only (round4 items are never
+ * printed here). Each episode is read as the annotator reads it: with the problem, the gold's type
  * and the names its earlier episodes gave the asked quantity.
  */
 import { resolve } from 'node:path';
 import { checkEquivalence, findIntermediateAnswer, learnAnswerNames } from '../../src/core/answers';
+import { findRuleAnswer } from '../../src/core/answers/extract';
 import { LABEL_SETS, TUNING_SETS, loadLabelledSet, type LabelSource, type LabelledEpisode } from './labelled-set';
 
 export interface Score {
@@ -39,8 +41,11 @@ export function earlierNames(item: LabelledEpisode): readonly string[] {
   return names;
 }
 
-/** The rule extractor as annotation runs it (src/core/annotate.ts). */
+/** The extractor as annotation runs it (src/core/annotate.ts): the fitted scorer over all candidates. */
 export const ruleExtractor: Extractor = (item) => findIntermediateAnswer(item.text, { problem: item.problem, gold: item.gold, names: earlierNames(item) })?.answer ?? null;
+
+/** The third round's rules alone, read the same way (the scorer's rule feature; the before of the fourth round). */
+export const rulesOnlyExtractor: Extractor = (item) => findRuleAnswer(item.text, { problem: item.problem, gold: item.gold, names: earlierNames(item) })?.answer ?? null;
 
 export function judge(items: LabelledEpisode[], extract: Extractor): Outcome[] {
   return items.map((item) => {
@@ -90,9 +95,9 @@ export function formatTable(table: Map<string, Score>): string {
 }
 
 function main(): void {
-  const sets = process.argv.includes('--held-back') ? LABEL_SETS : TUNING_SETS;
+  const sets = process.argv.includes('--round4') || process.argv.includes('--held-back') ? LABEL_SETS : TUNING_SETS;
   const set = loadLabelledSet(resolve(__dirname, '../../../shared/data'), sets);
-  const outcomes = judge(set, ruleExtractor);
+  const outcomes = judge(set, process.argv.includes('--rules') ? rulesOnlyExtractor : ruleExtractor);
   console.log(formatTable(scoreTable(outcomes)));
   if (process.argv.includes('--misses')) {
     for (const o of outcomes.filter((x) => TUNING_SETS.includes(x.item.set) && !x.correct && (x.extracted !== null || x.item.label !== null))) {

@@ -869,3 +869,6 @@ function lastClause(prefix: string): string {
 }
 
 const CLAUSE_BREAK = /;|,\s*(?=so\b|and\b|then\b|which\b(?!\s+(?:is|equals|simplifies|reduces|rounds|gives|becomes|comes|works))|while\b)|\band\s+(?=the\b|she\b|he\b|they\b|it\b)/gi;
+
+// The scored reader (./answer-features) turns these rules' tests into features of every candidate.
+export { HEDGE, REJECTED_AFTER, OPENER, CONNECTOR_BEFORE, RATE_AFTER, CASE_MARK, NUMBER_WORDS, closesSentence, isProblemNumber, chainLeftSides, countsThings, rateAsked, isCaseClause };

@@ -8,6 +8,8 @@ import { BOXED_COMMAND, allBoxed, cleanAnswerText, lastBoxed } from './boxed';
 import { matchingBrace } from './latex';
 import { normalizeAnswer } from './normalize';
 import { cachedQuestionTarget, type QuestionTarget } from './question-target';
+import { answerCandidates, candidateScore, type AnswerCandidate } from './answer-features';
+import { ANSWER_WEIGHTS, type AnswerModel } from './answer-weights';
 
 export { cleanAnswerText, lastBoxed } from './boxed';
 
@@ -186,7 +188,7 @@ export interface AnswerContext {
   names?: readonly string[];
 }
 
-export type IntermediateHow = 'boxed' | 'answer-is' | 'therefore-variable' | 'is-the-solution' | ConclusionHow;
+export type IntermediateHow = 'boxed' | 'answer-is' | 'therefore-variable' | 'is-the-solution' | ConclusionHow | 'scored';
 
 /**
  * An answer stated in an episode, with where it is. `start`/`end` are UTF-16 offsets into the
@@ -294,7 +296,7 @@ function lastBoxedAnswer(text: string): IntermediateAnswer | null {
  * expression, a tuple or interval, a list, a choice letter: only the type, never the value).
  * When several cues fire, the one stated last in the episode wins.
  */
-export function findIntermediateAnswer(episodeText: string, ctx: AnswerContext = {}): IntermediateAnswer | null {
+export function findRuleAnswer(episodeText: string, ctx: AnswerContext = {}): IntermediateAnswer | null {
   if (typeof episodeText !== 'string' || episodeText.trim() === '') return null;
   const text = episodeText;
   const fits = typeCheck(ctx);
@@ -369,6 +371,62 @@ export function findIntermediateAnswer(episodeText: string, ctx: AnswerContext =
   let best: IntermediateAnswer | null = null;
   for (const candidate of found) if (best === null || candidate.start > best.start) best = candidate;
   return best;
+}
+
+/** The rule pick and every candidate of an episode with its features (for the scorer and for fitting it); null without a problem. */
+export function scoredCandidates(episodeText: string, ctx: AnswerContext): { rule: IntermediateAnswer | null; candidates: AnswerCandidate[] } | null {
+  const rule = findRuleAnswer(episodeText, ctx);
+  if (typeof ctx.problem !== 'string' || ctx.problem.trim() === '' || typeof episodeText !== 'string' || episodeText.trim() === '') return null;
+  const target = withNames(cachedQuestionTarget(ctx.problem), ctx.names);
+  return { rule, candidates: answerCandidates(episodeText, target, typeCheck(ctx), rule) };
+}
+
+/**
+ * The answer to the problem that one episode states, or null (issue 11, fourth round). Without a
+ * problem, the rules alone (findRuleAnswer, text cues). With one, every value the episode writes is a
+ * candidate (./answer-features) scored by a logistic model fitted on the hand-labelled sets
+ * (./answer-weights, scripts/answer-labels/fit-scorer.ts); the best candidate is the answer when its
+ * probability reaches the fitted threshold. The rule reader's pick is one of the model's features;
+ * when the chosen candidate is the rule's pick, the rule's result (and its `how`) is returned.
+ */
+export function findIntermediateAnswer(episodeText: string, ctx: AnswerContext = {}): IntermediateAnswer | null {
+  const scored = scoredCandidates(episodeText, ctx);
+  if (scored === null) return findRuleAnswer(episodeText, ctx);
+  return chooseAnswer(scored.candidates, scored.rule, ANSWER_WEIGHTS);
+}
+
+/** The best candidate when it reaches the threshold; the rule's own result when that is the one chosen. */
+export function chooseAnswer(candidates: readonly AnswerCandidate[], rule: IntermediateAnswer | null, model: AnswerModel): IntermediateAnswer | null {
+  let best: AnswerCandidate | null = null;
+  let bestZ = -Infinity;
+  for (const c of candidates) {
+    const z = candidateScore(c.features, model.weights);
+    // Ties go to the later value: the episode's last word on it.
+    if (z >= bestZ) {
+      best = c;
+      bestZ = z;
+    }
+  }
+  if (best === null) return null;
+  const isRule = rule !== null && best.start < rule.end && rule.start < best.end;
+  if (bestProbability(candidates, model) < (isRule ? model.ruleThreshold : model.threshold)) return null;
+  if (isRule) return rule;
+  return { answer: best.answer, start: best.start, end: best.end, how: 'scored' };
+}
+
+/**
+ * The probability of the best candidate: for a 'choice' model its share against the others and
+ * "no answer" (softmax with the no-answer score 0); for a 'logistic' model its own sigmoid.
+ */
+export function bestProbability(candidates: readonly AnswerCandidate[], model: AnswerModel): number {
+  if (candidates.length === 0) return 0;
+  const z = candidates.map((c) => candidateScore(c.features, model.weights));
+  const top = Math.max(...z);
+  if (model.kind === 'logistic') return 1 / (1 + Math.exp(-top));
+  const shift = Math.max(0, top);
+  let sum = Math.exp(-shift);
+  for (const x of z) sum += Math.exp(x - shift);
+  return Math.exp(top - shift) / sum;
 }
 
 // One target per set of names (an episode's names change rarely): rebuilt targets would lose the per-target regex cache.

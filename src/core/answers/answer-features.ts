@@ -1,0 +1,209 @@
+/**
+ * Candidates for the answer one episode states, and general features of each, for the fitted
+ * scorer (./scored-answer, weights in ./answer-weights). Every value a sentence of the episode
+ * writes is a candidate (numbers, fractions, radicals, tuples, counts in words), with its place;
+ * the features say where it stands (episode, paragraph, sentence end), how it is put forward
+ * (openers, "answer", "=" after working, hedges, rejections, questions), what it is about (the
+ * question's words, head noun, counted noun, asked symbols, the problem's own numbers, its type
+ * against the gold's) and whether the episode comes back to it. The rule reader's pick is one
+ * feature among them. Pure; no I/O.
+ */
+import {
+  CASE_MARK, CONNECTOR_BEFORE, HEDGE, NUMBER_WORDS, OPENER, RATE_AFTER, REJECTED_AFTER,
+  chainLeftSides, cleanProseValue, closesSentence, countsThings, isCaseClause, isProblemNumber, rateAsked, readValue, sentencesOf,
+} from './conclusions';
+import { squeezeSymbol, stem, type QuestionTarget } from './question-target';
+
+export interface AnswerCandidate {
+  answer: string;
+  /** Offsets within the episode text. */
+  start: number;
+  end: number;
+  features: number[];
+}
+
+/** Feature names, in the order of `AnswerCandidate.features` (the weights module follows it). */
+export const FEATURE_NAMES = [
+  'bias',
+  'rule-pick', 'rule-same-value', 'rule-other-value',
+  'position-in-episode', 'last-candidate', 'in-last-two-sentences', 'ends-paragraph', 'last-in-sentence',
+  'closes-sentence', 'opener', 'answer-word', 'confirmed-near', 'hedged', 'rejected-after', 'question',
+  'problem-number', 'repeated-later', 'occurrences',
+  'after-equals', 'after-working', 'connector-before',
+  'question-words', 'head-noun', 'counted-noun-after', 'asked-symbol',
+  'rate-after', 'in-aside', 'list-item', 'not-whole-for-count', 'tentative-start', 'case-mark',
+  'unit-kind-match', 'long-tail', 'boxed', 'number-word', 'only-value-in-sentence',
+  'last-closing', 'last-put-forward',
+] as const;
+
+export type FeatureName = (typeof FEATURE_NAMES)[number];
+const F = Object.fromEntries(FEATURE_NAMES.map((n, i) => [n, i])) as Record<FeatureName, number>;
+
+/** The rule reader's pick, as the scorer sees it. */
+export interface RulePick {
+  answer: string;
+  start: number;
+  end: number;
+  how: string;
+}
+
+const ANSWER_WORD = /\b(answer|final|result)\b/i;
+const CONFIRMED = /\b(correct|consistent|checks out|makes sense|confident|confirm|confirms|that's right|seems right|yep|same (?:answer|result)|matches)\b/i;
+const TENTATIVE_START = /^\s*(?:(?:wait|hmm|but|and|alternatively|or)[,.]?\s*)*(?:if|suppose|let's say|let me try|for example|for instance|maybe|perhaps|what if|assume|assuming|let's check|check|try)\b/i;
+const MAX_CANDIDATES = 80;
+
+function wordsOf(text: string): string[] {
+  return [...text.toLowerCase().matchAll(/[a-z]{3,}/g)].map((m) => stem(m[0]));
+}
+
+interface RawCandidate {
+  sentence: number;
+  /** Offsets within the sentence. */
+  at: number;
+  end: number;
+  raw: string;
+  answer: string;
+  numberWord: boolean;
+}
+
+/** Every value a sentence writes (numbers, maths groups, counts in words), cleaned the way the grader reads them. */
+function rawCandidates(sentences: { text: string }[], target: QuestionTarget): RawCandidate[] {
+  const out: RawCandidate[] = [];
+  for (const [k, s] of sentences.entries()) {
+    const t = s.text;
+    if (/[\d√]|\\(?:frac|sqrt)/.test(t)) {
+      for (let i = 0; i < t.length; i++) {
+        const prev = i === 0 ? ' ' : t[i - 1];
+        if (i !== 0 && !/[\s=:(≈~$*,]/.test(prev)) continue;
+        const ch = t[i];
+        if (!/[\d\-−$\\√([]/.test(ch)) continue;
+        const v = readValue(t, i);
+        if (!v) continue;
+        const answer = cleanProseValue(v.text);
+        // "789,798,879,897" is a list of numbers, not one number with thousands marks.
+        if (answer !== '' && /[\d]|\\(?:sqrt|frac|pi)|π|√/.test(answer) && !/\d{16,}/.test(answer)) out.push({ sentence: k, at: v.start, end: v.end, raw: v.text, answer, numberWord: false });
+        i = Math.max(i, v.end - 1);
+      }
+    }
+    if (target.countNoun !== null) {
+      for (const m of t.matchAll(/\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b/gi)) {
+        out.push({ sentence: k, at: m.index ?? 0, end: (m.index ?? 0) + m[0].length, raw: m[0], answer: String(NUMBER_WORDS.indexOf(m[1].toLowerCase())), numberWord: true });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The candidates of an episode with their features. `fits` is the gold-type check (a candidate of
+ * another type is not one); `rule` the rule reader's pick or null.
+ */
+export function answerCandidates(text: string, target: QuestionTarget, fits: (value: string) => boolean, rule: RulePick | null): AnswerCandidate[] {
+  const sentences = sentencesOf(text);
+  let raws = rawCandidates(sentences, target).filter((c) => fits(c.answer));
+  // The rule's pick is always a candidate (a box's content, "the answer is E: …" are not all read above).
+  if (rule !== null && !raws.some((c) => sentences[c.sentence].start + c.at < rule.end && rule.start < sentences[c.sentence].start + c.end)) {
+    let k = sentences.findIndex((s) => s.start <= rule.start && rule.start < Math.max(s.end, s.start + 1));
+    if (k < 0) k = Math.max(0, sentences.findIndex((s) => s.start > rule.start) - 1);
+    if (k >= 0 && k < sentences.length) {
+      const s = sentences[k];
+      raws.push({ sentence: k, at: Math.max(0, rule.start - s.start), end: Math.max(0, rule.end - s.start), raw: text.slice(rule.start, rule.end), answer: rule.answer, numberWord: false });
+      raws.sort((a, b) => a.sentence - b.sentence || a.at - b.at);
+    }
+  }
+  if (raws.length > MAX_CANDIDATES) raws = raws.slice(-MAX_CANDIDATES);
+  const questionWords = target.words;
+  const head = target.head;
+  const symbols = target.symbols;
+  const lastSentence = raws.length > 0 ? raws[raws.length - 1].sentence : -1;
+  const counts = new Map<string, number>();
+  for (const c of raws) counts.set(c.answer, (counts.get(c.answer) ?? 0) + 1);
+  const lastIndexOf = new Map<string, number>();
+  raws.forEach((c, i) => lastIndexOf.set(c.answer, i));
+  const out: AnswerCandidate[] = [];
+  const sentenceWords = new Map<number, string[]>();
+  for (const [i, c] of raws.entries()) {
+    const s = sentences[c.sentence];
+    const prefix = s.text.slice(0, c.at);
+    const tail = s.text.slice(c.end);
+    const next = sentences[c.sentence + 1]?.text ?? '';
+    const start = s.start + c.at;
+    const end = s.start + c.end;
+    const f = new Array<number>(FEATURE_NAMES.length).fill(0);
+    f[F.bias] = 1;
+    if (rule !== null) {
+      if (start < rule.end && rule.start < end) f[F['rule-pick']] = 1;
+      else if (rule.answer === c.answer) f[F['rule-same-value']] = 1;
+      else f[F['rule-other-value']] = 1;
+    }
+    f[F['position-in-episode']] = text.length > 0 ? end / text.length : 0;
+    f[F['last-candidate']] = i === raws.length - 1 ? 1 : 0;
+    f[F['in-last-two-sentences']] = c.sentence >= lastSentence - 1 ? 1 : 0;
+    const after = text.slice(s.end, s.end + 4);
+    f[F['ends-paragraph']] = s.end >= text.trimEnd().length || /^\s*\n\s*\n/.test(after) ? 1 : 0;
+    f[F['last-in-sentence']] = raws[i + 1]?.sentence !== c.sentence ? 1 : 0;
+    f[F['closes-sentence']] = closesSentence(tail) ? 1 : 0;
+    f[F.opener] = OPENER.test(prefix) ? 1 : 0;
+    f[F['answer-word']] = ANSWER_WORD.test(s.text) ? 1 : 0;
+    f[F['confirmed-near']] = CONFIRMED.test(tail) || CONFIRMED.test(next.slice(0, 120)) ? 1 : 0;
+    f[F.hedged] = HEDGE.test(prefix) ? 1 : 0;
+    f[F['rejected-after']] = REJECTED_AFTER.test(tail.slice(0, 100)) || REJECTED_AFTER.test(next.slice(0, 100)) ? 1 : 0;
+    f[F.question] = /\?\s*$/.test(s.text) ? 1 : 0;
+    f[F['problem-number']] = isProblemNumber(c.answer, target) ? 1 : 0;
+    f[F['repeated-later']] = (lastIndexOf.get(c.answer) ?? i) > i ? 1 : 0;
+    f[F.occurrences] = Math.min(3, counts.get(c.answer) ?? 1) / 3;
+    f[F['after-equals']] = /[=≈]\s*\$?\s*$/.test(prefix) ? 1 : 0;
+    f[F['after-working']] = /[\d)]\s*[+\-*/×÷·^−]\s*[\d(][^=]*=\s*\$?\s*$/.test(prefix) ? 1 : 0;
+    f[F['connector-before']] = CONNECTOR_BEFORE.test(prefix.slice(-48)) ? 1 : 0;
+    let words = sentenceWords.get(c.sentence);
+    if (!words) sentenceWords.set(c.sentence, (words = wordsOf(s.text)));
+    if (questionWords.size > 0) {
+      let hits = 0;
+      for (const w of questionWords) if (words.includes(w)) hits++;
+      f[F['question-words']] = Math.min(1, hits / Math.min(3, questionWords.size));
+    }
+    f[F['head-noun']] = head !== null && words.includes(head) ? 1 : 0;
+    const tailWord = /^\s*(?:\\?%|\\text\{\s*)?\s*([a-z]+)/i.exec(tail)?.[1];
+    f[F['counted-noun-after']] = tailWord !== undefined && target.countNouns.includes(stem(tailWord)) ? 1 : 0;
+    if (symbols.length > 0) {
+      const sides = chainLeftSides(s.text, c.at);
+      const named = squeezeSymbol(prefix.slice(-30)).replace(/(?:is|was|equals|wouldbe|=)$/, '');
+      f[F['asked-symbol']] = sides.some((side) => symbols.includes(side)) || symbols.some((sym) => named.endsWith(sym) && named !== '') ? 1 : 0;
+    }
+    f[F['rate-after']] = RATE_AFTER.test(tail) && !rateAsked(tail, target) ? 1 : 0;
+    f[F['in-aside']] = (prefix.match(/\(/g)?.length ?? 0) > (prefix.match(/\)/g)?.length ?? 0) && !/\\\(/.test(prefix) ? 1 : 0;
+    // "…, 7/2 and 5" or "3, 4": one item of a list (", since abc = 1" after a value is no list).
+    f[F['list-item']] = /(?:,|\band|\bor)\s*$/i.test(prefix) || /^\s*(?:,|and\b|or\b)\s*\$?-?\d/i.test(tail) ? 1 : 0;
+    f[F['not-whole-for-count']] = countsThings(target) && !/^-?\d+$/.test(c.answer) ? 1 : 0;
+    f[F['tentative-start']] = TENTATIVE_START.test(s.text) ? 1 : 0;
+    f[F['case-mark']] = CASE_MARK.test(prefix) || isCaseClause(prefix, target) ? 1 : 0;
+    f[F['unit-kind-match']] = (target.kind === 'money' && /\$/.test(c.raw)) || (target.kind === 'percent' && (/%/.test(c.raw) || /^\s*(?:\\?%|percent)/i.test(tail))) || (target.kind === 'time' && /^\s*(?:hours?|minutes?|seconds?|days?|weeks?|months?|years?)\b/i.test(tail)) ? 1 : 0;
+    f[F['long-tail']] = tail.trim().split(/\s+/).length > 8 ? 1 : 0;
+    f[F.boxed] = /\\boxed\s*\{?\s*$/.test(prefix) ? 1 : 0;
+    f[F['number-word']] = c.numberWord ? 1 : 0;
+    f[F['only-value-in-sentence']] = raws[i - 1]?.sentence !== c.sentence && raws[i + 1]?.sentence !== c.sentence ? 1 : 0;
+    out.push({ answer: c.answer, start, end, features: f });
+  }
+  // Relative to the others: the last value that closes a sentence, the last one put forward (opener or connector, closing).
+  let closingSeen = false;
+  let forwardSeen = false;
+  for (let i = out.length - 1; i >= 0; i--) {
+    const f = out[i].features;
+    if (f[F['closes-sentence']] === 1) {
+      if (!closingSeen) f[F['last-closing']] = 1;
+      closingSeen = true;
+      if (f[F.opener] === 1 || f[F['connector-before']] === 1) {
+        if (!forwardSeen) f[F['last-put-forward']] = 1;
+        forwardSeen = true;
+      }
+    }
+  }
+  return out;
+}
+
+/** The linear score of a candidate: weights · features. */
+export function candidateScore(features: readonly number[], weights: readonly number[]): number {
+  let z = 0;
+  for (let i = 0; i < features.length; i++) z += features[i] * (weights[i] ?? 0);
+  return z;
+}
