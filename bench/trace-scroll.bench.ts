@@ -151,6 +151,19 @@ async function startProfile(page: Page): Promise<() => Promise<Record<string, nu
       console.log(`  layouts ${layouts.length}, forced by script ${forced.length} (${forced.reduce((a, l) => a + l.dur / 1000, 0).toFixed(0)} ms); mean objects ${(layouts.reduce((a, l) => a + (l.args.beginData?.totalObjects ?? 0), 0) / layouts.length).toFixed(0)}, mean dirty ${(layouts.reduce((a, l) => a + (l.args.beginData?.dirtyObjects ?? 0), 0) / layouts.length).toFixed(0)}`);
       console.log(`  forced at: ${[...by].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, v]) => `${k} ${v.toFixed(0)} ms`).join('; ')}`);
     }
+    if (process.env.PAINT_DETAIL === '1') {
+      // Which kinds of trace event the paint and raster time hides: counts and mean CPU by name and node.
+      const by = new Map<string, { n: number; cpu: number }>();
+      for (const e of events as unknown as { name: string; ph: string; tdur?: number; dur?: number; args?: { data?: { nodeName?: string; nodeId?: number; layerId?: number } } }[]) {
+        if (e.ph !== 'X' || !['Paint', 'PrePaint', 'Layout', 'UpdateLayoutTree', 'RasterTask', 'Layerize', 'Commit'].includes(e.name)) continue;
+        const key = `${e.name}${e.args?.data?.nodeName ? ` ${e.args.data.nodeName}` : ''}`;
+        const v = by.get(key) ?? { n: 0, cpu: 0 };
+        v.n++;
+        v.cpu += (e.tdur ?? e.dur ?? 0) / 1000;
+        by.set(key, v);
+      }
+      console.log(`  detail: ${[...by].sort((a, b) => b[1].cpu - a[1].cpu).slice(0, 12).map(([k, v]) => `${k} ×${v.n} ${v.cpu.toFixed(0)} ms`).join('; ')}`);
+    }
     // Wall time by kind, and under "cpu <kind>" the threads' CPU time (tdur): on a machine shared
     // with other jobs the wall time includes waiting for a core, the CPU time much less so.
     const sums: Record<string, number> = {};

@@ -30,6 +30,8 @@ export interface Card {
   /** 'markdown': full render; 'plain': text appended as it grows (live, or waiting for its render). */
   bodyMode: 'markdown' | 'plain' | null;
   position: number;
+  /** Whether the card's attributes show it expanded (kept so unchanged ones are not written again). */
+  open: boolean;
 }
 
 const PREVIEW_CHARS = 220;
@@ -124,7 +126,7 @@ export function renderCard(episode: Episode, position: number): Card {
   // The body joins the card only while it is expanded (applyExpanded): a collapsed card has one element fewer.
   const body = h('div', { class: 'rl-card-body rl-markdown', id: bodyId, hidden: true });
   const li = h('div', { class: `rl-card rl-verdict-bg-${episode.verdict}`, role: 'listitem', tabindex: '-1', 'data-position': position, 'data-index': episode.index }, head, preview);
-  return { li, toggle, meta, preview, body, episode, headSignature: headSignature(episode), previewSource: episode.text, renderedText: null, bodyMode: null, position };
+  return { li, toggle, meta, preview, body, episode, headSignature: headSignature(episode), previewSource: episode.text, renderedText: null, bodyMode: null, position, open: false };
 }
 
 /** Brings a card up to date with its episode (head only when its signature changed, preview when the text did). */
@@ -632,12 +634,17 @@ export class EpisodeList {
   /** Shows the body or the preview; `now`: render the body at once (one click), else keep it current cheaply. */
   private applyExpanded(card: Card, now: boolean): void {
     const open = this.expanded.has(card.episode.index);
-    card.toggle.setAttribute('aria-expanded', String(open));
-    card.li.classList.toggle('rl-expanded', open);
-    card.body.hidden = !open;
+    // Attributes are written only when they change: each write is a DOM mutation that invalidates
+    // the card's style, and this runs for every card mounted while scrolling.
+    if (card.open !== open) {
+      card.open = open;
+      card.toggle.setAttribute('aria-expanded', String(open));
+      card.li.classList.toggle('rl-expanded', open);
+      card.body.hidden = !open;
+      card.preview.hidden = open;
+    }
     if (open && card.body.parentNode !== card.li) card.li.append(card.body);
     else if (!open && card.body.parentNode) card.body.remove();
-    card.preview.hidden = open;
     if (!open || !card.li.isConnected || !needsRender(card)) return;
     if (card.episode.index === this.growing) this.showPlain(card);
     else if (now) this.renderBody(card);
