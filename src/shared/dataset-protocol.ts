@@ -8,7 +8,7 @@
  */
 import type { EpisodeLabel } from '../core/trace';
 import type { DatasetReport } from '../core/report';
-import type { QueueCriterion } from '../core/review/queue';
+import { QUEUE_CRITERIA, type QueueCriterion } from '../core/review/queue';
 
 export const DATASET_PROTOCOL_VERSION = 1 as const;
 
@@ -108,7 +108,7 @@ export interface ReviewQueueState {
   skippedLines: number;
 }
 
-export const QUEUE_CRITERIA = ['incorrect', 'disagree', 'uncertain'] as const;
+export { QUEUE_CRITERIA };
 export const MAX_QUEUE_SAMPLE = 1_000_000;
 
 // ---------------------------------------------------------------- host → view

@@ -13,7 +13,9 @@
 
 import { muInterval } from '../mu-interval';
 
-export type QueueCriterion = 'incorrect' | 'disagree' | 'uncertain' | 'all';
+/** The criteria a reviewer can choose (besides `all`), in the order the dataset view lists them. */
+export const QUEUE_CRITERIA = ['incorrect', 'disagree', 'uncertain'] as const;
+export type QueueCriterion = (typeof QUEUE_CRITERIA)[number] | 'all';
 
 export interface QueueTrace {
   id: string;

@@ -3,7 +3,7 @@
  * review sidecar marks reviewed, and the reviewer's choice (src/core/review/queue.ts decides
  * which traces and in what order). Pure: no vscode, no I/O, so tests run it directly.
  */
-import { buildReviewQueue, matchesCriterion, type QueueCriterion, type QueueTrace } from '../../core/review/queue';
+import { buildReviewQueue, matchesCriterion, QUEUE_CRITERIA, type QueueCriterion, type QueueTrace } from '../../core/review/queue';
 import type { ReviewQueueChoice, ReviewQueueState } from '../../shared/dataset-protocol';
 
 export const DEFAULT_QUEUE_CHOICE: ReviewQueueChoice = { criteria: ['incorrect'] };
@@ -32,7 +32,7 @@ export function reviewQueueOrder(
   const queue = buildReviewQueue(unique, reviewed, { criteria: choice.criteria, ...(choice.sample ? { sample: choice.sample } : {}) });
   const indexes = queue.ids.map((id) => firstIndex.get(id)!);
   const counts = {} as Record<QueueCriterion, number>;
-  for (const c of ['incorrect', 'disagree', 'uncertain', 'all'] as const) counts[c] = unique.filter((t) => matchesCriterion(t, c)).length;
+  for (const c of [...QUEUE_CRITERIA, 'all'] as const) counts[c] = unique.filter((t) => matchesCriterion(t, c)).length;
   const position = queue.next === null ? -1 : queue.ids.indexOf(queue.next);
   return {
     indexes,
