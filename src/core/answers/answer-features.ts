@@ -56,6 +56,18 @@ function wordsOf(text: string): string[] {
   return [...text.toLowerCase().matchAll(/[a-z]{3,}/g)].map((m) => stem(m[0]));
 }
 
+// The grader's cleaning is most of a candidate's cost and the same few numbers recur in every
+// episode: cleaned values are remembered (pure function of the text; bounded).
+const cleaned = new Map<string, string>();
+function cleanCached(raw: string): string {
+  let v = cleaned.get(raw);
+  if (v === undefined) {
+    if (cleaned.size >= 20000) cleaned.clear();
+    cleaned.set(raw, (v = cleanProseValue(raw)));
+  }
+  return v;
+}
+
 interface RawCandidate {
   sentence: number;
   /** Offsets within the sentence. */
@@ -79,7 +91,7 @@ function rawCandidates(sentences: { text: string }[], target: QuestionTarget): R
         if (!/[\d\-−$\\√([]/.test(ch)) continue;
         const v = readValue(t, i);
         if (!v) continue;
-        const answer = cleanProseValue(v.text);
+        const answer = cleanCached(v.text);
         // "789,798,879,897" is a list of numbers, not one number with thousands marks.
         if (answer !== '' && /[\d]|\\(?:sqrt|frac|pi)|π|√/.test(answer) && !/\d{16,}/.test(answer)) out.push({ sentence: k, at: v.start, end: v.end, raw: v.text, answer, numberWord: false });
         i = Math.max(i, v.end - 1);
@@ -100,7 +112,13 @@ function rawCandidates(sentences: { text: string }[], target: QuestionTarget): R
  */
 export function answerCandidates(text: string, target: QuestionTarget, fits: (value: string) => boolean, rule: RulePick | null): AnswerCandidate[] {
   const sentences = sentencesOf(text);
-  let raws = rawCandidates(sentences, target).filter((c) => fits(c.answer));
+  const fitting = new Map<string, boolean>();
+  const fitsOnce = (answer: string): boolean => {
+    let ok = fitting.get(answer);
+    if (ok === undefined) fitting.set(answer, (ok = fits(answer)));
+    return ok;
+  };
+  let raws = rawCandidates(sentences, target).filter((c) => fitsOnce(c.answer));
   // The rule's pick is always a candidate (a box's content, "the answer is E: …" are not all read above).
   if (rule !== null && !raws.some((c) => sentences[c.sentence].start + c.at < rule.end && rule.start < sentences[c.sentence].start + c.end)) {
     let k = sentences.findIndex((s) => s.start <= rule.start && rule.start < Math.max(s.end, s.start + 1));
@@ -122,6 +140,8 @@ export function answerCandidates(text: string, target: QuestionTarget, fits: (va
   raws.forEach((c, i) => lastIndexOf.set(c.answer, i));
   const out: AnswerCandidate[] = [];
   const sentenceWords = new Map<number, string[]>();
+  // Tests that read only the sentence or the next one, once per sentence.
+  const perSentence = new Map<number, { answerWord: boolean; confirmedNext: boolean; rejectedNext: boolean; tentative: boolean; question: boolean }>();
   for (const [i, c] of raws.entries()) {
     const s = sentences[c.sentence];
     const prefix = s.text.slice(0, c.at);
@@ -144,11 +164,16 @@ export function answerCandidates(text: string, target: QuestionTarget, fits: (va
     f[F['last-in-sentence']] = raws[i + 1]?.sentence !== c.sentence ? 1 : 0;
     f[F['closes-sentence']] = closesSentence(tail) ? 1 : 0;
     f[F.opener] = OPENER.test(prefix) ? 1 : 0;
-    f[F['answer-word']] = ANSWER_WORD.test(s.text) ? 1 : 0;
-    f[F['confirmed-near']] = CONFIRMED.test(tail) || CONFIRMED.test(next.slice(0, 120)) ? 1 : 0;
+    let once = perSentence.get(c.sentence);
+    if (!once) {
+      once = { answerWord: ANSWER_WORD.test(s.text), confirmedNext: CONFIRMED.test(next.slice(0, 120)), rejectedNext: REJECTED_AFTER.test(next.slice(0, 100)), tentative: TENTATIVE_START.test(s.text), question: /\?\s*$/.test(s.text) };
+      perSentence.set(c.sentence, once);
+    }
+    f[F['answer-word']] = once.answerWord ? 1 : 0;
+    f[F['confirmed-near']] = once.confirmedNext || CONFIRMED.test(tail) ? 1 : 0;
     f[F.hedged] = HEDGE.test(prefix) ? 1 : 0;
-    f[F['rejected-after']] = REJECTED_AFTER.test(tail.slice(0, 100)) || REJECTED_AFTER.test(next.slice(0, 100)) ? 1 : 0;
-    f[F.question] = /\?\s*$/.test(s.text) ? 1 : 0;
+    f[F['rejected-after']] = once.rejectedNext || REJECTED_AFTER.test(tail.slice(0, 100)) ? 1 : 0;
+    f[F.question] = once.question ? 1 : 0;
     f[F['problem-number']] = isProblemNumber(c.answer, target) ? 1 : 0;
     f[F['repeated-later']] = (lastIndexOf.get(c.answer) ?? i) > i ? 1 : 0;
     f[F.occurrences] = Math.min(3, counts.get(c.answer) ?? 1) / 3;
@@ -175,7 +200,7 @@ export function answerCandidates(text: string, target: QuestionTarget, fits: (va
     // "…, 7/2 and 5" or "3, 4": one item of a list (", since abc = 1" after a value is no list).
     f[F['list-item']] = /(?:,|\band|\bor)\s*$/i.test(prefix) || /^\s*(?:,|and\b|or\b)\s*\$?-?\d/i.test(tail) ? 1 : 0;
     f[F['not-whole-for-count']] = countsThings(target) && !/^-?\d+$/.test(c.answer) ? 1 : 0;
-    f[F['tentative-start']] = TENTATIVE_START.test(s.text) ? 1 : 0;
+    f[F['tentative-start']] = once.tentative ? 1 : 0;
     f[F['case-mark']] = CASE_MARK.test(prefix) || isCaseClause(prefix, target) ? 1 : 0;
     f[F['unit-kind-match']] = (target.kind === 'money' && /\$/.test(c.raw)) || (target.kind === 'percent' && (/%/.test(c.raw) || /^\s*(?:\\?%|percent)/i.test(tail))) || (target.kind === 'time' && /^\s*(?:hours?|minutes?|seconds?|days?|weeks?|months?|years?)\b/i.test(tail)) ? 1 : 0;
     f[F['long-tail']] = tail.trim().split(/\s+/).length > 8 ? 1 : 0;
