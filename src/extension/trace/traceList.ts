@@ -63,8 +63,7 @@ export class OffsetTraceList implements TraceList {
    * `ids[i]`: the id the trace at `places[i]` had when the file was indexed (a read that finds
    * another is a changed file); `item(i)`: its picker entry, from what the index kept;
    * `digests[i]`: the lineDigest of its line when it was validated (a line read again with the
-   * same digest is not validated again: the first validation in a process compiles the schema,
-   * a stall of 0.1–1 s on the host; without digests every read is validated).
+   * same digest is not validated again; without digests every read is validated).
    */
   constructor(
     readonly path: string,
