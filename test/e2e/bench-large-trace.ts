@@ -5,6 +5,7 @@
  * the issue-12 budgets with the earlier numbers beside them. Needs scripts/setup-e2e.sh.
  */
 import { rmSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { artifact, launchBrowser, makeWorkspace, openWorkbench, runCommand, startCodeServer, webviewFrame, workbenchUrl } from './harness';
 import { formatMeasurement, measureLargeTrace, measurePlainPage, webviewHeapMB, writeLargeTrace, type LargeTraceMeasurement, type ScrollMeasurement } from './largeTrace';
 
@@ -39,16 +40,19 @@ async function main(): Promise<void> {
   try {
     const page = await browser.newPage({ viewport: VIEWPORT });
     await openWorkbench(page, workbenchUrl(server, workspace), { waitForExtension: true });
-    for (const { file, trace, label, heap } of [
-      { ...small, label: '1,000 episodes', heap: false },
-      { ...big, label: '10,000 episodes', heap: true },
+    // ROUNDS=n: the cases n times in one workbench (on a shared machine one round says little); load average printed per round.
+    const rounds = Math.max(1, Number(process.env.ROUNDS ?? 1));
+    for (let round = 1; round <= rounds; round++) for (const { file, trace, label, heap } of [
+      { ...small, label: `1,000 episodes${rounds > 1 ? `, round ${round}` : ''}`, heap: false },
+      { ...big, label: `10,000 episodes${rounds > 1 ? `, round ${round}` : ''}`, heap: true },
     ]) {
+      console.log(`${label}: load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
       // Baseline heap of the renderer before this trace's webview exists (used when the webview shares the workbench's process).
       const baselineMB = heap ? await rendererHeapMB(page) : 0;
       const m = await measureLargeTrace(page, file.split('/').pop()!, trace, statSync(file).size);
       console.log(formatMeasurement(m));
       const heapNow = heap ? { ...(await webviewHeapMB(page)), baselineMB } : null;
-      if (!heap) await shootOverview(page);
+      if (!heap && round === 1) await shootOverview(page);
       const plain = await measurePlainPage(browser, trace, VIEWPORT);
       cases.push({ label, trace: m, plain, heap: heapNow });
       await runCommand(page, 'View: Close All Editors');
@@ -104,7 +108,7 @@ function budgetTable(cases: Case[]): string {
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const line = (r: string[]) => `| ${r.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
-  return ['', 'Issue 12 budgets (headless Chromium, 2 shared cores, one run; scroll: 400 px per frame from top to bottom)', line(rows[0]), line(widths.map((w) => '-'.repeat(w))), ...rows.slice(1).map(line)].join('\n');
+  return ['', `Issue 12 budgets (headless Chromium, 2 shared cores, one run, load average ${loadavg()[0].toFixed(1)} at the end; scroll: 400 px per frame from top to bottom)`, line(rows[0]), line(widths.map((w) => '-'.repeat(w))), ...rows.slice(1).map(line)].join('\n');
 }
 
 main().catch((err: unknown) => {
