@@ -52,8 +52,19 @@ const CONFIRMED = /\b(correct|consistent|checks out|makes sense|confident|confir
 const TENTATIVE_START = /^\s*(?:(?:wait|hmm|but|and|alternatively|or)[,.]?\s*)*(?:if|suppose|let's say|let me try|for example|for instance|maybe|perhaps|what if|assume|assuming|let's check|check|try)\b/i;
 const MAX_CANDIDATES = 80;
 
+// Stems of the words of a sentence; the same words recur across episodes (bounded memo).
+const stems = new Map<string, string>();
 function wordsOf(text: string): string[] {
-  return [...text.toLowerCase().matchAll(/[a-z]{3,}/g)].map((m) => stem(m[0]));
+  const out: string[] = [];
+  for (const m of text.toLowerCase().matchAll(/[a-z]{3,}/g)) {
+    let w = stems.get(m[0]);
+    if (w === undefined) {
+      if (stems.size >= 50000) stems.clear();
+      stems.set(m[0], (w = stem(m[0])));
+    }
+    out.push(w);
+  }
+  return out;
 }
 
 // The grader's cleaning is most of a candidate's cost and the same few numbers recur in every
