@@ -377,8 +377,8 @@ export class Lens implements vscode.Disposable {
       const loaded = await this.readTraces(uri);
       return { traces: new ArrayTraceList(loaded.traces), lines: loaded.lines, problems: loaded.problems };
     }
-    // Indexed in the worker (the host parses nothing; the first validation of a session compiles
-    // the schema, a stall of its own); on the host, in slices, if the worker fails.
+    // Indexed in the worker (the host parses nothing; validation uses the build-time generated
+    // validator, so nothing compiles the schema); on the host, in slices, if the worker fails.
     const path = uri.fsPath;
     try {
       const { indexedTraceList, runPayloadWorker } = await import('../dataset/payloadInWorker.js');
