@@ -67,17 +67,6 @@ function wordsOf(text: string): string[] {
   return out;
 }
 
-// The grader's cleaning is most of a candidate's cost and the same few numbers recur in every
-// episode: cleaned values are remembered (pure function of the text; bounded).
-const cleaned = new Map<string, string>();
-function cleanCached(raw: string): string {
-  let v = cleaned.get(raw);
-  if (v === undefined) {
-    if (cleaned.size >= 20000) cleaned.clear();
-    cleaned.set(raw, (v = cleanProseValue(raw)));
-  }
-  return v;
-}
 
 interface RawCandidate {
   sentence: number;
@@ -90,7 +79,7 @@ interface RawCandidate {
 }
 
 /** Every value a sentence writes (numbers, maths groups, counts in words), cleaned the way the grader reads them. */
-function rawCandidates(sentences: { text: string }[], target: QuestionTarget): RawCandidate[] {
+function rawCandidates(sentences: readonly { text: string }[], target: QuestionTarget): RawCandidate[] {
   const out: RawCandidate[] = [];
   for (const [k, s] of sentences.entries()) {
     const t = s.text;
@@ -102,7 +91,7 @@ function rawCandidates(sentences: { text: string }[], target: QuestionTarget): R
         if (!/[\d\-−$\\√([]/.test(ch)) continue;
         const v = readValue(t, i);
         if (!v) continue;
-        const answer = cleanCached(v.text);
+        const answer = cleanProseValue(v.text);
         // "789,798,879,897" is a list of numbers, not one number with thousands marks.
         if (answer !== '' && /[\d]|\\(?:sqrt|frac|pi)|π|√/.test(answer) && !/\d{16,}/.test(answer)) out.push({ sentence: k, at: v.start, end: v.end, raw: v.text, answer, numberWord: false });
         i = Math.max(i, v.end - 1);

@@ -18,7 +18,17 @@ export interface Sentence {
  * Sentences of `text` with their offsets: breaks at ". ", "? ", "! " and line ends, never inside
  * `$…$`, `\(…\)`, `\[…\]` or braces (display maths spans lines).
  */
-export function sentencesOf(text: string): Sentence[] {
+export function sentencesOf(text: string): readonly Sentence[] {
+  // The rule reader and the scorer both split the same episode: the last split is remembered.
+  if (lastSplit !== null && lastSplit.text === text) return lastSplit.sentences;
+  const sentences = splitSentences(text);
+  lastSplit = { text, sentences };
+  return sentences;
+}
+
+let lastSplit: { text: string; sentences: readonly Sentence[] } | null = null;
+
+function splitSentences(text: string): Sentence[] {
   const out: Sentence[] = [];
   let start = 0;
   let depth = 0;
@@ -401,8 +411,21 @@ function closingValues(sentence: string): ValueSpan[] {
   return found.reverse();
 }
 
+// The grader's cleaning is most of a value's cost and the same few numbers recur in every
+// episode: cleaned values are remembered (pure function of the text; bounded).
+const cleanedValues = new Map<string, string>();
+
 /** Money, percent and thousands marks dropped the way the grader reads them. */
 export function cleanProseValue(raw: string): string {
+  let v = cleanedValues.get(raw);
+  if (v === undefined) {
+    if (cleanedValues.size >= 20000) cleanedValues.clear();
+    cleanedValues.set(raw, (v = cleanProseValueOf(raw)));
+  }
+  return v;
+}
+
+function cleanProseValueOf(raw: string): string {
   let v = raw.trim().replace(/^\$\s*/, '').replace(/^\\\$\s*/, '');
   // Plain-text radicals as the grader reads them: "3*sqrt(11)" → "3\sqrt{11}".
   v = v.replace(/\*?\s*sqrt\s*\(([^()]*)\)/g, '\\sqrt{$1}').replace(/\*?\s*sqrt\s*(\d+)/g, '\\sqrt{$1}');
@@ -601,7 +624,7 @@ function isProportion(answer: string): boolean {
 const NUMBER_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen', 'twenty'];
 
 /** "So, 32 has six distinct positive factors.", "only one good pair": a count in words, for a how-many question. */
-function lastWordedCount(sentences: Sentence[], target: QuestionTarget): Conclusion | null {
+function lastWordedCount(sentences: readonly Sentence[], target: QuestionTarget): Conclusion | null {
   if (target.countNoun === null) return null;
   let best: Conclusion | null = null;
   const re = compiled(target).wordedCount;
@@ -635,11 +658,13 @@ interface CompiledTarget {
   wordedCount: RegExp | null;
 }
 
-const compiledTargets = new WeakMap<QuestionTarget, CompiledTarget>();
+// Keyed by the target's word set: targets that add symbols (withAliases, the annotator's names) are
+// shallow copies sharing it, and these regexes read only head, words and countNouns, never symbols.
+const compiledTargets = new WeakMap<QuestionTarget['words'], CompiledTarget>();
 
-/** Regexes that depend only on the question, built once per target. */
+/** Regexes that depend only on the question, built once per question. */
 function compiled(target: QuestionTarget): CompiledTarget {
-  let c = compiledTargets.get(target);
+  let c = compiledTargets.get(target.words);
   if (c) return c;
   const head = target.head !== null && !GENERIC_HEADS.has(target.head) ? target.head.replace(/[^a-z-]/g, '') : null;
   // The asked noun and the question's other specific nouns ("the inradius 'r'" for "the length of the inradius").
@@ -657,7 +682,7 @@ function compiled(target: QuestionTarget): CompiledTarget {
       new RegExp(`\\bthe\\s+${name}\\s+(?:be\\s+|is\\s+)?(?:as\\s+|by\\s+)?['"‘’]?\\$?\\\\?\\(?\\s*([A-Za-z])\\s*\\$?\\\\?\\)?['"‘’]?(?=[\\s,.;:]|$)`, 'gi'),
     ],
   };
-  compiledTargets.set(target, c);
+  compiledTargets.set(target.words, c);
   return c;
 }
 

@@ -206,8 +206,20 @@ export interface IntermediateAnswer {
 
 type AnswerKind = 'letter' | 'tuple' | 'list' | 'expression' | 'number';
 
-/** The broad type of an answer: what kind of value a stated answer must be to be compared with it. */
+// The kind of a value runs the grader's normaliser; the same values (and the gold) recur in every
+// episode of a trace, so kinds are remembered (pure function of the text; bounded).
+const kinds = new Map<string, AnswerKind>();
 function answerKind(raw: string): AnswerKind {
+  let kind = kinds.get(raw);
+  if (kind === undefined) {
+    if (kinds.size >= 20000) kinds.clear();
+    kinds.set(raw, (kind = answerKindOf(raw)));
+  }
+  return kind;
+}
+
+/** The broad type of an answer: what kind of value a stated answer must be to be compared with it. */
+function answerKindOf(raw: string): AnswerKind {
   const s = normalizeAnswer(raw).replace(/^[a-zA-Z]\s*\\in\s*/, '');
   if (/^\(?[A-E]\)?$/.test(s)) return 'letter';
   if (/^[([].*,.*[)\]]$/.test(s) && !/\\cup/.test(s)) return 'tuple';
