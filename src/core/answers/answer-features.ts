@@ -67,6 +67,9 @@ function wordsOf(text: string): string[] {
   return out;
 }
 
+/** Where a value may start, and what may stand right before it (or the sentence start). */
+const VALUE_START = /[\d\-−$\\√([]/g;
+const VALUE_BEFORE = /[\s=:(≈~$*,]/;
 
 interface RawCandidate {
   sentence: number;
@@ -84,17 +87,18 @@ function rawCandidates(sentences: readonly { text: string }[], target: QuestionT
   for (const [k, s] of sentences.entries()) {
     const t = s.text;
     if (/[\d√]|\\(?:frac|sqrt)/.test(t)) {
-      for (let i = 0; i < t.length; i++) {
-        const prev = i === 0 ? ' ' : t[i - 1];
-        if (i !== 0 && !/[\s=:(≈~$*,]/.test(prev)) continue;
-        const ch = t[i];
-        if (!/[\d\-−$\\√([]/.test(ch)) continue;
+      // Jump from one possible value start to the next (testing every character was the cost).
+      const starts = VALUE_START;
+      starts.lastIndex = 0;
+      for (let m = starts.exec(t); m !== null; m = starts.exec(t)) {
+        const i = m.index;
+        if (i !== 0 && !VALUE_BEFORE.test(t[i - 1])) continue;
         const v = readValue(t, i);
         if (!v) continue;
         const answer = cleanProseValue(v.text);
         // "789,798,879,897" is a list of numbers, not one number with thousands marks.
         if (answer !== '' && /[\d]|\\(?:sqrt|frac|pi)|π|√/.test(answer) && !/\d{16,}/.test(answer)) out.push({ sentence: k, at: v.start, end: v.end, raw: v.text, answer, numberWord: false });
-        i = Math.max(i, v.end - 1);
+        starts.lastIndex = Math.max(i + 1, v.end);
       }
     }
     if (target.countNoun !== null) {

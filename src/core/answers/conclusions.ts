@@ -277,10 +277,18 @@ function countsThings(target: QuestionTarget): boolean {
 
 /** A clause about one case; "per box" is no case when the question asks per box. */
 function isCaseClause(clause: string, target: QuestionTarget): boolean {
-  const asked = (m: string, w: string) => (target.ratePeriods.includes(stem(w)) ? ' ' : m);
-  if (CASE_MARK.test(clause.replace(/\bper\s+([a-z]+)/gi, asked))) return true;
+  if (CASE_MARK.test(withoutAskedPeriods(clause, PER_PERIOD, target))) return true;
   // "So, each month, the interest rate is 0.5%": a rate over a period the question does not ask.
-  return PERIOD_MARK.test(clause.replace(/\b(?:each|every)\s+([a-z]+)/gi, asked));
+  return PERIOD_MARK.test(withoutAskedPeriods(clause, EACH_PERIOD, target));
+}
+
+const PER_PERIOD = /\bper\s+([a-z]+)/gi;
+const EACH_PERIOD = /\b(?:each|every)\s+([a-z]+)/gi;
+
+/** `clause` with "per box" / "each day" blanked where the question asks per that period (most ask none: nothing to do). */
+function withoutAskedPeriods(clause: string, period: RegExp, target: QuestionTarget): string {
+  if (target.ratePeriods.length === 0) return clause;
+  return clause.replace(period, (m: string, w: string) => (target.ratePeriods.includes(stem(w)) ? ' ' : m));
 }
 
 const PERIOD_MARK = /\b(?:each|every)\s+(?:day|week|month|year|hour|minute|second)\b/i;
@@ -397,19 +405,24 @@ function closesSentence(tail: string): boolean {
 function closingValues(sentence: string): ValueSpan[] {
   const found: ValueSpan[] = [];
   if (!/[\d√]|\\(frac|sqrt)/.test(sentence)) return found;
-  for (let i = 0; i < sentence.length; i++) {
-    const prev = i === 0 ? ' ' : sentence[i - 1];
-    if (!/[\s=:(≈~$*]/.test(prev) && i !== 0) continue;
-    const ch = sentence[i];
-    // A polynomial may open with its variable: "x³ - 6x² + 64", "x^2 + 1".
-    if (!/[\d\-−$\\√(\[]/.test(ch) && !(/[a-z]/.test(ch) && /^[²³^]/.test(sentence.slice(i + 1)))) continue;
+  // Jump from one possible value start to the next (testing every character was the cost).
+  const starts = CLOSING_VALUE_START;
+  starts.lastIndex = 0;
+  for (let m = starts.exec(sentence); m !== null; m = starts.exec(sentence)) {
+    const i = m.index;
+    if (i !== 0 && !CLOSING_VALUE_BEFORE.test(sentence[i - 1])) continue;
     const v = readValue(sentence, i);
     if (!v) continue;
     if (closesSentence(sentence.slice(v.end))) found.push(v);
-    i = Math.max(i, v.end - 1);
+    starts.lastIndex = Math.max(i + 1, v.end);
   }
   return found.reverse();
 }
+
+/** Where a closing value may start; a polynomial may open with its variable: "x³ - 6x² + 64", "x^2 + 1". */
+const CLOSING_VALUE_START = /[\d\-−$\\√(\[]|[a-z](?=[²³^])/g;
+/** What may stand right before a value's start (or the sentence start). */
+const CLOSING_VALUE_BEFORE = /[\s=:(≈~$*]/;
 
 // The grader's cleaning is most of a value's cost and the same few numbers recur in every
 // episode: cleaned values are remembered (pure function of the text; bounded).
@@ -693,20 +706,35 @@ function compiled(target: QuestionTarget): CompiledTarget {
 function withAliases(text: string, target: QuestionTarget): QuestionTarget {
   const named = withSuperlativeAlias(text, withRewrittenSymbols(text, target));
   if (named !== target) return withAliases(text, named);
-  const c = compiled(target);
-  // Cheap test first: most episodes name none of the nouns.
-  if (c.aliasPatterns.length === 0 || !c.aliasNouns.some((n) => text.includes(n))) return target;
+  const letters = aliasLetters(text, target);
+  if (letters.length === 0) return target;
   const aliases = new Set(target.symbols);
-  for (const re of c.aliasPatterns) {
-    for (const m of text.matchAll(re)) {
-      if (!m[1] || /^(a|I|A)$/.test(m[1])) continue;
-      // "the cost of one burger as 'b' dollars" names a price in dollars, not the cents asked.
-      const unit = /^\s*([a-z]+)/i.exec(text.slice((m.index ?? 0) + m[0].length));
-      if (unit && /^(dollars?|cents?|hours?|minutes?|seconds?|days?|inches|inch|feet|foot|meters?|cm|km|miles?|pounds?|kg|grams?)$/i.test(unit[1]) && !target.countNouns.includes(stem(unit[1]))) continue;
-      aliases.add(m[1]);
+  for (const letter of letters) aliases.add(letter);
+  return aliases.size === target.symbols.length ? target : { ...target, symbols: [...aliases] };
+}
+
+// The rule reader and then learnAnswerNames scan the same episode for the same question: the last scan is remembered.
+let lastAliasScan: { text: string; compiled: CompiledTarget; countNouns: readonly string[]; letters: string[] } | null = null;
+
+/** Letters `text` names the question's nouns by, in the order found (they depend on the question's words, never on its symbols). */
+function aliasLetters(text: string, target: QuestionTarget): string[] {
+  const c = compiled(target);
+  if (lastAliasScan !== null && lastAliasScan.text === text && lastAliasScan.compiled === c && lastAliasScan.countNouns === target.countNouns) return lastAliasScan.letters;
+  const letters: string[] = [];
+  // Cheap test first: most episodes name none of the nouns.
+  if (c.aliasPatterns.length > 0 && c.aliasNouns.some((n) => text.includes(n))) {
+    for (const re of c.aliasPatterns) {
+      for (const m of text.matchAll(re)) {
+        if (!m[1] || /^(a|I|A)$/.test(m[1])) continue;
+        // "the cost of one burger as 'b' dollars" names a price in dollars, not the cents asked.
+        const unit = /^\s*([a-z]+)/i.exec(text.slice((m.index ?? 0) + m[0].length));
+        if (unit && /^(dollars?|cents?|hours?|minutes?|seconds?|days?|inches|inch|feet|foot|meters?|cm|km|miles?|pounds?|kg|grams?)$/i.test(unit[1]) && !target.countNouns.includes(stem(unit[1]))) continue;
+        letters.push(m[1]);
+      }
     }
   }
-  return aliases.size === target.symbols.length ? target : { ...target, symbols: [...aliases] };
+  lastAliasScan = { text, compiled: c, countNouns: target.countNouns, letters };
+  return letters;
 }
 
 /**
