@@ -54,15 +54,27 @@ const MAX_CANDIDATES = 80;
 
 // Stems of the words of a sentence; the same words recur across episodes (bounded memo).
 const stems = new Map<string, string>();
+/** Stems of the runs of three or more letters a-z of the lowercased text (what /[a-z]{3,}/g matches, read by hand: it was the cost). */
 function wordsOf(text: string): string[] {
   const out: string[] = [];
-  for (const m of text.toLowerCase().matchAll(/[a-z]{3,}/g)) {
-    let w = stems.get(m[0]);
-    if (w === undefined) {
-      if (stems.size >= 50000) stems.clear();
-      stems.set(m[0], (w = stem(m[0])));
+  const lower = text.toLowerCase();
+  let runStart = -1;
+  for (let i = 0; i <= lower.length; i++) {
+    const c = i < lower.length ? lower.charCodeAt(i) : 0;
+    if (c >= 97 && c <= 122) {
+      if (runStart < 0) runStart = i;
+      continue;
     }
-    out.push(w);
+    if (runStart >= 0 && i - runStart >= 3) {
+      const word = lower.slice(runStart, i);
+      let w = stems.get(word);
+      if (w === undefined) {
+        if (stems.size >= 50000) stems.clear();
+        stems.set(word, (w = stem(word)));
+      }
+      out.push(w);
+    }
+    runStart = -1;
   }
   return out;
 }
@@ -70,6 +82,7 @@ function wordsOf(text: string): string[] {
 /** Where a value may start, and what may stand right before it (or the sentence start). */
 const VALUE_START = /[\d\-−$\\√([]/g;
 const VALUE_BEFORE = /[\s=:(≈~$*,]/;
+const NINE_WORDS = /^\s*\S+(?:\s+\S+){8}/;
 
 interface RawCandidate {
   sentence: number;
@@ -207,7 +220,8 @@ export function answerCandidates(text: string, target: QuestionTarget, fits: (va
     f[F['tentative-start']] = once.tentative ? 1 : 0;
     f[F['case-mark']] = CASE_MARK.test(prefix) || isCaseClause(prefix, target) ? 1 : 0;
     f[F['unit-kind-match']] = (target.kind === 'money' && /\$/.test(c.raw)) || (target.kind === 'percent' && (/%/.test(c.raw) || /^\s*(?:\\?%|percent)/i.test(tail))) || (target.kind === 'time' && /^\s*(?:hours?|minutes?|seconds?|days?|weeks?|months?|years?)\b/i.test(tail)) ? 1 : 0;
-    f[F['long-tail']] = tail.trim().split(/\s+/).length > 8 ? 1 : 0;
+    // More than eight words after it (= tail.trim().split(/\s+/).length > 8, without splitting the whole tail).
+    f[F['long-tail']] = NINE_WORDS.test(tail) ? 1 : 0;
     f[F.boxed] = /\\boxed\s*\{?\s*$/.test(prefix) ? 1 : 0;
     f[F['number-word']] = c.numberWord ? 1 : 0;
     f[F['only-value-in-sentence']] = raws[i - 1]?.sentence !== c.sentence && raws[i + 1]?.sentence !== c.sentence ? 1 : 0;
