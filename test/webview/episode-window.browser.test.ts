@@ -116,6 +116,20 @@ const firstVisible = (page: Page) => page.evaluate(`(() => {
   return card ? { position: Number(card.dataset.position), top: card.getBoundingClientRect().top } : null;
 })()`) as Promise<{ position: number; top: number } | null>;
 
+test('opening a trace leaves the page at its top: content above the list growing after the first paint does not scroll the page (no card is held while the list starts below the visible top)', async (t) => {
+  if (skipWithout(t)) return;
+  const { page, problems } = await open('sample=synthetic-200&theme=dark');
+  await waitUntil(page, `window.__sent.some((m) => m.type === 'shown')`);
+  // Let the chart, the header's math and the cards' first measurements land (several frames).
+  for (let i = 0; i < 10; i++) await page.evaluate('new Promise((r) => requestAnimationFrame(() => r(null)))');
+  assert.equal(await page.evaluate('window.scrollY'), 0, 'the page stays at its top (it used to scroll down by the growth above the list, ~100 px)');
+  const search = await page.locator('.rl-search').first().boundingBox();
+  assert.ok(search && search.y >= 0, `the search field is on screen (${JSON.stringify(search)})`);
+  // Inside the list the reader's place is still held when something above changes (the anchor test below).
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('10,000 episodes: the DOM holds a bounded window of cards wherever the reader is', async (t) => {
   if (skipWithout(t)) return;
   const { page, problems } = await open('sample=synthetic-200');
