@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startFakeOllama, type FakeOllama } from '../fake-ollama/server';
+import { tokenize } from '../fake-ollama/tokens';
 import { validateTrace } from '../../src/core/schema';
 import type { Trace } from '../../src/core/trace';
 import { parseVote, toSolveOptions } from '../../src/cli/commands/solve';
@@ -117,11 +118,19 @@ test('usage errors exit 2, run errors exit 1 with one clear line', async () => {
   assert.match(errLines[0], /nope:1b/);
 });
 
-test('Ctrl-C cancels cleanly and saves the partial trace', async () => {
+test('Ctrl-C cancels cleanly and saves the partial trace', async (t) => {
+  // The stream stalls inside episode #1's last paragraph until Ctrl-C: #0 has closed (and is
+  // printed), the thinking is unfinished, whatever the machine's load. (With the stream running
+  // on, a loaded machine could finish the thinking before the signal arrived.)
+  const problem = productProblem('PROBLEM-CLI', 4, [0, 0.25, 0.5, 0.75, 1]);
+  const [first, second] = problem.episodes;
+  const intoSecondEpisode = tokenize(`${first}\n\n${second.slice(0, second.lastIndexOf('\n\n') + 20)}`).length;
+  const stalling = await startFakeOllama({ tokenDelayMs: 1, problems: [problem], faults: { stallAfterChunks: intoSecondEpisode } });
+  t.after(() => stalling.close());
   const dir = mkdtempSync(join(tmpdir(), 'rl-solve-'));
   const out = join(dir, 'partial.json');
   let sent = false;
-  const r = await cli(['solve', 'PROBLEM-CLI', '-m', 'deepseek-r1:7b', '--host', fake.url, '--segment', 'mrt', '-o', out], {}, (text, child) => {
+  const r = await cli(['solve', 'PROBLEM-CLI', '-m', 'deepseek-r1:7b', '--host', stalling.url, '--segment', 'mrt', '-o', out], {}, (text, child) => {
     if (!sent && /^#0\s/m.test(text)) {
       sent = true;
       child.kill('SIGINT');
@@ -133,5 +142,6 @@ test('Ctrl-C cancels cleanly and saves the partial trace', async () => {
   assert.ok(existsSync(out));
   const trace = valid(JSON.parse(readFileSync(out, 'utf8')) as Trace);
   assert.equal(trace.budget?.stop, 'cancelled');
-  assert.ok(trace.episodes.length >= 1 && trace.episodes.length < 4);
+  assert.equal(trace.episodes.length, 2, 'episode #0 and the unfinished #1');
+  assert.ok(trace.thinking.startsWith(first) && trace.thinking.length < `${first}\n\n${second}`.length, 'the thinking up to the stall, kept');
 });
