@@ -151,6 +151,7 @@ export function answerCandidates(text: string, target: QuestionTarget, fits: (va
   const head = target.head;
   const symbols = target.symbols;
   const lastSentence = raws.length > 0 ? raws[raws.length - 1].sentence : -1;
+  const textEnd = text.trimEnd().length;
   const counts = new Map<string, number>();
   for (const c of raws) counts.set(c.answer, (counts.get(c.answer) ?? 0) + 1);
   const lastIndexOf = new Map<string, number>();
@@ -177,7 +178,7 @@ export function answerCandidates(text: string, target: QuestionTarget, fits: (va
     f[F['last-candidate']] = i === raws.length - 1 ? 1 : 0;
     f[F['in-last-two-sentences']] = c.sentence >= lastSentence - 1 ? 1 : 0;
     const after = text.slice(s.end, s.end + 4);
-    f[F['ends-paragraph']] = s.end >= text.trimEnd().length || /^\s*\n\s*\n/.test(after) ? 1 : 0;
+    f[F['ends-paragraph']] = s.end >= textEnd || /^\s*\n\s*\n/.test(after) ? 1 : 0;
     f[F['last-in-sentence']] = raws[i + 1]?.sentence !== c.sentence ? 1 : 0;
     f[F['closes-sentence']] = closesSentence(tail) ? 1 : 0;
     f[F.opener] = OPENER.test(prefix) ? 1 : 0;
@@ -195,7 +196,7 @@ export function answerCandidates(text: string, target: QuestionTarget, fits: (va
     f[F['repeated-later']] = (lastIndexOf.get(c.answer) ?? i) > i ? 1 : 0;
     f[F.occurrences] = Math.min(3, counts.get(c.answer) ?? 1) / 3;
     f[F['after-equals']] = /[=≈]\s*\$?\s*$/.test(prefix) ? 1 : 0;
-    f[F['after-working']] = /[\d)]\s*[+\-*/×÷·^−]\s*[\d(][^=]*=\s*\$?\s*$/.test(prefix) ? 1 : 0;
+    f[F['after-working']] = afterWorking(prefix) ? 1 : 0;
     f[F['connector-before']] = CONNECTOR_BEFORE.test(prefix.slice(-48)) ? 1 : 0;
     let words = sentenceWords.get(c.sentence);
     if (!words) sentenceWords.set(c.sentence, (words = wordsOf(s.text)));
@@ -242,6 +243,20 @@ export function answerCandidates(text: string, target: QuestionTarget, fits: (va
     }
   }
   return out;
+}
+
+const WORKED_TO_EQUALS = /[\d)]\s*[+\-*/×÷·^−]\s*[\d(][^=]*=\s*\$?\s*$/;
+
+/**
+ * "3 + 4 = " right before the value (WORKED_TO_EQUALS on the whole prefix). The working lies after the
+ * "=" before the closing one, so only that stretch is searched: on the whole prefix the regex tried
+ * every operator of a long sentence and scanned on from each.
+ */
+function afterWorking(prefix: string): boolean {
+  if (!/=\s*\$?\s*$/.test(prefix)) return false;
+  const closing = prefix.lastIndexOf('=');
+  const before = closing > 0 ? prefix.lastIndexOf('=', closing - 1) : -1;
+  return WORKED_TO_EQUALS.test(before < 0 ? prefix : prefix.slice(before + 1));
 }
 
 /** The linear score of a candidate: weights · features. */
