@@ -12,7 +12,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { annotateTrace, type TraceInput } from '../src/core/annotate';
-import { extractIntermediateAnswer } from '../src/core/answers';
+import { extractIntermediateAnswer, learnAnswerNames, type AnswerContext } from '../src/core/answers';
+import { findIntermediateAnswer, findRuleAnswer } from '../src/core/answers/extract';
 import { labelEpisode, labelEpisodeByEachCue } from '../src/core/labels';
 import { segmentThinking } from '../src/core/segment/index';
 import { splitThinking } from '../src/core/thinking';
@@ -49,6 +50,16 @@ function stageTable(title: string, inputs: readonly TraceInput[], readParseMs: n
   const thinkings = inputs.map((t) => (t.raw !== undefined ? splitThinking(t.raw).thinking : (t.thinking ?? '')));
   const segments = thinkings.map((t) => segmentThinking(t).map((s) => s.text));
   const episodes = segments.flat();
+  // The extractor as annotateTrace calls it: the problem, the gold and the names earlier episodes gave the asked quantity.
+  const asAnnotated = (extract: (text: string, ctx: AnswerContext) => unknown) => () => {
+    inputs.forEach((t, i) => {
+      let names: readonly string[] = [];
+      for (const text of segments[i]) {
+        extract(text, { problem: t.problem, gold: t.gold ?? null, names });
+        names = learnAnswerNames(text, t.problem, names);
+      }
+    });
+  };
   const rows: [string, number][] = [
     ['annotateTrace (everything)', cpuMedian(() => inputs.forEach((t) => annotateTrace(t)))],
     ['  split thinking / answer', cpuMedian(() => inputs.forEach((t) => t.raw !== undefined && splitThinking(t.raw)))],
@@ -57,7 +68,9 @@ function stageTable(title: string, inputs: readonly TraceInput[], readParseMs: n
     ['    same, estimateTokensByRegex (reference)', cpuMedian(() => (episodes.forEach((e) => estimateTokensByRegex(e)), thinkings.forEach((t) => estimateTokensByRegex(t))), false)],
     ['  labelEpisode (episodes)', cpuMedian(() => episodes.forEach((e) => labelEpisode(e)))],
     ['    same, labelEpisodeByEachCue (reference)', cpuMedian(() => episodes.forEach((e) => labelEpisodeByEachCue(e)), false)],
-    ['  extractIntermediateAnswer (episodes)', cpuMedian(() => episodes.forEach((e) => extractIntermediateAnswer(e)))],
+    ['  extractIntermediateAnswer (episodes, no problem: cue rules only)', cpuMedian(() => episodes.forEach((e) => extractIntermediateAnswer(e)))],
+    ['  findIntermediateAnswer as annotated (fitted scorer) + learnAnswerNames', cpuMedian(asAnnotated(findIntermediateAnswer))],
+    ['    same, findRuleAnswer (the rules alone, reference)', cpuMedian(asAnnotated(findRuleAnswer), false)],
   ];
   console.log(`\n${title}: ${inputs.length} trace(s), ${mb.toFixed(1)} MB, ${episodes.length} episodes (auto)`);
   if (readParseMs !== null) console.log(`read + JSON.parse of its JSONL: ${readParseMs.toFixed(0)} ms CPU`);

@@ -158,6 +158,8 @@ export function answerCandidates(text: string, target: QuestionTarget, fits: (va
   raws.forEach((c, i) => lastIndexOf.set(c.answer, i));
   const out: AnswerCandidate[] = [];
   const sentenceWords = new Map<number, string[]>();
+  // The same value recurs in an episode: whether the problem gives it, once per value.
+  const problemNumber = new Map<string, boolean>();
   // Tests that read only the sentence or the next one, once per sentence.
   const perSentence = new Map<number, { answerWord: boolean; confirmedNext: boolean; rejectedNext: boolean; tentative: boolean; question: boolean }>();
   for (const [i, c] of raws.entries()) {
@@ -192,7 +194,9 @@ export function answerCandidates(text: string, target: QuestionTarget, fits: (va
     f[F.hedged] = HEDGE.test(prefix) ? 1 : 0;
     f[F['rejected-after']] = once.rejectedNext || REJECTED_AFTER.test(tail.slice(0, 100)) ? 1 : 0;
     f[F.question] = once.question ? 1 : 0;
-    f[F['problem-number']] = isProblemNumber(c.answer, target) ? 1 : 0;
+    let given = problemNumber.get(c.answer);
+    if (given === undefined) problemNumber.set(c.answer, (given = isProblemNumber(c.answer, target)));
+    f[F['problem-number']] = given ? 1 : 0;
     f[F['repeated-later']] = (lastIndexOf.get(c.answer) ?? i) > i ? 1 : 0;
     f[F.occurrences] = Math.min(3, counts.get(c.answer) ?? 1) / 3;
     f[F['after-equals']] = /[=≈]\s*\$?\s*$/.test(prefix) ? 1 : 0;
