@@ -116,7 +116,7 @@ const firstVisible = (page: Page) => page.evaluate(`(() => {
   return card ? { position: Number(card.dataset.position), top: card.getBoundingClientRect().top } : null;
 })()`) as Promise<{ position: number; top: number } | null>;
 
-test('opening a trace leaves the page at its top: content above the list growing after the first paint does not scroll the page (no card is held while the list starts below the visible top)', async (t) => {
+test('opening a trace leaves the page at its top: content above the list growing after the first paint does not scroll the page (no card is held at the page top, as browser scroll anchoring holds none at offset 0)', async (t) => {
   if (skipWithout(t)) return;
   const { page, problems } = await open('sample=synthetic-200&theme=dark');
   await waitUntil(page, `window.__sent.some((m) => m.type === 'shown')`);

@@ -470,10 +470,10 @@ export class EpisodeList {
     const changedMount = this.mountRange(range.start, range.end);
     this.range = range;
     this.setSpacers(range.start, range.end);
-    // Without a card to hold, hold the first visible row where the model puts it; nothing while
-    // the list starts below the visible top (see captureAnchor).
+    // Without a card to hold, hold the first visible row where the model puts it; nothing at the
+    // page's top (see captureAnchor).
     if (fixed) this.anchor = fixed;
-    else if (listTop >= visibleTop) this.anchor = null;
+    else if (window.scrollY <= 0) this.anchor = null;
     else {
       const first = this.rows.indexAt(Math.max(0, visibleTop - listTop));
       this.anchor = this.rows.length > 0 ? { position: first, top: listTop + this.rows.offsetOf(first) } : null;
@@ -548,11 +548,10 @@ export class EpisodeList {
   /** The first mounted card whose bottom is below the visible top, and where its top is (viewport px). */
   private captureAnchor(keep?: (position: number) => boolean): Anchor | null {
     const visibleTop = this.visibleTop();
-    // While the list starts below the visible top the reader sees what is above it (header,
-    // chart): nothing to hold in place, as the browser's own scroll anchoring would pick that
-    // content too. Anchoring the first card then scrolled the page down whenever the chart or
-    // the problem's KaTeX grew after the first paint.
-    if (this.element.getBoundingClientRect().top >= visibleTop) return null;
+    // At the page's top nothing is held, as the browser's own scroll anchoring holds nothing at
+    // scroll offset 0: holding the first card there scrolled a freshly opened trace down by
+    // whatever grew above the list after the first paint (the chart, the problem's KaTeX).
+    if (window.scrollY <= 0) return null;
     for (const card of this.mounted.values()) {
       if (keep && !keep(card.position)) continue;
       const rect = card.li.getBoundingClientRect();
