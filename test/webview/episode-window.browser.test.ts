@@ -243,7 +243,10 @@ test('live: shown cards are kept (not rebuilt) as episodes append; the growing e
     events.push({ type: 'episode-opened', episode: window.__ep(3, 'Growing: $x^2$ so far') });
     window.__deliver({ type: 'events', events });
   })()`);
-  await waitUntil(page, `document.querySelector('${card(3)}')`);
+  // The live trace's card #3, not the sample's: the delivered messages are tasks, and on a loaded
+  // machine the sample's own card #3 was still on screen here and took the click (the live load
+  // then reset the expansion and no growing body ever appeared).
+  await waitUntil(page, `document.querySelector('${card(3)}')?.textContent.includes('Growing: ')`);
   await page.evaluate(`window.__kept = [...document.querySelectorAll('.rl-card')]`);
   await page.click(`${card(3)} .rl-card-toggle`);
   await waitUntil(page, `document.querySelector('${card(3)} .rl-growing')`);
