@@ -94,9 +94,14 @@ describe('Review queue in the VS Code workbench', { timeout: 10 * 60_000 }, () =
    */
   async function focusWebview(frame: Frame, key: string, timeout = 10_000): Promise<void> {
     await page.keyboard.press(key);
+    await waitKeyboard(frame, key, timeout);
+  }
+
+  /** Waits until the webview in `frame` has the keyboard (`after`: what should have given it). */
+  async function waitKeyboard(frame: Frame, after: string, timeout = 10_000): Promise<void> {
     const until = Date.now() + timeout;
     while (!(await frame.evaluate(() => document.hasFocus()).catch(() => false))) {
-      if (Date.now() > until) throw new Error(`${key} did not give the webview the keyboard (focus is on ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120))})`);
+      if (Date.now() > until) throw new Error(`${after} did not give the webview the keyboard (focus is on ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120))})`);
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -203,7 +208,10 @@ describe('Review queue in the VS Code workbench', { timeout: 10 * 60_000 }, () =
     await tabTo(dataset, 'rl-ds-review-next');
     await page.keyboard.press('Enter');
     trace = await frameWith('.rl-review .rl-review-head');
-    await waitText(trace, '.rl-review-head', /2 \/ 5 traces reviewed/);
+    // The restored panel already said "2 / 5" (on the reviewed second trace): wait for the third,
+    // not yet reviewed, and for the panel to have the keyboard before pressing keys in it.
+    await waitText(trace, '.rl-review-head', /trace not reviewed .* 2 \/ 5 traces reviewed/);
+    await waitKeyboard(trace, 'Review next');
     const reviewTabs = (await waitTabs((titles) => titles.includes(titleOf(2)), `"${titleOf(2)}"`)).filter((title) => title.startsWith('Review: '));
     assert.deepEqual(reviewTabs, [titleOf(2)], 'one review panel, showing the third queued trace');
     await page.keyboard.press('Shift+R');
