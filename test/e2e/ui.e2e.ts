@@ -19,11 +19,13 @@ import {
   writeWorkspaceSettings,
   startCodeServer,
   startFakes,
+  LONG_PROBLEM,
   webviewFrame,
   workbenchUrl,
   type CodeServer,
 } from './harness';
 import { formatMeasurement, measureLargeTrace, writeLargeTrace } from './largeTrace';
+import { tokenize } from '../fake-ollama/tokens';
 import { writeRealSolvedTrace } from './realTrace';
 
 const LIGHT = 'Default Light Modern';
@@ -197,9 +199,19 @@ describe('Reasoning Lens in the VS Code workbench', { timeout: 15 * 60_000 }, ()
 
   test('a second solve while one runs asks; "Stop and Start" keeps the first as a stopped trace', async () => {
     const before = new Set(savedTraces());
-    await solveFromPalette('Count the primes below 60.');
-    const frame = webviewFrame(page);
-    await frame.locator('.rl-card').first().waitFor({ state: 'visible', timeout: 60_000 });
+    // The first run must still be running when the second is asked for: its stream stalls inside
+    // episode #1 until "Stop and Start" cancels it. (At 20 ms a token it could finish while the
+    // palette was still being driven on a loaded machine, and then there was nothing to ask.)
+    // A fault is read when a request starts, so it is cleared once the first stream is under way.
+    const [first, second] = LONG_PROBLEM.episodes;
+    fakes.slow.setFault({ stallAfterChunks: tokenize(`${first}\n\n${second.slice(0, second.lastIndexOf('\n\n') + 10)}`).length });
+    try {
+      await solveFromPalette('Count the primes below 60.');
+      const frame = webviewFrame(page);
+      await frame.locator('.rl-card').first().waitFor({ state: 'visible', timeout: 60_000 });
+    } finally {
+      fakes.slow.setFault(undefined);
+    }
     await solveFromPalette('What is 17 + 25?');
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor({ state: 'visible', timeout: 20_000 });
