@@ -10,8 +10,9 @@
  */
 import {
   CASE_MARK, CONNECTOR_BEFORE, HEDGE, NUMBER_WORDS, OPENER, RATE_AFTER, REJECTED_AFTER,
-  chainLeftSides, cleanProseValue, closesSentence, countsThings, isCaseClause, isProblemNumber, rateAsked, readValue, sentencesOf,
+  chainLeftSides, cleanProseValue, closesSentence, countsThings, isCaseClause, isProblemNumber, rateAsked, sentencesOf, valuesIn,
 } from './conclusions';
+import { rememberedByText } from '../memo';
 import { squeezeSymbol, stem, type QuestionTarget } from './question-target';
 
 export interface AnswerCandidate {
@@ -52,8 +53,8 @@ const CONFIRMED = /\b(correct|consistent|checks out|makes sense|confident|confir
 const TENTATIVE_START = /^\s*(?:(?:wait|hmm|but|and|alternatively|or)[,.]?\s*)*(?:if|suppose|let's say|let me try|for example|for instance|maybe|perhaps|what if|assume|assuming|let's check|check|try)\b/i;
 const MAX_CANDIDATES = 80;
 
-// Stems of the words of a sentence; the same words recur across episodes (bounded memo).
-const stems = new Map<string, string>();
+// Stems of the words of a sentence; the same words recur across episodes: remembered.
+const rememberedStem = rememberedByText(stem, 50000);
 /** Stems of the runs of three or more letters a-z of the lowercased text (what /[a-z]{3,}/g matches, read by hand: it was the cost). */
 function wordsOf(text: string): string[] {
   const out: string[] = [];
@@ -66,13 +67,7 @@ function wordsOf(text: string): string[] {
       continue;
     }
     if (runStart >= 0 && i - runStart >= 3) {
-      const word = lower.slice(runStart, i);
-      let w = stems.get(word);
-      if (w === undefined) {
-        if (stems.size >= 50000) stems.clear();
-        stems.set(word, (w = stem(word)));
-      }
-      out.push(w);
+      out.push(rememberedStem(lower.slice(runStart, i)));
     }
     runStart = -1;
   }
@@ -99,20 +94,10 @@ function rawCandidates(sentences: readonly { text: string }[], target: QuestionT
   const out: RawCandidate[] = [];
   for (const [k, s] of sentences.entries()) {
     const t = s.text;
-    if (/[\d√]|\\(?:frac|sqrt)/.test(t)) {
-      // Jump from one possible value start to the next (testing every character was the cost).
-      const starts = VALUE_START;
-      starts.lastIndex = 0;
-      for (let m = starts.exec(t); m !== null; m = starts.exec(t)) {
-        const i = m.index;
-        if (i !== 0 && !VALUE_BEFORE.test(t[i - 1])) continue;
-        const v = readValue(t, i);
-        if (!v) continue;
-        const answer = cleanProseValue(v.text);
-        // "789,798,879,897" is a list of numbers, not one number with thousands marks.
-        if (answer !== '' && /[\d]|\\(?:sqrt|frac|pi)|π|√/.test(answer) && !/\d{16,}/.test(answer)) out.push({ sentence: k, at: v.start, end: v.end, raw: v.text, answer, numberWord: false });
-        starts.lastIndex = Math.max(i + 1, v.end);
-      }
+    for (const v of valuesIn(t, VALUE_START, VALUE_BEFORE)) {
+      const answer = cleanProseValue(v.text);
+      // "789,798,879,897" is a list of numbers, not one number with thousands marks.
+      if (answer !== '' && /[\d]|\\(?:sqrt|frac|pi)|π|√/.test(answer) && !/\d{16,}/.test(answer)) out.push({ sentence: k, at: v.start, end: v.end, raw: v.text, answer, numberWord: false });
     }
     if (target.countNoun !== null) {
       for (const m of t.matchAll(/\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b/gi)) {

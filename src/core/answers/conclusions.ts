@@ -5,6 +5,7 @@
  * values by what the question asks (./question-target). Each found value keeps its character
  * range in the text. Pure; never throws.
  */
+import { rememberedByText } from '../memo';
 import { normalizeAnswer } from './normalize';
 import { GENERIC_HEADS, sameWord, squeezeSymbol, stem, type QuestionTarget } from './question-target';
 
@@ -401,21 +402,29 @@ function closesSentence(tail: string): boolean {
   return words.length <= 8 && !words.some((w) => /^(but|if|because|since|which|although|though|when|where|than|and then|or)$/i.test(w));
 }
 
+/**
+ * Every value `readValue` reads in `text`, left to right, each read where `start` matches (a global
+ * regex) after a character `before` allows (or at the text's start); the walk goes on after each
+ * value read. Jumping from one possible start to the next: testing every character was the cost.
+ */
+export function* valuesIn(text: string, start: RegExp, before: RegExp): Generator<ValueSpan> {
+  if (!/[\d√]|\\(?:frac|sqrt)/.test(text)) return;
+  start.lastIndex = 0;
+  for (let m = start.exec(text); m !== null; m = start.exec(text)) {
+    const i = m.index;
+    if (i !== 0 && !before.test(text[i - 1])) continue;
+    const v = readValue(text, i);
+    if (!v) continue;
+    // Set before yielding: the caller may itself run other regexes, never this one.
+    start.lastIndex = Math.max(i + 1, v.end);
+    yield v;
+  }
+}
+
 /** Candidate values of a sentence that close it (the last one first). */
 function closingValues(sentence: string): ValueSpan[] {
   const found: ValueSpan[] = [];
-  if (!/[\d√]|\\(frac|sqrt)/.test(sentence)) return found;
-  // Jump from one possible value start to the next (testing every character was the cost).
-  const starts = CLOSING_VALUE_START;
-  starts.lastIndex = 0;
-  for (let m = starts.exec(sentence); m !== null; m = starts.exec(sentence)) {
-    const i = m.index;
-    if (i !== 0 && !CLOSING_VALUE_BEFORE.test(sentence[i - 1])) continue;
-    const v = readValue(sentence, i);
-    if (!v) continue;
-    if (closesSentence(sentence.slice(v.end))) found.push(v);
-    starts.lastIndex = Math.max(i + 1, v.end);
-  }
+  for (const v of valuesIn(sentence, CLOSING_VALUE_START, CLOSING_VALUE_BEFORE)) if (closesSentence(sentence.slice(v.end))) found.push(v);
   return found.reverse();
 }
 
@@ -424,19 +433,11 @@ const CLOSING_VALUE_START = /[\d\-−$\\√(\[]|[a-z](?=[²³^])/g;
 /** What may stand right before a value's start (or the sentence start). */
 const CLOSING_VALUE_BEFORE = /[\s=:(≈~$*]/;
 
-// The grader's cleaning is most of a value's cost and the same few numbers recur in every
-// episode: cleaned values are remembered (pure function of the text; bounded).
-const cleanedValues = new Map<string, string>();
-
-/** Money, percent and thousands marks dropped the way the grader reads them. */
-export function cleanProseValue(raw: string): string {
-  let v = cleanedValues.get(raw);
-  if (v === undefined) {
-    if (cleanedValues.size >= 20000) cleanedValues.clear();
-    cleanedValues.set(raw, (v = cleanProseValueOf(raw)));
-  }
-  return v;
-}
+/**
+ * Money, percent and thousands marks dropped the way the grader reads them. The grader's cleaning
+ * is most of a value's cost and the same few numbers recur in every episode: remembered.
+ */
+export const cleanProseValue: (raw: string) => string = rememberedByText(cleanProseValueOf, 20000);
 
 function cleanProseValueOf(raw: string): string {
   let v = raw.trim().replace(/^\$\s*/, '').replace(/^\\\$\s*/, '');

@@ -6,6 +6,7 @@
 import { cleanProseValue, lastConclusion, readValue, type ConclusionHow } from './conclusions';
 import { BOXED_COMMAND, allBoxed, cleanAnswerText, lastBoxed } from './boxed';
 import { matchingBrace } from './latex';
+import { rememberedByText } from '../memo';
 import { normalizeAnswer } from './normalize';
 import { cachedQuestionTarget, type QuestionTarget } from './question-target';
 import { answerCandidates, candidateScore, type AnswerCandidate } from './answer-features';
@@ -207,16 +208,8 @@ export interface IntermediateAnswer {
 type AnswerKind = 'letter' | 'tuple' | 'list' | 'expression' | 'number';
 
 // The kind of a value runs the grader's normaliser; the same values (and the gold) recur in every
-// episode of a trace, so kinds are remembered (pure function of the text; bounded).
-const kinds = new Map<string, AnswerKind>();
-function answerKind(raw: string): AnswerKind {
-  let kind = kinds.get(raw);
-  if (kind === undefined) {
-    if (kinds.size >= 20000) kinds.clear();
-    kinds.set(raw, (kind = answerKindOf(raw)));
-  }
-  return kind;
-}
+// episode of a trace, so kinds are remembered.
+const answerKind = rememberedByText(answerKindOf, 20000);
 
 /** The broad type of an answer: what kind of value a stated answer must be to be compared with it. */
 function answerKindOf(raw: string): AnswerKind {
