@@ -48,28 +48,19 @@ export function buildRows(items: LabelledEpisode[], dropRule = false): Row[] {
   });
 }
 
-/** L2-regularised logistic regression by full-batch gradient descent (Adam), deterministic. */
-export function fitLogistic(rows: Row[], l2 = 0.01, steps = 1500): number[] {
-  const xs: number[][] = [];
-  const ys: number[] = [];
-  for (const r of rows) r.candidates.forEach((c, i) => { xs.push(c.features); ys.push(r.positive[i] ? 1 : 0); });
-  const d = FEATURE_NAMES.length;
+/**
+ * Full-batch Adam over `d` weights from zero: `gradient(w)` is the data term's gradient (summed,
+ * divided here by `n`), plus L2 on the weights `regularised(i)` says. Deterministic.
+ */
+function minimiseWithAdam(d: number, steps: number, n: number, l2: number, regularised: (i: number) => boolean, gradient: (w: readonly number[]) => number[]): number[] {
   const w = new Array<number>(d).fill(0);
   const m = new Array<number>(d).fill(0);
   const v = new Array<number>(d).fill(0);
   const lr = 0.05;
-  const n = Math.max(1, xs.length);
   for (let t = 1; t <= steps; t++) {
-    const g = new Array<number>(d).fill(0);
-    for (let k = 0; k < xs.length; k++) {
-      const x = xs[k];
-      let z = 0;
-      for (let i = 0; i < d; i++) z += x[i] * w[i];
-      const err = 1 / (1 + Math.exp(-z)) - ys[k];
-      for (let i = 0; i < d; i++) if (x[i] !== 0) g[i] += err * x[i];
-    }
+    const g = gradient(w);
     for (let i = 0; i < d; i++) {
-      const grad = g[i] / n + (i === 0 ? 0 : l2 * w[i]);
+      const grad = g[i] / n + (regularised(i) ? l2 * w[i] : 0);
       m[i] = 0.9 * m[i] + 0.1 * grad;
       v[i] = 0.999 * v[i] + 0.001 * grad * grad;
       const mh = m[i] / (1 - 0.9 ** t);
@@ -80,6 +71,25 @@ export function fitLogistic(rows: Row[], l2 = 0.01, steps = 1500): number[] {
   return w;
 }
 
+/** L2-regularised logistic regression (the bias not regularised) by full-batch Adam, deterministic. */
+export function fitLogistic(rows: Row[], l2 = 0.01, steps = 1500): number[] {
+  const xs: number[][] = [];
+  const ys: number[] = [];
+  for (const r of rows) r.candidates.forEach((c, i) => { xs.push(c.features); ys.push(r.positive[i] ? 1 : 0); });
+  const d = FEATURE_NAMES.length;
+  return minimiseWithAdam(d, steps, Math.max(1, xs.length), l2, (i) => i !== 0, (w) => {
+    const g = new Array<number>(d).fill(0);
+    for (let k = 0; k < xs.length; k++) {
+      const x = xs[k];
+      let z = 0;
+      for (let i = 0; i < d; i++) z += x[i] * w[i];
+      const err = 1 / (1 + Math.exp(-z)) - ys[k];
+      for (let i = 0; i < d; i++) if (x[i] !== 0) g[i] += err * x[i];
+    }
+    return g;
+  });
+}
+
 /**
  * Conditional logit over each episode's candidates and "no answer" (score 0): the probability of a
  * candidate is exp(w·f) / (1 + Σ exp(w·f')); fitted to put the mass on the label's candidates, or on
@@ -87,12 +97,7 @@ export function fitLogistic(rows: Row[], l2 = 0.01, steps = 1500): number[] {
  */
 export function fitChoice(rows: Row[], l2 = 0.01, steps = 600): number[] {
   const d = FEATURE_NAMES.length;
-  const w = new Array<number>(d).fill(0);
-  const m = new Array<number>(d).fill(0);
-  const v = new Array<number>(d).fill(0);
-  const lr = 0.05;
-  const n = Math.max(1, rows.length);
-  for (let t = 1; t <= steps; t++) {
+  return minimiseWithAdam(d, steps, Math.max(1, rows.length), l2, () => true, (w) => {
     const g = new Array<number>(d).fill(0);
     for (const r of rows) {
       if (r.candidates.length === 0) continue;
@@ -110,14 +115,8 @@ export function fitChoice(rows: Row[], l2 = 0.01, steps = 600): number[] {
         if (err !== 0) for (let k = 0; k < d; k++) if (c.features[k] !== 0) g[k] += err * c.features[k];
       });
     }
-    for (let i = 0; i < d; i++) {
-      const grad = g[i] / n + l2 * w[i];
-      m[i] = 0.9 * m[i] + 0.1 * grad;
-      v[i] = 0.999 * v[i] + 0.001 * grad * grad;
-      w[i] -= (lr * (m[i] / (1 - 0.9 ** t))) / (Math.sqrt(v[i] / (1 - 0.999 ** t)) + 1e-8);
-    }
-  }
-  return w;
+    return g;
+  });
 }
 
 /** Each row's best candidate and its probability under `weights` (threshold 0: always a pick when there are candidates). */
