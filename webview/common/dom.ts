@@ -37,3 +37,24 @@ export function srOnly(text: string): HTMLSpanElement {
 export function clear(el: Element): void {
   el.replaceChildren();
 }
+
+/**
+ * `fn` run at most once per animation frame however often it is asked for (scroll, resize and
+ * message bursts come faster than frames). `cancel` drops a pending run: the caller ran `fn` itself.
+ */
+export function oncePerFrame(fn: () => void): { schedule(): void; cancel(): void } {
+  let frame = 0;
+  return {
+    schedule() {
+      if (frame) return;
+      frame = requestAnimationFrame(() => {
+        frame = 0;
+        fn();
+      });
+    },
+    cancel() {
+      if (frame) cancelAnimationFrame(frame);
+      frame = 0;
+    },
+  };
+}

@@ -19,7 +19,7 @@ import {
   type SortKey,
   type SortSpec,
 } from '../../src/shared/dataset-protocol';
-import { h, icon } from '../common/dom';
+import { h, icon, oncePerFrame } from '../common/dom';
 import { handleCommonMessage, type PageBridge } from '../common/page';
 import { DatasetCharts, LABEL_ORDER } from './charts';
 import { ReviewQueueControl } from './review-queue';
@@ -44,7 +44,8 @@ export class DatasetApp {
   private loadId: number | null = null;
   /** Rows the load will have; undefined while the file is still being read. */
   private rowCount: number | undefined;
-  private renderFrame = 0;
+  /** Pages come faster than frames: sorting and filtering 10,000 rows once per frame is enough. */
+  private readonly renderNextFrame = oncePerFrame(() => this.render());
   private shownReport: DatasetPayload['report'] | null = null;
   /** 'shown' was posted for this load's first rows / for all of them. */
   private shownOnce = false;
@@ -194,19 +195,13 @@ export class DatasetApp {
   }
 
   private scheduleRender(): void {
-    if (this.renderFrame) return;
-    // Pages come faster than frames: sorting and filtering 10,000 rows once per frame is enough.
-    this.renderFrame = requestAnimationFrame(() => {
-      this.renderFrame = 0;
-      this.render();
-    });
+    this.renderNextFrame.schedule();
   }
 
   private render(): void {
     const payload = this.payload;
     if (!payload) return;
-    cancelAnimationFrame(this.renderFrame);
-    this.renderFrame = 0;
+    this.renderNextFrame.cancel();
     const partial = this.partial;
     this.errorBox.hidden = true;
     this.title.textContent = payload.name;

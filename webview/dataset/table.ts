@@ -6,7 +6,7 @@
  */
 import type { DatasetRow, SortKey, SortSpec } from '../../src/shared/dataset-protocol';
 import { formatTokens } from '../common/format';
-import { h, icon, srOnly } from '../common/dom';
+import { h, icon, oncePerFrame, srOnly } from '../common/dom';
 import { overthinkingShare } from './rows';
 
 export const ROW_HEIGHT = 26;
@@ -61,7 +61,7 @@ export class TraceTable {
   private readonly caption: HTMLElement;
   private rows: DatasetRow[] = [];
   private active = 0;
-  private frame = 0;
+  private readonly windowNextFrame = oncePerFrame(() => this.renderWindow());
   private rendered = { first: -1, last: -1 };
 
   constructor(private readonly callbacks: TableCallbacks) {
@@ -125,11 +125,7 @@ export class TraceTable {
   }
 
   private schedule(): void {
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      this.renderWindow();
-    });
+    this.windowNextFrame.schedule();
   }
 
   /** Builds the rows between the viewport's edges (plus a margin); nothing else is in the DOM. */

@@ -10,7 +10,7 @@ import type { ViewFilters } from '../../../src/shared/protocol';
 import { passesFilters } from '../model/filter';
 import { formatTokens } from '../model/summary';
 import { progressDetail } from '../model/probe-text';
-import { h, icon, srOnly } from '../../common/dom';
+import { h, icon, oncePerFrame, srOnly } from '../../common/dom';
 import { highlightMatches } from './highlight';
 import { checkBadge } from './episode-check';
 import { anchorCorrection, scrollTargetFor, VirtualRows, windowRange, type RowShape } from '../model/virtual-window';
@@ -189,7 +189,7 @@ export class EpisodeList {
   /** Expanded mounted cards still showing plain text, waiting for their Markdown/KaTeX render. */
   private readonly renderQueue = new Set<Card>();
   private pumpScheduled = false;
-  private layoutScheduled = false;
+  private readonly layoutNextFrame = oncePerFrame(() => this.layout());
   /** Index of the episode still being written (live): its text grows as plain text. */
   private growing: number | null = null;
   /** Position of the first episode with a correct answer (-1: none); cards after it are "wasted" thinking. */
@@ -432,12 +432,7 @@ export class EpisodeList {
   }
 
   private scheduleLayout(): void {
-    if (this.layoutScheduled) return;
-    this.layoutScheduled = true;
-    requestAnimationFrame(() => {
-      this.layoutScheduled = false;
-      this.layout();
-    });
+    this.layoutNextFrame.schedule();
   }
 
   /**

@@ -9,7 +9,7 @@
  * under the canvas names the method and what the value is.
  */
 import type { Trace } from '../../../src/core/trace';
-import { h, srOnly } from '../../common/dom';
+import { h, oncePerFrame, srOnly } from '../../common/dom';
 import { overviewModel, overviewSummary, positionAtTokens, type OverviewColouring, type OverviewModel } from '../model/overview';
 import { formatImportance, importanceSummary, overviewImportance, recipeOf, shortMeasure, type OverviewImportance } from '../model/overview-importance';
 
@@ -152,7 +152,7 @@ export class OverviewMap {
   private readonly legend: HTMLElement;
   private colouring: OverviewColouring = 'label';
   private viewport: [number, number] = [-1, -1];
-  private drawScheduled = false;
+  private readonly drawNextFrame = oncePerFrame(() => this.draw());
   private dragging = false;
   private readonly navigate: (position: number) => void;
   private colourCache = new Map<string, string>();
@@ -284,12 +284,7 @@ export class OverviewMap {
   }
 
   private scheduleDraw(): void {
-    if (this.drawScheduled) return;
-    this.drawScheduled = true;
-    requestAnimationFrame(() => {
-      this.drawScheduled = false;
-      this.draw();
-    });
+    this.drawNextFrame.schedule();
   }
 
   private css(name: string, fallback: string): string {
