@@ -155,6 +155,7 @@ describe('Review queue in the VS Code workbench', { timeout: 10 * 60_000 }, () =
     let trace = await frameWith('.rl-review .rl-review-status');
     await waitText(trace, '.rl-review-head', /0 \/ 5 traces reviewed/);
     await waitAttr(trace, '.rl-review [data-episode]', 'data-episode', '0');
+    await waitKeyboard(trace, 'Review next');
     await page.keyboard.press('g');
     await waitAttr(trace, '.rl-review [data-verdict]', 'data-verdict', 'good');
     await page.keyboard.press('Shift+R');
@@ -198,13 +199,18 @@ describe('Review queue in the VS Code workbench', { timeout: 10 * 60_000 }, () =
     mkdirSync(path.join(repoRoot, 'media/screenshots'), { recursive: true });
     copyFileSync(shot, path.join(repoRoot, 'media/screenshots/review-queue.png'));
 
-    // The queue's trace panel is restored too, still on the second queued trace.
+    // The reviewer goes on in the dataset view at once, while the queue's trace panel is still
+    // being restored beside it (on the second queued trace, its review open): that panel must not
+    // take the keyboard away when its review opens.
+    await focusWebview(dataset, 'Control+1');
     await waitTabs((titles) => titles.includes(titleOf(1)), `the restored "${titleOf(1)}"`, 60_000);
-    await frameWith('.rl-card', 60_000);
+    const restored = await frameWith('.rl-review .rl-review-head', 60_000);
+    await waitText(restored, '.rl-review-head', /2 \/ 5 traces reviewed/);
+    await waitAttr(restored, '.rl-review [data-episode]', 'data-episode', '0');
+    assert.equal(await dataset.evaluate(() => document.hasFocus()), true, 'the dataset view keeps the keyboard while the restored panel opens its review');
 
     // Review next, by keyboard from the dataset view: the third queued trace, in the restored
     // panel (not a second one beside it).
-    await focusWebview(dataset, 'Control+1');
     await tabTo(dataset, 'rl-ds-review-next');
     await page.keyboard.press('Enter');
     trace = await frameWith('.rl-review .rl-review-head');

@@ -225,6 +225,10 @@ export class EpisodeList {
       this.scheduleLayout();
     }, { passive: true });
     window.addEventListener('resize', () => this.scheduleLayout());
+    // The page got the keyboard (the reviewer switched to this panel): it lands on the current card.
+    window.addEventListener('focus', () => {
+      if (document.activeElement === document.body || !document.activeElement) this.mounted.get(this.focusedPosition)?.li.focus({ preventScroll: true });
+    });
   }
 
   get length(): number {
@@ -329,7 +333,10 @@ export class EpisodeList {
     if (!this.episodes[position]) return;
     this.focusedPosition = position;
     this.scrollToPosition(position, block);
-    this.mounted.get(position)?.li.focus({ preventScroll: true });
+    // Only a page that has the keyboard moves it: focus() in a background webview (a panel
+    // restored after a window reload, opening its review) would pull the keyboard away from the
+    // view the reviewer is in. The card takes focus when the page gets it (see the constructor).
+    if (document.hasFocus()) this.mounted.get(position)?.li.focus({ preventScroll: true });
   }
 
   /** Where the reader is, for persisted state: the first visible episode and px of it above the visible top. */
