@@ -4,12 +4,13 @@
  * real source, uniformly at random over that source's episodes (default 'auto' segmentation) not in
  * any earlier set, with a new seed; and FRESH_PROBLEMS GSM8K test problems not used by earlier
  * prose, for prose episodes we write ourselves. One procedure, one draw per seed (FRESH_DRAWS):
- * `fresh` (seed 20261202, now tuning data), `held-back` (seed 20261203, now tuning data) and
- * `round4` (seed 20261204: 30 per source, 10 problems).
+ * `fresh` (seed 20261202, now tuning data), `held-back` (seed 20261203, now tuning data),
+ * `round4` (seed 20261204: 30 per source, 10 problems) and `round5` (seed 20261205: 30 per source,
+ * 10 problems, none of the four earlier sets).
  * It prints each episode with its problem and gold so a person can read it and write the label;
  * it never runs the extractor.
  *
- *   node --import tsx scripts/answer-labels/draw-fresh.ts [--draw fresh|held-back|round4] print [FROM] [TO]
+ *   node --import tsx scripts/answer-labels/draw-fresh.ts [--draw fresh|held-back|round4|round5] print [FROM] [TO]
  *   node --import tsx scripts/answer-labels/draw-fresh.ts [--draw …] skeleton OUT.jsonl   # pointers, label to be filled
  *   node --import tsx scripts/answer-labels/draw-fresh.ts [--draw …] problems             # the GSM8K problems to write prose for
  * (`--draw` defaults to `fresh`, the first draw made with this script.)
@@ -48,6 +49,14 @@ export const FRESH_DRAWS = {
     problems: 10,
     excludeReal: ['real-episodes.jsonl', 'fresh-real-episodes.jsonl', 'heldback-real-episodes.jsonl'],
     excludeProse: ['gsm8k-prose.jsonl', 'fresh-gsm8k-prose.jsonl', 'heldback-gsm8k-prose.jsonl'],
+  },
+  // Fifth held-back set: drawn like round4, leaving out all four earlier sets.
+  'round5': {
+    seed: 20261205,
+    perSource: 30,
+    problems: 10,
+    excludeReal: ['real-episodes.jsonl', 'fresh-real-episodes.jsonl', 'heldback-real-episodes.jsonl', 'round4-real-episodes.jsonl'],
+    excludeProse: ['gsm8k-prose.jsonl', 'fresh-gsm8k-prose.jsonl', 'heldback-gsm8k-prose.jsonl', 'round4-gsm8k-prose.jsonl'],
   },
 } as const satisfies Record<string, FreshDraw>;
 export type FreshDrawName = keyof typeof FRESH_DRAWS;
@@ -128,7 +137,7 @@ function main(): void {
     }));
     writeFileSync(a, lines.join('\n') + '\n');
   } else {
-    console.error('usage: draw-fresh.ts [--draw fresh|held-back|round4] print [FROM] [TO] | skeleton OUT.jsonl | problems');
+    console.error('usage: draw-fresh.ts [--draw fresh|held-back|round4|round5] print [FROM] [TO] | skeleton OUT.jsonl | problems');
     process.exit(2);
   }
 }
