@@ -13,7 +13,13 @@
  *   on the host while the worker starts, the rows streamed to the page in pages (RowPager), then
  *   the report over all;
  * - the trace editor's two paths; the post of a finished table, whole and in pages; the floor
- *   (3 s of nothing: what the machine's other load alone causes).
+ *   (3 s of nothing: what the machine's other load alone causes);
+ * - then the dataset view's open again, PRIORITY_PAIRS times each way in alternating order: the
+ *   worker thread at the host's priority (what ships) and at the lowest (nice 19, set from inside
+ *   the worker: niceWorker), with a floor after each pair.
+ * Every row also gives the host thread's time runnable but waiting for a core (Linux schedstat
+ * run_delay) and the host's own GC pauses (PerformanceObserver 'gc'), including how much of the
+ * timer's longest gap was one.
  * Each message to the page is JSON.stringify'd, as webview.postMessage does on the host. Stalls
  * are perf_hooks.monitorEventLoopDelay (max) and a 1 ms timer's longest gap; "heap held" is the
  * host's heap after a full GC with the result still referenced, minus the heap before. Below
@@ -23,7 +29,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { spawnSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
@@ -40,6 +46,8 @@ import { computeReport } from '../src/core/report';
 
 const sharedData = resolve(__dirname, '..', '../shared/data');
 const COUNT = Number(process.env.HOST_READ_TRACES ?? 10_000);
+/** Opens of the dataset view with the worker at each priority (alternating order); HOST_READ_ONLY=priority runs only those (after one warm-up open). */
+const PRIORITY_PAIRS = Number(process.env.HOST_READ_PAIRS ?? 3);
 
 interface Stall {
   totalMs: number;
@@ -50,6 +58,19 @@ interface Stall {
   firstPageMs?: number;
   /** Host heap still held by the result after a full GC, MB. */
   heldMb?: number;
+  /** The host thread's time runnable but not running (waiting for a core), ms; Linux only. */
+  runQueueMs?: number;
+  /** The host's own GC pauses meanwhile: count, longest and total ms, and how much of the 1 ms timer's longest gap they were. */
+  gc: { count: number; maxMs: number; totalMs: number; inLongestGapMs: number };
+}
+
+/** This (the main) thread's run_delay from /proc schedstat: time spent runnable, waiting for a core, ms. Undefined off Linux. */
+function hostRunQueueMs(): number | undefined {
+  try {
+    return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[1]) / 1e6;
+  } catch {
+    return undefined;
+  }
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -60,12 +81,17 @@ function heapAfterGc(): number {
 
 async function measure(fn: (mark: () => void) => Promise<unknown> | unknown): Promise<Stall> {
   const heapBefore = heapAfterGc();
+  const gcs: { start: number; ms: number }[] = [];
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcs.push({ start: e.startTime, ms: e.duration });
+  });
   const histogram = monitorEventLoopDelay({ resolution: 1 });
   let last = performance.now();
   let gap = 0;
+  let gapAt = [0, 0];
   const timer = setInterval(() => {
     const now = performance.now();
-    gap = Math.max(gap, now - last);
+    if (now - last > gap) [gap, gapAt] = [now - last, [last, now]];
     last = now;
   }, 1);
   histogram.enable();
@@ -73,6 +99,8 @@ async function measure(fn: (mark: () => void) => Promise<unknown> | unknown): Pr
   await new Promise((r) => setTimeout(r, 20)); // (reset() here would lose the next delay: it clears the last tick)
   last = performance.now();
   gap = 0;
+  const queuedBefore = hostRunQueueMs();
+  gcObserver.observe({ entryTypes: ['gc'] });
   const t0 = performance.now();
   let firstPageMs: number | undefined;
   const result = await fn(() => (firstPageMs ??= performance.now() - t0));
@@ -80,16 +108,23 @@ async function measure(fn: (mark: () => void) => Promise<unknown> | unknown): Pr
   await new Promise((r) => setTimeout(r, 20)); // the timer sees the end of a synchronous block
   histogram.disable();
   clearInterval(timer);
+  const queuedAfter = hostRunQueueMs();
+  gcObserver.disconnect(); // (entries are delivered in a later turn: taken before the heap's own GC below)
+  const overlap = (g: { start: number; ms: number }) => Math.max(0, Math.min(gapAt[1], g.start + g.ms) - Math.max(gapAt[0], g.start));
+  const gc = { count: gcs.length, maxMs: Math.max(0, ...gcs.map((g) => g.ms)), totalMs: gcs.reduce((a, g) => a + g.ms, 0), inLongestGapMs: gcs.reduce((a, g) => a + overlap(g), 0) };
   const heldMb = gc ? heapAfterGc() - heapBefore : undefined;
   void result; // held until the heap was measured
-  return { totalMs, loopDelayMaxMs: histogram.max / 1e6, timerGapMaxMs: gap, ...(firstPageMs !== undefined ? { firstPageMs } : {}), ...(heldMb !== undefined ? { heldMb } : {}) };
+  return { totalMs, loopDelayMaxMs: histogram.max / 1e6, timerGapMaxMs: gap, ...(firstPageMs !== undefined ? { firstPageMs } : {}), ...(heldMb !== undefined ? { heldMb } : {}), ...(queuedBefore !== undefined && queuedAfter !== undefined ? { runQueueMs: queuedAfter - queuedBefore } : {}), gc };
 }
 
 function row(what: string, s: Stall): string {
   const first = s.firstPageMs !== undefined ? s.firstPageMs.toFixed(0) : '–';
   const held = s.heldMb !== undefined ? Math.max(0, s.heldMb).toFixed(0) : '–';
-  return `| ${what} | ${s.totalMs.toFixed(0)} | ${first} | ${s.loopDelayMaxMs.toFixed(1)} | ${s.timerGapMaxMs.toFixed(1)} | ${held} |`;
+  return `| ${what} | ${s.totalMs.toFixed(0)} | ${first} | ${s.loopDelayMaxMs.toFixed(1)} | ${s.timerGapMaxMs.toFixed(1)} | ${queued(s)} | ${gcs(s)} | ${held} |`;
 }
+const stall = (s: Stall) => Math.max(s.loopDelayMaxMs, s.timerGapMaxMs);
+const queued = (s: Stall) => (s.runQueueMs !== undefined ? `${s.runQueueMs.toFixed(0)} (${((100 * s.runQueueMs) / s.totalMs).toFixed(0)}%)` : '–');
+const gcs = (s: Stall) => `${s.gc.count} / ${s.gc.maxMs.toFixed(0)} / ${s.gc.inLongestGapMs.toFixed(0)}`;
 
 /**
  * The first schema validation of a fresh process (what the first trace a new extension host
@@ -142,6 +177,17 @@ async function workerBundle(dir: string, from: 'now' | 'base'): Promise<string> 
   return outfile;
 }
 
+/**
+ * The worker bundle run at the lowest CPU priority: on Linux os.setPriority without a pid is
+ * setpriority(PRIO_PROCESS, 0), which changes the calling thread only (checked in
+ * /proc/<pid>/task/<tid>/stat: 19 for the worker's thread, 0 for the others). Measured here only:
+ * it did not make the host's stalls shorter (docs/webview.md), so the extension does not do it
+ * (on macOS and Windows the same call would lower the whole extension host's priority).
+ */
+function niceWorker(bundle: string): string {
+  return `try { require('node:os').setPriority(19); } catch {} require(${JSON.stringify(bundle)});`;
+}
+
 /** Worker start-up, ms: a worker thread that only answers, and one that loads `bundle` (module evaluation, no job) and answers. */
 async function workerStart(bundle?: string): Promise<number> {
   const t0 = performance.now();
@@ -187,10 +233,75 @@ async function main(): Promise<void> {
       starts.now.push(await workerStart(workerNow));
     }
     console.log(`\nExtension host, opening ${COUNT} traces (${mb} MB), plain Node running the host's code (ms; heap MB); load average before: ${loadavg().map((l) => l.toFixed(1)).join(' / ')}\n`);
-    console.log('| path | total | first page | event-loop delay max | 1 ms timer longest gap | heap held |');
-    console.log('|---|---:|---:|---:|---:|---:|');
+    console.log('| path | total | first page | event-loop delay max | 1 ms timer longest gap | host waiting for a core (share of total) | host GC pauses: count / longest / within the longest gap | heap held |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
     const where = { file, name: 'x' };
     const middle = Math.floor(COUNT / 2);
+    // What ships now (datasetView.ts readIndexed): the worker starts, the host reads the first 50
+    // traces itself meanwhile; the rows go to the page through the RowPager (pages of
+    // DATASET_PAGE_ROWS, one per turn) as the worker indexes them, then the report over all.
+    let pages = { messages: 0, largestPage: 0 };
+    let nowRows = 0;
+    const openView = (nice19 = false) =>
+      measure(async (mark) => {
+        let shown: 'none' | 'host' | 'worker' = 'none';
+        let payload: DatasetPayload | undefined;
+        const pager = new RowPager({ post: (m) => (JSON.stringify(m), m.type === 'dataset' && mark(), true) });
+        const hostRead = new AbortController();
+        const show = (p: DatasetPayload, progress: ReadProgress, by: 'host' | 'worker') => {
+          if (shown === 'worker' || (by === 'host' && shown !== 'none')) return;
+          shown = by;
+          if (by === 'worker') hostRead.abort();
+          payload = { ...p, reading: { traces: progress.traces, bytes: progress.bytes, totalBytes: progress.totalBytes } };
+          pager.update(payload);
+        };
+        const fromWorker = runPayloadWorker(workerNow, { path: file, where, index: true, firstPage: FIRST_PAGE }, {
+          ...(nice19 ? { evalCode: niceWorker(workerNow) } : {}),
+          onFirstPage: (p, _summary, progress) => show(p, progress, 'worker'),
+          onRows: (progress) => {
+            if (shown !== 'worker' || !payload) return;
+            payload = { ...payload, reading: { traces: progress.traces, bytes: progress.bytes, totalBytes: progress.totalBytes } };
+            pager.update(payload);
+          },
+        });
+        void firstPageOnHost(file, where, FIRST_PAGE, hostRead.signal).then((page) => page && show(page.payload, page.progress, 'host'));
+        const result = await fromWorker;
+        hostRead.abort();
+        nowRows = result.payload!.rows.length;
+        pager.update(result.payload!);
+        while (!pager.done) await new Promise((r) => setImmediate(r));
+        pages = { ...pager.stats };
+        const list = indexedTraceList(file, result.payload!.rows, result.summary!);
+        await list.load(middle); // a row opened
+        return { result, list };
+      });
+    const priorityTable = async () => {
+      // The worker thread's priority: the dataset view opened again with the worker at the host's
+      // priority and at nice 19 (what ships on Linux), alternating which goes first, with a floor
+      // after each pair; the load changes from minute to minute, so only runs side by side compare.
+      const load = loadavg()[0];
+      const byPriority = { normal: [] as Stall[], low: [] as Stall[], floor: [] as Stall[] };
+      for (let i = 0; i < PRIORITY_PAIRS; i++) {
+        for (const low of i % 2 === 0 ? [false, true] : [true, false]) byPriority[low ? 'low' : 'normal'].push(await openView(low));
+        byPriority.floor.push(await measure(() => new Promise((r) => setTimeout(r, 2000))));
+      }
+      console.log(`\nThe worker thread's priority: the dataset view opened ${PRIORITY_PAIRS} times each way, alternating (load average ${load.toFixed(1)} → ${loadavg()[0].toFixed(1)}). Each cell: total / **longest stall** / host waiting for a core (share of total) / host GC pauses: count / longest / how much of the longest gap was GC (ms)\n`);
+      console.log(`| pair | worker at the host's priority (ships) | worker thread at nice 19 | floor: 2 s of nothing, longest stall / waiting |`);
+      console.log('|---|---|---|---|');
+      const cell = (s: Stall) => `${s.totalMs.toFixed(0)} / **${stall(s).toFixed(0)}** / ${queued(s)} / ${gcs(s)}`;
+      for (let i = 0; i < PRIORITY_PAIRS; i++) console.log(`| ${i + 1}${i % 2 === 0 ? '' : ' (nice 19 first)'} | ${cell(byPriority.normal[i])} | ${cell(byPriority.low[i])} | ${stall(byPriority.floor[i]).toFixed(0)} / ${queued(byPriority.floor[i])} |`);
+      const med = (xs: Stall[], f: (s: Stall) => number) => median(xs.map(f));
+      const share = (s: Stall) => (s.runQueueMs ?? NaN) / s.totalMs;
+      const [stallN, stallL] = [med(byPriority.normal, stall), med(byPriority.low, stall)];
+      const [shareN, shareL] = [med(byPriority.normal, share), med(byPriority.low, share)];
+      console.log(`| median | **${stallN.toFixed(0)}** ms, waiting ${(100 * shareN).toFixed(0)}% | **${stallL.toFixed(0)}** ms (${(stallL / stallN).toFixed(2)}×), waiting ${(100 * shareL).toFixed(0)}% (${(shareL / shareN).toFixed(2)}×) | ${med(byPriority.floor, stall).toFixed(0)} |`);
+    };
+    if (process.env.HOST_READ_ONLY === 'priority') {
+      await openView(); // warm-up, not shown (the full run's earlier rows warm the same code)
+      await priorityTable();
+      console.log(`load average after: ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (2 cores)`);
+      return;
+    }
     const before = await measure(() => {
       const loaded = parseTraceText(readFileSync(file, 'utf8'), `n${COUNT}.trace.jsonl`);
       JSON.stringify(datasetPayload(loaded.traces, where));
@@ -217,42 +328,7 @@ async function main(): Promise<void> {
     });
     console.log(row(`dataset view before (${BASE_COMMIT}): first page of 200 from the worker, then the whole ${baseRows}-row payload in one message + one row opened`, viewBase));
 
-    // What ships now (datasetView.ts readIndexed): the worker starts, the host reads the first 50
-    // traces itself meanwhile; the rows go to the page through the RowPager (pages of
-    // DATASET_PAGE_ROWS, one per turn) as the worker indexes them, then the report over all.
-    let pages = { messages: 0, largestPage: 0 };
-    let nowRows = 0;
-    const viewNow = await measure(async (mark) => {
-      let shown: 'none' | 'host' | 'worker' = 'none';
-      let payload: DatasetPayload | undefined;
-      const pager = new RowPager({ post: (m) => (JSON.stringify(m), m.type === 'dataset' && mark(), true) });
-      const hostRead = new AbortController();
-      const show = (p: DatasetPayload, progress: ReadProgress, by: 'host' | 'worker') => {
-        if (shown === 'worker' || (by === 'host' && shown !== 'none')) return;
-        shown = by;
-        if (by === 'worker') hostRead.abort();
-        payload = { ...p, reading: { traces: progress.traces, bytes: progress.bytes, totalBytes: progress.totalBytes } };
-        pager.update(payload);
-      };
-      const fromWorker = runPayloadWorker(workerNow, { path: file, where, index: true, firstPage: FIRST_PAGE }, {
-        onFirstPage: (p, _summary, progress) => show(p, progress, 'worker'),
-        onRows: (progress) => {
-          if (shown !== 'worker' || !payload) return;
-          payload = { ...payload, reading: { traces: progress.traces, bytes: progress.bytes, totalBytes: progress.totalBytes } };
-          pager.update(payload);
-        },
-      });
-      void firstPageOnHost(file, where, FIRST_PAGE, hostRead.signal).then((page) => page && show(page.payload, page.progress, 'host'));
-      const result = await fromWorker;
-      hostRead.abort();
-      nowRows = result.payload!.rows.length;
-      pager.update(result.payload!);
-      while (!pager.done) await new Promise((r) => setImmediate(r));
-      pages = { ...pager.stats };
-      const list = indexedTraceList(file, result.payload!.rows, result.summary!);
-      await list.load(middle); // a row opened
-      return { result, list };
-    });
+    const viewNow = await openView();
     console.log(row(`dataset view now: first ${FIRST_PAGE} traces read on the host while the worker starts, rows streamed in pages (${pages.messages} messages, at most ${pages.largestPage} rows each), ${nowRows} rows + one row opened`, viewNow));
 
     let openOneMs = 0;
@@ -303,6 +379,8 @@ async function main(): Promise<void> {
     console.log(row(`post now: the same table in pages of ${DATASET_PAGE_ROWS} rows, one per turn (RowPager)`, postPaged));
     const idle = await measure(() => new Promise((r) => setTimeout(r, 3000)));
     console.log(row('floor: the same 3 s with nothing to do (other load on the machine)', idle));
+
+    await priorityTable();
     console.log(`\none trace read from its place and parsed (synchronously, as a trace view shows it): ${openOneMs.toFixed(1)} ms`);
     console.log(`serializing the table: whole ${wholeMs.toFixed(0)} ms in one piece; largest page ${pageMaxMs.toFixed(1)} ms`);
     console.log(`first schema validation of a fresh process (load + first call, ms, median (min–max) of ${validation.before.length} processes): before (ajv compiles the schema) ${range(validation.before)}; now (validator generated at build time) ${range(validation.after)}`);
