@@ -304,3 +304,101 @@ test('overview map: one block per episode, a text summary, click and drag naviga
   assert.deepEqual(live.problems, []);
   await live.page.close();
 });
+
+/**
+ * Every mounted card against its own episode: what could be left over from another episode when
+ * a card element is recycled (attributes, classes, aria, head, preview, body). Returns problems.
+ */
+const CHECK_CARDS = `(() => {
+  const episodes = window.__checkEpisodes;
+  const expanded = new Set(window.__checkExpanded);
+  const firstCorrect = episodes.findIndex((e) => e.verdict === 'correct');
+  const flat = (s) => s.replace(/\\s+/g, ' ').trim();
+  const letters = (s) => s.replace(/[^a-z]/gi, '');
+  const problems = [];
+  for (const c of document.querySelectorAll('.rl-card')) {
+    const p = Number(c.dataset.position);
+    const e = episodes[p];
+    const bad = (what, shown, want) => problems.push({ position: p, what, shown, want });
+    if (!e) { bad('position', c.dataset.position, 'an episode'); continue; }
+    if (c.dataset.index !== String(e.index)) bad('data-index', c.dataset.index, String(e.index));
+    const number = c.querySelector('.rl-card-number')?.textContent;
+    if (number !== '#' + e.index) bad('number', number, '#' + e.index);
+    const opener = c.querySelector('.rl-opener')?.textContent;
+    if (opener !== e.opener) bad('opener', opener, e.opener);
+    const preview = (c.querySelector('.rl-preview')?.textContent ?? '').replace(/…$/, '');
+    if (!preview || !flat(e.text).startsWith(preview)) bad('preview', preview.slice(0, 40), flat(e.text).slice(0, 40));
+    const labels = [...c.querySelectorAll('.rl-label')].map((l) => l.textContent).join(',');
+    if (labels !== e.labels.join(',')) bad('labels', labels, e.labels.join(','));
+    const answer = c.querySelector('.rl-answer code')?.textContent;
+    if (answer !== e.answer) bad('answer', answer, e.answer);
+    if (e.answer !== undefined && !c.querySelector('.rl-verdict-' + e.verdict)) bad('verdict mark', c.querySelector('.rl-verdict')?.className, e.verdict);
+    const backgrounds = [...c.classList].filter((k) => k.startsWith('rl-verdict-bg-')).join(' ');
+    if (backgrounds !== 'rl-verdict-bg-' + e.verdict) bad('verdict background', backgrounds, e.verdict);
+    const check = c.querySelector('.rl-check')?.dataset.check;
+    if (check !== e.check) bad('check', check, e.check);
+    const mu = c.querySelector('.rl-progress')?.firstChild?.textContent;
+    const wantMu = e.progress ? 'μ ' + e.progress.mu.toFixed(2) : undefined;
+    if (mu !== wantMu) bad('progress', mu, wantMu);
+    const copy = c.querySelector('.rl-card-copy')?.getAttribute('aria-label');
+    if (copy !== 'Copy episode ' + e.index) bad('copy label', copy, e.index);
+    const controls = c.querySelector('.rl-card-toggle').getAttribute('aria-controls');
+    if (controls !== 'rl-episode-body-' + p) bad('aria-controls', controls, p);
+    const after = c.classList.contains('rl-after-correct');
+    if (after !== (firstCorrect >= 0 && p > firstCorrect)) bad('after-correct', after, !after);
+    const open = expanded.has(e.index);
+    if (c.querySelector('.rl-card-toggle').getAttribute('aria-expanded') !== String(open) || c.classList.contains('rl-expanded') !== open) bad('expanded', !open, open);
+    const body = c.querySelector('.rl-card-body');
+    if (open) {
+      if (!body || body.id !== 'rl-episode-body-' + p || body.hidden) bad('body', body?.id, p);
+      else if (!letters(body.textContent).includes(letters(e.text.split('$')[0]).slice(0, 30))) bad('body text', flat(body.textContent).slice(0, 40), flat(e.text).slice(0, 40));
+    } else if (body) bad('collapsed body in the card', body.id, null);
+  }
+  return problems;
+})()`;
+
+test('cards recycled while scrolling never show another episode: every mounted card checked against its episode each frame, down and up; placed without overlap and in DOM order once settled', async (t) => {
+  if (skipWithout(t)) return;
+  const { page, problems } = await open('sample=synthetic-200');
+  const expand = [5, 60, 61, 130];
+  await page.evaluate(`window.__checkEpisodes = window.__trace.episodes; window.__checkExpanded = ${JSON.stringify(expand)}`);
+  for (const position of expand) {
+    await page.evaluate(`window.scrollTo(0, 0)`);
+    await page.evaluate(`(async () => { for (let i = 0; i < 400 && !document.querySelector('${card(position)}'); i++) { window.scrollBy(0, 300); await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))); } })()`);
+    await page.evaluate(`document.querySelector('${card(position)}').scrollIntoView({ block: 'center' })`);
+    await nextFrames(page);
+    await page.click(`${card(position)} .rl-card-toggle`);
+    await waitUntil(page, `document.querySelector('${card(position)} .rl-card-body')?.textContent.trim().length > 0`);
+  }
+  const scroll = (step: number) => page.evaluate(`(async () => {
+    const found = [];
+    for (let frame = 0; frame < 1000; frame++) {
+      const y = window.scrollY;
+      window.scrollBy(0, ${step});
+      await new Promise((r) => requestAnimationFrame(r));
+      found.push(...${CHECK_CARDS});
+      await new Promise((r) => requestAnimationFrame(r));
+      found.push(...${CHECK_CARDS});
+      if (window.scrollY === y) break;
+    }
+    return found.slice(0, 10);
+  })()`) as Promise<unknown[]>;
+  await page.evaluate('window.scrollTo(0, 0)');
+  await nextFrames(page);
+  assert.deepEqual(await scroll(400), [], 'scrolling down');
+  assert.deepEqual(await scroll(-400), [], 'scrolling up');
+  assert.deepEqual(await scroll(1500), [], 'scrolling down in big steps');
+  // Once the scrolling stops: every card in the DOM in its rows' order, none overlapping the next.
+  for (const y of [0.3, 0.5, 0.7]) {
+    await page.evaluate(`window.scrollTo(0, document.documentElement.scrollHeight * ${y})`);
+    // (Not waitForSettledScroll: the sticky header's bottom can fall in the gap between two cards.)
+    for (let i = 0; i < 4; i++) await nextFrames(page);
+    assert.deepEqual(await page.evaluate(CHECK_CARDS), []);
+    const cards = (await page.evaluate(`[...document.querySelectorAll('.rl-card')].map((c) => ({ position: Number(c.dataset.position), top: c.getBoundingClientRect().top, bottom: c.getBoundingClientRect().bottom }))`)) as { position: number; top: number; bottom: number }[];
+    const positions = cards.map((c) => c.position);
+    assert.deepEqual(positions, [...positions].sort((a, b) => a - b), 'DOM order is the rows\' order');
+    for (let i = 1; i < cards.length; i++) assert.ok(cards[i].top >= cards[i - 1].bottom - 0.5, `card ${cards[i].position} (top ${cards[i].top}) overlaps ${cards[i - 1].position} (bottom ${cards[i - 1].bottom})`);
+  }
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -1,6 +1,7 @@
 /**
  * The episode timeline, windowed: only the cards in or near the viewport are in the DOM (at
- * most MAX_MOUNTED), between two spacers whose heights stand for the rest. Heights come from
+ * most MAX_MOUNTED), each absolutely placed at its row's offset over a sizer as tall as all the
+ * rows; a card leaving the window is recycled in place for a row coming in. Heights come from
  * model/virtual-window.ts (measured when a card was on screen, estimated otherwise); the state
  * (expanded, filters, focus, current match) lives here and in the app, never in the DOM, so
  * search, jump, keyboard and expand-all work on cards that are not mounted.
@@ -18,7 +19,13 @@ import { anchorCorrection, scrollTargetFor, VirtualRows, windowRange, type RowSh
 export interface Card {
   li: HTMLDivElement;
   toggle: HTMLButtonElement;
+  /** The head's `#index` span, the opener span (null when the episode has none), the copy button. */
+  number: HTMLElement;
+  opener: HTMLElement | null;
+  copy: HTMLButtonElement;
   meta: HTMLElement;
+  /** The meta's parts a recycled card patches in place when its shape matches (see metaShape). */
+  metaParts: MetaParts;
   preview: HTMLElement;
   body: HTMLElement;
   episode: Episode;
@@ -32,6 +39,8 @@ export interface Card {
   position: number;
   /** Whether the card's attributes show it expanded (kept so unchanged ones are not written again). */
   open: boolean;
+  /** Offset (px) the card is placed at in the list (-1: not placed). */
+  y: number;
 }
 
 const PREVIEW_CHARS = 220;
@@ -66,12 +75,51 @@ function signed(x: number): string {
   return `${x > 0 ? '+' : x < 0 ? '−' : '±'}${Math.abs(x).toFixed(2)}`;
 }
 
+/** The elements of a card's metadata that differ between episodes of the same shape. */
+export interface MetaParts {
+  /** metaShape() of the episode the meta was built for. */
+  shape: string;
+  tokens: HTMLElement;
+  answer: HTMLElement | null;
+  check: HTMLElement | null;
+  progress: HTMLElement | null;
+}
+
+/**
+ * What decides the meta's elements (which labels, whether there is an answer and its verdict, a
+ * self-check, a progress estimate and its basis): two episodes with the same shape differ only in
+ * texts and titles, which patchMeta writes in place.
+ */
+function metaShape(e: Episode): string {
+  return `${e.labels.join(',')}|${e.answer !== undefined ? e.verdict : '-'}|${e.check ?? '-'}|${e.progress ? (e.progress.basis === 'self' ? 's' : 'p') : '-'}`;
+}
+
+function answerCode(answer: string): HTMLElement {
+  return h('code', {}, answer);
+}
+
+function progressTitle(p: NonNullable<Episode['progress']>): string {
+  const basis = p.basis === 'gold' ? 'share of forced answers equal to the gold answer' : 'share of forced answers agreeing with the final answer (no gold)';
+  return `μ: ${basis}; ${progressDetail(p)}`;
+}
+
+function progressSpread(p: NonNullable<Episode['progress']>): string {
+  const spread = p.interval ? ` [${p.interval[0].toFixed(2)}, ${p.interval[1].toFixed(2)}]` : p.ci !== undefined ? ` ±${p.ci.toFixed(2)}` : '';
+  return `${spread} n=${p.samples}`;
+}
+
+function deltaClass(delta: number): string {
+  return `rl-delta ${delta > 0 ? 'rl-up' : delta < 0 ? 'rl-down' : ''}`;
+}
+
 /** The head's metadata: labels, tokens, answer + verdict, progress, check. */
-function buildMeta(e: Episode): HTMLElement {
+function buildMeta(e: Episode): { meta: HTMLElement; parts: MetaParts } {
   const meta = h('span', { class: 'rl-card-meta' });
   const labels = h('span', { class: 'rl-labels' });
   for (const label of e.labels) labels.append(h('span', { class: `rl-label rl-label-${label}` }, LABEL_TEXT[label] ?? label));
-  meta.append(labels, h('span', { class: 'rl-tokens', title: 'Thinking tokens in this episode' }, `${formatTokens(e.tokens)} tok`));
+  const tokens = h('span', { class: 'rl-tokens', title: 'Thinking tokens in this episode' }, `${formatTokens(e.tokens)} tok`);
+  meta.append(labels, tokens);
+  let answer: HTMLElement | null = null;
   if (e.answer !== undefined) {
     const verdict =
       e.verdict === 'correct'
@@ -79,24 +127,51 @@ function buildMeta(e: Episode): HTMLElement {
         : e.verdict === 'incorrect'
           ? h('span', { class: 'rl-verdict rl-verdict-incorrect', title: 'Incorrect' }, icon('error'), srOnly('incorrect'))
           : h('span', { class: 'rl-verdict rl-verdict-none', title: 'Not graded' }, srOnly('not graded'));
-    meta.append(h('span', { class: 'rl-answer' }, h('span', { class: 'rl-dim' }, 'answer '), h('code', {}, e.answer), verdict));
+    answer = answerCode(e.answer);
+    meta.append(h('span', { class: 'rl-answer' }, h('span', { class: 'rl-dim' }, 'answer '), answer, verdict));
   }
-  meta.append(checkBadge(e) ?? '');
+  const check = checkBadge(e);
+  if (check) meta.append(check);
   const p = e.progress;
+  let progress: HTMLElement | null = null;
   if (p) {
-    const basis = p.basis === 'gold' ? 'share of forced answers equal to the gold answer' : 'share of forced answers agreeing with the final answer (no gold)';
     // Three elements, not six: every collapsed card on screen has this, and Chromium's style,
     // layout and paint per scroll frame grow with the elements coming into view (docs/webview.md).
-    const spread = p.interval ? ` [${p.interval[0].toFixed(2)}, ${p.interval[1].toFixed(2)}]` : p.ci !== undefined ? ` ±${p.ci.toFixed(2)}` : '';
-    meta.append(
-      h('span', { class: 'rl-progress', title: `μ: ${basis}; ${progressDetail(p)}` },
-        `μ ${p.mu.toFixed(2)}`,
-        h('span', { class: 'rl-dim' }, `${spread} n=${p.samples}`),
-        h('span', { class: `rl-delta ${p.delta > 0 ? 'rl-up' : p.delta < 0 ? 'rl-down' : ''}` }, ` Δ ${signed(p.delta)}`),
-        p.basis === 'self' ? ' (self)' : null),
-    );
+    progress = h('span', { class: 'rl-progress', title: progressTitle(p) },
+      `μ ${p.mu.toFixed(2)}`,
+      h('span', { class: 'rl-dim' }, progressSpread(p)),
+      h('span', { class: deltaClass(p.delta) }, ` Δ ${signed(p.delta)}`),
+      p.basis === 'self' ? ' (self)' : null);
+    meta.append(progress);
   }
-  return meta;
+  return { meta, parts: { shape: metaShape(e), tokens, answer, check, progress } };
+}
+
+/** Sets a node's text only when it differs (an unchanged write still invalidates layout). */
+function setText(node: Node, text: string): void {
+  if (node.textContent !== text) node.textContent = text;
+}
+
+/** Writes `e`'s texts into a meta built for an episode of the same shape (metaShape): no elements created. */
+function patchMeta(parts: MetaParts, e: Episode): void {
+  setText(parts.tokens, `${formatTokens(e.tokens)} tok`);
+  if (parts.answer && e.answer !== undefined) setText(parts.answer, e.answer);
+  if (parts.check) {
+    const check = checkBadge(e)!;
+    parts.check.replaceWith(check);
+    parts.check = check;
+  }
+  const p = e.progress;
+  if (parts.progress && p) {
+    const title = progressTitle(p);
+    if (parts.progress.title !== title) parts.progress.title = title;
+    const [mu, spread, delta] = parts.progress.childNodes;
+    setText(mu, `μ ${p.mu.toFixed(2)}`);
+    setText(spread, progressSpread(p));
+    const cls = deltaClass(p.delta);
+    if ((delta as HTMLElement).className !== cls) (delta as HTMLElement).className = cls;
+    setText(delta, ` Δ ${signed(p.delta)}`);
+  }
 }
 
 export interface EpisodeListOptions {
@@ -116,18 +191,20 @@ export function renderCard(episode: Episode, position: number): Card {
   const bodyId = `rl-episode-body-${position}`;
   // The chevron and the copy glyph are drawn by CSS (::before in the codicon font), not by an
   // element each: fewer elements per card make each scroll frame cheaper.
-  const toggle = h('button', { class: 'rl-card-toggle', type: 'button', 'aria-expanded': 'false', 'aria-controls': bodyId },
-    h('span', { class: 'rl-card-number' }, `#${episode.index}`),
-    episode.opener ? h('span', { class: 'rl-opener' }, episode.opener) : null);
+  const number = h('span', { class: 'rl-card-number' }, `#${episode.index}`);
+  const opener = episode.opener ? h('span', { class: 'rl-opener' }, episode.opener) : null;
+  const toggle = h('button', { class: 'rl-card-toggle', type: 'button', 'aria-expanded': 'false', 'aria-controls': bodyId }, number, opener);
   const copy = h('button', { class: 'rl-icon-button rl-card-copy', type: 'button', 'aria-label': `Copy episode ${episode.index}`, title: 'Copy episode text (c)' });
-  const meta = buildMeta(episode);
+  const { meta, parts } = buildMeta(episode);
   const head = h('div', { class: 'rl-card-head' }, toggle, meta, copy);
   const preview = h('div', { class: 'rl-preview' }, previewText(episode.text));
   // The body joins the card only while it is expanded (applyExpanded): a collapsed card has one element fewer.
   const body = h('div', { class: 'rl-card-body rl-markdown', id: bodyId, hidden: true });
   const li = h('div', { class: `rl-card rl-verdict-bg-${episode.verdict}`, role: 'listitem', tabindex: '-1', 'data-position': position, 'data-index': episode.index }, head, preview);
-  return { li, toggle, meta, preview, body, episode, headSignature: headSignature(episode), previewSource: episode.text, renderedText: null, bodyMode: null, position, open: false };
+  return { li, toggle, number, opener, copy, meta, metaParts: parts, preview, body, episode, headSignature: headSignature(episode), previewSource: episode.text, renderedText: null, bodyMode: null, position, open: false, y: -1 };
 }
+
+const VERDICT_BG = ['rl-verdict-bg-correct', 'rl-verdict-bg-incorrect', 'rl-verdict-bg-none'];
 
 /** Brings a card up to date with its episode (head only when its signature changed, preview when the text did). */
 function refreshCard(card: Card, episode: Episode): void {
@@ -135,22 +212,54 @@ function refreshCard(card: Card, episode: Episode): void {
   const signature = headSignature(episode);
   if (signature !== card.headSignature) {
     card.headSignature = signature;
-    const meta = buildMeta(episode);
-    card.meta.replaceWith(meta);
-    card.meta = meta;
-    card.li.classList.remove('rl-verdict-bg-correct', 'rl-verdict-bg-incorrect', 'rl-verdict-bg-none');
-    card.li.classList.add(`rl-verdict-bg-${episode.verdict}`);
-    const opener = card.toggle.querySelector('.rl-opener');
-    if ((opener?.textContent ?? undefined) !== episode.opener) {
-      opener?.remove();
-      if (episode.opener) card.toggle.append(h('span', { class: 'rl-opener' }, episode.opener));
+    if (card.metaParts.shape === metaShape(episode)) patchMeta(card.metaParts, episode);
+    else {
+      const { meta, parts } = buildMeta(episode);
+      card.meta.replaceWith(meta);
+      card.meta = meta;
+      card.metaParts = parts;
+    }
+    const verdict = `rl-verdict-bg-${episode.verdict}`;
+    if (!card.li.classList.contains(verdict)) {
+      card.li.classList.remove(...VERDICT_BG);
+      card.li.classList.add(verdict);
+    }
+    if (!episode.opener) {
+      card.opener?.remove();
+      card.opener = null;
+    } else if (card.opener) setText(card.opener, episode.opener);
+    else {
+      card.opener = h('span', { class: 'rl-opener' }, episode.opener);
+      card.toggle.append(card.opener);
     }
   }
   if (card.previewSource !== episode.text) {
     card.previewSource = episode.text;
-    const preview = previewText(episode.text);
-    if (card.preview.textContent !== preview) card.preview.textContent = preview;
+    setText(card.preview, previewText(episode.text));
   }
+}
+
+/**
+ * Turns a collapsed card that left the window into the card of another episode, in place: the
+ * attributes that name the episode, the head, the preview; the body is emptied (the caller's
+ * sync applies the new episode's expansion and after-correct style). Nothing of the old episode
+ * is left: every text, attribute and class the card's builder writes from its episode is
+ * written again here or by refreshCard.
+ */
+function recycleCard(card: Card, episode: Episode, position: number): void {
+  const bodyId = `rl-episode-body-${position}`;
+  card.position = position;
+  card.li.dataset.position = String(position);
+  card.li.dataset.index = String(episode.index);
+  card.toggle.setAttribute('aria-controls', bodyId);
+  card.body.id = bodyId;
+  setText(card.number, `#${episode.index}`);
+  card.copy.setAttribute('aria-label', `Copy episode ${episode.index}`);
+  card.body.replaceChildren();
+  card.renderedText = null;
+  card.bodyMode = null;
+  card.headSignature = '';
+  refreshCard(card, episode);
 }
 
 /** The body does not show the episode's current text rendered as Markdown (plain, stale or empty). */
@@ -171,12 +280,13 @@ function passesFiltersOf(episodes: readonly Episode[], filters: ViewFilters): (p
 
 export class EpisodeList {
   readonly element: HTMLDivElement;
-  /** Stand-ins for the rows above and below the mounted ones. */
-  private readonly spacerBefore: HTMLDivElement;
-  private readonly spacerAfter: HTMLDivElement;
+  /** Last child of the list, as tall as all the rows: the cards are placed over it (place()). */
+  private readonly sizer: HTMLDivElement;
+  /** The cards' DOM order differs from their rows' (recycled cards are not moved while scrolling; see reorder()). */
+  private outOfOrder = false;
   private episodes: readonly Episode[] = [];
   private readonly rows = new VirtualRows();
-  /** Mounted cards by position, in DOM order. */
+  /** Mounted cards by position, in rows' order (the DOM order catches up when the scrolling stops: reorder()). */
   private mounted = new Map<number, Card>();
   /** Recently unmounted cards (LRU, detached). */
   private readonly cache = new Map<number, Card>();
@@ -213,9 +323,8 @@ export class EpisodeList {
 
   constructor(options: EpisodeListOptions) {
     this.options = options;
-    this.spacerBefore = h('div', { class: 'rl-spacer', role: 'none', 'aria-hidden': 'true' });
-    this.spacerAfter = h('div', { class: 'rl-spacer', role: 'none', 'aria-hidden': 'true' });
-    this.element = h('div', { class: 'rl-episodes', role: 'list', 'aria-label': 'Episodes' }, this.spacerBefore, this.spacerAfter);
+    this.sizer = h('div', { class: 'rl-spacer', role: 'none', 'aria-hidden': 'true' });
+    this.element = h('div', { class: 'rl-episodes', role: 'list', 'aria-label': 'Episodes' }, this.sizer);
     this.element.addEventListener('click', (event) => this.onClick(event));
     this.resizeObserver = typeof ResizeObserver === 'function' ? new ResizeObserver((entries) => this.onResize(entries)) : null;
     this.resizeObserver?.observe(this.element);
@@ -443,7 +552,7 @@ export class EpisodeList {
   }
 
   /**
-   * Mounts the rows the viewport needs, measures them and sets the spacers, keeping the anchor
+   * Mounts the rows the viewport needs, places them and sizes the list, keeping the anchor
    * (by default the first visible card) where the reader saw it when heights above it change.
    * A few passes: a measurement can change which rows are needed. `anchor`: null for none
    * (a jump), or one captured before the rows changed shape (expand all, filters).
@@ -460,7 +569,7 @@ export class EpisodeList {
     else if (anchor === null) this.pinned = false;
     if (fixed && (anchor || !this.mounted.has(fixed.position))) {
       // Rows changed shape (or the anchor is not in the DOM): put the anchor where it was by the model's offsets.
-      this.setSpacers(this.range.start, this.range.end); // the document must be as tall as the new rows first
+      this.place(); // the document must be as tall as the new rows first
       const top = this.element.getBoundingClientRect().top + window.scrollY;
       window.scrollTo({ top: Math.max(0, top + this.rows.offsetOf(fixed.position) - fixed.top), behavior: 'instant' as ScrollBehavior });
       this.ownScrollY = window.scrollY;
@@ -471,7 +580,13 @@ export class EpisodeList {
     const range = windowRange(this.rows, visibleTop - listTop, window.innerHeight - listTop, OVERSCAN_PX, MAX_MOUNTED);
     const changedMount = this.mountRange(range.start, range.end);
     this.range = range;
-    this.setSpacers(range.start, range.end);
+    this.place();
+    // The cards' DOM order (reading and Tab order) is put right in the first frame that mounts
+    // nothing, i.e. once the scrolling stops: moving a card re-creates its style and layout, the
+    // cost recycling avoids while scrolling.
+    if (changedMount) {
+      if (this.outOfOrder) this.scheduleLayout();
+    } else if (this.outOfOrder) this.reorder();
     // Without a card to hold, hold the first visible row where the model puts it; nothing at the
     // page's top (see captureAnchor).
     if (fixed) this.anchor = fixed;
@@ -486,10 +601,11 @@ export class EpisodeList {
 
   /**
    * Sizes arrive after the browser's layout (no forced layout on the scroll path): record them,
-   * set the spacers, keep the anchor in place, and mount more if the viewport is not covered.
+   * place the cards, keep the anchor in place, and mount more if the viewport is not covered.
    */
   private onResize(entries: ResizeObserverEntry[]): void {
     let changed = false;
+    let first = Infinity;
     for (const entry of entries) {
       if (entry.target === this.element) {
         if (this.element.clientWidth !== this.width) this.scheduleLayout();
@@ -499,9 +615,18 @@ export class EpisodeList {
       const position = Number(li.dataset.position);
       if (this.mounted.get(position)?.li !== li) continue;
       const size = entry.borderBoxSize?.[0]?.blockSize ?? li.offsetHeight;
-      if (size > 0 && this.rows.measure(position, size + this.cardGap(li))) changed = true;
+      if (size > 0 && this.rows.measure(position, size + this.cardGap(li))) {
+        changed = true;
+        first = Math.min(first, position);
+      }
     }
-    if (changed) this.settle();
+    if (!changed) return;
+    // Only rows below the viewport changed (the cards mounted ahead of a scroll): nothing the
+    // reader sees moves, so the cards are placed by the next frame's layout, not in a second
+    // style/layout/paint pass of this frame.
+    const [, lastVisible] = this.visibleRange();
+    if (lastVisible >= 0 && first > lastVisible) this.scheduleLayout();
+    else this.settle();
   }
 
   /** Reads every mounted card's height now (a forced layout: for jumps and tests, not for scrolling). */
@@ -514,9 +639,9 @@ export class EpisodeList {
     if (changed) this.settle();
   }
 
-  /** After measurements: spacers, anchor correction, and another layout if the window no longer covers the viewport. */
+  /** After measurements: placement, anchor correction, and another layout if the window no longer covers the viewport. */
   private settle(): void {
-    this.setSpacers(this.range.start, this.range.end);
+    this.place();
     const anchor = this.anchor;
     const card = anchor ? this.mounted.get(anchor.position) : undefined;
     if (anchor && card) {
@@ -562,26 +687,52 @@ export class EpisodeList {
     return null;
   }
 
-  /** Mounts visible rows in [start, end), unmounts the rest; returns true when the set changed. */
+  /**
+   * Mounts visible rows in [start, end), unmounts the rest; returns true when the set changed.
+   * A row coming in takes its own cached card if there is one, else a collapsed card leaving the
+   * window, patched for the new episode where it is (recycleCard: no element created, removed or
+   * moved, so Chromium restyles and lays out only what changed in it; place() moves it to its
+   * row), else a new card.
+   */
   private mountRange(start: number, end: number): boolean {
     let changed = false;
+    const spare: Card[] = [];
+    const active = document.activeElement;
     for (const [position, card] of this.mounted) {
       if (position < start || position >= end || !this.rows.shape(position)?.visible) {
-        this.unmount(card);
         changed = true;
+        // Expanded cards keep their rendered body in the cache; the focused card is never reused
+        // for another episode (the keyboard would land on it).
+        if (!card.open && card.bodyMode === null && !(active && card.li.contains(active))) {
+          this.mounted.delete(position);
+          this.renderQueue.delete(card);
+          spare.push(card);
+        } else this.unmount(card);
       }
     }
-    let previous: Element = this.spacerBefore;
     const next = new Map<number, Card>();
     const budgetStart = performance.now();
     for (let position = start; position < end; position++) {
       if (!this.rows.shape(position).visible) continue;
       let card = this.mounted.get(position);
       if (!card) {
-        card = this.cache.get(position) ?? renderCard(this.episodes[position], position);
-        this.cache.delete(position);
-        this.sync(card, this.episodes[position]);
-        previous.after(card.li);
+        const episode = this.episodes[position];
+        const cached = this.cache.get(position);
+        if (cached) {
+          card = cached;
+          this.cache.delete(position);
+        } else if (spare.length > 0) {
+          // A spare whose meta has the same elements is patched without creating any.
+          const shape = metaShape(episode);
+          const i = spare.findIndex((c) => c.metaParts.shape === shape);
+          card = spare.splice(i >= 0 ? i : spare.length - 1, 1)[0];
+          recycleCard(card, episode, position);
+          // Observed again so the new row's size is reported even when it equals the old one's.
+          this.resizeObserver?.unobserve(card.li);
+        } else card = renderCard(episode, position);
+        this.sync(card, episode);
+        if (!card.li.isConnected) this.sizer.before(card.li);
+        this.outOfOrder = true;
         this.resizeObserver?.observe(card.li);
         changed = true;
         // Bodies of expanded cards: rendered now while the frame has time, plain text and queued after.
@@ -591,8 +742,8 @@ export class EpisodeList {
         }
       }
       next.set(position, card);
-      previous = card.li;
     }
+    for (const card of spare) this.unmount(card);
     this.mounted = next;
     return changed;
   }
@@ -607,18 +758,44 @@ export class EpisodeList {
     if (this.cache.size > CARD_CACHE) this.cache.delete(this.cache.keys().next().value as number);
   }
 
-  private setSpacers(start: number, end: number): void {
-    const before = `${Math.round(this.rows.offsetOf(start))}px`;
-    const after = `${Math.round(this.rows.total() - this.rows.offsetOf(end))}px`;
-    if (this.spacerBefore.style.height !== before) this.spacerBefore.style.setProperty('height', before);
-    if (this.spacerAfter.style.height !== after) this.spacerAfter.style.setProperty('height', after);
+  /**
+   * Places each mounted card at its row's offset (a transform: the card is absolutely positioned
+   * over the sizer, so patching or placing it never lays out its siblings) and sizes the list to
+   * all the rows.
+   */
+  private place(): void {
+    for (const card of this.mounted.values()) {
+      const y = Math.round(this.rows.offsetOf(card.position));
+      if (card.y !== y) {
+        card.y = y;
+        card.li.style.transform = `translateY(${y}px)`;
+      }
+    }
+    const height = `${Math.round(this.rows.total())}px`;
+    if (this.sizer.style.height !== height) this.sizer.style.setProperty('height', height);
+  }
+
+  /** Puts the mounted cards in the DOM in their rows' order; the card holding the focus stays put (moving it would blur it). */
+  private reorder(): void {
+    this.outOfOrder = false;
+    const active = document.activeElement;
+    let previous: Element | null = null;
+    for (const card of this.mounted.values()) {
+      const inPlace = (previous ? previous.nextElementSibling : this.element.firstElementChild) === card.li;
+      if (!inPlace && !(active && card.li.contains(active))) {
+        if (previous) previous.after(card.li);
+        else this.element.prepend(card.li);
+      }
+      previous = card.li;
+    }
   }
 
   // ------------------------------------------------------------------ cards
 
   /** Brings a (mounted or cached) card up to date: head, preview, expansion, after-correct style, growing body. */
   private sync(card: Card, episode: Episode): void {
-    refreshCard(card, episode);
+    if (card.episode.index !== episode.index) recycleCard(card, episode, card.position);
+    else refreshCard(card, episode);
     card.li.classList.toggle('rl-after-correct', this.firstCorrect >= 0 && card.position > this.firstCorrect);
     this.applyExpanded(card, false);
   }
