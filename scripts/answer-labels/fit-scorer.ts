@@ -1,9 +1,10 @@
 /**
- * Fits the intermediate-answer scorer (issue 11, fourth round; docs/answers.md "Fourth round"): a
- * logistic regression over the candidates of every labelled episode of the training sets (tuning,
- * 20261202, 20261203; never round4), a candidate being positive when it is equivalent to the
- * episode's label. Reports cross-validation per source (5 folds grouped by trace or GSM8K problem,
- * and leave-one-set-out), picks the threshold on the out-of-fold picks, and writes the weights as a
+ * Fits the intermediate-answer scorer (issue 11, fourth and fifth rounds; docs/answers.md "Fourth
+ * round", "Fifth round"): a conditional logit over the candidates of every labelled episode of the
+ * training sets (TUNING_SETS: tuning, 20261202, 20261203 and, since the fifth round, 20261204; never
+ * a held-back set), a candidate being positive when it is equivalent to the episode's label.
+ * Reports cross-validation per source (5 folds grouped by trace or GSM8K problem, and
+ * leave-one-set-out), picks the threshold on the out-of-fold picks, and writes the weights as a
  * data module (src/core/answers/answer-weights.ts, pure core).
  *
  *   node --import tsx scripts/answer-labels/fit-scorer.ts [--write] [--no-rule] [--logistic] [--l2=0.001] [--rule-threshold]
@@ -224,8 +225,8 @@ function main(): void {
   console.log('\n5-fold cross-validation, grouped by trace/problem (out-of-fold picks):');
   console.log(formatTable(cv));
 
-  // Leave one set out: fit on the other two, threshold from their own out-of-fold picks, score the left-out set.
-  console.log('\nleave-one-set-out (fit and threshold on the other two sets):');
+  // Leave one set out: fit on the other sets, threshold from their own out-of-fold picks, score the left-out set.
+  console.log('\nleave-one-set-out (fit and threshold on the other sets):');
   const loso = new Map<string, Score>();
   for (const held of TUNING_SETS) {
     const train = rows.filter((r) => r.item.set !== held);

@@ -31,10 +31,10 @@ export type LabelSet = 'tuning' | 'fresh' | 'held-back' | 'round4';
 export const LABEL_SETS: readonly LabelSet[] = ['tuning', 'fresh', 'held-back', 'round4'];
 /**
  * The sets the extractor may be fitted or changed on: since the fourth round the 20261203 set
- * (`held-back`, measured once after the third round) is training data too; `round4` (20261204) is
- * the held-back set, scored once after the fitted scorer.
+ * (`held-back`, measured once after the third round) is training data too, and since the fifth round
+ * `round4` (20261204, scored once after the fourth round's fitted scorer).
  */
-export const TUNING_SETS: readonly LabelSet[] = ['tuning', 'fresh', 'held-back'];
+export const TUNING_SETS: readonly LabelSet[] = ['tuning', 'fresh', 'held-back', 'round4'];
 export type LabelSource = RealSource | 'gsm8k-prose';
 
 export interface LabelledEpisode {

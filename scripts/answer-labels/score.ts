@@ -5,11 +5,11 @@
  * for choice letters).
  *
  *   node --import tsx scripts/answer-labels/score.ts [--misses] [--round4] [--rules]
- * prints the table of the training sets (tuning, fresh 20261202, held-back 20261203); --round4 adds
- * the fourth held-back set (20261204: measured once, after the fitted scorer; --held-back is the
- * same); --rules scores the third round's rules alone (findRuleAnswer) instead of the extractor;
- * --misses also lists the wrong and missed items of the training sets only (round4 items are never
- * printed here). Each episode is read as the annotator reads it: with the problem, the gold's type
+ * prints the table of the training sets (tuning, fresh 20261202, held-back 20261203 and, since the
+ * fifth round, round4 20261204: measured once after the fourth round's scorer; --round4 and
+ * --held-back are kept and print the same); --rules scores the third round's rules alone
+ * (findRuleAnswer) instead of the extractor; --misses also lists the wrong and missed items of the
+ * training sets only (held-back items are never printed here). Each episode is read as the annotator reads it: with the problem, the gold's type
  * and the names its earlier episodes gave the asked quantity.
  */
 import { resolve } from 'node:path';
