@@ -5,8 +5,10 @@
  * the features say where it stands (episode, paragraph, sentence end), how it is put forward
  * (openers, "answer", "=" after working, hedges, rejections, questions), what it is about (the
  * question's words, head noun, counted noun, asked symbols, the problem's own numbers, its type
- * against the gold's) and whether the episode comes back to it. The rule reader's pick is one
- * feature among them. Pure; no I/O.
+ * against the gold's) and whether the episode comes back to it; since the fifth round also the
+ * context around its sentence (a result restated without working, a rounded value or the unrounded
+ * one, two values left open near it, a hypothesis opened just before, how the episode ends). The
+ * rule reader's pick is one feature among them. Pure; no I/O.
  */
 import {
   CASE_MARK, CONNECTOR_BEFORE, HEDGE, NUMBER_WORDS, OPENER, RATE_AFTER, REJECTED_AFTER,
@@ -35,6 +37,10 @@ export const FEATURE_NAMES = [
   'rate-after', 'in-aside', 'list-item', 'not-whole-for-count', 'tentative-start', 'case-mark',
   'unit-kind-match', 'long-tail', 'boxed', 'number-word', 'only-value-in-sentence',
   'last-closing', 'last-put-forward',
+  // Fifth round: context beyond the value's own sentence.
+  'rounded-after', 'rounded-value', 'open-alternative', 'result-verb', 'last-result',
+  'last-own-value', 'plain-claim', 'open-rival', 'ends-with-question', 'ends-open', 'restated-result',
+  'hypothesis-before', 'rounded-as-asked', 'unrounded-as-asked',
 ] as const;
 
 export type FeatureName = (typeof FEATURE_NAMES)[number];
@@ -52,6 +58,18 @@ const ANSWER_WORD = /\b(answer|final|result)\b/i;
 const CONFIRMED = /\b(correct|consistent|checks out|makes sense|confident|confirm|confirms|that's right|seems right|yep|same (?:answer|result)|matches)\b/i;
 const TENTATIVE_START = /^\s*(?:(?:wait|hmm|but|and|alternatively|or)[,.]?\s*)*(?:if|suppose|let's say|let me try|for example|for instance|maybe|perhaps|what if|assume|assuming|let's check|check|try)\b/i;
 const MAX_CANDIDATES = 80;
+/** After a value: the episode rounds it to another one ("6.1836729%, which rounds to 6.18%"). */
+const ROUNDED_AFTER = /^[^.?!\n]{0,40}?\b(?:rounds?(?:\s+(?:off|up|down))?\s+to|rounded(?:\s+(?:off|up|down))?(?:\s+to)?|rounding|≈|approximately|approx\.?|about)\s*[$\\(]*\s*-?\d|^\s*[$\\)]*\s*≈/i;
+/** Before a value: it is the rounded one ("rounds to 6.18%", "≈ 5.8"). */
+const ROUNDED_BEFORE = /(?:\brounds?(?:\s+(?:off|up|down))?\s+to|\brounded(?:\s+(?:off|up|down))?(?:\s+to)?(?:\s+the\s+nearest\s+\w+)?,?(?:\s+(?:that's|it's|is|gives|we get))?|≈|\bapproximately|\bapprox\.?|\babout)\s*\$?\s*$/i;
+/** Two values left open near it: "which one is correct?", "19 vs 20", "conflicting". */
+const OPEN_ALTERNATIVE = /\b(?:conflict\w*|contradict\w*|discrepanc\w*|inconsisten\w*|which one|which (?:is|answer is) (?:it|correct|right)|vs\.?|versus|doesn't match|don't match|do not match|does not match|differs?|different (?:answer|result)s?)\b/i;
+/** A verb of arriving right before the value: "gives 588", "I get 52.5", "leaves 20", "is 5". */
+const RESULT_VERB = /\b(?:gives?|giving|gave|get|gets|got|getting|yields?|leaves?|leaving|left|comes?(?: out)? to|equals?|makes?|totals?|is|are|was|were|would be|becomes?|that's|it's)\s+(?:a |an |the |just |only |exactly |about |approximately |roughly )?\$?\s*$/i;
+/** A sentence that opens a hypothesis: "Wait, but if …", "Alternatively, perhaps …", "Suppose …". */
+const HYPOTHESIS_START = /^\s*(?:(?:wait|hmm|but|and|alternatively|or|so|now|then|okay|ok)[,.]?\s*)*(?:if|suppose|perhaps|maybe|assuming|assume|what if|let's assume|let's suppose|alternatively)\b/i;
+const DOUBT = /\b(?:perhaps|maybe|alternatively|not sure|unsure|confus\w*|which one|or is it|i'm not certain)\b/i;
+const ARITHMETIC = /[=+×÷*\/^]|\d\s*[-−]\s*\d|\\(?:frac|times|cdot|div)/;
 
 // Stems of the words of a sentence; the same words recur across episodes: remembered.
 const rememberedStem = rememberedByText(stem, 50000);
@@ -147,6 +165,31 @@ export function answerCandidates(text: string, target: QuestionTarget, fits: (va
   const problemNumber = new Map<string, boolean>();
   // Tests that read only the sentence or the next one, once per sentence.
   const perSentence = new Map<number, { answerWord: boolean; confirmedNext: boolean; rejectedNext: boolean; tentative: boolean; question: boolean }>();
+  // Per sentence, once: whether it leaves two values open and whether it holds working.
+  const named = new Map<number, { open: boolean; arithmetic: boolean }>();
+  const namedIn = (k: number): { open: boolean; arithmetic: boolean } => {
+    let n = named.get(k);
+    if (n === undefined) {
+      const t = sentences[k].text;
+      n = { open: OPEN_ALTERNATIVE.test(t), arithmetic: ARITHMETIC.test(t) };
+      named.set(k, n);
+    }
+    return n;
+  };
+  const tentative = new Map<number, boolean>();
+  const tentativeAt = (k: number): boolean => {
+    let t = tentative.get(k);
+    if (t === undefined) tentative.set(k, (t = TENTATIVE_START.test(sentences[k].text) || HYPOTHESIS_START.test(sentences[k].text)));
+    return t;
+  };
+  // How the episode ends: on a question, or on doubt or two values left open (the same for every candidate: it weighs "no answer").
+  const lastText = sentences.length > 0 ? sentences[sentences.length - 1].text : '';
+  const endsWithQuestion = /\?\s*$/.test(lastText);
+  let endsOpen = false;
+  for (let k = Math.max(0, sentences.length - 2); k < sentences.length && !endsOpen; k++) endsOpen = OPEN_ALTERNATIVE.test(sentences[k].text) || DOUBT.test(sentences[k].text);
+  // The last value that is not one of the problem's own numbers.
+  let lastOwn = -1;
+  for (let i = raws.length - 1; i >= 0 && lastOwn < 0; i--) if (!isProblemNumber(raws[i].answer, target)) lastOwn = i;
   for (const [i, c] of raws.entries()) {
     const s = sentences[c.sentence];
     const prefix = s.text.slice(0, c.at);
@@ -215,7 +258,47 @@ export function answerCandidates(text: string, target: QuestionTarget, fits: (va
     f[F.boxed] = /\\boxed\s*\{?\s*$/.test(prefix) ? 1 : 0;
     f[F['number-word']] = c.numberWord ? 1 : 0;
     f[F['only-value-in-sentence']] = raws[i - 1]?.sentence !== c.sentence && raws[i + 1]?.sentence !== c.sentence ? 1 : 0;
+    f[F['rounded-after']] = ROUNDED_AFTER.test(tail) || /^\s*(?:rounds?|rounded|≈|approximately)\b/i.test(next) ? 1 : 0;
+    f[F['rounded-value']] = ROUNDED_BEFORE.test(prefix.slice(-60)) ? 1 : 0;
+    // When the question asks for rounding, the rounded value answers it and the unrounded one is a step.
+    f[F['rounded-as-asked']] = target.rounding && f[F['rounded-value']] === 1 ? 1 : 0;
+    f[F['unrounded-as-asked']] = target.rounding && f[F['rounded-after']] === 1 ? 1 : 0;
+    let open = false;
+    for (let k = Math.max(0, c.sentence - 2); k <= Math.min(sentences.length - 1, c.sentence + 2) && !open; k++) open = namedIn(k).open;
+    f[F['open-alternative']] = open ? 1 : 0;
+    const resultVerb = RESULT_VERB.test(prefix.slice(-40));
+    f[F['result-verb']] = resultVerb ? 1 : 0;
+    f[F['last-result']] = i === raws.length - 1 && (resultVerb || f[F['after-equals']] === 1) ? 1 : 0;
+    f[F['last-own-value']] = i === lastOwn ? 1 : 0;
+    f[F['plain-claim']] = f[F['only-value-in-sentence']] === 1 && !namedIn(c.sentence).arithmetic && words.length >= 3 ? 1 : 0;
+    // A hypothesis opened just before ("Wait, but if the smaller square is attached …, perhaps …"): a value under it.
+    let hypothesis = false;
+    for (let k = Math.max(0, c.sentence - 2); k < c.sentence && !hypothesis; k++) hypothesis = tentativeAt(k);
+    f[F['hypothesis-before']] = hypothesis ? 1 : 0;
+    f[F['ends-with-question']] = endsWithQuestion ? 1 : 0;
+    f[F['ends-open']] = endsOpen ? 1 : 0;
     out.push({ answer: c.answer, start, end, features: f });
+  }
+  // A value worked out ("720 - 700 = 20 kg", "gives 588") and then stated again without working ("So 20 kg over."): the result restated.
+  const worked = new Set<string>();
+  for (const [i, c] of out.entries()) {
+    const g = c.features;
+    if (worked.has(c.answer) && !namedIn(raws[i].sentence).arithmetic) g[F['restated-result']] = 1;
+    if (g[F['after-working']] === 1 || g[F['result-verb']] === 1 || (g[F['after-equals']] === 1 && g[F['problem-number']] === 0)) worked.add(c.answer);
+  }
+  // Another value put forward (closing its sentence after an opener, "answer" or a verb of arriving) within two sentences, and words of two values left open: "the answer should be 19 bits. But earlier … I got 20 bits. So, which one is correct?"
+  const F_OPEN = F['open-alternative'];
+  for (const [i, c] of out.entries()) {
+    if (c.features[F_OPEN] !== 1) continue;
+    const k = raws[i].sentence;
+    for (const [j, d] of out.entries()) {
+      if (d.answer === c.answer || Math.abs(raws[j].sentence - k) > 2 || d.features[F['problem-number']] === 1) continue;
+      const g = d.features;
+      if (g[F['closes-sentence']] === 1 && (g[F.opener] === 1 || g[F['answer-word']] === 1 || g[F['result-verb']] === 1)) {
+        c.features[F['open-rival']] = 1;
+        break;
+      }
+    }
   }
   // Relative to the others: the last value that closes a sentence, the last one put forward (opener or connector, closing).
   let closingSeen = false;

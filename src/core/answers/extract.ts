@@ -8,6 +8,7 @@ import { BOXED_COMMAND, allBoxed, cleanAnswerText, lastBoxed } from './boxed';
 import { matchingBrace } from './latex';
 import { rememberedByText } from '../memo';
 import { normalizeAnswer } from './normalize';
+import { parseExactRational, rationalKey } from './exact';
 import { cachedQuestionTarget, type QuestionTarget } from './question-target';
 import { answerCandidates, candidateScore, type AnswerCandidate } from './answer-features';
 import { ANSWER_WEIGHTS, type AnswerModel } from './answer-weights';
@@ -390,8 +391,9 @@ export function scoredCandidates(episodeText: string, ctx: AnswerContext): { rul
  * The answer to the problem that one episode states, or null (issue 11, fourth round). Without a
  * problem, the rules alone (findRuleAnswer, text cues). With one, every value the episode writes is a
  * candidate (./answer-features) scored by a logistic model fitted on the hand-labelled sets
- * (./answer-weights, scripts/answer-labels/fit-scorer.ts); the best candidate is the answer when its
- * probability reaches the fitted threshold. The rule reader's pick is one of the model's features;
+ * (./answer-weights, scripts/answer-labels/fit-scorer.ts); the value with the most probability
+ * (summed over the places the episode writes it, since the fifth round) is the answer when that
+ * reaches the fitted threshold. The rule reader's pick is one of the model's features;
  * when the chosen candidate is the rule's pick, the rule's result (and its `how`) is returned.
  */
 export function findIntermediateAnswer(episodeText: string, ctx: AnswerContext = {}): IntermediateAnswer | null {
@@ -400,38 +402,73 @@ export function findIntermediateAnswer(episodeText: string, ctx: AnswerContext =
   return chooseAnswer(scored.candidates, scored.rule, ANSWER_WEIGHTS);
 }
 
-/** The best candidate when it reaches the threshold; the rule's own result when that is the one chosen. */
+/**
+ * The answer the candidates put forward: the value with the most probability mass (the model is
+ * fitted to put the mass on the label's value, which an episode may write several times: "6 / 3 =
+ * 2. … → 2. Yeah, 2 people end up accepting."), when that mass reaches the threshold. The value's
+ * place is its best-scored occurrence (ties: the later one); the rule's own result when the rule's
+ * pick is one of the value's occurrences.
+ */
 export function chooseAnswer(candidates: readonly AnswerCandidate[], rule: IntermediateAnswer | null, model: AnswerModel): IntermediateAnswer | null {
-  let best: AnswerCandidate | null = null;
-  let bestZ = -Infinity;
-  for (const c of candidates) {
-    const z = candidateScore(c.features, model.weights);
-    // Ties go to the later value: the episode's last word on it.
-    if (z >= bestZ) {
-      best = c;
-      bestZ = z;
-    }
-  }
+  const best = bestValue(candidates, model);
   if (best === null) return null;
-  const isRule = rule !== null && best.start < rule.end && rule.start < best.end;
-  if (bestProbability(candidates, model) < (isRule ? model.ruleThreshold : model.threshold)) return null;
+  const isRule = rule !== null && best.occurrences.some((c) => c.start < rule.end && rule.start < c.end);
+  if (best.p < (isRule ? model.ruleThreshold : model.threshold)) return null;
   if (isRule) return rule;
-  return { answer: best.answer, start: best.start, end: best.end, how: 'scored' };
+  return { answer: best.top.answer, start: best.top.start, end: best.top.end, how: 'scored' };
 }
 
 /**
- * The probability of the best candidate: for a 'choice' model its share against the others and
- * "no answer" (softmax with the no-answer score 0); for a 'logistic' model its own sigmoid.
+ * One key per value: an exact rational ("216 / 816", "9/34", "0.3125" = "5/16") by its reduced
+ * form, anything else by its text. Equal keys are equivalent answers; an episode that simplifies
+ * its result ("216 / 816 … simplifies to 9/34") writes one value twice.
  */
+const valueKey = rememberedByText((answer: string): string => {
+  // Candidates are cleaned already: only plain numbers and fractions need a look ("(-120)/288", "\\frac{9}{34}").
+  if (!/^[-\d\s./()\\{}frac]+$/.test(answer)) return answer;
+  const r = parseExactRational(answer.replace(/\s+/g, '').replace(/^\((-?\d+)\)\//, '$1/'));
+  return r === null ? answer : `q:${rationalKey(r)}`;
+}, 20000);
+
+/** The probability of the best value (see bestValue), 0 without candidates. */
 export function bestProbability(candidates: readonly AnswerCandidate[], model: AnswerModel): number {
-  if (candidates.length === 0) return 0;
+  return bestValue(candidates, model)?.p ?? 0;
+}
+
+/**
+ * The value with the most mass and its probability: for a 'choice' model the summed share of its
+ * occurrences against the others and "no answer" (softmax with the no-answer score 0); for a
+ * 'logistic' model its best occurrence's own sigmoid.
+ */
+export function bestValue(candidates: readonly AnswerCandidate[], model: AnswerModel): { p: number; top: AnswerCandidate; occurrences: AnswerCandidate[] } | null {
+  if (candidates.length === 0) return null;
   const z = candidates.map((c) => candidateScore(c.features, model.weights));
   const top = Math.max(...z);
-  if (model.kind === 'logistic') return 1 / (1 + Math.exp(-top));
+  const byValue = new Map<string, { mass: number; topZ: number; top: AnswerCandidate; occurrences: AnswerCandidate[] }>();
   const shift = Math.max(0, top);
   let sum = Math.exp(-shift);
-  for (const x of z) sum += Math.exp(x - shift);
-  return Math.exp(top - shift) / sum;
+  candidates.forEach((c, i) => {
+    const e = Math.exp(z[i] - shift);
+    sum += e;
+    const key = valueKey(c.answer);
+    const v = byValue.get(key);
+    if (v === undefined) byValue.set(key, { mass: e, topZ: z[i], top: c, occurrences: [c] });
+    else {
+      v.mass += e;
+      v.occurrences.push(c);
+      // Ties go to the later occurrence: the episode's last word on it.
+      if (z[i] >= v.topZ) {
+        v.topZ = z[i];
+        v.top = c;
+      }
+    }
+  });
+  let best: { mass: number; topZ: number; top: AnswerCandidate; occurrences: AnswerCandidate[] } | null = null;
+  // Ties go to the value written later.
+  for (const v of byValue.values()) if (best === null || (model.kind === 'logistic' ? v.topZ : v.mass) > (model.kind === 'logistic' ? best.topZ : best.mass) || ((model.kind === 'logistic' ? v.topZ === best.topZ : v.mass === best.mass) && v.top.start > best.top.start)) best = v;
+  if (best === null) return null;
+  const p = model.kind === 'logistic' ? 1 / (1 + Math.exp(-best.topZ)) : best.mass / sum;
+  return { p, top: best.top, occurrences: best.occurrences };
 }
 
 // One target per set of names (an episode's names change rarely): rebuilt targets would lose the per-target regex cache.

@@ -17,33 +17,35 @@ const skip = skipWithoutData('traces') || skipWithoutData('benchmarks');
 
 /**
  * [precision, recall] floors, in percent, per "source set": `tuning` is the first labelled set,
- * `fresh` the 20261202 set, `held-back` the 20261203 set: all three are the fourth round's training
- * data (the scorer's weights are fitted on them; in-sample figures here, cross-validated ones in
- * docs/answers.md "Fourth round"). `round4` is the 20261204 set, labelled before the fourth round and
- * measured once after it (precision 83.9%, recall 55.3%; rules alone 78.6% / 46.8%; goals 95% / 90%
- * unmet). Floors sit about one item under the measured values.
+ * `fresh` the 20261202 set, `held-back` the 20261203 set, `round4` the 20261204 set: all four are
+ * the fifth round's training data (the scorer's weights are fitted on them; in-sample figures here,
+ * cross-validated ones in docs/answers.md "Fifth round"). The fifth round moved some floors down:
+ * the scorer now has one threshold (0.60) for the rule reader's picks too (it was 0.35), chosen on
+ * out-of-fold picks over the four sets, so some rule picks the rules were read from (tuning,
+ * 20261202) fall under it in-sample, while the cross-validated recall rose (70.3% → 74.7% at 95%
+ * precision). Others moved up where measured. Floors sit about one item under the measured values.
  */
 const FLOORS: Record<string, [number, number]> = {
-  'skythought tuning': [95, 95],
+  'skythought tuning': [95, 85],
   'thought-anchors-cots-math tuning': [95, 82],
-  'thought-anchors.com tuning': [95, 86],
-  'gsm8k-prose tuning': [95, 97],
-  'all tuning': [96, 90],
+  'thought-anchors.com tuning': [95, 85],
+  'gsm8k-prose tuning': [95, 94],
+  'all tuning': [96, 87],
   'skythought fresh': [95, 95],
-  'thought-anchors-cots-math fresh': [95, 57],
-  'thought-anchors.com fresh': [95, 83],
-  'gsm8k-prose fresh': [95, 62],
-  'all fresh': [95, 72],
+  'thought-anchors-cots-math fresh': [85, 49],
+  'thought-anchors.com fresh': [95, 77],
+  'gsm8k-prose fresh': [95, 68],
+  'all fresh': [96, 69],
   'skythought held-back': [95, 45],
-  'thought-anchors-cots-math held-back': [91, 42],
-  'thought-anchors.com held-back': [94, 80],
-  'gsm8k-prose held-back': [80, 50],
-  'all held-back': [89, 59],
+  'thought-anchors-cots-math held-back': [91, 50],
+  'thought-anchors.com held-back': [94, 84],
+  'gsm8k-prose held-back': [80, 56],
+  'all held-back': [89, 64],
   'skythought round4': [95, 95],
-  'thought-anchors-cots-math round4': [92, 60],
-  'thought-anchors.com round4': [62, 52],
-  'gsm8k-prose round4': [75, 20],
-  'all round4': [81, 53],
+  'thought-anchors-cots-math round4': [95, 60],
+  'thought-anchors.com round4': [83, 52],
+  'gsm8k-prose round4': [95, 40],
+  'all round4': [93, 57],
 };
 
 test('labelled set: precision and recall per source and per set stay above their floors', { skip }, () => {
