@@ -88,6 +88,9 @@ test('window: covers the viewport plus overscan, bounded by maxRows, whatever th
   const last = windowRange(rows, rows.total() - 500, rows.total(), 300);
   assert.equal(last.end, 10_000);
   assert.deepEqual(windowRange(new VirtualRows(), 0, 900, 300), { start: 0, end: 0 });
+  // The list starts 100 px below the viewport: the overscan still mounts its first rows; 400 px below a 300 px overscan, none.
+  assert.deepEqual(windowRange(rows, -1000, -100, 300), { start: 0, end: rows.indexAt(200) + 1 });
+  assert.deepEqual(windowRange(rows, -1300, -400, 300), { start: 0, end: 0 });
 });
 
 test('anchor and scroll targets', () => {

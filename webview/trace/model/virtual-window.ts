@@ -224,7 +224,9 @@ export interface WindowRange {
  */
 export function windowRange(rows: VirtualRows, top: number, bottom: number, overscan: number, maxRows = 120): WindowRange {
   const n = rows.length;
-  if (n === 0 || bottom < 0 || top > rows.total()) return { start: 0, end: 0 };
+  // The overscan counts when the list starts below the viewport (or ends above it) too: a list
+  // 100 px below the window's bottom has its first cards mounted, ready when it scrolls in.
+  if (n === 0 || bottom + overscan < 0 || top - overscan > rows.total()) return { start: 0, end: 0 };
   const start = rows.indexAt(Math.max(0, top - overscan));
   let end = rows.indexAt(bottom + overscan) + 1;
   end = Math.min(n, end, start + maxRows);
