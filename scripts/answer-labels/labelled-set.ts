@@ -11,7 +11,11 @@
  *   20261203 (`draw-fresh.ts --draw held-back`) and labelled before the third round's changes;
  *   training data for the fourth round's fitted scorer;
  * - the fourth held-back set: round4-real-episodes.jsonl and round4-gsm8k-prose.jsonl, seed
- *   20261204 (`draw-fresh.ts --draw round4`), labelled before the fourth round.
+ *   20261204 (`draw-fresh.ts --draw round4`), labelled before the fourth round; training data for
+ *   the fifth round;
+ * - the fifth held-back set: round5-real-episodes.jsonl and round5-gsm8k-prose.jsonl, seed
+ *   20261205 (`draw-fresh.ts --draw round5`), labelled before the fifth round's extractor changes
+ *   and scored once after them.
  * Loads them, resolves the pointers to episode text and checks the text hash. Each item carries
  * the episodes before it (the same trace, or the same problem's prose), which the annotator reads
  * for names of the asked quantity (src/core/answers/answer-names.ts).
@@ -27,8 +31,8 @@ export type Half = 'tune' | 'held-back';
  * Which labelled set an item belongs to: rules are changed by reading `tuning` and `fresh` (the
  * 20261202 set, tuning data since the third round), never `held-back` (20261203).
  */
-export type LabelSet = 'tuning' | 'fresh' | 'held-back' | 'round4';
-export const LABEL_SETS: readonly LabelSet[] = ['tuning', 'fresh', 'held-back', 'round4'];
+export type LabelSet = 'tuning' | 'fresh' | 'held-back' | 'round4' | 'round5';
+export const LABEL_SETS: readonly LabelSet[] = ['tuning', 'fresh', 'held-back', 'round4', 'round5'];
 /**
  * The sets the extractor may be fitted or changed on: since the fourth round the 20261203 set
  * (`held-back`, measured once after the third round) is training data too, and since the fifth round
@@ -89,6 +93,7 @@ const LABEL_FILES: Record<LabelSet, { real: string; prose: string }> = {
   fresh: { real: 'fresh-real-episodes.jsonl', prose: 'fresh-gsm8k-prose.jsonl' },
   'held-back': { real: 'heldback-real-episodes.jsonl', prose: 'heldback-gsm8k-prose.jsonl' },
   round4: { real: 'round4-real-episodes.jsonl', prose: 'round4-gsm8k-prose.jsonl' },
+  round5: { real: 'round5-real-episodes.jsonl', prose: 'round5-gsm8k-prose.jsonl' },
 };
 
 /**

@@ -4,10 +4,11 @@
  * extraction is correct when it is equivalent to the label (checkEquivalence with the problem,
  * for choice letters).
  *
- *   node --import tsx scripts/answer-labels/score.ts [--misses] [--round4] [--rules]
+ *   node --import tsx scripts/answer-labels/score.ts [--misses] [--round5] [--rules]
  * prints the table of the training sets (tuning, fresh 20261202, held-back 20261203 and, since the
- * fifth round, round4 20261204: measured once after the fourth round's scorer; --round4 and
- * --held-back are kept and print the same); --rules scores the third round's rules alone
+ * fifth round, round4 20261204, measured once after the fourth round's scorer: the earlier options
+ * --round4 and --held-back now print this default table); --round5 adds the fifth held-back set (20261205:
+ * measured once, after the fifth round's scorer); --rules scores the third round's rules alone
  * (findRuleAnswer) instead of the extractor; --misses also lists the wrong and missed items of the
  * training sets only (held-back items are never printed here). Each episode is read as the annotator reads it: with the problem, the gold's type
  * and the names its earlier episodes gave the asked quantity.
@@ -95,7 +96,7 @@ export function formatTable(table: Map<string, Score>): string {
 }
 
 function main(): void {
-  const sets = process.argv.includes('--round4') || process.argv.includes('--held-back') ? LABEL_SETS : TUNING_SETS;
+  const sets = process.argv.includes('--round5') ? LABEL_SETS : TUNING_SETS;
   const set = loadLabelledSet(resolve(__dirname, '../../../shared/data'), sets);
   const outcomes = judge(set, process.argv.includes('--rules') ? rulesOnlyExtractor : ruleExtractor);
   console.log(formatTable(scoreTable(outcomes)));
