@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, watch, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import { validateTrace } from '../../src/core/schema';
@@ -62,11 +62,28 @@ export function registerSolveSuite(): void {
       assert.match(lens.statusBar.text, /deepseek-r1:7b/);
     });
 
-    it('Solve Problem streams into a panel, probes progress, and saves a valid trace', async () => {
+    it('Solve Problem streams into a panel, probes progress, and saves a valid trace (whole the moment it appears)', async () => {
+      // A watcher of the traces folder reads every trace file the moment it appears or changes: a
+      // save written in place (not via a temporary name and a rename) can be read half-written.
+      const folder = path.join(workspaceDir(), '.reasoning-lens');
+      mkdirSync(folder, { recursive: true });
+      const partial: string[] = [];
+      const watcher = watch(folder, (_event, name) => {
+        if (!name || !String(name).endsWith('.trace.json')) return;
+        try {
+          JSON.parse(readFileSync(path.join(folder, String(name)), 'utf8'));
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') partial.push(`${String(name)}: ${(err as Error).message}`);
+        }
+      });
       const run = await newRun(lens, () => vscode.commands.executeCommand('reasoningLens.solve', { problem: 'What is 17 + 25?', gold: '42' }));
       let rawEvents = 0;
       run.subscribe(() => rawEvents++);
       const trace = await run.settled;
+      await new Promise((resolve) => setTimeout(resolve, 200)); // the watcher's last events
+      watcher.close();
+      assert.deepEqual(partial, [], 'no trace file was ever seen half-written');
+      assert.deepEqual(readdirSync(folder).filter((f) => f.endsWith('.tmp')), [], 'no temporary file is left');
       assert.ok(validateTrace(trace).ok);
       assert.equal(trace.final.answer, '42');
       assert.equal(trace.final.correct, true);

@@ -30,6 +30,7 @@ export interface LoadedTraceList {
   problems: string[];
 }
 import { PANEL_VIEW_TYPE, panelTitle, reviewTitle } from './viewTypes';
+import { writeUriAtomically } from '../writeUriAtomically';
 
 
 export interface SolveRequest {
@@ -249,7 +250,7 @@ export class Lens implements vscode.Disposable {
         const folder = vscode.Uri.joinPath(this.context.globalStorageUri, 'traces');
         await vscode.workspace.fs.createDirectory(folder);
         const uri = vscode.Uri.joinPath(folder, `${Date.now()}-${trace.id.replace(/[^A-Za-z0-9._-]+/g, '_')}.trace.json`);
-        await vscode.workspace.fs.writeFile(uri, Buffer.from(JSON.stringify(trace) + '\n', 'utf8'));
+        await writeUriAtomically(uri, Buffer.from(JSON.stringify(trace) + '\n', 'utf8'));
         return uri.fsPath;
       } catch (err2) {
         void vscode.window.showErrorMessage(`Reasoning Lens could not save the trace: ${msg}`);

@@ -11,6 +11,7 @@ import type { LiveRun } from './liveRun';
 import type { TraceView, TraceViewRequest, ViewContent } from './traceView';
 import { asTraceList, type TraceList } from './traceList';
 import { handleReviewMessage, type ReviewableSession } from './traceReview';
+import { writeUriAtomically } from '../writeUriAtomically';
 
 /** What a session needs from the rest of the extension. */
 export interface SessionHost {
@@ -180,7 +181,7 @@ export class TraceSession implements ViewContent {
     });
     if (!target) return;
     const text = format === 'json' ? JSON.stringify(trace, null, 1) + '\n' : JSON.stringify(trace) + '\n';
-    await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
+    await writeUriAtomically(target, Buffer.from(text, 'utf8'));
     this.view.notice(`Exported to ${vscode.workspace.asRelativePath(target)}`);
   }
 }

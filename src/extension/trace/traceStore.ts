@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { Trace } from '../../core/trace';
+import { writeUriAtomically } from '../writeUriAtomically';
 
 export class TraceStore {
   constructor(
@@ -25,7 +26,7 @@ export class TraceStore {
     const folder = this.folder();
     await vscode.workspace.fs.createDirectory(folder);
     const uri = vscode.Uri.joinPath(folder, traceFileName(trace));
-    await vscode.workspace.fs.writeFile(uri, Buffer.from(JSON.stringify(trace, null, 1) + '\n', 'utf8'));
+    await writeUriAtomically(uri, Buffer.from(JSON.stringify(trace, null, 1) + '\n', 'utf8'));
     return uri;
   }
 }
