@@ -210,7 +210,18 @@ test('live run: events stream in, Stop is offered, and the final trace matches',
   // The list is windowed: all 200 episodes are listed, only those near the viewport are mounted.
   const mounted = await page.locator('.rl-card').count();
   assert.ok(mounted > 0 && mounted < 200, `mounted ${mounted}`);
-  assert.equal(await page.evaluate('[...document.querySelectorAll(".rl-card")].pop().dataset.position'), '199', 'followed the run to the last episode');
+  // Cards are recycled in place while the list moves, and their DOM order is put right in the
+  // first frame that mounts nothing: the last episode is mounted at once, the reading order
+  // follows when the list is at rest.
+  const positions = 'Array.from(document.querySelectorAll(".rl-card"), (card) => Number(card.dataset.position))';
+  await waitUntil(page, `Math.max(...${positions}) === 199`); // followed the run to the last episode (mounted in the frame after the last event)
+  await waitUntil(page, `${positions}.every((p, i, all) => i === 0 || all[i - 1] < p)`);
+  assert.equal(await page.evaluate(`${positions}.pop()`), 199, 'at rest, the last card in reading order is the last episode');
+  // A view that followed the run stays at the bottom while the list settles after the last
+  // event (cards measured and placed below the viewport grow the page): the last episode is in view.
+  await waitUntil(page, 'Math.abs(document.documentElement.scrollHeight - (scrollY + innerHeight)) <= 1');
+  const lastCard = await page.evaluate(`(() => { const r = document.querySelector('.rl-card[data-position="199"]').getBoundingClientRect(); return [r.top, r.bottom]; })()`) as [number, number];
+  assert.ok(lastCard[0] >= 0 && lastCard[1] <= (await page.evaluate('innerHeight') as number), `the last episode is in view (top ${lastCard[0]}, bottom ${lastCard[1]})`);
   // Previews show the final text, not a snapshot taken while the episode was growing.
   const stale = await page.evaluate(`[...document.querySelectorAll('.rl-card')].filter((card) => {
     const full = window.__trace.episodes[Number(card.dataset.position)].text.replace(/\\s+/g, ' ').trim();

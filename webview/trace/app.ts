@@ -63,6 +63,12 @@ export class App {
    * above, e.g. the chart appearing, does not stop the following).
    */
   private following = true;
+  /**
+   * The view followed a live run to its end: it stays at the bottom while the list settles
+   * (cards mounted and measured after the last event grow the page below the viewport) until
+   * the reader's own input (a press, a key, a scroll).
+   */
+  private trailing = false;
   private readerScrolling = false;
   private readerTimer: ReturnType<typeof setTimeout> | undefined;
   private lastChartAt = 0;
@@ -209,6 +215,7 @@ export class App {
     this.applySettings(settings);
     this.state = stateFromTrace(trace, live, status ?? null);
     if (live) this.following = true;
+    this.trailing = false;
     this.origin = origin;
     this.probe = probe;
     this.budget.setPolicy(budget, probe);
@@ -251,7 +258,10 @@ export class App {
     const follow = this.state.live && this.following;
     const change = applyEvents(this.state, events);
     this.render(change);
-    if (follow && this.state.live) window.scrollTo({ top: document.documentElement.scrollHeight });
+    if (follow) {
+      this.trailing = !this.state.live;
+      window.scrollTo({ top: document.documentElement.scrollHeight });
+    }
   }
 
   private renderResponse(): void {
@@ -361,6 +371,7 @@ export class App {
       if (this.readerScrolling) this.following = nearBottom();
     }, { passive: true });
     const reader = () => {
+      this.trailing = false;
       this.readerScrolling = true;
       clearTimeout(this.readerTimer);
       this.readerTimer = setTimeout(() => (this.readerScrolling = false), 400);
@@ -371,7 +382,18 @@ export class App {
     window.addEventListener('wheel', reader, { passive: true, capture: true });
     window.addEventListener('touchmove', reader, { passive: true, capture: true });
     window.addEventListener('keydown', (event) => { if (scrollKeys.test(event.key)) reader(); }, { passive: true, capture: true });
-    window.addEventListener('pointerdown', (event) => { if (event.target === document.documentElement) reader(); }, { passive: true, capture: true });
+    window.addEventListener('pointerdown', (event) => {
+      this.trailing = false;
+      if (event.target === document.documentElement) reader();
+    }, { passive: true, capture: true });
+    window.addEventListener('keydown', () => (this.trailing = false), { passive: true, capture: true });
+    // The page grows after the events are applied (cards measured and placed, the summary): a
+    // following view keeps the bottom in view.
+    if (typeof ResizeObserver === 'function') {
+      new ResizeObserver(() => {
+        if (this.following && (this.state?.live || this.trailing)) window.scrollTo({ top: document.documentElement.scrollHeight });
+      }).observe(document.body);
+    }
     // VS Code swaps body classes on theme change; the chart draws on canvas and must re-read colours.
     new MutationObserver(() => {
       this.chart.retheme();
