@@ -364,8 +364,9 @@ test('cards recycled while scrolling never show another episode: every mounted c
   await page.evaluate(`window.__checkEpisodes = window.__trace.episodes; window.__checkExpanded = ${JSON.stringify(expand)}`);
   for (const position of expand) {
     await page.evaluate(`window.scrollTo(0, 0)`);
-    await page.evaluate(`(async () => { for (let i = 0; i < 400 && !document.querySelector('${card(position)}'); i++) { window.scrollBy(0, 300); await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))); } })()`);
-    await page.evaluate(`document.querySelector('${card(position)}').scrollIntoView({ block: 'center' })`);
+    // Scrolled into the middle in the same task that finds it: a card at the window's edge can
+    // leave the window in a later frame, when rows above it are measured.
+    await page.evaluate(`(async () => { for (let i = 0; i < 400 && !document.querySelector('${card(position)}'); i++) { window.scrollBy(0, 300); await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))); } document.querySelector('${card(position)}').scrollIntoView({ block: 'center' }); })()`);
     await nextFrames(page);
     await page.click(`${card(position)} .rl-card-toggle`);
     await waitUntil(page, `document.querySelector('${card(position)} .rl-card-body')?.textContent.trim().length > 0`);
