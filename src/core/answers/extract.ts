@@ -463,9 +463,13 @@ export function bestValue(candidates: readonly AnswerCandidate[], model: AnswerM
       }
     }
   });
+  // A 'logistic' model ranks values by their best occurrence's score, a 'choice' model by their mass.
+  const weight = (v: { mass: number; topZ: number }) => (model.kind === 'logistic' ? v.topZ : v.mass);
   let best: { mass: number; topZ: number; top: AnswerCandidate; occurrences: AnswerCandidate[] } | null = null;
-  // Ties go to the value written later.
-  for (const v of byValue.values()) if (best === null || (model.kind === 'logistic' ? v.topZ : v.mass) > (model.kind === 'logistic' ? best.topZ : best.mass) || ((model.kind === 'logistic' ? v.topZ === best.topZ : v.mass === best.mass) && v.top.start > best.top.start)) best = v;
+  for (const v of byValue.values()) {
+    // Ties go to the value written later.
+    if (best === null || weight(v) > weight(best) || (weight(v) === weight(best) && v.top.start > best.top.start)) best = v;
+  }
   if (best === null) return null;
   const p = model.kind === 'logistic' ? 1 / (1 + Math.exp(-best.topZ)) : best.mass / sum;
   return { p, top: best.top, occurrences: best.occurrences };
