@@ -29,18 +29,18 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { spawnSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
 import { datasetPayload } from '../src/extension/dataset/rows';
 import { parseTraceText } from '../src/extension/trace/traceFiles';
-import { indexTraceFile, type ReadProgress } from '../src/extension/trace/traceReader';
+import { indexTraceFile } from '../src/extension/trace/traceReader';
 import { listItem, OffsetTraceList } from '../src/extension/trace/traceList';
 import { runDatasetJob } from '../src/runs/dataset/job';
-import { firstPageOnHost, indexedTraceList, runPayloadWorker } from '../src/extension/dataset/payloadInWorker';
+import { indexedTraceList, runPayloadWorker } from '../src/extension/dataset/payloadInWorker';
 import { FIRST_PAGE, RowPager } from '../src/extension/dataset/rowPages';
-import { DATASET_PAGE_ROWS, type DatasetPayload } from '../src/shared/dataset-protocol';
+import { DATASET_PAGE_ROWS } from '../src/shared/dataset-protocol';
+import { measure, niceWorker, openDatasetView, type DatasetOpen, type Stall } from './dataset-open';
 import { annotateTrace } from '../src/core/annotate';
 import { computeReport } from '../src/core/report';
 
@@ -48,74 +48,8 @@ const sharedData = resolve(__dirname, '..', '../shared/data');
 const COUNT = Number(process.env.HOST_READ_TRACES ?? 10_000);
 /** Opens of the dataset view with the worker at each priority (alternating order); HOST_READ_ONLY=priority runs only those (after one warm-up open). */
 const PRIORITY_PAIRS = Number(process.env.HOST_READ_PAIRS ?? 3);
-
-interface Stall {
-  totalMs: number;
-  /** monitorEventLoopDelay's max, ms (resolution 1 ms). */
-  loopDelayMaxMs: number;
-  /** Longest gap between two ticks of a 1 ms interval timer, ms. */
-  timerGapMaxMs: number;
-  firstPageMs?: number;
-  /** Host heap still held by the result after a full GC, MB. */
-  heldMb?: number;
-  /** The host thread's time runnable but not running (waiting for a core), ms; Linux only. */
-  runQueueMs?: number;
-  /** The host's own GC pauses meanwhile: count, longest and total ms, and how much of the 1 ms timer's longest gap they were. */
-  gc: { count: number; maxMs: number; totalMs: number; inLongestGapMs: number };
-}
-
-/** This (the main) thread's run_delay from /proc schedstat: time spent runnable, waiting for a core, ms. Undefined off Linux. */
-function hostRunQueueMs(): number | undefined {
-  try {
-    return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[1]) / 1e6;
-  } catch {
-    return undefined;
-  }
-}
-
-const gc = (globalThis as { gc?: () => void }).gc;
-function heapAfterGc(): number {
-  gc?.();
-  return process.memoryUsage().heapUsed / 1e6;
-}
-
-async function measure(fn: (mark: () => void) => Promise<unknown> | unknown): Promise<Stall> {
-  const heapBefore = heapAfterGc();
-  const gcs: { start: number; ms: number }[] = [];
-  const gcObserver = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) gcs.push({ start: e.startTime, ms: e.duration });
-  });
-  const histogram = monitorEventLoopDelay({ resolution: 1 });
-  let last = performance.now();
-  let gap = 0;
-  let gapAt = [0, 0];
-  const timer = setInterval(() => {
-    const now = performance.now();
-    if (now - last > gap) [gap, gapAt] = [now - last, [last, now]];
-    last = now;
-  }, 1);
-  histogram.enable();
-  // The histogram records from its second tick on: let it start before the measured code runs.
-  await new Promise((r) => setTimeout(r, 20)); // (reset() here would lose the next delay: it clears the last tick)
-  last = performance.now();
-  gap = 0;
-  const queuedBefore = hostRunQueueMs();
-  gcObserver.observe({ entryTypes: ['gc'] });
-  const t0 = performance.now();
-  let firstPageMs: number | undefined;
-  const result = await fn(() => (firstPageMs ??= performance.now() - t0));
-  const totalMs = performance.now() - t0;
-  await new Promise((r) => setTimeout(r, 20)); // the timer sees the end of a synchronous block
-  histogram.disable();
-  clearInterval(timer);
-  const queuedAfter = hostRunQueueMs();
-  gcObserver.disconnect(); // (entries are delivered in a later turn: taken before the heap's own GC below)
-  const overlap = (g: { start: number; ms: number }) => Math.max(0, Math.min(gapAt[1], g.start + g.ms) - Math.max(gapAt[0], g.start));
-  const gc = { count: gcs.length, maxMs: Math.max(0, ...gcs.map((g) => g.ms)), totalMs: gcs.reduce((a, g) => a + g.ms, 0), inLongestGapMs: gcs.reduce((a, g) => a + overlap(g), 0) };
-  const heldMb = gc ? heapAfterGc() - heapBefore : undefined;
-  void result; // held until the heap was measured
-  return { totalMs, loopDelayMaxMs: histogram.max / 1e6, timerGapMaxMs: gap, ...(firstPageMs !== undefined ? { firstPageMs } : {}), ...(heldMb !== undefined ? { heldMb } : {}), ...(queuedBefore !== undefined && queuedAfter !== undefined ? { runQueueMs: queuedAfter - queuedBefore } : {}), gc };
-}
+/** Fresh processes that each open the dataset view once (the first open after VS Code starts); HOST_READ_ONLY=fresh runs only those. */
+const FRESH_OPENS = Number(process.env.HOST_READ_FRESH ?? 5);
 
 function row(what: string, s: Stall): string {
   const first = s.firstPageMs !== undefined ? s.firstPageMs.toFixed(0) : '–';
@@ -157,6 +91,23 @@ async function firstValidation(dir: string, sample: unknown, runs = 5): Promise<
   return out;
 }
 
+/**
+ * The dataset view's first open in fresh processes: bench/dataset-open-fresh.ts bundled with
+ * esbuild as the extension is (so nothing is compiled before the open but what a new extension
+ * host has compiled), one open per new Node process. Each open's measurement, in order.
+ */
+async function freshOpens(dir: string, file: string, workerBundle: string, runs: number): Promise<DatasetOpen[]> {
+  const outfile = join(dir, 'dataset-open-fresh.js');
+  await build({ entryPoints: [resolve(__dirname, 'dataset-open-fresh.ts')], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
+  const opens: DatasetOpen[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = spawnSync(process.execPath, [outfile, file, workerBundle], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (r.status !== 0) throw new Error(`the fresh open failed: ${r.stderr}`);
+    opens.push(JSON.parse(r.stdout.trim().split('\n').pop()!) as DatasetOpen);
+  }
+  return opens;
+}
+
 /** The commit before this session's three fixes (paged post, generated validator, first page on the host). */
 const BASE_COMMIT = '445608c';
 
@@ -175,17 +126,6 @@ async function workerBundle(dir: string, from: 'now' | 'base'): Promise<string> 
   const outfile = join(dir, `payloadWorker-${from}.js`);
   await build({ entryPoints: [join(src, 'src/extension/dataset/payloadWorker.ts')], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning', nodePaths: [join(root, 'node_modules')] });
   return outfile;
-}
-
-/**
- * The worker bundle run at the lowest CPU priority: on Linux os.setPriority without a pid is
- * setpriority(PRIO_PROCESS, 0), which changes the calling thread only (checked in
- * /proc/<pid>/task/<tid>/stat: 19 for the worker's thread, 0 for the others). Measured here only:
- * it did not make the host's stalls shorter (docs/webview.md), so the extension does not do it
- * (on macOS and Windows the same call would lower the whole extension host's priority).
- */
-function niceWorker(bundle: string): string {
-  return `try { require('node:os').setPriority(19); } catch {} require(${JSON.stringify(bundle)});`;
 }
 
 /** Worker start-up, ms: a worker thread that only answers, and one that loads `bundle` (module evaluation, no job) and answers. */
@@ -232,9 +172,6 @@ async function main(): Promise<void> {
       starts.base.push(await workerStart(workerBase));
       starts.now.push(await workerStart(workerNow));
     }
-    console.log(`\nExtension host, opening ${COUNT} traces (${mb} MB), plain Node running the host's code (ms; heap MB); load average before: ${loadavg().map((l) => l.toFixed(1)).join(' / ')}\n`);
-    console.log('| path | total | first page | event-loop delay max | 1 ms timer longest gap | host waiting for a core (share of total) | host GC pauses: count / longest / within the longest gap | heap held |');
-    console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
     const where = { file, name: 'x' };
     const middle = Math.floor(COUNT / 2);
     // What ships now (datasetView.ts readIndexed): the worker starts, the host reads the first 50
@@ -242,39 +179,11 @@ async function main(): Promise<void> {
     // DATASET_PAGE_ROWS, one per turn) as the worker indexes them, then the report over all.
     let pages = { messages: 0, largestPage: 0 };
     let nowRows = 0;
-    const openView = (nice19 = false) =>
-      measure(async (mark) => {
-        let shown: 'none' | 'host' | 'worker' = 'none';
-        let payload: DatasetPayload | undefined;
-        const pager = new RowPager({ post: (m) => (JSON.stringify(m), m.type === 'dataset' && mark(), true) });
-        const hostRead = new AbortController();
-        const show = (p: DatasetPayload, progress: ReadProgress, by: 'host' | 'worker') => {
-          if (shown === 'worker' || (by === 'host' && shown !== 'none')) return;
-          shown = by;
-          if (by === 'worker') hostRead.abort();
-          payload = { ...p, reading: { traces: progress.traces, bytes: progress.bytes, totalBytes: progress.totalBytes } };
-          pager.update(payload);
-        };
-        const fromWorker = runPayloadWorker(workerNow, { path: file, where, index: true, firstPage: FIRST_PAGE }, {
-          ...(nice19 ? { evalCode: niceWorker(workerNow) } : {}),
-          onFirstPage: (p, _summary, progress) => show(p, progress, 'worker'),
-          onRows: (progress) => {
-            if (shown !== 'worker' || !payload) return;
-            payload = { ...payload, reading: { traces: progress.traces, bytes: progress.bytes, totalBytes: progress.totalBytes } };
-            pager.update(payload);
-          },
-        });
-        void firstPageOnHost(file, where, FIRST_PAGE, hostRead.signal).then((page) => page && show(page.payload, page.progress, 'host'));
-        const result = await fromWorker;
-        hostRead.abort();
-        nowRows = result.payload!.rows.length;
-        pager.update(result.payload!);
-        while (!pager.done) await new Promise((r) => setImmediate(r));
-        pages = { ...pager.stats };
-        const list = indexedTraceList(file, result.payload!.rows, result.summary!);
-        await list.load(middle); // a row opened
-        return { result, list };
-      });
+    const openView = async (nice19 = false) => {
+      const open = await openDatasetView(file, workerNow, { nice19 });
+      [pages, nowRows] = [open.pages, open.rows];
+      return open.stall;
+    };
     const priorityTable = async () => {
       // The worker thread's priority: the dataset view opened again with the worker at the host's
       // priority and at nice 19 (what ships on Linux), alternating which goes first, with a floor
@@ -296,12 +205,30 @@ async function main(): Promise<void> {
       const [shareN, shareL] = [med(byPriority.normal, share), med(byPriority.low, share)];
       console.log(`| median | **${stallN.toFixed(0)}** ms, waiting ${(100 * shareN).toFixed(0)}% | **${stallL.toFixed(0)}** ms (${(stallL / stallN).toFixed(2)}×), waiting ${(100 * shareL).toFixed(0)}% (${(shareL / shareN).toFixed(2)}×) | ${med(byPriority.floor, stall).toFixed(0)} |`);
     };
+    const freshTable = async () => {
+      // The first open after VS Code starts: nothing of the read compiled yet (the rows above ran
+      // in this process after a warm-up; a fresh extension host has not).
+      const load = loadavg()[0];
+      const opens = await freshOpens(dir, file, workerNow, FRESH_OPENS);
+      console.log(`\nThe dataset view's first open in a fresh process (bench/dataset-open-fresh.ts bundled as the extension is; one open per new Node process; load average ${load.toFixed(1)} → ${loadavg()[0].toFixed(1)}). Each cell: total / first page / **longest stall** / host waiting for a core (share of total) / host GC pauses: count / longest / how much of the longest gap was GC (ms)\n`);
+      console.log('| process | first open |');
+      console.log('|---|---|');
+      opens.forEach((o, i) => console.log(`| ${i + 1} | ${o.stall.totalMs.toFixed(0)} / ${o.stall.firstPageMs?.toFixed(0) ?? '–'} / **${stall(o.stall).toFixed(0)}** / ${queued(o.stall)} / ${gcs(o.stall)} |`));
+      console.log(`| median | ${median(opens.map((o) => o.stall.totalMs)).toFixed(0)} / ${median(opens.map((o) => o.stall.firstPageMs ?? NaN)).toFixed(0)} / **${median(opens.map((o) => stall(o.stall))).toFixed(0)}** |`);
+    };
+    if (process.env.HOST_READ_ONLY === 'fresh') {
+      await freshTable();
+      return;
+    }
     if (process.env.HOST_READ_ONLY === 'priority') {
       await openView(); // warm-up, not shown (the full run's earlier rows warm the same code)
       await priorityTable();
       console.log(`load average after: ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (2 cores)`);
       return;
     }
+    console.log(`\nExtension host, opening ${COUNT} traces (${mb} MB), plain Node running the host's code (ms; heap MB); load average before: ${loadavg().map((l) => l.toFixed(1)).join(' / ')}\n`);
+    console.log('| path | total | first page | event-loop delay max | 1 ms timer longest gap | host waiting for a core (share of total) | host GC pauses: count / longest / within the longest gap | heap held |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
     const before = await measure(() => {
       const loaded = parseTraceText(readFileSync(file, 'utf8'), `n${COUNT}.trace.jsonl`);
       JSON.stringify(datasetPayload(loaded.traces, where));
@@ -380,6 +307,7 @@ async function main(): Promise<void> {
     const idle = await measure(() => new Promise((r) => setTimeout(r, 3000)));
     console.log(row('floor: the same 3 s with nothing to do (other load on the machine)', idle));
 
+    await freshTable();
     await priorityTable();
     console.log(`\none trace read from its place and parsed (synchronously, as a trace view shows it): ${openOneMs.toFixed(1)} ms`);
     console.log(`serializing the table: whole ${wholeMs.toFixed(0)} ms in one piece; largest page ${pageMaxMs.toFixed(1)} ms`);
