@@ -19,6 +19,7 @@ import type { Trace } from '../src/core/trace';
 import { packTrace } from '../src/shared/wire-trace';
 import { CHROMIUM_ARGS } from '../webview/dev/chromium';
 import { buildLargeTrace, scriptedScroll, SCROLL_STEP_PX, summarizeFrames, type ScrollMeasurement } from '../test/e2e/largeTrace';
+import { startLongFrameTrace } from '../test/e2e/longFrames';
 
 const root = resolve(__dirname, '..');
 const CHROMIUM = '/usr/bin/chromium';
@@ -26,6 +27,8 @@ const VIEWPORT = { width: 1500, height: 950 };
 const ROUNDS = Number(process.env.ROUNDS ?? 2);
 const SIZES = (process.env.SIZES ?? '1000,10000').split(',').map(Number);
 const PROFILE = process.env.PROFILE === '1';
+/** LONG_FRAMES=<ms>: also a DevTools trace of each scroll, and for every frame longer than <ms> what the page's main thread did in it. */
+const LONG_FRAMES = Number(process.env.LONG_FRAMES ?? 0);
 /**
  * LOAD_CPU=1: also the renderer main thread's CPU time for the load (a DevTools trace around it):
  * on a machine shared with other jobs the first card's wall time swings several-fold with the
@@ -123,8 +126,11 @@ async function measureView(browser: Browser, url: string, variant: string, sampl
     const elementsAtOpen = await page.evaluate(() => document.getElementsByTagName('*').length);
     const profile = PROFILE ? await startProfile(page) : null;
     const cpu = process.env.CPU_PROFILE === '1' ? await startCpuProfile(page) : null;
-    const scroll = summarizeFrames(await page.locator('body').evaluate(scriptedScroll, { selector: '.rl-episodes', step: SCROLL_STEP_PX, maxFrames: MAX_FRAMES }));
+    const longFrames = LONG_FRAMES > 0 ? await startLongFrameTrace(await page.context().newCDPSession(page), LONG_FRAMES) : null;
+    const run = await page.locator('body').evaluate(scriptedScroll, { selector: '.rl-episodes', step: SCROLL_STEP_PX, maxFrames: MAX_FRAMES });
+    const scroll = summarizeFrames(run);
     if (cpu) console.log(await cpu());
+    if (longFrames) console.log(await longFrames(run.deltas));
     return { ...scroll, firstCardAfterLoadMs, phases, elementsAtOpen, loadCpuMs, ...(profile ? { profile: await profile() } : {}) };
   } finally {
     await page.close();

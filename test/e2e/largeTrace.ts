@@ -11,6 +11,7 @@ import { validateTrace } from '../../src/core/schema';
 import { estimateTokens } from '../../src/core/tokens';
 import { TRACE_FORMAT_VERSION, type Episode, type Trace } from '../../src/core/trace';
 import { quickOpen, repoRoot, webviewFrame } from './harness';
+import { startLongFrameTrace } from './longFrames';
 
 export const EPISODES = 1000;
 export const TARGET_TOKENS = 100_000;
@@ -136,7 +137,8 @@ export async function scriptedScroll(body: HTMLElement, args: { selector: string
   await new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r())));
   const deltas: number[] = [];
   let maxElements = document.getElementsByTagName('*').length;
-  let last = performance.now();
+  // The mark ties the frames to a DevTools trace's clock (bench/trace-scroll.bench.ts LONG_FRAMES).
+  let last = performance.mark('rl:scroll-start').startTime;
   for (let i = 0; i < args.maxFrames; i++) {
     if (scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 2) break;
     scroller.scrollTop += args.step;
@@ -166,7 +168,7 @@ export function summarizeFrames(run: { deltas: number[]; maxElements: number; sc
 }
 
 /** Opens `file` (already in the workspace) with Quick Open and measures render and scrolling. */
-export async function measureLargeTrace(page: Page, fileName: string, trace: Trace, fileBytes: number): Promise<LargeTraceMeasurement> {
+export async function measureLargeTrace(page: Page, fileName: string, trace: Trace, fileBytes: number, opts: { longFrames?: number } = {}): Promise<LargeTraceMeasurement> {
   await quickOpen(page, fileName);
   const t0 = Date.now();
   await page.keyboard.press('Enter');
@@ -184,7 +186,11 @@ export async function measureLargeTrace(page: Page, fileName: string, trace: Tra
     return received && painted ? painted.startTime - received.startTime : null;
   });
   const elementsAtOpen = await body.evaluate(() => document.getElementsByTagName('*').length);
-  const scroll = summarizeFrames(await body.evaluate(scriptedScroll, { selector: '.rl-episodes', step: SCROLL_STEP_PX, maxFrames: MAX_SCROLL_FRAMES }));
+  // The webview may run in another process than the workbench: the browser's session traces them all.
+  const longFrames = opts.longFrames ? await startLongFrameTrace(await page.context().browser()!.newBrowserCDPSession(), opts.longFrames) : null;
+  const run = await body.evaluate(scriptedScroll, { selector: '.rl-episodes', step: SCROLL_STEP_PX, maxFrames: MAX_SCROLL_FRAMES });
+  if (longFrames) console.log(await longFrames(run.deltas));
+  const scroll = summarizeFrames(run);
   return {
     episodes: trace.episodes.length,
     thinkingTokens: trace.metrics.thinkingTokens,
@@ -219,6 +225,38 @@ export async function measurePlainPage(browser: Browser, trace: Trace, viewport:
   } finally {
     await page.close();
   }
+}
+
+/**
+ * The same plain page inside the trace view's own webview, after the view was measured: the
+ * view's elements and stylesheets are removed and the paragraphs put in their place, so the
+ * plain page scrolls in the same frame, renderer process and V8 heap as the view did. In
+ * code-server the webview shares the workbench's process (the heap is shared: webviewHeapMB),
+ * so this floor includes what the workbench does meanwhile (its idle callbacks, the shared
+ * heap's GC), which a page in its own tab does not have. The view's objects stay on the heap;
+ * its scroll listeners are kept from running (stopped at the document), so the paragraphs
+ * scroll with no code of ours. Destroys the view: reopen the trace to use it again.
+ */
+export async function measurePlainInWebview(page: Page, trace: Trace): Promise<ScrollMeasurement> {
+  const body = webviewFrame(page).locator('body');
+  await body.evaluate((b, texts: string[]) => {
+    document.addEventListener('scroll', (event) => event.stopPropagation(), true);
+    for (const sheet of document.querySelectorAll('link[rel="stylesheet"], style')) sheet.remove();
+    b.replaceChildren();
+    b.removeAttribute('class');
+    // The plain tab's stylesheet, through the CSSOM (the webview's CSP allows no <style> of ours).
+    Object.assign(b.style, { font: '13px/1.45 sans-serif', margin: '0 12px', padding: '0', maxWidth: '1100px' });
+    const fragment = document.createDocumentFragment();
+    for (const text of texts) {
+      const p = document.createElement('p');
+      p.style.margin = '0 0 6px';
+      p.textContent = text;
+      fragment.append(p);
+    }
+    b.append(fragment);
+  }, trace.episodes.map((e) => e.text.trim()));
+  await body.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  return summarizeFrames(await body.evaluate(scriptedScroll, { selector: 'body', step: SCROLL_STEP_PX, maxFrames: MAX_SCROLL_FRAMES }));
 }
 
 /**

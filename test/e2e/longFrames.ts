@@ -1,0 +1,49 @@
+/**
+ * What the main thread did in a scroll's long frames, from a DevTools trace: used by
+ * bench/trace-scroll.bench.ts (the dev harness) and bench-large-trace.ts (real VS Code), with
+ * LONG_FRAMES=<ms>. The session may be a page's or the browser's (then every process is traced;
+ * the main thread is the one that set the scroll's mark).
+ */
+import type { CDPSession } from 'playwright-core';
+
+/**
+ * Traces the scroll; the returned function stops and, for each frame longer than `threshold` ms
+ * (frames from scriptedScroll's deltas, placed on the trace's clock by its 'rl:scroll-start'
+ * mark), lists the main thread's tasks of ≥ 1 ms in it and what took ≥ 1 ms inside each (wall / CPU ms).
+ */
+export async function startLongFrameTrace(session: CDPSession, threshold: number): Promise<(deltas: number[]) => Promise<string>> {
+  type Event = { name: string; ph: string; ts: number; dur?: number; tdur?: number; tid: number; pid: number; cat?: string; args?: { data?: { functionName?: string; url?: string; lineNumber?: number; type?: string } } };
+  const events: Event[] = [];
+  session.on('Tracing.dataCollected', (e) => void events.push(...(e.value as unknown as Event[])));
+  await session.send('Tracing.start', { traceConfig: { includedCategories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'v8', 'disabled-by-default-v8.gc'] } } as never);
+  return async (deltas) => {
+    const done = new Promise<void>((r) => session.once('Tracing.tracingComplete', () => r()));
+    await session.send('Tracing.end');
+    await done;
+    await session.detach();
+    const start = events.filter((e) => e.name === 'rl:scroll-start' && (e.cat ?? '').includes('user_timing')).at(-1);
+    if (!start) return '  long frames: no rl:scroll-start mark in the trace';
+    const onMain = (e: Event) => e.pid === start.pid && e.tid === start.tid && e.ph === 'X' && e.dur !== undefined;
+    const main = events.filter(onMain).sort((a, b) => a.ts - b.ts);
+    const task = main.some((e) => e.name === 'RunTask') ? 'RunTask' : 'ThreadControllerImpl::RunTask';
+    // Where a script call's code came from (the workbench's bundle or the webview's): the file's name.
+    const from = (url?: string) => (url ? ` (${url.split('?')[0].split('/').pop()})` : '');
+    const label = (e: Event) => `${e.name}${e.args?.data?.functionName ? ` ${e.args.data.functionName}` : ''}${e.name === 'FunctionCall' ? from(e.args?.data?.url) : ''}${e.args?.data?.type ? ` ${e.args.data.type}` : ''}`;
+    const ms = (us?: number) => ((us ?? 0) / 1000).toFixed(1);
+    const lines: string[] = [];
+    let t = start.ts;
+    deltas.forEach((delta, i) => {
+      const [from, to] = [t, t + delta * 1000];
+      t = to;
+      if (delta <= threshold) return;
+      lines.push(`  frame ${i + 1}: ${delta.toFixed(1)} ms`);
+      for (const top of main) {
+        if (top.name !== task || top.dur! < 1000 || top.ts + top.dur! < from || top.ts > to) continue;
+        const inside = main.filter((e) => e !== top && e.name !== task && e.ts >= top.ts && e.ts + e.dur! <= top.ts + top.dur! && e.dur! >= 1000);
+        lines.push(`    task ${ms(top.dur)} / ${ms(top.tdur)} ms at +${ms(top.ts - from)}: ${inside.map((e) => `${label(e)} ${ms(e.dur)}/${ms(e.tdur)}`).join(', ') || '(nothing ≥ 1 ms)'}`);
+      }
+    });
+    return lines.length ? lines.join('\n') : `  long frames: none over ${threshold} ms`;
+  };
+}
+
