@@ -360,6 +360,23 @@ function push(m: Map<number, number[]>, k: number, v: number): void {
   else m.set(k, [v]);
 }
 
+/**
+ * The trace as computeReport reads it, without its texts: the problem, the response and each
+ * episode's text emptied, the thinking kept only as empty or not (the report counts traces with
+ * none). A reader that keeps traces only to report on them at the end (the dataset view's
+ * worker, over files of any size) keeps these: about a quarter of a trace's memory. The report
+ * is the same for both (test/dataset/report-slim.test.ts, on the real traces and on probed ones).
+ */
+export function slimForReport(trace: Trace): Trace {
+  return {
+    ...trace,
+    problem: '',
+    thinking: trace.thinking.trim() === '' ? '' : '…',
+    response: '',
+    episodes: trace.episodes.map((e) => ({ ...e, text: '' })),
+  };
+}
+
 export function computeReport(traces: readonly Trace[], opts: { budgets?: number[]; bucket?: number; now?: Date } = {}): DatasetReport {
   // One budget grid and bucket width for every group so the model columns line up.
   const shared = { budgets: opts.budgets ?? defaultBudgets(traces), bucket: opts.bucket ?? defaultBucket(traces) };

@@ -14,7 +14,7 @@ import type { SegmentOptions } from '../../core/segment';
 import type { Trace } from '../../core/trace';
 import type { QueueTrace } from '../../core/review/queue';
 import type { DatasetPayload, DatasetRow } from '../../shared/dataset-protocol';
-import type { DatasetReport } from '../../core/report';
+import { computeReport, slimForReport, type DatasetReport } from '../../core/report';
 import type { FileStamp, LinePlace } from '../../io/trace-offsets';
 import { indexTraceFile, readAnyTraces, type ReadProgress } from '../trace/traceReader';
 import { sameProblemKey } from '../trace/traceList';
@@ -88,7 +88,8 @@ async function indexed(job: PayloadJob, post: (m: WorkerMessage, transfer?: Arra
   const index = await indexTraceFile(
     job.path,
     (trace, i) => {
-      if (report) traces.push(trace);
+      // Kept only for the report at the end: without their texts, so the worker's heap does not grow with the file's text.
+      if (report) traces.push(slimForReport(trace));
       current = trace;
       return datasetRow(trace, i);
     },
@@ -107,12 +108,12 @@ async function indexed(job: PayloadJob, post: (m: WorkerMessage, transfer?: Arra
       },
       onFirstPage: (sofar, progress) => {
         flush();
-        post({ type: 'first', ...(report ? { report: datasetPayload(traces.slice(0, sofar.places.length), job.where).report } : {}), stamp: sofar.stamp, progress });
+        post({ type: 'first', ...(report ? { report: computeReport(traces.slice(0, sofar.places.length)) } : {}), stamp: sofar.stamp, progress });
       },
     },
   );
   flush();
-  post({ type: 'indexed', ...(report ? { report: datasetPayload(traces, job.where).report } : {}), problems: index.problems, stamp: index.stamp });
+  post({ type: 'indexed', ...(report ? { report: computeReport(traces) } : {}), problems: index.problems, stamp: index.stamp });
 }
 
 async function main(job: PayloadJob, post: (m: WorkerMessage, transfer?: ArrayBuffer[]) => void): Promise<void> {
