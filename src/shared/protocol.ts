@@ -151,6 +151,15 @@ export interface PersistedViewState {
 /** Traces with more thinking text than this are not persisted whole (state is JSON-serialised on every save). */
 export const MAX_PERSISTED_TRACE_CHARS = 2_000_000;
 
+/**
+ * A view with a file behind it (a trace file, a dataset row, a saved run) is restored from the
+ * file after a reload; it persists its trace too only when it is this small, to show it before the
+ * host answers. The state goes to the workbench on every save (each scroll stop), and the
+ * workbench stores it in an idle callback that ran 66-83 ms for a 1,000-episode trace (1 MB), on
+ * the view's main thread in code-server, in the middle of the next scroll.
+ */
+export const MAX_PERSISTED_FILE_TRACE_CHARS = 100_000;
+
 // ---------------------------------------------------------------- validation (host side)
 
 export type Validated<T> = { ok: true; message: T } | { ok: false; error: string };

@@ -137,6 +137,23 @@ test('filters hide other episodes; state persists expanded cards and filters', a
   await page.close();
 });
 
+test('a trace a file can give back is persisted whole only when small; one no file can give back, up to the larger bound', async (t) => {
+  if (skipWithout(t)) return;
+  const { page } = await open('sample=synthetic-40');
+  // A 1 MB trace in the state was sent to the workbench on every save and stored there in an idle
+  // callback of 66-83 ms, in the middle of the next scroll (protocol.ts MAX_PERSISTED_FILE_TRACE_CHARS).
+  const persisted = async (id: string, chars: number, file?: string): Promise<boolean> => {
+    const origin = file ? `origin: { file: ${JSON.stringify(file)}, index: 0 },` : '';
+    await page.evaluate(`window.__deliver({ type: 'load', live: false, settings: { renderMath: true, expandEpisodes: false, showChart: true }, budget: {}, ${origin} trace: { ...window.__trace, id: ${JSON.stringify(id)}, thinking: 'a'.repeat(${chars}), episodes: [{ index: 0, start: 0, end: ${chars}, text: 'a'.repeat(${chars}), tokens: 5, labels: [], verdict: 'none' }] } })`);
+    await waitUntil(page, `window.__state && window.__state.traceId === ${JSON.stringify(id)}`);
+    return (await page.evaluate('Boolean(window.__state.trace)')) as boolean;
+  };
+  assert.equal(await persisted('big-file', 200_000, '/data/big.trace.json'), false, 'the file gives it back: not in the state');
+  assert.equal(await persisted('small-file', 50_000, '/data/small.trace.json'), true, 'small: kept to show before the host answers');
+  assert.equal(await persisted('big-no-file', 200_000), true, 'no file can give it back: kept');
+  await page.close();
+});
+
 test('links in model text do not navigate: the host is asked to open them', async (t) => {
   if (skipWithout(t)) return;
   const { page } = await open('sample=synthetic-40');

@@ -8,6 +8,7 @@ import type { RunEvent } from '../../src/shared/protocol';
 import { unpackTrace } from '../../src/shared/wire-trace';
 import {
   DEFAULT_VIEW_SETTINGS,
+  MAX_PERSISTED_FILE_TRACE_CHARS,
   MAX_PERSISTED_TRACE_CHARS,
   PROTOCOL_VERSION,
   type HostToWebview,
@@ -451,8 +452,10 @@ export class App {
       probe: draft?.probe ?? this.probe,
       settings: this.settings,
     };
-    // Live traces are re-sent by the host after a reload; finished small ones are kept here.
-    if (state && !state.live && state.trace.thinking.length + state.trace.episodes.length * 64 < MAX_PERSISTED_TRACE_CHARS) persisted.trace = state.trace;
+    // Live traces are re-sent by the host after a reload; finished small ones are kept here
+    // (smaller still when a file can give them back: MAX_PERSISTED_FILE_TRACE_CHARS says why).
+    const size = state ? state.trace.thinking.length + state.trace.episodes.length * 64 : Infinity;
+    if (state && !state.live && size < (this.origin?.file ? MAX_PERSISTED_FILE_TRACE_CHARS : MAX_PERSISTED_TRACE_CHARS)) persisted.trace = state.trace;
     this.host.setState(persisted);
   }
 
