@@ -364,7 +364,7 @@ function push(m: Map<number, number[]>, k: number, v: number): void {
  * The trace as computeReport reads it, without its texts: the problem, the response and each
  * episode's text emptied, the thinking kept only as empty or not (the report counts traces with
  * none). A reader that keeps traces only to report on them at the end (the dataset view's
- * worker, over files of any size) keeps these: about a quarter of a trace's memory. The report
+ * worker, over files of any size) keeps these: about a quarter of a trace's JSON. The report
  * is the same for both (test/dataset/report-slim.test.ts, on the real traces and on probed ones).
  */
 export function slimForReport(trace: Trace): Trace {

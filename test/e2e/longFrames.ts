@@ -27,8 +27,8 @@ export async function startLongFrameTrace(session: CDPSession, threshold: number
     const main = events.filter(onMain).sort((a, b) => a.ts - b.ts);
     const task = main.some((e) => e.name === 'RunTask') ? 'RunTask' : 'ThreadControllerImpl::RunTask';
     // Where a script call's code came from (the workbench's bundle or the webview's): the file's name.
-    const from = (url?: string) => (url ? ` (${url.split('?')[0].split('/').pop()})` : '');
-    const label = (e: Event) => `${e.name}${e.args?.data?.functionName ? ` ${e.args.data.functionName}` : ''}${e.name === 'FunctionCall' ? from(e.args?.data?.url) : ''}${e.args?.data?.type ? ` ${e.args.data.type}` : ''}`;
+    const sourceFile = (url?: string) => (url ? ` (${url.split('?')[0].split('/').pop()})` : '');
+    const label = (e: Event) => `${e.name}${e.args?.data?.functionName ? ` ${e.args.data.functionName}` : ''}${e.name === 'FunctionCall' ? sourceFile(e.args?.data?.url) : ''}${e.args?.data?.type ? ` ${e.args.data.type}` : ''}`;
     const ms = (us?: number) => ((us ?? 0) / 1000).toFixed(1);
     const lines: string[] = [];
     let t = start.ts;
@@ -46,4 +46,3 @@ export async function startLongFrameTrace(session: CDPSession, threshold: number
     return lines.length ? lines.join('\n') : `  long frames: none over ${threshold} ms`;
   };
 }
-
