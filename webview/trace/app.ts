@@ -230,7 +230,9 @@ export class App {
       if (restore.budget) this.budget.setPolicy(restore.budget, restore.probe);
       const top = restore.scrollTop ?? 0;
       const place = restore.scrollAnchor;
-      requestAnimationFrame(() => (place ? this.episodes.restorePlace(place) : window.scrollTo({ top })));
+      // In the task after the first paint, after the chart above the list is drawn (scheduleChart
+      // queues it first): restored before it, the place moved down by the chart's height.
+      requestAnimationFrame(() => setTimeout(() => (place ? this.episodes.restorePlace(place) : window.scrollTo({ top })), 0));
       this.pendingRestore = null;
     }
     this.scheduleSave();
