@@ -384,12 +384,15 @@ export class App {
     const scrollKeys = /^(PageUp|PageDown|Home|End|ArrowUp|ArrowDown| |j|k|n|N)$/;
     window.addEventListener('wheel', reader, { passive: true, capture: true });
     window.addEventListener('touchmove', reader, { passive: true, capture: true });
-    window.addEventListener('keydown', (event) => { if (scrollKeys.test(event.key)) reader(); }, { passive: true, capture: true });
+    // Any key or press stops trailing the bottom; only scrolling ones count as the reader scrolling.
+    window.addEventListener('keydown', (event) => {
+      this.trailing = false;
+      if (scrollKeys.test(event.key)) reader();
+    }, { passive: true, capture: true });
     window.addEventListener('pointerdown', (event) => {
       this.trailing = false;
       if (event.target === document.documentElement) reader();
     }, { passive: true, capture: true });
-    window.addEventListener('keydown', () => (this.trailing = false), { passive: true, capture: true });
     // The page grows after the events are applied (cards measured and placed, the summary): a
     // following view keeps the bottom in view.
     if (typeof ResizeObserver === 'function') {
