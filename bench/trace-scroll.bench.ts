@@ -19,7 +19,7 @@ import type { Trace } from '../src/core/trace';
 import { packTrace } from '../src/shared/wire-trace';
 import { CHROMIUM_ARGS } from '../webview/dev/chromium';
 import { buildLargeTrace, scriptedScroll, SCROLL_STEP_PX, summarizeFrames, type ScrollMeasurement } from '../test/e2e/largeTrace';
-import { startLongFrameTrace } from '../test/e2e/longFrames';
+import { recordTrace, startLongFrameTrace } from '../test/e2e/longFrames';
 
 const root = resolve(__dirname, '..');
 const CHROMIUM = '/usr/bin/chromium';
@@ -139,15 +139,9 @@ async function measureView(browser: Browser, url: string, variant: string, sampl
 
 /** Records a DevTools trace; the returned function stops it and sums the main thread's top-level work by kind (ms). */
 async function startProfile(page: Page): Promise<() => Promise<Record<string, number>>> {
-  const session = await page.context().newCDPSession(page);
-  const events: { name: string; ph: string; dur?: number; tdur?: number; tid: number; pid: number; args?: { data?: { functionName?: string; url?: string } } }[] = [];
-  session.on('Tracing.dataCollected', (e) => void events.push(...(e.value as unknown as typeof events)));
-  await session.send('Tracing.start', { traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] } } as never);
+  const stop = await recordTrace(await page.context().newCDPSession(page), ['devtools.timeline', 'disabled-by-default-devtools.timeline']);
   return async () => {
-    const done = new Promise<void>((r) => session.once('Tracing.tracingComplete', () => r()));
-    await session.send('Tracing.end');
-    await done;
-    await session.detach();
+    const events = await stop();
     const kinds = ['FunctionCall', 'EvaluateScript', 'UpdateLayoutTree', 'Layout', 'PrePaint', 'Paint', 'Layerize', 'Commit', 'RasterTask', 'ParseHTML', 'ResizeObserverCallback', 'FireAnimationFrame', 'MajorGC', 'MinorGC', 'V8.GC_SCAVENGER', 'HitTest', 'UpdateLayerTree', 'IntersectionObserverController::computeIntersections', 'ScrollLayer', 'Decode Image'];
     const layouts = events.filter((e) => e.name === 'Layout' && e.ph === 'X') as unknown as { dur: number; args: { beginData?: { dirtyObjects?: number; totalObjects?: number; partialLayout?: boolean; stackTrace?: { functionName: string }[] } } }[];
     if (layouts.length) {
@@ -189,15 +183,9 @@ async function startProfile(page: Page): Promise<() => Promise<Record<string, nu
  * other task between them (the mark's own task is the first after that frame).
  */
 async function startLoadTrace(page: Page): Promise<() => Promise<number>> {
-  const session = await page.context().newCDPSession(page);
-  const events: { name: string; ph: string; ts: number; dur?: number; tdur?: number; tid: number; pid: number; cat?: string }[] = [];
-  session.on('Tracing.dataCollected', (e) => void events.push(...(e.value as unknown as typeof events)));
-  await session.send('Tracing.start', { traceConfig: { includedCategories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing'] } } as never);
+  const stop = await recordTrace(await page.context().newCDPSession(page), ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing']);
   return async () => {
-    const done = new Promise<void>((r) => session.once('Tracing.tracingComplete', () => r()));
-    await session.send('Tracing.end');
-    await done;
-    await session.detach();
+    const events = await stop();
     const mark = (name: string) => events.filter((e) => e.name === name && (e.cat ?? '').includes('user_timing')).at(-1);
     const arrived = mark('rl:message-arrived');
     const painted = mark('rl:first-card-painted');

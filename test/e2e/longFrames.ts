@@ -6,21 +6,46 @@
  */
 import type { CDPSession } from 'playwright-core';
 
+/** One DevTools trace event, as far as the benches read it. */
+export interface TraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+  tid: number;
+  pid: number;
+  cat?: string;
+  args?: { data?: { functionName?: string; url?: string; lineNumber?: number; type?: string } };
+}
+
+/**
+ * Starts a DevTools trace of `categories` on `session`; the returned function ends it, waits for
+ * every event to arrive, detaches the session and returns the events.
+ */
+export async function recordTrace(session: CDPSession, categories: string[]): Promise<() => Promise<TraceEvent[]>> {
+  const events: TraceEvent[] = [];
+  session.on('Tracing.dataCollected', (e) => void events.push(...(e.value as unknown as TraceEvent[])));
+  await session.send('Tracing.start', { traceConfig: { includedCategories: categories } } as never);
+  return async () => {
+    const done = new Promise<void>((r) => session.once('Tracing.tracingComplete', () => r()));
+    await session.send('Tracing.end');
+    await done;
+    await session.detach();
+    return events;
+  };
+}
+
 /**
  * Traces the scroll; the returned function stops and, for each frame longer than `threshold` ms
  * (frames from scriptedScroll's deltas, placed on the trace's clock by its 'rl:scroll-start'
  * mark), lists the main thread's tasks of ≥ 1 ms in it and what took ≥ 1 ms inside each (wall / CPU ms).
  */
 export async function startLongFrameTrace(session: CDPSession, threshold: number): Promise<(deltas: number[]) => Promise<string>> {
-  type Event = { name: string; ph: string; ts: number; dur?: number; tdur?: number; tid: number; pid: number; cat?: string; args?: { data?: { functionName?: string; url?: string; lineNumber?: number; type?: string } } };
-  const events: Event[] = [];
-  session.on('Tracing.dataCollected', (e) => void events.push(...(e.value as unknown as Event[])));
-  await session.send('Tracing.start', { traceConfig: { includedCategories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'v8', 'disabled-by-default-v8.gc'] } } as never);
+  type Event = TraceEvent;
+  const stop = await recordTrace(session, ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'v8', 'disabled-by-default-v8.gc']);
   return async (deltas) => {
-    const done = new Promise<void>((r) => session.once('Tracing.tracingComplete', () => r()));
-    await session.send('Tracing.end');
-    await done;
-    await session.detach();
+    const events = await stop();
     const start = events.filter((e) => e.name === 'rl:scroll-start' && (e.cat ?? '').includes('user_timing')).at(-1);
     if (!start) return '  long frames: no rl:scroll-start mark in the trace';
     const onMain = (e: Event) => e.pid === start.pid && e.tid === start.tid && e.ph === 'X' && e.dur !== undefined;
