@@ -204,6 +204,22 @@ export async function measureLargeTrace(page: Page, fileName: string, trace: Tra
 }
 
 /**
+ * Runs in the page: fills `body` with one <p> per text, styled through the CSSOM (a webview's
+ * CSP allows no <style> of ours), the same way in a tab of its own and inside the view's webview.
+ */
+function fillWithParagraphs(body: HTMLElement, texts: string[]): void {
+  Object.assign(body.style, { font: '13px/1.45 sans-serif', margin: '0 12px', padding: '0', maxWidth: '1100px' });
+  const fragment = document.createDocumentFragment();
+  for (const text of texts) {
+    const p = document.createElement('p');
+    p.style.margin = '0 0 6px';
+    p.textContent = text;
+    fragment.append(p);
+  }
+  body.append(fragment);
+}
+
+/**
  * The floor: a plain page with one <p> per episode (the episode's text) in a new tab of the
  * same browser, scrolled the same way. What headless Chromium on this machine does with no
  * view code at all.
@@ -211,16 +227,8 @@ export async function measureLargeTrace(page: Page, fileName: string, trace: Tra
 export async function measurePlainPage(browser: Browser, trace: Trace, viewport: { width: number; height: number }): Promise<ScrollMeasurement> {
   const page = await browser.newPage({ viewport });
   try {
-    await page.setContent('<!DOCTYPE html><html><head><meta charset="utf-8"><style>body{font:13px/1.45 sans-serif;margin:0 12px;max-width:1100px}p{margin:0 0 6px}</style></head><body></body></html>');
-    await page.evaluate((texts: string[]) => {
-      const fragment = document.createDocumentFragment();
-      for (const text of texts) {
-        const p = document.createElement('p');
-        p.textContent = text;
-        fragment.append(p);
-      }
-      document.body.append(fragment);
-    }, trace.episodes.map((e) => e.text.trim()));
+    await page.setContent('<!DOCTYPE html><html><head><meta charset="utf-8"></head><body></body></html>');
+    await page.locator('body').evaluate(fillWithParagraphs, trace.episodes.map((e) => e.text.trim()));
     return summarizeFrames(await page.locator('body').evaluate(scriptedScroll, { selector: 'body', step: SCROLL_STEP_PX, maxFrames: MAX_SCROLL_FRAMES }));
   } finally {
     await page.close();
@@ -239,22 +247,13 @@ export async function measurePlainPage(browser: Browser, trace: Trace, viewport:
  */
 export async function measurePlainInWebview(page: Page, trace: Trace): Promise<ScrollMeasurement> {
   const body = webviewFrame(page).locator('body');
-  await body.evaluate((b, texts: string[]) => {
+  await body.evaluate((b) => {
     document.addEventListener('scroll', (event) => event.stopPropagation(), true);
     for (const sheet of document.querySelectorAll('link[rel="stylesheet"], style')) sheet.remove();
     b.replaceChildren();
     b.removeAttribute('class');
-    // The plain tab's stylesheet, through the CSSOM (the webview's CSP allows no <style> of ours).
-    Object.assign(b.style, { font: '13px/1.45 sans-serif', margin: '0 12px', padding: '0', maxWidth: '1100px' });
-    const fragment = document.createDocumentFragment();
-    for (const text of texts) {
-      const p = document.createElement('p');
-      p.style.margin = '0 0 6px';
-      p.textContent = text;
-      fragment.append(p);
-    }
-    b.append(fragment);
-  }, trace.episodes.map((e) => e.text.trim()));
+  });
+  await body.evaluate(fillWithParagraphs, trace.episodes.map((e) => e.text.trim()));
   await body.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   return summarizeFrames(await body.evaluate(scriptedScroll, { selector: 'body', step: SCROLL_STEP_PX, maxFrames: MAX_SCROLL_FRAMES }));
 }
