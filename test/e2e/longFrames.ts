@@ -68,6 +68,14 @@ export async function startLongFrameTrace(session: CDPSession, threshold: number
         lines.push(`    task ${ms(top.dur)} / ${ms(top.tdur)} ms at +${ms(top.ts - from)}: ${inside.map((e) => `${label(e)} ${ms(e.dur)}/${ms(e.tdur)}`).join(', ') || '(nothing ≥ 1 ms)'}`);
       }
     });
-    return lines.length ? lines.join('\n') : `  long frames: none over ${threshold} ms`;
+    // The main thread's garbage collections over the whole scroll: full (mark-compact) and young
+    // (scavenge), how many and their wall / CPU time, long frame or not.
+    const end = t;
+    const gcs = (name: string) => {
+      const list = main.filter((e) => e.name === name && e.ts >= start.ts && e.ts <= end);
+      return `${list.length} ${name} (${ms(list.reduce((a, e) => a + e.dur!, 0))} / ${ms(list.reduce((a, e) => a + (e.tdur ?? 0), 0))} ms)`;
+    };
+    lines.push(`  garbage collection on the main thread during the scroll: ${gcs('MajorGC')}, ${gcs('MinorGC')}`);
+    return lines.length > 1 ? lines.join('\n') : `  long frames: none over ${threshold} ms\n${lines[0]}`;
   };
 }

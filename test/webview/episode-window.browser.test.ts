@@ -340,6 +340,12 @@ const CHECK_CARDS = `(() => {
     if (backgrounds !== 'rl-verdict-bg-' + e.verdict) bad('verdict background', backgrounds, e.verdict);
     const check = c.querySelector('.rl-check')?.dataset.check;
     if (check !== e.check) bad('check', check, e.check);
+    // The check's text is patched in place on a recycled card: it says this episode's outcome
+    // (the answers of the synthetic sample are short: never clipped).
+    const checkText = c.querySelector('.rl-check')?.textContent?.trim();
+    const a = e.answer, s = e.standingAnswer;
+    const wantCheck = { confirmed: a !== undefined ? 'confirmed ' + a : 'confirmed', changed: s !== undefined && a !== undefined ? 'changed ' + s + ' → ' + a : 'changed the answer', 'no-answer': s !== undefined ? 'found no answer (' + s + ' stands)' : 'found no answer', stated: a !== undefined ? 'stated a first answer ' + a : 'stated a first answer' }[e.check];
+    if (checkText !== wantCheck) bad('check text', checkText, wantCheck);
     const mu = c.querySelector('.rl-progress')?.firstChild?.textContent;
     const wantMu = e.progress ? 'μ ' + e.progress.mu.toFixed(2) : undefined;
     if (mu !== wantMu) bad('progress', mu, wantMu);
