@@ -18,7 +18,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Trace } from '../src/core/trace';
 import { packTrace } from '../src/shared/wire-trace';
 import { CHROMIUM_ARGS } from '../webview/dev/chromium';
-import { buildLargeTrace, scriptedScroll, SCROLL_STEP_PX, summarizeFrames, type ScrollMeasurement } from '../test/e2e/largeTrace';
+import { buildLargeTrace, fillWithParagraphs, scriptedScroll, SCROLL_STEP_PX, summarizeFrames, type ScrollMeasurement } from '../test/e2e/largeTrace';
 import { recordTrace, startLongFrameTrace } from '../test/e2e/longFrames';
 
 const root = resolve(__dirname, '..');
@@ -236,16 +236,8 @@ async function startCpuProfile(page: Page): Promise<() => Promise<string>> {
 async function measurePlain(browser: Browser, texts: string[]): Promise<ScrollMeasurement> {
   const page = await browser.newPage({ viewport: VIEWPORT });
   try {
-    await page.setContent('<!DOCTYPE html><html><head><meta charset="utf-8"><style>body{font:13px/1.45 sans-serif;margin:0 12px;max-width:1100px}p{margin:0 0 6px}</style></head><body></body></html>');
-    await page.evaluate((list: string[]) => {
-      const fragment = document.createDocumentFragment();
-      for (const text of list) {
-        const p = document.createElement('p');
-        p.textContent = text;
-        fragment.append(p);
-      }
-      document.body.append(fragment);
-    }, texts);
+    await page.setContent('<!DOCTYPE html><html><head><meta charset="utf-8"></head><body></body></html>');
+    await page.locator('body').evaluate(fillWithParagraphs, texts);
     const profile = PROFILE ? await startProfile(page) : null;
     const scroll = summarizeFrames(await page.locator('body').evaluate(scriptedScroll, { selector: 'body', step: SCROLL_STEP_PX, maxFrames: MAX_FRAMES }));
     if (profile) console.log(`  plain page:\n${profileLine(await profile(), scroll.scrollFrames)}`);

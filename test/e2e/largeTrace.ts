@@ -207,7 +207,7 @@ export async function measureLargeTrace(page: Page, fileName: string, trace: Tra
  * Runs in the page: fills `body` with one <p> per text, styled through the CSSOM (a webview's
  * CSP allows no <style> of ours), the same way in a tab of its own and inside the view's webview.
  */
-function fillWithParagraphs(body: HTMLElement, texts: string[]): void {
+export function fillWithParagraphs(body: HTMLElement, texts: string[]): void {
   Object.assign(body.style, { font: '13px/1.45 sans-serif', margin: '0 12px', padding: '0', maxWidth: '1100px' });
   const fragment = document.createDocumentFragment();
   for (const text of texts) {
