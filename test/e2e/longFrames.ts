@@ -39,21 +39,21 @@ export async function recordTrace(session: CDPSession, categories: string[]): Pr
 /**
  * Traces the scroll; the returned function stops and, for each frame longer than `threshold` ms
  * (frames from scriptedScroll's deltas, placed on the trace's clock by its 'rl:scroll-start'
- * mark), lists the main thread's tasks of ≥ 1 ms in it and what took ≥ 1 ms inside each (wall / CPU ms).
+ * mark), lists the main thread's tasks of ≥ 1 ms in it and what took ≥ 1 ms inside each (wall / CPU ms);
+ * then the main thread's garbage collections over the whole scroll.
  */
 export async function startLongFrameTrace(session: CDPSession, threshold: number): Promise<(deltas: number[]) => Promise<string>> {
-  type Event = TraceEvent;
   const stop = await recordTrace(session, ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'v8', 'disabled-by-default-v8.gc']);
   return async (deltas) => {
     const events = await stop();
     const start = events.filter((e) => e.name === 'rl:scroll-start' && (e.cat ?? '').includes('user_timing')).at(-1);
     if (!start) return '  long frames: no rl:scroll-start mark in the trace';
-    const onMain = (e: Event) => e.pid === start.pid && e.tid === start.tid && e.ph === 'X' && e.dur !== undefined;
+    const onMain = (e: TraceEvent) => e.pid === start.pid && e.tid === start.tid && e.ph === 'X' && e.dur !== undefined;
     const main = events.filter(onMain).sort((a, b) => a.ts - b.ts);
     const task = main.some((e) => e.name === 'RunTask') ? 'RunTask' : 'ThreadControllerImpl::RunTask';
     // Where a script call's code came from (the workbench's bundle or the webview's): the file's name.
     const sourceFile = (url?: string) => (url ? ` (${url.split('?')[0].split('/').pop()})` : '');
-    const label = (e: Event) => `${e.name}${e.args?.data?.functionName ? ` ${e.args.data.functionName}` : ''}${e.name === 'FunctionCall' ? sourceFile(e.args?.data?.url) : ''}${e.args?.data?.type ? ` ${e.args.data.type}` : ''}`;
+    const label = (e: TraceEvent) => `${e.name}${e.args?.data?.functionName ? ` ${e.args.data.functionName}` : ''}${e.name === 'FunctionCall' ? sourceFile(e.args?.data?.url) : ''}${e.args?.data?.type ? ` ${e.args.data.type}` : ''}`;
     const ms = (us?: number) => ((us ?? 0) / 1000).toFixed(1);
     const lines: string[] = [];
     let t = start.ts;

@@ -340,7 +340,7 @@ const CHECK_CARDS = `(() => {
     if (backgrounds !== 'rl-verdict-bg-' + e.verdict) bad('verdict background', backgrounds, e.verdict);
     const check = c.querySelector('.rl-check')?.dataset.check;
     if (check !== e.check) bad('check', check, e.check);
-    // The check's text is patched in place on a recycled card: it says this episode's outcome
+    // The check's text says this episode's outcome, not the one the recycled card showed before
     // (the answers of the synthetic sample are short: never clipped).
     const checkText = c.querySelector('.rl-check')?.textContent?.trim();
     const a = e.answer, s = e.standingAnswer;
