@@ -75,7 +75,8 @@ export async function startLongFrameTrace(session: CDPSession, threshold: number
       const list = main.filter((e) => e.name === name && e.ts >= start.ts && e.ts <= end);
       return `${list.length} ${name} (${ms(list.reduce((a, e) => a + e.dur!, 0))} / ${ms(list.reduce((a, e) => a + (e.tdur ?? 0), 0))} ms)`;
     };
+    if (!lines.length) lines.push(`  long frames: none over ${threshold} ms`);
     lines.push(`  garbage collection on the main thread during the scroll: ${gcs('MajorGC')}, ${gcs('MinorGC')}`);
-    return lines.length > 1 ? lines.join('\n') : `  long frames: none over ${threshold} ms\n${lines[0]}`;
+    return lines.join('\n');
   };
 }
