@@ -29,6 +29,8 @@ const SIZES = (process.env.SIZES ?? '1000,10000').split(',').map(Number);
 const PROFILE = process.env.PROFILE === '1';
 /** LONG_FRAMES=<ms>: also a DevTools trace of each scroll, and for every frame longer than <ms> what the page's main thread did in it. */
 const LONG_FRAMES = Number(process.env.LONG_FRAMES ?? 0);
+/** HEAP_CHURN=1 (with LONG_FRAMES): forced collections before and after each scroll, and the heap the scroll allocated between them (V8's and Blink's). */
+const HEAP_CHURN = process.env.HEAP_CHURN === '1';
 /**
  * LOAD_CPU=1: also the renderer main thread's CPU time for the load (a DevTools trace around it):
  * on a machine shared with other jobs the first card's wall time swings several-fold with the
@@ -126,11 +128,11 @@ async function measureView(browser: Browser, url: string, variant: string, sampl
     const elementsAtOpen = await page.evaluate(() => document.getElementsByTagName('*').length);
     const profile = PROFILE ? await startProfile(page) : null;
     const cpu = process.env.CPU_PROFILE === '1' ? await startCpuProfile(page) : null;
-    const longFrames = LONG_FRAMES > 0 ? await startLongFrameTrace(await page.context().newCDPSession(page), LONG_FRAMES) : null;
+    const longFrames = LONG_FRAMES > 0 ? await startLongFrameTrace(await page.context().newCDPSession(page), LONG_FRAMES, HEAP_CHURN ? await page.context().newCDPSession(page) : undefined) : null;
     const run = await page.locator('body').evaluate(scriptedScroll, { selector: '.rl-episodes', step: SCROLL_STEP_PX, maxFrames: MAX_FRAMES });
     const scroll = summarizeFrames(run);
     if (cpu) console.log(await cpu());
-    if (longFrames) console.log(await longFrames(run.deltas));
+    if (longFrames) console.log(`  view:\n${await longFrames(run.deltas)}`);
     return { ...scroll, firstCardAfterLoadMs, phases, elementsAtOpen, loadCpuMs, ...(profile ? { profile: await profile() } : {}) };
   } finally {
     await page.close();
@@ -239,7 +241,10 @@ async function measurePlain(browser: Browser, texts: string[]): Promise<ScrollMe
     await page.setContent('<!DOCTYPE html><html><head><meta charset="utf-8"></head><body></body></html>');
     await page.locator('body').evaluate(fillWithParagraphs, texts);
     const profile = PROFILE ? await startProfile(page) : null;
-    const scroll = summarizeFrames(await page.locator('body').evaluate(scriptedScroll, { selector: 'body', step: SCROLL_STEP_PX, maxFrames: MAX_FRAMES }));
+    const longFrames = LONG_FRAMES > 0 ? await startLongFrameTrace(await page.context().newCDPSession(page), LONG_FRAMES, HEAP_CHURN ? await page.context().newCDPSession(page) : undefined) : null;
+    const run = await page.locator('body').evaluate(scriptedScroll, { selector: 'body', step: SCROLL_STEP_PX, maxFrames: MAX_FRAMES });
+    if (longFrames) console.log(`  plain page:\n${await longFrames(run.deltas)}`);
+    const scroll = summarizeFrames(run);
     if (profile) console.log(`  plain page:\n${profileLine(await profile(), scroll.scrollFrames)}`);
     return scroll;
   } finally {

@@ -48,6 +48,8 @@ async function main(): Promise<void> {
     await openWorkbench(page, workbenchUrl(server, workspace), { waitForExtension: true });
     // ROUNDS=n: the cases n times in one workbench (on a shared machine one round says little); load average printed per round.
     // LONG_FRAMES=<ms>: what the webview's main thread did in each scroll frame longer than that (test/e2e/longFrames.ts).
+    // HEAP_CHURN=1 (with LONG_FRAMES): also the heap each scroll allocated, between forced collections.
+    const diagnostics = { longFrames: Number(process.env.LONG_FRAMES ?? 0), heapChurn: process.env.HEAP_CHURN === '1' };
     for (let round = 1; round <= rounds; round++) for (const { file, trace, label, heap } of [
       { ...small, label: `1,000 episodes${rounds > 1 ? `, round ${round}` : ''}`, heap: false },
       { ...big, label: `10,000 episodes${rounds > 1 ? `, round ${round}` : ''}`, heap: true },
@@ -55,12 +57,12 @@ async function main(): Promise<void> {
       console.log(`${label}: load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
       // Baseline heap of the renderer before this trace's webview exists (used when the webview shares the workbench's process).
       const baselineMB = heap ? await rendererHeapMB(page) : 0;
-      const m = await measureLargeTrace(page, file.split('/').pop()!, trace, statSync(file).size, { longFrames: Number(process.env.LONG_FRAMES ?? 0) });
+      const m = await measureLargeTrace(page, file.split('/').pop()!, trace, statSync(file).size, diagnostics);
       console.log(formatMeasurement(m));
       const heapNow = heap ? { ...(await webviewHeapMB(page)), baselineMB } : null;
       if (!heap && round === 1) await shootOverview(page);
-      const plainInWebview = await measurePlainInWebview(page, trace);
-      const plain = await measurePlainPage(browser, trace, VIEWPORT);
+      const plainInWebview = await measurePlainInWebview(page, trace, diagnostics);
+      const plain = await measurePlainPage(browser, trace, VIEWPORT, diagnostics);
       cases.push({ label, trace: m, plain, plainInWebview, heap: heapNow });
       await runCommand(page, 'View: Close All Editors');
       await page.waitForTimeout(1500);

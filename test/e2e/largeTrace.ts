@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, CDPSession, Page } from 'playwright-core';
 import { finalizeTrace } from '../../src/core/annotate';
 import { validateTrace } from '../../src/core/schema';
 import { estimateTokens } from '../../src/core/tokens';
@@ -168,7 +168,18 @@ export function summarizeFrames(run: { deltas: number[]; maxElements: number; sc
 }
 
 /** Opens `file` (already in the workspace) with Quick Open and measures render and scrolling. */
-export async function measureLargeTrace(page: Page, fileName: string, trace: Trace, fileBytes: number, opts: { longFrames?: number } = {}): Promise<LargeTraceMeasurement> {
+/**
+ * LONG_FRAMES / HEAP_CHURN of the benches: `longFrames` (ms) traces the scroll and lists what the
+ * main thread did in each frame longer than that; `heapChurn` also brackets the scroll with forced
+ * collections and prints what it allocated (the young generation is shrunk by them, so the
+ * scroll's own collections are then not those of an unbracketed scroll).
+ */
+export interface ScrollDiagnostics {
+  longFrames?: number;
+  heapChurn?: boolean;
+}
+
+export async function measureLargeTrace(page: Page, fileName: string, trace: Trace, fileBytes: number, opts: ScrollDiagnostics = {}): Promise<LargeTraceMeasurement> {
   await quickOpen(page, fileName);
   const t0 = Date.now();
   await page.keyboard.press('Enter');
@@ -187,7 +198,7 @@ export async function measureLargeTrace(page: Page, fileName: string, trace: Tra
   });
   const elementsAtOpen = await body.evaluate(() => document.getElementsByTagName('*').length);
   // The webview may run in another process than the workbench: the browser's session traces them all.
-  const longFrames = opts.longFrames ? await startLongFrameTrace(await page.context().browser()!.newBrowserCDPSession(), opts.longFrames) : null;
+  const longFrames = opts.longFrames ? await startLongFrameTrace(await page.context().browser()!.newBrowserCDPSession(), opts.longFrames, opts.heapChurn ? (await webviewSession(page)).session : undefined) : null;
   const run = await body.evaluate(scriptedScroll, { selector: '.rl-episodes', step: SCROLL_STEP_PX, maxFrames: MAX_SCROLL_FRAMES });
   if (longFrames) console.log(await longFrames(run.deltas));
   const scroll = summarizeFrames(run);
@@ -224,12 +235,15 @@ export function fillWithParagraphs(body: HTMLElement, texts: string[]): void {
  * same browser, scrolled the same way. What headless Chromium on this machine does with no
  * view code at all.
  */
-export async function measurePlainPage(browser: Browser, trace: Trace, viewport: { width: number; height: number }): Promise<ScrollMeasurement> {
+export async function measurePlainPage(browser: Browser, trace: Trace, viewport: { width: number; height: number }, opts: ScrollDiagnostics = {}): Promise<ScrollMeasurement> {
   const page = await browser.newPage({ viewport });
   try {
     await page.setContent('<!DOCTYPE html><html><head><meta charset="utf-8"></head><body></body></html>');
     await page.locator('body').evaluate(fillWithParagraphs, trace.episodes.map((e) => e.text.trim()));
-    return summarizeFrames(await page.locator('body').evaluate(scriptedScroll, { selector: 'body', step: SCROLL_STEP_PX, maxFrames: MAX_SCROLL_FRAMES }));
+    const longFrames = opts.longFrames ? await startLongFrameTrace(await page.context().browser()!.newBrowserCDPSession(), opts.longFrames, opts.heapChurn ? await page.context().newCDPSession(page) : undefined) : null;
+    const run = await page.locator('body').evaluate(scriptedScroll, { selector: 'body', step: SCROLL_STEP_PX, maxFrames: MAX_SCROLL_FRAMES });
+    if (longFrames) console.log(`  plain page, own tab:\n${await longFrames(run.deltas)}`);
+    return summarizeFrames(run);
   } finally {
     await page.close();
   }
@@ -245,7 +259,7 @@ export async function measurePlainPage(browser: Browser, trace: Trace, viewport:
  * its scroll listeners are kept from running (stopped at the document), so the paragraphs
  * scroll with no code of ours. Destroys the view: reopen the trace to use it again.
  */
-export async function measurePlainInWebview(page: Page, trace: Trace): Promise<ScrollMeasurement> {
+export async function measurePlainInWebview(page: Page, trace: Trace, opts: ScrollDiagnostics = {}): Promise<ScrollMeasurement> {
   const body = webviewFrame(page).locator('body');
   await body.evaluate((b) => {
     document.addEventListener('scroll', (event) => event.stopPropagation(), true);
@@ -255,7 +269,24 @@ export async function measurePlainInWebview(page: Page, trace: Trace): Promise<S
   });
   await body.evaluate(fillWithParagraphs, trace.episodes.map((e) => e.text.trim()));
   await body.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-  return summarizeFrames(await body.evaluate(scriptedScroll, { selector: 'body', step: SCROLL_STEP_PX, maxFrames: MAX_SCROLL_FRAMES }));
+  const longFrames = opts.longFrames ? await startLongFrameTrace(await page.context().browser()!.newBrowserCDPSession(), opts.longFrames, opts.heapChurn ? (await webviewSession(page)).session : undefined) : null;
+  const run = await body.evaluate(scriptedScroll, { selector: 'body', step: SCROLL_STEP_PX, maxFrames: MAX_SCROLL_FRAMES });
+  if (longFrames) console.log(`  plain page in the webview:\n${await longFrames(run.deltas)}`);
+  return summarizeFrames(run);
+}
+
+/**
+ * A DevTools session on the webview's frame, or on the workbench's page when the webview is not a
+ * target of its own (it runs in the workbench's process: `shared`).
+ */
+async function webviewSession(page: Page): Promise<{ session: CDPSession; shared: boolean }> {
+  const handle = await webviewFrame(page).locator('body').elementHandle();
+  const frame = await handle?.ownerFrame();
+  try {
+    return { session: await page.context().newCDPSession(frame ?? page), shared: false };
+  } catch {
+    return { session: await page.context().newCDPSession(page), shared: true };
+  }
 }
 
 /**
@@ -264,16 +295,7 @@ export async function measurePlainInWebview(page: Page, trace: Trace): Promise<S
  * caller reports the growth over a baseline instead.
  */
 export async function webviewHeapMB(page: Page): Promise<{ usedMB: number; shared: boolean }> {
-  const handle = await webviewFrame(page).locator('body').elementHandle();
-  const frame = await handle?.ownerFrame();
-  let session;
-  let shared = false;
-  try {
-    session = await page.context().newCDPSession(frame ?? page);
-  } catch {
-    session = await page.context().newCDPSession(page);
-    shared = true;
-  }
+  const { session, shared } = await webviewSession(page);
   try {
     await session.send('HeapProfiler.collectGarbage');
     const usage = (await session.send('Runtime.getHeapUsage')) as { usedSize: number };

@@ -16,7 +16,8 @@ export interface TraceEvent {
   tid: number;
   pid: number;
   cat?: string;
-  args?: { data?: { functionName?: string; url?: string; lineNumber?: number; type?: string } };
+  /** `value`: a V8 GC event's statistics (an object; a JSON string for V8.GCTraceGCNVP). */
+  args?: { data?: { functionName?: string; url?: string; lineNumber?: number; type?: string }; value?: unknown };
 }
 
 /**
@@ -42,9 +43,14 @@ export async function recordTrace(session: CDPSession, categories: string[]): Pr
  * mark), lists the main thread's tasks of ≥ 1 ms in it and what took ≥ 1 ms inside each (wall / CPU ms);
  * then the main thread's garbage collections over the whole scroll.
  */
-export async function startLongFrameTrace(session: CDPSession, threshold: number): Promise<(deltas: number[]) => Promise<string>> {
+export async function startLongFrameTrace(session: CDPSession, threshold: number, heapSession?: CDPSession): Promise<(deltas: number[]) => Promise<string>> {
   const stop = await recordTrace(session, ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'v8', 'disabled-by-default-v8.gc']);
+  if (heapSession) await heapSession.send('HeapProfiler.collectGarbage');
   return async (deltas) => {
+    if (heapSession) {
+      await heapSession.send('HeapProfiler.collectGarbage');
+      await heapSession.detach();
+    }
     const events = await stop();
     const start = events.filter((e) => e.name === 'rl:scroll-start' && (e.cat ?? '').includes('user_timing')).at(-1);
     if (!start) return '  long frames: no rl:scroll-start mark in the trace';
@@ -77,6 +83,41 @@ export async function startLongFrameTrace(session: CDPSession, threshold: number
     };
     if (!lines.length) lines.push(`  long frames: none over ${threshold} ms`);
     lines.push(`  garbage collection on the main thread during the scroll: ${gcs('MajorGC')}, ${gcs('MinorGC')}`);
+    const starts = main.filter((e) => e.name === 'V8.GCIncrementalMarkingStart' && e.ts >= start.ts && e.ts <= end).map((e) => (e.args?.value as { reason?: string } | undefined)?.reason ?? '?');
+    if (starts.length) lines.push(`  full collections started because: ${[...new Set(starts)].map((r) => `${r} ×${starts.filter((x) => x === r).length}`).join(', ')}`);
+    if (heapSession) lines.push(`  ${heapAllocated(events.filter((e) => e.pid === start.pid && e.tid === start.tid && e.name === 'V8.GCTraceGCNVP'))}`);
     return lines.join('\n');
   };
+}
+
+/** One collection's statistics (V8's --trace-gc-nvp, carried by the V8.GCTraceGCNVP trace event). */
+interface CollectionStats {
+  allocated: number;
+  start_global_consumed_size: number;
+  start_old_gen_consumed_size: number;
+  end_global_consumed_size: number;
+  end_old_gen_consumed_size: number;
+}
+
+/**
+ * What the scroll allocated, from the statistics of every collection between the two forced
+ * ones around it: V8's own objects (`allocated`: bytes since the previous collection) and the
+ * embedder's heap, i.e. Blink's (DOM, style, layout, text shaping) plus external memory, read as
+ * V8's "global consumed" minus its old generation: its growth from the end of one collection to
+ * the start of the next, summed. Blink's heap counts towards V8's global allocation limit, whose
+ * approach starts a full collection.
+ */
+function heapAllocated(nvp: TraceEvent[]): string {
+  const stats = nvp.sort((a, b) => a.ts - b.ts).map((e) => JSON.parse(String(e.args?.value)) as CollectionStats);
+  if (stats.length < 2) return 'heap allocated during the scroll: not read (fewer than two collections in the trace)';
+  let embedder = 0;
+  let v8 = 0;
+  for (let i = 1; i < stats.length; i++) {
+    const before = stats[i - 1].end_global_consumed_size - stats[i - 1].end_old_gen_consumed_size;
+    embedder += stats[i].start_global_consumed_size - stats[i].start_old_gen_consumed_size - before;
+    // A collection right after another reports a wrapped-around (negative) size_t: nothing was allocated.
+    if (stats[i].allocated < 2 ** 53) v8 += stats[i].allocated;
+  }
+  const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
+  return `heap allocated during the scroll (between forced collections before and after it): Blink's heap and external memory ${mb(embedder)} MB, V8's ${mb(v8)} MB`;
 }
