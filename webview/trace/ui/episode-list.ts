@@ -11,6 +11,7 @@ import type { ViewFilters } from '../../../src/shared/protocol';
 import { passesFilters } from '../model/filter';
 import { formatTokens } from '../model/summary';
 import { progressDetail } from '../model/probe-text';
+import { previewText } from '../model/preview';
 import { h, icon, oncePerFrame, srOnly } from '../../common/dom';
 import { highlightMatches } from './highlight';
 import { checkBadge } from './episode-check';
@@ -43,7 +44,6 @@ export interface Card {
   y: number;
 }
 
-const PREVIEW_CHARS = 220;
 /** Pixels rendered above and below the viewport (scrolling a little never shows a blank). */
 const OVERSCAN_PX = 600;
 /** Upper bound on mounted cards, whatever the episode count or the card heights. */
@@ -64,11 +64,6 @@ export const LABEL_TEXT: Record<EpisodeLabel, string> = {
 function headSignature(e: Episode): string {
   const p = e.progress;
   return [e.opener ?? '', e.tokens, e.labels.join(','), e.answer ?? '', e.verdict, e.check ?? '', e.standingAnswer ?? '', p ? `${p.mu}|${p.delta}|${p.samples}|${p.ci ?? ''}|${p.interval ?? ''}|${p.basis}` : ''].join('\u0001');
-}
-
-function previewText(text: string): string {
-  const flat = text.slice(0, PREVIEW_CHARS * 2).replace(/\s+/g, ' ').trim();
-  return flat.length > PREVIEW_CHARS ? `${flat.slice(0, PREVIEW_CHARS)}…` : flat;
 }
 
 function signed(x: number): string {
