@@ -31,6 +31,8 @@ const PROFILE = process.env.PROFILE === '1';
 const LONG_FRAMES = Number(process.env.LONG_FRAMES ?? 0);
 /** HEAP_CHURN=1 (with LONG_FRAMES): forced collections before and after each scroll, and the heap the scroll allocated between them (V8's and Blink's). */
 const HEAP_CHURN = process.env.HEAP_CHURN === '1';
+/** HEAP_SAMPLE=1: where the view's JavaScript allocated during each scroll (DevTools' sampling heap profiler; MINIFY=0 for names). */
+const HEAP_SAMPLE = process.env.HEAP_SAMPLE === '1';
 /**
  * LOAD_CPU=1: also the renderer main thread's CPU time for the load (a DevTools trace around it):
  * on a machine shared with other jobs the first card's wall time swings several-fold with the
@@ -129,8 +131,10 @@ async function measureView(browser: Browser, url: string, variant: string, sampl
     const profile = PROFILE ? await startProfile(page) : null;
     const cpu = process.env.CPU_PROFILE === '1' ? await startCpuProfile(page) : null;
     const longFrames = LONG_FRAMES > 0 ? await startLongFrameTrace(await page.context().newCDPSession(page), LONG_FRAMES, HEAP_CHURN ? await page.context().newCDPSession(page) : undefined) : null;
+    const sampling = HEAP_SAMPLE ? await startAllocationSampling(page) : null;
     const run = await page.locator('body').evaluate(scriptedScroll, { selector: '.rl-episodes', step: SCROLL_STEP_PX, maxFrames: MAX_FRAMES });
     const scroll = summarizeFrames(run);
+    if (sampling) console.log(await sampling());
     if (cpu) console.log(await cpu());
     if (longFrames) console.log(`  view:\n${await longFrames(run.deltas)}`);
     return { ...scroll, firstCardAfterLoadMs, phases, elementsAtOpen, loadCpuMs, ...(profile ? { profile: await profile() } : {}) };
@@ -200,6 +204,33 @@ async function startLoadTrace(page: Page): Promise<() => Promise<number>> {
       if (e.ts <= painted.ts && e.ts + e.dur >= arrived.ts) cpu += (e.tdur ?? e.dur) / 1000;
     }
     return cpu;
+  };
+}
+
+/**
+ * Samples what the page's JavaScript allocates (collected objects included); the returned
+ * function stops and lists the allocation sites with the most bytes, each with its two callers.
+ */
+async function startAllocationSampling(page: Page): Promise<() => Promise<string>> {
+  interface SampleNode { callFrame: { functionName: string; url: string; lineNumber: number }; selfSize: number; children: SampleNode[] }
+  const session = await page.context().newCDPSession(page);
+  await session.send('HeapProfiler.enable');
+  await session.send('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as never);
+  return async () => {
+    const { profile } = (await session.send('HeapProfiler.stopSampling')) as unknown as { profile: { head: SampleNode } };
+    await session.detach();
+    const bySite = new Map<string, number>();
+    let total = 0;
+    const walk = (node: SampleNode, callers: string[]) => {
+      const name = `${node.callFrame.functionName || '(anonymous)'} ${node.callFrame.url.split('/').pop()}:${node.callFrame.lineNumber + 1}`;
+      total += node.selfSize;
+      const site = [...callers.slice(-2), name].join(' → ');
+      if (node.selfSize) bySite.set(site, (bySite.get(site) ?? 0) + node.selfSize);
+      for (const child of node.children) walk(child, [...callers, name]);
+    };
+    walk(profile.head, []);
+    const top = [...bySite].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([site, bytes]) => `    ${(bytes / 1e6).toFixed(1).padStart(5)} MB  ${site}`);
+    return `  JavaScript allocated during the scroll (sampled): ${(total / 1e6).toFixed(1)} MB\n${top.join('\n')}`;
   };
 }
 
