@@ -167,7 +167,6 @@ export function summarizeFrames(run: { deltas: number[]; maxElements: number; sc
   };
 }
 
-/** Opens `file` (already in the workspace) with Quick Open and measures render and scrolling. */
 /**
  * LONG_FRAMES / HEAP_CHURN of the benches: `longFrames` (ms) traces the scroll and lists what the
  * main thread did in each frame longer than that; `heapChurn` also brackets the scroll with forced
@@ -179,6 +178,7 @@ export interface ScrollDiagnostics {
   heapChurn?: boolean;
 }
 
+/** Opens `file` (already in the workspace) with Quick Open and measures render and scrolling. */
 export async function measureLargeTrace(page: Page, fileName: string, trace: Trace, fileBytes: number, opts: ScrollDiagnostics = {}): Promise<LargeTraceMeasurement> {
   await quickOpen(page, fileName);
   const t0 = Date.now();
